@@ -1,0 +1,12 @@
+// Flat config: typescript-eslint's recommended rules over every TypeScript file we own.
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["node_modules/**", "**/node_modules/**", "dist/**", ".build/**", "**/*.js", "**/*.mjs"] },
+    ...tseslint.configs.recommended,
+    {
+        rules: {
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+        },
+    },
+);

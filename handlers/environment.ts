@@ -1,0 +1,41 @@
+/**
+ * The environment variables the Pulumi component sets on each consumer function and the
+ * handlers read. One list, imported by both sides, so the names never drift apart.
+ * Secrets never travel in the environment: only the *names* of SSM parameters do.
+ */
+export const HandlerEnvironment = {
+    /** URL of the queue the function consumes (used for ChangeMessageVisibility). */
+    queueUrl: "QUEUE_URL",
+    /** URL of that queue's dead-letter queue (the handler forwards poison messages there). */
+    deadLetterQueueUrl: "DEAD_LETTER_QUEUE_URL",
+    /** The queue's redrive maxReceiveCount: the attempt at which the handler dead-letters itself. */
+    maxReceiveCount: "MAX_RECEIVE_COUNT",
+    /** The queue's visibility timeout; backoff tiers are capped at it. */
+    visibilityTimeoutSeconds: "VISIBILITY_TIMEOUT_SECONDS",
+    /** Comma-separated backoff tiers in seconds for transient failures, e.g. "5,30,300". */
+    backoffTiersSeconds: "BACKOFF_TIERS_SECONDS",
+    /** DynamoDB table used by Powertools Idempotency. */
+    idempotencyTableName: "IDEMPOTENCY_TABLE_NAME",
+    /** How long an idempotency record lives; longer than visibility x maxReceiveCount. */
+    idempotencyExpirySeconds: "IDEMPOTENCY_EXPIRY_SECONDS",
+    /** S3 bucket holding payloads too large for an SQS message (extended client pattern). */
+    payloadBucketName: "PAYLOAD_BUCKET_NAME",
+    /** PagerDuty Events API v2 enqueue URL (overridable so tests can point at loopback). */
+    pagerDutyEventsUrl: "PAGERDUTY_EVENTS_URL",
+    /** Name of the SSM SecureString holding the PagerDuty routing key. */
+    pagerDutyRoutingKeyParameter: "PAGERDUTY_ROUTING_KEY_PARAMETER",
+    /** Name of the SSM SecureString holding the Slack incoming-webhook URL. */
+    slackWebhookUrlParameter: "SLACK_WEBHOOK_URL_PARAMETER",
+    /** Version stamped on dead-letter reason attributes. */
+    handlerVersion: "HANDLER_VERSION",
+    /** Powertools service name (standard Powertools variable). */
+    serviceName: "POWERTOOLS_SERVICE_NAME",
+    /** Powertools log level (standard Powertools variable). */
+    logLevel: "POWERTOOLS_LOG_LEVEL",
+} as const;
+
+export type HandlerEnvironmentKey = keyof typeof HandlerEnvironment;
+export type HandlerEnvironmentValues = Partial<Record<(typeof HandlerEnvironment)[HandlerEnvironmentKey], string>>;
+
+/** The PagerDuty Events API v2 endpoint used when none is configured. */
+export const DEFAULT_PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";

@@ -1,0 +1,33 @@
+/**
+ * Stack entry: read the stack's config, build the pipeline, export what operators and the DLQ
+ * command need. All settings logic lives in pipeline/; this file only wires config to it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { EscalationPipeline, PipelineOptions } from "./pipeline";
+
+const config = new pulumi.Config();
+
+const pipeline = new EscalationPipeline("main", {
+    options: config.getObject<PipelineOptions>("pipeline"),
+    optionsKey: "pipeline",
+    namePrefix: config.get("namePrefix"),
+    pagerDutyRoutingKey: config.getSecret("pagerdutyRoutingKey"),
+    slackWebhookUrl: config.getSecret("slackWebhookUrl"),
+    tags: config.getObject<Record<string, string>>("tags"),
+});
+
+const { escalation, toolCall } = pipeline.lanes;
+
+export const escalationQueueUrl = escalation.queueUrl;
+export const escalationQueueArn = escalation.queueArn;
+export const escalationDeadLetterQueueUrl = escalation.deadLetterQueueUrl;
+export const escalationDeadLetterQueueArn = escalation.deadLetterQueueArn;
+export const escalationFunctionName = escalation.function.name;
+export const toolCallQueueUrl = toolCall.queueUrl;
+export const toolCallQueueArn = toolCall.queueArn;
+export const toolCallDeadLetterQueueUrl = toolCall.deadLetterQueueUrl;
+export const toolCallDeadLetterQueueArn = toolCall.deadLetterQueueArn;
+export const toolCallFunctionName = toolCall.function.name;
+export const alarmTopicArn = pipeline.alarmTopic.arn;
+export const idempotencyTableName = pipeline.idempotencyTable.name;
+export const payloadBucketName = pipeline.payloadBucket.bucket;

@@ -1,0 +1,226 @@
+import * as crypto from "node:crypto";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BUNDLE_FILE_NAME, bundleHandler } from "../handlers/bundle";
+import { HandlerName } from "../handlers/entry-points";
+import { HandlerEnvironment } from "../handlers/environment";
+import { AwsContext } from "./aws-context";
+import { createLaneAlarms, LaneAlarms } from "./lane-alarms";
+import { LaneSettings } from "./lane-settings";
+import { LaneNames } from "./naming";
+import { consumerPolicy, denyInsecureTransportPolicy, lambdaAssumeRolePolicy, redriveAllowPolicy, redrivePolicy } from "./policy-documents";
+
+/** The Lambda runtime and architecture of every consumer (Graviton is cheaper per ms). */
+export const ConsumerRuntime = { runtime: "nodejs22.x", architecture: "arm64" } as const;
+
+export interface ConsumerLaneArgs {
+    readonly settings: LaneSettings;
+    readonly names: LaneNames;
+    readonly handler: HandlerName;
+    readonly awsContext: AwsContext;
+    readonly alarmTopicArn: pulumi.Input<string>;
+    readonly idempotencyTableName: pulumi.Input<string>;
+    readonly payloadBucketName: pulumi.Input<string>;
+    /** Names of the SSM parameters this consumer reads, by the environment variable that carries each name. */
+    readonly parameters: ReadonlyArray<{ readonly variable: string; readonly name: pulumi.Input<string> }>;
+    /** Extra environment variables (already resolved names from the pipeline). */
+    readonly environment: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly logRetentionDays: number;
+    readonly logLevel: string;
+    readonly handlerVersion: string;
+    readonly kmsKeyArn?: string;
+    readonly tags: Record<string, string>;
+}
+
+/**
+ * One lane: a queue, its DLQ, a consumer function with its own role and log group, the event
+ * source mapping between them, and the lane's alarms. Both the standard escalation lane and the
+ * FIFO tool-call lane are this component with different settings.
+ */
+export class ConsumerLane extends pulumi.ComponentResource {
+    readonly queue: aws.sqs.Queue;
+    readonly deadLetterQueue: aws.sqs.Queue;
+    readonly function: aws.lambda.Function;
+    readonly role: aws.iam.Role;
+    readonly eventSourceMapping: aws.lambda.EventSourceMapping;
+    readonly alarms: LaneAlarms;
+    /** Known at preview: built from the deterministic name. */
+    readonly queueArn: pulumi.Output<string>;
+    readonly queueUrl: pulumi.Output<string>;
+    readonly deadLetterQueueArn: pulumi.Output<string>;
+    readonly deadLetterQueueUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: ConsumerLaneArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("escalation:pipeline:ConsumerLane", name, {}, opts);
+        const { settings, names, awsContext, tags } = args;
+        const child = { parent: this };
+
+        // The DLQ admits redrive only from its source; the source's ARN is built from its name,
+        // so the DLQ does not wait on the source queue and no cycle forms.
+        this.deadLetterQueue = new aws.sqs.Queue(
+            `${name}-dlq`,
+            {
+                name: names.deadLetterQueue,
+                fifoQueue: settings.deadLetterQueue.fifo || undefined,
+                messageRetentionSeconds: settings.deadLetterQueue.messageRetentionSeconds,
+                redriveAllowPolicy: pulumi.jsonStringify(awsContext.sqsQueueArn(names.queue).apply(redriveAllowPolicy)),
+                ...encryptionAtRest(args.kmsKeyArn),
+                tags,
+            },
+            child,
+        );
+        this.deadLetterQueueArn = awsContext.sqsQueueArn(this.deadLetterQueue.name);
+        this.deadLetterQueueUrl = awsContext.sqsQueueUrl(this.deadLetterQueue.name);
+
+        this.queue = new aws.sqs.Queue(
+            `${name}-queue`,
+            {
+                name: names.queue,
+                fifoQueue: settings.queue.fifo || undefined,
+                contentBasedDeduplication: settings.queue.contentBasedDeduplication,
+                deduplicationScope: settings.queue.deduplicationScope,
+                fifoThroughputLimit: settings.queue.fifoThroughputLimit,
+                // 6 x function timeout + batching window (see lane-settings.ts).
+                visibilityTimeoutSeconds: settings.queue.visibilityTimeoutSeconds,
+                messageRetentionSeconds: settings.queue.messageRetentionSeconds,
+                receiveWaitTimeSeconds: settings.queue.receiveWaitTimeSeconds,
+                redrivePolicy: pulumi.jsonStringify(this.deadLetterQueueArn.apply((arn) => redrivePolicy(arn, settings.deadLetterQueue.maxReceiveCount))),
+                ...encryptionAtRest(args.kmsKeyArn),
+                tags,
+            },
+            child,
+        );
+        this.queueArn = awsContext.sqsQueueArn(this.queue.name);
+        this.queueUrl = awsContext.sqsQueueUrl(this.queue.name);
+
+        for (const [suffix, queue, arn] of [
+            ["queue", this.queue, this.queueArn],
+            ["dlq", this.deadLetterQueue, this.deadLetterQueueArn],
+        ] as const) {
+            new aws.sqs.QueuePolicy(
+                `${name}-${suffix}-tls-only`,
+                { queueUrl: awsContext.sqsQueueUrl(queue.name), policy: pulumi.jsonStringify(arn.apply((a) => denyInsecureTransportPolicy("sqs", [a]))) },
+                { parent: queue },
+            );
+        }
+
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: names.logGroup, retentionInDays: args.logRetentionDays, tags }, child);
+
+        this.role = new aws.iam.Role(
+            `${name}-role`,
+            { name: names.function, assumeRolePolicy: pulumi.jsonStringify(awsContext.accountId.apply(lambdaAssumeRolePolicy)), tags },
+            child,
+        );
+        const rolePolicy = new aws.iam.RolePolicy(
+            `${name}-permissions`,
+            {
+                role: this.role.name,
+                policy: pulumi.jsonStringify(
+                    pulumi
+                        .output({
+                            queueArn: this.queueArn,
+                            deadLetterQueueArn: this.deadLetterQueueArn,
+                            idempotencyTableArn: awsContext.dynamoDbTableArn(args.idempotencyTableName),
+                            logGroupArn: awsContext.logGroupArn(logGroup.name),
+                            payloadBucketArn: awsContext.s3BucketArn(args.payloadBucketName),
+                            parameterArns: args.parameters.map((parameter) => awsContext.ssmParameterArn(parameter.name)),
+                        })
+                        .apply((resources) => consumerPolicy({ ...resources, kmsKeyArn: args.kmsKeyArn })),
+                ),
+            },
+            { parent: this.role },
+        );
+
+        const bundle = bundleHandler(args.handler);
+        this.function = new aws.lambda.Function(
+            `${name}-consumer`,
+            {
+                name: names.function,
+                runtime: ConsumerRuntime.runtime,
+                architectures: [ConsumerRuntime.architecture],
+                handler: `${BUNDLE_FILE_NAME.replace(/\.js$/, "")}.handler`,
+                code: new pulumi.asset.AssetArchive({
+                    [BUNDLE_FILE_NAME]: new pulumi.asset.StringAsset(bundle.code),
+                    [`${BUNDLE_FILE_NAME}.map`]: new pulumi.asset.StringAsset(bundle.sourceMap),
+                }),
+                role: awsContext.iamRoleArn(this.role.name),
+                timeout: settings.consumer.timeoutSeconds,
+                memorySize: settings.consumer.memorySizeMb,
+                reservedConcurrentExecutions: settings.consumer.reservedConcurrency,
+                tracingConfig: { mode: "Active" },
+                loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+                kmsKeyArn: args.kmsKeyArn,
+                environment: { variables: consumerEnvironment(args, this.queueUrl, this.deadLetterQueueUrl, bundle.code) },
+                tags,
+            },
+            // The role's permissions must exist before Lambda validates the event source mapping.
+            { parent: this, dependsOn: [rolePolicy] },
+        );
+
+        this.eventSourceMapping = new aws.lambda.EventSourceMapping(
+            `${name}-mapping`,
+            {
+                eventSourceArn: this.queueArn,
+                functionName: this.function.name,
+                batchSize: settings.mapping.batchSize,
+                maximumBatchingWindowInSeconds: settings.mapping.maximumBatchingWindowSeconds,
+                // Only the failed items come back; the rest of the batch is deleted.
+                functionResponseTypes: ["ReportBatchItemFailures"],
+                scalingConfig: { maximumConcurrency: settings.mapping.maximumConcurrency },
+            },
+            child,
+        );
+
+        this.alarms = createLaneAlarms(
+            {
+                logicalPrefix: name,
+                queueName: this.queue.name,
+                deadLetterQueueName: this.deadLetterQueue.name,
+                functionName: this.function.name,
+                oldestMessageAgeSlaSeconds: settings.oldestMessageAgeSlaSeconds,
+                alarmTopicArn: args.alarmTopicArn,
+                tags,
+            },
+            this,
+        );
+
+        this.registerOutputs({
+            queueArn: this.queueArn,
+            queueUrl: this.queueUrl,
+            deadLetterQueueArn: this.deadLetterQueueArn,
+            deadLetterQueueUrl: this.deadLetterQueueUrl,
+            functionName: this.function.name,
+        });
+    }
+}
+
+/** SQS-managed encryption by default; a customer key when one is configured. */
+function encryptionAtRest(kmsKeyArn: string | undefined): Pick<aws.sqs.QueueArgs, "sqsManagedSseEnabled" | "kmsMasterKeyId"> {
+    return kmsKeyArn !== undefined ? { kmsMasterKeyId: kmsKeyArn } : { sqsManagedSseEnabled: true };
+}
+
+function consumerEnvironment(
+    args: ConsumerLaneArgs,
+    queueUrl: pulumi.Output<string>,
+    deadLetterQueueUrl: pulumi.Output<string>,
+    code: string,
+): Record<string, pulumi.Input<string>> {
+    const codeHash = crypto.createHash("sha256").update(code).digest("hex").slice(0, 12);
+    return {
+        ...args.environment,
+        ...Object.fromEntries(args.parameters.map((parameter) => [parameter.variable, parameter.name])),
+        [HandlerEnvironment.queueUrl]: queueUrl,
+        [HandlerEnvironment.deadLetterQueueUrl]: deadLetterQueueUrl,
+        [HandlerEnvironment.maxReceiveCount]: String(args.settings.deadLetterQueue.maxReceiveCount),
+        [HandlerEnvironment.visibilityTimeoutSeconds]: String(args.settings.queue.visibilityTimeoutSeconds),
+        [HandlerEnvironment.backoffTiersSeconds]: args.settings.backoffTiersSeconds.join(","),
+        [HandlerEnvironment.idempotencyTableName]: args.idempotencyTableName,
+        [HandlerEnvironment.idempotencyExpirySeconds]: String(args.settings.idempotencyExpirySeconds),
+        [HandlerEnvironment.payloadBucketName]: args.payloadBucketName,
+        // The code hash tells which build dead-lettered a message.
+        [HandlerEnvironment.handlerVersion]: `${args.handlerVersion}+${codeHash}`,
+        [HandlerEnvironment.serviceName]: args.names.function,
+        [HandlerEnvironment.logLevel]: args.logLevel,
+        NODE_OPTIONS: "--enable-source-maps",
+    };
+}

@@ -1,0 +1,12 @@
+export { AwsContext } from "./aws-context";
+export { PipelineConfigError } from "./config-error";
+export { ConsumerLane, ConsumerRuntime } from "./consumer-lane";
+export type { ConsumerLaneArgs } from "./consumer-lane";
+export { EscalationPipeline } from "./escalation-pipeline";
+export type { EscalationPipelineArgs } from "./escalation-pipeline";
+export * from "./lane-settings";
+export * from "./limits";
+export * from "./naming";
+export * from "./options";
+export * from "./pipeline-settings";
+export * from "./policy-documents";

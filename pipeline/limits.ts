@@ -1,0 +1,46 @@
+/**
+ * AWS limits and the mission's bounds, in one place, each with where it comes from.
+ * Validation, derived defaults and the policy pack's documentation all refer to these.
+ */
+export const Limits = {
+    /** The mission bounds maxReceiveCount to 3..5 (AWS allows 1..1000 and advises >= 5 for Lambda). */
+    maxReceiveCount: { min: 3, max: 5 },
+    /** SQS visibility timeout: 0 s to 12 hours. */
+    visibilityTimeoutSeconds: { min: 0, max: 43_200 },
+    /** SQS message retention: 60 s to 14 days. */
+    messageRetentionSeconds: { min: 60, max: 1_209_600 },
+    /** Lambda function timeout: 1 s to 15 minutes. */
+    functionTimeoutSeconds: { min: 1, max: 900 },
+    /** Lambda memory: 128 MB to 10,240 MB. */
+    memorySizeMb: { min: 128, max: 10_240 },
+    /**
+     * Event source mapping `scalingConfig.maximumConcurrency` is 2..1000; reserved concurrency must
+     * be at least that, so it shares the lower bound.
+     */
+    concurrency: { min: 2, max: 1000 },
+    /** Batch size: standard queues up to 10,000 (above 10 needs a batching window); FIFO up to 10. */
+    standardBatchSize: { min: 1, max: 10_000 },
+    fifoBatchSize: { min: 1, max: 10 },
+    /** Without a batching window a standard mapping takes at most 10 messages per batch. */
+    batchSizeWithoutWindow: 10,
+    /** Batching window: 0..300 s; FIFO queues accept none. */
+    batchingWindowSeconds: { min: 0, max: 300 },
+    /** Age-of-oldest-message SLA: at least one alarm period, at most the retention maximum. */
+    oldestMessageAgeSlaSeconds: { min: 60, max: 1_209_600 },
+    /** A backoff tier is a ChangeMessageVisibility value: 0..43,200 s. */
+    backoffTierSeconds: { min: 0, max: 43_200 },
+    /** CloudWatch Logs accepts only these retention periods (days). */
+    logRetentionDays: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as readonly number[],
+    /** Queue names: 80 characters including the ".fifo" suffix. */
+    queueNameLength: 80,
+    /** Lambda function and IAM role names: 64 characters. */
+    functionNameLength: 64,
+    /** S3 bucket names: 63 characters, lower case. */
+    bucketNameLength: 63,
+} as const;
+
+/** AWS recommends the visibility timeout be at least six times the function timeout. */
+export const VISIBILITY_TO_FUNCTION_TIMEOUT_RATIO = 6;
+
+/** The DLQ keeps messages for the maximum, 14 days: a standard queue keeps the original enqueue time. */
+export const DEAD_LETTER_RETENTION_SECONDS = Limits.messageRetentionSeconds.max;

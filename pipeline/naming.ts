@@ -1,0 +1,84 @@
+import { Problems } from "./checks";
+import { LaneName } from "./pipeline-settings";
+import { Limits } from "./limits";
+
+/**
+ * Deterministic physical names. They are known at `pulumi preview` (so the policy pack can read
+ * every ARN built from them), they carry project, stack and component name (so two pipelines,
+ * stacks or projects never clash in one account), and the local runtime uses the same ones.
+ */
+export interface LaneNames {
+    readonly queue: string;
+    readonly deadLetterQueue: string;
+    /** Function and its role share a name: different namespaces, and one name is easier to trace. */
+    readonly function: string;
+    readonly logGroup: string;
+}
+
+export interface PipelineNames {
+    readonly prefix: string;
+    readonly lanes: Readonly<Record<LaneName, LaneNames>>;
+    readonly idempotencyTable: string;
+    readonly alarmTopic: string;
+    readonly pagerDutyRoutingKeyParameter: string;
+    readonly slackWebhookUrlParameter: string;
+    /** Bucket names are global: the account id makes them unique. */
+    payloadBucket(accountId: string): string;
+}
+
+const LANE_BASE_NAMES: Record<LaneName, { queue: string; function: string; fifo: boolean }> = {
+    escalation: { queue: "escalations", function: "escalation-pager", fifo: false },
+    toolCall: { queue: "tool-calls", function: "tool-executor", fifo: true },
+};
+
+const ACCOUNT_ID_LENGTH = 12;
+const PAYLOAD_BUCKET_SUFFIX = "-payloads-";
+/** The bucket name is the longest derived name, so it bounds the prefix. */
+export const MAX_PREFIX_LENGTH = Limits.bucketNameLength - PAYLOAD_BUCKET_SUFFIX.length - ACCOUNT_ID_LENGTH;
+/** Lower case letters, digits and hyphens: the one alphabet every name (S3 included) accepts. */
+const PREFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/** The default prefix: project, stack and component name, lower-cased with other characters as hyphens. */
+export function defaultNamePrefix(project: string, stack: string, componentName: string): string {
+    return [project, stack, componentName]
+        .join("-")
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/-+/g, "-")
+        .replace(/^-|-$/g, "");
+}
+
+/** Problems with a name prefix, each naming the allowed form and the value given. */
+export function validateNamePrefix(prefix: string, key = "namePrefix"): readonly string[] {
+    const problems = new Problems();
+    problems.matches(key, prefix, PREFIX_PATTERN, "lower case letters, digits and inner hyphens");
+    if (prefix.length > MAX_PREFIX_LENGTH) {
+        problems.add(
+            `'${key}' must be at most ${MAX_PREFIX_LENGTH} characters (the payload bucket name '<prefix>${PAYLOAD_BUCKET_SUFFIX}<account id>' is limited to ${Limits.bucketNameLength}), ${JSON.stringify(prefix)} given (${prefix.length} characters); pass a shorter 'namePrefix'`,
+        );
+    }
+    return problems.list;
+}
+
+export function pipelineNames(prefix: string): PipelineNames {
+    const lane = (laneName: LaneName): LaneNames => {
+        const base = LANE_BASE_NAMES[laneName];
+        const suffix = base.fifo ? ".fifo" : "";
+        const functionName = `${prefix}-${base.function}`;
+        return {
+            queue: `${prefix}-${base.queue}${suffix}`,
+            deadLetterQueue: `${prefix}-${base.queue}-dlq${suffix}`,
+            function: functionName,
+            logGroup: `/aws/lambda/${functionName}`,
+        };
+    };
+    return {
+        prefix,
+        lanes: { escalation: lane("escalation"), toolCall: lane("toolCall") },
+        idempotencyTable: `${prefix}-idempotency`,
+        alarmTopic: `${prefix}-alarms`,
+        pagerDutyRoutingKeyParameter: `/${prefix}/pagerduty-routing-key`,
+        slackWebhookUrlParameter: `/${prefix}/slack-webhook-url`,
+        payloadBucket: (accountId: string) => `${prefix}${PAYLOAD_BUCKET_SUFFIX}${accountId}`,
+    };
+}

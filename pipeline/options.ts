@@ -1,0 +1,122 @@
+/**
+ * The options a user sets, per lane and for the whole pipeline. They are plain values, not
+ * `pulumi.Input`s, on purpose: they are validated and turned into derived settings before any
+ * resource is registered, which needs the values themselves. They come straight from the stack's
+ * `pipeline` config object.
+ */
+
+/** Options shared by both lanes. */
+export interface LaneOptions {
+    /**
+     * Consumer function timeout in seconds (1..900). It decides the visibility timeout.
+     * @default 30
+     */
+    functionTimeoutSeconds?: number;
+    /**
+     * Consumer function memory in MB (128..10240).
+     * @default 256
+     */
+    memorySizeMb?: number;
+    /**
+     * Reserved concurrency of the consumer (2..1000). Bounds what the lane can take from the account
+     * and guarantees it capacity.
+     * @default 5
+     */
+    reservedConcurrency?: number;
+    /**
+     * The event source mapping's `scalingConfig.maximumConcurrency` (2..1000, at most
+     * `reservedConcurrency`). AWS prefers it for bounding SQS consumers; if it exceeded reserved
+     * concurrency, throttled receives would count toward maxReceiveCount and drift into the DLQ.
+     * @default reservedConcurrency
+     */
+    maximumConcurrency?: number;
+    /**
+     * Messages per batch. Standard: 1..10000 (above 10 needs a batching window). FIFO: 1..10.
+     * @default 10
+     */
+    batchSize?: number;
+    /**
+     * Batching window in seconds (0..300). Standard queues only: FIFO mappings accept none.
+     * @default 0 (escalations should page at once)
+     */
+    batchingWindowSeconds?: number;
+    /**
+     * Receives before SQS moves a message to the DLQ (3..5).
+     * @default 5
+     */
+    maxReceiveCount?: number;
+    /**
+     * Queue visibility timeout in seconds. Only a value at or above the derived minimum
+     * (6 x function timeout + batching window) is accepted.
+     * @default 6 x functionTimeoutSeconds + batchingWindowSeconds
+     */
+    visibilityTimeoutSeconds?: number;
+    /**
+     * Source queue retention in seconds (60..1209599): shorter than the DLQ's 14 days, because a
+     * standard queue keeps the original enqueue time when a message moves to the DLQ.
+     * @default 345600 (4 days)
+     */
+    messageRetentionSeconds?: number;
+    /**
+     * Alarm when the oldest message waiting is older than this, in seconds (60..1209600).
+     * @default 300 (escalation lane), 900 (tool-call lane)
+     */
+    oldestMessageAgeSlaSeconds?: number;
+    /**
+     * Backoff tiers in seconds for transient failures, by attempt (each 0..43200, non-decreasing).
+     * Each is capped at the visibility timeout.
+     * @default [5, 30, 300]
+     */
+    backoffTiersSeconds?: number[];
+}
+
+/** How the FIFO queue deduplicates: by message body, or by the producer's deduplication id. */
+export const FifoDeduplication = { contentBased: "contentBased", messageId: "messageId" } as const;
+export type FifoDeduplication = (typeof FifoDeduplication)[keyof typeof FifoDeduplication];
+
+/** Options of the FIFO tool-call lane. */
+export interface FifoLaneOptions extends LaneOptions {
+    /**
+     * `messageId`: the producer sends a deterministic MessageDeduplicationId (our producer does).
+     * `contentBased`: SQS hashes the body.
+     * @default "messageId"
+     */
+    deduplication?: FifoDeduplication;
+    /**
+     * FIFO high-throughput mode (deduplication and throughput scoped per message group).
+     * @default false
+     */
+    highThroughput?: boolean;
+}
+
+/** Where alarm notifications go. */
+export interface AlarmOptions {
+    /** E-mail addresses subscribed to the alarm topic (each must confirm). @default [] */
+    emailEndpoints?: string[];
+    /** HTTPS endpoints subscribed to the alarm topic, e.g. a PagerDuty CloudWatch integration URL. @default [] */
+    httpsEndpoints?: string[];
+}
+
+/** The stack's `pipeline` config object. */
+export interface PipelineOptions {
+    /** The standard escalation lane. @default {} */
+    escalation?: LaneOptions;
+    /** The FIFO tool-call lane. @default {} */
+    toolCall?: FifoLaneOptions;
+    /** Alarm subscriptions. @default {} */
+    alarms?: AlarmOptions;
+    /**
+     * Customer-managed KMS key ARN for queues, table, parameters and bucket.
+     * @default none: SQS-managed (SSE-SQS), DynamoDB-owned and S3-managed encryption
+     */
+    kmsKeyArn?: string;
+    /** CloudWatch Logs retention of each consumer's log group, in days (an allowed CloudWatch value). @default 30 */
+    logRetentionDays?: number;
+    /** Powertools log level of the consumers. @default "INFO" */
+    logLevel?: LogLevel;
+    /** PagerDuty Events API v2 URL. @default "https://events.pagerduty.com/v2/enqueue" */
+    pagerDutyEventsUrl?: string;
+}
+
+export const LogLevels = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
+export type LogLevel = (typeof LogLevels)[number];

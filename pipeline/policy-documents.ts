@@ -1,0 +1,127 @@
+/**
+ * IAM and resource policy documents as pure functions of plain ARNs, so they are tested alone and
+ * read like the JSON AWS stores.
+ */
+export interface PolicyStatement {
+    Sid: string;
+    Effect: "Allow" | "Deny";
+    Principal?: "*" | { Service: string } | { AWS: string };
+    Action: string | string[];
+    Resource?: string | string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: PolicyStatement[];
+}
+
+/** What a consumer function may touch: its own queue, its DLQ, the shared table, its secrets. */
+export interface ConsumerResources {
+    readonly queueArn: string;
+    readonly deadLetterQueueArn: string;
+    readonly idempotencyTableArn: string;
+    readonly logGroupArn: string;
+    readonly payloadBucketArn: string;
+    /** SSM parameters the function reads (only the escalation pager has any). */
+    readonly parameterArns: readonly string[];
+    /** A customer-managed key, when queues, table and parameters use one. */
+    readonly kmsKeyArn?: string;
+}
+
+/** The Lambda service may assume the role, only on behalf of this account. */
+export function lambdaAssumeRolePolicy(accountId: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "LambdaAssumeRole",
+                Effect: "Allow",
+                Principal: { Service: "lambda.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+        ],
+    };
+}
+
+/**
+ * Least privilege for a consumer: named actions only, each on the one resource it needs. X-Ray is
+ * the exception AWS imposes: its write actions support no resource-level permissions.
+ */
+export function consumerPolicy(resources: ConsumerResources): PolicyDocument {
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "ConsumeOwnQueue",
+            Effect: "Allow",
+            // ChangeMessageVisibility shortens a transient failure's wait to its backoff tier.
+            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+            Resource: resources.queueArn,
+        },
+        {
+            Sid: "DeadLetterWithReason",
+            Effect: "Allow",
+            // The handler forwards poison and last-attempt messages itself, with the failure reason.
+            Action: ["sqs:SendMessage", "sqs:GetQueueAttributes"],
+            Resource: resources.deadLetterQueueArn,
+        },
+        {
+            Sid: "IdempotencyRecords",
+            Effect: "Allow",
+            Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            Resource: resources.idempotencyTableArn,
+        },
+        {
+            Sid: "ReadLargePayloads",
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: `${resources.payloadBucketArn}/*`,
+        },
+        {
+            Sid: "WriteOwnLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `${resources.logGroupArn}:*`,
+        },
+        {
+            Sid: "WriteTraces",
+            Effect: "Allow",
+            Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+            Resource: "*",
+        },
+    ];
+    if (resources.parameterArns.length > 0) {
+        statements.push({ Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [...resources.parameterArns] });
+    }
+    if (resources.kmsKeyArn !== undefined) {
+        statements.push({ Sid: "UseCustomerKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: resources.kmsKeyArn });
+    }
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Denies every request to the resource that is not made over TLS (as aws-solutions-constructs does). */
+export function denyInsecureTransportPolicy(service: "sqs" | "s3", resourceArns: string[]): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: `${service}:*`,
+                Resource: resourceArns,
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
+    };
+}
+
+/** A DLQ admits redrive only from its own source queue. */
+export function redriveAllowPolicy(sourceQueueArn: string) {
+    return { redrivePermission: "byQueue", sourceQueueArns: [sourceQueueArn] };
+}
+
+/** The source queue's redrive policy: where dead messages go, and after how many receives. */
+export function redrivePolicy(deadLetterQueueArn: string, maxReceiveCount: number) {
+    return { deadLetterTargetArn: deadLetterQueueArn, maxReceiveCount };
+}

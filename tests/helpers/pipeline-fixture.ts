@@ -1,0 +1,30 @@
+import { EscalationPipeline, EscalationPipelineArgs } from "../../pipeline";
+import { MockRunOptions, RecordedResource, RecordedStack, runWithMocks } from "./pulumi-mocks";
+
+export const ResourceTypes = {
+    queue: "aws:sqs/queue:Queue",
+    queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+    function: "aws:lambda/function:Function",
+    eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    topic: "aws:sns/topic:Topic",
+    topicSubscription: "aws:sns/topicSubscription:TopicSubscription",
+    table: "aws:dynamodb/table:Table",
+    parameter: "aws:ssm/parameter:Parameter",
+    bucket: "aws:s3/bucket:Bucket",
+} as const;
+
+/** Builds one pipeline named "main" under mocks and returns what it registered. */
+export async function buildPipeline(args: EscalationPipelineArgs = {}, run: MockRunOptions = {}): Promise<{ stack: RecordedStack; pipeline: EscalationPipeline }> {
+    const { stack, result } = await runWithMocks(() => new EscalationPipeline("main", args), run);
+    return { stack, pipeline: result };
+}
+
+/** The lane's resource of `type` (lane logical names start "main-escalation" or "main-tool-call"). */
+export function laneResource(stack: RecordedStack, lane: "escalation" | "tool-call", logicalSuffix: string): RecordedResource {
+    return stack.named(`main-${lane}-${logicalSuffix}`);
+}

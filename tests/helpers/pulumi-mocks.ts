@@ -1,0 +1,106 @@
+import * as path from "node:path";
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+
+export const TEST_ACCOUNT_ID = "123456789012";
+export const TEST_REGION = "eu-west-1";
+export const PROJECT = "escalation-pipeline";
+
+/** A resource as the mock engine saw it: its type token, logical name and inputs. */
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+}
+
+/**
+ * Pulumi mocks that record every registration. Outside preview each resource gets an id and its
+ * inputs back as outputs; in preview it gets neither an id nor computed outputs, as on a
+ * brand-new stack's first `pulumi preview`.
+ */
+class RecordingMocks implements pulumi.runtime.Mocks {
+    readonly resources: RecordedResource[] = [];
+
+    constructor(private readonly preview: boolean) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: this.preview ? undefined : `${args.name}-id`, state: args.inputs };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        switch (args.token) {
+            case "aws:index/getRegion:getRegion":
+                return { id: TEST_REGION, name: TEST_REGION, region: TEST_REGION, description: "", endpoint: `ec2.${TEST_REGION}.amazonaws.com` };
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { id: TEST_ACCOUNT_ID, accountId: TEST_ACCOUNT_ID, arn: `arn:aws:iam::${TEST_ACCOUNT_ID}:user/test`, userId: "AIDTEST" };
+            case "aws:index/getPartition:getPartition":
+                return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+            default:
+                throw new Error(`The tests' mocks do not answer invoke '${args.token}'`);
+        }
+    }
+}
+
+export interface MockRunOptions {
+    readonly preview?: boolean;
+    readonly stack?: string;
+    /** Stack config as in a Pulumi.<stack>.yaml `config:` block (structured values allowed). */
+    readonly config?: Record<string, unknown>;
+}
+
+export class RecordedStack {
+    constructor(readonly resources: readonly RecordedResource[]) {}
+
+    ofType(type: string): RecordedResource[] {
+        return this.resources.filter((resource) => resource.type === type);
+    }
+
+    named(name: string): RecordedResource {
+        const found = this.resources.find((resource) => resource.name === name);
+        if (!found) {
+            throw new Error(`No resource named '${name}'; registered: ${this.resources.map((r) => r.name).join(", ")}`);
+        }
+        return found;
+    }
+}
+
+// Internal but stable: the SDK's own disconnect waits on it. Registrations are RPCs; this drains them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+/** Runs `program` under fresh mocks and config, and returns everything it registered. */
+export async function runWithMocks<T>(program: () => T, options: MockRunOptions = {}): Promise<{ stack: RecordedStack; result: T }> {
+    const mocks = new RecordingMocks(options.preview ?? false);
+    pulumi.runtime.setAllConfig(toConfigMap(options.config ?? {}));
+    await pulumi.runtime.setMocks(mocks, PROJECT, options.stack ?? "test", options.preview ?? false);
+    const result = program();
+    await waitForRPCs();
+    return { stack: new RecordedStack(mocks.resources), result };
+}
+
+/** Pulumi keeps config as strings; structured values are JSON. */
+function toConfigMap(config: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+}
+
+/** The `config:` block of a stack file in the repository root. */
+export function stackConfig(stack: string): Record<string, unknown> {
+    const file = path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`);
+    const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+    return parsed.config ?? {};
+}
+
+/** Resolves an output's value in a test (mocks resolve outputs; unknown values resolve to undefined). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/** JSON-string inputs (policies) parsed for assertions. */
+export function parsedJson<T = unknown>(value: unknown): T {
+    if (typeof value !== "string") {
+        throw new Error(`Expected a JSON string, got ${JSON.stringify(value)}`);
+    }
+    return JSON.parse(value) as T;
+}

@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { PipelineConfigError, resolvePipelineSettings, validatePipelineOptions } from "../../pipeline";
+
+/** The one problem `options` has; fails the test if there are none or several. */
+function onlyProblem(options: unknown): string {
+    const problems = validatePipelineOptions(options);
+    assert.equal(problems.length, 1, `expected one problem, got: ${JSON.stringify(problems)}`);
+    return problems[0];
+}
+
+describe("pipeline config validation", () => {
+    it("accepts no config at all", () => {
+        assert.deepEqual(validatePipelineOptions(undefined), []);
+    });
+
+    it("rejects maxReceiveCount above 5 naming the key, the range and the value", () => {
+        assert.equal(onlyProblem({ escalation: { maxReceiveCount: 10 } }), "'pipeline.escalation.maxReceiveCount' must be an integer between 3 and 5, 10 given");
+    });
+
+    it("rejects maxReceiveCount below 3", () => {
+        assert.match(onlyProblem({ toolCall: { maxReceiveCount: 2 } }), /'pipeline\.toolCall\.maxReceiveCount' must be an integer between 3 and 5, 2 given/);
+    });
+
+    it("rejects a visibility timeout below 6 x function timeout + batching window, showing the arithmetic", () => {
+        const problem = onlyProblem({ escalation: { functionTimeoutSeconds: 30, batchingWindowSeconds: 5, visibilityTimeoutSeconds: 100 } });
+
+        assert.equal(
+            problem,
+            "'pipeline.escalation.visibilityTimeoutSeconds' must be an integer between 185 (6 x functionTimeoutSeconds 30 + batchingWindowSeconds 5) and 43200, 100 given",
+        );
+    });
+
+    it("rejects a visibility timeout above the SQS maximum", () => {
+        assert.match(onlyProblem({ escalation: { visibilityTimeoutSeconds: 50_000 } }), /and 43200, 50000 given/);
+    });
+
+    it("rejects a function timeout above Lambda's 900 s", () => {
+        assert.match(onlyProblem({ toolCall: { functionTimeoutSeconds: 901 } }), /'pipeline\.toolCall\.functionTimeoutSeconds' must be an integer between 1 and 900, 901 given/);
+    });
+
+    it("rejects a value of the wrong type, quoting what was given", () => {
+        assert.match(onlyProblem({ escalation: { batchSize: "ten" } }), /'pipeline\.escalation\.batchSize' must be an integer between 1 and 10000, "ten" given/);
+    });
+
+    it("rejects maximumConcurrency above reserved concurrency", () => {
+        assert.match(
+            onlyProblem({ escalation: { reservedConcurrency: 5, maximumConcurrency: 8 } }),
+            /'pipeline\.escalation\.maximumConcurrency' must be at most reservedConcurrency \(5\).*8 given/,
+        );
+    });
+
+    it("rejects maximumConcurrency above the default reserved concurrency when reserved is not set", () => {
+        assert.match(onlyProblem({ escalation: { maximumConcurrency: 6 } }), /at most reservedConcurrency \(5\)/);
+    });
+
+    it("rejects maximumConcurrency below the mapping's minimum of 2", () => {
+        assert.match(onlyProblem({ escalation: { maximumConcurrency: 1 } }), /'pipeline\.escalation\.maximumConcurrency' must be an integer between 2 and 1000, 1 given/);
+    });
+
+    it("rejects a FIFO batch size above 10", () => {
+        assert.match(onlyProblem({ toolCall: { batchSize: 11 } }), /'pipeline\.toolCall\.batchSize' must be an integer between 1 and 10, 11 given/);
+    });
+
+    it("rejects a batching window on the FIFO lane", () => {
+        assert.match(onlyProblem({ toolCall: { batchingWindowSeconds: 2 } }), /'pipeline\.toolCall\.batchingWindowSeconds' must be 0 on a FIFO lane.*2 given/);
+    });
+
+    it("rejects a standard batch size above 10 without a batching window", () => {
+        assert.match(onlyProblem({ escalation: { batchSize: 100 } }), /'pipeline\.escalation\.batchSize' must be at most 10 unless 'pipeline\.escalation\.batchingWindowSeconds' is at least 1, 100 given/);
+    });
+
+    it("accepts a standard batch size above 10 with a batching window", () => {
+        assert.deepEqual(validatePipelineOptions({ escalation: { batchSize: 100, batchingWindowSeconds: 2 } }), []);
+    });
+
+    it("rejects a source retention as long as the DLQ's 14 days", () => {
+        assert.match(onlyProblem({ escalation: { messageRetentionSeconds: 1_209_600 } }), /between 60 and 1209599, 1209600 given/);
+    });
+
+    it("rejects backoff tiers that decrease", () => {
+        assert.match(onlyProblem({ escalation: { backoffTiersSeconds: [30, 5] } }), /'pipeline\.escalation\.backoffTiersSeconds' must not decrease.*\[30,5\] given/);
+    });
+
+    it("rejects an empty list of backoff tiers", () => {
+        assert.match(onlyProblem({ escalation: { backoffTiersSeconds: [] } }), /must list at least one tier/);
+    });
+
+    it("names the index of a bad backoff tier", () => {
+        assert.match(onlyProblem({ escalation: { backoffTiersSeconds: [5, 50_000] } }), /'pipeline\.escalation\.backoffTiersSeconds\[1\]' must be an integer between 0 and 43200, 50000 given/);
+    });
+
+    it("rejects an unknown key and lists the known ones, so a typo is not silently ignored", () => {
+        assert.match(onlyProblem({ escalation: { maxRecieveCount: 4 } }), /'pipeline\.escalation\.maxRecieveCount' is not a known setting; known settings are .*maxReceiveCount/);
+    });
+
+    it("rejects FIFO-only settings on the standard lane", () => {
+        assert.match(onlyProblem({ escalation: { highThroughput: true } }), /'pipeline\.escalation\.highThroughput' is not a known setting/);
+    });
+
+    it("rejects an unknown deduplication mode", () => {
+        assert.match(onlyProblem({ toolCall: { deduplication: "hash" } }), /'pipeline\.toolCall\.deduplication' must be one of "contentBased", "messageId", "hash" given/);
+    });
+
+    it("rejects a log retention CloudWatch does not offer", () => {
+        assert.match(onlyProblem({ logRetentionDays: 10 }), /'pipeline\.logRetentionDays' must be one of 1, 3, 5, 7, 14, 30.*10 given/);
+    });
+
+    it("rejects an alarm e-mail that is not an address", () => {
+        assert.match(onlyProblem({ alarms: { emailEndpoints: ["oncall"] } }), /'pipeline\.alarms\.emailEndpoints\[0\]' must be an e-mail address, "oncall" given/);
+    });
+
+    it("rejects an alarm endpoint that is not https", () => {
+        assert.match(onlyProblem({ alarms: { httpsEndpoints: ["http://example.com/hook"] } }), /'pipeline\.alarms\.httpsEndpoints\[0\]' must be an https:\/\/ URL/);
+    });
+
+    it("rejects a KMS key that is not a key ARN", () => {
+        assert.match(onlyProblem({ kmsKeyArn: "alias/mine" }), /'pipeline\.kmsKeyArn' must be a KMS key ARN/);
+    });
+
+    it("rejects a pipeline config that is not an object", () => {
+        assert.equal(onlyProblem(42), "'pipeline' must be an object, 42 given");
+    });
+
+    it("reports every problem at once", () => {
+        const problems = validatePipelineOptions({ escalation: { maxReceiveCount: 9, batchSize: 0 }, toolCall: { batchSize: 20 } });
+
+        assert.equal(problems.length, 3);
+    });
+
+    it("throws a PipelineConfigError that lists every problem", () => {
+        assert.throws(
+            () => resolvePipelineSettings({ escalation: { maxReceiveCount: 9 }, toolCall: { batchSize: 20 } }),
+            (error: unknown) =>
+                error instanceof PipelineConfigError &&
+                error.name === "PipelineConfigError" &&
+                error.problems.length === 2 &&
+                /\(2 problems\)/.test(error.message) &&
+                /maxReceiveCount/.test(error.message) &&
+                /batchSize/.test(error.message),
+        );
+    });
+
+    it("resolves defaults for a valid config", () => {
+        const settings = resolvePipelineSettings({ escalation: { functionTimeoutSeconds: 10 } });
+
+        assert.equal(settings.lanes.escalation.queue.visibilityTimeoutSeconds, 60);
+        assert.equal(settings.logRetentionDays, 30);
+        assert.deepEqual(settings.alarms, { emailEndpoints: [], httpsEndpoints: [] });
+    });
+});
