@@ -62,6 +62,7 @@ export class ConsumerLane extends pulumi.ComponentResource {
             {
                 name: names.deadLetterQueue,
                 fifoQueue: settings.deadLetterQueue.fifo || undefined,
+                visibilityTimeoutSeconds: settings.deadLetterQueue.visibilityTimeoutSeconds,
                 messageRetentionSeconds: settings.deadLetterQueue.messageRetentionSeconds,
                 redriveAllowPolicy: pulumi.jsonStringify(awsContext.sqsQueueArn(names.queue).apply(redriveAllowPolicy)),
                 ...encryptionAtRest(args.kmsKeyArn),

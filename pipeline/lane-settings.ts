@@ -23,6 +23,8 @@ export const LaneDefaults = {
 /** Long polling at the maximum: fewer empty receives, and what the Lambda poller uses anyway. */
 const RECEIVE_WAIT_TIME_SECONDS = 20;
 const ONE_HOUR_SECONDS = 3600;
+/** SQS's own default; nothing consumes a DLQ automatically. */
+const DEAD_LETTER_VISIBILITY_TIMEOUT_SECONDS = 30;
 const ONE_DAY_SECONDS = 24 * ONE_HOUR_SECONDS;
 
 /** Everything the component (and the local runtime) needs to build one lane, fully resolved. */
@@ -42,6 +44,8 @@ export interface LaneSettings {
     };
     readonly deadLetterQueue: {
         readonly fifo: boolean;
+        /** Only operators read a DLQ; a short timeout lets a peek (`dlq list`) release messages quickly. */
+        readonly visibilityTimeoutSeconds: number;
         readonly messageRetentionSeconds: number;
         readonly maxReceiveCount: number;
     };
@@ -188,7 +192,7 @@ export function computeLaneSettings(kind: LaneKind, options: FifoLaneOptions = {
                   }
                 : {}),
         },
-        deadLetterQueue: { fifo, messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS, maxReceiveCount },
+        deadLetterQueue: { fifo, visibilityTimeoutSeconds: DEAD_LETTER_VISIBILITY_TIMEOUT_SECONDS, messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS, maxReceiveCount },
         consumer: {
             timeoutSeconds,
             memorySizeMb: options.memorySizeMb ?? LaneDefaults.memorySizeMb,

@@ -22,7 +22,10 @@ export interface RecordedResource {
 class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
 
-    constructor(private readonly preview: boolean) {}
+    constructor(
+        private readonly preview: boolean,
+        private readonly region: string,
+    ) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
@@ -32,7 +35,7 @@ class RecordingMocks implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         switch (args.token) {
             case "aws:index/getRegion:getRegion":
-                return { id: TEST_REGION, name: TEST_REGION, region: TEST_REGION, description: "", endpoint: `ec2.${TEST_REGION}.amazonaws.com` };
+                return { id: this.region, name: this.region, region: this.region, description: "", endpoint: `ec2.${this.region}.amazonaws.com` };
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return { id: TEST_ACCOUNT_ID, accountId: TEST_ACCOUNT_ID, arn: `arn:aws:iam::${TEST_ACCOUNT_ID}:user/test`, userId: "AIDTEST" };
             case "aws:index/getPartition:getPartition":
@@ -70,10 +73,12 @@ export class RecordedStack {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
-/** Runs `program` under fresh mocks and config, and returns everything it registered. */
+/** Runs `program` under fresh mocks and config (the region invoke answers `aws:region`), and returns everything it registered. */
 export async function runWithMocks<T>(program: () => T, options: MockRunOptions = {}): Promise<{ stack: RecordedStack; result: T }> {
-    const mocks = new RecordingMocks(options.preview ?? false);
-    pulumi.runtime.setAllConfig(toConfigMap(options.config ?? {}));
+    const config = options.config ?? {};
+    const region = typeof config["aws:region"] === "string" ? config["aws:region"] : TEST_REGION;
+    const mocks = new RecordingMocks(options.preview ?? false, region);
+    pulumi.runtime.setAllConfig(toConfigMap(config));
     await pulumi.runtime.setMocks(mocks, PROJECT, options.stack ?? "test", options.preview ?? false);
     const result = program();
     await waitForRPCs();

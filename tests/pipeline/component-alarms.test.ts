@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { buildPipeline, laneResource, ResourceTypes } from "../helpers/pipeline-fixture";
+import { RecordedStack } from "../helpers/pulumi-mocks";
+
+describe("EscalationPipeline alarms and shared resources", () => {
+    let stack: RecordedStack;
+
+    before(async () => {
+        ({ stack } = await buildPipeline({
+            options: {
+                escalation: { oldestMessageAgeSlaSeconds: 120 },
+                alarms: { emailEndpoints: ["oncall@example.com"], httpsEndpoints: ["https://events.pagerduty.com/integration/abc/enqueue"] },
+            },
+        }));
+    });
+
+    it("alarms on any message in each DLQ within one minute, treating missing data as not breaching", () => {
+        const alarm = laneResource(stack, "escalation", "dlq-depth");
+
+        assert.equal(alarm.inputs.namespace, "AWS/SQS");
+        assert.equal(alarm.inputs.metricName, "ApproximateNumberOfMessagesVisible");
+        assert.deepEqual(alarm.inputs.dimensions, { QueueName: laneResource(stack, "escalation", "dlq").inputs.name });
+        assert.equal(alarm.inputs.comparisonOperator, "GreaterThanThreshold");
+        assert.equal(alarm.inputs.threshold, 0);
+        assert.equal(alarm.inputs.period, 60);
+        assert.equal(alarm.inputs.treatMissingData, "notBreaching");
+    });
+
+    it("alarms when the oldest message is older than the lane's SLA", () => {
+        const alarm = laneResource(stack, "escalation", "oldest-message-age");
+
+        assert.equal(alarm.inputs.metricName, "ApproximateAgeOfOldestMessage");
+        assert.deepEqual(alarm.inputs.dimensions, { QueueName: laneResource(stack, "escalation", "queue").inputs.name });
+        assert.equal(alarm.inputs.threshold, 120);
+    });
+
+    it("alarms on consumer errors and throttles", () => {
+        const errors = laneResource(stack, "tool-call", "function-errors");
+        const throttles = laneResource(stack, "tool-call", "function-throttles");
+        const functionName = laneResource(stack, "tool-call", "consumer").inputs.name;
+
+        assert.deepEqual([errors.inputs.metricName, throttles.inputs.metricName], ["Errors", "Throttles"]);
+        assert.deepEqual(errors.inputs.dimensions, { FunctionName: functionName });
+        assert.deepEqual(throttles.inputs.dimensions, { FunctionName: functionName });
+    });
+
+    it("sends every alarm and its recovery to the alarm topic", () => {
+        const alarms = stack.ofType(ResourceTypes.metricAlarm);
+
+        assert.equal(alarms.length, 8);
+        for (const alarm of alarms) {
+            assert.equal((alarm.inputs.alarmActions as unknown[]).length, 1);
+            assert.deepEqual(alarm.inputs.okActions, alarm.inputs.alarmActions);
+        }
+    });
+
+    it("subscribes the configured e-mail and HTTPS endpoints to the alarm topic", () => {
+        const subscriptions = stack.ofType(ResourceTypes.topicSubscription).map((s) => [s.inputs.protocol, s.inputs.endpoint]);
+
+        assert.deepEqual(subscriptions, [
+            ["email", "oncall@example.com"],
+            ["https", "https://events.pagerduty.com/integration/abc/enqueue"],
+        ]);
+    });
+
+    it("creates one on-demand idempotency table with TTL and point-in-time recovery", () => {
+        const [table] = stack.ofType(ResourceTypes.table);
+
+        assert.equal(stack.ofType(ResourceTypes.table).length, 1);
+        assert.equal(table.inputs.billingMode, "PAY_PER_REQUEST");
+        assert.deepEqual(table.inputs.ttl, { attributeName: "expiration", enabled: true });
+        assert.deepEqual(table.inputs.pointInTimeRecovery, { enabled: true });
+    });
+
+    it("creates one alarm topic shared by both lanes", () => {
+        assert.equal(stack.ofType(ResourceTypes.topic).length, 1);
+    });
+
+    it("blocks public access to the payload bucket", () => {
+        const block = stack.ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0];
+
+        assert.deepEqual(
+            [block.inputs.blockPublicAcls, block.inputs.blockPublicPolicy, block.inputs.ignorePublicAcls, block.inputs.restrictPublicBuckets],
+            [true, true, true, true],
+        );
+    });
+
+    it("expires large payloads a day after the DLQ's retention", () => {
+        const lifecycle = stack.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0];
+
+        assert.deepEqual((lifecycle.inputs.rules as { expiration: unknown }[])[0].expiration, { days: 15 });
+    });
+});

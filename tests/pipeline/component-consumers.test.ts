@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { bundleHandler } from "../../handlers/bundle";
+import { HandlerEnvironment } from "../../handlers/environment";
+import { buildPipeline, laneResource, ResourceTypes } from "../helpers/pipeline-fixture";
+import { parsedJson, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";
+
+interface Statement {
+    Action: string | string[];
+    Resource: string | string[];
+}
+
+const actions = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
+
+describe("EscalationPipeline consumers", () => {
+    it("runs each consumer on nodejs22.x and arm64", async () => {
+        const { stack } = await buildPipeline();
+
+        for (const fn of stack.ofType(ResourceTypes.function)) {
+            assert.equal(fn.inputs.runtime, "nodejs22.x");
+            assert.deepEqual(fn.inputs.architectures, ["arm64"]);
+        }
+    });
+
+    it("sets timeout, memory and reserved concurrency explicitly from config", async () => {
+        const { stack } = await buildPipeline({ options: { toolCall: { functionTimeoutSeconds: 45, memorySizeMb: 1024, reservedConcurrency: 8 } } });
+        const fn = laneResource(stack, "tool-call", "consumer");
+
+        assert.equal(fn.inputs.timeout, 45);
+        assert.equal(fn.inputs.memorySize, 1024);
+        assert.equal(fn.inputs.reservedConcurrentExecutions, 8);
+    });
+
+    it("turns on active tracing", async () => {
+        const { stack } = await buildPipeline();
+
+        assert.deepEqual(laneResource(stack, "escalation", "consumer").inputs.tracingConfig, { mode: "Active" });
+    });
+
+    it("logs as JSON to the function's own log group with the configured retention", async () => {
+        const { stack } = await buildPipeline({ options: { logRetentionDays: 14 } });
+        const fn = laneResource(stack, "escalation", "consumer");
+        const logGroup = laneResource(stack, "escalation", "logs");
+
+        assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: logGroup.inputs.name });
+        assert.equal(logGroup.inputs.name, `/aws/lambda/${fn.inputs.name}`);
+        assert.equal(logGroup.inputs.retentionInDays, 14);
+    });
+
+    it("packages the esbuild bundle of the lane's handler with its source map", async () => {
+        const { stack } = await buildPipeline();
+        const fn = laneResource(stack, "tool-call", "consumer");
+        const assets = await (fn.inputs.code as pulumi.asset.AssetArchive).assets;
+        const code = await (assets["index.js"] as pulumi.asset.StringAsset).text;
+
+        assert.deepEqual(Object.keys(assets).sort(), ["index.js", "index.js.map"]);
+        assert.equal(code, bundleHandler("toolCall").code);
+        assert.equal(fn.inputs.handler, "index.handler");
+    });
+
+    it("reports batch item failures from every event source mapping", async () => {
+        const { stack } = await buildPipeline();
+
+        for (const mapping of stack.ofType(ResourceTypes.eventSourceMapping)) {
+            assert.deepEqual(mapping.inputs.functionResponseTypes, ["ReportBatchItemFailures"]);
+        }
+    });
+
+    it("connects each mapping to its own queue and function", async () => {
+        const { stack } = await buildPipeline();
+        const mapping = laneResource(stack, "escalation", "mapping");
+
+        assert.equal(mapping.inputs.eventSourceArn, `arn:aws:sqs:${TEST_REGION}:${TEST_ACCOUNT_ID}:${laneResource(stack, "escalation", "queue").inputs.name}`);
+        assert.equal(mapping.inputs.functionName, laneResource(stack, "escalation", "consumer").inputs.name);
+    });
+
+    it("bounds the mapping's maximum concurrency within the function's reserved concurrency", async () => {
+        const { stack } = await buildPipeline({ options: { escalation: { reservedConcurrency: 10, maximumConcurrency: 4 } } });
+
+        assert.deepEqual(laneResource(stack, "escalation", "mapping").inputs.scalingConfig, { maximumConcurrency: 4 });
+        assert.equal(laneResource(stack, "escalation", "consumer").inputs.reservedConcurrentExecutions, 10);
+    });
+
+    it("uses the configured batch size and batching window on the standard lane", async () => {
+        const { stack } = await buildPipeline({ options: { escalation: { batchSize: 50, batchingWindowSeconds: 3 } } });
+        const mapping = laneResource(stack, "escalation", "mapping");
+
+        assert.equal(mapping.inputs.batchSize, 50);
+        assert.equal(mapping.inputs.maximumBatchingWindowInSeconds, 3);
+    });
+
+    it("gives the FIFO mapping no batching window", async () => {
+        const { stack } = await buildPipeline();
+
+        assert.equal(laneResource(stack, "tool-call", "mapping").inputs.maximumBatchingWindowInSeconds, undefined);
+    });
+
+    it("gives each function its own role", async () => {
+        const { stack } = await buildPipeline();
+        const roles = stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.role);
+
+        assert.equal(new Set(roles).size, 2);
+        assert.equal(stack.ofType(ResourceTypes.role).length, 2);
+    });
+
+    it("attaches no managed policy (no *FullAccess) to any role", async () => {
+        const { stack } = await buildPipeline();
+
+        assert.equal(stack.ofType(ResourceTypes.rolePolicyAttachment).length, 0);
+    });
+
+    it("grants no wildcard action in any role policy", async () => {
+        const { stack } = await buildPipeline();
+
+        for (const policy of stack.ofType(ResourceTypes.rolePolicy)) {
+            const granted = actions(parsedJson<{ Statement: Statement[] }>(policy.inputs.policy).Statement);
+            assert.ok(granted.every((action) => !action.includes("*")), `wildcard in ${granted.join(", ")}`);
+        }
+    });
+
+    it("scopes each consumer's SQS permissions to its own queue and DLQ", async () => {
+        const { stack } = await buildPipeline();
+        const statements = parsedJson<{ Statement: Statement[] }>(laneResource(stack, "tool-call", "permissions").inputs.policy).Statement;
+        const sqsResources = statements.filter((s) => actions([s]).some((a) => a.startsWith("sqs:"))).flatMap((s) => [s.Resource].flat());
+        const queueNames = [laneResource(stack, "tool-call", "queue").inputs.name, laneResource(stack, "tool-call", "dlq").inputs.name];
+
+        assert.deepEqual(sqsResources.map((arn) => arn.split(":").pop()).sort(), [...queueNames].sort());
+    });
+
+    it("lets only the escalation pager read the PagerDuty and Slack parameters", async () => {
+        const { stack } = await buildPipeline();
+        const pager = actions(parsedJson<{ Statement: Statement[] }>(laneResource(stack, "escalation", "permissions").inputs.policy).Statement);
+        const executor = actions(parsedJson<{ Statement: Statement[] }>(laneResource(stack, "tool-call", "permissions").inputs.policy).Statement);
+
+        assert.ok(pager.includes("ssm:GetParameter"));
+        assert.ok(!executor.includes("ssm:GetParameter"));
+    });
+
+    it("tells the handler its queue, DLQ, maxReceiveCount, visibility, backoff tiers and idempotency expiry", async () => {
+        const { stack } = await buildPipeline({ options: { escalation: { functionTimeoutSeconds: 10, maxReceiveCount: 4, backoffTiersSeconds: [2, 20, 200] } } });
+        const variables = (laneResource(stack, "escalation", "consumer").inputs.environment as { variables: Record<string, string> }).variables;
+
+        assert.match(variables[HandlerEnvironment.queueUrl], /\/123456789012\/escalation-pipeline-test-main-escalations$/);
+        assert.match(variables[HandlerEnvironment.deadLetterQueueUrl], /escalations-dlq$/);
+        assert.equal(variables[HandlerEnvironment.maxReceiveCount], "4");
+        assert.equal(variables[HandlerEnvironment.visibilityTimeoutSeconds], "60");
+        assert.equal(variables[HandlerEnvironment.backoffTiersSeconds], "2,20,60");
+        assert.equal(variables[HandlerEnvironment.idempotencyExpirySeconds], "86400");
+    });
+
+    it("passes secrets to the handler only as SSM parameter names", async () => {
+        const { stack } = await buildPipeline({ pagerDutyRoutingKey: "R0UT1NGKEY", slackWebhookUrl: "https://hooks.slack.com/services/T/B/X" });
+        const variables = (laneResource(stack, "escalation", "consumer").inputs.environment as { variables: Record<string, string> }).variables;
+
+        assert.equal(variables[HandlerEnvironment.pagerDutyRoutingKeyParameter], "/escalation-pipeline-test-main/pagerduty-routing-key");
+        assert.ok(Object.values(variables).every((value) => !value.includes("R0UT1NGKEY") && !value.includes("hooks.slack.com")));
+    });
+
+    it("stores configured secrets as SecureString parameters", async () => {
+        const { stack } = await buildPipeline({ pagerDutyRoutingKey: "R0UT1NGKEY" });
+        const parameters = stack.ofType(ResourceTypes.parameter);
+
+        assert.equal(parameters.length, 1);
+        assert.equal(parameters[0].inputs.type, "SecureString");
+    });
+});
