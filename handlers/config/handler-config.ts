@@ -1,0 +1,114 @@
+import { HandlerEnvironment } from "../environment";
+
+/** Where settings come from: `process.env` in Lambda, a plain object in tests and the local runtime. */
+export type EnvironmentSource = Readonly<Record<string, string | undefined>>;
+
+/** The settings every consumer reads from its environment, parsed and checked once at cold start. */
+export interface ConsumerConfig {
+    readonly queueUrl: string;
+    readonly deadLetterQueueUrl: string;
+    readonly maxReceiveCount: number;
+    readonly visibilityTimeoutSeconds: number;
+    /** Backoff tiers for transient failures, already capped at the visibility timeout. */
+    readonly backoffTiersSeconds: readonly number[];
+    readonly idempotencyTableName: string;
+    readonly idempotencyExpirySeconds: number;
+    /** Unset when the lane has no payload bucket: then no message can carry a pointer. */
+    readonly payloadBucketName?: string;
+    readonly handlerVersion: string;
+}
+
+/** A missing or out-of-range environment variable; the message names it, the range and the value. */
+export class HandlerConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "HandlerConfigError";
+    }
+}
+
+/** The tiers the issue and the seeds name: retry fast first, then give an outage time. */
+export const DEFAULT_BACKOFF_TIERS_SECONDS: readonly number[] = [5, 30, 300];
+const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+
+/** Reads the consumer settings from `environment` (normally `process.env`). Throws HandlerConfigError. */
+export function readConsumerConfig(environment: EnvironmentSource): ConsumerConfig {
+    const problems: string[] = [];
+    const read = new EnvironmentReader(environment, problems);
+
+    const queueUrl = read.required(HandlerEnvironment.queueUrl);
+    const deadLetterQueueUrl = read.required(HandlerEnvironment.deadLetterQueueUrl);
+    const maxReceiveCount = read.integer(HandlerEnvironment.maxReceiveCount, 1, 1000);
+    const visibilityTimeoutSeconds = read.integer(HandlerEnvironment.visibilityTimeoutSeconds, 0, MAX_VISIBILITY_TIMEOUT_SECONDS);
+    const tiers = read.tiers(HandlerEnvironment.backoffTiersSeconds);
+    const idempotencyTableName = read.required(HandlerEnvironment.idempotencyTableName);
+    const idempotencyExpirySeconds = read.integer(HandlerEnvironment.idempotencyExpirySeconds, 1, Number.MAX_SAFE_INTEGER);
+
+    // Shorter than every redelivery of a message, the record would expire and Slack be told twice.
+    const minimumExpiry = visibilityTimeoutSeconds * maxReceiveCount;
+    if (problems.length === 0 && idempotencyExpirySeconds <= minimumExpiry) {
+        problems.push(
+            `'${HandlerEnvironment.idempotencyExpirySeconds}' must be greater than visibility timeout x maxReceiveCount (${minimumExpiry}), ${idempotencyExpirySeconds} given`,
+        );
+    }
+    if (problems.length > 0) {
+        throw new HandlerConfigError(`invalid handler environment: ${problems.join("; ")}`);
+    }
+    return {
+        queueUrl,
+        deadLetterQueueUrl,
+        maxReceiveCount,
+        visibilityTimeoutSeconds,
+        backoffTiersSeconds: tiers.map((tier) => Math.min(tier, visibilityTimeoutSeconds)),
+        idempotencyTableName,
+        idempotencyExpirySeconds,
+        payloadBucketName: read.optional(HandlerEnvironment.payloadBucketName),
+        handlerVersion: read.optional(HandlerEnvironment.handlerVersion) ?? "unversioned",
+    };
+}
+
+/** Collects every problem instead of stopping at the first, so one deploy fixes them all. */
+export class EnvironmentReader {
+    constructor(
+        private readonly environment: EnvironmentSource,
+        private readonly problems: string[],
+    ) {}
+
+    optional(name: string): string | undefined {
+        const value = this.environment[name]?.trim();
+        return value === undefined || value === "" ? undefined : value;
+    }
+
+    required(name: string): string {
+        const value = this.optional(name);
+        if (value === undefined) {
+            this.problems.push(`'${name}' must be set, nothing given`);
+            return "";
+        }
+        return value;
+    }
+
+    integer(name: string, min: number, max: number): number {
+        const text = this.optional(name);
+        const value = Number(text);
+        if (text === undefined || !Number.isInteger(value) || value < min || value > max) {
+            this.problems.push(`'${name}' must be a whole number between ${min} and ${max}, ${JSON.stringify(text ?? null)} given`);
+            return 0;
+        }
+        return value;
+    }
+
+    tiers(name: string): number[] {
+        const text = this.optional(name);
+        if (text === undefined) {
+            return [...DEFAULT_BACKOFF_TIERS_SECONDS];
+        }
+        const tiers = text.split(",").map((part) => Number(part.trim()));
+        if (tiers.length === 0 || tiers.some((tier) => !Number.isInteger(tier) || tier < 0 || tier > MAX_VISIBILITY_TIMEOUT_SECONDS)) {
+            this.problems.push(
+                `'${name}' must be comma-separated whole seconds between 0 and ${MAX_VISIBILITY_TIMEOUT_SECONDS}, ${JSON.stringify(text)} given`,
+            );
+            return [];
+        }
+        return tiers;
+    }
+}

@@ -1,0 +1,109 @@
+import {
+    BatchProcessor,
+    EventType as BatchEventType,
+    FullBatchFailureError,
+    processPartialResponse,
+    SqsFifoPartialProcessorAsync,
+} from "@aws-lambda-powertools/batch";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { AwsClients } from "../aws/clients";
+import type { ConsumerConfig } from "../config/handler-config";
+import type { EventType } from "../messages/message-attributes";
+import { changeVisibility, handleRecord, type ProcessMessage, type RecordHandlerDependencies } from "./record-handler";
+
+/** What every consumer is built from; the entry files assemble it at module scope. */
+export interface ConsumerDependencies {
+    readonly config: ConsumerConfig;
+    readonly clients: AwsClients;
+    readonly logger: Logger;
+}
+
+/** One lane: what its messages are, whether its queue is FIFO, and what to do with a message. */
+export interface LaneDefinition {
+    readonly eventType: EventType;
+    readonly fifo: boolean;
+    /** Called once per invocation (idempotency needs the invocation's context for its in-progress expiry). */
+    prepare(context: Context | undefined): ProcessMessage;
+}
+
+/** The Lambda handler signature the consumers export (context is optional for direct calls in tests). */
+export type SqsConsumerHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
+
+/**
+ * Builds a Lambda handler for a lane: Powertools batch processing with partial batch responses,
+ * every record through the failure policy (record-handler.ts).
+ *
+ * Standard lanes use BatchProcessor (records in parallel). FIFO lanes use
+ * SqsFifoPartialProcessorAsync with `skipGroupOnError`: records run in order, and once a record
+ * fails, the rest of *its* group in the batch is failed unprocessed (order within a call holds)
+ * while other groups go on. Those held-back group mates get the failed record's backoff too:
+ * SQS delivers nothing more of a FIFO group while any of its messages is in flight, so leaving
+ * them at the full visibility timeout would delay the retry the backoff promised.
+ *
+ * A new processor per invocation: processors keep per-batch state, and the local runtime may
+ * run several batches of one handler at once in one process.
+ *
+ * When every record fails, the handler throws FullBatchFailureError (as Powertools does by
+ * default): Lambda then retries the whole batch exactly as batchItemFailures would, and an
+ * outage downstream shows in the function's Errors metric and alarm.
+ */
+export function createSqsConsumer(lane: LaneDefinition, dependencies: ConsumerDependencies): SqsConsumerHandler {
+    const recordDependencies: RecordHandlerDependencies = {
+        config: dependencies.config,
+        sqs: dependencies.clients.sqs,
+        s3: dependencies.clients.s3,
+        logger: dependencies.logger,
+        eventType: lane.eventType,
+    };
+    return async (event, context) => {
+        if (context !== undefined) {
+            dependencies.logger.addContext(context);
+        }
+        const processMessage = lane.prepare(context);
+        const response = lane.fifo
+            ? await processFifoBatch(event, processMessage, recordDependencies, context)
+            : await processPartialResponse(event, (record: SQSRecord) => handleRecord(record, processMessage, recordDependencies), new BatchProcessor(BatchEventType.SQS), {
+                  context,
+                  throwOnFullBatchFailure: false,
+              });
+        if (event.Records.length > 0 && response.batchItemFailures.length === event.Records.length) {
+            throw new FullBatchFailureError(response.batchItemFailures.map(({ itemIdentifier }) => new Error(`record ${itemIdentifier} failed`)));
+        }
+        return response;
+    };
+}
+
+async function processFifoBatch(
+    event: SQSEvent,
+    processMessage: ProcessMessage,
+    dependencies: RecordHandlerDependencies,
+    context: Context | undefined,
+): Promise<SQSBatchResponse> {
+    const backoffByGroup = new Map<string, number>();
+    const scheduled = new Set<string>();
+    const response = await processPartialResponse(
+        event,
+        (record: SQSRecord) =>
+            handleRecord(record, processMessage, dependencies, (failed, seconds) => {
+                backoffByGroup.set(groupOf(failed), seconds);
+                scheduled.add(failed.messageId);
+            }),
+        new SqsFifoPartialProcessorAsync(),
+        { context, skipGroupOnError: true, throwOnFullBatchFailure: false },
+    );
+    const failedIds = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+    const heldBack = event.Records.filter(
+        (record) => failedIds.has(record.messageId) && !scheduled.has(record.messageId) && backoffByGroup.has(groupOf(record)),
+    );
+    await Promise.all(
+        heldBack.map((record) =>
+            changeVisibility(dependencies.sqs, dependencies.config.queueUrl, record, backoffByGroup.get(groupOf(record))!, dependencies.logger),
+        ),
+    );
+    return response;
+}
+
+function groupOf(record: SQSRecord): string {
+    return record.attributes.MessageGroupId ?? "";
+}

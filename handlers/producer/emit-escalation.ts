@@ -1,0 +1,35 @@
+import type { MessageAttributeValue } from "@aws-sdk/client-sqs";
+import { EscalationMessageSchema, type EscalationInput } from "../messages/escalation-message";
+import { CURRENT_SCHEMA_VERSION, EventType, MessageAttributeName, type EventType as EventTypeName } from "../messages/message-attributes";
+import { fitMessage } from "./payload-offload";
+import type { ProducerTarget, SendReport } from "./producer-target";
+import { sendInBatches } from "./send-batch";
+import { validateAll } from "./validate-input";
+
+/** The attributes naming what a message is, so consumers can refuse what they do not understand. */
+export function envelopeAttributes(eventType: EventTypeName): Record<string, MessageAttributeValue> {
+    return {
+        [MessageAttributeName.eventType]: { DataType: "String", StringValue: eventType },
+        [MessageAttributeName.schemaVersion]: { DataType: "String", StringValue: CURRENT_SCHEMA_VERSION },
+    };
+}
+
+/**
+ * Publishes escalations to the escalation (standard) queue: validated first (nothing is sent if
+ * one is invalid), `occurredAt` stamped when missing, large payloads moved to S3.
+ */
+export async function emitEscalation(target: ProducerTarget, escalations: EscalationInput | readonly EscalationInput[]): Promise<SendReport> {
+    const inputs: readonly EscalationInput[] = Array.isArray(escalations) ? escalations : [escalations as EscalationInput];
+    const messages = validateAll(inputs, EscalationMessageSchema, "escalation");
+    const sentAt = new Date().toISOString();
+    const prepared = await Promise.all(
+        messages.map((message) =>
+            fitMessage(target, JSON.stringify({ ...message, occurredAt: message.occurredAt ?? sentAt }), envelopeAttributes(EventType.escalation), EventType.escalation),
+        ),
+    );
+    const messageIds = await sendInBatches(
+        target,
+        prepared.map((message) => ({ MessageBody: message.body, MessageAttributes: message.attributes })),
+    );
+    return { messageIds, offloadedPayloads: prepared.filter((message) => message.offloaded).length };
+}

@@ -1,0 +1,111 @@
+import { PolicyResource } from "@pulumi/policy";
+import { describe, outsideStackMessage } from "./messages";
+import { isAllow, parsePolicyDocument, wildcardActionsOf } from "./policy-documents";
+import { policyNameFromArn } from "./references";
+import { ManagedPolicyProps, propsOf, RolePolicyAttachmentProps, RolePolicyProps, RoleProps } from "./resource-props";
+import { ResourceTypes } from "./resource-types";
+import { Reporter, stackRule } from "./rule";
+import { StackIndex } from "./stack-index";
+import { Reading, readOutput } from "./unknown-values";
+
+/**
+ * AWS managed policies that grant whole services: every "*FullAccess" policy plus the two broad
+ * job-function policies whose names do not say so.
+ */
+const BROAD_MANAGED_POLICY = /FullAccess$|^AdministratorAccess$|^PowerUserAccess$/;
+
+/** A policy document granted to a role, with where it comes from for the message. */
+interface Grant {
+    readonly origin: string;
+    readonly holder: PolicyResource;
+    readonly document: Reading<unknown>;
+}
+
+function grantsOf(index: StackIndex, role: PolicyResource, report: Reporter): Grant[] {
+    const grants: Grant[] = [];
+    const inline = report.knownValue(role, readOutput(role, () => (propsOf<RoleProps>(role).inlinePolicies ?? []).map((p) => p.policy as unknown)));
+    inline?.value?.forEach((document, position) => grants.push({
+        origin: `inline policy ${position + 1}`, holder: role, document: { known: true, value: document },
+    }));
+    const managed = report.knownValue(role, readOutput(role, () => propsOf<RoleProps>(role).managedPolicyArns));
+    for (const arn of managed?.value ?? []) {
+        checkManagedPolicyArn(role, arn, "managedPolicyArns", report);
+    }
+    for (const holder of index.rolePolicies.byTarget.get(role.urn) ?? []) {
+        if (holder.type === ResourceTypes.rolePolicy) {
+            grants.push({ origin: describe(holder), holder, document: readOutput(holder, () => propsOf<RolePolicyProps>(holder).policy as unknown) });
+            continue;
+        }
+        const attachment = propsOf<RolePolicyAttachmentProps>(holder);
+        const policyArn = readOutput(holder, () => attachment.policyArn);
+        const customer = index.link(holder, "policyArn", ResourceTypes.managedPolicy, policyArn,
+            (arn) => index.findManagedPolicy(arn) ?? "external");
+        if (customer.kind === "resource") {
+            const document = readOutput(customer.resource, () => propsOf<ManagedPolicyProps>(customer.resource).policy as unknown);
+            grants.push({ origin: `${describe(customer.resource)} via ${describe(holder)}`, holder: customer.resource, document });
+        } else if (customer.kind === "unknown") {
+            report.unknown(holder, customer.path);
+        } else if (customer.kind === "external") {
+            checkManagedPolicyArn(role, customer.reference, describe(holder), report);
+        }
+    }
+    return grants;
+}
+
+function checkManagedPolicyArn(role: PolicyResource, arn: string, origin: string, report: Reporter): void {
+    const name = policyNameFromArn(arn);
+    if (BROAD_MANAGED_POLICY.test(name)) {
+        report.violation(role, `${describe(role)} must not attach broad managed policies (*FullAccess, AdministratorAccess, ` +
+            `PowerUserAccess); found ${name} in ${origin}.`);
+    }
+}
+
+function checkGrant(role: PolicyResource, grant: Grant, report: Reporter): void {
+    const document = report.knownValue(grant.holder, grant.document);
+    if (document === undefined || document.value === undefined || document.value === "") {
+        return;
+    }
+    const parsed = parsePolicyDocument(document.value);
+    if (!parsed.ok) {
+        report.violation(grant.holder, `${describe(grant.holder)} policy must be a valid policy document; it ${parsed.problem}.`);
+        return;
+    }
+    const wildcards = parsed.statements.filter(isAllow).flatMap(wildcardActionsOf);
+    if (wildcards.length > 0) {
+        report.violation(role, `${describe(role)} must not allow wildcard actions; found ${wildcards.join(", ")} in ${grant.origin}.`);
+    }
+}
+
+/**
+ * Mandatory: consumers process agent-written payloads; a wildcard grant turns one bad message or
+ * one compromised dependency into account-wide damage.
+ */
+export const iamConsumerRoleLeastPrivilege = stackRule({
+    name: "iam-consumer-role-least-privilege",
+    description: "Roles of Lambda functions that consume SQS must not allow wildcard actions or attach *FullAccess managed policies.",
+    enforcementLevel: "mandatory",
+    check: (index, report) => {
+        const checkedRoles = new Set<string>();
+        for (const fn of index.consumerFunctions) {
+            report.forResource(fn, () => {
+                const role = index.roleOf(fn);
+                if (role.kind === "unknown") {
+                    report.unknown(fn, role.path);
+                } else if (role.kind === "external") {
+                    report.violation(fn, outsideStackMessage(fn, "role", role.reference));
+                } else if (role.kind === "resource" && !checkedRoles.has(role.resource.urn)) {
+                    checkedRoles.add(role.resource.urn);
+                    report.forResource(role.resource, () => {
+                        for (const grant of grantsOf(index, role.resource, report)) {
+                            report.forResource(grant.holder, () => checkGrant(role.resource, grant, report));
+                        }
+                    });
+                }
+            });
+        }
+        // Policies whose role is unknown might grant a consumer role anything.
+        if (index.consumerFunctions.length > 0) {
+            report.unknownReferences(index.rolePolicies.unresolved);
+        }
+    },
+});

@@ -1,0 +1,94 @@
+import * as aws from "@pulumi/aws";
+import { DEPRECATED_LAMBDA_RUNTIMES } from "./aws-facts";
+import { describe, outsideStackMessage } from "./messages";
+import { LogGroupProps, propsOf } from "./resource-props";
+import { ResourceTypes } from "./resource-types";
+import { resourceRule, stackRule } from "./rule";
+import { read, readOutput } from "./unknown-values";
+
+/**
+ * Advisory by default: the visibility rule already uses AWS's 3 s when the timeout is unset, so
+ * an implicit timeout is not unsafe, only easy to misread. prod.json makes it mandatory.
+ * A resource rule: it needs the inputs, because the provider reports 3 as the output either way.
+ */
+export const lambdaTimeoutExplicit = resourceRule({
+    name: "lambda-timeout-explicit",
+    description: "Lambda functions must set their timeout explicitly.",
+    enforcementLevel: "advisory",
+    resourceClass: aws.lambda.Function,
+    check: (fn, resource, report) => {
+        // Presence is the rule: an unknown timeout (derived from another resource) is still explicit.
+        if (!("timeout" in fn)) {
+            report.violation(resource, `${describe(resource)} must set timeout explicitly; found none (AWS default 3 s).`);
+        }
+    },
+});
+
+/**
+ * Advisory by default: traces make a lost or late page explainable, but their absence loses no
+ * message, and dev stacks may skip the cost. prod.json makes it mandatory.
+ */
+export const lambdaTracingActive = resourceRule({
+    name: "lambda-tracing-active",
+    description: "Lambda functions must have active X-Ray tracing.",
+    enforcementLevel: "advisory",
+    resourceClass: aws.lambda.Function,
+    check: (fn, resource, report) => {
+        const mode = report.knownValue(resource, read(() => fn.tracingConfig?.mode));
+        if (mode !== undefined && mode.value !== "Active") {
+            report.violation(resource, `${describe(resource)} tracingConfig.mode must be "Active"; found ${JSON.stringify(mode.value ?? "unset")}.`);
+        }
+    },
+});
+
+/**
+ * Mandatory: AWS stops patching a deprecated runtime and later blocks updates to functions on
+ * it, so a fix to the pager could not be deployed during an incident.
+ */
+export const lambdaRuntimeSupported = resourceRule({
+    name: "lambda-runtime-supported",
+    description: "Lambda functions must not use a deprecated runtime.",
+    enforcementLevel: "mandatory",
+    resourceClass: aws.lambda.Function,
+    check: (fn, resource, report) => {
+        const runtime = report.knownValue(resource, read(() => fn.runtime));
+        if (runtime?.value !== undefined && DEPRECATED_LAMBDA_RUNTIMES.has(runtime.value)) {
+            report.violation(resource, `${describe(resource)} runtime must be a supported Lambda runtime; found ${runtime.value} (deprecated).`);
+        }
+    },
+});
+
+/**
+ * Advisory by default: without a retention, logs are kept (and billed) forever; nothing is lost.
+ * prod.json makes it mandatory.
+ */
+export const lambdaLogRetention = stackRule({
+    name: "lambda-log-retention",
+    description: "Lambda functions must log to a CloudWatch log group with a retention period.",
+    enforcementLevel: "advisory",
+    check: (index, report) => {
+        for (const fn of index.ofType(ResourceTypes.function)) {
+            report.forResource(fn, () => {
+                const logGroup = index.logGroupOf(fn);
+                switch (logGroup.kind) {
+                    case "unknown":
+                        report.unknown(fn, logGroup.path);
+                        return;
+                    case "external":
+                        report.violation(fn, outsideStackMessage(fn, "log group", logGroup.reference));
+                        return;
+                    case "absent":
+                        report.violation(fn, `${describe(fn)} must have a log group with retentionInDays (an ` +
+                            "aws.cloudwatch.LogGroup named /aws/lambda/<function name>, or one set as loggingConfig.logGroup); found none.");
+                        return;
+                }
+                const group = logGroup.resource;
+                const retention = report.knownValue(group, readOutput(group, () => propsOf<LogGroupProps>(group).retentionInDays));
+                if (retention !== undefined && (retention.value ?? 0) <= 0) {
+                    report.violation(group, `${describe(group)} of ${describe(fn)} must set retentionInDays; found ` +
+                        `${retention.value ?? "none"} (logs kept forever).`);
+                }
+            });
+        }
+    },
+});

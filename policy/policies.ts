@@ -1,0 +1,43 @@
+import { Policies } from "@pulumi/policy";
+import { cloudwatchDlqDepthAlarm } from "./cloudwatch";
+import {
+    lambdaConsumerConcurrencyBounded,
+    lambdaEsmBatchWindow,
+    lambdaEsmFifoBatching,
+    lambdaEsmReportsBatchItemFailures,
+    sqsVisibilityTimeoutCoversConsumers,
+} from "./event-source-mapping";
+import { iamConsumerRoleLeastPrivilege } from "./iam";
+import { lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive } from "./lambda";
+import { sqsDlqRetentionLonger, sqsDlqSameType, sqsMaxReceiveCount, sqsQueueEncryptedAtRest, sqsQueueHasDlq } from "./sqs";
+import { sqsQueuePolicyDeniesInsecureTransport, sqsQueuePolicyNoWildcards } from "./sqs-access";
+
+/**
+ * Every policy of the pack. Importing this file starts nothing, so tests and the offline gate
+ * use it; `index.ts` hands it to `new PolicyPack`, which starts the analyzer server.
+ */
+export const policies: Policies = [
+    // Mission rules.
+    sqsQueueHasDlq,
+    sqsMaxReceiveCount,
+    sqsVisibilityTimeoutCoversConsumers,
+    // Dead-letter queues.
+    sqsDlqSameType,
+    sqsDlqRetentionLonger,
+    cloudwatchDlqDepthAlarm,
+    // Event source mappings and their consumers.
+    lambdaEsmReportsBatchItemFailures,
+    lambdaEsmFifoBatching,
+    lambdaEsmBatchWindow,
+    lambdaConsumerConcurrencyBounded,
+    // Queue security.
+    sqsQueueEncryptedAtRest,
+    sqsQueuePolicyDeniesInsecureTransport,
+    sqsQueuePolicyNoWildcards,
+    iamConsumerRoleLeastPrivilege,
+    // Lambda functions.
+    lambdaTimeoutExplicit,
+    lambdaTracingActive,
+    lambdaLogRetention,
+    lambdaRuntimeSupported,
+];

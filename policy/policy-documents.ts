@@ -1,0 +1,94 @@
+/**
+ * IAM-style policy documents (queue policies, role policies) as resources carry them: a JSON
+ * string or, when the program passes a PolicyDocument object, an object. Only the fields the
+ * rules judge are read, so an unknown ARN in a `Resource` does not hide a wildcard `Action`.
+ */
+export interface PolicyStatement {
+    readonly Sid?: string;
+    readonly Effect?: string;
+    readonly Action?: string | readonly string[];
+    readonly NotAction?: string | readonly string[];
+    readonly Principal?: unknown;
+    readonly Condition?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+export type ParsedDocument =
+    | { readonly ok: true; readonly statements: readonly PolicyStatement[] }
+    | { readonly ok: false; readonly problem: string };
+
+export function parsePolicyDocument(value: unknown): ParsedDocument {
+    let document: unknown = value;
+    if (typeof value === "string") {
+        try {
+            document = JSON.parse(value);
+        } catch {
+            return { ok: false, problem: "is not valid JSON" };
+        }
+    }
+    if (typeof document !== "object" || document === null) {
+        return { ok: false, problem: `must be a policy document object; found ${JSON.stringify(value)}` };
+    }
+    const statement = (document as { Statement?: unknown }).Statement;
+    if (statement === undefined) {
+        return { ok: true, statements: [] };
+    }
+    const statements = Array.isArray(statement) ? statement : [statement];
+    return { ok: true, statements: statements as PolicyStatement[] };
+}
+
+function asList(value: string | readonly string[] | undefined): readonly string[] {
+    if (value === undefined) {
+        return [];
+    }
+    return typeof value === "string" ? [value] : value;
+}
+
+export function isAllow(statement: PolicyStatement): boolean {
+    return statement.Effect === "Allow";
+}
+
+/** A wildcard over a whole service or over everything: "*", "sqs:*", "s3:*". */
+export function isWildcardAction(action: string): boolean {
+    return action === "*" || action.endsWith(":*");
+}
+
+/**
+ * The actions of a statement that grant a whole service. A `NotAction` in an Allow grants
+ * everything except the listed actions, so it counts as a wildcard.
+ */
+export function wildcardActionsOf(statement: PolicyStatement): readonly string[] {
+    const wildcards = asList(statement.Action).filter(isWildcardAction);
+    return statement.NotAction === undefined ? wildcards : [...wildcards, `NotAction ${JSON.stringify(statement.NotAction)}`];
+}
+
+/** "*" or {"AWS": "*"} (or a list holding "*"): any principal of any account. */
+export function hasWildcardPrincipal(statement: PolicyStatement): boolean {
+    const principal = statement.Principal;
+    if (principal === "*") {
+        return true;
+    }
+    if (typeof principal !== "object" || principal === null) {
+        return false;
+    }
+    const aws = (principal as { AWS?: string | readonly string[] }).AWS;
+    return asList(aws).includes("*");
+}
+
+function conditionValueIsFalse(value: unknown): boolean {
+    const values = Array.isArray(value) ? value : [value];
+    return values.length > 0 && values.every((v) => v === false || (typeof v === "string" && v.toLowerCase() === "false"));
+}
+
+/**
+ * The statement the AWS guidance asks for: Deny every SQS action to every principal when
+ * aws:SecureTransport is false (condition keys are case-insensitive in IAM).
+ */
+export function deniesInsecureTransport(statement: PolicyStatement): boolean {
+    if (statement.Effect !== "Deny" || !hasWildcardPrincipal(statement)) {
+        return false;
+    }
+    const coversAllSqs = asList(statement.Action).some((action) => action === "*" || action === "sqs:*");
+    const bool = statement.Condition?.Bool ?? {};
+    const secureTransport = Object.entries(bool).find(([key]) => key.toLowerCase() === "aws:securetransport");
+    return coversAllSqs && secureTransport !== undefined && conditionValueIsFalse(secureTransport[1]);
+}

@@ -1,0 +1,115 @@
+import { PolicyResource } from "@pulumi/policy";
+import { describe } from "./messages";
+import {
+    deniesInsecureTransport,
+    hasWildcardPrincipal,
+    isAllow,
+    parsePolicyDocument,
+    PolicyStatement,
+    wildcardActionsOf,
+} from "./policy-documents";
+import { propsOf, QueuePolicyProps } from "./resource-props";
+import { ResourceTypes } from "./resource-types";
+import { stackRule } from "./rule";
+import { StackIndex } from "./stack-index";
+import { Reading, readOutput } from "./unknown-values";
+
+/** A queue's access policy: an aws.sqs.QueuePolicy's `policy`, or the queue's own `policy`. */
+function accessPolicyOf(holder: PolicyResource): Reading<unknown> {
+    return readOutput(holder, () => propsOf<QueuePolicyProps>(holder).policy as unknown);
+}
+
+/** The queue policy documents that apply to `queue`, each with the resource that holds it. */
+function documentsFor(index: StackIndex, queue: PolicyResource): { holder: PolicyResource; document: Reading<unknown> }[] {
+    const holders = [queue, ...(index.queuePolicies.byTarget.get(queue.urn) ?? [])];
+    return holders
+        .map((holder) => ({ holder, document: accessPolicyOf(holder) }))
+        .filter(({ document }) => !document.known || (document.value !== undefined && document.value !== ""));
+}
+
+function statementLabel(statement: PolicyStatement, position: number): string {
+    return statement.Sid === undefined ? `statement ${position + 1}` : `statement '${statement.Sid}'`;
+}
+
+/**
+ * Advisory by default: AWS SDKs already use HTTPS, so the Deny is defence in depth against a
+ * misconfigured client rather than a gap an attacker can use today. prod.json makes it mandatory.
+ */
+export const sqsQueuePolicyDeniesInsecureTransport = stackRule({
+    name: "sqs-queue-policy-denies-insecure-transport",
+    description: "Every SQS queue must have a queue policy that denies requests made without TLS (aws:SecureTransport false).",
+    enforcementLevel: "advisory",
+    check: (index, report) => {
+        let someQueueUnprotected = false;
+        for (const queue of index.ofType(ResourceTypes.queue)) {
+            report.forResource(queue, () => {
+                const documents = documentsFor(index, queue);
+                const unknownDocuments = documents.filter(({ document }) => !document.known);
+                const denies = documents.some(({ document }) => {
+                    const parsed = document.known ? parsePolicyDocument(document.value) : undefined;
+                    return parsed?.ok === true && parsed.statements.some(deniesInsecureTransport);
+                });
+                if (denies) {
+                    return;
+                }
+                if (unknownDocuments.length > 0) {
+                    for (const { holder, document } of unknownDocuments) {
+                        report.knownValue(holder, document);
+                    }
+                    return;
+                }
+                someQueueUnprotected = true;
+                const found = documents.length === 0
+                    ? "found no queue policy"
+                    : `found no such statement in ${documents.map(({ holder }) => describe(holder)).join(", ")}`;
+                report.violation(queue, `${describe(queue)} must have a queue policy that denies all SQS actions ` +
+                    `when aws:SecureTransport is false; ${found}.`);
+            });
+        }
+        // Queue policies whose queue is unknown at preview might be the ones a queue lacks.
+        if (someQueueUnprotected) {
+            report.unknownReferences(index.queuePolicies.unresolved);
+        }
+    },
+});
+
+/**
+ * Mandatory: a wildcard principal lets any AWS account send or read escalations, and a wildcard
+ * action lets a grantee purge the queue or change its redrive; both are real exposures.
+ */
+export const sqsQueuePolicyNoWildcards = stackRule({
+    name: "sqs-queue-policy-no-wildcards",
+    description: "SQS queue policies must not allow a wildcard principal or wildcard actions.",
+    enforcementLevel: "mandatory",
+    check: (index, report) => {
+        const holders = [...index.ofType(ResourceTypes.queue), ...index.ofType(ResourceTypes.queuePolicy)];
+        for (const holder of holders) {
+            report.forResource(holder, () => {
+                const document = report.knownValue(holder, accessPolicyOf(holder));
+                if (document === undefined || document.value === undefined || document.value === "") {
+                    return;
+                }
+                const parsed = parsePolicyDocument(document.value);
+                if (!parsed.ok) {
+                    report.violation(holder, `${describe(holder)} policy must be a valid policy document; it ${parsed.problem}.`);
+                    return;
+                }
+                parsed.statements.forEach((statement, position) => {
+                    if (!isAllow(statement)) {
+                        return;
+                    }
+                    const where = statementLabel(statement, position);
+                    if (hasWildcardPrincipal(statement)) {
+                        report.violation(holder, `${describe(holder)} must not allow a wildcard principal; found ` +
+                            `Principal ${JSON.stringify(statement.Principal)} in ${where}.`);
+                    }
+                    const wildcards = wildcardActionsOf(statement);
+                    if (wildcards.length > 0) {
+                        report.violation(holder, `${describe(holder)} must not allow wildcard actions; found ` +
+                            `${wildcards.join(", ")} in ${where}.`);
+                    }
+                });
+            });
+        }
+    },
+});

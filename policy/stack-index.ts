@@ -1,0 +1,431 @@
+import { PolicyResource } from "@pulumi/policy";
+import {
+    functionNameFromReference,
+    isNonSqsArn,
+    queueNameFromArn,
+    queueNameFromUrl,
+    roleNameFromReference,
+} from "./references";
+import { ParsedRedrive, parseRedrivePolicy } from "./redrive";
+import {
+    EventSourceMappingProps,
+    FunctionProps,
+    MetricAlarmProps,
+    propsOf,
+    QueuePolicyProps,
+    QueueProps,
+    RedrivePolicyProps,
+    RolePolicyProps,
+} from "./resource-props";
+import { ResourceTypes } from "./resource-types";
+import { known, read, Reading, readOutput } from "./unknown-values";
+
+/**
+ * Where a reference held by one resource leads:
+ * - "resource": a resource of this stack;
+ * - "external": a known reference to something this stack does not declare;
+ * - "unknown": the value is unknown at preview and no dependency names the target (`path` says
+ *   which value);
+ * - "absent": no reference (or a reference of another kind, e.g. a Kinesis stream ARN where an
+ *   SQS queue is looked for).
+ */
+export type Link =
+    | { readonly kind: "resource"; readonly resource: PolicyResource }
+    | { readonly kind: "external"; readonly reference: string }
+    | { readonly kind: "unknown"; readonly path: string }
+    | { readonly kind: "absent" };
+
+type Match = PolicyResource | "external" | "absent";
+
+const ABSENT: Link = { kind: "absent" };
+
+/** One move of failed messages: from `source` to `deadLetter`, per the redrive `settings`. */
+export interface RedriveEdge {
+    /** The resource that carries the redrive JSON: the source queue itself or an aws.sqs.RedrivePolicy. */
+    readonly holder: PolicyResource;
+    readonly source: Link;
+    readonly deadLetter: Link;
+    readonly settings: Reading<ParsedRedrive>;
+}
+
+/** An event source mapping with the queue it reads and the function it invokes. */
+export interface MappingLink {
+    readonly mapping: PolicyResource;
+    readonly queue: Link;
+    readonly function: Link;
+}
+
+/** A CloudWatch alarm on AWS/SQS ApproximateNumberOfMessagesVisible, or one that may be. */
+export interface DepthAlarmLink {
+    readonly alarm: PolicyResource;
+    readonly queue: Link;
+}
+
+/** Resources grouped by the URN of the resource they point at, plus those whose target is unknown. */
+export interface Grouped {
+    readonly byTarget: ReadonlyMap<string, readonly PolicyResource[]>;
+    /** Resources whose reference is unknown at preview; `path` names the unknown value. */
+    readonly unresolved: readonly { readonly resource: PolicyResource; readonly path: string }[];
+}
+
+const DEPTH_METRIC = { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible" } as const;
+
+const indexes = new WeakMap<readonly PolicyResource[], StackIndex>();
+
+/** The index of one analysis: built on first use and shared by every lookup of that analysis. */
+export function indexStack(resources: readonly PolicyResource[]): StackIndex {
+    let index = indexes.get(resources);
+    if (index === undefined) {
+        index = new StackIndex(resources);
+        indexes.set(resources, index);
+    }
+    return index;
+}
+
+/**
+ * Every lookup the rules need, each built once in one pass over the stack (maps by type, by
+ * physical name, by ARN, by URL, and each relation both ways), so a rule costs O(1) per
+ * resource it checks and a whole analysis stays linear in the number of resources.
+ *
+ * Links follow `propertyDependencies` first: the engine knows that a mapping's `eventSourceArn`
+ * came from a given queue even when the ARN itself is unknown at preview. Only without such a
+ * dependency are known values compared (an ARN's last segment against the queue's name...).
+ */
+export class StackIndex {
+    private readonly byType = new Map<string, PolicyResource[]>();
+    private readonly lookups = new Map<string, ReadonlyMap<string, PolicyResource>>();
+    private readonly memo = new Map<string, unknown>();
+
+    constructor(readonly resources: readonly PolicyResource[]) {
+        for (const resource of resources) {
+            const list = this.byType.get(resource.type);
+            if (list === undefined) {
+                this.byType.set(resource.type, [resource]);
+            } else {
+                list.push(resource);
+            }
+        }
+    }
+
+    ofType(type: string): readonly PolicyResource[] {
+        return this.byType.get(type) ?? [];
+    }
+
+    // ---- lookups by known physical identifiers -------------------------------------------------
+
+    findQueueByArn(arn: string): PolicyResource | undefined {
+        const name = queueNameFromArn(arn);
+        return this.lookup(ResourceTypes.queue, "arn").get(arn) ?? (name === undefined ? undefined : this.findQueueByName(name));
+    }
+
+    findQueueByUrl(url: string): PolicyResource | undefined {
+        const name = queueNameFromUrl(url);
+        return this.lookup(ResourceTypes.queue, "url").get(url) ?? (name === undefined ? undefined : this.findQueueByName(name));
+    }
+
+    findQueueByName(name: string): PolicyResource | undefined {
+        return this.lookup(ResourceTypes.queue, "name").get(name);
+    }
+
+    findFunction(reference: string): PolicyResource | undefined {
+        return this.lookup(ResourceTypes.function, "arn").get(reference)
+            ?? this.lookup(ResourceTypes.function, "name").get(functionNameFromReference(reference));
+    }
+
+    findRole(reference: string): PolicyResource | undefined {
+        return this.lookup(ResourceTypes.role, "arn").get(reference)
+            ?? this.lookup(ResourceTypes.role, "name").get(roleNameFromReference(reference));
+    }
+
+    findLogGroup(name: string): PolicyResource | undefined {
+        return this.lookup(ResourceTypes.logGroup, "name").get(name);
+    }
+
+    findManagedPolicy(arn: string): PolicyResource | undefined {
+        return this.lookup(ResourceTypes.managedPolicy, "arn").get(arn);
+    }
+
+    /** A map from a known string property (name, arn, url) to the resource of `type` holding it. */
+    private lookup(type: string, property: string): ReadonlyMap<string, PolicyResource> {
+        const key = `${type}#${property}`;
+        let map = this.lookups.get(key);
+        if (map === undefined) {
+            const built = new Map<string, PolicyResource>();
+            for (const resource of this.ofType(type)) {
+                const value = read(() => resource.props[property] as unknown);
+                if (value.known && typeof value.value === "string" && !built.has(value.value)) {
+                    built.set(value.value, resource);
+                }
+            }
+            map = built;
+            this.lookups.set(key, map);
+        }
+        return map;
+    }
+
+    private memoize<T>(key: string, build: () => T): T {
+        if (!this.memo.has(key)) {
+            this.memo.set(key, build());
+        }
+        return this.memo.get(key) as T;
+    }
+
+    // ---- links ---------------------------------------------------------------------------------
+
+    /**
+     * Follows the reference `holder` keeps in property `key` to a resource of `targetType`:
+     * through the property's dependencies first, then by the reference's known value.
+     */
+    link(
+        holder: PolicyResource,
+        key: string,
+        targetType: string,
+        reference: Reading<unknown>,
+        match: (reference: string) => Match,
+    ): Link {
+        const viaProperty = (holder.propertyDependencies?.[key] ?? []).filter((r) => r.type === targetType);
+        if (viaProperty.length === 1) {
+            return { kind: "resource", resource: viaProperty[0] };
+        }
+        if (!reference.known) {
+            // Without any property dependencies reported, a single dependency of the right type
+            // is the best evidence left (older producers send only `dependencies`).
+            const reportsPropertyDependencies = Object.keys(holder.propertyDependencies ?? {}).length > 0;
+            const viaDependency = (holder.dependencies ?? []).filter((r) => r.type === targetType);
+            return !reportsPropertyDependencies && viaDependency.length === 1
+                ? { kind: "resource", resource: viaDependency[0] }
+                : { kind: "unknown", path: reference.path };
+        }
+        if (typeof reference.value !== "string" || reference.value === "") {
+            return ABSENT;
+        }
+        const found = match(reference.value);
+        if (found === "absent") {
+            return ABSENT;
+        }
+        return found === "external" ? { kind: "external", reference: reference.value } : { kind: "resource", resource: found };
+    }
+
+    private queueByArn = (arn: string): Match => (isNonSqsArn(arn) ? "absent" : (this.findQueueByArn(arn) ?? "external"));
+    private queueByUrl = (url: string): Match => this.findQueueByUrl(url) ?? "external";
+    private queueByName = (name: string): Match => this.findQueueByName(name) ?? "external";
+    private functionByReference = (reference: string): Match => this.findFunction(reference) ?? "external";
+    private roleByReference = (reference: string): Match => this.findRole(reference) ?? "external";
+
+    // ---- redrive (queue -> dead-letter queue) --------------------------------------------------
+
+    /** Every redrive in the stack: queues' own `redrivePolicy` and aws.sqs.RedrivePolicy resources. */
+    get redrives(): readonly RedriveEdge[] {
+        return this.memoize("redrives", () => {
+            const edges: RedriveEdge[] = [];
+            for (const queue of this.ofType(ResourceTypes.queue)) {
+                const edge = this.redriveEdge(queue, { kind: "resource", resource: queue });
+                if (edge !== undefined) {
+                    edges.push(edge);
+                }
+            }
+            for (const holder of this.ofType(ResourceTypes.redrivePolicy)) {
+                const queueUrl = readOutput(holder, () => propsOf<RedrivePolicyProps>(holder).queueUrl);
+                const edge = this.redriveEdge(holder, this.link(holder, "queueUrl", ResourceTypes.queue, queueUrl, this.queueByUrl));
+                if (edge !== undefined) {
+                    edges.push(edge);
+                }
+            }
+            return edges;
+        });
+    }
+
+    private redriveEdge(holder: PolicyResource, source: Link): RedriveEdge | undefined {
+        const settings = readOutput(holder, () => parseRedrivePolicy(propsOf<QueueProps>(holder).redrivePolicy));
+        if (settings.known && (settings.value === undefined || (settings.value.ok && settings.value.settings === undefined))) {
+            return undefined;
+        }
+        const target: Reading<unknown> = settings.known
+            ? known(settings.value?.ok ? settings.value.settings?.deadLetterTargetArn : undefined)
+            : settings;
+        const deadLetter = this.link(holder, "redrivePolicy", ResourceTypes.queue, target, this.queueByArn);
+        return { holder, source, deadLetter, settings: settings as Reading<ParsedRedrive> };
+    }
+
+    /** Redrives whose source is `queue`. */
+    redrivesFrom(queue: PolicyResource): readonly RedriveEdge[] {
+        return this.redriveGroups.bySource.get(queue.urn) ?? [];
+    }
+
+    /** Redrives that move messages into `queue`: non-empty means `queue` is a dead-letter queue. */
+    redrivesInto(queue: PolicyResource): readonly RedriveEdge[] {
+        return this.redriveGroups.byDeadLetter.get(queue.urn) ?? [];
+    }
+
+    /** Every queue some redrive points at. */
+    get deadLetterQueues(): readonly PolicyResource[] {
+        return this.ofType(ResourceTypes.queue).filter((queue) => this.redrivesInto(queue).length > 0);
+    }
+
+    private get redriveGroups(): { bySource: Map<string, RedriveEdge[]>; byDeadLetter: Map<string, RedriveEdge[]> } {
+        return this.memoize("redriveGroups", () => {
+            const bySource = new Map<string, RedriveEdge[]>();
+            const byDeadLetter = new Map<string, RedriveEdge[]>();
+            for (const edge of this.redrives) {
+                if (edge.source.kind === "resource") {
+                    push(bySource, edge.source.resource.urn, edge);
+                }
+                if (edge.deadLetter.kind === "resource") {
+                    push(byDeadLetter, edge.deadLetter.resource.urn, edge);
+                }
+            }
+            return { bySource, byDeadLetter };
+        });
+    }
+
+    // ---- event source mappings (queue -> function) ---------------------------------------------
+
+    get mappings(): readonly MappingLink[] {
+        return this.memoize("mappings", () => this.ofType(ResourceTypes.eventSourceMapping).map((mapping) => {
+            const props = propsOf<EventSourceMappingProps>(mapping);
+            const source = readOutput(mapping, () => props.eventSourceArn);
+            const target = readOutput(mapping, () => props.functionName);
+            return {
+                mapping,
+                queue: this.link(mapping, "eventSourceArn", ResourceTypes.queue, source, this.queueByArn),
+                function: this.link(mapping, "functionName", ResourceTypes.function, target, this.functionByReference),
+            };
+        }));
+    }
+
+    /** Mappings that read `queue`. */
+    consumersOf(queue: PolicyResource): readonly MappingLink[] {
+        return this.memoize("consumers", () => {
+            const byQueue = new Map<string, MappingLink[]>();
+            for (const link of this.mappings) {
+                if (link.queue.kind === "resource") {
+                    push(byQueue, link.queue.resource.urn, link);
+                }
+            }
+            return byQueue;
+        }).get(queue.urn) ?? [];
+    }
+
+    /** Functions invoked by a mapping that reads an SQS queue (in this stack or not). */
+    get consumerFunctions(): readonly PolicyResource[] {
+        return this.memoize("consumerFunctions", () => {
+            const functions = new Map<string, PolicyResource>();
+            for (const link of this.mappings) {
+                const readsSqs = link.queue.kind === "resource" || link.queue.kind === "external";
+                if (readsSqs && link.function.kind === "resource") {
+                    functions.set(link.function.resource.urn, link.function.resource);
+                }
+            }
+            return [...functions.values()];
+        });
+    }
+
+    // ---- queue policies, alarms ----------------------------------------------------------------
+
+    get queuePolicies(): Grouped {
+        return this.memoize("queuePolicies", () => group(this.ofType(ResourceTypes.queuePolicy).map((policy) => ({
+            item: policy,
+            link: this.link(policy, "queueUrl", ResourceTypes.queue,
+                readOutput(policy, () => propsOf<QueuePolicyProps>(policy).queueUrl), this.queueByUrl),
+        }))));
+    }
+
+    /**
+     * Alarms on the depth of a queue (AWS/SQS ApproximateNumberOfMessagesVisible by QueueName),
+     * as a plain metric alarm or as a metric query. Alarms whose metric is unknown at preview are
+     * unresolved: they might be the depth alarm a rule looks for.
+     */
+    get depthAlarms(): Grouped {
+        return this.memoize("depthAlarms", () => group(this.ofType(ResourceTypes.metricAlarm).flatMap((alarm) =>
+            this.depthAlarmLinks(alarm).map((link) => ({ item: alarm, link })))));
+    }
+
+    private depthAlarmLinks(alarm: PolicyResource): Link[] {
+        const props = propsOf<MetricAlarmProps>(alarm);
+        const metrics = readOutput(alarm, () => {
+            const queries = (props.metricQueries ?? []).map((query) => ({
+                key: "metricQueries",
+                metric: query.metric,
+            }));
+            return [{ key: "dimensions", metric: props }, ...queries];
+        });
+        if (!metrics.known) {
+            return [{ kind: "unknown", path: metrics.path }];
+        }
+        const links: Link[] = [];
+        for (const { key, metric } of metrics.value ?? []) {
+            const identity = readOutput(alarm, () => [metric?.namespace, metric?.metricName] as const);
+            if (!identity.known) {
+                links.push({ kind: "unknown", path: identity.path });
+                continue;
+            }
+            const [namespace, metricName] = identity.value ?? [];
+            if (namespace !== DEPTH_METRIC.namespace || metricName !== DEPTH_METRIC.metricName) {
+                continue;
+            }
+            const queueName = readOutput(alarm, () => metric?.dimensions?.QueueName);
+            links.push(this.link(alarm, key, ResourceTypes.queue, queueName, this.queueByName));
+        }
+        return links;
+    }
+
+    // ---- functions: log group, role ------------------------------------------------------------
+
+    /**
+     * The log group a function writes to: `loggingConfig.logGroup` when set, otherwise the one
+     * Lambda creates, "/aws/lambda/<function name>", if the stack declares it.
+     */
+    logGroupOf(fn: PolicyResource): Link {
+        const props = propsOf<FunctionProps>(fn);
+        const configured = readOutput(fn, () => props.loggingConfig?.logGroup);
+        const link = this.link(fn, "loggingConfig", ResourceTypes.logGroup, configured,
+            (name) => this.findLogGroup(name) ?? "external");
+        if (link.kind !== "absent") {
+            return link;
+        }
+        const name = readOutput(fn, () => props.name);
+        if (!name.known) {
+            return { kind: "unknown", path: name.path };
+        }
+        const defaultGroup = name.value === undefined ? undefined : this.findLogGroup(`/aws/lambda/${name.value}`);
+        return defaultGroup === undefined ? ABSENT : { kind: "resource", resource: defaultGroup };
+    }
+
+    roleOf(fn: PolicyResource): Link {
+        return this.link(fn, "role", ResourceTypes.role, readOutput(fn, () => propsOf<FunctionProps>(fn).role), this.roleByReference);
+    }
+
+    /** aws.iam.RolePolicy and aws.iam.RolePolicyAttachment resources, by the role they attach to. */
+    get rolePolicies(): Grouped {
+        return this.memoize("rolePolicies", () => {
+            const holders = [...this.ofType(ResourceTypes.rolePolicy), ...this.ofType(ResourceTypes.rolePolicyAttachment)];
+            return group(holders.map((holder) => ({
+                item: holder,
+                link: this.link(holder, "role", ResourceTypes.role,
+                    readOutput(holder, () => propsOf<RolePolicyProps>(holder).role), this.roleByReference),
+            })));
+        });
+    }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+    const list = map.get(key);
+    if (list === undefined) {
+        map.set(key, [value]);
+    } else {
+        list.push(value);
+    }
+}
+
+function group(entries: readonly { readonly item: PolicyResource; readonly link: Link }[]): Grouped {
+    const byTarget = new Map<string, PolicyResource[]>();
+    const unresolved: { resource: PolicyResource; path: string }[] = [];
+    for (const { item, link } of entries) {
+        if (link.kind === "resource") {
+            push(byTarget, link.resource.urn, item);
+        } else if (link.kind === "unknown") {
+            unresolved.push({ resource: item, path: link.path });
+        }
+    }
+    return { byTarget, unresolved };
+}

@@ -1,0 +1,94 @@
+import * as aws from "@pulumi/aws";
+import { iamConsumerRoleLeastPrivilege } from "../../policy/iam";
+import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
+import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
+import { buildLane } from "../helpers/policy-lane";
+
+const grant = (action: string | string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
+
+describe("policy iam-consumer-role-least-privilege", () => {
+    it("passes a consumer role with named SQS actions", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports sqs:* in a role policy", async () => {
+        const lane = buildLane({ rolePolicy: { policy: grant("sqs:*") } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertViolation(violations, { message: "IAM role 'pager-role' must not allow wildcard actions; found sqs:* in IAM role policy 'pager-consume'.", resource: lane.role, enforcementLevel: "mandatory" });
+    });
+
+    it("reports * in an inline policy of the role", async () => {
+        const lane = buildLane({ role: { inlinePolicies: [{ name: "all", policy: grant(["logs:PutLogEvents", "*"]) }] } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertViolation(violations, { message: "found * in inline policy 1." });
+    });
+
+    it("reports a *FullAccess managed policy attachment", async () => {
+        const lane = buildLane();
+        const attachment = fakeResource(aws.iam.RolePolicyAttachment, "pager-sqs-full", { role: "pager-role", policyArn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess" });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
+
+        assertViolation(violations, { message: "IAM role 'pager-role' must not attach broad managed policies (*FullAccess, AdministratorAccess, PowerUserAccess); found AmazonSQSFullAccess in IAM role policy attachment 'pager-sqs-full'." });
+    });
+
+    it("reports AdministratorAccess in managedPolicyArns", async () => {
+        const lane = buildLane({ role: { managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertViolation(violations, { message: "found AdministratorAccess in managedPolicyArns." });
+    });
+
+    it("checks a customer managed policy attached to the role", async () => {
+        const lane = buildLane();
+        const customer = fakeResource(aws.iam.Policy, "pager-extra", { policy: grant("dynamodb:*") });
+        const attachment = fakeResource(aws.iam.RolePolicyAttachment, "pager-extra-attach", { role: UNKNOWN, policyArn: UNKNOWN },
+            { propertyDependencies: { role: [lane.role], policyArn: [customer] } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, attachment]);
+
+        assertViolation(violations, { message: "found dynamodb:* in IAM policy 'pager-extra' via IAM role policy attachment 'pager-extra-attach'." });
+    });
+
+    it("leaves roles of functions that consume no queue alone", async () => {
+        const lane = buildLane({ omit: ["mapping"], rolePolicy: { policy: grant("sqs:*") } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a role policy document unknown at preview", async () => {
+        const lane = buildLane({ rolePolicy: { policy: UNKNOWN }, dependsOn: { rolePolicy: { policy: ["queue"] } } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertViolation(violations, { message: "IAM role policy 'pager-consume' policy is unknown at preview" });
+    });
+
+    it("treats inlinePolicies the provider computes (unknown, no dependency) as unset", async () => {
+        const lane = buildLane({ role: { inlinePolicies: UNKNOWN, managedPolicyArns: UNKNOWN } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a role policy whose role is unknown at preview", async () => {
+        const lane = buildLane();
+        const orphan = fakeResource(aws.iam.RolePolicy, "orphan", { role: UNKNOWN, policy: grant("sqs:ReceiveMessage") }, { dependencies: [lane.queue] });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, orphan]);
+
+        assertViolation(violations, { message: "IAM role policy 'orphan' role is unknown at preview", resource: orphan });
+    });
+});

@@ -1,0 +1,289 @@
+import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
+import { PolicyConfigError } from "../../policy/config";
+import {
+    sqsDlqRetentionLonger,
+    sqsDlqSameType,
+    sqsMaxReceiveCount,
+    sqsQueueEncryptedAtRest,
+    sqsQueueHasDlq,
+} from "../../policy/sqs";
+import { fakeResource, foreignResource, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
+import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
+import { buildLane, queueArn, queueUrl } from "../helpers/policy-lane";
+
+const redrive = (maxReceiveCount: unknown, target = queueArn("pager-dlq")) =>
+    JSON.stringify({ deadLetterTargetArn: target, maxReceiveCount });
+
+describe("policy sqs-queue-has-dlq", () => {
+    it("passes a queue whose redrivePolicy targets a DLQ, and exempts the DLQ itself", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a queue without a redrive policy", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: undefined } });
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue 'pager' must have a dead-letter queue", resource: lane.queue, enforcementLevel: "mandatory" });
+    });
+
+    it("accepts a separate aws.sqs.RedrivePolicy resource as the queue's DLQ", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: undefined } });
+        const separate = fakeResource(aws.sqs.RedrivePolicy, "pager-redrive", { queueUrl: UNKNOWN, redrivePolicy: UNKNOWN },
+            { propertyDependencies: { queueUrl: [lane.queue], redrivePolicy: [lane.dlq] } });
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, [...lane.resources, separate]);
+
+        assertNoViolations(violations);
+    });
+
+    it("links a redrive to its DLQ by the ARN's queue name when no dependency records it", async () => {
+        const lane = buildLane({ linkByValueOnly: true });
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("follows propertyDependencies when the redrivePolicy is unknown at preview", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: UNKNOWN } });
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a redrivePolicy that is unknown and depends on no queue of the stack", async () => {
+        const shared = foreignResource("pulumi:pulumi:StackReference", "shared");
+        const lane = buildLane({ queue: { redrivePolicy: UNKNOWN } });
+        const queue = { ...lane.queue, links: { propertyDependencies: { redrivePolicy: [shared] } } };
+        const resources = lane.resources.map((r) => (r === lane.queue ? queue : r));
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, [...resources, shared]);
+
+        assertViolation(violations, { message: "SQS queue 'pager' redrivePolicy is unknown at preview; it must be known so this rule can be checked.", enforcementLevel: "mandatory" });
+    });
+});
+
+describe("policy sqs-max-receive-count", () => {
+    it("passes maxReceiveCount 5", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports maxReceiveCount above the upper bound", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: redrive(10) } });
+
+        const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue 'pager' maxReceiveCount must be between 3 and 5; found 10.", resource: lane.queue });
+    });
+
+    it("reports maxReceiveCount below the lower bound", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: redrive(2) } });
+
+        const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
+
+        assertViolation(violations, { message: "maxReceiveCount must be between 3 and 5; found 2." });
+    });
+
+    it("accepts maxReceiveCount written as a string", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: redrive("4") } });
+
+        const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a redrive policy without maxReceiveCount", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn("pager-dlq") }) } });
+
+        const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
+
+        assertViolation(violations, { message: "maxReceiveCount must be between 3 and 5; found none." });
+    });
+
+    it("checks an aws.sqs.RedrivePolicy resource", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: undefined } });
+        const separate = fakeResource(aws.sqs.RedrivePolicy, "pager-redrive", { queueUrl: queueUrl("pager"), redrivePolicy: redrive(7) });
+
+        const violations = await runStackPolicy(sqsMaxReceiveCount, [...lane.resources, separate]);
+
+        assertViolation(violations, { message: "SQS redrive policy 'pager-redrive' maxReceiveCount must be between 3 and 5; found 7.", resource: separate });
+    });
+
+    it("reports a redrivePolicy that is not JSON", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: "maxReceiveCount=5" } });
+
+        const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue 'pager' redrivePolicy is not valid JSON" });
+    });
+
+    it("uses configured bounds: 2 passes within 2..4", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: redrive(2) } });
+
+        const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources, { lowerBound: 2, upperBound: 4 });
+
+        assertNoViolations(violations);
+    });
+
+    it("uses configured bounds: 5 fails within 2..4", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources, { lowerBound: 2, upperBound: 4 });
+
+        assertViolation(violations, { message: "maxReceiveCount must be between 2 and 4; found 5." });
+    });
+
+    it("rejects a configuration whose lower bound exceeds its upper bound", async () => {
+        const lane = buildLane();
+
+        const run = runStackPolicy(sqsMaxReceiveCount, lane.resources, { lowerBound: 5, upperBound: 3 });
+
+        await assert.rejects(run, (error: Error) => error instanceof PolicyConfigError && /'lowerBound' must not exceed 'upperBound' \(3\); 5 given/.test(error.message));
+    });
+
+    it("reports a redrivePolicy unknown at preview as a violation at the policy's level", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: UNKNOWN } });
+
+        const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue 'pager' redrivePolicy is unknown at preview", resource: lane.queue, enforcementLevel: "mandatory" });
+    });
+
+    it("reports an unknown redrivePolicy as advisory when unknownValues is 'advisory'", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: UNKNOWN } });
+
+        const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources, { unknownValues: "advisory" });
+
+        assertViolation(violations, { message: "redrivePolicy is unknown at preview", enforcementLevel: "advisory" });
+    });
+});
+
+describe("policy sqs-dlq-same-type", () => {
+    it("passes a FIFO queue with a FIFO DLQ", async () => {
+        const lane = buildLane({ fifo: true });
+
+        const violations = await runStackPolicy(sqsDlqSameType, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a FIFO queue whose DLQ is a standard queue", async () => {
+        const lane = buildLane({ fifo: true, dlq: { fifoQueue: undefined, name: "pager-dlq" } });
+
+        const violations = await runStackPolicy(sqsDlqSameType, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue 'pager' is FIFO, so its dead-letter queue SQS queue 'pager-dlq' must be FIFO too; found a standard queue.", resource: lane.queue });
+    });
+
+    it("reports a DLQ whose fifoQueue is unknown at preview", async () => {
+        const lane = buildLane({ dlq: { fifoQueue: UNKNOWN }, dependsOn: { dlq: { fifoQueue: ["queue"] } } });
+
+        const violations = await runStackPolicy(sqsDlqSameType, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue 'pager-dlq' fifoQueue is unknown at preview", resource: lane.dlq });
+    });
+});
+
+describe("policy sqs-dlq-retention-longer", () => {
+    it("passes a DLQ that keeps messages 14 days behind a 4-day queue", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a DLQ that keeps messages no longer than its source (AWS default on both)", async () => {
+        const lane = buildLane({ dlq: { messageRetentionSeconds: undefined }, queue: { messageRetentionSeconds: undefined } });
+
+        const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue 'pager-dlq' messageRetentionSeconds must be longer than that of its source SQS queue 'pager' (345600); found 345600.", resource: lane.dlq });
+    });
+
+    it("reports a retention unknown at preview", async () => {
+        const lane = buildLane({ queue: { messageRetentionSeconds: UNKNOWN }, dependsOn: { queue: { messageRetentionSeconds: ["dlq"] } } });
+
+        const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue 'pager' messageRetentionSeconds is unknown at preview", resource: lane.queue });
+    });
+});
+
+describe("policy sqs-queue-encrypted-at-rest", () => {
+    const queue = (props: Parameters<typeof fakeResource<aws.sqs.Queue, aws.sqs.QueueArgs>>[2]) => fakeResource(aws.sqs.Queue, "pager", props);
+
+    it("passes a queue with SQS-managed encryption", async () => {
+        const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, queue({ sqsManagedSseEnabled: true }));
+
+        assertNoViolations(violations);
+    });
+
+    it("passes a queue with a KMS key", async () => {
+        const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, queue({ kmsMasterKeyId: "alias/escalations" }));
+
+        assertNoViolations(violations);
+    });
+
+    it("passes a queue whose KMS key id is unknown at preview (a key created in the same deployment)", async () => {
+        const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, queue({ kmsMasterKeyId: UNKNOWN }));
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a queue that sets neither", async () => {
+        const resource = queue({ visibilityTimeoutSeconds: 30 });
+
+        const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, resource);
+
+        assertViolation(violations, { message: "SQS queue 'pager' must be encrypted at rest (sqsManagedSseEnabled true or a kmsMasterKeyId); found sqsManagedSseEnabled unset", resource, enforcementLevel: "advisory" });
+    });
+
+    it("reports sqsManagedSseEnabled false", async () => {
+        const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, queue({ sqsManagedSseEnabled: false }));
+
+        assertViolation(violations, { message: "found sqsManagedSseEnabled false and no kmsMasterKeyId." });
+    });
+
+    it("reports sqsManagedSseEnabled unknown at preview", async () => {
+        const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, queue({ sqsManagedSseEnabled: UNKNOWN }));
+
+        assertViolation(violations, { message: "SQS queue 'pager' sqsManagedSseEnabled is unknown at preview" });
+    });
+
+    it("uses the configured enforcement level", async () => {
+        const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, queue({}), { enforcementLevel: "mandatory" });
+
+        assertViolation(violations, { message: "must be encrypted at rest", enforcementLevel: "mandatory" });
+    });
+
+    it("does not apply to other resource types", async () => {
+        const fn = fakeResource(aws.lambda.Function, "pager-fn", { role: "r" });
+
+        const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, fn);
+
+        assertNoViolations(violations);
+    });
+});
+
+describe("policy sqs-queue-has-dlq with unresolved redrives", () => {
+    it("reports an aws.sqs.RedrivePolicy whose queue is unknown when a queue lacks a DLQ", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: undefined } });
+        const separate = fakeResource(aws.sqs.RedrivePolicy, "pager-redrive", { queueUrl: UNKNOWN, redrivePolicy: redrive(5) }, { dependencies: [lane.role] });
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, [...lane.resources, separate]);
+
+        assertViolation(violations, { message: "SQS redrive policy 'pager-redrive' queueUrl is unknown at preview", resource: separate });
+    });
+});

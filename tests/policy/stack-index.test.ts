@@ -1,0 +1,87 @@
+import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
+import { StackValidationPolicy } from "@pulumi/policy";
+import { indexStack } from "../../policy/stack-index";
+import { createStackValidationArgs, FakeResource, fakeResource, UNKNOWN } from "../helpers/policy-args";
+import { buildLane } from "../helpers/policy-lane";
+
+const noPolicy: StackValidationPolicy = { name: "none", description: "none", validateStack: () => undefined };
+
+function indexOf(resources: readonly FakeResource[]) {
+    const args = createStackValidationArgs(noPolicy, resources);
+    return { index: indexStack(args.resources), resources: args.resources };
+}
+
+describe("stack index", () => {
+    it("builds one index per analysis and hands it out again", () => {
+        const args = createStackValidationArgs(noPolicy, buildLane().resources);
+
+        const first = indexStack(args.resources);
+
+        assert.equal(indexStack(args.resources), first);
+    });
+
+    it("links a mapping to its queue and function through propertyDependencies when both ARNs are unknown", () => {
+        const lane = buildLane({ mapping: { eventSourceArn: UNKNOWN, functionName: UNKNOWN } });
+        const { index } = indexOf(lane.resources);
+
+        const [link] = index.mappings;
+
+        assert.deepEqual([link.queue.kind === "resource" && link.queue.resource.name, link.function.kind === "resource" && link.function.resource.name], ["pager", "pager-fn"]);
+    });
+
+    it("prefers the property dependency over a value naming another queue", () => {
+        const lane = buildLane({ mapping: { eventSourceArn: "arn:aws:sqs:eu-west-1:123456789012:pager-dlq" } });
+        const { index } = indexOf(lane.resources);
+
+        const [link] = index.mappings;
+
+        assert.equal(link.queue.kind === "resource" && link.queue.resource.name, "pager");
+    });
+
+    it("links by the ARN's queue name and the function's name when no dependency is recorded", () => {
+        const lane = buildLane({ linkByValueOnly: true, mapping: { functionName: "pager-fn" } });
+        const { index } = indexOf(lane.resources);
+
+        const [link] = index.mappings;
+
+        assert.deepEqual([link.queue.kind === "resource" && link.queue.resource.name, link.function.kind === "resource" && link.function.resource.name], ["pager", "pager-fn"]);
+    });
+
+    it("falls back to the only dependency of the right type when no property dependencies are reported", () => {
+        const queue = fakeResource(aws.sqs.Queue, "q", { name: "q" });
+        const mapping = fakeResource(aws.lambda.EventSourceMapping, "m", { eventSourceArn: UNKNOWN, functionName: "f" }, { dependencies: [queue] });
+        const { index } = indexOf([queue, mapping]);
+
+        const [link] = index.mappings;
+
+        assert.equal(link.queue.kind === "resource" && link.queue.resource.name, "q");
+    });
+
+    it("marks a queue ARN outside the stack as external", () => {
+        const mapping = fakeResource(aws.lambda.EventSourceMapping, "m", { eventSourceArn: "arn:aws:sqs:eu-west-1:123456789012:elsewhere", functionName: "f" });
+        const { index } = indexOf([mapping]);
+
+        const [link] = index.mappings;
+
+        assert.deepEqual(link.queue, { kind: "external", reference: "arn:aws:sqs:eu-west-1:123456789012:elsewhere" });
+    });
+
+    it("finds dead-letter queues through redrives", () => {
+        const lane = buildLane();
+        const { index } = indexOf(lane.resources);
+
+        const names = index.deadLetterQueues.map((queue) => queue.name);
+
+        assert.deepEqual(names, ["pager-dlq"]);
+    });
+
+    it("groups queue policies by the queue they protect", () => {
+        const lane = buildLane();
+        const { index } = indexOf(lane.resources);
+
+        const names = (index.queuePolicies.byTarget.get(lane.dlq.urn) ?? []).map((policy) => policy.name);
+
+        assert.deepEqual(names, ["pager-dlq-policy"]);
+    });
+});
