@@ -1,0 +1,64 @@
+// How the offline gate's analysis grows with the stack: the per-resource Analyze calls plus the
+// one AnalyzeStack call, through the real policy pack process, on synthetic stacks of 100 and
+// 1,000 lanes (~1,000 and ~10,000 resources). Linear growth shows as a ratio near 1.0 between
+// the time per resource at both sizes. Run: npx tsx bench/gate-scale.ts
+import * as path from "path";
+import { PolicyGateSession } from "../gate/analysis";
+import { loadPolicyPackProject } from "../gate/pack-process";
+import { readPolicyConfigFile } from "../gate/policy-config";
+import { syntheticIdentity, syntheticLaneStack } from "./gate-lanes";
+
+const repoRoot = path.resolve(__dirname, "..");
+const sizes = [100, 1000] as const;
+// Best of a few rounds, so a pause of the shared machine does not pass for growth.
+const rounds = 2;
+
+interface Measurement {
+    readonly lanes: number;
+    readonly resources: number;
+    readonly violations: number;
+    readonly ms: number;
+}
+
+async function measure(session: PolicyGateSession, lanes: number): Promise<Measurement> {
+    const stack = syntheticLaneStack(lanes);
+    let best: Measurement | undefined;
+    for (let round = 0; round < rounds; round++) {
+        const started = process.hrtime.bigint();
+        const result = await session.analyze(stack);
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        if (best === undefined || ms < best.ms) {
+            best = { lanes, resources: result.resourceCount, violations: result.violations.length, ms };
+        }
+    }
+    return best as Measurement;
+}
+
+async function main(): Promise<void> {
+    const session = await PolicyGateSession.open({
+        policyPack: loadPolicyPackProject(path.join(repoRoot, "policy")),
+        policyConfig: readPolicyConfigFile(path.join(repoRoot, "policy", "config", "prod.json")),
+        identity: syntheticIdentity,
+    });
+    try {
+        await measure(session, sizes[0]); // warm-up: JIT in both processes and the gRPC connection, not reported
+        const results: Measurement[] = [];
+        for (const lanes of sizes) {
+            results.push(await measure(session, lanes));
+        }
+        for (const r of results) {
+            console.log(`${String(r.lanes).padStart(5)} lanes  ${String(r.resources).padStart(6)} resources  ` +
+                `${(r.ms / 1000).toFixed(2).padStart(7)} s  ${(r.ms / r.resources).toFixed(3)} ms/resource  ${r.violations} violations`);
+        }
+        const [small, large] = results;
+        const ratio = (large.ms / large.resources) / (small.ms / small.resources);
+        console.log(`time per resource, ${large.lanes} lanes / ${small.lanes} lanes: ${ratio.toFixed(2)} (linear => ~1.0)`);
+    } finally {
+        await session.close();
+    }
+}
+
+main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+});

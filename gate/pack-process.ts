@@ -1,0 +1,112 @@
+// Starts a CrossGuard policy pack in its own process, as the Pulumi CLI does: the pack's
+// directory as working directory (the pack reads its version from ./package.json), its entry
+// file run by Node, and the first line the pack prints on stdout is the port of its Analyzer
+// gRPC server. The CLI runs TypeScript packs through ts-node; the gate uses tsx.
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { PolicyPackError, GateUsageError } from "./errors";
+import { OutputTail, tsxExecArgv } from "./node-process";
+
+export interface PolicyPackProject {
+    readonly dir: string;
+    /** Version from PulumiPolicy.yaml; the CLI prefers it to the one the pack reports. */
+    readonly version?: string;
+    readonly entry: string;
+}
+
+const entryCandidates = ["index.ts", "index.js"];
+
+/** Reads PulumiPolicy.yaml and finds the entry file; GateUsageError when the pack is not there. */
+export function loadPolicyPackProject(dir: string): PolicyPackProject {
+    const projectFile = path.join(dir, "PulumiPolicy.yaml");
+    if (!fs.existsSync(projectFile)) {
+        throw new GateUsageError(`no PulumiPolicy.yaml in ${dir}; '--policy-pack' must name a policy pack directory`);
+    }
+    const doc = (yaml.load(fs.readFileSync(projectFile, "utf8")) ?? {}) as Record<string, unknown>;
+    const runtime = typeof doc.runtime === "object" && doc.runtime !== null ? (doc.runtime as Record<string, unknown>).name : doc.runtime;
+    if (runtime !== "nodejs") {
+        throw new GateUsageError(`'runtime' in ${projectFile} must be 'nodejs', ${JSON.stringify(runtime)} given`);
+    }
+    const manifestFile = path.join(dir, "package.json");
+    const manifest = fs.existsSync(manifestFile) ? (JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { main?: string }) : {};
+    const named = typeof doc.main === "string" ? doc.main : manifest.main;
+    const entry = named !== undefined ? path.resolve(dir, named) : entryCandidates.map((c) => path.join(dir, c)).find((f) => fs.existsSync(f));
+    if (entry === undefined || !fs.existsSync(entry)) {
+        throw new GateUsageError(`policy pack ${dir} has no entry file (looked for ${named ?? entryCandidates.join(", ")})`);
+    }
+    return { dir, entry, version: typeof doc.version === "string" ? doc.version : undefined };
+}
+
+export interface RunningPolicyPack {
+    /** Loopback address of the pack's Analyzer server. */
+    readonly address: string;
+    stop(): Promise<void>;
+}
+
+const startTimeoutMs = 120_000;
+
+/** Starts the pack and resolves once it has printed its port. */
+export async function startPolicyPack(project: PolicyPackProject): Promise<RunningPolicyPack> {
+    const child = spawn(process.execPath, [...tsxExecArgv(), project.entry], {
+        cwd: project.dir,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    const tail = new OutputTail();
+    child.stderr.on("data", (chunk: Buffer) => {
+        tail.append(chunk);
+        process.stderr.write(chunk);
+    });
+    const port = await readPort(child, tail);
+    // Anything printed after the port (a policy's console.log) is shown, never parsed.
+    child.stdout.on("data", (chunk: Buffer) => process.stderr.write(chunk));
+    return { address: `127.0.0.1:${port}`, stop: () => stopProcess(child) };
+}
+
+function readPort(child: ChildProcess, tail: OutputTail): Promise<number> {
+    return new Promise((resolve, reject) => {
+        let buffered = "";
+        const timer = setTimeout(() => {
+            child.kill();
+            reject(new PolicyPackError(`the policy pack printed no port within ${startTimeoutMs / 1000} s${tail.toString() ? `:\n${tail}` : ""}`));
+        }, startTimeoutMs);
+        const onData = (chunk: Buffer): void => {
+            buffered += chunk.toString();
+            const newline = buffered.indexOf("\n");
+            if (newline < 0) {
+                return;
+            }
+            const firstLine = buffered.slice(0, newline).trim();
+            child.stdout?.off("data", onData);
+            clearTimeout(timer);
+            const port = Number(firstLine);
+            if (!Number.isInteger(port) || port <= 0) {
+                child.kill();
+                reject(new PolicyPackError(`the policy pack must print its gRPC port first on stdout, printed '${firstLine}'`));
+                return;
+            }
+            process.stderr.write(buffered.slice(newline + 1));
+            resolve(port);
+        };
+        child.stdout?.on("data", onData);
+        child.on("error", (err) => {
+            clearTimeout(timer);
+            reject(new PolicyPackError(`the policy pack could not be started: ${err.message}`));
+        });
+        child.on("exit", (code) => {
+            clearTimeout(timer);
+            reject(new PolicyPackError(`the policy pack exited (code ${code}) before serving${tail.toString() ? `:\n${tail}` : ""}`));
+        });
+    });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) {
+        return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+    });
+}

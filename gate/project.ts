@@ -1,0 +1,173 @@
+// Reads a Pulumi program's project file and one stack's config file the way the CLI hands them to
+// the Node.js language host: every value a string, objects as JSON, secrets decrypted. The gate
+// cannot decrypt `secure:` values (no secrets provider offline), so each becomes a placeholder
+// string that is still flagged secret.
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { GateUsageError } from "./errors";
+
+export interface PulumiProject {
+    readonly name: string;
+    readonly runtime: string;
+    /** `main` from Pulumi.yaml, relative to the program directory, if set. */
+    readonly main?: string;
+    readonly programDir: string;
+}
+
+export interface StackConfig {
+    /** Fully qualified key (`aws:region`, `<project>:<key>`) -> value, as the language host passes it. */
+    readonly values: Readonly<Record<string, string>>;
+    /** Keys whose values are secrets (placeholders offline). */
+    readonly secretKeys: readonly string[];
+    /** Things the gate could not honour, printed as warnings (e.g. ESC environments). */
+    readonly warnings: readonly string[];
+}
+
+/** Stands in for every `secure:` value: the gate has no secrets provider to decrypt it. */
+export const secretPlaceholder = "offline-gate-secret-placeholder";
+
+type YamlMap = Record<string, unknown>;
+
+function isMap(value: unknown): value is YamlMap {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function readYamlMap(file: string, what: string): YamlMap {
+    let parsed: unknown;
+    try {
+        parsed = yaml.load(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+        throw new GateUsageError(`${what} ${file} is not valid YAML: ${(err as Error).message}`);
+    }
+    if (parsed === undefined || parsed === null) {
+        return {};
+    }
+    if (!isMap(parsed)) {
+        throw new GateUsageError(`${what} ${file} must hold a YAML mapping, found ${Array.isArray(parsed) ? "a list" : typeof parsed}`);
+    }
+    return parsed;
+}
+
+function findProjectFile(programDir: string): string {
+    for (const candidate of ["Pulumi.yaml", "Pulumi.yml"]) {
+        const file = path.join(programDir, candidate);
+        if (fs.existsSync(file)) {
+            return file;
+        }
+    }
+    throw new GateUsageError(`no Pulumi.yaml in program directory ${programDir}; '--program' must name a Pulumi project directory`);
+}
+
+function runtimeName(runtime: unknown, file: string): string {
+    const name = isMap(runtime) ? runtime.name : runtime;
+    if (typeof name !== "string" || name === "") {
+        throw new GateUsageError(`'runtime' in ${file} must be a runtime name or { name: ... }, ${JSON.stringify(runtime)} given`);
+    }
+    return name;
+}
+
+/** Loads Pulumi.yaml; throws GateUsageError when the directory or file is missing or not a Node.js project. */
+export function loadProject(programDir: string): PulumiProject {
+    if (!fs.existsSync(programDir) || !fs.statSync(programDir).isDirectory()) {
+        throw new GateUsageError(`program directory ${programDir} does not exist; '--program' must name a directory`);
+    }
+    const file = findProjectFile(programDir);
+    const doc = readYamlMap(file, "project file");
+    if (typeof doc.name !== "string" || doc.name === "") {
+        throw new GateUsageError(`'name' in ${file} must be a non-empty string, ${JSON.stringify(doc.name)} given`);
+    }
+    const runtime = runtimeName(doc.runtime, file);
+    if (runtime !== "nodejs") {
+        throw new GateUsageError(`'runtime' in ${file} must be 'nodejs' (the gate runs TypeScript/JavaScript programs), '${runtime}' given`);
+    }
+    if (doc.main !== undefined && typeof doc.main !== "string") {
+        throw new GateUsageError(`'main' in ${file} must be a path, ${JSON.stringify(doc.main)} given`);
+    }
+    return { name: doc.name, runtime, main: doc.main, programDir };
+}
+
+function qualify(key: string, project: string): string {
+    return key.includes(":") ? key : `${project}:${key}`;
+}
+
+interface ConfigValue {
+    readonly text: string;
+    readonly secret: boolean;
+}
+
+// Replaces every `{ secure: ... }` inside a value by the placeholder, noting that one was seen.
+function replaceSecure(value: unknown, seen: { secret: boolean }): unknown {
+    if (isMap(value)) {
+        const keys = Object.keys(value);
+        if (keys.length === 1 && keys[0] === "secure") {
+            seen.secret = true;
+            return secretPlaceholder;
+        }
+        return Object.fromEntries(keys.map((k) => [k, replaceSecure(value[k], seen)]));
+    }
+    if (Array.isArray(value)) {
+        return value.map((item) => replaceSecure(item, seen));
+    }
+    return value;
+}
+
+function toConfigValue(raw: unknown): ConfigValue {
+    const seen = { secret: false };
+    const value = replaceSecure(raw, seen);
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    return { text, secret: seen.secret };
+}
+
+// Project-level config entries are either a literal value or a schema such as
+// { type: integer, default: 5 }; only `value` and `default` carry a value.
+const projectConfigSchemaKeys = ["type", "description", "default", "value", "secret", "items"];
+
+function projectConfigValue(entry: unknown): unknown {
+    if (isMap(entry) && Object.keys(entry).every((k) => projectConfigSchemaKeys.includes(k))) {
+        return entry.value ?? entry.default;
+    }
+    return entry;
+}
+
+/** Reads `config:` from Pulumi.yaml (defaults) and Pulumi.<stack>.yaml (which wins). */
+export function loadStackConfig(project: PulumiProject, stack: string): StackConfig {
+    const stackFile = path.join(project.programDir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) {
+        throw new GateUsageError(`no stack config file ${stackFile}; '--stack ${stack}' needs Pulumi.${stack}.yaml in the program directory`);
+    }
+    const values: Record<string, string> = {};
+    const secretKeys = new Set<string>();
+    const warnings: string[] = [];
+    const apply = (key: string, raw: unknown): void => {
+        if (raw === undefined || raw === null) {
+            return;
+        }
+        const qualified = qualify(key, project.name);
+        const value = toConfigValue(raw);
+        values[qualified] = value.text;
+        if (value.secret) {
+            secretKeys.add(qualified);
+        } else {
+            secretKeys.delete(qualified);
+        }
+    };
+
+    const projectDoc = readYamlMap(findProjectFile(project.programDir), "project file");
+    if (isMap(projectDoc.config)) {
+        for (const [key, entry] of Object.entries(projectDoc.config)) {
+            apply(key, projectConfigValue(entry));
+        }
+    }
+    const stackDoc = readYamlMap(stackFile, "stack config file");
+    if (stackDoc.config !== undefined && !isMap(stackDoc.config)) {
+        throw new GateUsageError(`'config' in ${stackFile} must be a mapping of keys to values`);
+    }
+    for (const [key, raw] of Object.entries(stackDoc.config ?? {})) {
+        apply(key, raw);
+    }
+    if (stackDoc.environment !== undefined) {
+        warnings.push(`${stackFile} imports Pulumi ESC environments; the offline gate cannot open them, so their values are missing`);
+    }
+    return { values, secretKeys: [...secretKeys].sort(), warnings };
+}

@@ -1,0 +1,171 @@
+// A MockMonitor that remembers every registration request whole. Pulumi's `Mocks.newResource`
+// sees only type, name and inputs; the monitor sees the full request (parent, dependencies,
+// property dependencies, provider, options), which is what the engine hands a policy pack.
+import type { MockCallArgs, MockMonitor, MockResourceArgs, MockResourceResult, Mocks } from "@pulumi/pulumi/runtime/mocks";
+import type { ReadResourceRequest, RegisterResourceOutputsRequest, RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
+import { answerInvoke, createInvokeTable } from "./invoke-table";
+import { parseDurationSeconds } from "./duration";
+import { RecordedOptions, RecordedResource, WireProperties, registrationKinds } from "./recorded-stack";
+import { makeUrn } from "./urn";
+
+/** The SDK's MockMonitor class, taken from whichever copy of @pulumi/pulumi the program loads. */
+export type MockMonitorClass = typeof MockMonitor;
+
+type Callback = (err: unknown, response: unknown) => void;
+
+/** A monitor that records; `recorded` is in registration order. */
+export interface RecordingMonitor extends MockMonitor {
+    readonly recorded: readonly RecordedResource[];
+}
+
+export interface RecordingMonitorSettings {
+    readonly project: string;
+    readonly stack: string;
+    /** Stack config, used to answer well-known invokes (region, account, partition). */
+    readonly config: Readonly<Record<string, string>>;
+}
+
+/**
+ * Mocks that behave like a first `pulumi preview`: nothing exists yet, so a new resource gets no
+ * id and its outputs are only its inputs (the SDK marks every other output unknown in preview);
+ * a `.get` keeps the id it was asked for. Invokes are answered from config.
+ */
+export function createPreviewMocks(config: Readonly<Record<string, string>>): Mocks {
+    const invokes = createInvokeTable(config);
+    return {
+        newResource: (args: MockResourceArgs): MockResourceResult => ({ id: args.id, state: args.inputs }),
+        call: (args: MockCallArgs): Record<string, unknown> => {
+            try {
+                return answerInvoke(invokes, args.token, args.inputs);
+            } catch (err) {
+                // The SDK rebuilds a failed invoke's error from its gRPC `details` only.
+                throw Object.assign(err as Error, { details: (err as Error).message });
+            }
+        },
+    };
+}
+
+function structToWire(struct: { toJavaScript(): Record<string, unknown> } | undefined): WireProperties {
+    return struct?.toJavaScript() ?? {};
+}
+
+function propertyDependenciesOf(req: RegisterResourceRequest): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+        result[key] = deps.getUrnsList();
+    });
+    return result;
+}
+
+function optionsOf(req: RegisterResourceRequest): RecordedOptions {
+    const timeouts = req.getCustomtimeouts();
+    return {
+        protect: req.getProtect() ?? false,
+        ignoreChanges: req.getIgnorechangesList(),
+        deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        aliases: req.getAliasurnsList(),
+        customTimeouts: timeouts && {
+            create: parseDurationSeconds(timeouts.getCreate()),
+            update: parseDurationSeconds(timeouts.getUpdate()),
+            delete: parseDurationSeconds(timeouts.getDelete()),
+        },
+    };
+}
+
+const noOptions: RecordedOptions = { protect: false, ignoreChanges: [], additionalSecretOutputs: [], aliases: [] };
+
+/** Defines the recording subclass of the given MockMonitor class. */
+export function defineRecordingMonitor(Base: MockMonitorClass) {
+    return class extends Base implements RecordingMonitor {
+        readonly recorded: RecordedResource[] = [];
+        private readonly byUrn = new Map<string, RecordedResource>();
+
+        constructor(
+            mocks: Mocks,
+            private readonly settings: RecordingMonitorSettings,
+        ) {
+            super(mocks);
+        }
+
+        private urnFor(parent: string, type: string, name: string): string {
+            return makeUrn(this.settings.stack, this.settings.project, parent || undefined, type, name);
+        }
+
+        // The engine refuses a second resource with the same URN; so does the gate.
+        private record(resource: RecordedResource, callback: Callback): boolean {
+            if (this.byUrn.has(resource.urn)) {
+                callback(new Error(`Duplicate resource URN '${resource.urn}'; try giving it a unique name`), undefined);
+                return false;
+            }
+            this.byUrn.set(resource.urn, resource);
+            this.recorded.push(resource);
+            return true;
+        }
+
+        // The base class files the resource under its own URN; move it to the engine's URN.
+        private withEngineUrn(urn: string, callback: Callback): Callback {
+            return (err, response) => {
+                const typed = response as { getUrn(): string; setUrn(urn: string): void } | undefined;
+                if (typed) {
+                    const entry = this.resources.get(typed.getUrn());
+                    this.resources.delete(typed.getUrn());
+                    if (entry) {
+                        this.resources.set(urn, { ...entry, urn });
+                    }
+                    typed.setUrn(urn);
+                }
+                callback(err, response);
+            };
+        }
+
+        // Fields a registration and a read share.
+        private identityOf(req: RegisterResourceRequest | ReadResourceRequest) {
+            return {
+                urn: this.urnFor(req.getParent(), req.getType(), req.getName()),
+                type: req.getType(),
+                name: req.getName(),
+                parent: req.getParent() || undefined,
+                dependencies: req.getDependenciesList(),
+                providerRef: req.getProvider() || undefined,
+                packageVersion: req.getVersion() || undefined,
+            };
+        }
+
+        async registerResource(req: RegisterResourceRequest, callback: Callback): Promise<void> {
+            const recorded: RecordedResource = {
+                ...this.identityOf(req),
+                custom: req.getCustom(),
+                kind: registrationKinds.register,
+                inputs: structToWire(req.getObject()),
+                propertyDependencies: propertyDependenciesOf(req),
+                options: optionsOf(req),
+            };
+            if (this.record(recorded, callback)) {
+                await super.registerResource(req, this.withEngineUrn(recorded.urn, callback));
+            }
+        }
+
+        async readResource(req: ReadResourceRequest, callback: Callback): Promise<void> {
+            const recorded: RecordedResource = {
+                ...this.identityOf(req),
+                custom: true,
+                kind: registrationKinds.read,
+                inputs: structToWire(req.getProperties()),
+                propertyDependencies: {},
+                options: noOptions,
+            };
+            if (this.record(recorded, callback)) {
+                await super.readResource(req, this.withEngineUrn(recorded.urn, callback));
+            }
+        }
+
+        registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: Callback): void {
+            const recorded = this.byUrn.get(req.getUrn());
+            if (recorded) {
+                recorded.outputs = structToWire(req.getOutputs());
+            }
+            super.registerResourceOutputs(req, callback);
+        }
+    };
+}

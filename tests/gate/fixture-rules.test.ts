@@ -1,0 +1,52 @@
+// Each fixture program breaks one rule of the real pack; the gate, run as users run it under the
+// prod policy config (every rule mandatory), must exit 1 and name that rule and no other.
+import * as assert from "assert";
+import { GateRun, assertGateRun, realPolicyConfig, reportedPolicies, runGateOnFixture, runOf, startRuns } from "./helpers/gate-process";
+
+const ruleFixtures: Readonly<Record<string, string>> = {
+    "missing-dlq": "sqs-queue-has-dlq",
+    "max-receive-count-out-of-range": "sqs-max-receive-count",
+    "visibility-below-six-timeouts": "sqs-visibility-timeout-covers-consumers",
+    "dlq-type-mismatch": "sqs-dlq-same-type",
+    "dlq-retention-not-longer": "sqs-dlq-retention-longer",
+    "dlq-without-depth-alarm": "cloudwatch-dlq-depth-alarm",
+    "mapping-without-batch-item-failures": "lambda-esm-reports-batch-item-failures",
+    "fifo-mapping-with-window": "lambda-esm-fifo-batching",
+    "large-batch-without-window": "lambda-esm-batch-window",
+    "unbounded-consumer": "lambda-consumer-concurrency-bounded",
+    "queue-policy-wildcard-principal": "sqs-queue-policy-no-wildcards",
+    "consumer-role-wildcard-action": "iam-consumer-role-least-privilege",
+    "deprecated-runtime": "lambda-runtime-supported",
+    "unencrypted-queue": "sqs-queue-encrypted-at-rest",
+    "queue-policy-allows-plain-http": "sqs-queue-policy-denies-insecure-transport",
+    "implicit-function-timeout": "lambda-timeout-explicit",
+    "tracing-off": "lambda-tracing-active",
+    "no-log-retention": "lambda-log-retention",
+};
+
+describe("offline gate on fixture programs that break one rule (prod policy config)", function () {
+    this.timeout(900_000);
+    let runs: Map<string, Promise<GateRun>>;
+
+    before(() => {
+        const programs = [...Object.keys(ruleFixtures), "unknown-redrive"];
+        runs = startRuns(Object.fromEntries(programs.map((program) => [
+            program,
+            () => runGateOnFixture(program, ["--policy-config", realPolicyConfig("prod")]),
+        ])));
+    });
+
+    for (const [program, rule] of Object.entries(ruleFixtures)) {
+        it(`${program}: exits 1 naming only ${rule}`, async () => {
+            const run = await runOf(runs, program);
+
+            assert.deepStrictEqual({ code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") }, { code: 1, mandatory: [rule] }, run.stderr);
+        });
+    }
+
+    it("unknown-redrive: exits 1 when the redrive policy is unknown at preview, saying so", async () => {
+        const run = await runOf(runs, "unknown-redrive");
+
+        assertGateRun(run, 1, /redrivePolicy is unknown at preview; it must be known/);
+    });
+});
