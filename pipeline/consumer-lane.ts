@@ -3,8 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BUNDLE_FILE_NAME, bundleHandler } from "../handlers/bundle";
 import { HandlerName } from "../handlers/entry-points";
-import { HandlerEnvironment } from "../handlers/environment";
 import { AwsContext } from "./aws-context";
+import { consumerEnvironment } from "./consumer-environment";
 import { createLaneAlarms, LaneAlarms } from "./lane-alarms";
 import { LaneSettings } from "./lane-settings";
 import { LaneNames } from "./naming";
@@ -151,7 +151,7 @@ export class ConsumerLane extends pulumi.ComponentResource {
                 tracingConfig: { mode: "Active" },
                 loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
                 kmsKeyArn: args.kmsKeyArn,
-                environment: { variables: consumerEnvironment(args, this.queueUrl, this.deadLetterQueueUrl, bundle.code) },
+                environment: { variables: deployedEnvironment(args, this.queueUrl, this.deadLetterQueueUrl, bundle.code) },
                 tags,
             },
             // The role's permissions must exist before Lambda validates the event source mapping.
@@ -200,7 +200,7 @@ function encryptionAtRest(kmsKeyArn: string | undefined): Pick<aws.sqs.QueueArgs
     return kmsKeyArn !== undefined ? { kmsMasterKeyId: kmsKeyArn } : { sqsManagedSseEnabled: true };
 }
 
-function consumerEnvironment(
+function deployedEnvironment(
     args: ConsumerLaneArgs,
     queueUrl: pulumi.Output<string>,
     deadLetterQueueUrl: pulumi.Output<string>,
@@ -210,18 +210,17 @@ function consumerEnvironment(
     return {
         ...args.environment,
         ...Object.fromEntries(args.parameters.map((parameter) => [parameter.variable, parameter.name])),
-        [HandlerEnvironment.queueUrl]: queueUrl,
-        [HandlerEnvironment.deadLetterQueueUrl]: deadLetterQueueUrl,
-        [HandlerEnvironment.maxReceiveCount]: String(args.settings.deadLetterQueue.maxReceiveCount),
-        [HandlerEnvironment.visibilityTimeoutSeconds]: String(args.settings.queue.visibilityTimeoutSeconds),
-        [HandlerEnvironment.backoffTiersSeconds]: args.settings.backoffTiersSeconds.join(","),
-        [HandlerEnvironment.idempotencyTableName]: args.idempotencyTableName,
-        [HandlerEnvironment.idempotencyExpirySeconds]: String(args.settings.idempotencyExpirySeconds),
-        [HandlerEnvironment.payloadBucketName]: args.payloadBucketName,
-        // The code hash tells which build dead-lettered a message.
-        [HandlerEnvironment.handlerVersion]: `${args.handlerVersion}+${codeHash}`,
-        [HandlerEnvironment.serviceName]: args.names.function,
-        [HandlerEnvironment.logLevel]: args.logLevel,
+        ...consumerEnvironment<pulumi.Input<string>>({
+            settings: args.settings,
+            functionName: args.names.function,
+            logLevel: args.logLevel,
+            // The code hash tells which build dead-lettered a message.
+            handlerVersion: `${args.handlerVersion}+${codeHash}`,
+            queueUrl,
+            deadLetterQueueUrl,
+            idempotencyTableName: args.idempotencyTableName,
+            payloadBucketName: args.payloadBucketName,
+        }),
         NODE_OPTIONS: "--enable-source-maps",
     };
 }

@@ -1,5 +1,7 @@
 export { AwsContext } from "./aws-context";
 export { PipelineConfigError } from "./config-error";
+export { consumerEnvironment } from "./consumer-environment";
+export type { ConsumerEnvironmentInput } from "./consumer-environment";
 export { ConsumerLane, ConsumerRuntime } from "./consumer-lane";
 export type { ConsumerLaneArgs } from "./consumer-lane";
 export { EscalationPipeline } from "./escalation-pipeline";

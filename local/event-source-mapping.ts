@@ -1,0 +1,286 @@
+/**
+ * A local stand-in for Lambda's SQS event source mapping: it polls a queue and invokes a function
+ * with batches of records, with the semantics the pipeline relies on:
+ * - long polling (`WaitTimeSeconds`), every system and message attribute requested;
+ * - batches of up to `batchSize`, gathered until full or until the batching window (counted from
+ *   the first record) has elapsed; with no window, whatever one receive returned;
+ * - at most `maximumConcurrency` invocations at once (one poll-invoke loop per slot);
+ * - the queue's own visibility timeout (Lambda does not override it on receive);
+ * - partial batch responses (`ReportBatchItemFailures`): records not listed are deleted; a thrown
+ *   error, a timeout or an invalid response fails the batch and deletes nothing, so the messages
+ *   come back when their visibility timeout ends (or sooner, if the handler shortened it);
+ * - FIFO: SQS hides a group's later messages while one of it is in flight (fauxqs does this too;
+ *   tests/local prove it), so each group is processed one batch at a time, in order.
+ */
+import {
+    DeleteMessageBatchCommand,
+    Message,
+    QueueAttributeName,
+    ReceiveMessageCommand,
+    SQSClient,
+} from "@aws-sdk/client-sqs";
+import type { SQSEvent, SQSRecord } from "aws-lambda";
+import type { LaneSettings } from "../pipeline/lane-settings";
+import { BatchVerdict, judgeBatch } from "./batch-response";
+import type { InvocationOutcome } from "./lambda/execution-environment";
+import { ConcurrencyExceededError } from "./lambda/local-function";
+import { SqsEventSource, toSqsEvent } from "./lambda/sqs-event";
+
+/** What the mapping invokes: `LocalFunction` in the runtime, anything with this shape in tests. */
+export interface InvocationTarget {
+    invoke(event: SQSEvent): Promise<InvocationOutcome>;
+}
+
+/** The mapping's numbers; `mappingSettingsFromLane` takes them from the shared lane settings. */
+export interface MappingSettings {
+    readonly batchSize: number;
+    /** 0 means "invoke with what one receive returned". FIFO lanes have none. */
+    readonly maximumBatchingWindowSeconds: number;
+    readonly maximumConcurrency: number;
+    readonly receiveWaitTimeSeconds: number;
+}
+
+export interface EventSourceMappingOptions extends MappingSettings {
+    readonly sqs: SQSClient;
+    readonly queueUrl: string;
+    readonly source: SqsEventSource;
+    readonly target: InvocationTarget;
+    /** Called once per invocation, after its deletes, e.g. to count progress. */
+    readonly onBatch?: (report: BatchReport) => void;
+    /** Called when receiving or deleting fails; the mapping keeps going. @default ignored */
+    readonly onError?: (error: unknown) => void;
+}
+
+export interface BatchReport {
+    readonly records: readonly SQSRecord[];
+    /** Epoch milliseconds at which the invocation started. */
+    readonly startedAt: number;
+    readonly outcome: InvocationOutcome | { readonly kind: "throttled"; readonly durationMs: number };
+    readonly verdict: BatchVerdict;
+    /** Message ids deleted from the queue (processed). */
+    readonly deleted: readonly string[];
+    /** Message ids left in the queue; they come back for another attempt or go to the DLQ. */
+    readonly retried: readonly string[];
+}
+
+export function mappingSettingsFromLane(lane: LaneSettings): MappingSettings {
+    return {
+        batchSize: lane.mapping.batchSize,
+        maximumBatchingWindowSeconds: lane.mapping.maximumBatchingWindowSeconds ?? 0,
+        maximumConcurrency: lane.mapping.maximumConcurrency,
+        receiveWaitTimeSeconds: lane.queue.receiveWaitTimeSeconds,
+    };
+}
+
+const MAX_MESSAGES_PER_RECEIVE = 10;
+const MAX_WAIT_TIME_SECONDS = 20;
+/** Pause between short polls while a batching window is open but under a second remains. */
+const SHORT_POLL_PAUSE_MS = 50;
+const RECEIVE_ERROR_PAUSE_MS = 500;
+
+export class EventSourceMapping {
+    private readonly loops: Promise<void>[] = [];
+    private readonly receives = new Set<AbortController>();
+    private state: "created" | "running" | "stopping" | "killed" = "created";
+    private inFlight = 0;
+
+    constructor(private readonly options: EventSourceMappingOptions) {
+        checkSettings(options);
+    }
+
+    /** Invocations running now (never above `maximumConcurrency`). */
+    get invocationsInFlight(): number {
+        return this.inFlight;
+    }
+
+    start(): void {
+        if (this.state !== "created") {
+            throw new Error(`The event source mapping for ${this.options.queueUrl} was already started`);
+        }
+        this.state = "running";
+        for (let slot = 0; slot < this.options.maximumConcurrency; slot++) {
+            this.loops.push(this.pollAndInvoke());
+        }
+    }
+
+    /**
+     * Stops polling and waits for running invocations to finish and their records to be deleted.
+     * A long poll cut short may have claimed messages on the server side: they stay hidden until
+     * their visibility timeout ends, and are then delivered again (nothing is lost).
+     */
+    async stop(): Promise<void> {
+        if (this.state === "running") {
+            this.state = "stopping";
+        }
+        this.abortReceives();
+        await Promise.all(this.loops);
+    }
+
+    /**
+     * Stops at once, like a consumer that crashed: running invocations are not waited for and no
+     * record of theirs is deleted. Whatever was received comes back after its visibility timeout.
+     * Stop the invoked function too (e.g. `LocalFunction.stop`) so it cannot act after this point.
+     */
+    kill(): void {
+        this.state = "killed";
+        this.abortReceives();
+    }
+
+    private get polling(): boolean {
+        return this.state === "running";
+    }
+
+    private abortReceives(): void {
+        for (const controller of this.receives) {
+            controller.abort();
+        }
+    }
+
+    private async pollAndInvoke(): Promise<void> {
+        while (this.polling) {
+            const messages = await this.gatherBatch();
+            if (messages.length === 0 || this.state === "killed") {
+                continue;
+            }
+            this.inFlight++;
+            try {
+                await this.invokeAndSettle(messages);
+            } catch (error) {
+                // The target could not be invoked at all: nothing was deleted, the messages come back.
+                this.options.onError?.(error);
+            } finally {
+                this.inFlight--;
+            }
+        }
+    }
+
+    /** Receives until the batch is full or the batching window, opened by the first record, closes. */
+    private async gatherBatch(): Promise<Message[]> {
+        const { batchSize, maximumBatchingWindowSeconds, receiveWaitTimeSeconds } = this.options;
+        const batch: Message[] = [];
+        let windowClosesAt = Number.POSITIVE_INFINITY;
+        while (this.polling && batch.length < batchSize) {
+            const remainingMs = windowClosesAt - Date.now();
+            if (batch.length > 0 && (maximumBatchingWindowSeconds === 0 || remainingMs <= 0)) {
+                break;
+            }
+            const waitTimeSeconds = batch.length === 0 ? receiveWaitTimeSeconds : Math.min(MAX_WAIT_TIME_SECONDS, Math.floor(remainingMs / 1000));
+            const received = await this.receive(Math.min(MAX_MESSAGES_PER_RECEIVE, batchSize - batch.length), waitTimeSeconds);
+            if (received.length > 0 && batch.length === 0) {
+                windowClosesAt = Date.now() + maximumBatchingWindowSeconds * 1000;
+            }
+            batch.push(...received);
+            if (received.length === 0 && batch.length > 0 && waitTimeSeconds === 0) {
+                await sleep(Math.min(SHORT_POLL_PAUSE_MS, Math.max(0, windowClosesAt - Date.now())));
+            }
+        }
+        return batch;
+    }
+
+    private async receive(maxNumberOfMessages: number, waitTimeSeconds: number): Promise<Message[]> {
+        const controller = new AbortController();
+        this.receives.add(controller);
+        try {
+            const result = await this.options.sqs.send(
+                new ReceiveMessageCommand({
+                    QueueUrl: this.options.queueUrl,
+                    MaxNumberOfMessages: maxNumberOfMessages,
+                    WaitTimeSeconds: waitTimeSeconds,
+                    AttributeNames: [QueueAttributeName.All],
+                    MessageSystemAttributeNames: ["All"],
+                    MessageAttributeNames: ["All"],
+                }),
+                { abortSignal: controller.signal },
+            );
+            return result.Messages ?? [];
+        } catch (error) {
+            if (this.polling) {
+                this.options.onError?.(error);
+                await sleep(RECEIVE_ERROR_PAUSE_MS);
+            }
+            return [];
+        } finally {
+            this.receives.delete(controller);
+        }
+    }
+
+    private async invokeAndSettle(messages: Message[]): Promise<void> {
+        const event = toSqsEvent(messages, this.options.source);
+        const startedAt = Date.now();
+        let outcome: BatchReport["outcome"];
+        try {
+            outcome = await this.options.target.invoke(event);
+        } catch (error) {
+            if (!(error instanceof ConcurrencyExceededError)) {
+                throw error;
+            }
+            // A throttled invocation returns the batch to the queue, and the receive still counts.
+            outcome = { kind: "throttled", durationMs: Date.now() - startedAt };
+        }
+        if (this.state === "killed") {
+            return;
+        }
+        const ids = event.Records.map((record) => record.messageId);
+        const verdict: BatchVerdict =
+            outcome.kind === "throttled" ? { kind: "failed", reason: "the function was throttled (reserved concurrency reached)" } : judgeBatch(outcome, ids);
+        const toDelete =
+            verdict.kind === "succeeded" ? event.Records : verdict.kind === "partial" ? event.Records.filter((record) => !verdict.failedMessageIds.has(record.messageId)) : [];
+        const deleted = await this.deleteRecords(toDelete);
+        const deletedSet = new Set(deleted);
+        this.options.onBatch?.({
+            records: event.Records,
+            startedAt,
+            outcome,
+            verdict,
+            deleted,
+            retried: ids.filter((id) => !deletedSet.has(id)),
+        });
+    }
+
+    /** Deletes in batches of ten; returns the ids SQS confirmed. */
+    private async deleteRecords(records: readonly SQSRecord[]): Promise<string[]> {
+        const deleted: string[] = [];
+        for (let start = 0; start < records.length; start += MAX_MESSAGES_PER_RECEIVE) {
+            const chunk = records.slice(start, start + MAX_MESSAGES_PER_RECEIVE);
+            try {
+                const result = await this.options.sqs.send(
+                    new DeleteMessageBatchCommand({
+                        QueueUrl: this.options.queueUrl,
+                        Entries: chunk.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+                    }),
+                );
+                const failed = new Set((result.Failed ?? []).map((entry) => entry.Id));
+                chunk.forEach((record, index) => {
+                    if (!failed.has(String(index))) {
+                        deleted.push(record.messageId);
+                    }
+                });
+                if (failed.size > 0) {
+                    this.options.onError?.(new Error(`SQS refused to delete ${failed.size} processed message(s): ${JSON.stringify(result.Failed)}`));
+                }
+            } catch (error) {
+                this.options.onError?.(error);
+            }
+        }
+        return deleted;
+    }
+}
+
+function checkSettings(settings: MappingSettings): void {
+    const checks: [keyof MappingSettings, number, number][] = [
+        ["batchSize", 1, 10_000],
+        ["maximumBatchingWindowSeconds", 0, 300],
+        ["maximumConcurrency", 1, 1000],
+        ["receiveWaitTimeSeconds", 0, MAX_WAIT_TIME_SECONDS],
+    ];
+    for (const [field, min, max] of checks) {
+        const value = settings[field];
+        if (!Number.isInteger(value) || value < min || value > max) {
+            throw new RangeError(`'${field}' must be an integer between ${min} and ${max}, ${JSON.stringify(value)} given`);
+        }
+    }
+}
+
+function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,170 @@
+import { randomUUID } from "node:crypto";
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+import { EnvironmentMessage, EnvironmentWorkerData, InvokeRequest, SerializedError } from "./environment-protocol";
+import { LocalFunctionDefinition, lambdaRuntimeEnvironment } from "./function-definition";
+
+/** How one invocation ended, as the event source mapping needs to know it. */
+export type InvocationOutcome =
+    | { readonly kind: "success"; readonly response: unknown; readonly durationMs: number }
+    | { readonly kind: "error"; readonly error: SerializedError; readonly durationMs: number }
+    | { readonly kind: "timeout"; readonly durationMs: number };
+
+/**
+ * Lambda gives the init phase (loading the module) 10 s of a dedicated CPU share, apart from the
+ * function timeout. Here every environment shares the machine's cores, and several may start at
+ * once, so the local limit is more generous; it only exists to report a module that never loads.
+ */
+const INIT_TIMEOUT_MS = 60_000;
+const WORKER_MODULE = path.join(__dirname, "environment-worker.ts");
+/** The worker registers tsx itself: worker threads do not inherit the parent's require hooks. */
+const BOOTSTRAP = `const { workerData } = require("node:worker_threads");
+require(workerData.tsxApiPath).register();
+require(workerData.workerModule);`;
+
+export class FunctionInitError extends Error {
+    constructor(functionName: string, cause: SerializedError | string) {
+        super(`Function ${functionName} failed to initialise: ${typeof cause === "string" ? cause : `${cause.name}: ${cause.message}`}`);
+        this.name = "FunctionInitError";
+    }
+}
+
+/**
+ * One execution environment: a worker thread with its own copy of the environment variables and
+ * its own module state (so two functions never share `process.env` or caches, as on Lambda).
+ * It serves one invocation at a time; one that overruns the timeout terminates the thread, so the
+ * handler cannot finish its work (or delete anything) after Lambda would have stopped it.
+ */
+export class ExecutionEnvironment {
+    private pending?: { readonly awsRequestId: string; readonly settle: (outcome: InvocationOutcome) => void; readonly startedAt: number };
+    private dead = false;
+    private readonly logStreamName: string;
+
+    private constructor(
+        private readonly definition: LocalFunctionDefinition,
+        private readonly worker: Worker,
+    ) {
+        this.logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, "/")}/[$LATEST]${randomUUID().replace(/-/g, "")}`;
+        worker.on("message", (message: EnvironmentMessage) => this.onMessage(message));
+        worker.on("error", (error) => this.fail({ name: error.name, message: `the execution environment crashed: ${error.message}`, stack: error.stack }));
+        worker.on("exit", (code) => this.fail({ name: "Runtime.ExitError", message: `the execution environment exited with code ${code}` }));
+    }
+
+    /** Starts a worker and waits for the handler module to load (Lambda's init phase). */
+    static async start(definition: LocalFunctionDefinition): Promise<ExecutionEnvironment> {
+        const workerData: EnvironmentWorkerData = {
+            tsxApiPath: require.resolve("tsx/cjs/api"),
+            workerModule: WORKER_MODULE,
+            handlerModule: definition.handlerModule,
+            handlerExport: definition.handlerExport ?? "handler",
+            handlerInput: definition.handlerInput,
+        };
+        const worker = new Worker(BOOTSTRAP, {
+            eval: true,
+            workerData,
+            env: { ...process.env, ...lambdaRuntimeEnvironment(definition), ...definition.environment },
+            stdout: true,
+            stderr: true,
+        });
+        for (const stream of [worker.stdout, worker.stderr]) {
+            const sink = definition.logSink;
+            if (sink) {
+                // Written chunk by chunk rather than piped: many environments share one sink.
+                stream.on("data", (chunk: Buffer) => sink.write(chunk));
+            } else {
+                stream.resume();
+            }
+        }
+        await waitUntilReady(worker, definition.functionName);
+        return new ExecutionEnvironment(definition, worker);
+    }
+
+    get alive(): boolean {
+        return !this.dead;
+    }
+
+    invoke(event: unknown, awsRequestId: string = randomUUID()): Promise<InvocationOutcome> {
+        if (this.dead || this.pending) {
+            throw new Error(`Execution environment of ${this.definition.functionName} is ${this.dead ? "dead" : "busy"}`);
+        }
+        const startedAt = Date.now();
+        const timeoutMs = this.definition.timeoutSeconds * 1000;
+        return new Promise<InvocationOutcome>((resolve) => {
+            const timer = setTimeout(() => {
+                this.settle({ kind: "timeout", durationMs: Date.now() - startedAt });
+                void this.terminate();
+            }, timeoutMs);
+            this.pending = {
+                awsRequestId,
+                startedAt,
+                settle: (outcome) => {
+                    clearTimeout(timer);
+                    resolve(outcome);
+                },
+            };
+            const request: InvokeRequest = {
+                type: "invoke",
+                event,
+                identity: {
+                    functionName: this.definition.functionName,
+                    memorySizeMb: this.definition.memorySizeMb,
+                    region: this.definition.region,
+                    awsRequestId,
+                    deadlineMs: startedAt + timeoutMs,
+                    logStreamName: this.logStreamName,
+                },
+            };
+            this.worker.postMessage(request);
+        });
+    }
+
+    async terminate(): Promise<void> {
+        this.dead = true;
+        await this.worker.terminate();
+    }
+
+    private onMessage(message: EnvironmentMessage): void {
+        if ((message.type === "result" || message.type === "error") && this.pending?.awsRequestId === message.awsRequestId) {
+            const durationMs = Date.now() - this.pending.startedAt;
+            this.settle(message.type === "result" ? { kind: "success", response: message.response, durationMs } : { kind: "error", error: message.error, durationMs });
+        }
+    }
+
+    private fail(error: SerializedError): void {
+        this.dead = true;
+        if (this.pending) {
+            this.settle({ kind: "error", error, durationMs: Date.now() - this.pending.startedAt });
+        }
+    }
+
+    private settle(outcome: InvocationOutcome): void {
+        const pending = this.pending;
+        this.pending = undefined;
+        pending?.settle(outcome);
+    }
+}
+
+function waitUntilReady(worker: Worker, functionName: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+        const fail = (cause: SerializedError | string) => {
+            clearTimeout(timer);
+            worker.off("message", onMessage);
+            void worker.terminate();
+            reject(new FunctionInitError(functionName, cause));
+        };
+        const timer = setTimeout(() => fail(`the handler module took longer than ${INIT_TIMEOUT_MS} ms to load`), INIT_TIMEOUT_MS);
+        const onMessage = (message: EnvironmentMessage) => {
+            if (message.type === "ready") {
+                clearTimeout(timer);
+                worker.off("message", onMessage);
+                worker.off("error", onError);
+                resolve();
+            } else if (message.type === "init-error") {
+                fail(message.error);
+            }
+        };
+        const onError = (error: Error) => fail({ name: error.name, message: error.message, stack: error.stack });
+        worker.on("message", onMessage);
+        worker.once("error", onError);
+    });
+}

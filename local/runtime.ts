@@ -1,0 +1,213 @@
+/**
+ * The whole pipeline on one machine: emulators, loopback PagerDuty and Slack, the queues, DLQs
+ * and table built from the shared settings, and one event source mapping per lane invoking the
+ * real consumers. `npm start`, the demo, the soak, the tests and the benchmark all start it here.
+ */
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { Writable } from "node:stream";
+import { pipelineNames, type PipelineNames } from "../pipeline/naming";
+import { type LaneName, Lanes, type PipelineSettings } from "../pipeline/pipeline-settings";
+import { localDynamoDbClient, localS3Client, localSqsClient } from "./aws-clients";
+import { type LocalEmulators, startEmulators } from "./emulators";
+import { EventSourceMapping, mappingSettingsFromLane } from "./event-source-mapping";
+import { type FakeReceivers, type RecordedRequest, startFakeReceivers } from "./fake-receivers";
+import type { LocalHandlerInput } from "./functions/handler-input";
+import { LocalHandlerModules } from "./functions";
+import { laneEnvironment } from "./handler-environment";
+import { LocalFunction } from "./lambda/local-function";
+import { type ProvisionedLane, type ProvisionedPipeline, provisionPipeline } from "./provision";
+import { RuntimeStats } from "./runtime-stats";
+
+export interface LocalRuntimeOptions {
+    readonly settings: PipelineSettings;
+    /** Physical name prefix (queue, function and table names), as the stack would use. */
+    readonly namePrefix: string;
+    /**
+     * Start the consumers at once.
+     * @default true
+     */
+    readonly startConsumers?: boolean;
+    /** Called for every request the loopback PagerDuty and Slack answer. */
+    readonly onReceiverRequest?: (request: RecordedRequest) => void;
+    /** Where the consumers' logs go (CloudWatch Logs on AWS). @default discarded */
+    readonly functionLogSink?: Writable;
+    /** Called when a receive or delete fails (the mapping carries on). */
+    readonly onMappingError?: (lane: LaneName, error: unknown) => void;
+    /**
+     * A downstream call's time limit in the consumers.
+     * @default a third of the lane's function timeout, at most 5 s
+     */
+    readonly downstreamTimeoutMs?: number;
+    /** A module exporting `tools` to register in the tool-call consumer next to the defaults. */
+    readonly extraToolsModule?: string;
+    /** Extra environment variables for both consumers (e.g. where the soak's tools write). @default {} */
+    readonly extraFunctionEnvironment?: Readonly<Record<string, string>>;
+    /**
+     * Execution environments started per lane before polling begins, so the first messages do
+     * not wait for a cold start (about a second each here).
+     * @default 1
+     */
+    readonly warmEnvironments?: number;
+}
+
+export interface RuntimeLane extends ProvisionedLane {
+    readonly name: LaneName;
+    readonly functionName: string;
+}
+
+export interface LocalRuntime {
+    readonly emulators: LocalEmulators;
+    readonly receivers: FakeReceivers;
+    readonly sqs: SQSClient;
+    readonly settings: PipelineSettings;
+    readonly names: PipelineNames;
+    readonly pipeline: ProvisionedPipeline;
+    readonly lanes: Readonly<Record<LaneName, RuntimeLane>>;
+    readonly stats: RuntimeStats;
+    /** The local routing key the loopback PagerDuty receives (a stand-in for the SSM secret). */
+    readonly pagerDutyRoutingKey: string;
+    /** Invocations running now, both lanes. */
+    invocationsInFlight(): number;
+    /** Starts fresh functions (warming `warmEnvironments` each) and mappings for both lanes. */
+    startConsumers(): Promise<void>;
+    /** Stops polling and waits for running invocations to finish and delete what they processed. */
+    stopConsumers(): Promise<void>;
+    /** Stops the consumers as a crash would: running invocations are cut off and nothing more is deleted. */
+    killConsumers(): Promise<void>;
+    /** Stops the consumers, then the receivers and the emulators (their state is lost). */
+    stop(): Promise<void>;
+}
+
+const LOCAL_ROUTING_KEY = "local-routing-key-0000000000000000";
+const MAX_DOWNSTREAM_TIMEOUT_MS = 5000;
+const LANE_NAMES = Object.keys(Lanes) as LaneName[];
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+    const stats = new RuntimeStats();
+    const emulators = await startEmulators();
+    let receivers: FakeReceivers | undefined;
+    try {
+        receivers = await startFakeReceivers({
+            onRequest: (request) => {
+                stats.recordReceiverRequest(request);
+                options.onReceiverRequest?.(request);
+            },
+        });
+        return await assembleRuntime(options, emulators, receivers, stats);
+    } catch (error) {
+        await receivers?.close();
+        await emulators.stop();
+        throw error;
+    }
+}
+
+async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmulators, receivers: FakeReceivers, stats: RuntimeStats): Promise<LocalRuntime> {
+    const { settings } = options;
+    const sqs = localSqsClient(emulators);
+    const dynamoDb = localDynamoDbClient(emulators);
+    const s3 = localS3Client(emulators);
+    const names = pipelineNames(options.namePrefix);
+    const pipeline = await provisionPipeline({ sqs, dynamoDb, s3, region: emulators.region }, settings, names);
+    dynamoDb.destroy();
+    s3.destroy();
+
+    const lanes = Object.fromEntries(
+        LANE_NAMES.map((name) => [name, { name, functionName: names.lanes[name].function, ...pipeline.lanes[name] }]),
+    ) as Record<LaneName, RuntimeLane>;
+
+    const secrets = { [names.pagerDutyRoutingKeyParameter]: LOCAL_ROUTING_KEY, [names.slackWebhookUrlParameter]: receivers.slack.url };
+    const functionDefinition = (lane: LaneName) => {
+        const laneSettings = settings.lanes[lane];
+        const handlerInput: LocalHandlerInput = {
+            secrets,
+            downstreamTimeoutMs: options.downstreamTimeoutMs ?? Math.min(MAX_DOWNSTREAM_TIMEOUT_MS, Math.floor((laneSettings.consumer.timeoutSeconds * 1000) / 3)),
+            extraToolsModule: options.extraToolsModule,
+        };
+        return {
+            functionName: names.lanes[lane].function,
+            handlerModule: LocalHandlerModules[Lanes[lane].handler],
+            timeoutSeconds: laneSettings.consumer.timeoutSeconds,
+            memorySizeMb: laneSettings.consumer.memorySizeMb,
+            reservedConcurrency: laneSettings.consumer.reservedConcurrency,
+            region: emulators.region,
+            handlerInput,
+            logSink: options.functionLogSink,
+            environment: {
+                ...options.extraFunctionEnvironment,
+                ...laneEnvironment({
+                settings,
+                lane: laneSettings,
+                laneNames: names.lanes[lane],
+                names,
+                provisioned: pipeline.lanes[lane],
+                pipeline,
+                pagerDutyEventsUrl: receivers.pagerDuty.url,
+                    emulatorEnvironment: emulators.environment,
+                }),
+            },
+        };
+    };
+
+    let consumers: { fn: LocalFunction; mapping: EventSourceMapping }[] = [];
+    const startConsumers = async () => {
+        if (consumers.length > 0) {
+            throw new Error("The consumers are already running; stop or kill them first");
+        }
+        const functions = LANE_NAMES.map((lane) => new LocalFunction(functionDefinition(lane)));
+        await Promise.all(functions.map((fn) => fn.warm(options.warmEnvironments ?? 1)));
+        consumers = LANE_NAMES.map((lane, index) => {
+            const fn = functions[index];
+            const mapping = new EventSourceMapping({
+                ...mappingSettingsFromLane(settings.lanes[lane]),
+                sqs,
+                queueUrl: lanes[lane].queueUrl,
+                source: { queueArn: lanes[lane].queueArn, region: emulators.region },
+                target: fn,
+                onBatch: (report) => stats[lane].record(report),
+                onError: (error) => {
+                    stats.mappingErrors++;
+                    options.onMappingError?.(lane, error);
+                },
+            });
+            mapping.start();
+            return { fn, mapping };
+        });
+    };
+    const stopConsumers = async () => {
+        const stopping = consumers;
+        consumers = [];
+        await Promise.all(stopping.map(({ mapping }) => mapping.stop()));
+        await Promise.all(stopping.map(({ fn }) => fn.stop()));
+    };
+    const killConsumers = async () => {
+        const killing = consumers;
+        consumers = [];
+        killing.forEach(({ mapping }) => mapping.kill());
+        await Promise.all(killing.map(({ fn }) => fn.stop()));
+    };
+
+    if (options.startConsumers ?? true) {
+        await startConsumers();
+    }
+    return {
+        emulators,
+        receivers,
+        sqs,
+        settings,
+        names,
+        pipeline,
+        lanes,
+        stats,
+        pagerDutyRoutingKey: LOCAL_ROUTING_KEY,
+        invocationsInFlight: () => consumers.reduce((sum, { mapping }) => sum + mapping.invocationsInFlight, 0),
+        startConsumers,
+        stopConsumers,
+        killConsumers,
+        async stop() {
+            await stopConsumers();
+            sqs.destroy();
+            await receivers.close();
+            await emulators.stop();
+        },
+    };
+}

@@ -1,0 +1,199 @@
+/**
+ * Runs one soak scenario on a fresh local runtime and returns its verdict and figures.
+ * - "mixed": send the plan, let the pipeline drain, check.
+ * - "kill-restart": the same, but the consumers are killed mid-batch once a share of the
+ *   messages is processed (running invocations cut off, nothing more deleted), then started
+ *   again; what was in flight comes back after its visibility timeout.
+ */
+import * as os from "node:os";
+import type { Writable } from "node:stream";
+import * as path from "node:path";
+import type { PipelineOptions } from "../../pipeline/options";
+import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
+import { toDeadLetterEntry } from "../dlq/dead-letter-entry";
+import { peekMessages } from "../dlq/peek";
+import type { RecordedRequest } from "../fake-receivers";
+import { type Percentiles, percentiles } from "../percentiles";
+import { type PipelineSnapshot, queueDepth, snapshot, total } from "../progress";
+import { type LocalRuntime, startLocalRuntime } from "../runtime";
+import { FaultInjector } from "./fault-injector";
+import { seededRandom } from "./random";
+import { type CheckResult, checkSoak } from "./soak-checks";
+import { planSoak, type SoakPlan } from "./soak-plan";
+import { sendSoakPlan } from "./soak-sender";
+import { prepareSoakState, readToolRuns, SOAK_STATE_DIRECTORY_VARIABLE } from "./soak-tools";
+
+export const SoakScenario = { mixed: "mixed", killRestart: "kill-restart" } as const;
+export type SoakScenario = (typeof SoakScenario)[keyof typeof SoakScenario];
+
+export interface SoakOptions {
+    readonly messages: number;
+    readonly scenario?: SoakScenario;
+    /** @default 1 */
+    readonly seed?: number;
+    /**
+     * Function timeout of the tool-call consumer, whose slow tool overruns it; the visibility
+     * timeout follows (6 x) from the shared settings.
+     * @default 1
+     */
+    readonly functionTimeoutSeconds?: number;
+    /**
+     * Function timeout of the escalation consumer. Roomier than the tool lane's: a batch cut off
+     * between its Slack post and its idempotency record posts again on retry (Slack has no
+     * deduplication), which is at-least-once working as designed, not what this check is about.
+     * @default 5
+     */
+    readonly escalationTimeoutSeconds?: number;
+    /** maximumConcurrency (and reserved concurrency) of each lane; 3 keeps two cores from thrashing. @default 3 */
+    readonly concurrency?: number;
+    /** Share of PagerDuty/Slack requests followed by an injected 5xx. @default 0.02 */
+    readonly transientFailureRate?: number;
+    /** Kill-restart: kill once this share of the messages is processed. @default 0.3 */
+    readonly killAfterShare?: number;
+    /** Give up waiting for the queues to drain after this long. @default 600 */
+    readonly maxWaitSeconds?: number;
+    /** Where the soak's tools write. @default a fresh directory under the OS temp dir */
+    readonly stateDirectory?: string;
+    readonly onProgress?: (state: PipelineSnapshot) => void;
+    /** Where the consumers' logs go. @default discarded */
+    readonly functionLogSink?: Writable;
+}
+
+export interface SoakResult {
+    readonly scenario: SoakScenario;
+    readonly plan: SoakPlan;
+    readonly checks: readonly CheckResult[];
+    readonly passed: boolean;
+    readonly wallTimeMs: number;
+    readonly messagesPerSecond: number;
+    readonly final: PipelineSnapshot;
+    /** Transient 5xx answers injected into PagerDuty and Slack. */
+    readonly injectedFaults: number;
+    /** Kill-restart: invocations running when the consumers were killed (0 in the mixed scenario). */
+    readonly killedInvocations: number;
+    /** How long invocations ran, per lane (timed-out ones count at the timeout). */
+    readonly invocationMs: { readonly escalation: Percentiles; readonly toolCall: Percentiles };
+}
+
+const POLL_MS = 250;
+const SOAK_TOOLS_MODULE = path.join(__dirname, "soak-tools.ts");
+
+/** The soak's pipeline options: short timeouts and quick backoff, validated and resolved by the shared settings. */
+export function soakPipelineOptions(timeouts: { escalation: number; toolCall: number }, concurrency: number): PipelineOptions {
+    const lane = (functionTimeoutSeconds: number) => ({
+        functionTimeoutSeconds,
+        reservedConcurrency: concurrency,
+        maximumConcurrency: concurrency,
+        batchSize: 10,
+        maxReceiveCount: 5,
+        backoffTiersSeconds: [1, 2, 3],
+    });
+    // Warnings and errors only: formatting INFO lines for every record costs the soak more CPU than paging does.
+    return { escalation: lane(timeouts.escalation), toolCall: lane(timeouts.toolCall), logLevel: "WARN" };
+}
+
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+    const scenario = options.scenario ?? SoakScenario.mixed;
+    const functionTimeoutSeconds = options.functionTimeoutSeconds ?? 1;
+    const settings = resolvePipelineSettings(
+        soakPipelineOptions({ escalation: options.escalationTimeoutSeconds ?? 5, toolCall: functionTimeoutSeconds }, options.concurrency ?? 3),
+    );
+    const stateDirectory = options.stateDirectory ?? path.join(os.tmpdir(), `escalation-soak-${process.pid}-${Date.now()}`);
+    prepareSoakState(stateDirectory);
+    const plan = planSoak(options.messages, { seed: options.seed, slowSleepMs: functionTimeoutSeconds * 1000 + 1500 });
+
+    const slackRequests: RecordedRequest[] = [];
+    let injector: FaultInjector | undefined;
+    const runtime = await startLocalRuntime({
+        settings,
+        namePrefix: "soak",
+        extraToolsModule: SOAK_TOOLS_MODULE,
+        extraFunctionEnvironment: { [SOAK_STATE_DIRECTORY_VARIABLE]: stateDirectory },
+        warmEnvironments: options.concurrency ?? 3,
+        functionLogSink: options.functionLogSink,
+        onReceiverRequest: (request) => {
+            if (request.receiver === "slack") {
+                slackRequests.push(request);
+            }
+            injector?.observe(request);
+        },
+    });
+    try {
+        injector = new FaultInjector(runtime.receivers, options.transientFailureRate ?? 0.02, seededRandom((options.seed ?? 1) + 1));
+        const startedAt = Date.now();
+        const sending = sendSoakPlan(runtime, plan);
+        const killedInvocations =
+            scenario === SoakScenario.killRestart ? await killMidBatchAndRestart(runtime, Math.round(plan.total * (options.killAfterShare ?? 0.3))) : 0;
+        await sending;
+        const final = await waitUntilDrained(runtime, (options.maxWaitSeconds ?? 600) * 1000, options.onProgress);
+        const wallTimeMs = Date.now() - startedAt;
+        await runtime.stopConsumers();
+        const checks = checkSoak(plan, await observe(runtime, slackRequests, stateDirectory, final), {
+            tolerateRepeats: scenario === SoakScenario.killRestart,
+        });
+        return {
+            scenario,
+            plan,
+            checks,
+            passed: checks.every((check) => check.passed),
+            wallTimeMs,
+            messagesPerSecond: plan.total / (wallTimeMs / 1000),
+            final,
+            injectedFaults: injector.injected,
+            killedInvocations,
+            invocationMs: { escalation: percentiles(runtime.stats.escalation.durationsMs), toolCall: percentiles(runtime.stats.toolCall.durationsMs) },
+        };
+    } finally {
+        await runtime.stop();
+    }
+}
+
+/**
+ * Waits until `processed` passes `threshold` while invocations are running, then kills and
+ * restarts the consumers. Returns how many invocations the kill cut off.
+ */
+async function killMidBatchAndRestart(runtime: LocalRuntime, threshold: number): Promise<number> {
+    const processed = () => runtime.stats.escalation.processed + runtime.stats.toolCall.processed;
+    while (processed() < threshold || runtime.invocationsInFlight() === 0) {
+        await sleep(5);
+    }
+    const cutOff = runtime.invocationsInFlight();
+    await runtime.killConsumers();
+    await runtime.startConsumers();
+    return cutOff;
+}
+
+/** Until the source queues stay empty over two polls (a deleted message never comes back). */
+async function waitUntilDrained(runtime: LocalRuntime, maxWaitMs: number, onProgress?: (state: PipelineSnapshot) => void): Promise<PipelineSnapshot> {
+    const deadline = Date.now() + maxWaitMs;
+    let emptyPolls = 0;
+    for (;;) {
+        const state = await snapshot(runtime);
+        onProgress?.(state);
+        emptyPolls = state.queued === 0 && runtime.invocationsInFlight() === 0 ? emptyPolls + 1 : 0;
+        if (emptyPolls >= 2 || Date.now() > deadline) {
+            return state;
+        }
+        await sleep(POLL_MS);
+    }
+}
+
+async function observe(runtime: LocalRuntime, slackRequests: readonly RecordedRequest[], stateDirectory: string, final: PipelineSnapshot) {
+    const { escalation, toolCall } = runtime.lanes;
+    return {
+        incidents: runtime.receivers.pagerDuty.incidents,
+        slackRequests,
+        escalationDeadLetters: (await peekMessages(runtime.sqs, escalation.deadLetterQueueUrl)).map(toDeadLetterEntry),
+        toolCallDeadLetters: (await peekMessages(runtime.sqs, toolCall.deadLetterQueueUrl)).map(toDeadLetterEntry),
+        deadLetterCounts: {
+            escalation: total(await queueDepth(runtime.sqs, escalation.deadLetterQueueUrl)),
+            toolCall: total(await queueDepth(runtime.sqs, toolCall.deadLetterQueueUrl)),
+        },
+        queuedAtEnd: final.queued,
+        toolRuns: readToolRuns(stateDirectory),
+    };
+}
+
+function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,120 @@
+/**
+ * What the soak sends: a deterministic mix (from a seed) of valid escalations, duplicates,
+ * malformed messages, FIFO tool-call groups with ordered steps (some flaky, some overrunning the
+ * timeout) and unknown tools. Every message knows what should become of it, so the checks can
+ * account for each one.
+ */
+import type { EscalationInput, ToolCallInput } from "../../handlers/producer";
+import { seededRandom } from "./random";
+import { SoakToolName } from "./soak-tools";
+
+export interface SoakMix {
+    /** Share of escalations sent a second time (a producer retry). */
+    readonly duplicateEscalations: number;
+    readonly malformedEscalations: number;
+    /** Share of messages that are tool-call steps. */
+    readonly toolSteps: number;
+    /** Share of tool steps that fail transiently on their first attempt. */
+    readonly flakySteps: number;
+    /** Share of tool steps that overrun the function timeout on their first attempt. */
+    readonly slowSteps: number;
+    readonly unknownTools: number;
+    /** Share of tool steps sent a second time (FIFO deduplication drops them). */
+    readonly duplicateToolCalls: number;
+    readonly stepsPerCall: number;
+}
+
+export const DEFAULT_SOAK_MIX: SoakMix = {
+    duplicateEscalations: 0.05,
+    malformedEscalations: 0.03,
+    toolSteps: 0.4,
+    flakySteps: 0.05,
+    slowSteps: 0.005,
+    unknownTools: 0.02,
+    duplicateToolCalls: 0.02,
+    stepsPerCall: 5,
+};
+
+export interface SoakPlan {
+    readonly runId: string;
+    readonly escalations: readonly EscalationInput[];
+    /** Copies of some escalations, sent after the originals. */
+    readonly duplicateEscalations: readonly EscalationInput[];
+    /** Raw bodies that no schema accepts (sent around the producer's validation). */
+    readonly malformedBodies: readonly string[];
+    /** Ordered within each call. */
+    readonly toolCalls: readonly ToolCallInput[];
+    readonly duplicateToolCalls: readonly ToolCallInput[];
+    readonly unknownToolCalls: readonly ToolCallInput[];
+    /** Total messages sent, duplicates included. */
+    readonly total: number;
+}
+
+const SEVERITIES = ["critical", "error", "warning", "info"] as const;
+const MALFORMED_SHAPES: readonly ((index: number) => string)[] = [
+    (index) => `{ not json ${index}`,
+    (index) => JSON.stringify({ reason: `no call id ${index}`, severity: "critical" }),
+    (index) => JSON.stringify({ callId: `soak-malformed-${index}`, reason: "unknown severity", severity: "urgent" }),
+];
+
+export function planSoak(total: number, options: { seed?: number; mix?: SoakMix; slowSleepMs: number; runId?: string }): SoakPlan {
+    const mix = options.mix ?? DEFAULT_SOAK_MIX;
+    const random = seededRandom(options.seed ?? 1);
+    const runId = options.runId ?? `soak-${(options.seed ?? 1).toString(36)}`;
+    const count = (share: number) => Math.round(total * share);
+
+    const malformed = count(mix.malformedEscalations);
+    const unknownTools = count(mix.unknownTools);
+    const duplicateToolCallCount = count(mix.duplicateToolCalls);
+    const calls = Math.floor(count(mix.toolSteps) / mix.stepsPerCall);
+    const toolSteps = calls * mix.stepsPerCall;
+    const duplicateEscalationCount = count(mix.duplicateEscalations);
+    const escalationCount = total - malformed - unknownTools - duplicateToolCallCount - toolSteps - duplicateEscalationCount;
+    if (escalationCount < duplicateEscalationCount || duplicateToolCallCount > toolSteps) {
+        throw new RangeError(`'messages' must be at least 100 for the soak's mix, ${total} given`);
+    }
+
+    const escalations: EscalationInput[] = Array.from({ length: escalationCount }, (_, index) => ({
+        callId: `${runId}-esc-${index}`,
+        severity: SEVERITIES[Math.floor(random() * SEVERITIES.length)]!,
+        reason: `Soak escalation ${index}: the agent needs a human`,
+        context: { soak: runId, index },
+    }));
+    const toolCalls: ToolCallInput[] = [];
+    for (let call = 0; call < calls; call++) {
+        for (let step = 0; step < mix.stepsPerCall; step++) {
+            const roll = random();
+            const tool = roll < mix.slowSteps ? SoakToolName.slow : roll < mix.slowSteps + mix.flakySteps ? SoakToolName.flaky : SoakToolName.record;
+            toolCalls.push({
+                callId: `${runId}-call-${call}`,
+                toolCallId: `step-${step}`,
+                toolName: tool,
+                arguments: tool === SoakToolName.slow ? { step, sleepMs: options.slowSleepMs } : { step },
+            });
+        }
+    }
+    return {
+        runId,
+        escalations,
+        duplicateEscalations: pick(escalations, duplicateEscalationCount, random),
+        malformedBodies: Array.from({ length: malformed }, (_, index) => MALFORMED_SHAPES[index % MALFORMED_SHAPES.length]!(index)),
+        toolCalls,
+        duplicateToolCalls: pick(toolCalls, duplicateToolCallCount, random),
+        unknownToolCalls: Array.from({ length: unknownTools }, (_, index) => ({
+            callId: `${runId}-unknown-${index}`,
+            toolCallId: "step-0",
+            toolName: "no-such-tool",
+            arguments: {},
+        })),
+        total,
+    };
+}
+
+/** `count` distinct elements, in their original order. */
+function pick<T>(items: readonly T[], count: number, random: () => number): T[] {
+    const chosen = new Set<number>();
+    while (chosen.size < Math.min(count, items.length)) {
+        chosen.add(Math.floor(random() * items.length));
+    }
+    return [...chosen].sort((a, b) => a - b).map((index) => items[index]!);
+}

@@ -1,0 +1,47 @@
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { emitEscalation, enqueueToolCall } from "../../handlers/producer";
+import { localProducerTargets } from "../producer-targets";
+import type { LocalRuntime } from "../runtime";
+import type { SoakPlan } from "./soak-plan";
+
+/** How many escalations go per producer call: small enough that the lanes fill side by side. */
+const ESCALATION_CHUNK = 200;
+
+/** Sends the whole plan through the producer library (malformed bodies around it, as a buggy client would). */
+export async function sendSoakPlan(runtime: LocalRuntime, plan: SoakPlan): Promise<void> {
+    const targets = localProducerTargets(runtime);
+    try {
+        const sendEscalations = async () => {
+            for (let start = 0; start < plan.escalations.length; start += ESCALATION_CHUNK) {
+                await emitEscalation(targets.escalation, plan.escalations.slice(start, start + ESCALATION_CHUNK));
+                runtime.stats.sent += Math.min(ESCALATION_CHUNK, plan.escalations.length - start);
+            }
+        };
+        const sendToolCalls = async () => {
+            await enqueueToolCall(targets.toolCall, plan.toolCalls);
+            runtime.stats.sent += plan.toolCalls.length;
+            await enqueueToolCall(targets.toolCall, plan.unknownToolCalls);
+            runtime.stats.sent += plan.unknownToolCalls.length;
+        };
+        await Promise.all([sendEscalations(), sendToolCalls()]);
+        // Producer retries after lost acknowledgements: the same messages again.
+        await emitEscalation(targets.escalation, plan.duplicateEscalations);
+        await enqueueToolCall(targets.toolCall, plan.duplicateToolCalls);
+        runtime.stats.sent += plan.duplicateEscalations.length + plan.duplicateToolCalls.length;
+        for (let start = 0; start < plan.malformedBodies.length; start += 10) {
+            const bodies = plan.malformedBodies.slice(start, start + 10);
+            const { Failed = [] } = await runtime.sqs.send(
+                new SendMessageBatchCommand({
+                    QueueUrl: runtime.lanes.escalation.queueUrl,
+                    Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: body })),
+                }),
+            );
+            if (Failed.length > 0) {
+                throw new Error(`SQS refused ${Failed.length} malformed soak message(s): ${JSON.stringify(Failed)}`);
+            }
+            runtime.stats.sent += bodies.length;
+        }
+    } finally {
+        targets.close();
+    }
+}

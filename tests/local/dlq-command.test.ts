@@ -1,0 +1,73 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
+import { queueDepth } from "../../local/progress";
+import { type LocalRuntime, startLocalRuntime } from "../../local/runtime";
+import { localStackOutputs, writeStackOutputs } from "../../local/stack-outputs";
+import { deadLetter } from "./helpers/dead-letter-factory";
+import { runLocalCommand } from "./helpers/run-cli";
+
+describe("npm run dlq (command line, against the local runtime)", function () {
+    this.timeout(120_000);
+    let runtime: LocalRuntime;
+    let outputsFile: string;
+
+    before(async () => {
+        runtime = await startLocalRuntime({ settings: resolvePipelineSettings({}), namePrefix: "dlq-command", startConsumers: false });
+        outputsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dlq-command-")), "stack-outputs.json");
+        writeStackOutputs(outputsFile, localStackOutputs(runtime));
+    });
+    after(async () => {
+        await runtime.stop();
+        fs.rmSync(path.dirname(outputsFile), { recursive: true, force: true });
+    });
+    beforeEach(async () => {
+        const { escalation } = runtime.lanes;
+        await deadLetter(runtime.sqs, { url: escalation.queueUrl, arn: escalation.queueArn, deadLetterUrl: escalation.deadLetterQueueUrl, deadLetterArn: escalation.deadLetterQueueArn, fifo: false }, [
+            { body: "{ not an escalation" },
+        ]);
+    });
+    afterEach(async () => {
+        await runLocalCommand("dlq.ts", ["purge", "--lane", "escalation", "--yes", "--outputs", outputsFile]);
+    });
+
+    it("lists a dead letter with its reason, read from the stack outputs file", async () => {
+        // Act
+        const result = await runLocalCommand("dlq.ts", ["list", "--outputs", outputsFile]);
+
+        // Assess
+        assert.match(result.stdout, /poison after 1 attempt\(s\): InvalidMessageError: bad body #0/);
+    });
+
+    it("refuses to purge without --yes when no one can confirm on a terminal, and deletes nothing", async () => {
+        // Act
+        const result = await runLocalCommand("dlq.ts", ["purge", "--lane", "escalation", "--outputs", outputsFile]);
+
+        // Assess
+        assert.deepEqual(
+            [result.code, /pass --yes/.test(result.stderr), (await queueDepth(runtime.sqs, runtime.lanes.escalation.deadLetterQueueUrl)).visible],
+            [2, true, 1],
+        );
+    });
+
+    it("redrives by copy on fauxqs, which has no StartMessageMoveTask, and says so", async () => {
+        // Act
+        const result = await runLocalCommand("dlq.ts", ["redrive", "--lane", "escalation", "--outputs", outputsFile]);
+
+        // Assess
+        assert.deepEqual(
+            [result.code, /does not support StartMessageMoveTask/.test(result.stdout), /Moved 1 message/.test(result.stdout), (await queueDepth(runtime.sqs, runtime.lanes.escalation.queueUrl)).visible],
+            [0, true, true, 1],
+        );
+    });
+
+    it("names the allowed lanes when given an unknown one", async () => {
+        // Act
+        const result = await runLocalCommand("dlq.ts", ["list", "--lane", "pager", "--outputs", outputsFile]);
+
+        // Assess
+        assert.deepEqual([result.code, result.stderr.split("\n")[0]], [2, `'--lane' must be one of escalation, toolCall, all, "pager" given`]);
+    });
+});

@@ -1,0 +1,214 @@
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import * as assert from "node:assert/strict";
+import { DeadLetterAttributeName } from "../../handlers/failures/dead-letter";
+import { toDeadLetterEntry } from "../../local/dlq/dead-letter-entry";
+import { peekMessages } from "../../local/dlq/peek";
+import { purgeConfirmed, purgeDeadLetterQueue } from "../../local/dlq/purge";
+import { isUnsupportedAction, redriveByCopy, redriveWithMoveTask, type RedriveTarget } from "../../local/dlq/redrive";
+import { queueDepth } from "../../local/progress";
+import { deadLetter } from "./helpers/dead-letter-factory";
+import { drainVisible, SqsFixture, startSqsFixture, TestQueue } from "./helpers/sqs-fixture";
+
+const redriveTarget = (queue: TestQueue): RedriveTarget => ({
+    deadLetterQueueUrl: queue.deadLetterUrl,
+    deadLetterQueueArn: queue.deadLetterArn,
+    sourceQueueUrl: queue.url,
+    sourceQueueArn: queue.arn,
+});
+
+describe("DLQ operations", () => {
+    let fixture: SqsFixture;
+    before(async () => {
+        fixture = await startSqsFixture();
+    });
+    after(async () => {
+        await fixture.stop();
+    });
+
+    describe("list and show", () => {
+        it("reads each message's failure reason and attempts from the handlers' attributes", async () => {
+            // Prepare
+            const queue = await fixture.createQueue();
+            const [id] = await deadLetter(fixture.sqs, queue, [{ body: "{ broken" }]);
+
+            // Act
+            const entries = (await peekMessages(fixture.sqs, queue.deadLetterUrl)).map(toDeadLetterEntry);
+
+            // Assess
+            assert.deepEqual(
+                entries.map((entry) => [entry.messageId, entry.reason?.failureKind, entry.reason?.errorClass, entry.reason?.errorMessage, entry.reason?.attempts, entry.reason?.handlerVersion]),
+                [[id, "poison", "InvalidMessageError", "bad body #0", 1, "test-1"]],
+            );
+        });
+
+        it("leaves every message in the DLQ and visible after reading it", async () => {
+            // Prepare
+            const queue = await fixture.createQueue();
+            await deadLetter(fixture.sqs, queue, [{ body: "a" }, { body: "b" }, { body: "c" }]);
+
+            // Act
+            await peekMessages(fixture.sqs, queue.deadLetterUrl);
+
+            // Assess
+            assert.deepEqual(await queueDepth(fixture.sqs, queue.deadLetterUrl), { visible: 3, inFlight: 0, delayed: 0 });
+        });
+
+        it("reports a message SQS moved by itself as having no recorded reason", async () => {
+            // Prepare: a message received past maxReceiveCount is moved by SQS, without our attributes
+            const queue = await fixture.createQueue({ visibilityTimeoutSeconds: 0, maxReceiveCount: 3 });
+            await fixture.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: "timed out every time" }));
+            for (let receive = 0; receive < 4; receive++) {
+                await drainVisible(fixture.sqs, queue.url);
+            }
+
+            // Act
+            const entries = (await peekMessages(fixture.sqs, queue.deadLetterUrl)).map(toDeadLetterEntry);
+
+            // Assess
+            assert.deepEqual(entries.map((entry) => [entry.body, entry.reason]), [["timed out every time", undefined]]);
+        });
+    });
+
+    describe("redrive", () => {
+        it("moves standard DLQ messages back to the source queue and empties the DLQ", async () => {
+            // Prepare
+            const queue = await fixture.createQueue();
+            await deadLetter(fixture.sqs, queue, [{ body: "one" }, { body: "two" }]);
+
+            // Act
+            const report = await redriveByCopy(fixture.sqs, redriveTarget(queue));
+
+            // Assess
+            const moved = await drainVisible(fixture.sqs, queue.url);
+            assert.deepEqual(
+                [report.moved.length, moved.map((message) => message.Body).sort(), await queueDepth(fixture.sqs, queue.deadLetterUrl)],
+                [2, ["one", "two"], { visible: 0, inFlight: 0, delayed: 0 }],
+            );
+        });
+
+        it("keeps the producer's attributes and drops the dead-letter reason on the replayed message", async () => {
+            // Prepare
+            const queue = await fixture.createQueue();
+            await deadLetter(fixture.sqs, queue, [{ body: "one", attributes: { "event-type": { DataType: "String", StringValue: "escalation.requested" } } }]);
+
+            // Act
+            await redriveByCopy(fixture.sqs, redriveTarget(queue));
+
+            // Assess
+            const [replayed] = await drainVisible(fixture.sqs, queue.url);
+            assert.deepEqual(Object.keys(replayed!.MessageAttributes ?? {}), ["event-type"]);
+            assert.equal(Object.values(DeadLetterAttributeName).some((name) => name in (replayed!.MessageAttributes ?? {})), false);
+        });
+
+        it("moves a FIFO DLQ's messages in order within each group, keeping group and deduplication id", async () => {
+            // Prepare
+            const queue = await fixture.createQueue({ fifo: true });
+            await deadLetter(fixture.sqs, queue, [
+                { body: "a1", groupId: "call-a" },
+                { body: "b1", groupId: "call-b" },
+                { body: "a2", groupId: "call-a" },
+                { body: "a3", groupId: "call-a" },
+            ]);
+            const before = (await peekMessages(fixture.sqs, queue.deadLetterUrl)).map(toDeadLetterEntry);
+
+            // Act
+            await redriveByCopy(fixture.sqs, redriveTarget(queue));
+
+            // Assess: receive one at a time, deleting each, to read every group's order
+            const received: [string, string, string][] = [];
+            for (;;) {
+                const { Messages = [] } = await fixture.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 1, AttributeNames: ["All"] }));
+                const message = Messages[0];
+                if (message === undefined) {
+                    break;
+                }
+                received.push([message.Body!, message.Attributes!.MessageGroupId!, message.Attributes!.MessageDeduplicationId!]);
+                await fixture.sqs.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: message.ReceiptHandle }));
+            }
+            assert.deepEqual(received.filter(([, group]) => group === "call-a").map(([body]) => body), ["a1", "a2", "a3"]);
+            const headDeduplicationIds = new Map(before.map((entry) => [entry.body, entry.deduplicationId]));
+            assert.deepEqual(
+                received.filter(([body]) => headDeduplicationIds.has(body)).map(([body, group, dedup]) => [body, group, dedup]),
+                before.map((entry) => [entry.body, entry.groupId, entry.deduplicationId]),
+            );
+        });
+
+        it("keeps a FIFO message in the DLQ when SQS answers its copy as a duplicate of the original send", async () => {
+            // Prepare: SQS itself dead-letters a message, so the DLQ copy keeps the original deduplication id
+            const queue = await fixture.createQueue({ fifo: true, visibilityTimeoutSeconds: 0, maxReceiveCount: 3 });
+            await fixture.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: "step", MessageGroupId: "call-d", MessageDeduplicationId: "call-d:step-1" }));
+            for (let receive = 0; receive < 4; receive++) {
+                await drainVisible(fixture.sqs, queue.url);
+            }
+
+            // Act: within five minutes of the original send
+            const report = await redriveByCopy(fixture.sqs, redriveTarget(queue));
+
+            // Assess
+            assert.deepEqual([report.moved.length, report.kept.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible], [0, 1, 1]);
+        });
+
+        it("deletes nothing from the DLQ when the source queue refuses the copy", async () => {
+            // Prepare
+            const queue = await fixture.createQueue();
+            await deadLetter(fixture.sqs, queue, [{ body: "precious" }]);
+            const broken = { ...redriveTarget(queue), sourceQueueUrl: queue.url.replace(/[^/]+$/, "no-such-queue") };
+
+            // Act
+            const report = await redriveByCopy(fixture.sqs, broken);
+
+            // Assess
+            assert.deepEqual([report.moved.length, report.kept.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible], [0, 1, 1]);
+        });
+
+        it("moves only the chosen message ids", async () => {
+            // Prepare
+            const queue = await fixture.createQueue();
+            const [first] = await deadLetter(fixture.sqs, queue, [{ body: "chosen" }, { body: "left" }]);
+
+            // Act
+            await redriveByCopy(fixture.sqs, redriveTarget(queue), { messageIds: new Set([first!]) });
+
+            // Assess
+            const remaining = (await peekMessages(fixture.sqs, queue.deadLetterUrl)).map((message) => message.Body);
+            assert.deepEqual(remaining, ["left"]);
+        });
+
+        it("finds that fauxqs lacks StartMessageMoveTask, which is why the local redrive copies", async () => {
+            // Prepare
+            const queue = await fixture.createQueue();
+
+            // Act
+            const attempt = redriveWithMoveTask(fixture.sqs, redriveTarget(queue));
+
+            // Assess
+            await assert.rejects(attempt, (error: unknown) => isUnsupportedAction(error));
+        });
+    });
+
+    describe("purge", () => {
+        it("is confirmed by typing the DLQ's name back", () => {
+            assert.equal(purgeConfirmed("pipeline-escalations-dlq", "pipeline-escalations-dlq\n", false), true);
+        });
+
+        it("is refused when the typed name differs", () => {
+            assert.equal(purgeConfirmed("pipeline-escalations-dlq", "yes", false), false);
+        });
+
+        it("is confirmed by --yes without a prompt", () => {
+            assert.equal(purgeConfirmed("pipeline-escalations-dlq", undefined, true), true);
+        });
+
+        it("empties the DLQ and reports how many messages it held", async () => {
+            // Prepare
+            const queue = await fixture.createQueue();
+            await deadLetter(fixture.sqs, queue, [{ body: "a" }, { body: "b" }]);
+
+            // Act
+            const purged = await purgeDeadLetterQueue(fixture.sqs, queue.deadLetterUrl);
+
+            // Assess
+            assert.deepEqual([purged, await queueDepth(fixture.sqs, queue.deadLetterUrl)], [2, { visible: 0, inFlight: 0, delayed: 0 }]);
+        });
+    });
+});

@@ -1,0 +1,128 @@
+import * as assert from "node:assert/strict";
+import { checkSoak, type SoakObservations } from "../../local/soak/soak-checks";
+import { planSoak } from "../../local/soak/soak-plan";
+import type { ToolRun } from "../../local/soak/soak-tools";
+import type { RecordedRequest } from "../../local/fake-receivers";
+import type { DeadLetterEntry } from "../../local/dlq/dead-letter-entry";
+
+/** Observations of a perfect run of `plan`, to be spoiled one way per test. */
+function perfectRun(plan: ReturnType<typeof planSoak>): SoakObservations {
+    const slack = (callId: string): RecordedRequest => ({
+        receiver: "slack",
+        method: "POST",
+        path: "/",
+        headers: {},
+        body: "",
+        json: { text: `[INFO] Call ${callId} needs a human: x` },
+        receivedAt: "",
+        answeredStatus: 200,
+        fault: "none",
+    });
+    const deadLetter = (body: string, errorClass: string, groupId?: string): DeadLetterEntry => ({
+        messageId: body,
+        body,
+        receiveCount: 1,
+        sentAt: "",
+        groupId,
+        originalAttributes: {},
+        reason: { failureKind: "poison", errorClass, errorMessage: "", firstSeen: "", attempts: 1, handlerVersion: "t", sourceMessageId: "" },
+    });
+    const toolRuns: ToolRun[] = plan.toolCalls.map((call, index) => ({
+        callId: call.callId,
+        toolCallId: call.toolCallId,
+        step: Number(call.toolCallId.split("-")[1]),
+        tool: "record-step",
+        at: index,
+    }));
+    return {
+        incidents: new Map(plan.escalations.map((escalation) => [escalation.callId, { triggerEvents: 1 }])),
+        slackRequests: plan.escalations.map((escalation) => slack(escalation.callId)),
+        escalationDeadLetters: plan.malformedBodies.map((body) => deadLetter(body, "InvalidMessageError")),
+        toolCallDeadLetters: plan.unknownToolCalls.map((call) => deadLetter(JSON.stringify(call), "UnknownToolError", call.callId)),
+        deadLetterCounts: { escalation: plan.malformedBodies.length, toolCall: plan.unknownToolCalls.length },
+        queuedAtEnd: 0,
+        toolRuns,
+    };
+}
+
+const failedChecks = (observations: SoakObservations, plan: ReturnType<typeof planSoak>) =>
+    checkSoak(plan, observations).filter((check) => !check.passed).map((check) => check.name);
+
+describe("soak checks", () => {
+    const plan = planSoak(200, { seed: 3, slowSleepMs: 10 });
+
+    it("pass on a run where everything was accounted for", () => {
+        assert.deepEqual(failedChecks(perfectRun(plan), plan), []);
+    });
+
+    it("catch an escalation that was never paged, and count it as lost", () => {
+        // Prepare
+        const run = perfectRun(plan);
+        const incidents = new Map(run.incidents);
+        incidents.delete(plan.escalations[0]!.callId);
+
+        // Act
+        const failed = failedChecks({ ...run, incidents }, plan);
+
+        // Assess
+        assert.deepEqual(failed, ["every valid escalation paged exactly once", "none lost: sent = paged + executed + dead-lettered + duplicates absorbed"]);
+    });
+
+    it("catch a second Slack post for one escalation", () => {
+        // Prepare
+        const run = perfectRun(plan);
+
+        // Act
+        const failed = failedChecks({ ...run, slackRequests: [...run.slackRequests, run.slackRequests[0]!] }, plan);
+
+        // Assess
+        assert.deepEqual(failed, ["every valid escalation paged exactly once"]);
+    });
+
+    it("accept a repeated Slack post in the kill scenario, where at-least-once delivery allows it", () => {
+        // Prepare
+        const run = perfectRun(plan);
+        const observations = { ...run, slackRequests: [...run.slackRequests, run.slackRequests[0]!] };
+
+        // Act
+        const failed = checkSoak(plan, observations, { tolerateRepeats: true }).filter((check) => !check.passed);
+
+        // Assess
+        assert.deepEqual(failed, []);
+    });
+
+    it("catch a tool step that ran twice", () => {
+        // Prepare
+        const run = perfectRun(plan);
+
+        // Act
+        const failed = failedChecks({ ...run, toolRuns: [run.toolRuns[0]!, ...run.toolRuns] }, plan);
+
+        // Assess
+        assert.deepEqual(failed, ["every tool step executed exactly once"]);
+    });
+
+    it("catch a step that ran before an earlier step of its call", () => {
+        // Prepare
+        const run = perfectRun(plan);
+        const [first, second, ...rest] = run.toolRuns;
+
+        // Act
+        const failed = failedChecks({ ...run, toolRuns: [second!, first!, ...rest] }, plan);
+
+        // Assess
+        assert.deepEqual(failed, ["order held within every FIFO group"]);
+    });
+
+    it("catch a poison message dead-lettered without its reason", () => {
+        // Prepare
+        const run = perfectRun(plan);
+        const [first, ...rest] = run.escalationDeadLetters;
+
+        // Act
+        const failed = failedChecks({ ...run, escalationDeadLetters: [{ ...first!, reason: undefined }, ...rest] }, plan);
+
+        // Assess
+        assert.deepEqual(failed, ["every poison message in the DLQ with its reason"]);
+    });
+});
