@@ -140,10 +140,9 @@ export class ConsumerLane extends pulumi.ComponentResource {
                 runtime: ConsumerRuntime.runtime,
                 architectures: [ConsumerRuntime.architecture],
                 handler: `${BUNDLE_FILE_NAME.replace(/\.js$/, "")}.handler`,
-                code: new pulumi.asset.AssetArchive({
-                    [BUNDLE_FILE_NAME]: new pulumi.asset.StringAsset(bundle.code),
-                    [`${BUNDLE_FILE_NAME}.map`]: new pulumi.asset.StringAsset(bundle.sourceMap),
-                }),
+                code: new pulumi.asset.AssetArchive(
+                    Object.fromEntries(Object.entries(bundle.files).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)])),
+                ),
                 role: awsContext.iamRoleArn(this.role.name),
                 timeout: settings.consumer.timeoutSeconds,
                 memorySize: settings.consumer.memorySizeMb,

@@ -1,6 +1,7 @@
 /**
- * Bundles every Lambda handler to dist/handlers/<name>/index.js (+ index.js.map) with the same
- * esbuild options the Pulumi component uses, and prints each bundle's size.
+ * Bundles every Lambda handler to dist/handlers/<name>/ (index.js, its map, and the lazily loaded
+ * modules under node_modules/) with the same esbuild options the Pulumi component uses, and
+ * prints each file's size.
  * Run: npx tsx scripts/build-handlers.ts
  */
 import * as fs from "node:fs";
@@ -21,11 +22,17 @@ function main(): void {
         const bundle = bundleHandler(name);
         const directory = path.join(OUTPUT_DIRECTORY, name);
         fs.mkdirSync(directory, { recursive: true });
-        const file = path.join(directory, BUNDLE_FILE_NAME);
-        fs.writeFileSync(file, bundle.code);
-        fs.writeFileSync(`${file}.map`, bundle.sourceMap);
-        const code = Buffer.from(bundle.code);
-        rows.push([name, path.relative(process.cwd(), file), kibibytes(code.byteLength), kibibytes(gzipSync(code).byteLength), kibibytes(Buffer.byteLength(bundle.sourceMap))]);
+        for (const [relative, text] of Object.entries(bundle.files)) {
+            const file = path.join(directory, relative);
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, text);
+            if (relative.endsWith(".js")) {
+                const code = Buffer.from(text);
+                const sourceMap = bundle.files[`${relative}.map`] ?? "";
+                const label = relative === BUNDLE_FILE_NAME ? name : `  (loaded on first use)`;
+                rows.push([label, path.relative(process.cwd(), file), kibibytes(code.byteLength), kibibytes(gzipSync(code).byteLength), kibibytes(Buffer.byteLength(sourceMap))]);
+            }
+        }
     }
     const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
     for (const row of rows) {

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { EnvironmentSource } from "../config/handler-config";
+import { s3Module } from "./s3-module";
 
 /** The SDK clients a consumer uses, built once per execution environment. */
 export interface AwsClients {
@@ -21,9 +22,14 @@ const EndpointVariable = { sqs: "AWS_ENDPOINT_URL_SQS", s3: "AWS_ENDPOINT_URL_S3
  * http://sqs.us-east-1.localhost:port/... that do not resolve.
  */
 export function createAwsClients(environment: EnvironmentSource = process.env): AwsClients {
+    let s3: S3Client | undefined;
     return {
         sqs: new SQSClient(clientConfig(environment, EndpointVariable.sqs)),
-        s3: new S3Client(clientConfig(environment, EndpointVariable.s3)),
+        // Built on first read: only large payloads need S3 (see s3-module.ts).
+        get s3() {
+            s3 ??= new (s3Module().S3Client)(clientConfig(environment, EndpointVariable.s3));
+            return s3;
+        },
         dynamoDb: new DynamoDBClient(clientConfig(environment, EndpointVariable.dynamoDb)),
     };
 }

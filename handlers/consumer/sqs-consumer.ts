@@ -52,7 +52,10 @@ export function createSqsConsumer(lane: LaneDefinition, dependencies: ConsumerDe
     const recordDependencies: RecordHandlerDependencies = {
         config: dependencies.config,
         sqs: dependencies.clients.sqs,
-        s3: dependencies.clients.s3,
+        // Read on use, not here: the S3 client is built lazily (handlers/aws/s3-module.ts).
+        get s3() {
+            return dependencies.clients.s3;
+        },
         logger: dependencies.logger,
         eventType: lane.eventType,
     };

@@ -1,4 +1,5 @@
-import { GetObjectCommand, NoSuchKey, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { s3Module } from "../aws/s3-module";
 import { InvalidMessageError, PayloadMissingError, TransientError } from "../failures/errors";
 
 /**
@@ -36,6 +37,7 @@ export function decodePayloadPointer(body: string): PayloadPointer {
 
 /** Fetches the payload a pointer names. A missing object is poison; other S3 errors are transient. */
 export async function fetchPointedPayload(s3: S3Client, pointer: PayloadPointer): Promise<string> {
+    const { GetObjectCommand, NoSuchKey } = s3Module();
     try {
         const object = await s3.send(new GetObjectCommand({ Bucket: pointer.s3BucketName, Key: pointer.s3Key }));
         if (object.Body === undefined) {

@@ -1,4 +1,4 @@
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import * as assert from "node:assert/strict";
 import { DeadLetterAttributeName } from "../../handlers/failures/dead-letter";
 import { toDeadLetterEntry } from "../../local/dlq/dead-letter-entry";
@@ -172,6 +172,20 @@ describe("DLQ operations", () => {
             // Assess
             const remaining = (await peekMessages(fixture.sqs, queue.deadLetterUrl)).map((message) => message.Body);
             assert.deepEqual(remaining, ["left"]);
+        });
+
+        it("asks SQS to move a standard DLQ back to its own source with StartMessageMoveTask", async () => {
+            // Prepare: no emulator here implements the action, so a stub client records the request AWS would get.
+            const sent: unknown[] = [];
+            const sqs = { send: async (command: { input: unknown }) => (sent.push(command.input), { TaskHandle: "task-1" }) } as unknown as SQSClient;
+            const target = redriveTarget({ url: "u", arn: "arn:aws:sqs:eu-west-1:123456789012:q", deadLetterUrl: "d", deadLetterArn: "arn:aws:sqs:eu-west-1:123456789012:q-dlq", fifo: false });
+
+            // Act
+            const report = await redriveWithMoveTask(sqs, target);
+
+            // Assess
+            assert.deepEqual(sent, [{ SourceArn: "arn:aws:sqs:eu-west-1:123456789012:q-dlq", DestinationArn: "arn:aws:sqs:eu-west-1:123456789012:q" }]);
+            assert.deepEqual(report, { method: "moveTask", taskHandle: "task-1" });
         });
 
         it("finds that fauxqs lacks StartMessageMoveTask, which is why the local redrive copies", async () => {

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { BUNDLE_FILE_NAME, bundleHandler, LAZILY_LOADED_MODULES } from "../../handlers/bundle";
+import { HandlerEntryPoints, type HandlerName } from "../../handlers/entry-points";
+import { computeLaneSettings, consumerEnvironment, LaneKind } from "../../pipeline";
+
+/** Writes a handler's archive files to a fresh directory, as Lambda unpacks them into /var/task. */
+function unpack(name: HandlerName): string {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), `bundle-${name}-`));
+    for (const [relative, text] of Object.entries(bundleHandler(name).files)) {
+        fs.mkdirSync(path.dirname(path.join(directory, relative)), { recursive: true });
+        fs.writeFileSync(path.join(directory, relative), text);
+    }
+    return directory;
+}
+
+/** The environment the component gives the tool-call consumer, so its module initialises as in Lambda. */
+const LAMBDA_ENVIRONMENT = consumerEnvironment({
+    settings: computeLaneSettings(LaneKind.fifo),
+    functionName: "bundle-test",
+    logLevel: "ERROR",
+    handlerVersion: "test",
+    queueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/q.fifo",
+    deadLetterQueueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/q-dlq.fifo",
+    idempotencyTableName: "t",
+    payloadBucketName: "b",
+});
+
+/** Loads the bundle in a fresh Node process from outside the repository, so nothing resolves from our node_modules. */
+function loadInFreshProcess(directory: string, script: string): string {
+    return execFileSync(process.execPath, ["-e", script], {
+        cwd: directory,
+        env: { PATH: process.env.PATH, AWS_REGION: "eu-west-1", NODE_PATH: "", ...LAMBDA_ENVIRONMENT },
+        encoding: "utf8",
+        // A failing load prints the whole minified bundle; keep the test output readable.
+        stdio: ["ignore", "pipe", "ignore"],
+    });
+}
+
+describe("handler bundles", () => {
+    for (const name of Object.keys(HandlerEntryPoints) as HandlerName[]) {
+        it(`keeps the S3 client out of the ${name} bundle and requires it on first use`, () => {
+            const { code } = bundleHandler(name);
+
+            for (const moduleName of LAZILY_LOADED_MODULES) {
+                assert.ok(code.includes(`require("${moduleName}")`), `${moduleName} is not required lazily`);
+            }
+        });
+
+        it(`ships the ${name} bundle's lazily loaded modules where require finds them in the archive`, () => {
+            const directory = unpack(name);
+
+            const resolved = loadInFreshProcess(directory, `process.stdout.write(require.resolve("@aws-sdk/client-s3", { paths: [${JSON.stringify(directory)}] }))`);
+            const exported = loadInFreshProcess(directory, `const s3 = require("@aws-sdk/client-s3"); process.stdout.write([typeof s3.S3Client, typeof s3.GetObjectCommand, typeof s3.NoSuchKey].join(","))`);
+
+            assert.equal(resolved, path.join(directory, "node_modules", "@aws-sdk", "client-s3", BUNDLE_FILE_NAME));
+            assert.equal(exported, "function,function,function");
+        });
+    }
+
+    it("loads a bundle outside the repository and exports its handler", () => {
+        const directory = unpack("toolCall");
+
+        const handlerType = loadInFreshProcess(directory, `process.stdout.write(typeof require("./${BUNDLE_FILE_NAME}").handler)`);
+
+        assert.equal(handlerType, "function");
+    });
+});
