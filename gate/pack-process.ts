@@ -1,13 +1,15 @@
-// Starts a CrossGuard policy pack in its own process, as the Pulumi CLI does: the pack's
-// directory as working directory (the pack reads its version from ./package.json), its entry
-// file run by Node, and the first line the pack prints on stdout is the port of its Analyzer
-// gRPC server. The CLI runs TypeScript packs through ts-node; the gate uses tsx.
+// Starts a CrossGuard policy pack in its own process, exactly as the Pulumi CLI does: the CLI's
+// `pulumi-analyzer-policy` plugin runs `node <@pulumi/pulumi>/cmd/run-policy-pack <engine> <pack>`
+// with the pack's directory as working directory (the pack reads its version from
+// ./package.json). That runner loads TypeScript through ts-node with type checking, using the
+// pack's tsconfig.json, so a pack that would not compile under `pulumi preview` fails here too.
+// The first line the pack prints on stdout is the port of its Analyzer gRPC server.
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { PolicyPackError, GateUsageError } from "./errors";
-import { OutputTail, tsxExecArgv } from "./node-process";
+import { OutputTail } from "./node-process";
 
 export interface PolicyPackProject {
     readonly dir: string;
@@ -46,10 +48,24 @@ export interface RunningPolicyPack {
 }
 
 const startTimeoutMs = 120_000;
+/**
+ * The runner drops its first argument, the engine's address; packs built on @pulumi/policy never
+ * call the engine while analysing, so the gate runs none and passes a placeholder.
+ */
+const ENGINE_ADDRESS_PLACEHOLDER = "127.0.0.1:0";
+
+/** The CLI's runner for Node.js packs, from the @pulumi/pulumi the pack itself resolves. */
+function policyPackRunner(project: PolicyPackProject): string {
+    try {
+        return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [project.dir] });
+    } catch {
+        throw new GateUsageError(`policy pack ${project.dir} cannot resolve @pulumi/pulumi; run 'npm install' for the pack first`);
+    }
+}
 
 /** Starts the pack and resolves once it has printed its port. */
 export async function startPolicyPack(project: PolicyPackProject): Promise<RunningPolicyPack> {
-    const child = spawn(process.execPath, [...tsxExecArgv(), project.entry], {
+    const child = spawn(process.execPath, [policyPackRunner(project), ENGINE_ADDRESS_PLACEHOLDER, project.dir], {
         cwd: project.dir,
         stdio: ["ignore", "pipe", "pipe"],
     });

@@ -32,6 +32,7 @@ describe("offline gate CLI", function () {
             miniInvalid: () => runGateOnFixture("compliant", [...miniPack, "--policy-config", path.join(fixturePolicyConfigs, "mini-invalid.json")]),
             programThrows: () => runGateOnFixture("program-throws"),
             unknownInvoke: () => runGateOnFixture("unknown-invoke"),
+            packTypeError: () => runGateOnFixture("compliant", ["--policy-pack", path.join(fixturePacks, "type-error")]),
         });
     });
 
@@ -108,6 +109,12 @@ describe("offline gate CLI", function () {
             const run = await runOf(runs, "programThrows");
 
             assertGateRun(run, 2, "Missing required configuration variable 'gate-fixture-program-throws:maxReceiveCount'");
+        });
+
+        it("refuses a pack that does not type-check, as `pulumi preview --policy-pack` does", async () => {
+            const run = await runOf(runs, "packTypeError");
+
+            assertGateRun(run, 2, "Type 'string' is not assignable to type 'number'");
         });
 
         it("names an invoke the gate cannot answer offline", async () => {
