@@ -7,7 +7,7 @@ import { ConsumerLane } from "./consumer-lane";
 import { DEAD_LETTER_RETENTION_SECONDS } from "./limits";
 import { defaultNamePrefix, pipelineNames, PipelineNames, validateNamePrefix } from "./naming";
 import { PipelineOptions } from "./options";
-import { LaneName, Lanes, PipelineSettings, resolvePipelineSettings, validatePipelineOptions } from "./pipeline-settings";
+import { computePipelineSettings, LaneName, Lanes, PipelineSettings, validatePipelineOptions } from "./pipeline-settings";
 import { createAlarmTopic, createIdempotencyTable, createPayloadBucket, createSecretParameter } from "./shared-resources";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -67,7 +67,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
         }
         super("escalation:pipeline:EscalationPipeline", name, {}, opts);
 
-        this.settings = resolvePipelineSettings(args.options, args.optionsKey);
+        this.settings = computePipelineSettings(args.options);
         this.names = pipelineNames(namePrefix);
         const tags = { "escalation-pipeline": namePrefix, ...args.tags };
         const awsContext = AwsContext.lookup(this);
@@ -83,7 +83,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
 
         const lane = (laneName: LaneName, parameters: ConstructorParameters<typeof ConsumerLane>[1]["parameters"], environment: Record<string, pulumi.Input<string>>) =>
             new ConsumerLane(
-                `${name}-${laneName === "escalation" ? "escalation" : "tool-call"}`,
+                `${name}-${Lanes[laneName].logicalName}`,
                 {
                     settings: this.settings.lanes[laneName],
                     names: this.names.lanes[laneName],

@@ -108,7 +108,7 @@ export function validateLaneOptions(problems: Problems, key: string, value: unkn
 
     const reservedOk = problems.integerInRange(field("reservedConcurrency"), options.reservedConcurrency, Limits.concurrency);
     const maximumOk = problems.integerInRange(field("maximumConcurrency"), options.maximumConcurrency, Limits.concurrency);
-    const reserved = reservedOk ? options.reservedConcurrency! : options.reservedConcurrency === undefined ? LaneDefaults.reservedConcurrency : undefined;
+    const reserved = usableValue(reservedOk, options.reservedConcurrency, LaneDefaults.reservedConcurrency);
     if (maximumOk && reserved !== undefined && options.maximumConcurrency! > reserved) {
         problems.add(
             `'${field("maximumConcurrency")}' must be at most reservedConcurrency (${reserved}), or throttled messages drift into the DLQ; ${options.maximumConcurrency} given`,
@@ -160,12 +160,23 @@ function validateBatching(problems: Problems, key: string, options: LaneOptions,
     }
     const sizeOk = problems.integerInRange(batchSizeKey, options.batchSize, Limits.standardBatchSize);
     const windowOk = problems.integerInRange(windowKey, options.batchingWindowSeconds, Limits.batchingWindowSeconds);
-    const window = windowOk ? options.batchingWindowSeconds! : LaneDefaults.batchingWindowSeconds;
-    if (sizeOk && options.batchSize! > Limits.batchSizeWithoutWindow && window === 0 && (windowOk || options.batchingWindowSeconds === undefined)) {
+    const window = usableValue(windowOk, options.batchingWindowSeconds, LaneDefaults.batchingWindowSeconds);
+    if (sizeOk && options.batchSize! > Limits.batchSizeWithoutWindow && window === 0) {
         problems.add(
             `'${batchSizeKey}' must be at most ${Limits.batchSizeWithoutWindow} unless '${windowKey}' is at least 1, ${options.batchSize} given with a window of 0`,
         );
     }
+}
+
+/**
+ * The value a cross-field check may rely on: the one given when it is valid, the default when
+ * none was given, and undefined when the given one is invalid (already reported on its own).
+ */
+function usableValue(valid: boolean, given: number | undefined, fallback: number): number | undefined {
+    if (given === undefined) {
+        return fallback;
+    }
+    return valid ? given : undefined;
 }
 
 /** Resolves one lane's options (already validated) into its full settings. */

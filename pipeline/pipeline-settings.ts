@@ -7,8 +7,8 @@ import { AlarmOptions, LogLevel, LogLevels, PipelineOptions } from "./options";
 
 /** The two lanes of the pipeline, by the key used in config and outputs. */
 export const Lanes = {
-    escalation: { kind: LaneKind.standard, handler: "escalation" },
-    toolCall: { kind: LaneKind.fifo, handler: "toolCall" },
+    escalation: { kind: LaneKind.standard, handler: "escalation", logicalName: "escalation" },
+    toolCall: { kind: LaneKind.fifo, handler: "toolCall", logicalName: "tool-call" },
 } as const;
 export type LaneName = keyof typeof Lanes;
 
@@ -65,16 +65,20 @@ export function resolvePipelineSettings(options: PipelineOptions | undefined, ke
     if (problems.length > 0) {
         throw new PipelineConfigError(problems);
     }
-    const valid = options ?? {};
+    return computePipelineSettings(options);
+}
+
+/** Resolves defaults and derived values of options that `validatePipelineOptions` accepted. */
+export function computePipelineSettings(options: PipelineOptions = {}): PipelineSettings {
     return {
         lanes: {
-            escalation: computeLaneSettings(Lanes.escalation.kind, valid.escalation),
-            toolCall: computeLaneSettings(Lanes.toolCall.kind, valid.toolCall),
+            escalation: computeLaneSettings(Lanes.escalation.kind, options.escalation),
+            toolCall: computeLaneSettings(Lanes.toolCall.kind, options.toolCall),
         },
-        alarms: { emailEndpoints: valid.alarms?.emailEndpoints ?? [], httpsEndpoints: valid.alarms?.httpsEndpoints ?? [] },
-        kmsKeyArn: valid.kmsKeyArn,
-        logRetentionDays: valid.logRetentionDays ?? PipelineDefaults.logRetentionDays,
-        logLevel: valid.logLevel ?? PipelineDefaults.logLevel,
-        pagerDutyEventsUrl: valid.pagerDutyEventsUrl ?? PipelineDefaults.pagerDutyEventsUrl,
+        alarms: { emailEndpoints: options.alarms?.emailEndpoints ?? [], httpsEndpoints: options.alarms?.httpsEndpoints ?? [] },
+        kmsKeyArn: options.kmsKeyArn,
+        logRetentionDays: options.logRetentionDays ?? PipelineDefaults.logRetentionDays,
+        logLevel: options.logLevel ?? PipelineDefaults.logLevel,
+        pagerDutyEventsUrl: options.pagerDutyEventsUrl ?? PipelineDefaults.pagerDutyEventsUrl,
     };
 }

@@ -6,7 +6,7 @@ import { denyInsecureTransportPolicy } from "./policy-documents";
 /** Attribute names Powertools Idempotency uses by default, so the handlers need no mapping. */
 export const IdempotencyAttributes = { key: "id", expiry: "expiration" } as const;
 
-interface SharedResourceContext {
+export interface SharedResourceContext {
     readonly parent: pulumi.Resource;
     /** Logical-name prefix for children (the component's name). */
     readonly logicalPrefix: string;
@@ -95,7 +95,7 @@ export function createPayloadBucket(ctx: SharedResourceContext, awsContext: AwsC
     const bucketArn = awsContext.s3BucketArn(bucket.bucket);
     new aws.s3.BucketPolicy(
         `${ctx.logicalPrefix}-payloads`,
-        { bucket: bucket.bucket, policy: pulumi.jsonStringify(pulumi.all([bucketArn]).apply(([arn]) => denyInsecureTransportPolicy("s3", [arn, `${arn}/*`]))) },
+        { bucket: bucket.bucket, policy: pulumi.jsonStringify(bucketArn.apply((arn) => denyInsecureTransportPolicy("s3", [arn, `${arn}/*`]))) },
         childOpts,
     );
     return bucket;
@@ -122,5 +122,3 @@ export function createSecretParameter(
         { parent: ctx.parent },
     );
 }
-
-export type { SharedResourceContext };

@@ -1,9 +1,10 @@
 import * as path from "node:path";
-import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import * as yaml from "js-yaml";
+import { answerInvoke, createInvokeTable, placeholderAccountId } from "../../gate/invoke-table";
+import { loadProject, loadStackConfig } from "../../gate/project";
 
-export const TEST_ACCOUNT_ID = "123456789012";
+/** The account id the invokes answer with: the offline gate's, so tests and gate agree. */
+export const TEST_ACCOUNT_ID = placeholderAccountId;
 export const TEST_REGION = "eu-west-1";
 export const PROJECT = "escalation-pipeline";
 
@@ -32,17 +33,9 @@ class RecordingMocks implements pulumi.runtime.Mocks {
         return { id: this.preview ? undefined : `${args.name}-id`, state: args.inputs };
     }
 
+    /** Region, caller identity and partition, answered as the offline gate answers them. */
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        switch (args.token) {
-            case "aws:index/getRegion:getRegion":
-                return { id: this.region, name: this.region, region: this.region, description: "", endpoint: `ec2.${this.region}.amazonaws.com` };
-            case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { id: TEST_ACCOUNT_ID, accountId: TEST_ACCOUNT_ID, arn: `arn:aws:iam::${TEST_ACCOUNT_ID}:user/test`, userId: "AIDTEST" };
-            case "aws:index/getPartition:getPartition":
-                return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
-            default:
-                throw new Error(`The tests' mocks do not answer invoke '${args.token}'`);
-        }
+        return answerInvoke(createInvokeTable({ "aws:region": this.region }, {}), args.token, args.inputs);
     }
 }
 
@@ -90,11 +83,9 @@ function toConfigMap(config: Record<string, unknown>): Record<string, string> {
     return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
 }
 
-/** The `config:` block of a stack file in the repository root. */
-export function stackConfig(stack: string): Record<string, unknown> {
-    const file = path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`);
-    const parsed = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
-    return parsed.config ?? {};
+/** A stack's config as the language host passes it (`<project>:<key>` -> string), read as the offline gate reads it. */
+export function stackConfig(stack: string): Record<string, string> {
+    return { ...loadStackConfig(loadProject(path.join(__dirname, "..", "..")), stack).values };
 }
 
 /** Resolves an output's value in a test (mocks resolve outputs; unknown values resolve to undefined). */
