@@ -5,7 +5,6 @@ import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
-import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { PolicyPackError } from "./errors";
 
 // The pack's server accepts up to 400 MB; a 10,000-resource AnalyzeStack needs tens of MB.
@@ -42,10 +41,6 @@ export class AnalyzerConnection {
 
     getAnalyzerInfo(): Promise<analyzerproto.AnalyzerInfo> {
         return this.call("GetAnalyzerInfo", this.client.getAnalyzerInfo, new Empty());
-    }
-
-    getPluginInfo(): Promise<PluginInfo> {
-        return this.call("GetPluginInfo", this.client.getPluginInfo, new Empty());
     }
 
     configure(request: analyzerproto.ConfigureAnalyzerRequest): Promise<Empty> {

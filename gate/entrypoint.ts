@@ -6,13 +6,14 @@ import { createRequire } from "module";
 import * as path from "path";
 import { pathToFileURL } from "url";
 
-interface PackageManifest {
+export interface PackageManifest {
     readonly type?: string;
     readonly main?: string;
     readonly exports?: string | Record<string, unknown>;
 }
 
-function readManifest(dir: string): PackageManifest {
+/** The directory's package.json, or {} when there is none. */
+export function readManifest(dir: string): PackageManifest {
     const file = path.join(dir, "package.json");
     return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as PackageManifest) : {};
 }
@@ -34,11 +35,10 @@ function exportsEntry(exportsField: PackageManifest["exports"]): string | undefi
 }
 
 /** Absolute path of the entry: a file, or a directory Node resolves by its index. */
-export function resolveEntrypoint(programDir: string, main: string | undefined): string {
+export function resolveEntrypoint(programDir: string, main: string | undefined, manifest = readManifest(programDir)): string {
     if (main !== undefined) {
         return path.resolve(programDir, main);
     }
-    const manifest = readManifest(programDir);
     const entry = exportsEntry(manifest.exports) ?? manifest.main;
     return entry === undefined ? programDir : path.resolve(programDir, entry);
 }
@@ -47,9 +47,10 @@ const esmIndexNames = ["index.js", "index.mjs", "index.ts", "index.mts"];
 
 /** Loads the entry and returns what it exports (the default export for an ES module that has one). */
 export async function loadEntrypoint(programDir: string, main: string | undefined): Promise<unknown> {
-    const entry = resolveEntrypoint(programDir, main);
+    const manifest = readManifest(programDir);
+    const entry = resolveEntrypoint(programDir, main, manifest);
     const isDirectory = fs.existsSync(entry) && fs.statSync(entry).isDirectory();
-    if (readManifest(programDir).type !== "module") {
+    if (manifest.type !== "module") {
         // A trailing '/' makes require() load the folder, not an adjacent .json file.
         const load = createRequire(path.join(programDir, "package.json"));
         return load(isDirectory ? `${entry}/` : entry);

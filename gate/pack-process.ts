@@ -7,9 +7,10 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
+import { readManifest } from "./entrypoint";
 import { PolicyPackError, GateUsageError } from "./errors";
 import { OutputTail } from "./node-process";
+import { readYamlMap, runtimeName } from "./project";
 
 export interface PolicyPackProject {
     readonly dir: string;
@@ -26,13 +27,12 @@ export function loadPolicyPackProject(dir: string): PolicyPackProject {
     if (!fs.existsSync(projectFile)) {
         throw new GateUsageError(`no PulumiPolicy.yaml in ${dir}; '--policy-pack' must name a policy pack directory`);
     }
-    const doc = (yaml.load(fs.readFileSync(projectFile, "utf8")) ?? {}) as Record<string, unknown>;
-    const runtime = typeof doc.runtime === "object" && doc.runtime !== null ? (doc.runtime as Record<string, unknown>).name : doc.runtime;
+    const doc = readYamlMap(projectFile, "policy pack file");
+    const runtime = runtimeName(doc.runtime, projectFile);
     if (runtime !== "nodejs") {
         throw new GateUsageError(`'runtime' in ${projectFile} must be 'nodejs', ${JSON.stringify(runtime)} given`);
     }
-    const manifestFile = path.join(dir, "package.json");
-    const manifest = fs.existsSync(manifestFile) ? (JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { main?: string }) : {};
+    const manifest = readManifest(dir);
     const named = typeof doc.main === "string" ? doc.main : manifest.main;
     const entry = named !== undefined ? path.resolve(dir, named) : entryCandidates.map((c) => path.join(dir, c)).find((f) => fs.existsSync(f));
     if (entry === undefined || !fs.existsSync(entry)) {

@@ -13,6 +13,8 @@ export interface PulumiProject {
     /** `main` from Pulumi.yaml, relative to the program directory, if set. */
     readonly main?: string;
     readonly programDir: string;
+    /** `config:` from Pulumi.yaml (project-level defaults), kept so stack config needs no second read. */
+    readonly config: Readonly<Record<string, unknown>>;
 }
 
 export interface StackConfig {
@@ -27,13 +29,14 @@ export interface StackConfig {
 /** Stands in for every `secure:` value: the gate has no secrets provider to decrypt it. */
 export const secretPlaceholder = "offline-gate-secret-placeholder";
 
-type YamlMap = Record<string, unknown>;
+export type YamlMap = Record<string, unknown>;
 
 function isMap(value: unknown): value is YamlMap {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function readYamlMap(file: string, what: string): YamlMap {
+/** The YAML file as a mapping ({} when empty); GateUsageError naming `what` and the file otherwise. */
+export function readYamlMap(file: string, what: string): YamlMap {
     let parsed: unknown;
     try {
         parsed = yaml.load(fs.readFileSync(file, "utf8"));
@@ -59,7 +62,8 @@ function findProjectFile(programDir: string): string {
     throw new GateUsageError(`no Pulumi.yaml in program directory ${programDir}; '--program' must name a Pulumi project directory`);
 }
 
-function runtimeName(runtime: unknown, file: string): string {
+/** `runtime` as Pulumi project files write it: "nodejs" or { name: nodejs, options: ... }. */
+export function runtimeName(runtime: unknown, file: string): string {
     const name = isMap(runtime) ? runtime.name : runtime;
     if (typeof name !== "string" || name === "") {
         throw new GateUsageError(`'runtime' in ${file} must be a runtime name or { name: ... }, ${JSON.stringify(runtime)} given`);
@@ -84,7 +88,7 @@ export function loadProject(programDir: string): PulumiProject {
     if (doc.main !== undefined && typeof doc.main !== "string") {
         throw new GateUsageError(`'main' in ${file} must be a path, ${JSON.stringify(doc.main)} given`);
     }
-    return { name: doc.name, runtime, main: doc.main, programDir };
+    return { name: doc.name, runtime, main: doc.main, programDir, config: isMap(doc.config) ? doc.config : {} };
 }
 
 function qualify(key: string, project: string): string {
@@ -153,11 +157,8 @@ export function loadStackConfig(project: PulumiProject, stack: string): StackCon
         }
     };
 
-    const projectDoc = readYamlMap(findProjectFile(project.programDir), "project file");
-    if (isMap(projectDoc.config)) {
-        for (const [key, entry] of Object.entries(projectDoc.config)) {
-            apply(key, projectConfigValue(entry));
-        }
+    for (const [key, entry] of Object.entries(project.config)) {
+        apply(key, projectConfigValue(entry));
     }
     const stackDoc = readYamlMap(stackFile, "stack config file");
     if (stackDoc.config !== undefined && !isMap(stackDoc.config)) {

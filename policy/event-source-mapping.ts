@@ -1,11 +1,11 @@
 import { PolicyResource } from "@pulumi/policy";
 import { AwsDefaults, AwsLimits } from "./aws-facts";
-import { describe, describeTarget, outsideStackMessage, seconds } from "./messages";
+import { describe, describeTarget, seconds } from "./messages";
 import { isFifoQueue, visibilityTimeoutOf } from "./queue-settings";
 import { EventSourceMappingProps, FunctionProps, propsOf } from "./resource-props";
 import { ResourceTypes } from "./resource-types";
 import { Reporter, stackRule } from "./rule";
-import { Link, MappingLink, StackIndex } from "./stack-index";
+import { MappingLink, readsSqs, StackIndex } from "./stack-index";
 import { orDefault, Reading, readOutput } from "./unknown-values";
 
 const REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures";
@@ -22,11 +22,6 @@ function functionTimeoutOf(fn: PolicyResource): Reading<number> {
     return orDefault(readOutput(fn, () => propsOf<FunctionProps>(fn).timeout), AwsDefaults.functionTimeoutSeconds);
 }
 
-/** True when the mapping reads an SQS queue, in this stack or outside it. */
-function readsSqs(link: MappingLink): link is MappingLink & { queue: Link & { kind: "resource" | "external" } } {
-    return link.queue.kind === "resource" || link.queue.kind === "external";
-}
-
 /**
  * Runs `check` for every mapping whose source may be SQS: a queue of the stack, an SQS ARN
  * outside it, or a source unknown at preview (a check decides whether that matters).
@@ -36,22 +31,6 @@ function forEachPossibleSqsMapping(index: StackIndex, report: Reporter, check: (
         if (link.queue.kind !== "absent") {
             report.forResource(link.mapping, () => check(link));
         }
-    }
-}
-
-/** The target of a link that must be a resource of the stack, reporting why when it is not. */
-function resourceOrReport(report: Reporter, holder: PolicyResource, what: string, link: Link): PolicyResource | undefined {
-    switch (link.kind) {
-        case "resource":
-            return link.resource;
-        case "unknown":
-            report.unknown(holder, link.path);
-            return undefined;
-        case "external":
-            report.violation(holder, outsideStackMessage(holder, what, link.reference));
-            return undefined;
-        default:
-            return undefined;
     }
 }
 
@@ -75,9 +54,7 @@ export const sqsVisibilityTimeoutCoversConsumers = stackRule<VisibilityConfig>({
         for (const link of index.mappings) {
             report.forResource(link.mapping, () => {
                 // A mapping whose queue cannot be found is a consumer whose queue goes unchecked.
-                if (link.queue.kind === "unknown" || link.queue.kind === "external") {
-                    resourceOrReport(report, link.mapping, "event source queue", link.queue);
-                }
+                report.resourceOrReport(link.mapping, "event source queue", link.queue);
             });
         }
         for (const queue of index.ofType(ResourceTypes.queue)) {
@@ -88,7 +65,7 @@ export const sqsVisibilityTimeoutCoversConsumers = stackRule<VisibilityConfig>({
             report.forResource(queue, () => {
                 const visibility = report.knownValue(queue, visibilityTimeoutOf(queue));
                 for (const consumer of consumers) {
-                    const fn = resourceOrReport(report, consumer.mapping, "function", consumer.function);
+                    const fn = report.resourceOrReport(consumer.mapping, "function", consumer.function);
                     const timeout = fn === undefined ? undefined : report.knownValue(fn, functionTimeoutOf(fn));
                     const window = report.knownValue(consumer.mapping, batchingWindowOf(consumer.mapping));
                     if (visibility === undefined || fn === undefined || timeout === undefined || window === undefined) {
@@ -210,7 +187,7 @@ export const lambdaConsumerConcurrencyBounded = stackRule({
                 continue;
             }
             report.forResource(link.mapping, () => {
-                const fn = resourceOrReport(report, link.mapping, "function", link.function);
+                const fn = report.resourceOrReport(link.mapping, "function", link.function);
                 if (fn === undefined) {
                     return;
                 }

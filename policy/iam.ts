@@ -1,6 +1,6 @@
 import { PolicyResource } from "@pulumi/policy";
-import { describe, outsideStackMessage } from "./messages";
-import { isAllow, parsePolicyDocument, wildcardActionsOf } from "./policy-documents";
+import { describe } from "./messages";
+import { isAllow, statementsOrReport, wildcardActionsOf } from "./policy-documents";
 import { policyNameFromArn } from "./references";
 import { ManagedPolicyProps, propsOf, RolePolicyAttachmentProps, RolePolicyProps, RoleProps } from "./resource-props";
 import { ResourceTypes } from "./resource-types";
@@ -61,16 +61,7 @@ function checkManagedPolicyArn(role: PolicyResource, arn: string, origin: string
 }
 
 function checkGrant(role: PolicyResource, grant: Grant, report: Reporter): void {
-    const document = report.knownValue(grant.holder, grant.document);
-    if (document === undefined || document.value === undefined || document.value === "") {
-        return;
-    }
-    const parsed = parsePolicyDocument(document.value);
-    if (!parsed.ok) {
-        report.violation(grant.holder, `${describe(grant.holder)} policy must be a valid policy document; it ${parsed.problem}.`);
-        return;
-    }
-    const wildcards = parsed.statements.filter(isAllow).flatMap(wildcardActionsOf);
+    const wildcards = statementsOrReport(report, grant.holder, grant.document).filter(isAllow).flatMap(wildcardActionsOf);
     if (wildcards.length > 0) {
         report.violation(role, `${describe(role)} must not allow wildcard actions; found ${wildcards.join(", ")} in ${grant.origin}.`);
     }
@@ -88,19 +79,16 @@ export const iamConsumerRoleLeastPrivilege = stackRule({
         const checkedRoles = new Set<string>();
         for (const fn of index.consumerFunctions) {
             report.forResource(fn, () => {
-                const role = index.roleOf(fn);
-                if (role.kind === "unknown") {
-                    report.unknown(fn, role.path);
-                } else if (role.kind === "external") {
-                    report.violation(fn, outsideStackMessage(fn, "role", role.reference));
-                } else if (role.kind === "resource" && !checkedRoles.has(role.resource.urn)) {
-                    checkedRoles.add(role.resource.urn);
-                    report.forResource(role.resource, () => {
-                        for (const grant of grantsOf(index, role.resource, report)) {
-                            report.forResource(grant.holder, () => checkGrant(role.resource, grant, report));
-                        }
-                    });
+                const role = report.resourceOrReport(fn, "role", index.roleOf(fn));
+                if (role === undefined || checkedRoles.has(role.urn)) {
+                    return;
                 }
+                checkedRoles.add(role.urn);
+                report.forResource(role, () => {
+                    for (const grant of grantsOf(index, role, report)) {
+                        report.forResource(grant.holder, () => checkGrant(role, grant, report));
+                    }
+                });
             });
         }
         // Policies whose role is unknown might grant a consumer role anything.

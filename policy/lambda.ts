@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { DEPRECATED_LAMBDA_RUNTIMES } from "./aws-facts";
-import { describe, outsideStackMessage } from "./messages";
+import { describe } from "./messages";
 import { LogGroupProps, propsOf } from "./resource-props";
 import { ResourceTypes } from "./resource-types";
 import { resourceRule, stackRule } from "./rule";
@@ -70,19 +70,15 @@ export const lambdaLogRetention = stackRule({
         for (const fn of index.ofType(ResourceTypes.function)) {
             report.forResource(fn, () => {
                 const logGroup = index.logGroupOf(fn);
-                switch (logGroup.kind) {
-                    case "unknown":
-                        report.unknown(fn, logGroup.path);
-                        return;
-                    case "external":
-                        report.violation(fn, outsideStackMessage(fn, "log group", logGroup.reference));
-                        return;
-                    case "absent":
-                        report.violation(fn, `${describe(fn)} must have a log group with retentionInDays (an ` +
-                            "aws.cloudwatch.LogGroup named /aws/lambda/<function name>, or one set as loggingConfig.logGroup); found none.");
-                        return;
+                if (logGroup.kind === "absent") {
+                    report.violation(fn, `${describe(fn)} must have a log group with retentionInDays (an ` +
+                        "aws.cloudwatch.LogGroup named /aws/lambda/<function name>, or one set as loggingConfig.logGroup); found none.");
+                    return;
                 }
-                const group = logGroup.resource;
+                const group = report.resourceOrReport(fn, "log group", logGroup);
+                if (group === undefined) {
+                    return;
+                }
                 const retention = report.knownValue(group, readOutput(group, () => propsOf<LogGroupProps>(group).retentionInDays));
                 if (retention !== undefined && (retention.value ?? 0) <= 0) {
                     report.violation(group, `${describe(group)} of ${describe(fn)} must set retentionInDays; found ` +

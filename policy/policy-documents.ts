@@ -1,3 +1,7 @@
+import { describe, NamedResource } from "./messages";
+import type { Reporter } from "./rule";
+import { Reading } from "./unknown-values";
+
 /**
  * IAM-style policy documents (queue policies, role policies) as resources carry them: a JSON
  * string or, when the program passes a PolicyDocument object, an object. Only the fields the
@@ -34,6 +38,29 @@ export function parsePolicyDocument(value: unknown): ParsedDocument {
     }
     const statements = Array.isArray(statement) ? statement : [statement];
     return { ok: true, statements: statements as PolicyStatement[] };
+}
+
+/** A policy property left unset (the provider reports "" for some): no document, nothing to judge. */
+export function isUnsetDocument(value: unknown): boolean {
+    return value === undefined || value === "";
+}
+
+/**
+ * The statements of the policy document `holder` carries, for a rule to judge. An unknown
+ * document is reported as unknown, an invalid one as a violation on `holder`; both, like an
+ * unset document, give no statements.
+ */
+export function statementsOrReport(report: Reporter, holder: NamedResource, document: Reading<unknown>): readonly PolicyStatement[] {
+    const value = report.knownValue(holder, document);
+    if (value === undefined || isUnsetDocument(value.value)) {
+        return [];
+    }
+    const parsed = parsePolicyDocument(value.value);
+    if (!parsed.ok) {
+        report.violation(holder, `${describe(holder)} policy must be a valid policy document; it ${parsed.problem}.`);
+        return [];
+    }
+    return parsed.statements;
 }
 
 function asList(value: string | readonly string[] | undefined): readonly string[] {

@@ -1,5 +1,6 @@
 import {
     EnforcementLevel,
+    PolicyResource,
     ReportViolation,
     ResourceValidationPolicy,
     StackValidationPolicy,
@@ -7,8 +8,8 @@ import {
 } from "@pulumi/policy";
 import { CustomResourceOptions, Resource, Unwrap } from "@pulumi/pulumi";
 import { CommonConfig, commonConfigSchema, ConfigProperty, resolveConfig, UnknownValueModes } from "./config";
-import { NamedResource, unknownValueMessage } from "./messages";
-import { indexStack, StackIndex } from "./stack-index";
+import { NamedResource, outsideStackMessage, unknownValueMessage } from "./messages";
+import { Link, StackIndex } from "./stack-index";
 import { isUnknownValueError, Reading, unknownPath } from "./unknown-values";
 
 /** What every rule of the pack declares. */
@@ -85,6 +86,26 @@ export class Reporter {
     }
 
     /**
+     * The target of a link that must be a resource of the stack (`what` names it, e.g. "function");
+     * reports why when it is not: unknown at preview, or outside the stack. Absent gives undefined
+     * with no report: whether that matters is the rule's call.
+     */
+    resourceOrReport(holder: NamedResource, what: string, link: Link): PolicyResource | undefined {
+        switch (link.kind) {
+            case "resource":
+                return link.resource;
+            case "unknown":
+                this.unknown(holder, link.path);
+                return undefined;
+            case "external":
+                this.violation(holder, outsideStackMessage(holder, what, link.reference));
+                return undefined;
+            default:
+                return undefined;
+        }
+    }
+
+    /**
      * Runs the check of one resource. An unknown value the check did not handle itself becomes a
      * violation on that resource, so one unknown never stops the rule for the other resources
      * (nor turns it into the server's advisory "can't run" note).
@@ -120,14 +141,14 @@ function metadataOf<C>(definition: RuleDefinition<C>) {
     };
 }
 
-/** A stack policy over one index of the stack, built once per analysis. */
+/** A stack policy over one index of the stack: one index per policy run (linear in resources). */
 export function stackRule<C = object>(definition: StackRuleDefinition<C>): StackValidationPolicy {
     return {
         ...metadataOf(definition),
         validateStack: (args, reportViolation) => {
             const config = configOf(definition, args.getConfig<object>());
             const reporter = new Reporter(reportViolation, definition.description, config);
-            definition.check(indexStack(args.resources), reporter, config);
+            definition.check(new StackIndex(args.resources), reporter, config);
         },
     };
 }

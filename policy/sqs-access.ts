@@ -4,8 +4,10 @@ import {
     deniesInsecureTransport,
     hasWildcardPrincipal,
     isAllow,
+    isUnsetDocument,
     parsePolicyDocument,
     PolicyStatement,
+    statementsOrReport,
     wildcardActionsOf,
 } from "./policy-documents";
 import { propsOf, QueuePolicyProps } from "./resource-props";
@@ -24,7 +26,7 @@ function documentsFor(index: StackIndex, queue: PolicyResource): { holder: Polic
     const holders = [queue, ...(index.queuePolicies.byTarget.get(queue.urn) ?? [])];
     return holders
         .map((holder) => ({ holder, document: accessPolicyOf(holder) }))
-        .filter(({ document }) => !document.known || (document.value !== undefined && document.value !== ""));
+        .filter(({ document }) => !document.known || !isUnsetDocument(document.value));
 }
 
 function statementLabel(statement: PolicyStatement, position: number): string {
@@ -85,16 +87,7 @@ export const sqsQueuePolicyNoWildcards = stackRule({
         const holders = [...index.ofType(ResourceTypes.queue), ...index.ofType(ResourceTypes.queuePolicy)];
         for (const holder of holders) {
             report.forResource(holder, () => {
-                const document = report.knownValue(holder, accessPolicyOf(holder));
-                if (document === undefined || document.value === undefined || document.value === "") {
-                    return;
-                }
-                const parsed = parsePolicyDocument(document.value);
-                if (!parsed.ok) {
-                    report.violation(holder, `${describe(holder)} policy must be a valid policy document; it ${parsed.problem}.`);
-                    return;
-                }
-                parsed.statements.forEach((statement, position) => {
+                statementsOrReport(report, holder, accessPolicyOf(holder)).forEach((statement, position) => {
                     if (!isAllow(statement)) {
                         return;
                     }

@@ -18,7 +18,7 @@ import {
     RolePolicyProps,
 } from "./resource-props";
 import { ResourceTypes } from "./resource-types";
-import { known, read, Reading, readOutput } from "./unknown-values";
+import { known, read, Reading, readOutput, reportsPropertyDependencies } from "./unknown-values";
 
 /**
  * Where a reference held by one resource leads:
@@ -55,12 +55,6 @@ export interface MappingLink {
     readonly function: Link;
 }
 
-/** A CloudWatch alarm on AWS/SQS ApproximateNumberOfMessagesVisible, or one that may be. */
-export interface DepthAlarmLink {
-    readonly alarm: PolicyResource;
-    readonly queue: Link;
-}
-
 /** Resources grouped by the URN of the resource they point at, plus those whose target is unknown. */
 export interface Grouped {
     readonly byTarget: ReadonlyMap<string, readonly PolicyResource[]>;
@@ -68,24 +62,19 @@ export interface Grouped {
     readonly unresolved: readonly { readonly resource: PolicyResource; readonly path: string }[];
 }
 
-const DEPTH_METRIC = { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible" } as const;
-
-const indexes = new WeakMap<readonly PolicyResource[], StackIndex>();
-
-/** The index of one analysis: built on first use and shared by every lookup of that analysis. */
-export function indexStack(resources: readonly PolicyResource[]): StackIndex {
-    let index = indexes.get(resources);
-    if (index === undefined) {
-        index = new StackIndex(resources);
-        indexes.set(resources, index);
-    }
-    return index;
+/** True when the mapping reads an SQS queue, in this stack or outside it. */
+export function readsSqs(link: MappingLink): link is MappingLink & { queue: Link & { kind: "resource" | "external" } } {
+    return link.queue.kind === "resource" || link.queue.kind === "external";
 }
+
+const DEPTH_METRIC = { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible" } as const;
 
 /**
  * Every lookup the rules need, each built once in one pass over the stack (maps by type, by
  * physical name, by ARN, by URL, and each relation both ways), so a rule costs O(1) per
- * resource it checks and a whole analysis stays linear in the number of resources.
+ * resource it checks. Each stack rule builds one index per policy run (linear in resources):
+ * the @pulumi/policy server hands every policy a fresh resources array, so there is nothing
+ * to share across policies.
  *
  * Links follow `propertyDependencies` first: the engine knows that a mapping's `eventSourceArn`
  * came from a given queue even when the ARN itself is unknown at preview. Only without such a
@@ -98,12 +87,7 @@ export class StackIndex {
 
     constructor(readonly resources: readonly PolicyResource[]) {
         for (const resource of resources) {
-            const list = this.byType.get(resource.type);
-            if (list === undefined) {
-                this.byType.set(resource.type, [resource]);
-            } else {
-                list.push(resource);
-            }
+            push(this.byType, resource.type, resource);
         }
     }
 
@@ -190,9 +174,8 @@ export class StackIndex {
         if (!reference.known) {
             // Without any property dependencies reported, a single dependency of the right type
             // is the best evidence left (older producers send only `dependencies`).
-            const reportsPropertyDependencies = Object.keys(holder.propertyDependencies ?? {}).length > 0;
             const viaDependency = (holder.dependencies ?? []).filter((r) => r.type === targetType);
-            return !reportsPropertyDependencies && viaDependency.length === 1
+            return !reportsPropertyDependencies(holder) && viaDependency.length === 1
                 ? { kind: "resource", resource: viaDependency[0] }
                 : { kind: "unknown", path: reference.path };
         }
@@ -311,8 +294,7 @@ export class StackIndex {
         return this.memoize("consumerFunctions", () => {
             const functions = new Map<string, PolicyResource>();
             for (const link of this.mappings) {
-                const readsSqs = link.queue.kind === "resource" || link.queue.kind === "external";
-                if (readsSqs && link.function.kind === "resource") {
+                if (readsSqs(link) && link.function.kind === "resource") {
                     functions.set(link.function.resource.urn, link.function.resource);
                 }
             }

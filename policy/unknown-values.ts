@@ -76,13 +76,19 @@ export function readOutput<T>(resource: PolicyResource, get: () => T): Reading<T
     return isUnsetByProgram(resource, key) ? known(undefined) : reading;
 }
 
+/**
+ * True when the producer of the analysis reported property dependencies for the resource (the
+ * CLI does; older producers send only `dependencies`), so a missing entry means "none".
+ */
+export function reportsPropertyDependencies(resource: PolicyResource): boolean {
+    return Object.keys(resource.propertyDependencies ?? {}).length > 0;
+}
+
 function isUnsetByProgram(resource: PolicyResource, key: string): boolean {
-    const propertyDependencies = resource.propertyDependencies ?? {};
-    if ((propertyDependencies[key] ?? []).length > 0) {
+    if ((resource.propertyDependencies?.[key] ?? []).length > 0) {
         return false;
     }
-    const reportsPropertyDependencies = Object.keys(propertyDependencies).length > 0;
-    return reportsPropertyDependencies || (resource.dependencies ?? []).length === 0;
+    return reportsPropertyDependencies(resource) || (resource.dependencies ?? []).length === 0;
 }
 
 /** The reading with `fallback` in place of a known `undefined` (the AWS default of an unset property). */

@@ -52,6 +52,16 @@ describe("project and stack config loading", () => {
         assert.deepStrictEqual(config.values, { "shop:retries": "3", "shop:owner": "platform" });
     });
 
+    it("takes project-level defaults from the project as loaded, without reading Pulumi.yaml again", () => {
+        const dir = make({ "Pulumi.yaml": "name: shop\nruntime: nodejs\nconfig:\n  owner: platform\n", "Pulumi.dev.yaml": "config: {}\n" });
+        const project = loadProject(dir);
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: shop\nruntime: nodejs\nconfig:\n  owner: changed\n");
+
+        const config = loadStackConfig(project, "dev");
+
+        assert.deepStrictEqual(config.values, { "shop:owner": "platform" });
+    });
+
     it("refuses a project whose runtime is not nodejs, naming the runtime", () => {
         const dir = make({ "Pulumi.yaml": "name: shop\nruntime: python\n" });
 

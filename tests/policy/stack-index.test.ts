@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
-import { indexStack } from "../../policy/stack-index";
+import { StackIndex } from "../../policy/stack-index";
 import { createStackValidationArgs, FakeResource, fakeResource, UNKNOWN } from "../helpers/policy-args";
 import { buildLane } from "../helpers/policy-lane";
 
@@ -9,18 +9,10 @@ const noPolicy: StackValidationPolicy = { name: "none", description: "none", val
 
 function indexOf(resources: readonly FakeResource[]) {
     const args = createStackValidationArgs(noPolicy, resources);
-    return { index: indexStack(args.resources), resources: args.resources };
+    return { index: new StackIndex(args.resources), resources: args.resources };
 }
 
 describe("stack index", () => {
-    it("builds one index per analysis and hands it out again", () => {
-        const args = createStackValidationArgs(noPolicy, buildLane().resources);
-
-        const first = indexStack(args.resources);
-
-        assert.equal(indexStack(args.resources), first);
-    });
-
     it("links a mapping to its queue and function through propertyDependencies when both ARNs are unknown", () => {
         const lane = buildLane({ mapping: { eventSourceArn: UNKNOWN, functionName: UNKNOWN } });
         const { index } = indexOf(lane.resources);
