@@ -34,8 +34,11 @@ export const HandlerEnvironment = {
     logLevel: "POWERTOOLS_LOG_LEVEL",
 } as const;
 
-export type HandlerEnvironmentKey = keyof typeof HandlerEnvironment;
-export type HandlerEnvironmentValues = Partial<Record<(typeof HandlerEnvironment)[HandlerEnvironmentKey], string>>;
-
 /** The PagerDuty Events API v2 endpoint used when none is configured. */
 export const DEFAULT_PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
+
+/**
+ * Backoff tiers used when none are configured: retry fast first, then give an outage time.
+ * The component's lane defaults and the handlers' fallback both read this one list.
+ */
+export const DEFAULT_BACKOFF_TIERS_SECONDS: readonly number[] = [5, 30, 300];

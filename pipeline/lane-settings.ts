@@ -1,3 +1,4 @@
+import { DEFAULT_BACKOFF_TIERS_SECONDS } from "../handlers/environment";
 import { Problems } from "./checks";
 import { DEAD_LETTER_RETENTION_SECONDS, Limits, VISIBILITY_TO_FUNCTION_TIMEOUT_RATIO } from "./limits";
 import { FifoDeduplication, FifoLaneOptions, LaneOptions } from "./options";
@@ -14,7 +15,7 @@ export const LaneDefaults = {
     batchingWindowSeconds: 0,
     maxReceiveCount: 5,
     messageRetentionSeconds: 4 * 24 * 3600,
-    backoffTiersSeconds: [5, 30, 300] as readonly number[],
+    backoffTiersSeconds: DEFAULT_BACKOFF_TIERS_SECONDS,
     oldestMessageAgeSlaSeconds: { standard: 300, fifo: 900 } as Record<LaneKind, number>,
     deduplication: FifoDeduplication.messageId,
     highThroughput: false,

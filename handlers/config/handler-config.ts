@@ -1,4 +1,4 @@
-import { HandlerEnvironment } from "../environment";
+import { DEFAULT_BACKOFF_TIERS_SECONDS, HandlerEnvironment } from "../environment";
 
 /** Where settings come from: `process.env` in Lambda, a plain object in tests and the local runtime. */
 export type EnvironmentSource = Readonly<Record<string, string | undefined>>;
@@ -13,8 +13,6 @@ export interface ConsumerConfig {
     readonly backoffTiersSeconds: readonly number[];
     readonly idempotencyTableName: string;
     readonly idempotencyExpirySeconds: number;
-    /** Unset when the lane has no payload bucket: then no message can carry a pointer. */
-    readonly payloadBucketName?: string;
     readonly handlerVersion: string;
 }
 
@@ -26,8 +24,6 @@ export class HandlerConfigError extends Error {
     }
 }
 
-/** The tiers the issue and the seeds name: retry fast first, then give an outage time. */
-export const DEFAULT_BACKOFF_TIERS_SECONDS: readonly number[] = [5, 30, 300];
 const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 
 /** Reads the consumer settings from `environment` (normally `process.env`). Throws HandlerConfigError. */
@@ -61,7 +57,6 @@ export function readConsumerConfig(environment: EnvironmentSource): ConsumerConf
         backoffTiersSeconds: tiers.map((tier) => Math.min(tier, visibilityTimeoutSeconds)),
         idempotencyTableName,
         idempotencyExpirySeconds,
-        payloadBucketName: read.optional(HandlerEnvironment.payloadBucketName),
         handlerVersion: read.optional(HandlerEnvironment.handlerVersion) ?? "unversioned",
     };
 }

@@ -7,7 +7,7 @@ import { createLogger } from "../observability/logger";
  * What a consumer can be given instead of taking it from its surroundings. In Lambda nothing is
  * passed: settings come from process.env, clients use the SDK defaults. Tests and the local
  * runtime pass an environment object (queue URLs, AWS_ENDPOINT_URL_* for the emulators) and, for
- * the escalation consumer, an in-memory secret source.
+ * the escalation consumer, an in-memory secret source and a downstream timeout.
  */
 export interface ConsumerOptions {
     /** @default process.env */
@@ -16,23 +16,13 @@ export interface ConsumerOptions {
     readonly clients?: AwsClients;
     /** @default a Powertools Logger configured by POWERTOOLS_* variables */
     readonly logger?: Logger;
-    /**
-     * How long a downstream call (PagerDuty, Slack, a tool) may take before it counts as a
-     * transient failure. Well under the function timeout, so a slow service costs one retry, not
-     * a timed-out batch.
-     * @default 5000
-     */
-    readonly downstreamTimeoutMs?: number;
 }
-
-export const DEFAULT_DOWNSTREAM_TIMEOUT_MS = 5000;
 
 export interface ResolvedConsumerOptions {
     readonly environment: EnvironmentSource;
     readonly config: ConsumerConfig;
     readonly clients: AwsClients;
     readonly logger: Logger;
-    readonly downstreamTimeoutMs: number;
 }
 
 /** Applies the defaults and reads the shared settings (throws HandlerConfigError on bad ones). */
@@ -43,6 +33,5 @@ export function resolveConsumerOptions(options: ConsumerOptions, serviceName: st
         config: readConsumerConfig(environment),
         clients: options.clients ?? createAwsClients(environment),
         logger: options.logger ?? createLogger(serviceName, environment),
-        downstreamTimeoutMs: options.downstreamTimeoutMs ?? DEFAULT_DOWNSTREAM_TIMEOUT_MS,
     };
 }

@@ -1,20 +1,23 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { ChangeMessageVisibilityCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSRecord } from "aws-lambda";
+import type { AwsClients } from "../aws/clients";
 import type { ConsumerConfig } from "../config/handler-config";
 import { backoffSeconds } from "../failures/backoff";
 import { sendToDeadLetterQueue, DeadLetterKind } from "../failures/dead-letter";
 import { asError, FailureKind, failureKindOf } from "../failures/errors";
 import type { EventType } from "../messages/message-attributes";
+import { parseBody, type ParsedBody } from "../messages/parse-message";
 import { receiveCountOf } from "./record-facts";
 import { peekCallId, resolveMessageBody } from "./resolve-message";
 
-/** A message as lane code sees it: the payload already fetched if it was in S3. */
+/**
+ * A message as lane code sees it: the payload (fetched first if it was in S3) already run through
+ * JSON.parse once; the lane checks it against its schema (validateMessage).
+ */
 export interface ReceivedMessage {
     readonly record: SQSRecord;
-    readonly body: string;
-    readonly receiveCount: number;
+    readonly parsed: ParsedBody;
 }
 
 /** What a lane does with one message. Throw to fail it; the error's class decides what happens next. */
@@ -22,8 +25,8 @@ export type ProcessMessage = (message: ReceivedMessage, log: Logger) => Promise<
 
 export interface RecordHandlerDependencies {
     readonly config: ConsumerConfig;
-    readonly sqs: SQSClient;
-    readonly s3: S3Client;
+    /** S3 is read only when a body is a pointer, so the lazily built S3 client stays unbuilt otherwise. */
+    readonly clients: AwsClients;
     readonly logger: Logger;
     readonly eventType: EventType;
 }
@@ -51,19 +54,19 @@ export async function handleRecord(
     const receiveCount = receiveCountOf(record);
     const log = logger.createChild({ persistentKeys: { messageId: record.messageId, receiveCount } });
     try {
-        const body = await resolveMessageBody(record, dependencies.eventType, dependencies.s3);
-        const callId = peekCallId(body);
+        const parsed = parseBody(await resolveMessageBody(record, dependencies.eventType, dependencies.clients));
+        const callId = peekCallId(parsed);
         if (callId !== undefined) {
             log.appendPersistentKeys({ callId });
         }
-        await processMessage({ record, body, receiveCount }, log);
+        await processMessage({ record, parsed }, log);
         log.info("message processed");
     } catch (thrown) {
         const error = asError(thrown);
         const kind = failureKindOf(error);
         if (kind === FailureKind.poison || receiveCount >= config.maxReceiveCount) {
             const deadLetterKind = kind === FailureKind.poison ? DeadLetterKind.poison : DeadLetterKind.exhausted;
-            await sendToDeadLetterQueue(dependencies.sqs, record, config.deadLetterQueueUrl, {
+            await sendToDeadLetterQueue(dependencies.clients.sqs, record, config.deadLetterQueueUrl, {
                 kind: deadLetterKind,
                 error,
                 handlerVersion: config.handlerVersion,
@@ -72,7 +75,7 @@ export async function handleRecord(
             return;
         }
         const visibilitySeconds = backoffSeconds(receiveCount, config.backoffTiersSeconds, config.visibilityTimeoutSeconds);
-        await changeVisibility(dependencies.sqs, config.queueUrl, record, visibilitySeconds, log);
+        await changeVisibility(dependencies.clients.sqs, config.queueUrl, record, visibilitySeconds, log);
         onRetryScheduled?.(record, visibilitySeconds);
         log.warn("message will be retried", { retryInSeconds: visibilitySeconds, error });
         throw error;

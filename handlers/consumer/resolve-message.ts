@@ -1,16 +1,18 @@
-import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSRecord } from "aws-lambda";
+import type { AwsClients } from "../aws/clients";
 import { InvalidMessageError } from "../failures/errors";
 import { CURRENT_SCHEMA_VERSION, MessageAttributeName, type EventType } from "../messages/message-attributes";
+import type { ParsedBody } from "../messages/parse-message";
 import { decodePayloadPointer, fetchPointedPayload } from "../messages/payload-pointer";
 import { stringAttributeOf } from "./record-facts";
 
 /**
  * Checks the envelope (event type, schema version) and returns the payload, fetched from S3 when
  * the body is a pointer, so lane code never sees the difference. Attributes are optional, so a
- * producer outside this library can still send; when present they must match.
+ * producer outside this library can still send; when present they must match. `clients.s3` is
+ * read only for a pointer: reading it builds the S3 client (handlers/aws/s3-module.ts).
  */
-export async function resolveMessageBody(record: SQSRecord, expectedEventType: EventType, s3: S3Client): Promise<string> {
+export async function resolveMessageBody(record: SQSRecord, expectedEventType: EventType, clients: AwsClients): Promise<string> {
     const eventType = stringAttributeOf(record, MessageAttributeName.eventType);
     if (eventType !== undefined && eventType !== expectedEventType) {
         throw new InvalidMessageError(`'${MessageAttributeName.eventType}' must be "${expectedEventType}" on this queue, "${eventType}" given`);
@@ -24,15 +26,11 @@ export async function resolveMessageBody(record: SQSRecord, expectedEventType: E
     if (record.messageAttributes?.[MessageAttributeName.extendedPayloadSize] === undefined) {
         return record.body;
     }
-    return fetchPointedPayload(s3, decodePayloadPointer(record.body));
+    return fetchPointedPayload(clients.s3, decodePayloadPointer(record.body));
 }
 
 /** The call id, read leniently before validation so even a rejected message's log lines carry it. */
-export function peekCallId(body: string): string | undefined {
-    try {
-        const parsed = JSON.parse(body) as { callId?: unknown };
-        return typeof parsed?.callId === "string" ? parsed.callId : undefined;
-    } catch {
-        return undefined;
-    }
+export function peekCallId(parsed: ParsedBody): string | undefined {
+    const callId = parsed.isJson ? (parsed.value as { callId?: unknown } | null)?.callId : undefined;
+    return typeof callId === "string" ? callId : undefined;
 }

@@ -51,11 +51,7 @@ export type SqsConsumerHandler = (event: SQSEvent, context?: Context) => Promise
 export function createSqsConsumer(lane: LaneDefinition, dependencies: ConsumerDependencies): SqsConsumerHandler {
     const recordDependencies: RecordHandlerDependencies = {
         config: dependencies.config,
-        sqs: dependencies.clients.sqs,
-        // Read on use, not here: the S3 client is built lazily (handlers/aws/s3-module.ts).
-        get s3() {
-            return dependencies.clients.s3;
-        },
+        clients: dependencies.clients,
         logger: dependencies.logger,
         eventType: lane.eventType,
     };
@@ -101,7 +97,7 @@ async function processFifoBatch(
     );
     await Promise.all(
         heldBack.map((record) =>
-            changeVisibility(dependencies.sqs, dependencies.config.queueUrl, record, backoffByGroup.get(groupOf(record))!, dependencies.logger),
+            changeVisibility(dependencies.clients.sqs, dependencies.config.queueUrl, record, backoffByGroup.get(groupOf(record))!, dependencies.logger),
         ),
     );
     return response;

@@ -4,7 +4,7 @@ import { createSqsConsumer, type SqsConsumerHandler } from "../consumer/sqs-cons
 import { createIdempotencyStore } from "../idempotency/persistence";
 import { EscalationMessageSchema, type EscalationMessage } from "../messages/escalation-message";
 import { EventType } from "../messages/message-attributes";
-import { parseMessageBody } from "../messages/parse-message";
+import { validateMessage } from "../messages/parse-message";
 import type { SecretSource } from "../secrets/secret-source";
 import { ssmSecretSource } from "../secrets/ssm-secret-source";
 import { readEscalationTargets } from "./escalation-config";
@@ -14,7 +14,15 @@ import { notifySlack } from "./slack";
 export interface EscalationConsumerOptions extends ConsumerOptions {
     /** @default SSM Parameter Store through Powertools Parameters */
     readonly secrets?: SecretSource;
+    /**
+     * How long a call to PagerDuty or Slack may take before it counts as a transient failure. Well
+     * under the function timeout, so a slow service costs one retry, not a timed-out batch.
+     * @default 5000
+     */
+    readonly downstreamTimeoutMs?: number;
 }
+
+export const DEFAULT_DOWNSTREAM_TIMEOUT_MS = 5000;
 
 /** What one delivery did; stored by Powertools Idempotency and returned again for duplicates. */
 interface Delivery {
@@ -42,7 +50,7 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
     const targets = readEscalationTargets(resolved.environment);
     const secrets = options.secrets ?? ssmSecretSource(resolved.environment);
     const persistenceStore = createIdempotencyStore(resolved.config.idempotencyTableName, resolved.clients.dynamoDb);
-    const timeoutMs = resolved.downstreamTimeoutMs;
+    const timeoutMs = options.downstreamTimeoutMs ?? DEFAULT_DOWNSTREAM_TIMEOUT_MS;
 
     const deliver = async (request: DeliveryRequest): Promise<Delivery> => {
         const [routingKey, webhookUrl] = await Promise.all([
@@ -66,7 +74,7 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
                 });
                 const deliverOnce = makeIdempotent(deliver, { persistenceStore, config, keyPrefix: "escalation" });
                 return async (received, log) => {
-                    const message = parseMessageBody(received.body, EscalationMessageSchema, "escalation");
+                    const message = validateMessage(received.parsed, EscalationMessageSchema, "escalation");
                     const delivery = await deliverOnce({ callId: message.callId, messageId: received.record.messageId, message });
                     if (delivery.deliveredByMessageId === received.record.messageId) {
                         log.info("escalation delivered", { severity: message.severity, pagerDutyDedupKey: delivery.pagerDutyDedupKey });

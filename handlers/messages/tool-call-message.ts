@@ -12,5 +12,4 @@ export const ToolCallMessageSchema = z.strictObject({
     arguments: z._default(z.record(z.string(), z.unknown()), {}),
 });
 
-export type ToolCallMessage = z.output<typeof ToolCallMessageSchema>;
 export type ToolCallInput = z.input<typeof ToolCallMessageSchema>;

@@ -3,10 +3,10 @@ import { type ConsumerOptions, resolveConsumerOptions } from "../consumer/consum
 import { createSqsConsumer, type SqsConsumerHandler } from "../consumer/sqs-consumer";
 import { createIdempotencyStore } from "../idempotency/persistence";
 import { EventType } from "../messages/message-attributes";
-import { parseMessageBody } from "../messages/parse-message";
+import { validateMessage } from "../messages/parse-message";
 import { ToolCallMessageSchema } from "../messages/tool-call-message";
 import { DEFAULT_TOOLS } from "./default-tools";
-import { ToolRegistry, type ToolDefinition, type ToolInvocation, type ToolResult } from "./tool-registry";
+import { ToolRegistry, type ResolvedToolCall, type ToolDefinition, type ToolInvocation, type ToolResult } from "./tool-registry";
 
 export interface ToolCallConsumerOptions extends ConsumerOptions {
     /**
@@ -16,10 +16,9 @@ export interface ToolCallConsumerOptions extends ConsumerOptions {
     readonly tools?: readonly ToolDefinition[];
 }
 
-interface ToolRun {
+/** What the idempotency key is made of: the deduplication id alone. */
+interface ToolRunKey {
     readonly deduplicationId: string;
-    readonly toolName: string;
-    readonly args: unknown;
 }
 
 /**
@@ -32,11 +31,10 @@ export function createToolCallConsumer(options: ToolCallConsumerOptions = {}): S
     const registry = new ToolRegistry(options.tools ?? DEFAULT_TOOLS);
     const persistenceStore = createIdempotencyStore(resolved.config.idempotencyTableName, resolved.clients.dynamoDb);
 
-    // The invocation (with its logger) is the second argument: Powertools hashes only the first.
-    const run = async (request: ToolRun, invocation: ToolInvocation): Promise<ToolResult> => {
-        const { tool, args } = registry.resolve(request.toolName, request.args);
-        return tool.run(args, invocation);
-    };
+    // Only the key (argument 0, `dataIndexArgument` below) is hashed; the resolved tool and the
+    // invocation (with its logger) ride along as further arguments.
+    const run = async (_key: ToolRunKey, call: ResolvedToolCall, invocation: ToolInvocation): Promise<ToolResult> =>
+        call.tool.run(call.args, invocation);
 
     return createSqsConsumer(
         {
@@ -48,16 +46,13 @@ export function createToolCallConsumer(options: ToolCallConsumerOptions = {}): S
                     expiresAfterSeconds: resolved.config.idempotencyExpirySeconds,
                     lambdaContext: context,
                 });
-                const runOnce = makeIdempotent(run, { persistenceStore, config, keyPrefix: "tool-call" });
+                const runOnce = makeIdempotent(run, { persistenceStore, config, keyPrefix: "tool-call", dataIndexArgument: 0 });
                 return async (received, log) => {
-                    const message = parseMessageBody(received.body, ToolCallMessageSchema, "tool call");
-                    // Checked before the idempotent run, so a poison call is never recorded as in progress.
-                    registry.resolve(message.toolName, message.arguments);
+                    const message = validateMessage(received.parsed, ToolCallMessageSchema, "tool call");
+                    // Resolved before the idempotent run, so a poison call is never recorded as in progress.
+                    const call = registry.resolve(message.toolName, message.arguments);
                     const deduplicationId = received.record.attributes.MessageDeduplicationId ?? received.record.messageId;
-                    const result = await runOnce(
-                        { deduplicationId, toolName: message.toolName, args: message.arguments },
-                        { callId: message.callId, toolCallId: message.toolCallId, log },
-                    );
+                    const result = await runOnce({ deduplicationId }, call, { callId: message.callId, toolCallId: message.toolCallId, log });
                     log.info("tool call executed", { toolName: message.toolName, toolCallId: message.toolCallId, result });
                 };
             },

@@ -18,4 +18,4 @@ function extraTools(): readonly ToolDefinition[] {
     return (require(input.extraToolsModule) as { tools: readonly ToolDefinition[] }).tools;
 }
 
-export const handler = createToolCallConsumer({ tools: [...DEFAULT_TOOLS, ...extraTools()], downstreamTimeoutMs: input.downstreamTimeoutMs });
+export const handler = createToolCallConsumer({ tools: [...DEFAULT_TOOLS, ...extraTools()] });

@@ -3,7 +3,7 @@ import { readConsumerConfig, HandlerConfigError } from "../../handlers/config/ha
 import { backoffSeconds } from "../../handlers/failures/backoff";
 import { deadLetterMessage, DeadLetterAttributeName } from "../../handlers/failures/dead-letter";
 import { failureKindOf, InvalidMessageError, DownstreamUnavailableError, UnknownToolError } from "../../handlers/failures/errors";
-import { parseMessageBody } from "../../handlers/messages/parse-message";
+import { parseBody, validateMessage } from "../../handlers/messages/parse-message";
 import { EscalationMessageSchema } from "../../handlers/messages/escalation-message";
 import { sqsRecord } from "../helpers/sqs-events";
 
@@ -113,14 +113,14 @@ describe("failure policy building blocks", () => {
         });
     });
 
-    describe("parseMessageBody", () => {
+    describe("validateMessage", () => {
         it("names a body that is not JSON as invalid", () => {
-            assert.throws(() => parseMessageBody("not json", EscalationMessageSchema, "escalation"), (error: Error) => error instanceof InvalidMessageError && /body is not JSON/.test(error.message));
+            assert.throws(() => validateMessage(parseBody("not json"), EscalationMessageSchema, "escalation"), (error: Error) => error instanceof InvalidMessageError && /body is not JSON/.test(error.message));
         });
 
         it("names an unexpected field", () => {
             assert.throws(
-                () => parseMessageBody(JSON.stringify({ callId: "c", reason: "r", severity: "info", priority: 1 }), EscalationMessageSchema, "escalation"),
+                () => validateMessage(parseBody(JSON.stringify({ callId: "c", reason: "r", severity: "info", priority: 1 })), EscalationMessageSchema, "escalation"),
                 /Unrecognized key: "priority"/,
             );
         });

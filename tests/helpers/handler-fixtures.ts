@@ -9,7 +9,7 @@ import {
     type Message,
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { HandlerEnvironment } from "../../handlers/environment";
+import { DEFAULT_BACKOFF_TIERS_SECONDS, HandlerEnvironment } from "../../handlers/environment";
 import { idempotencyTableDefinition } from "../../handlers/idempotency/persistence";
 import { inMemorySecretSource, type SecretSource } from "../../handlers/secrets/secret-source";
 import { startEmulators, type LocalEmulators } from "../../local/emulators";
@@ -115,7 +115,7 @@ export async function createLane(harness: Harness, options: LaneOptions = {}): P
         [HandlerEnvironment.deadLetterQueueUrl]: deadLetterQueueUrl,
         [HandlerEnvironment.maxReceiveCount]: String(maxReceiveCount),
         [HandlerEnvironment.visibilityTimeoutSeconds]: String(visibilityTimeoutSeconds),
-        [HandlerEnvironment.backoffTiersSeconds]: (options.backoffTiersSeconds ?? [5, 30, 300]).join(","),
+        [HandlerEnvironment.backoffTiersSeconds]: (options.backoffTiersSeconds ?? DEFAULT_BACKOFF_TIERS_SECONDS).join(","),
         [HandlerEnvironment.idempotencyTableName]: tableName,
         [HandlerEnvironment.idempotencyExpirySeconds]: String(visibilityTimeoutSeconds * maxReceiveCount + 3600),
         [HandlerEnvironment.payloadBucketName]: bucketName,
