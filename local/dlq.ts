@@ -11,7 +11,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
-import type { LaneName } from "../pipeline/pipeline-settings";
+import { type LaneName, Lanes } from "../pipeline/pipeline-settings";
 import { integerFlag, parseCommandLine, runCommand, UsageError } from "./cli/arguments";
 import { describeEntry, toDeadLetterEntry } from "./dlq/dead-letter-entry";
 import { type DlqLaneTarget, resolveDlqTargets } from "./dlq/dlq-client";
@@ -39,6 +39,7 @@ const DEFAULT_OUTPUTS = path.join(PROJECT_ROOT, ".local-runtime", "stack-outputs
 const Commands = ["list", "show", "redrive", "purge"] as const;
 type Command = (typeof Commands)[number];
 const RedriveMethods = ["auto", "move-task", "copy"] as const;
+const LaneChoices = [...Object.keys(Lanes), "all"];
 
 async function main(): Promise<number> {
     const { values, positionals } = parseCommandLine(process.argv.slice(2), {
@@ -58,8 +59,8 @@ async function main(): Promise<number> {
     if (command === undefined || !Commands.includes(command)) {
         throw new UsageError(`The command must be one of ${Commands.join(", ")}, ${JSON.stringify(command ?? null)} given`);
     }
-    if (!["escalation", "toolCall", "all"].includes(values.lane)) {
-        throw new UsageError(`'--lane' must be one of escalation, toolCall, all, ${JSON.stringify(values.lane)} given`);
+    if (!LaneChoices.includes(values.lane)) {
+        throw new UsageError(`'--lane' must be one of ${LaneChoices.join(", ")}, ${JSON.stringify(values.lane)} given`);
     }
     if ((command === "redrive" || command === "purge") && values.lane === "all" && values["dlq-url"] === undefined) {
         throw new UsageError(`'${command}' acts on one lane: pass --lane escalation or --lane toolCall`);

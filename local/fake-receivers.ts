@@ -83,9 +83,7 @@ interface Answer {
 /** Starts both receivers on 127.0.0.1 with OS-assigned ports. */
 export async function startFakeReceivers(options: FakeReceiverOptions = {}): Promise<FakeReceivers> {
     const incidents = new Map<string, FakeIncident>();
-    const pagerDuty = await startReceiver(FakeReceiverKind.pagerDuty, PAGERDUTY_PATH, options, (body) =>
-        answerPagerDutyEvent(body, incidents),
-    );
+    const pagerDuty = await startReceiver(FakeReceiverKind.pagerDuty, PAGERDUTY_PATH, options, (parsedBody) => answerPagerDutyEvent(parsedBody, incidents));
     const slack = await startReceiver(FakeReceiverKind.slack, SLACK_PATH, options, answerSlackWebhook);
     return {
         pagerDuty: {
@@ -107,7 +105,8 @@ async function startReceiver(
     kind: FakeReceiverKind,
     path: string,
     options: FakeReceiverOptions,
-    answer: (body: string) => Answer,
+    /** Answers a request from its body parsed as JSON (undefined when it is not JSON). */
+    answer: (parsedBody: unknown) => Answer,
 ): Promise<{ receiver: FakeReceiver; close(): Promise<void> }> {
     const requests: RecordedRequest[] = [];
     const faults: Fault[] = [];
@@ -118,6 +117,7 @@ async function startReceiver(
         request.on("data", (chunk: Buffer) => chunks.push(chunk));
         request.on("end", () => {
             const body = Buffer.concat(chunks).toString("utf8");
+            const parsedBody = parseJsonOrUndefined(body);
             const fault = faults.shift();
             const reply = (result: Answer, faultKind: RecordedRequest["fault"]): void => {
                 if (!response.writableEnded && !response.destroyed) {
@@ -130,7 +130,7 @@ async function startReceiver(
                     path: request.url ?? "",
                     headers: flattenHeaders(request.headers),
                     body,
-                    json: parseJsonOrUndefined(body),
+                    json: parsedBody,
                     receivedAt: new Date().toISOString(),
                     answeredStatus: result.status,
                     fault: faultKind,
@@ -146,11 +146,11 @@ async function startReceiver(
                 // A slow server still processes the request: the caller timed out, the side effect happened.
                 const timer = setTimeout(() => {
                     pendingHangs.delete(timer);
-                    reply(answer(body), "hang");
+                    reply(answer(parsedBody), "hang");
                 }, fault.hangMs);
                 pendingHangs.add(timer);
             } else {
-                reply(answer(body), "none");
+                reply(answer(parsedBody), "none");
             }
         });
     });
@@ -188,8 +188,8 @@ async function startReceiver(
 }
 
 /** PagerDuty Events API v2: validate the event, fold it into the incident named by dedup_key, answer 202. */
-function answerPagerDutyEvent(body: string, incidents: Map<string, FakeIncident>): Answer {
-    const event = parseJsonOrUndefined(body) as Record<string, unknown> | undefined;
+function answerPagerDutyEvent(parsedBody: unknown, incidents: Map<string, FakeIncident>): Answer {
+    const event = parsedBody as Record<string, unknown> | undefined;
     const errors = pagerDutyEventErrors(event);
     if (event === undefined || errors.length > 0) {
         return json(400, { status: "invalid event", message: "Event object is invalid", errors });
@@ -239,8 +239,8 @@ function pagerDutyEventErrors(event: Record<string, unknown> | undefined): strin
 }
 
 /** Slack incoming webhooks answer 200 "ok", or 400 "invalid_payload" / "no_text". */
-function answerSlackWebhook(body: string): Answer {
-    const message = parseJsonOrUndefined(body) as Record<string, unknown> | undefined;
+function answerSlackWebhook(parsedBody: unknown): Answer {
+    const message = parsedBody as Record<string, unknown> | undefined;
     if (message === undefined || typeof message !== "object" || message === null) {
         return { status: 400, body: "invalid_payload", contentType: "text/plain" };
     }

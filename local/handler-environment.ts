@@ -5,19 +5,17 @@
  */
 import { HandlerEnvironment } from "../handlers/environment";
 import { consumerEnvironment } from "../pipeline/consumer-environment";
-import type { LaneSettings } from "../pipeline/lane-settings";
-import type { LaneNames, PipelineNames } from "../pipeline/naming";
-import type { PipelineSettings } from "../pipeline/pipeline-settings";
-import type { ProvisionedLane, ProvisionedPipeline } from "./provision";
+import type { PipelineNames } from "../pipeline/naming";
+import type { LaneName, PipelineSettings } from "../pipeline/pipeline-settings";
+import type { ProvisionedPipeline } from "./provision";
 
 export const LOCAL_HANDLER_VERSION = "local";
 
 export interface LaneEnvironmentInput {
+    /** The lane whose consumer this is; its settings, names and queues are taken from the three below. */
+    readonly laneName: LaneName;
     readonly settings: PipelineSettings;
-    readonly lane: LaneSettings;
-    readonly laneNames: LaneNames;
     readonly names: PipelineNames;
-    readonly provisioned: ProvisionedLane;
     readonly pipeline: ProvisionedPipeline;
     /** Where the escalation consumer pages (the loopback PagerDuty). */
     readonly pagerDutyEventsUrl: string;
@@ -26,12 +24,12 @@ export interface LaneEnvironmentInput {
 }
 
 export function laneEnvironment(input: LaneEnvironmentInput): Record<string, string> {
-    const { provisioned } = input;
+    const provisioned = input.pipeline.lanes[input.laneName];
     return {
         ...input.emulatorEnvironment,
         ...consumerEnvironment<string>({
-            settings: input.lane,
-            functionName: input.laneNames.function,
+            settings: input.settings.lanes[input.laneName],
+            functionName: input.names.lanes[input.laneName].function,
             logLevel: input.settings.logLevel,
             handlerVersion: LOCAL_HANDLER_VERSION,
             queueUrl: provisioned.queueUrl,

@@ -1,10 +1,10 @@
+import { createAwsClients } from "../handlers/aws/clients";
 import type { ProducerTarget } from "../handlers/producer";
-import { localS3Client } from "./aws-clients";
 import type { LocalRuntime } from "./runtime";
 
 /** Producer targets for both lanes of a running local runtime (S3 on the emulator for large payloads). */
 export function localProducerTargets(runtime: LocalRuntime): { escalation: ProducerTarget; toolCall: ProducerTarget; close(): void } {
-    const s3 = localS3Client(runtime.emulators);
+    const { s3 } = createAwsClients(runtime.emulators.environment);
     const base = { sqs: runtime.sqs, s3, payloadBucketName: runtime.pipeline.payloadBucketName };
     return {
         escalation: { ...base, queueUrl: runtime.lanes.escalation.queueUrl },

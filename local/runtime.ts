@@ -5,9 +5,9 @@
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Writable } from "node:stream";
+import { createAwsClients } from "../handlers/aws/clients";
 import { pipelineNames, type PipelineNames } from "../pipeline/naming";
 import { type LaneName, Lanes, type PipelineSettings } from "../pipeline/pipeline-settings";
-import { localDynamoDbClient, localS3Client, localSqsClient } from "./aws-clients";
 import { type LocalEmulators, startEmulators } from "./emulators";
 import { EventSourceMapping, mappingSettingsFromLane } from "./event-source-mapping";
 import { type FakeReceivers, type RecordedRequest, startFakeReceivers } from "./fake-receivers";
@@ -103,9 +103,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
 async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmulators, receivers: FakeReceivers, stats: RuntimeStats): Promise<LocalRuntime> {
     const { settings } = options;
-    const sqs = localSqsClient(emulators);
-    const dynamoDb = localDynamoDbClient(emulators);
-    const s3 = localS3Client(emulators);
+    const { sqs, dynamoDb, s3 } = createAwsClients(emulators.environment);
     const names = pipelineNames(options.namePrefix);
     const pipeline = await provisionPipeline({ sqs, dynamoDb, s3, region: emulators.region }, settings, names);
     dynamoDb.destroy();
@@ -125,6 +123,7 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
         };
         return {
             functionName: names.lanes[lane].function,
+            logGroupName: names.lanes[lane].logGroup,
             handlerModule: LocalHandlerModules[Lanes[lane].handler],
             timeoutSeconds: laneSettings.consumer.timeoutSeconds,
             memorySizeMb: laneSettings.consumer.memorySizeMb,
@@ -135,13 +134,11 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
             environment: {
                 ...options.extraFunctionEnvironment,
                 ...laneEnvironment({
-                settings,
-                lane: laneSettings,
-                laneNames: names.lanes[lane],
-                names,
-                provisioned: pipeline.lanes[lane],
-                pipeline,
-                pagerDutyEventsUrl: receivers.pagerDuty.url,
+                    laneName: lane,
+                    settings,
+                    names,
+                    pipeline,
+                    pagerDutyEventsUrl: receivers.pagerDuty.url,
                     emulatorEnvironment: emulators.environment,
                 }),
             },

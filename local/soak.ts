@@ -2,7 +2,7 @@
  * `npm run soak -- [--messages 10000]`: the reliability soak on the local runtime.
  *
  *   tsx local/soak.ts [--messages N] [--scenario mixed|kill-restart] [--seed S]
- *                     [--function-timeout 1] [--concurrency 5] [--failure-rate 0.02]
+ *                     [--function-timeout 1] [--concurrency 3] [--failure-rate 0.02]
  *
  * Prints every check and the figures; exits 1 if any check fails.
  */
@@ -17,7 +17,8 @@ const USAGE = `Usage: npm run soak -- [--messages N] [--scenario mixed|kill-rest
   --messages          messages to send (default 10000, at least 100)
   --scenario          mixed (default), or kill-restart: kill the consumers mid-batch and start them again
   --seed              seed of the message mix (default 1): the same seed sends the same messages
-  --function-timeout  both consumers' timeout in seconds (default 1; visibility = 6 x timeout)
+  --function-timeout  the tool-call consumer's timeout in seconds (default 1; visibility = 6 x timeout);
+                      the escalation consumer keeps 5 s
   --concurrency       maximum concurrency of each lane (default 3)
   --failure-rate      share of PagerDuty/Slack requests followed by an injected 5xx (default 0.02)
   --max-wait          give up waiting for the queues to drain after this many seconds (default 600)`;

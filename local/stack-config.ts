@@ -5,15 +5,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
+import { loadProject } from "../gate/project";
 import { defaultNamePrefix } from "../pipeline/naming";
 import type { PipelineOptions } from "../pipeline/options";
 
 export const PROJECT_ROOT = path.join(__dirname, "..");
 export const DEFAULT_STACK_FILE = path.join(PROJECT_ROOT, "Pulumi.dev.yaml");
-const PROJECT_FILE = path.join(PROJECT_ROOT, "Pulumi.yaml");
 /** The component name index.ts gives the pipeline; with project and stack it makes the default prefix. */
 const COMPONENT_NAME = "main";
-const DEFAULT_PROJECT = "escalation-pipeline";
 const STACK_WITHOUT_FILE = "local";
 
 export interface LocalStackConfig {
@@ -37,7 +36,7 @@ export class StackFileError extends Error {
  * "use the defaults"; a missing file the user named is an error.
  */
 export function readStackConfig(stackFile?: string): LocalStackConfig {
-    const project = readProjectName();
+    const project = loadProject(PROJECT_ROOT).name;
     const file = stackFile ?? DEFAULT_STACK_FILE;
     if (!fs.existsSync(file)) {
         if (stackFile !== undefined) {
@@ -64,12 +63,4 @@ export function readStackConfig(stackFile?: string): LocalStackConfig {
         namePrefix: typeof namePrefix === "string" ? namePrefix : defaultNamePrefix(project, stack, COMPONENT_NAME),
         options: config[`${project}:pipeline`] as PipelineOptions | undefined,
     };
-}
-
-function readProjectName(): string {
-    if (!fs.existsSync(PROJECT_FILE)) {
-        return DEFAULT_PROJECT;
-    }
-    const name = (yaml.load(fs.readFileSync(PROJECT_FILE, "utf8")) as { name?: unknown } | undefined)?.name;
-    return typeof name === "string" ? name : DEFAULT_PROJECT;
 }

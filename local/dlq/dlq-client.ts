@@ -3,7 +3,7 @@
  * for AWS (default credential chain) or for the local emulator.
  */
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type { LaneName } from "../../pipeline/pipeline-settings";
+import { type LaneName, Lanes } from "../../pipeline/pipeline-settings";
 import { UsageError } from "../cli/arguments";
 import { EMULATOR_CREDENTIALS } from "../emulators";
 import { type LaneQueues, laneQueuesFromOutputs, LocalOutputKey, readStackOutputs } from "../stack-outputs";
@@ -26,7 +26,7 @@ export interface DlqTargets {
     readonly lanes: readonly DlqLaneTarget[];
 }
 
-const LANES: readonly LaneName[] = ["escalation", "toolCall"];
+const LANES = Object.keys(Lanes) as LaneName[];
 
 export async function resolveDlqTargets(flags: DlqTargetFlags, defaultOutputsFile: string): Promise<DlqTargets> {
     if ((flags.dlqUrl === undefined) !== (flags.queueUrl === undefined)) {

@@ -22,7 +22,7 @@ import {
     StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
 import { receiveHeld } from "./peek";
-import { toDeadLetterEntry } from "./dead-letter-entry";
+import { type DeadLetterEntry, toDeadLetterEntry } from "./dead-letter-entry";
 
 export interface RedriveTarget {
     readonly deadLetterQueueUrl: string;
@@ -95,7 +95,7 @@ export async function redriveByCopy(sqs: SQSClient, target: RedriveTarget, optio
                     releaseAtEnd.push(message);
                     continue;
                 }
-                const problem = await copyThenDelete(sqs, target, message, fifo);
+                const problem = await copyThenDelete(sqs, target, message, entry, fifo);
                 if (problem === undefined) {
                     moved.push(entry.messageId);
                 } else {
@@ -114,8 +114,7 @@ export async function redriveByCopy(sqs: SQSClient, target: RedriveTarget, optio
 }
 
 /** Returns undefined when the copy was accepted and the original deleted, else why it was kept. */
-async function copyThenDelete(sqs: SQSClient, target: RedriveTarget, message: Message, fifo: boolean): Promise<string | undefined> {
-    const entry = toDeadLetterEntry(message);
+async function copyThenDelete(sqs: SQSClient, target: RedriveTarget, message: Message, entry: DeadLetterEntry, fifo: boolean): Promise<string | undefined> {
     let sentMessageId: string | undefined;
     try {
         const sent = await sqs.send(

@@ -107,6 +107,7 @@ export class ExecutionEnvironment {
                 event,
                 identity: {
                     functionName: this.definition.functionName,
+                    logGroupName: this.definition.logGroupName,
                     memorySizeMb: this.definition.memorySizeMb,
                     region: this.definition.region,
                     awsRequestId,

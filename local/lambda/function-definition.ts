@@ -3,6 +3,8 @@ import type { Writable } from "node:stream";
 /** What the local runtime needs to run one Lambda function: the same facts the component deploys. */
 export interface LocalFunctionDefinition {
     readonly functionName: string;
+    /** The function's CloudWatch log group (pipeline/naming.ts names it with the function). */
+    readonly logGroupName: string;
     /** Absolute path of the module exporting the handler (a .ts file is loaded through tsx). */
     readonly handlerModule: string;
     /**
@@ -37,7 +39,7 @@ export function lambdaRuntimeEnvironment(definition: LocalFunctionDefinition): R
         AWS_LAMBDA_FUNCTION_NAME: definition.functionName,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(definition.memorySizeMb),
         AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
-        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${definition.functionName}`,
+        AWS_LAMBDA_LOG_GROUP_NAME: definition.logGroupName,
         AWS_REGION: definition.region,
         AWS_DEFAULT_REGION: definition.region,
         AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",

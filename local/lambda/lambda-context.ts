@@ -2,6 +2,7 @@ import type { Context } from "aws-lambda";
 
 export interface InvocationIdentity {
     readonly functionName: string;
+    readonly logGroupName: string;
     readonly memorySizeMb: number;
     readonly region: string;
     readonly awsRequestId: string;
@@ -25,7 +26,7 @@ export function createLambdaContext(identity: InvocationIdentity): Context {
         invokedFunctionArn: `arn:aws:lambda:${identity.region}:${LOCAL_ACCOUNT_ID}:function:${identity.functionName}`,
         memoryLimitInMB: String(identity.memorySizeMb),
         awsRequestId: identity.awsRequestId,
-        logGroupName: `/aws/lambda/${identity.functionName}`,
+        logGroupName: identity.logGroupName,
         logStreamName: identity.logStreamName,
         getRemainingTimeInMillis: () => Math.max(0, identity.deadlineMs - Date.now()),
         done: unsupported("done"),

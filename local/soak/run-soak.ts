@@ -12,7 +12,6 @@ import type { PipelineOptions } from "../../pipeline/options";
 import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
 import { toDeadLetterEntry } from "../dlq/dead-letter-entry";
 import { peekMessages } from "../dlq/peek";
-import type { RecordedRequest } from "../fake-receivers";
 import { type Percentiles, percentiles } from "../percentiles";
 import { type PipelineSnapshot, queueDepth, snapshot, total } from "../progress";
 import { type LocalRuntime, startLocalRuntime } from "../runtime";
@@ -102,7 +101,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     prepareSoakState(stateDirectory);
     const plan = planSoak(options.messages, { seed: options.seed, slowSleepMs: functionTimeoutSeconds * 1000 + 1500 });
 
-    const slackRequests: RecordedRequest[] = [];
     let injector: FaultInjector | undefined;
     const runtime = await startLocalRuntime({
         settings,
@@ -111,12 +109,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         extraFunctionEnvironment: { [SOAK_STATE_DIRECTORY_VARIABLE]: stateDirectory },
         warmEnvironments: options.concurrency ?? 3,
         functionLogSink: options.functionLogSink,
-        onReceiverRequest: (request) => {
-            if (request.receiver === "slack") {
-                slackRequests.push(request);
-            }
-            injector?.observe(request);
-        },
+        onReceiverRequest: (request) => injector?.observe(request),
     });
     try {
         injector = new FaultInjector(runtime.receivers, options.transientFailureRate ?? 0.02, seededRandom((options.seed ?? 1) + 1));
@@ -128,7 +121,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         const final = await waitUntilDrained(runtime, (options.maxWaitSeconds ?? 600) * 1000, options.onProgress);
         const wallTimeMs = Date.now() - startedAt;
         await runtime.stopConsumers();
-        const checks = checkSoak(plan, await observe(runtime, slackRequests, stateDirectory, final), {
+        const checks = checkSoak(plan, await observe(runtime, stateDirectory, final), {
             tolerateRepeats: scenario === SoakScenario.killRestart,
         });
         return {
@@ -178,11 +171,11 @@ async function waitUntilDrained(runtime: LocalRuntime, maxWaitMs: number, onProg
     }
 }
 
-async function observe(runtime: LocalRuntime, slackRequests: readonly RecordedRequest[], stateDirectory: string, final: PipelineSnapshot) {
+async function observe(runtime: LocalRuntime, stateDirectory: string, final: PipelineSnapshot) {
     const { escalation, toolCall } = runtime.lanes;
     return {
         incidents: runtime.receivers.pagerDuty.incidents,
-        slackRequests,
+        slackRequests: runtime.receivers.slack.requests,
         escalationDeadLetters: (await peekMessages(runtime.sqs, escalation.deadLetterQueueUrl)).map(toDeadLetterEntry),
         toolCallDeadLetters: (await peekMessages(runtime.sqs, toolCall.deadLetterQueueUrl)).map(toDeadLetterEntry),
         deadLetterCounts: {

@@ -80,10 +80,10 @@ function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations): 
     const expectedBodies = new Set(plan.malformedBodies);
     const expectedUnknown = new Set(plan.unknownToolCalls.map((call) => call.callId));
     const withoutReason = [...seen.escalationDeadLetters, ...seen.toolCallDeadLetters].filter((entry) => entry.reason === undefined).map((entry) => entry.messageId);
-    const escalationBodies = seen.escalationDeadLetters.filter((entry) => entry.reason?.errorClass === "InvalidMessageError").map((entry) => entry.body);
-    const unknownTools = seen.toolCallDeadLetters.filter((entry) => entry.reason?.errorClass === "UnknownToolError").map((entry) => entry.groupId ?? "");
-    const missingMalformed = [...expectedBodies].filter((body) => !escalationBodies.includes(body));
-    const missingUnknown = [...expectedUnknown].filter((callId) => !unknownTools.includes(callId));
+    const escalationBodies = new Set(seen.escalationDeadLetters.filter((entry) => entry.reason?.errorClass === "InvalidMessageError").map((entry) => entry.body));
+    const unknownTools = new Set(seen.toolCallDeadLetters.filter((entry) => entry.reason?.errorClass === "UnknownToolError").map((entry) => entry.groupId ?? ""));
+    const missingMalformed = [...expectedBodies].filter((body) => !escalationBodies.has(body));
+    const missingUnknown = [...expectedUnknown].filter((callId) => !unknownTools.has(callId));
     const extraEscalation = seen.deadLetterCounts.escalation - expectedBodies.size;
     const extraToolCall = seen.deadLetterCounts.toolCall - expectedUnknown.size;
     return {

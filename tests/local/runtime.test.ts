@@ -3,7 +3,7 @@ import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import * as assert from "node:assert/strict";
 import { IdempotencyTableSchema } from "../../handlers/idempotency/persistence";
 import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
-import { localDynamoDbClient } from "../../local/aws-clients";
+import { createAwsClients } from "../../handlers/aws/clients";
 import { type LocalRuntime, startLocalRuntime } from "../../local/runtime";
 
 describe("local runtime provisioning", () => {
@@ -66,7 +66,7 @@ describe("local runtime provisioning", () => {
 
     it("creates the idempotency table with the key the handlers' persistence layer uses", async () => {
         // Prepare
-        const dynamoDb = localDynamoDbClient(runtime.emulators);
+        const { dynamoDb } = createAwsClients(runtime.emulators.environment);
 
         // Act
         const { Table } = await dynamoDb.send(new DescribeTableCommand({ TableName: runtime.pipeline.idempotencyTableName }));

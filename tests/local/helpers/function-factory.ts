@@ -6,8 +6,10 @@ export const PROBE_HANDLER = path.join(__dirname, "..", "fixtures", "probe-handl
 export const BROKEN_INIT_HANDLER = path.join(__dirname, "..", "fixtures", "broken-init-handler.ts");
 
 export function probeFunction(overrides: Partial<LocalFunctionDefinition> = {}): LocalFunction {
+    const functionName = overrides.functionName ?? "probe";
     return new LocalFunction({
-        functionName: "probe",
+        functionName,
+        logGroupName: `/aws/lambda/${functionName}`,
         handlerModule: PROBE_HANDLER,
         timeoutSeconds: 3,
         memorySizeMb: 256,

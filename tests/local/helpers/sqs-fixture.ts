@@ -11,8 +11,9 @@ import {
     SQSClient,
 } from "@aws-sdk/client-sqs";
 import { randomUUID } from "node:crypto";
+import { createAwsClients } from "../../../handlers/aws/clients";
 import { LocalEmulators, startEmulators } from "../../../local/emulators";
-import { localSqsClient } from "../../../local/aws-clients";
+import { redrivePolicy } from "../../../pipeline/policy-documents";
 
 export interface TestQueue {
     readonly url: string;
@@ -31,7 +32,7 @@ export interface SqsFixture {
 
 export async function startSqsFixture(): Promise<SqsFixture> {
     const emulators = await startEmulators();
-    const sqs = localSqsClient(emulators);
+    const { sqs } = createAwsClients(emulators.environment);
     return {
         emulators,
         sqs,
@@ -45,7 +46,7 @@ export async function startSqsFixture(): Promise<SqsFixture> {
             const url = await createQueueUrl(sqs, `${name}${suffix}`, {
                 ...fifoAttributes,
                 VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
-                RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: options.maxReceiveCount ?? 5 }),
+                RedrivePolicy: JSON.stringify(redrivePolicy(deadLetterArn, options.maxReceiveCount ?? 5)),
             });
             return { url, arn: await queueArn(sqs, url), deadLetterUrl, deadLetterArn, fifo };
         },
