@@ -6,6 +6,8 @@ const PERIOD_SECONDS = 60;
 
 export interface LaneAlarmTargets {
     readonly logicalPrefix: string;
+    /** The alarm's physical name from its suffix (`<prefix>-<lane>-<suffix>`), so a notification says which stack it is from. */
+    readonly alarmName: (suffix: string) => string;
     readonly queueName: pulumi.Input<string>;
     readonly deadLetterQueueName: pulumi.Input<string>;
     readonly functionName: pulumi.Input<string>;
@@ -30,6 +32,7 @@ export function createLaneAlarms(targets: LaneAlarmTargets, parent: pulumi.Resou
         new aws.cloudwatch.MetricAlarm(
             `${targets.logicalPrefix}-${suffix}`,
             {
+                name: targets.alarmName(suffix),
                 period: PERIOD_SECONDS,
                 evaluationPeriods: 1,
                 comparisonOperator: "GreaterThanThreshold",

@@ -10,7 +10,8 @@ export type LaneKind = (typeof LaneKind)[keyof typeof LaneKind];
 export const LaneDefaults = {
     functionTimeoutSeconds: 30,
     memorySizeMb: 256,
-    reservedConcurrency: 5,
+    /** The mapping's maximumConcurrency when neither it nor reserved concurrency is given. */
+    maximumConcurrency: 5,
     batchSize: 10,
     batchingWindowSeconds: 0,
     maxReceiveCount: 5,
@@ -53,7 +54,8 @@ export interface LaneSettings {
     readonly consumer: {
         readonly timeoutSeconds: number;
         readonly memorySizeMb: number;
-        readonly reservedConcurrency: number;
+        /** Undefined: unreserved, and the mapping's maximumConcurrency alone bounds the consumer. */
+        readonly reservedConcurrency?: number;
     };
     readonly mapping: {
         readonly batchSize: number;
@@ -109,7 +111,8 @@ export function validateLaneOptions(problems: Problems, key: string, value: unkn
 
     const reservedOk = problems.integerInRange(field("reservedConcurrency"), options.reservedConcurrency, Limits.concurrency);
     const maximumOk = problems.integerInRange(field("maximumConcurrency"), options.maximumConcurrency, Limits.concurrency);
-    const reserved = usableValue(reservedOk, options.reservedConcurrency, LaneDefaults.reservedConcurrency);
+    // Without reserved concurrency there is nothing for maximumConcurrency to exceed.
+    const reserved = reservedOk ? options.reservedConcurrency : undefined;
     if (maximumOk && reserved !== undefined && options.maximumConcurrency! > reserved) {
         problems.add(
             `'${field("maximumConcurrency")}' must be at most reservedConcurrency (${reserved}), or throttled messages drift into the DLQ; ${options.maximumConcurrency} given`,
@@ -187,7 +190,7 @@ export function computeLaneSettings(kind: LaneKind, options: FifoLaneOptions = {
     const batchingWindowSeconds = fifo ? 0 : (options.batchingWindowSeconds ?? LaneDefaults.batchingWindowSeconds);
     const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? minimumVisibilityTimeoutSeconds(timeoutSeconds, batchingWindowSeconds);
     const maxReceiveCount = options.maxReceiveCount ?? LaneDefaults.maxReceiveCount;
-    const reservedConcurrency = options.reservedConcurrency ?? LaneDefaults.reservedConcurrency;
+    const reservedConcurrency = options.reservedConcurrency;
     const highThroughput = options.highThroughput ?? LaneDefaults.highThroughput;
     return {
         kind,
@@ -213,7 +216,7 @@ export function computeLaneSettings(kind: LaneKind, options: FifoLaneOptions = {
         mapping: {
             batchSize: options.batchSize ?? LaneDefaults.batchSize,
             maximumBatchingWindowSeconds: fifo ? undefined : batchingWindowSeconds,
-            maximumConcurrency: options.maximumConcurrency ?? reservedConcurrency,
+            maximumConcurrency: options.maximumConcurrency ?? reservedConcurrency ?? LaneDefaults.maximumConcurrency,
         },
         // A tier above the visibility timeout would hold a retry longer than a crash would.
         backoffTiersSeconds: (options.backoffTiersSeconds ?? LaneDefaults.backoffTiersSeconds).map((tier) => Math.min(tier, visibilityTimeoutSeconds)),
