@@ -93,11 +93,33 @@ describe("EscalationPipeline queues", () => {
         assert.ok(stack.ofType(ResourceTypes.queue).every((queue) => queue.inputs.sqsManagedSseEnabled === true && queue.inputs.kmsMasterKeyId === undefined));
     });
 
-    it("encrypts every queue with the customer key when one is configured", async () => {
+    it("encrypts every queue with the existing key named in config", async () => {
         const key = "arn:aws:kms:eu-west-1:123456789012:key/abcd-1234";
-        const { stack } = await buildPipeline({ options: { kmsKeyArn: key } });
+        const { stack } = await buildPipeline({ options: { encryption: "existingKey", kmsKeyArn: key } });
 
         assert.ok(stack.ofType(ResourceTypes.queue).every((queue) => queue.inputs.kmsMasterKeyId === key && queue.inputs.sqsManagedSseEnabled === undefined));
+        assert.equal(stack.ofType(ResourceTypes.kmsKey).length, 0);
+    });
+
+    it("encrypts every queue with the key the stack creates when encryption is stackKey", async () => {
+        const { stack } = await buildPipeline({ options: { encryption: "stackKey" } });
+        const [key] = stack.ofType(ResourceTypes.kmsKey);
+        const keyArn = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT_ID}:key/${key.name}-key-id`;
+
+        assert.equal(stack.ofType(ResourceTypes.kmsKey).length, 1);
+        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.inputs.kmsMasterKeyId), [keyArn, keyArn, keyArn, keyArn]);
+    });
+
+    it("protects every queue and DLQ by default, so a rename cannot delete them with their messages", async () => {
+        const { stack } = await buildPipeline();
+
+        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.options), Array(4).fill({ protect: true, retainOnDelete: false }));
+    });
+
+    it("retains queues on delete instead when dataProtection is retainOnDelete", async () => {
+        const { stack } = await buildPipeline({ options: { dataProtection: "retainOnDelete" } });
+
+        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.options), Array(4).fill({ protect: false, retainOnDelete: true }));
     });
 
     it("attaches to every queue a policy that denies requests not made over TLS", async () => {
