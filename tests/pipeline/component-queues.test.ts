@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { PipelineConfigError } from "../../pipeline";
 import { buildPipeline, laneResource, ResourceTypes } from "../helpers/pipeline-fixture";
 import { parsedJson, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";
 
@@ -23,6 +24,22 @@ describe("EscalationPipeline queues", () => {
         const { stack } = await buildPipeline({ options: { toolCall: { maxReceiveCount: 3 } } });
 
         assert.equal(parsedJson<{ maxReceiveCount: number }>(laneResource(stack, "tool-call", "queue").inputs.redrivePolicy).maxReceiveCount, 3);
+    });
+
+    it("refuses maxReceiveCount 6, one above the mission's bound, before registering anything", async () => {
+        await assert.rejects(buildPipeline({ options: { escalation: { maxReceiveCount: 6 } } }), (error: unknown) => error instanceof PipelineConfigError && /maxReceiveCount' must be an integer between 3 and 5, 6 given/.test(error.message));
+    });
+
+    it("builds with maxReceiveCount 5, the mission's upper bound, in the redrive policy", async () => {
+        const { stack } = await buildPipeline({ options: { escalation: { maxReceiveCount: 5 }, toolCall: { maxReceiveCount: 5 } } });
+
+        assert.equal(parsedJson<{ maxReceiveCount: number }>(laneResource(stack, "tool-call", "queue").inputs.redrivePolicy).maxReceiveCount, 5);
+    });
+
+    it("refuses a visibility timeout above 6 x timeout but below 6 x timeout + the batching window", async () => {
+        const options = { escalation: { functionTimeoutSeconds: 20, batchingWindowSeconds: 10, visibilityTimeoutSeconds: 125 } };
+
+        await assert.rejects(buildPipeline({ options }), (error: unknown) => error instanceof PipelineConfigError && /visibilityTimeoutSeconds' must be an integer between 130 .* 125 given/.test(error.message));
     });
 
     it("admits redrive into each DLQ only from its own source queue", async () => {
