@@ -67,7 +67,8 @@ export function mappingSettingsFromLane(lane: LaneSettings): MappingSettings {
     return {
         batchSize: lane.mapping.batchSize,
         maximumBatchingWindowSeconds: lane.mapping.maximumBatchingWindowSeconds ?? 0,
-        maximumConcurrency: lane.mapping.maximumConcurrency,
+        // Provisioned mode runs a fixed poller count here, the provisioned minimum: the local runtime does not scale pollers.
+        maximumConcurrency: lane.mapping.maximumConcurrency ?? lane.mapping.provisionedPollers?.minimumPollers ?? lane.consumer.reservedConcurrency,
         receiveWaitTimeSeconds: lane.queue.receiveWaitTimeSeconds,
     };
 }
