@@ -201,7 +201,7 @@ export class ConsumerLane extends pulumi.ComponentResource {
 }
 
 /** SQS-managed encryption by default; a customer key when one is configured. */
-function encryptionAtRest(kmsKeyArn: string | undefined): Pick<aws.sqs.QueueArgs, "sqsManagedSseEnabled" | "kmsMasterKeyId"> {
+export function encryptionAtRest(kmsKeyArn: string | undefined): Pick<aws.sqs.QueueArgs, "sqsManagedSseEnabled" | "kmsMasterKeyId"> {
     return kmsKeyArn !== undefined ? { kmsMasterKeyId: kmsKeyArn } : { sqsManagedSseEnabled: true };
 }
 

@@ -15,6 +15,13 @@ export interface LaneNames {
     readonly logGroup: string;
 }
 
+export interface AlarmNotifierNames {
+    readonly function: string;
+    readonly logGroup: string;
+    readonly deadLetterQueue: string;
+    readonly deadLetterQueueDepthAlarm: string;
+}
+
 export interface PipelineNames {
     readonly prefix: string;
     readonly lanes: Readonly<Record<LaneName, LaneNames>>;
@@ -22,6 +29,8 @@ export interface PipelineNames {
     readonly alarmTopic: string;
     readonly pagerDutyRoutingKeyParameter: string;
     readonly slackWebhookUrlParameter: string;
+    /** The alarm notifier: its function (and role), log group, DLQ and the DLQ's depth alarm. */
+    readonly alarmNotifier: AlarmNotifierNames;
     /** Bucket names are global: the account id makes them unique. */
     payloadBucket(accountId: string): string;
 }
@@ -79,6 +88,12 @@ export function pipelineNames(prefix: string): PipelineNames {
         alarmTopic: `${prefix}-alarms`,
         pagerDutyRoutingKeyParameter: `/${prefix}/pagerduty-routing-key`,
         slackWebhookUrlParameter: `/${prefix}/slack-webhook-url`,
+        alarmNotifier: {
+            function: `${prefix}-alarm-notifier`,
+            logGroup: `/aws/lambda/${prefix}-alarm-notifier`,
+            deadLetterQueue: `${prefix}-alarm-notifier-dlq`,
+            deadLetterQueueDepthAlarm: `${prefix}-alarm-notifier-dlq-depth`,
+        },
         payloadBucket: (accountId: string) => `${prefix}${PAYLOAD_BUCKET_SUFFIX}${accountId}`,
     };
 }
