@@ -16,6 +16,8 @@ export const ResourceTypes = {
     table: "aws:dynamodb/table:Table",
     parameter: "aws:ssm/parameter:Parameter",
     bucket: "aws:s3/bucket:Bucket",
+    functionEventInvokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+    permission: "aws:lambda/permission:Permission",
 } as const;
 
 /** Builds one pipeline named "main" under mocks and returns what it registered. */
