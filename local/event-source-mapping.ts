@@ -20,7 +20,7 @@ import {
     SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import type { LaneSettings } from "../pipeline/lane-settings";
+import { consumerConcurrencyBound, type LaneSettings } from "../pipeline/lane-settings";
 import { BatchVerdict, judgeBatch } from "./batch-response";
 import type { InvocationOutcome } from "./lambda/execution-environment";
 import { ConcurrencyExceededError } from "./lambda/local-function";
@@ -67,7 +67,8 @@ export function mappingSettingsFromLane(lane: LaneSettings): MappingSettings {
     return {
         batchSize: lane.mapping.batchSize,
         maximumBatchingWindowSeconds: lane.mapping.maximumBatchingWindowSeconds ?? 0,
-        maximumConcurrency: lane.mapping.maximumConcurrency,
+        // Provisioned mode runs a fixed poller count here, the provisioned minimum: the local runtime does not scale pollers.
+        maximumConcurrency: lane.mapping.maximumConcurrency ?? lane.mapping.provisionedPollers?.minimumPollers ?? consumerConcurrencyBound(lane),
         receiveWaitTimeSeconds: lane.queue.receiveWaitTimeSeconds,
     };
 }

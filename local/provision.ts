@@ -55,6 +55,7 @@ async function provisionLane(clients: ProvisionClients, lane: LaneSettings, name
         ...fifo,
         VisibilityTimeout: String(lane.deadLetterQueue.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(lane.deadLetterQueue.messageRetentionSeconds),
+        MaximumMessageSize: String(lane.deadLetterQueue.maximumMessageSizeBytes),
         RedriveAllowPolicy: JSON.stringify(redriveAllowPolicy(queueArn)),
     });
     const queueUrl = await createQueue(clients.sqs, names.queue, {
@@ -69,6 +70,7 @@ async function provisionLane(clients: ProvisionClients, lane: LaneSettings, name
         VisibilityTimeout: String(lane.queue.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(lane.queue.messageRetentionSeconds),
         ReceiveMessageWaitTimeSeconds: String(lane.queue.receiveWaitTimeSeconds),
+        MaximumMessageSize: String(lane.queue.maximumMessageSizeBytes),
         RedrivePolicy: JSON.stringify(redrivePolicy(deadLetterQueueArn, lane.deadLetterQueue.maxReceiveCount)),
     });
     return { queueUrl, queueArn, deadLetterQueueUrl, deadLetterQueueArn };

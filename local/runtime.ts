@@ -6,6 +6,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Writable } from "node:stream";
 import { createAwsClients } from "../handlers/aws/clients";
+import { consumerConcurrencyBound } from "../pipeline/lane-settings";
 import { pipelineNames, type PipelineNames } from "../pipeline/naming";
 import { type LaneName, Lanes, type PipelineSettings } from "../pipeline/pipeline-settings";
 import { type LocalEmulators, startEmulators } from "./emulators";
@@ -128,7 +129,7 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
             timeoutSeconds: laneSettings.consumer.timeoutSeconds,
             memorySizeMb: laneSettings.consumer.memorySizeMb,
             // Unreserved lanes are bounded by the mapping alone, as in Lambda.
-            reservedConcurrency: laneSettings.consumer.reservedConcurrency ?? laneSettings.mapping.maximumConcurrency,
+            reservedConcurrency: consumerConcurrencyBound(laneSettings),
             region: emulators.region,
             handlerInput,
             logSink: options.functionLogSink,

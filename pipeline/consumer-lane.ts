@@ -70,6 +70,7 @@ export class ConsumerLane extends pulumi.ComponentResource {
                 fifoQueue: settings.deadLetterQueue.fifo || undefined,
                 visibilityTimeoutSeconds: settings.deadLetterQueue.visibilityTimeoutSeconds,
                 messageRetentionSeconds: settings.deadLetterQueue.messageRetentionSeconds,
+                maxMessageSize: settings.deadLetterQueue.maximumMessageSizeBytes,
                 redriveAllowPolicy: pulumi.jsonStringify(awsContext.sqsQueueArn(names.queue).apply(redriveAllowPolicy)),
                 ...encryptionAtRest(args.kmsKeyArn),
                 tags,
@@ -91,6 +92,7 @@ export class ConsumerLane extends pulumi.ComponentResource {
                 visibilityTimeoutSeconds: settings.queue.visibilityTimeoutSeconds,
                 messageRetentionSeconds: settings.queue.messageRetentionSeconds,
                 receiveWaitTimeSeconds: settings.queue.receiveWaitTimeSeconds,
+                maxMessageSize: settings.queue.maximumMessageSizeBytes,
                 redrivePolicy: pulumi.jsonStringify(this.deadLetterQueueArn.apply((arn) => redrivePolicy(arn, settings.deadLetterQueue.maxReceiveCount))),
                 ...encryptionAtRest(args.kmsKeyArn),
                 tags,
@@ -174,7 +176,10 @@ export class ConsumerLane extends pulumi.ComponentResource {
                 maximumBatchingWindowInSeconds: settings.mapping.maximumBatchingWindowSeconds,
                 // Only the failed items come back; the rest of the batch is deleted.
                 functionResponseTypes: ["ReportBatchItemFailures"],
-                scalingConfig: { maximumConcurrency: settings.mapping.maximumConcurrency },
+                // AWS takes one or the other: a standard-mode cap, or provisioned pollers (lane-settings.ts validates).
+                ...(settings.mapping.provisionedPollers !== undefined
+                    ? { provisionedPollerConfig: { ...settings.mapping.provisionedPollers } }
+                    : { scalingConfig: { maximumConcurrency: settings.mapping.maximumConcurrency } }),
             },
             child,
         );
@@ -182,11 +187,11 @@ export class ConsumerLane extends pulumi.ComponentResource {
         this.alarms = createLaneAlarms(
             {
                 logicalPrefix: name,
-                alarmName: names.alarm,
+                names,
                 queueName: this.queue.name,
                 deadLetterQueueName: this.deadLetterQueue.name,
                 functionName: this.function.name,
-                oldestMessageAgeSlaSeconds: settings.oldestMessageAgeSlaSeconds,
+                settings,
                 alarmTopicArn: args.alarmTopicArn,
                 tags,
             },
@@ -213,7 +218,7 @@ export function lambdaLoggingConfig(logGroup: pulumi.Input<string>, logLevel: Lo
 }
 
 /** SQS-managed encryption by default; a customer key when one is configured. */
-function encryptionAtRest(kmsKeyArn: pulumi.Input<string> | undefined): Pick<aws.sqs.QueueArgs, "sqsManagedSseEnabled" | "kmsMasterKeyId"> {
+export function encryptionAtRest(kmsKeyArn: pulumi.Input<string> | undefined): Pick<aws.sqs.QueueArgs, "sqsManagedSseEnabled" | "kmsMasterKeyId"> {
     return kmsKeyArn !== undefined ? { kmsMasterKeyId: kmsKeyArn } : { sqsManagedSseEnabled: true };
 }
 

@@ -1,9 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AlarmRoute } from "../handlers/alarm-notifier/alarm-routes";
 import { HandlerEnvironment } from "../handlers/environment";
+import { AlarmNotifier, NOTIFIER_RESERVED_CONCURRENCY } from "./alarm-notifier";
 import { AwsContext } from "./aws-context";
 import { PipelineConfigError } from "./config-error";
 import { ConsumerLane } from "./consumer-lane";
+import { laneAlarmRoutes } from "./lane-alarms";
 import { defaultNamePrefix, pipelineNames, PipelineNames, validateNamePrefix } from "./naming";
 import { EncryptionMode, PipelineOptions } from "./options";
 import { computePipelineSettings, LaneName, Lanes, PipelineSettings, validatePipelineOptions } from "./pipeline-settings";
@@ -58,6 +61,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
     readonly payloadBucket: aws.s3.Bucket;
     /** The key the stack created (`encryption: stackKey`); undefined otherwise. */
     readonly key?: aws.kms.Key;
+    readonly alarmNotifier: AlarmNotifier;
 
     constructor(name: string, args: EscalationPipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): a bad config must not register even the component itself.
@@ -119,6 +123,32 @@ export class EscalationPipeline extends pulumi.ComponentResource {
             ),
             toolCall: lane("toolCall", [], {}),
         };
+
+        this.alarmNotifier = new AlarmNotifier(
+            `${name}-alarm-notifier`,
+            {
+                names: this.names.alarmNotifier,
+                awsContext,
+                alarmTopic: this.alarmTopic,
+                routes: {
+                    ...laneAlarmRoutes(this.names.lanes.escalation, this.settings.lanes.escalation),
+                    ...laneAlarmRoutes(this.names.lanes.toolCall, this.settings.lanes.toolCall),
+                    // The notifier's own failures always page: an alarm may have reached nobody.
+                    [this.names.alarmNotifier.deadLetterQueueDepthAlarm]: AlarmRoute.page,
+                },
+                pagerDutyEventsUrl: this.settings.pagerDutyEventsUrl,
+                pagerDutyRoutingKeyParameter: routingKey?.name ?? this.names.pagerDutyRoutingKeyParameter,
+                slackWebhookUrlParameter: slackWebhook?.name ?? this.names.slackWebhookUrlParameter,
+                logRetentionDays: this.settings.logRetentionDays,
+                logLevel: this.settings.logLevel,
+                handlerVersion: PACKAGE_VERSION,
+                kmsKeyArn,
+                reservedConcurrency: Object.values(this.settings.lanes).some((lane) => lane.consumer.reservedConcurrency !== undefined) ? NOTIFIER_RESERVED_CONCURRENCY : undefined,
+                dataProtection,
+                tags,
+            },
+            { parent: this },
+        );
 
         this.registerOutputs({
             alarmTopicArn: this.alarmTopic.arn,

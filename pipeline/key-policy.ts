@@ -22,6 +22,13 @@ export const CLOUDWATCH_ALARM_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"] 
 export const CLOUDWATCH_SERVICE_PRINCIPAL = "cloudwatch.amazonaws.com";
 
 /**
+ * SNS itself sends an alarm notification it could not deliver to the notifier into the notifier's
+ * encrypted DLQ (the subscription's redrive policy), as its own service principal.
+ */
+export const SNS_REDRIVE_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"] as const;
+export const SNS_SERVICE_PRINCIPAL = "sns.amazonaws.com";
+
+/**
  * Administration without use: account administrators (through IAM) can manage, rotate, tag and
  * schedule deletion of the key, and update this policy, but only the services above use it.
  */
@@ -68,6 +75,13 @@ export function stackKeyPolicy(context: KeyPolicyContext): PolicyDocument {
                 Action: [...CLOUDWATCH_ALARM_ACTIONS],
                 Resource: "*",
             },
+            {
+                Sid: "SnsRedrivesUndeliveredAlarmsToEncryptedQueue",
+                Effect: "Allow",
+                Principal: { Service: SNS_SERVICE_PRINCIPAL },
+                Action: [...SNS_REDRIVE_ACTIONS],
+                Resource: "*",
+            },
         ],
     };
 }
@@ -101,12 +115,16 @@ function principalsOf(statement: PolicyStatement, kind: "AWS" | "Service"): stri
 export function missingKeyPolicyGrants(policy: PolicyDocument, accountId: string): string[] {
     const allows = policy.Statement.filter((statement) => statement.Effect === "Allow");
     const missing: string[] = [];
-    const cloudWatch = allows.some(
-        (statement) => principalsOf(statement, "Service").includes(CLOUDWATCH_SERVICE_PRINCIPAL) && statementGrants(statement, CLOUDWATCH_ALARM_ACTIONS),
-    );
-    if (!cloudWatch) {
+    const servicePrincipalMay = (principal: string, actions: readonly string[]) =>
+        allows.some((statement) => principalsOf(statement, "Service").includes(principal) && statementGrants(statement, actions));
+    if (!servicePrincipalMay(CLOUDWATCH_SERVICE_PRINCIPAL, CLOUDWATCH_ALARM_ACTIONS)) {
         missing.push(
             `no statement lets ${CLOUDWATCH_SERVICE_PRINCIPAL} ${CLOUDWATCH_ALARM_ACTIONS.join(" and ")}: alarms published to the encrypted topic would be dropped`,
+        );
+    }
+    if (!servicePrincipalMay(SNS_SERVICE_PRINCIPAL, SNS_REDRIVE_ACTIONS)) {
+        missing.push(
+            `no statement lets ${SNS_SERVICE_PRINCIPAL} ${SNS_REDRIVE_ACTIONS.join(" and ")}: alarm notifications SNS cannot deliver to the notifier could not reach its encrypted DLQ and would be lost`,
         );
     }
     const accountPrincipals = [`arn:aws:iam::${accountId}:root`, `arn:aws-cn:iam::${accountId}:root`, `arn:aws-us-gov:iam::${accountId}:root`, accountId, "*"];

@@ -15,8 +15,13 @@ export interface LaneNames {
     readonly logGroup: string;
     /** The consumer role's inline policy (names are per role, but a prefixed one reads in the console). */
     readonly rolePolicy: string;
-    /** CloudWatch alarm names are per account and region: `<prefix>-<lane>-<alarm>`, so dev and prod notifications differ. */
-    alarm(suffix: string): string;
+}
+
+export interface AlarmNotifierNames {
+    readonly function: string;
+    readonly logGroup: string;
+    readonly deadLetterQueue: string;
+    readonly deadLetterQueueDepthAlarm: string;
 }
 
 export interface PipelineNames {
@@ -28,13 +33,15 @@ export interface PipelineNames {
     readonly slackWebhookUrlParameter: string;
     /** The alias of the key a `stackKey` stack creates (keys themselves have no name). */
     readonly keyAlias: string;
+    /** The alarm notifier: its function (and role), log group, DLQ and the DLQ's depth alarm. */
+    readonly alarmNotifier: AlarmNotifierNames;
     /** Bucket names are global: the account id makes them unique. */
     payloadBucket(accountId: string): string;
 }
 
-const LANE_BASE_NAMES: Record<LaneName, { queue: string; function: string; alarm: string; fifo: boolean }> = {
-    escalation: { queue: "escalations", function: "escalation-pager", alarm: "escalation", fifo: false },
-    toolCall: { queue: "tool-calls", function: "tool-executor", alarm: "tool-call", fifo: true },
+const LANE_BASE_NAMES: Record<LaneName, { queue: string; function: string; fifo: boolean }> = {
+    escalation: { queue: "escalations", function: "escalation-pager", fifo: false },
+    toolCall: { queue: "tool-calls", function: "tool-executor", fifo: true },
 };
 
 const ACCOUNT_ID_LENGTH = 12;
@@ -95,7 +102,6 @@ export function pipelineNames(prefix: string): PipelineNames {
             function: functionName,
             logGroup: `/aws/lambda/${functionName}`,
             rolePolicy: `${functionName}-permissions`,
-            alarm: (suffix: string) => `${prefix}-${base.alarm}-${suffix}`,
         };
     };
     return {
@@ -106,6 +112,12 @@ export function pipelineNames(prefix: string): PipelineNames {
         pagerDutyRoutingKeyParameter: `/${prefix}/pagerduty-routing-key`,
         slackWebhookUrlParameter: `/${prefix}/slack-webhook-url`,
         keyAlias: `alias/${prefix}`,
+        alarmNotifier: {
+            function: `${prefix}-alarm-notifier`,
+            logGroup: `/aws/lambda/${prefix}-alarm-notifier`,
+            deadLetterQueue: `${prefix}-alarm-notifier-dlq`,
+            deadLetterQueueDepthAlarm: `${prefix}-alarm-notifier-dlq-depth`,
+        },
         payloadBucket: (accountId: string) => `${prefix}${PAYLOAD_BUCKET_SUFFIX}${accountId}`,
     };
 }

@@ -1,3 +1,5 @@
+import type { AlarmRoute } from "../handlers/alarm-notifier/alarm-routes";
+
 /**
  * The options a user sets, per lane and for the whole pipeline. They are plain values, not
  * `pulumi.Input`s, on purpose: they are validated and turned into derived settings before any
@@ -71,6 +73,57 @@ export interface LaneOptions {
      * @default [5, 30, 300]
      */
     backoffTiersSeconds?: number[];
+    /**
+     * Provisioned mode for the event source mapping (`provisionedPollerConfig`): dedicated event
+     * pollers, always ready, that scale about three times faster than the default. Choose it for
+     * bursty lanes whose backlog must drain in seconds; each minimum poller is billed whether or
+     * not messages arrive. It replaces `maximumConcurrency` (AWS accepts one or the other), so with
+     * it only `reservedConcurrency` bounds the consumer.
+     * @default none (standard mode, bounded by maximumConcurrency)
+     */
+    provisionedPollers?: ProvisionedPollerOptions;
+    /**
+     * The queue's `maximumMessageSize` in bytes (8192..1048576): the largest message, body and
+     * attributes, SQS accepts. The producer moves larger payloads to S3 at this limit less the
+     * room a dead-letter copy needs for its reason attributes; the DLQ gets the same limit.
+     * @default 262144 (256 KiB, the SQS default)
+     */
+    maximumMessageSizeBytes?: number;
+    /** How the lane's alarms behave. @default {} */
+    alarms?: LaneAlarmOptions;
+}
+
+/** Provisioned mode for an SQS event source mapping (ranges are those AWS accepts for SQS). */
+export interface ProvisionedPollerOptions {
+    /**
+     * Pollers kept running even when the queue is empty (2..200); the local runtime runs exactly this many.
+     * @default 2
+     */
+    minimumPollers?: number;
+    /**
+     * Pollers the mapping may scale up to (2..2000, at least minimumPollers).
+     * @default 200
+     */
+    maximumPollers?: number;
+}
+
+/** The alarms of a lane, by the key used in `LaneAlarmOptions.routes`. */
+export const LaneAlarmKinds = ["deadLetterQueueDepth", "oldestMessageAge", "functionErrors", "functionThrottles"] as const;
+export type LaneAlarmKind = (typeof LaneAlarmKinds)[number];
+
+/** Per-lane alarm settings. */
+export interface LaneAlarmOptions {
+    /**
+     * Minutes the DLQ depth must stay above zero before its alarm fires (1..60): one minute pages
+     * at the first dead letter; five rides out a message an operator redrives at once.
+     * @default 5
+     */
+    deadLetterQueueDepthMinutes?: number;
+    /**
+     * Per alarm: "page" (PagerDuty and Slack) or "slack" (a Slack post only).
+     * @default { deadLetterQueueDepth: "page", oldestMessageAge: "page", functionErrors: "slack", functionThrottles: "slack" }
+     */
+    routes?: Partial<Record<LaneAlarmKind, AlarmRoute>>;
 }
 
 /** How the FIFO queue deduplicates: by message body, or by the producer's deduplication id. */
@@ -92,7 +145,11 @@ export interface FifoLaneOptions extends LaneOptions {
     highThroughput?: boolean;
 }
 
-/** Where alarm notifications go. */
+/**
+ * Where alarm notifications go. The alarm notifier (PagerDuty and Slack, per each lane's
+ * `alarms.routes`) is always subscribed; these add e-mail and HTTPS subscribers beside it, which
+ * also receive the notifier's own DLQ alarm without depending on the notifier.
+ */
 export interface AlarmOptions {
     /** E-mail addresses subscribed to the alarm topic (each must confirm). @default [] */
     emailEndpoints?: string[];

@@ -7,6 +7,7 @@
 import { DescribeKeyCommand, DescribeKeyCommandOutput, GetKeyPolicyCommand, GetKeyPolicyCommandOutput } from "@aws-sdk/client-kms";
 import { GetAccountSettingsCommand, GetAccountSettingsCommandOutput, GetFunctionConcurrencyCommand, GetFunctionConcurrencyCommandOutput } from "@aws-sdk/client-lambda";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
+import { NOTIFIER_RESERVED_CONCURRENCY } from "../pipeline/alarm-notifier";
 import { endpointHost, EncryptionMode, LaneName, missingKeyPolicyGrants, PipelineNames, PipelineSettings, PolicyDocument } from "../pipeline";
 
 
@@ -74,14 +75,18 @@ export async function checkLambdaConcurrency(input: PreflightInput, lambda: Comm
     const findings: Finding[] = [];
     let wanted = 0;
     let heldByUs = 0;
-    for (const lane of LANES) {
+    const reservations = LANES.flatMap((lane) => {
         const reserved = input.settings.lanes[lane].consumer.reservedConcurrency;
-        if (reserved === undefined) {
-            continue;
-        }
+        return reserved === undefined ? [] : [{ functionName: input.names.lanes[lane].function, reserved }];
+    });
+    // The alarm notifier reserves its own executions whenever the lanes reserve theirs.
+    if (reservations.length > 0) {
+        reservations.push({ functionName: input.names.alarmNotifier.function, reserved: NOTIFIER_RESERVED_CONCURRENCY });
+    }
+    for (const { functionName, reserved } of reservations) {
         wanted += reserved;
         // On an update our own functions already hold a reservation that is given back first.
-        heldByUs += await currentReservation(lambda, input.names.lanes[lane].function);
+        heldByUs += await currentReservation(lambda, functionName);
     }
     const minimum = minimumUnreservedConcurrency(quota);
     const reservable = unreserved + heldByUs - minimum;
@@ -92,7 +97,7 @@ export async function checkLambdaConcurrency(input: PreflightInput, lambda: Comm
             level: FindingLevel.fail,
             check,
             message:
-                `the lanes reserve ${wanted} concurrent executions, but the account (quota ${quota}, ${unreserved} unreserved, ` +
+                `the lanes and the alarm notifier reserve ${wanted} concurrent executions, but the account (quota ${quota}, ${unreserved} unreserved, ` +
                 `${heldByUs} already held by this stack's functions) can reserve only ${Math.max(0, reservable)}: Lambda keeps ${minimum} unreserved. ` +
                 "PutFunctionConcurrency would fail after CreateFunction. Remove 'reservedConcurrency' from the lanes (maximumConcurrency alone bounds them) " +
                 "or ask AWS for a higher concurrency quota (Service Quotas, 'Concurrent executions').",
@@ -102,7 +107,7 @@ export async function checkLambdaConcurrency(input: PreflightInput, lambda: Comm
     }
     for (const lane of LANES) {
         const maximum = input.settings.lanes[lane].mapping.maximumConcurrency;
-        if (maximum > quota) {
+        if (maximum !== undefined && maximum > quota) {
             findings.push({ level: FindingLevel.warn, check, message: `'${lane}.maximumConcurrency' ${maximum} is above the account's quota ${quota}: the lane will never reach it` });
         }
     }

@@ -18,6 +18,8 @@ export const ResourceTypes = {
     bucket: "aws:s3/bucket:Bucket",
     kmsKey: "aws:kms/key:Key",
     kmsAlias: "aws:kms/alias:Alias",
+    functionEventInvokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+    permission: "aws:lambda/permission:Permission",
 } as const;
 
 /**
@@ -35,6 +37,11 @@ export const TestAlarmEndpoints = {
 export async function buildPipeline(args: EscalationPipelineArgs = {}, run: MockRunOptions = {}): Promise<{ stack: RecordedStack; pipeline: EscalationPipeline }> {
     const { stack, result } = await runWithMocks(() => new EscalationPipeline("main", args), run);
     return { stack, pipeline: result };
+}
+
+/** Every resource of `type` that belongs to a lane (not the shared ones or the alarm notifier). */
+export function laneResources(stack: RecordedStack, type: string): RecordedResource[] {
+    return stack.ofType(type).filter((resource) => /^main-(escalation|tool-call)-/.test(resource.name));
 }
 
 /** The lane's resource of `type` (lane logical names start "main-escalation" or "main-tool-call"). */

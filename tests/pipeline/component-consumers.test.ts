@@ -122,8 +122,9 @@ describe("EscalationPipeline consumers", () => {
         const { stack } = await buildPipeline();
         const roles = stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.role);
 
-        assert.equal(new Set(roles).size, 2);
-        assert.equal(stack.ofType(ResourceTypes.role).length, 2);
+        // Two consumers and the alarm notifier.
+        assert.equal(new Set(roles).size, 3);
+        assert.equal(stack.ofType(ResourceTypes.role).length, 3);
     });
 
     it("attaches no managed policy (no *FullAccess) to any role", async () => {
@@ -136,8 +137,8 @@ describe("EscalationPipeline consumers", () => {
         const { stack } = await buildPipeline();
         const policies = stack.ofType(ResourceTypes.rolePolicy);
 
-        // One per consumer role: without this the loop below passes when there is no policy at all.
-        assert.equal(policies.length, 2);
+        // One per role (two consumers, the notifier): without this the loop passes with no policy at all.
+        assert.equal(policies.length, 3);
         for (const policy of policies) {
             const granted = actions(parsedJson<{ Statement: Statement[] }>(policy.inputs.policy).Statement);
             assert.ok(granted.every((action) => !action.includes("*")), `wildcard in ${granted.join(", ")}`);
@@ -168,6 +169,7 @@ describe("EscalationPipeline consumers", () => {
         const { stack } = await buildPipeline();
 
         assert.deepEqual(stack.ofType(ResourceTypes.rolePolicy).map((p) => p.inputs.name).sort(), [
+            "escalation-pipeline-test-main-alarm-notifier-permissions",
             "escalation-pipeline-test-main-escalation-pager-permissions",
             "escalation-pipeline-test-main-tool-executor-permissions",
         ]);

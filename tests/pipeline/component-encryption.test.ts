@@ -54,10 +54,16 @@ describe("EscalationPipeline encryption with the key the stack creates", () => {
         assert.equal(use[0].Condition?.StringEquals["kms:CallerAccount"], TEST_ACCOUNT_ID);
     });
 
+    it("lets SNS send undelivered alarm notifications into the notifier's encrypted DLQ", () => {
+        const sns = keyPolicyOf(stack).filter((s) => s.Principal.Service === "sns.amazonaws.com");
+
+        assert.deepEqual(sns.map((s) => [s.Effect, s.Action]), [["Allow", ["kms:Decrypt", "kms:GenerateDataKey*"]]]);
+    });
+
     it("grants no other principal anything in the key policy", () => {
         const principals = keyPolicyOf(stack).map((s) => s.Principal.AWS ?? s.Principal.Service);
 
-        assert.deepEqual([...new Set(principals)].sort(), [`arn:aws:iam::${TEST_ACCOUNT_ID}:root`, "cloudwatch.amazonaws.com"]);
+        assert.deepEqual([...new Set(principals)].sort(), [`arn:aws:iam::${TEST_ACCOUNT_ID}:root`, "cloudwatch.amazonaws.com", "sns.amazonaws.com"]);
     });
 
     it("gives account administrators no direct use of the key (only through the services)", () => {
@@ -70,7 +76,8 @@ describe("EscalationPipeline encryption with the key the stack creates", () => {
     it("encrypts the alarm topic, the table and the functions' environment with it", () => {
         assert.equal(single(stack, ResourceTypes.topic).inputs.kmsMasterKeyId, keyArn);
         assert.deepEqual(single(stack, ResourceTypes.table).inputs.serverSideEncryption, { enabled: true, kmsKeyArn: keyArn });
-        assert.deepEqual(stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.kmsKeyArn), [keyArn, keyArn]);
+        // Both consumers and the alarm notifier.
+        assert.deepEqual(stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.kmsKeyArn), [keyArn, keyArn, keyArn]);
     });
 
     it("encrypts the payload bucket by default with it, with a bucket key", () => {
@@ -106,6 +113,6 @@ describe("EscalationPipeline encryption choices", () => {
         assert.equal(single(stack, ResourceTypes.topic).inputs.kmsMasterKeyId, existing);
         assert.equal((single(stack, ResourceTypes.table).inputs.serverSideEncryption as { kmsKeyArn: string }).kmsKeyArn, existing);
         assert.equal(single(stack, ResourceTypes.parameter).inputs.keyId, existing);
-        assert.deepEqual(stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.kmsKeyArn), [existing, existing]);
+        assert.deepEqual(stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.kmsKeyArn), [existing, existing, existing]);
     });
 });

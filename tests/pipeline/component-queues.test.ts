@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { PipelineConfigError } from "../../pipeline";
-import { buildPipeline, laneResource, ResourceTypes } from "../helpers/pipeline-fixture";
+import { buildPipeline, laneResource, laneResources, ResourceTypes } from "../helpers/pipeline-fixture";
 import { parsedJson, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";
 
 const arnOf = (queueName: unknown) => `arn:aws:sqs:${TEST_REGION}:${TEST_ACCOUNT_ID}:${queueName}`;
 
 describe("EscalationPipeline queues", () => {
-    it("gives each lane a queue and a DLQ (four queues)", async () => {
+    it("gives each lane a queue and a DLQ (four lane queues)", async () => {
         const { stack } = await buildPipeline();
 
-        assert.equal(stack.ofType(ResourceTypes.queue).length, 4);
+        assert.equal(laneResources(stack, ResourceTypes.queue).length, 4);
     });
 
     it("points the escalation queue's redrive policy at its own DLQ with maxReceiveCount 5", async () => {
@@ -124,19 +124,20 @@ describe("EscalationPipeline queues", () => {
         const keyArn = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT_ID}:key/${key.name}-key-id`;
 
         assert.equal(stack.ofType(ResourceTypes.kmsKey).length, 1);
-        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.inputs.kmsMasterKeyId), [keyArn, keyArn, keyArn, keyArn]);
+        // The four lane queues and the alarm notifier's DLQ.
+        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.inputs.kmsMasterKeyId), Array(5).fill(keyArn));
     });
 
-    it("protects every queue and DLQ by default, so a rename cannot delete them with their messages", async () => {
+    it("protects every queue and DLQ by default (the notifier's DLQ too), so a rename cannot delete them with their messages", async () => {
         const { stack } = await buildPipeline();
 
-        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.options), Array(4).fill({ protect: true, retainOnDelete: false }));
+        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.options), Array(5).fill({ protect: true, retainOnDelete: false }));
     });
 
     it("retains queues on delete instead when dataProtection is retainOnDelete", async () => {
         const { stack } = await buildPipeline({ options: { dataProtection: "retainOnDelete" } });
 
-        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.options), Array(4).fill({ protect: false, retainOnDelete: true }));
+        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.options), Array(5).fill({ protect: false, retainOnDelete: true }));
     });
 
     it("attaches to every queue a policy that denies requests not made over TLS", async () => {

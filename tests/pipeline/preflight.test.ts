@@ -62,22 +62,23 @@ describe("preflight: Lambda concurrency", () => {
         const findings = await checkLambdaConcurrency(input(reserving(2, 2)), lambdaAccount(10, 10));
 
         assert.deepEqual(levels(findings), ["fail"]);
-        assert.match(findings[0].message, /reserve 4 .* can reserve only 0: Lambda keeps 10 unreserved/);
+        // 2 + 2 for the lanes, 2 for the alarm notifier.
+        assert.match(findings[0].message, /reserve 6 .* can reserve only 0: Lambda keeps 10 unreserved/);
         assert.match(findings[0].message, /Remove 'reservedConcurrency'/);
     });
 
     it("fails when the reservations would take the account below 100 unreserved", async () => {
-        const findings = await checkLambdaConcurrency(input(reserving(20, 10)), lambdaAccount(1000, 120));
+        const findings = await checkLambdaConcurrency(input(reserving(20, 10)), lambdaAccount(1000, 130));
 
         assert.deepEqual(levels(findings), ["fail"]);
-        assert.match(findings[0].message, /can reserve only 20/);
+        assert.match(findings[0].message, /reserve 32 .* can reserve only 30/);
     });
 
     it("passes the same reservations when the stack's functions already hold them (an update)", async () => {
         const names = pipelineNames("escalation-pipeline-prod-main");
-        const held = { [names.lanes.escalation.function]: 20, [names.lanes.toolCall.function]: 10 };
+        const held = { [names.lanes.escalation.function]: 20, [names.lanes.toolCall.function]: 10, [names.alarmNotifier.function]: 2 };
 
-        const findings = await checkLambdaConcurrency(input(reserving(20, 10)), lambdaAccount(1000, 120, held));
+        const findings = await checkLambdaConcurrency(input(reserving(20, 10)), lambdaAccount(1000, 130, held));
 
         assert.deepEqual(levels(findings), ["ok"]);
     });
@@ -96,6 +97,7 @@ describe("preflight: Lambda concurrency", () => {
         assert.deepEqual(lambda.sent.filter((s) => s.command === "GetFunctionConcurrencyCommand").map((s) => s.input.FunctionName), [
             "escalation-pipeline-prod-main-escalation-pager",
             "escalation-pipeline-prod-main-tool-executor",
+            "escalation-pipeline-prod-main-alarm-notifier",
         ]);
     });
 
@@ -136,12 +138,13 @@ describe("preflight: the existing KMS key", () => {
     it("fails AWS's default key policy: it lets CloudWatch do nothing, so alarms to the topic would be dropped", async () => {
         const findings = await checkKmsKey(input(existing), kmsWith(awsDefaultPolicy));
 
-        assert.deepEqual(levels(findings), ["fail"]);
+        assert.deepEqual(levels(findings), ["fail", "fail"]);
         assert.match(findings[0].message, /cloudwatch\.amazonaws\.com kms:Decrypt and kms:GenerateDataKey\*.*dropped/);
+        assert.match(findings[1].message, /sns\.amazonaws\.com .*notifier.*lost/);
     });
 
     it("fails a key policy that admits CloudWatch but not the account's use through the services", async () => {
-        const cloudWatchOnly = { Version: "2012-10-17", Statement: goodPolicy.Statement.filter((s) => s.Sid === "CloudWatchAlarmsPublishToEncryptedTopic") };
+        const cloudWatchOnly = { Version: "2012-10-17", Statement: goodPolicy.Statement.filter((s) => s.Principal !== "*" && s.Principal !== undefined && "Service" in s.Principal) };
 
         const findings = await checkKmsKey(input(existing), kmsWith(cloudWatchOnly));
 
@@ -152,7 +155,7 @@ describe("preflight: the existing KMS key", () => {
     it("accepts a CloudWatch grant written with wider action patterns (kms:GenerateDataKey* via kms:*)", async () => {
         const wide = {
             Version: "2012-10-17",
-            Statement: [...awsDefaultPolicy.Statement, { Sid: "cw", Effect: "Allow", Principal: { Service: ["cloudwatch.amazonaws.com"] }, Action: "kms:*", Resource: "*" }],
+            Statement: [...awsDefaultPolicy.Statement, { Sid: "services", Effect: "Allow", Principal: { Service: ["cloudwatch.amazonaws.com", "sns.amazonaws.com"] }, Action: "kms:*", Resource: "*" }],
         };
 
         assert.deepEqual(levels(await checkKmsKey(input(existing), kmsWith(wide))), ["ok"]);

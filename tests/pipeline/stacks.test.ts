@@ -22,7 +22,8 @@ describe("stacks", () => {
         it(`builds the ${stackName} stack from Pulumi.${stackName}.yaml and exports every output`, async () => {
             const { stack, result: outputs } = await runProgram(stackName, stackConfig(stackName));
 
-            assert.equal(stack.ofType(ResourceTypes.function).length, 2);
+            // Two consumers and the alarm notifier.
+            assert.equal(stack.ofType(ResourceTypes.function).length, 3);
             assert.deepEqual(Object.keys(outputs).sort(), [
                 "alarmTopicArn", "escalationDeadLetterQueueArn", "escalationDeadLetterQueueUrl", "escalationFunctionName", "escalationQueueArn",
                 "escalationQueueUrl", "idempotencyTableName", "payloadBucketName", "toolCallDeadLetterQueueArn", "toolCallDeadLetterQueueUrl",
@@ -50,10 +51,21 @@ describe("stacks", () => {
         }
     });
 
-    it("leaves dev without reserved concurrency, which a new account's quota cannot give", async () => {
+    it("leaves every dev function without reserved concurrency, which a new account's quota cannot give", async () => {
         const { stack } = await runProgram("dev", stackConfig("dev"));
 
-        assert.deepEqual(stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.reservedConcurrentExecutions), [undefined, undefined]);
+        assert.deepEqual(stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.reservedConcurrentExecutions), [undefined, undefined, undefined]);
+    });
+
+    it("reserves prod's lanes and two executions for the alarm notifier, so the lanes cannot starve it", async () => {
+        const { stack } = await runProgram("prod", stackConfig("prod"));
+        const reserved = Object.fromEntries(stack.ofType(ResourceTypes.function).map((fn) => [fn.inputs.name, fn.inputs.reservedConcurrentExecutions]));
+
+        assert.deepEqual(reserved, {
+            "escalation-pipeline-prod-main-escalation-pager": 20,
+            "escalation-pipeline-prod-main-tool-executor": 10,
+            "escalation-pipeline-prod-main-alarm-notifier": 2,
+        });
     });
 
     it("registers nothing when the stack config is invalid, and names the bad key", async () => {
@@ -82,6 +94,7 @@ describe("stacks", () => {
 
         assert.equal(new Set(logical).size, logical.length);
         assert.equal(new Set(physical).size, physical.length);
-        assert.equal(stack.ofType(ResourceTypes.queue).length, 8);
+        // Per pipeline: four lane queues and the alarm notifier's DLQ.
+        assert.equal(stack.ofType(ResourceTypes.queue).length, 10);
     });
 });
