@@ -199,6 +199,33 @@ describe("alarm notifier", () => {
         assert.match(failure.message, /'NewStateValue'.*"BROKEN" given/);
     });
 
+    it("accepts an alarm without a description, as CloudWatch sends it (AlarmDescription null)", async () => {
+        // Prepare
+        const notify = notifierFor(receivers);
+        const event = alarmEvent(AlarmFixture.dlqDepthAlarm);
+        const message = JSON.parse(event.Records[0]!.Sns.Message) as Record<string, unknown>;
+        event.Records[0]!.Sns.Message = JSON.stringify({ ...message, AlarmDescription: null });
+
+        // Act
+        const outcomes = await notify(event);
+
+        // Assess
+        assert.deepEqual(outcomes, ["paged"]);
+    });
+
+    it("sends PagerDuty the alarm's state change time in ISO 8601 and its dimensions", async () => {
+        // Prepare
+        const notify = notifierFor(receivers);
+
+        // Act
+        await notify(alarmEvent(AlarmFixture.dlqDepthAlarm));
+
+        // Assess
+        const payload = pagerDutyEvents()[0]?.payload as { timestamp: string; custom_details: { dimensions: Record<string, string> } };
+        assert.equal(payload.timestamp, "2026-12-01T08:05:31.572Z");
+        assert.deepEqual(payload.custom_details.dimensions, { QueueName: "escalation-pipeline-prod-main-escalations-dlq" });
+    });
+
     it("refuses to start with a routing table whose route is neither page nor slack", () => {
         // Prepare
         const environment = {
