@@ -100,8 +100,9 @@ describe("EscalationPipeline consumers", () => {
         const { stack } = await buildPipeline();
         const roles = stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.role);
 
-        assert.equal(new Set(roles).size, 2);
-        assert.equal(stack.ofType(ResourceTypes.role).length, 2);
+        // Two consumers and the alarm notifier.
+        assert.equal(new Set(roles).size, 3);
+        assert.equal(stack.ofType(ResourceTypes.role).length, 3);
     });
 
     it("attaches no managed policy (no *FullAccess) to any role", async () => {

@@ -21,7 +21,8 @@ describe("stacks", () => {
         it(`builds the ${stackName} stack from Pulumi.${stackName}.yaml and exports every output`, async () => {
             const { stack, result: outputs } = await runProgram(stackName, stackConfig(stackName));
 
-            assert.equal(stack.ofType(ResourceTypes.function).length, 2);
+            // Two consumers and the alarm notifier.
+            assert.equal(stack.ofType(ResourceTypes.function).length, 3);
             assert.deepEqual(Object.keys(outputs).sort(), [
                 "alarmTopicArn", "escalationDeadLetterQueueArn", "escalationDeadLetterQueueUrl", "escalationFunctionName", "escalationQueueArn",
                 "escalationQueueUrl", "idempotencyTableName", "payloadBucketName", "toolCallDeadLetterQueueArn", "toolCallDeadLetterQueueUrl",
@@ -66,6 +67,6 @@ describe("stacks", () => {
 
         assert.equal(new Set(logical).size, logical.length);
         assert.equal(new Set(physical).size, physical.length);
-        assert.equal(stack.ofType(ResourceTypes.queue).length, 8);
+        assert.equal(stack.ofType(ResourceTypes.queue).length, 10);
     });
 });
