@@ -127,7 +127,8 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
             handlerModule: LocalHandlerModules[Lanes[lane].handler],
             timeoutSeconds: laneSettings.consumer.timeoutSeconds,
             memorySizeMb: laneSettings.consumer.memorySizeMb,
-            reservedConcurrency: laneSettings.consumer.reservedConcurrency,
+            // Unreserved lanes are bounded by the mapping alone, as in Lambda.
+            reservedConcurrency: laneSettings.consumer.reservedConcurrency ?? mappingSettingsFromLane(laneSettings).maximumConcurrency,
             region: emulators.region,
             handlerInput,
             logSink: options.functionLogSink,

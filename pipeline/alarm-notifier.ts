@@ -6,9 +6,10 @@ import { BUNDLE_FILE_NAME, bundleHandler } from "../handlers/bundle";
 import { HandlerEnvironment } from "../handlers/environment";
 import { alarmNotifierDeadLetterQueuePolicy, alarmNotifierPolicy } from "./alarm-notifier-policies";
 import { AwsContext } from "./aws-context";
-import { ConsumerRuntime, encryptionAtRest } from "./consumer-lane";
+import { ConsumerRuntime, encryptionAtRest, lambdaLoggingConfig } from "./consumer-lane";
 import { DEAD_LETTER_RETENTION_SECONDS } from "./limits";
 import { AlarmNotifierNames } from "./naming";
+import type { LogLevel } from "./options";
 import { lambdaAssumeRolePolicy } from "./policy-documents";
 
 /**
@@ -39,9 +40,10 @@ export interface AlarmNotifierArgs {
     readonly pagerDutyRoutingKeyParameter: pulumi.Input<string>;
     readonly slackWebhookUrlParameter: pulumi.Input<string>;
     readonly logRetentionDays: number;
-    readonly logLevel: string;
+    readonly logLevel: LogLevel;
     readonly handlerVersion: string;
-    readonly kmsKeyArn?: string;
+    /** A customer-managed key (given, or created by the stack), when the pipeline uses one. */
+    readonly kmsKeyArn?: pulumi.Input<string>;
     readonly tags: Record<string, string>;
 }
 
@@ -111,8 +113,9 @@ export class AlarmNotifier extends pulumi.ComponentResource {
                             deadLetterQueueArn: this.deadLetterQueueArn,
                             logGroupArn: awsContext.logGroupArn(logGroup.name),
                             parameterArns: [args.pagerDutyRoutingKeyParameter, args.slackWebhookUrlParameter].map((parameter) => awsContext.ssmParameterArn(parameter)),
+                            kmsKeyArn: args.kmsKeyArn,
                         })
-                        .apply((resources) => alarmNotifierPolicy({ ...resources, kmsKeyArn: args.kmsKeyArn })),
+                        .apply(alarmNotifierPolicy),
                 ),
             },
             { parent: role },
@@ -133,7 +136,7 @@ export class AlarmNotifier extends pulumi.ComponentResource {
                 memorySize: NOTIFIER_MEMORY_MB,
                 reservedConcurrentExecutions: NOTIFIER_RESERVED_CONCURRENCY,
                 tracingConfig: { mode: "Active" },
-                loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+                loggingConfig: lambdaLoggingConfig(logGroup.name, args.logLevel),
                 kmsKeyArn: args.kmsKeyArn,
                 environment: {
                     variables: {

@@ -6,11 +6,10 @@ import { AwsContext } from "./aws-context";
 import { PipelineConfigError } from "./config-error";
 import { ConsumerLane } from "./consumer-lane";
 import { pipelineAlarmRoutes } from "./lane-alarms";
-import { DEAD_LETTER_RETENTION_SECONDS } from "./limits";
 import { defaultNamePrefix, pipelineNames, PipelineNames, validateNamePrefix } from "./naming";
-import { PipelineOptions } from "./options";
+import { EncryptionMode, PipelineOptions } from "./options";
 import { computePipelineSettings, LaneName, Lanes, PipelineSettings, validatePipelineOptions } from "./pipeline-settings";
-import { createAlarmTopic, createIdempotencyTable, createPayloadBucket, createSecretParameter } from "./shared-resources";
+import { createAlarmTopic, createIdempotencyTable, createPayloadBucket, createSecretParameter, createStackKey } from "./shared-resources";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const PACKAGE_VERSION: string = require("../package.json").version;
@@ -60,6 +59,8 @@ export class EscalationPipeline extends pulumi.ComponentResource {
     readonly idempotencyTable: aws.dynamodb.Table;
     readonly payloadBucket: aws.s3.Bucket;
     readonly alarmNotifier: AlarmNotifier;
+    /** The key the stack created (`encryption: stackKey`); undefined otherwise. */
+    readonly key?: aws.kms.Key;
 
     constructor(name: string, args: EscalationPipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): a bad config must not register even the component itself.
@@ -74,13 +75,15 @@ export class EscalationPipeline extends pulumi.ComponentResource {
         this.names = pipelineNames(namePrefix);
         const tags = { "escalation-pipeline": namePrefix, ...args.tags };
         const awsContext = AwsContext.lookup(this);
-        const shared = { parent: this, logicalPrefix: name, tags, kmsKeyArn: this.settings.kmsKeyArn };
+        const { encryption, dataProtection } = this.settings;
+        const base = { parent: this, logicalPrefix: name, tags, dataProtection };
+        this.key = encryption.mode === EncryptionMode.stackKey ? createStackKey(base, awsContext, this.names.keyAlias) : undefined;
+        const kmsKeyArn = encryption.mode === EncryptionMode.existingKey ? encryption.keyArn : this.key?.arn;
+        const shared = { ...base, kmsKeyArn };
 
         this.alarmTopic = createAlarmTopic(shared, this.names.alarmTopic, this.settings.alarms);
         this.idempotencyTable = createIdempotencyTable(shared, this.names.idempotencyTable);
-        // Payload objects outlive the longest a message can wait (DLQ retention) by a day.
-        const payloadExpiryDays = DEAD_LETTER_RETENTION_SECONDS / 86_400 + 1;
-        this.payloadBucket = createPayloadBucket(shared, awsContext, awsContext.accountId.apply(this.names.payloadBucket), payloadExpiryDays);
+        this.payloadBucket = createPayloadBucket(shared, awsContext, awsContext.accountId.apply(this.names.payloadBucket), this.settings.payloadExpiryDays);
         const routingKey = createSecretParameter(shared, "pagerduty-routing-key", this.names.pagerDutyRoutingKeyParameter, args.pagerDutyRoutingKey);
         const slackWebhook = createSecretParameter(shared, "slack-webhook-url", this.names.slackWebhookUrlParameter, args.slackWebhookUrl);
 
@@ -100,7 +103,8 @@ export class EscalationPipeline extends pulumi.ComponentResource {
                     logRetentionDays: this.settings.logRetentionDays,
                     logLevel: this.settings.logLevel,
                     handlerVersion: PACKAGE_VERSION,
-                    kmsKeyArn: this.settings.kmsKeyArn,
+                    kmsKeyArn,
+                    dataProtection,
                     tags,
                 },
                 { parent: this },
@@ -132,7 +136,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
                 logRetentionDays: this.settings.logRetentionDays,
                 logLevel: this.settings.logLevel,
                 handlerVersion: PACKAGE_VERSION,
-                kmsKeyArn: this.settings.kmsKeyArn,
+                kmsKeyArn,
                 tags,
             },
             { parent: this },

@@ -26,14 +26,12 @@ export const LaneAlarmMetrics = {
 } as const satisfies Record<LaneAlarmKind, { namespace: string; metricName: string; statistic: string; dimension: string; of: keyof LaneNames }>;
 
 /**
- * Deterministic alarm names, "<queue name without .fifo>-<suffix>", e.g.
- * "escalation-pipeline-prod-main-escalations-dlq-depth". They are known before anything is
- * deployed, so the notifier's routing table (alarm name -> page or slack) is a plain value, and
- * the name in a page says which queue it is about.
+ * Deterministic alarm names (naming.ts: "<prefix>-<lane>-<suffix>", e.g.
+ * "escalation-pipeline-prod-main-escalation-dlq-depth"). They are known before anything is
+ * deployed, so the notifier's routing table (alarm name -> page or slack) is a plain value.
  */
 export function laneAlarmNames(names: LaneNames): Readonly<Record<LaneAlarmKind, string>> {
-    const base = names.queue.replace(/\.fifo$/, "");
-    return Object.fromEntries(Object.entries(ALARM_SUFFIXES).map(([kind, suffix]) => [kind, `${base}-${suffix}`])) as Record<LaneAlarmKind, string>;
+    return Object.fromEntries(Object.entries(ALARM_SUFFIXES).map(([kind, suffix]) => [kind, names.alarm(suffix)])) as Record<LaneAlarmKind, string>;
 }
 
 /** The notifier's routing table entries for one lane: each alarm's name and where it goes. */

@@ -11,7 +11,8 @@ export type LaneKind = (typeof LaneKind)[keyof typeof LaneKind];
 export const LaneDefaults = {
     functionTimeoutSeconds: 30,
     memorySizeMb: 256,
-    reservedConcurrency: 5,
+    /** The mapping's maximumConcurrency when neither it nor reserved concurrency is given. */
+    maximumConcurrency: 5,
     batchSize: 10,
     batchingWindowSeconds: 0,
     maxReceiveCount: 5,
@@ -74,7 +75,8 @@ export interface LaneSettings {
     readonly consumer: {
         readonly timeoutSeconds: number;
         readonly memorySizeMb: number;
-        readonly reservedConcurrency: number;
+        /** Undefined: unreserved, and the mapping's maximumConcurrency alone bounds the consumer. */
+        readonly reservedConcurrency?: number;
     };
     readonly mapping: {
         readonly batchSize: number;
@@ -140,7 +142,8 @@ export function validateLaneOptions(problems: Problems, key: string, value: unkn
 
     const reservedOk = problems.integerInRange(field("reservedConcurrency"), options.reservedConcurrency, Limits.concurrency);
     const maximumOk = problems.integerInRange(field("maximumConcurrency"), options.maximumConcurrency, Limits.concurrency);
-    const reserved = usableValue(reservedOk, options.reservedConcurrency, LaneDefaults.reservedConcurrency);
+    // Without reserved concurrency there is nothing for maximumConcurrency to exceed.
+    const reserved = reservedOk ? options.reservedConcurrency : undefined;
     if (maximumOk && reserved !== undefined && options.maximumConcurrency! > reserved) {
         problems.add(
             `'${field("maximumConcurrency")}' must be at most reservedConcurrency (${reserved}), or throttled messages drift into the DLQ; ${options.maximumConcurrency} given`,
@@ -259,7 +262,7 @@ export function computeLaneSettings(kind: LaneKind, options: FifoLaneOptions = {
     const batchingWindowSeconds = fifo ? 0 : (options.batchingWindowSeconds ?? LaneDefaults.batchingWindowSeconds);
     const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? minimumVisibilityTimeoutSeconds(timeoutSeconds, batchingWindowSeconds);
     const maxReceiveCount = options.maxReceiveCount ?? LaneDefaults.maxReceiveCount;
-    const reservedConcurrency = options.reservedConcurrency ?? LaneDefaults.reservedConcurrency;
+    const reservedConcurrency = options.reservedConcurrency;
     const highThroughput = options.highThroughput ?? LaneDefaults.highThroughput;
     const maximumMessageSizeBytes = options.maximumMessageSizeBytes ?? LaneDefaults.maximumMessageSizeBytes;
     const pollers = options.provisionedPollers;
@@ -302,7 +305,7 @@ export function computeLaneSettings(kind: LaneKind, options: FifoLaneOptions = {
                           maximumPollers: pollers.maximumPollers ?? LaneDefaults.maximumPollers,
                       },
                   }
-                : { maximumConcurrency: options.maximumConcurrency ?? reservedConcurrency }),
+                : { maximumConcurrency: options.maximumConcurrency ?? reservedConcurrency ?? LaneDefaults.maximumConcurrency }),
         },
         alarms: {
             deadLetterQueueDepthMinutes: options.alarms?.deadLetterQueueDepthMinutes ?? LaneDefaults.deadLetterQueueDepthMinutes,

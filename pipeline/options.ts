@@ -20,16 +20,19 @@ export interface LaneOptions {
      */
     memorySizeMb?: number;
     /**
-     * Reserved concurrency of the consumer (2..1000). Bounds what the lane can take from the account
-     * and guarantees it capacity.
-     * @default 5
+     * Reserved concurrency of the consumer (2..1000): guarantees the lane capacity and caps what it
+     * takes from the account. Optional: a new account's quota (often 10) leaves nothing to reserve,
+     * and `PutFunctionConcurrency` would then fail after `CreateFunction`. Without it the mapping's
+     * `maximumConcurrency` alone bounds the consumer.
+     * @default none (unreserved; `maximumConcurrency` bounds the consumer)
      */
     reservedConcurrency?: number;
     /**
      * The event source mapping's `scalingConfig.maximumConcurrency` (2..1000, at most
-     * `reservedConcurrency`). AWS prefers it for bounding SQS consumers; if it exceeded reserved
-     * concurrency, throttled receives would count toward maxReceiveCount and drift into the DLQ.
-     * @default reservedConcurrency
+     * `reservedConcurrency` when that is set). AWS prefers it for bounding SQS consumers; if it
+     * exceeded reserved concurrency, throttled receives would count toward maxReceiveCount and
+     * drift into the DLQ.
+     * @default reservedConcurrency when set, else 5
      */
     maximumConcurrency?: number;
     /**
@@ -163,10 +166,29 @@ export interface PipelineOptions {
     /** Alarm subscriptions. @default {} */
     alarms?: AlarmOptions;
     /**
-     * Customer-managed KMS key ARN for queues, table, parameters and bucket.
-     * @default none: SQS-managed (SSE-SQS), DynamoDB-owned and S3-managed encryption
+     * Which key encrypts the queues, topic, table, parameters, bucket and the functions' environment:
+     * `awsManaged` (SSE-SQS, DynamoDB-owned, SSE-S3, the AWS-managed SSM and Lambda keys, an
+     * unencrypted topic because CloudWatch cannot publish to a topic under the AWS-managed SNS key),
+     * `stackKey` (a customer-managed key this stack creates, rotation on, whose key policy admits
+     * exactly the services that use it), or `existingKey` (the key `kmsKeyArn` names; README lists
+     * the key-policy statements it needs).
+     * @default "awsManaged"
+     */
+    encryption?: EncryptionMode;
+    /**
+     * The existing customer-managed key's ARN; required with `encryption: existingKey` and refused otherwise.
+     * @default none
      */
     kmsKeyArn?: string;
+    /**
+     * What guards the stateful resources (queues, DLQs, idempotency table, payload bucket, the
+     * stack's key) from a replacement or `pulumi destroy`: `protect` (Pulumi refuses to delete them;
+     * the table also has deletion protection), `retainOnDelete` (Pulumi forgets them but AWS keeps
+     * them, with their messages and records; the table keeps deletion protection), or `none`
+     * (disposable stacks only: a rename deletes the old ones with their contents).
+     * @default "protect"
+     */
+    dataProtection?: DataProtection;
     /** CloudWatch Logs retention of each consumer's log group, in days (an allowed CloudWatch value). @default 30 */
     logRetentionDays?: number;
     /** Powertools log level of the consumers. @default "INFO" */
@@ -174,6 +196,14 @@ export interface PipelineOptions {
     /** PagerDuty Events API v2 URL. @default "https://events.pagerduty.com/v2/enqueue" */
     pagerDutyEventsUrl?: string;
 }
+
+/** Where the customer-managed key comes from, if any. */
+export const EncryptionMode = { awsManaged: "awsManaged", stackKey: "stackKey", existingKey: "existingKey" } as const;
+export type EncryptionMode = (typeof EncryptionMode)[keyof typeof EncryptionMode];
+
+/** How stateful resources survive a replacement or `pulumi destroy`. */
+export const DataProtection = { protect: "protect", retainOnDelete: "retainOnDelete", none: "none" } as const;
+export type DataProtection = (typeof DataProtection)[keyof typeof DataProtection];
 
 export const LogLevels = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
 export type LogLevel = (typeof LogLevels)[number];

@@ -31,7 +31,7 @@ describe("alarm notifier bundle", () => {
                 NODE_PATH: "",
                 [HandlerEnvironment.pagerDutyRoutingKeyParameter]: "/p/pagerduty-routing-key",
                 [HandlerEnvironment.slackWebhookUrlParameter]: "/p/slack-webhook-url",
-                [HandlerEnvironment.alarmRoutes]: JSON.stringify({ "p-escalations-dlq-depth": "page" }),
+                [HandlerEnvironment.alarmRoutes]: JSON.stringify({ "p-escalation-dlq-depth": "page" }),
             },
             encoding: "utf8",
             stdio: ["ignore", "pipe", "ignore"],

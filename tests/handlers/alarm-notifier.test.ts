@@ -49,7 +49,7 @@ describe("alarm notifier", () => {
 
         // Assess
         assert.equal(slackTexts().length, 1);
-        assert.match(slackTexts()[0]!, /^\[ALARM\] escalation-pipeline-prod-main-escalations-dlq-depth \(on-call paged\): Threshold Crossed/);
+        assert.match(slackTexts()[0]!, /^\[ALARM\] escalation-pipeline-prod-main-escalation-dlq-depth \(on-call paged\): Threshold Crossed/);
     });
 
     it("keeps one incident while the alarm flaps through INSUFFICIENT_DATA and fires again", async () => {
@@ -92,7 +92,7 @@ describe("alarm notifier", () => {
         await notify(alarmEvent(AlarmFixture.dlqDepthOk));
 
         // Assess
-        assert.match(slackTexts()[0]!, /^\[RECOVERED\] escalation-pipeline-prod-main-escalations-dlq-depth is OK again \(PagerDuty incident resolved\)/);
+        assert.match(slackTexts()[0]!, /^\[RECOVERED\] escalation-pipeline-prod-main-escalation-dlq-depth is OK again \(PagerDuty incident resolved\)/);
     });
 
     it("ignores INSUFFICIENT_DATA: no PagerDuty event, no Slack post", async () => {
@@ -130,8 +130,8 @@ describe("alarm notifier", () => {
         // Assess
         assert.equal(receivers.pagerDuty.requests.length, 0);
         assert.equal(slackTexts().length, 2);
-        assert.match(slackTexts()[0]!, /^\[ALARM\] escalation-pipeline-prod-main-escalations-function-throttles \(not paged\)/);
-        assert.match(slackTexts()[1]!, /^\[RECOVERED\] escalation-pipeline-prod-main-escalations-function-throttles is OK again:/);
+        assert.match(slackTexts()[0]!, /^\[ALARM\] escalation-pipeline-prod-main-escalation-function-throttles \(not paged\)/);
+        assert.match(slackTexts()[1]!, /^\[RECOVERED\] escalation-pipeline-prod-main-escalation-function-throttles is OK again:/);
     });
 
     it("pages for an alarm missing from the routing table", async () => {

@@ -18,6 +18,19 @@ export const ResourceTypes = {
     bucket: "aws:s3/bucket:Bucket",
     functionEventInvokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
     permission: "aws:lambda/permission:Permission",
+    kmsKey: "aws:kms/key:Key",
+    kmsAlias: "aws:kms/alias:Alias",
+} as const;
+
+/**
+ * Alarm endpoints for tests: not on a documentation domain (validation refuses those), and never
+ * contacted (mocks register subscriptions, nothing sends).
+ */
+export const TestAlarmEndpoints = {
+    email: "oncall@alerts.escalation-pipeline.dev",
+    otherEmail: "platform@alerts.escalation-pipeline.dev",
+    pagerDuty: "https://events.pagerduty.com/integration/abc/enqueue",
+    webhook: "https://hooks.alerts.escalation-pipeline.dev/sns",
 } as const;
 
 /** Builds one pipeline named "main" under mocks and returns what it registered. */

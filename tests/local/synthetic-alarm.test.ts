@@ -33,7 +33,7 @@ describe("synthetic alarm in the local runtime (npm run alarm)", function () {
 
         const alarm = parseAlarmNotification(event.Records[0]!);
 
-        assert.equal(alarm.AlarmName, "alarm-test-tool-calls-function-errors");
+        assert.equal(alarm.AlarmName, "alarm-test-tool-call-function-errors");
         assert.deepEqual(alarm.Trigger?.Dimensions, [{ name: "FunctionName", value: "alarm-test-tool-executor" }]);
     });
 

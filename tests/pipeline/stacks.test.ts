@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { EscalationPipeline, PipelineConfigError } from "../../pipeline";
@@ -32,13 +33,28 @@ describe("stacks", () => {
         });
     }
 
-    it("applies the stack file's settings (prod: customer key, 5 receives, high throughput)", async () => {
+    it("applies the stack file's settings (prod: the stack's own key, 5 receives, high throughput)", async () => {
         const { stack } = await runProgram("prod", stackConfig("prod"));
         const toolCallQueue = stack.named("main-tool-call-queue");
 
-        assert.match(String(toolCallQueue.inputs.kmsMasterKeyId), /^arn:aws:kms:/);
+        assert.equal(toolCallQueue.inputs.kmsMasterKeyId, `arn:aws:kms:us-east-1:123456789012:key/main-key-key-id`);
         assert.equal(JSON.parse(String(toolCallQueue.inputs.redrivePolicy)).maxReceiveCount, 5);
         assert.equal(toolCallQueue.inputs.fifoThroughputLimit, "perMessageGroupId");
+    });
+
+    it("ships no stack file with an alarm endpoint, a key or anything else a user must replace before deploying", () => {
+        for (const stackName of ["dev", "prod"]) {
+            const text = fs.readFileSync(path.join(__dirname, "..", "..", `Pulumi.${stackName}.yaml`), "utf8");
+            const settings = text.split("\n").filter((line) => !line.trimStart().startsWith("#")).join("\n");
+
+            assert.doesNotMatch(settings, /example\.(com|net|org)|111122223333|0123456789abcdef|kmsKeyArn|Endpoints/, `Pulumi.${stackName}.yaml`);
+        }
+    });
+
+    it("leaves dev without reserved concurrency, which a new account's quota cannot give", async () => {
+        const { stack } = await runProgram("dev", stackConfig("dev"));
+
+        assert.deepEqual(stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.reservedConcurrentExecutions), [undefined, undefined]);
     });
 
     it("registers nothing when the stack config is invalid, and names the bad key", async () => {
