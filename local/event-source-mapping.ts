@@ -20,7 +20,7 @@ import {
     SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { consumerConcurrencyBound, type LaneSettings } from "../pipeline/lane-settings";
+import { LaneDefaults, type LaneSettings } from "../pipeline/lane-settings";
 import { BatchVerdict, judgeBatch } from "./batch-response";
 import type { InvocationOutcome } from "./lambda/execution-environment";
 import { ConcurrencyExceededError } from "./lambda/local-function";
@@ -68,7 +68,7 @@ export function mappingSettingsFromLane(lane: LaneSettings): MappingSettings {
         batchSize: lane.mapping.batchSize,
         maximumBatchingWindowSeconds: lane.mapping.maximumBatchingWindowSeconds ?? 0,
         // Provisioned mode runs a fixed poller count here, the provisioned minimum: the local runtime does not scale pollers.
-        maximumConcurrency: lane.mapping.maximumConcurrency ?? lane.mapping.provisionedPollers?.minimumPollers ?? consumerConcurrencyBound(lane),
+        maximumConcurrency: lane.mapping.provisionedPollers?.minimumPollers ?? lane.mapping.maximumConcurrency ?? LaneDefaults.maximumConcurrency,
         receiveWaitTimeSeconds: lane.queue.receiveWaitTimeSeconds,
     };
 }

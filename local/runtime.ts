@@ -6,7 +6,6 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Writable } from "node:stream";
 import { createAwsClients } from "../handlers/aws/clients";
-import { consumerConcurrencyBound } from "../pipeline/lane-settings";
 import { pipelineNames, type PipelineNames } from "../pipeline/naming";
 import { type LaneName, Lanes, type PipelineSettings } from "../pipeline/pipeline-settings";
 import { type LocalEmulators, startEmulators } from "./emulators";
@@ -129,7 +128,7 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
             timeoutSeconds: laneSettings.consumer.timeoutSeconds,
             memorySizeMb: laneSettings.consumer.memorySizeMb,
             // Unreserved lanes are bounded by the mapping alone, as in Lambda.
-            reservedConcurrency: consumerConcurrencyBound(laneSettings),
+            reservedConcurrency: laneSettings.consumer.reservedConcurrency ?? mappingSettingsFromLane(laneSettings).maximumConcurrency,
             region: emulators.region,
             handlerInput,
             logSink: options.functionLogSink,

@@ -1,12 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AlarmRoute } from "../handlers/alarm-notifier/alarm-routes";
 import { HandlerEnvironment } from "../handlers/environment";
 import { AlarmNotifier, NOTIFIER_RESERVED_CONCURRENCY } from "./alarm-notifier";
 import { AwsContext } from "./aws-context";
 import { PipelineConfigError } from "./config-error";
 import { ConsumerLane } from "./consumer-lane";
-import { laneAlarmRoutes } from "./lane-alarms";
+import { pipelineAlarmRoutes } from "./lane-alarms";
 import { defaultNamePrefix, pipelineNames, PipelineNames, validateNamePrefix } from "./naming";
 import { EncryptionMode, PipelineOptions } from "./options";
 import { computePipelineSettings, LaneName, Lanes, PipelineSettings, validatePipelineOptions } from "./pipeline-settings";
@@ -130,12 +129,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
                 names: this.names.alarmNotifier,
                 awsContext,
                 alarmTopic: this.alarmTopic,
-                routes: {
-                    ...laneAlarmRoutes(this.names.lanes.escalation, this.settings.lanes.escalation),
-                    ...laneAlarmRoutes(this.names.lanes.toolCall, this.settings.lanes.toolCall),
-                    // The notifier's own failures always page: an alarm may have reached nobody.
-                    [this.names.alarmNotifier.deadLetterQueueDepthAlarm]: AlarmRoute.page,
-                },
+                routes: pipelineAlarmRoutes(this.names, this.settings),
                 pagerDutyEventsUrl: this.settings.pagerDutyEventsUrl,
                 pagerDutyRoutingKeyParameter: routingKey?.name ?? this.names.pagerDutyRoutingKeyParameter,
                 slackWebhookUrlParameter: slackWebhook?.name ?? this.names.slackWebhookUrlParameter,

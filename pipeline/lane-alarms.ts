@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlarmRoute, AlarmRoutes } from "../handlers/alarm-notifier/alarm-routes";
+import { AlarmRoute, type AlarmRoutes } from "../handlers/alarm-notifier/alarm-routes";
 import type { LaneSettings } from "./lane-settings";
-import type { LaneNames } from "./naming";
+import type { LaneNames, PipelineNames } from "./naming";
 import type { LaneAlarmKind } from "./options";
+import type { LaneName, PipelineSettings } from "./pipeline-settings";
 
 /** One-minute periods: a page about a dead message should not wait five. */
 const PERIOD_SECONDS = 60;
@@ -16,21 +17,41 @@ const ALARM_SUFFIXES: Readonly<Record<LaneAlarmKind, string>> = {
     functionThrottles: "function-throttles",
 };
 
+/** What each alarm watches: the metric, its statistic, and which of the lane's resources it is about. */
+export const LaneAlarmMetrics = {
+    deadLetterQueueDepth: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", statistic: "Maximum", dimension: "QueueName", of: "deadLetterQueue" },
+    oldestMessageAge: { namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", statistic: "Maximum", dimension: "QueueName", of: "queue" },
+    functionErrors: { namespace: "AWS/Lambda", metricName: "Errors", statistic: "Sum", dimension: "FunctionName", of: "function" },
+    functionThrottles: { namespace: "AWS/Lambda", metricName: "Throttles", statistic: "Sum", dimension: "FunctionName", of: "function" },
+} as const satisfies Record<LaneAlarmKind, { namespace: string; metricName: string; statistic: string; dimension: string; of: keyof LaneNames }>;
+
 /**
- * Deterministic alarm names, "<queue name without .fifo>-<suffix>", e.g.
- * "escalation-pipeline-prod-main-escalations-dlq-depth". They are known before anything is
- * deployed, so the notifier's routing table (alarm name -> page or slack) is a plain value, and
- * the name in a page says which queue it is about.
+ * Deterministic alarm names (naming.ts: "<prefix>-<lane>-<suffix>", e.g.
+ * "escalation-pipeline-prod-main-escalation-dlq-depth"). They are known before anything is
+ * deployed, so the notifier's routing table (alarm name -> page or slack) is a plain value.
  */
 export function laneAlarmNames(names: LaneNames): Readonly<Record<LaneAlarmKind, string>> {
-    const base = names.queue.replace(/\.fifo$/, "");
-    return Object.fromEntries(Object.entries(ALARM_SUFFIXES).map(([kind, suffix]) => [kind, `${base}-${suffix}`])) as Record<LaneAlarmKind, string>;
+    return Object.fromEntries(Object.entries(ALARM_SUFFIXES).map(([kind, suffix]) => [kind, names.alarm(suffix)])) as Record<LaneAlarmKind, string>;
 }
 
 /** The notifier's routing table entries for one lane: each alarm's name and where it goes. */
 export function laneAlarmRoutes(names: LaneNames, settings: LaneSettings): AlarmRoutes {
     const alarmNames = laneAlarmNames(names);
     return Object.fromEntries((Object.keys(ALARM_SUFFIXES) as LaneAlarmKind[]).map((kind) => [alarmNames[kind], settings.alarms.routes[kind]]));
+}
+
+/**
+ * The notifier's whole routing table: every lane's alarms, and the notifier's own DLQ alarm,
+ * which always pages (an alarm may have reached nobody). The component and the local runtime
+ * both build it here.
+ */
+export function pipelineAlarmRoutes(names: PipelineNames, settings: PipelineSettings): AlarmRoutes {
+    const lanes = Object.keys(settings.lanes) as LaneName[];
+    return Object.assign(
+        {},
+        ...lanes.map((lane) => laneAlarmRoutes(names.lanes[lane], settings.lanes[lane])),
+        { [names.alarmNotifier.deadLetterQueueDepthAlarm]: AlarmRoute.page },
+    ) as AlarmRoutes;
 }
 
 export interface LaneAlarmTargets {
@@ -46,7 +67,7 @@ export interface LaneAlarmTargets {
 
 export type LaneAlarms = Readonly<Record<LaneAlarmKind, aws.cloudwatch.MetricAlarm>>;
 
-type AlarmArgs = Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "period" | "comparisonOperator" | "treatMissingData">;
+type AlarmArgs = Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "period" | "comparisonOperator" | "treatMissingData" | "namespace" | "metricName" | "statistic">;
 
 /**
  * The four alarms of a lane. Missing data is "not breaching": an idle queue publishes no
@@ -68,6 +89,9 @@ export function createLaneAlarms(targets: LaneAlarmTargets, parent: pulumi.Resou
                 alarmActions: [targets.alarmTopicArn],
                 okActions: [targets.alarmTopicArn],
                 tags: targets.tags,
+                namespace: LaneAlarmMetrics[kind].namespace,
+                metricName: LaneAlarmMetrics[kind].metricName,
+                statistic: LaneAlarmMetrics[kind].statistic,
                 ...args,
                 alarmDescription: pulumi.interpolate`${args.alarmDescription} ${routeSentence(routes[kind])}`,
             },
@@ -77,10 +101,7 @@ export function createLaneAlarms(targets: LaneAlarmTargets, parent: pulumi.Resou
         // Any message in the DLQ means a human must look: threshold 0, held for the configured minutes.
         deadLetterQueueDepth: alarm("deadLetterQueueDepth", {
             alarmDescription: pulumi.interpolate`Messages in dead-letter queue ${targets.deadLetterQueueName} for ${deadLetterQueueDepthMinutes} min: inspect with 'npm run dlq -- list'.`,
-            namespace: "AWS/SQS",
-            metricName: "ApproximateNumberOfMessagesVisible",
             dimensions: { QueueName: targets.deadLetterQueueName },
-            statistic: "Maximum",
             threshold: 0,
             // Every one of the last N minutes above zero, not N minutes in total.
             evaluationPeriods: deadLetterQueueDepthMinutes,
@@ -88,33 +109,24 @@ export function createLaneAlarms(targets: LaneAlarmTargets, parent: pulumi.Resou
         }),
         oldestMessageAge: alarm("oldestMessageAge", {
             alarmDescription: pulumi.interpolate`Oldest message in ${targets.queueName} is older than its ${targets.settings.oldestMessageAgeSlaSeconds} s SLA.`,
-            namespace: "AWS/SQS",
-            metricName: "ApproximateAgeOfOldestMessage",
             dimensions: { QueueName: targets.queueName },
-            statistic: "Maximum",
             threshold: targets.settings.oldestMessageAgeSlaSeconds,
         }),
         // Transient failures are reported per item, not as errors: an error here is a crash or timeout.
         functionErrors: alarm("functionErrors", {
             alarmDescription: pulumi.interpolate`Consumer ${targets.functionName} crashed or timed out.`,
-            namespace: "AWS/Lambda",
-            metricName: "Errors",
             dimensions: { FunctionName: targets.functionName },
-            statistic: "Sum",
             threshold: 0,
         }),
         // maximumConcurrency <= reserved concurrency should make throttles impossible; one is a misconfiguration.
         functionThrottles: alarm("functionThrottles", {
             alarmDescription: pulumi.interpolate`Consumer ${targets.functionName} was throttled; throttled receives drift messages toward the DLQ.`,
-            namespace: "AWS/Lambda",
-            metricName: "Throttles",
             dimensions: { FunctionName: targets.functionName },
-            statistic: "Sum",
             threshold: 0,
         }),
     };
 }
 
 function routeSentence(route: AlarmRoute): string {
-    return route === "page" ? "Pages the on-call." : "Posts to Slack; does not page.";
+    return route === AlarmRoute.page ? "Pages the on-call." : "Posts to Slack; does not page.";
 }

@@ -15,6 +15,8 @@ export interface LaneNames {
     readonly logGroup: string;
     /** The consumer role's inline policy (names are per role, but a prefixed one reads in the console). */
     readonly rolePolicy: string;
+    /** CloudWatch alarm names are per account and region: `<prefix>-<lane>-<alarm>`, so dev and prod notifications differ. */
+    alarm(suffix: string): string;
 }
 
 export interface AlarmNotifierNames {
@@ -39,9 +41,9 @@ export interface PipelineNames {
     payloadBucket(accountId: string): string;
 }
 
-const LANE_BASE_NAMES: Record<LaneName, { queue: string; function: string; fifo: boolean }> = {
-    escalation: { queue: "escalations", function: "escalation-pager", fifo: false },
-    toolCall: { queue: "tool-calls", function: "tool-executor", fifo: true },
+const LANE_BASE_NAMES: Record<LaneName, { queue: string; function: string; alarm: string; fifo: boolean }> = {
+    escalation: { queue: "escalations", function: "escalation-pager", alarm: "escalation", fifo: false },
+    toolCall: { queue: "tool-calls", function: "tool-executor", alarm: "tool-call", fifo: true },
 };
 
 const ACCOUNT_ID_LENGTH = 12;
@@ -102,6 +104,7 @@ export function pipelineNames(prefix: string): PipelineNames {
             function: functionName,
             logGroup: `/aws/lambda/${functionName}`,
             rolePolicy: `${functionName}-permissions`,
+            alarm: (suffix: string) => `${prefix}-${base.alarm}-${suffix}`,
         };
     };
     return {

@@ -49,7 +49,7 @@ describe("alarm notifier", () => {
 
         // Assess
         assert.equal(slackTexts().length, 1);
-        assert.match(slackTexts()[0]!, /^\[ALARM\] escalation-pipeline-prod-main-escalations-dlq-depth \(on-call paged\): Threshold Crossed/);
+        assert.match(slackTexts()[0]!, /^\[ALARM\] escalation-pipeline-prod-main-escalation-dlq-depth \(on-call paged\): Threshold Crossed/);
     });
 
     it("keeps one incident while the alarm flaps through INSUFFICIENT_DATA and fires again", async () => {
@@ -92,7 +92,7 @@ describe("alarm notifier", () => {
         await notify(alarmEvent(AlarmFixture.dlqDepthOk));
 
         // Assess
-        assert.match(slackTexts()[0]!, /^\[RECOVERED\] escalation-pipeline-prod-main-escalations-dlq-depth is OK again \(PagerDuty incident resolved\)/);
+        assert.match(slackTexts()[0]!, /^\[RECOVERED\] escalation-pipeline-prod-main-escalation-dlq-depth is OK again \(PagerDuty incident resolved\)/);
     });
 
     it("ignores INSUFFICIENT_DATA: no PagerDuty event, no Slack post", async () => {
@@ -130,8 +130,8 @@ describe("alarm notifier", () => {
         // Assess
         assert.equal(receivers.pagerDuty.requests.length, 0);
         assert.equal(slackTexts().length, 2);
-        assert.match(slackTexts()[0]!, /^\[ALARM\] escalation-pipeline-prod-main-escalations-function-throttles \(not paged\)/);
-        assert.match(slackTexts()[1]!, /^\[RECOVERED\] escalation-pipeline-prod-main-escalations-function-throttles is OK again:/);
+        assert.match(slackTexts()[0]!, /^\[ALARM\] escalation-pipeline-prod-main-escalation-function-throttles \(not paged\)/);
+        assert.match(slackTexts()[1]!, /^\[RECOVERED\] escalation-pipeline-prod-main-escalation-function-throttles is OK again:/);
     });
 
     it("pages for an alarm missing from the routing table", async () => {
@@ -197,6 +197,33 @@ describe("alarm notifier", () => {
         // Assess
         assert.ok(failure instanceof InvalidMessageError, String(failure));
         assert.match(failure.message, /'NewStateValue'.*"BROKEN" given/);
+    });
+
+    it("accepts an alarm without a description, as CloudWatch sends it (AlarmDescription null)", async () => {
+        // Prepare
+        const notify = notifierFor(receivers);
+        const event = alarmEvent(AlarmFixture.dlqDepthAlarm);
+        const message = JSON.parse(event.Records[0]!.Sns.Message) as Record<string, unknown>;
+        event.Records[0]!.Sns.Message = JSON.stringify({ ...message, AlarmDescription: null });
+
+        // Act
+        const outcomes = await notify(event);
+
+        // Assess
+        assert.deepEqual(outcomes, ["paged"]);
+    });
+
+    it("sends PagerDuty the alarm's state change time in ISO 8601 and its dimensions", async () => {
+        // Prepare
+        const notify = notifierFor(receivers);
+
+        // Act
+        await notify(alarmEvent(AlarmFixture.dlqDepthAlarm));
+
+        // Assess
+        const payload = pagerDutyEvents()[0]?.payload as { timestamp: string; custom_details: { dimensions: Record<string, string> } };
+        assert.equal(payload.timestamp, "2026-12-01T08:05:31.572Z");
+        assert.deepEqual(payload.custom_details.dimensions, { QueueName: "escalation-pipeline-prod-main-escalations-dlq" });
     });
 
     it("refuses to start with a routing table whose route is neither page nor slack", () => {

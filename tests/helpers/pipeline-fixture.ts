@@ -39,11 +39,6 @@ export async function buildPipeline(args: EscalationPipelineArgs = {}, run: Mock
     return { stack, pipeline: result };
 }
 
-/** Every resource of `type` that belongs to a lane (not the shared ones or the alarm notifier). */
-export function laneResources(stack: RecordedStack, type: string): RecordedResource[] {
-    return stack.ofType(type).filter((resource) => /^main-(escalation|tool-call)-/.test(resource.name));
-}
-
 /** The lane's resource of `type` (lane logical names start "main-escalation" or "main-tool-call"). */
 export function laneResource(stack: RecordedStack, lane: "escalation" | "tool-call", logicalSuffix: string): RecordedResource {
     return stack.named(`main-${lane}-${logicalSuffix}`);

@@ -78,17 +78,17 @@ describe("EscalationPipeline alarm notifier", () => {
 
         assert.deepEqual(
             [
-                table[`${PREFIX}-escalations-dlq-depth`],
-                table[`${PREFIX}-escalations-oldest-message-age`],
-                table[`${PREFIX}-escalations-function-errors`],
-                table[`${PREFIX}-escalations-function-throttles`],
+                table[`${PREFIX}-escalation-dlq-depth`],
+                table[`${PREFIX}-escalation-oldest-message-age`],
+                table[`${PREFIX}-escalation-function-errors`],
+                table[`${PREFIX}-escalation-function-throttles`],
             ],
             ["page", "page", "slack", "slack"],
         );
     });
 
     it("routes an alarm as the lane's config says", () => {
-        assert.equal(routes()[`${PREFIX}-tool-calls-function-errors`], "page");
+        assert.equal(routes()[`${PREFIX}-tool-call-function-errors`], "page");
     });
 
     it("pages for the notifier's own DLQ alarm", () => {

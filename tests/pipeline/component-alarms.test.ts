@@ -104,11 +104,11 @@ describe("EscalationPipeline alarms and shared resources", () => {
         assert.deepEqual((lifecycle.inputs.rules as { expiration: unknown }[])[0].expiration, { days: 19 });
     });
 
-    it("names every alarm from the prefix and the queue, so dev's and prod's notifications differ", () => {
+    it("names every alarm from the prefix and the lane, so dev's and prod's notifications differ", () => {
         const names = stack.ofType(ResourceTypes.metricAlarm).map((alarm) => alarm.inputs.name);
 
-        assert.ok(names.includes("escalation-pipeline-test-main-escalations-dlq-depth"), JSON.stringify(names));
-        assert.ok(names.includes("escalation-pipeline-test-main-tool-calls-function-throttles"), JSON.stringify(names));
+        assert.ok(names.includes("escalation-pipeline-test-main-escalation-dlq-depth"), JSON.stringify(names));
+        assert.ok(names.includes("escalation-pipeline-test-main-tool-call-function-throttles"), JSON.stringify(names));
         assert.equal(new Set(names).size, stack.ofType(ResourceTypes.metricAlarm).length);
     });
 });

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { PipelineConfigError } from "../../pipeline";
-import { buildPipeline, laneResource, laneResources, ResourceTypes } from "../helpers/pipeline-fixture";
+import { buildPipeline, laneResource, ResourceTypes } from "../helpers/pipeline-fixture";
 import { parsedJson, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";
 
 const arnOf = (queueName: unknown) => `arn:aws:sqs:${TEST_REGION}:${TEST_ACCOUNT_ID}:${queueName}`;
 
 describe("EscalationPipeline queues", () => {
-    it("gives each lane a queue and a DLQ (four lane queues)", async () => {
+    it("gives each lane a queue and a DLQ (four queues), and the alarm notifier its DLQ", async () => {
         const { stack } = await buildPipeline();
 
-        assert.equal(laneResources(stack, ResourceTypes.queue).length, 4);
+        assert.equal(stack.ofType(ResourceTypes.queue).length, 5);
     });
 
     it("points the escalation queue's redrive policy at its own DLQ with maxReceiveCount 5", async () => {

@@ -32,10 +32,10 @@ describe("per-lane alarm settings", () => {
         assert.deepEqual(
             ["dlq-depth", "oldest-message-age", "function-errors", "function-throttles"].map((suffix) => laneResource(stack, "tool-call", suffix).inputs.name),
             [
-                "escalation-pipeline-test-main-tool-calls-dlq-depth",
-                "escalation-pipeline-test-main-tool-calls-oldest-message-age",
-                "escalation-pipeline-test-main-tool-calls-function-errors",
-                "escalation-pipeline-test-main-tool-calls-function-throttles",
+                "escalation-pipeline-test-main-tool-call-dlq-depth",
+                "escalation-pipeline-test-main-tool-call-oldest-message-age",
+                "escalation-pipeline-test-main-tool-call-function-errors",
+                "escalation-pipeline-test-main-tool-call-function-throttles",
             ],
         );
     });

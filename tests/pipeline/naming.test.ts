@@ -71,9 +71,10 @@ describe("naming", () => {
         assert.deepEqual(validateNamePrefix("team-aws-ssm-xn-main"), []);
     });
 
-    it("names role policies and the key alias from the prefix", () => {
+    it("names alarms, role policies and the key alias from the prefix", () => {
         const names = pipelineNames("p");
 
+        assert.equal(names.lanes.toolCall.alarm("dlq-depth"), "p-tool-call-dlq-depth");
         assert.equal(names.lanes.escalation.rolePolicy, "p-escalation-pager-permissions");
         assert.equal(names.keyAlias, "alias/p");
     });
