@@ -65,7 +65,7 @@ export async function sendToDeadLetterQueue(sqs: SQSClient, record: SQSRecord, d
 }
 
 /** Lambda delivers attributes as { stringValue, binaryValue (base64), dataType }; SendMessage wants the SDK shape. */
-function toSdkAttributes(record: SQSRecord): Record<string, MessageAttributeValue> {
+export function toSdkAttributes(record: SQSRecord): Record<string, MessageAttributeValue> {
     const attributes: Record<string, MessageAttributeValue> = {};
     for (const [name, value] of Object.entries(record.messageAttributes ?? {})) {
         if (value.stringValue !== undefined && value.stringValue !== null) {
