@@ -41,6 +41,8 @@ export interface FakeReceiver {
     readonly url: string;
     /** Every request received so far, oldest first (faulted ones included). */
     readonly requests: readonly RecordedRequest[];
+    /** Requests received and not answered yet (held by a hang fault). */
+    held(): number;
     /** Makes the next `count` requests fail with `fault`. Calls queue up in order. */
     failNext(count: number, fault: Fault): void;
     /** Forgets recorded requests, incidents and pending faults. */
@@ -196,6 +198,7 @@ async function startReceiver(
     const receiver: FakeReceiver = {
         url,
         requests,
+        held: () => pendingHangs.size,
         failNext(count, fault) {
             if (!Number.isInteger(count) || count < 1) {
                 throw new RangeError(`'count' must be a whole number >= 1, ${count} given`);
