@@ -40,7 +40,13 @@ export type EscalationInput = z.input<typeof EscalationMessageSchema>;
  * keeps its id (its delivery is absorbed); anything different is a new escalation of the call.
  * The producer derives it before stamping `occurredAt`, so a retried send does not change it.
  */
-export function deriveEscalationId(message: Pick<EscalationMessage, "callId" | "reason" | "severity" | "context" | "occurredAt">): string {
+export function deriveEscalationId(message: {
+    readonly callId: string;
+    readonly reason: string;
+    readonly severity: string;
+    readonly context?: Readonly<Record<string, unknown>>;
+    readonly occurredAt?: string;
+}): string {
     const content = canonicalJson([message.callId, message.reason, message.severity, message.context ?? {}, message.occurredAt ?? null]);
     return `esc-${createHash("sha256").update(content).digest("hex").slice(0, 32)}`;
 }
