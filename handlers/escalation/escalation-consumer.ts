@@ -76,7 +76,9 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
     const resolved = resolveConsumerOptions(options, "escalation-pager");
     const targets = readEscalationTargets(resolved.environment);
     const secrets = options.secrets ?? ssmSecretSource(resolved.environment);
-    const persistenceStore = createIdempotencyStore(resolved.config.idempotencyTableName, resolved.clients.dynamoDb);
+    // One persistence layer per step: Powertools keeps the key prefix on the layer and sets it on every call, so two
+    // steps sharing one would, with records running side by side, save one step's record under the other's prefix.
+    const stepStore = () => createIdempotencyStore(resolved.config.idempotencyTableName, resolved.clients.dynamoDb);
     const timeoutMs = options.downstreamTimeoutMs ?? DEFAULT_DOWNSTREAM_TIMEOUT_MS;
     // One config per execution environment; each invocation registers its context (in-progress expiry = its remaining time).
     const idempotencyConfig = new IdempotencyConfig({
@@ -92,7 +94,7 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
             const pagerDutyDedupKey = await triggerPagerDutyIncident(targets.pagerDutyEventsUrl, event, timeoutMs);
             return { byMessageId: request.messageId, at: new Date().toISOString(), pagerDutyDedupKey };
         },
-        { persistenceStore, config: idempotencyConfig, keyPrefix: DeliveryStep.pagerDuty },
+        { persistenceStore: stepStore(), config: idempotencyConfig, keyPrefix: DeliveryStep.pagerDuty },
     );
     const post = makeIdempotent(
         async (request: StepRequest): Promise<StepDone> => {
@@ -101,7 +103,7 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
             await notifySlack(webhookUrl, request.message, request.escalationId, timeoutMs);
             return { byMessageId: request.messageId, at: new Date().toISOString() };
         },
-        { persistenceStore, config: idempotencyConfig, keyPrefix: DeliveryStep.slack },
+        { persistenceStore: stepStore(), config: idempotencyConfig, keyPrefix: DeliveryStep.slack },
     );
 
     return createSqsConsumer(

@@ -136,9 +136,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             scenario === SoakScenario.killRestart ? await killMidBatchAndRestart(runtime, Math.round(plan.total * (options.killAfterShare ?? 0.3))) : 0;
         const freezeSeconds = options.freezeSeconds ?? (scenario === SoakScenario.mixed ? escalationTimeoutSeconds + 2 : 0);
         const freezeWindows: FreezeWindow[] = [];
+        let frozenMs = 0;
         if (freezeSeconds > 0) {
             await waitUntil(() => processed() >= Math.round(plan.total * (options.freezeAfterShare ?? 0.5)) && runtime.invocationsInFlight() > 0);
-            freezeWindows.push(await freezeProcess(freezeSeconds));
+            // Anything that started within one function timeout before the freeze may have been cut off by it.
+            const frozen = await freezeProcess(freezeSeconds);
+            frozenMs = frozen.endMs - frozen.startMs;
+            freezeWindows.push({ startMs: frozen.startMs - Math.max(escalationTimeoutSeconds, functionTimeoutSeconds) * 1000, endMs: frozen.endMs });
         }
         await sending;
         const maxWaitMs = (options.maxWaitSeconds ?? 600) * 1000;
@@ -163,7 +167,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             final,
             injectedFaults: injector.injected,
             slackRefusals: injector.slackRefusals,
-            frozenMs: freezeWindows.reduce((sum, window) => sum + window.endMs - window.startMs, 0),
+            frozenMs,
             killedInvocations,
             invocationMs: { escalation: percentiles(runtime.stats.escalation.durationsMs), toolCall: percentiles(runtime.stats.toolCall.durationsMs) },
         };

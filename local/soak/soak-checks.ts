@@ -29,9 +29,10 @@ export interface SoakObservations {
     /** Dead letters marked "paged; Slack failed" that the soak replayed, and how many Slack refusals it injected. */
     readonly slackFailedReplays?: { readonly replayed: readonly DeadLetterEntry[]; readonly refusalsInjected: number };
     /**
-     * When the whole process was frozen past the escalation timeout (ms since epoch). A step whose
-     * first run falls in a window may run again (the README's named window: the request went out,
-     * the record was not saved); a second page (incident opened again) never is allowed.
+     * When work could have been cut off by a freeze of the whole process past the function timeout
+     * (ms since epoch: from one function timeout before the freeze to its end). A step whose first
+     * run falls in a window may run again (the README's named window: the request went out, the
+     * record was not saved); a second page (incident opened again) never is allowed.
      */
     readonly freezeWindows?: readonly FreezeWindow[];
 }
@@ -52,8 +53,6 @@ export interface CheckOptions {
     readonly tolerateRepeats?: boolean;
 }
 
-/** How far around a freeze a step's first run may lie and its repeat still be the freeze's doing. */
-const FREEZE_MARGIN_MS = 2000;
 const SLACK_ESCALATION_ID = /\(escalation (\S+)\)$/;
 
 export function checkSoak(plan: SoakPlan, seen: SoakObservations, options: CheckOptions = {}): CheckResult[] {
@@ -97,7 +96,7 @@ const slackEscalationId = (request: RecordedRequest): string | undefined =>
 /** A repeat is allowed in the kill scenario, or when the first delivery happened around a freeze. */
 function repeatAllowed(times: readonly number[], seen: SoakObservations, options: CheckOptions): boolean {
     const first = Math.min(...times);
-    return options.tolerateRepeats === true || (seen.freezeWindows ?? []).some((window) => first >= window.startMs - FREEZE_MARGIN_MS && first <= window.endMs + FREEZE_MARGIN_MS);
+    return options.tolerateRepeats === true || (seen.freezeWindows ?? []).some((window) => first >= window.startMs && first <= window.endMs);
 }
 
 function checkPagedOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOptions): CheckResult {
@@ -112,7 +111,9 @@ function checkPagedOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOp
         [...deliveries.entries()].filter(([, times]) => times.length > 1 && repeatAllowed(times, seen, options) === allowed).map(([id]) => id);
     const repeatedTriggers = repeated(triggers, false);
     const repeatedSlack = repeated(posts, false);
-    const allowedRepeats = [...new Set([...repeated(triggers, true), ...repeated(posts, true)])];
+    const allowedTriggers = repeated(triggers, true);
+    const allowedPosts = repeated(posts, true);
+    const allowedWhy = options.tolerateRepeats ? "allowed: killed between the call and its completion record" : "in flight when the process froze: the named window";
     return {
         name: "every valid escalation paged and posted to Slack exactly once",
         passed: notPaged.length === 0 && noSlack.length === 0 && unexpected.length === 0 && repeatedTriggers.length === 0 && repeatedSlack.length === 0,
@@ -125,7 +126,8 @@ function checkPagedOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOp
                 [unexpected, "delivered but not a valid escalation"],
                 [repeatedTriggers, "triggered PagerDuty more than once"],
                 [repeatedSlack, "posted to Slack more than once"],
-                [allowedRepeats, options.tolerateRepeats ? "repeated a step (allowed: killed between the call and its completion record)" : "repeated a step in flight when the process froze (the named window)"],
+                [allowedTriggers, `triggered PagerDuty again (${allowedWhy}; folded into the open incident)`],
+                [allowedPosts, `posted to Slack again (${allowedWhy})`],
             ]),
     };
 }

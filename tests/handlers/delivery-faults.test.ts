@@ -253,6 +253,21 @@ describe("escalation delivery under faults", function () {
             assert.deepEqual([pagerDutyTriggers().length, slackPosts().length, (await lane.receiveDeadLetters()).length], [1, 1, 0]);
         });
 
+        it("pages and posts each of ten different escalations once when one batch runs them side by side", async () => {
+            // Prepare
+            await emit(...Array.from({ length: 10 }, (_, index) => ({ callId: `call-batch-${index}` })));
+            const event = await lane.receiveEvent(10);
+            const more = event.Records.length < 10 ? await lane.receiveEvent(10 - event.Records.length) : { Records: [] };
+            const batch = { Records: [...event.Records, ...more.Records] };
+
+            // Act
+            const response = await environment()(batch, invocation());
+
+            // Assess: the two steps' records never mix, however the calls interleave
+            assert.deepEqual([batch.Records.length, response], [10, { batchItemFailures: [] }]);
+            assert.deepEqual([pagerDutyTriggers().length, slackPosts().length], [10, 10]);
+        });
+
         it("delivers once when both copies of a resend arrive in one batch and run side by side", async () => {
             // Prepare
             await emit({ callId: "call-J" }, { callId: "call-J" });
