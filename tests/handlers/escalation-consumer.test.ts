@@ -224,4 +224,29 @@ describe("escalation consumer", () => {
             assert.deepEqual([line.messageId, line.callId, line.receiveCount], [event.Records[0]!.messageId, "call-logged", 1]);
         }
     });
+
+    it("honours POWERTOOLS_LOG_LEVEL from the consumer's environment: WARN keeps the INFO lines out", async () => {
+        // Prepare
+        await send(escalation({ callId: "call-quiet" }));
+        const event = await lane.receiveEvent();
+        const handle = createEscalationConsumer({ environment: { ...lane.environment, POWERTOOLS_LOG_LEVEL: "WARN" }, secrets: lane.secrets });
+
+        // Act
+        const lines = await captureStdout(async () => {
+            await handle(event, lambdaContext());
+        });
+
+        // Assess
+        const levels = lines.map((line) => (JSON.parse(line) as { level?: string }).level);
+        assert.deepEqual(levels.filter((level) => level === "INFO" || level === "DEBUG"), []);
+        assert.equal(harness.receivers.slack.requests.length, 1);
+    });
+
+    it("refuses an unknown POWERTOOLS_LOG_LEVEL, naming the variable, the allowed levels and the value", () => {
+        // Act + Assess
+        assert.throws(
+            () => createEscalationConsumer({ environment: { ...lane.environment, POWERTOOLS_LOG_LEVEL: "LOUD" }, secrets: lane.secrets }),
+            (error: Error) => error.name === "HandlerConfigError" && /'POWERTOOLS_LOG_LEVEL' must be one of TRACE, DEBUG, INFO, WARN, ERROR, SILENT, CRITICAL, "LOUD" given/.test(error.message),
+        );
+    });
 });
