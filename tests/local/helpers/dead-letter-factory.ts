@@ -1,5 +1,5 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type MessageAttributeValue, type SQSClient } from "@aws-sdk/client-sqs";
-import { deadLetterMessage, DeadLetterKind } from "../../../handlers/failures/dead-letter";
+import { buildDeadLetter, DeadLetterKind } from "../../../handlers/failures/dead-letter";
 import { InvalidMessageError } from "../../../handlers/failures/errors";
 import { toSqsRecord } from "../../../local/lambda/sqs-event";
 import type { TestQueue } from "./sqs-fixture";
@@ -12,7 +12,7 @@ export interface DeadLetterInput {
 
 /**
  * Puts messages in `queue`'s DLQ the way the consumers do: each is sent to the source queue,
- * received, and forwarded by the handlers' own `deadLetterMessage` with a poison reason.
+ * received, and forwarded with a copy built by the handlers' own `buildDeadLetter`, as poison.
  * Returns the DLQ message ids, in order.
  */
 export async function deadLetter(sqs: SQSClient, queue: TestQueue, inputs: readonly DeadLetterInput[]): Promise<string[]> {
@@ -30,9 +30,12 @@ export async function deadLetter(sqs: SQSClient, queue: TestQueue, inputs: reado
             new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 1, AttributeNames: ["All"], MessageAttributeNames: ["All"] }),
         );
         const record = toSqsRecord(Messages[0]!, { queueArn: queue.arn, region: "us-east-1" });
-        const sent = await sqs.send(
-            deadLetterMessage(record, queue.deadLetterUrl, { kind: DeadLetterKind.poison, error: new InvalidMessageError(`bad body #${index}`), handlerVersion: "test-1" }),
+        const { request } = buildDeadLetter(
+            record,
+            { kind: DeadLetterKind.poison, error: new InvalidMessageError(`bad body #${index}`), handlerVersion: "test-1", attempts: 1 },
+            { deadLetterQueueUrl: queue.deadLetterUrl, maxMessageBytes: 262_144 },
         );
+        const sent = await sqs.send(new SendMessageCommand(request));
         ids.push(sent.MessageId!);
         await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: Messages[0]!.ReceiptHandle }));
     }
