@@ -65,31 +65,12 @@ export class DownstreamUnavailableError extends TransientError {
     }
 }
 
-/**
- * The message did not run here: another instance holds it (Powertools Idempotency's
- * IdempotencyAlreadyInProgressError is treated the same). Neither an attempt nor a failure: it is
- * retried after the first backoff tier and never dead-lettered by the handler.
- */
-export class MessageDeferredError extends Error {
-    constructor(message: string, options?: ErrorOptions) {
-        super(message, options);
-        this.name = "MessageDeferredError";
-    }
-}
-
-export const FailureKind = { poison: "poison", transient: "transient", deferred: "deferred" } as const;
+export const FailureKind = { poison: "poison", transient: "transient" } as const;
 export type FailureKind = (typeof FailureKind)[keyof typeof FailureKind];
 
 /** Which family an error belongs to (see the module comment for why unknown errors are transient). */
 export function failureKindOf(error: unknown): FailureKind {
-    if (error instanceof PoisonMessageError) {
-        return FailureKind.poison;
-    }
-    // By name: the class lives in the idempotency package, which this module does not load.
-    if (error instanceof MessageDeferredError || (error as Error | undefined)?.name === "IdempotencyAlreadyInProgressError") {
-        return FailureKind.deferred;
-    }
-    return FailureKind.transient;
+    return error instanceof PoisonMessageError ? FailureKind.poison : FailureKind.transient;
 }
 
 /** An Error for anything thrown, so names and messages can always be reported. */

@@ -21,8 +21,7 @@ export type RetryScheduled = (record: SQSRecord, visibilitySeconds: number) => v
 /**
  * What happens to a record whose run threw (README, "Failure handling"). Resolves when the record
  * is settled (dead-lettered: acknowledge it); rethrows the error when it must come back.
- * - deferred (in progress elsewhere): not an attempt; back after the first backoff tier.
- * - otherwise the run counts as one attempt (attempt-record.ts), then:
+ * The run counts as one attempt (attempt-record.ts), then:
  *   - poison: forward to the DLQ at once;
  *   - transient, attempts >= maxReceiveCount: forward as "exhausted";
  *   - transient, fewer attempts but this is the last receive SQS allows (held-back receives on a
@@ -42,11 +41,6 @@ export async function handleFailure(
     const error = asError(thrown);
     const kind = failureKindOf(error);
     const receiveCount = receiveCountOf(record);
-    if (kind === FailureKind.deferred) {
-        await retryAfter(record, backoffSeconds(1, config.backoffTiersSeconds, config.visibilityTimeoutSeconds), dependencies, log, onRetryScheduled);
-        log.info("message is being processed elsewhere; not counted as an attempt", { error });
-        throw error;
-    }
     const count = await countFailure(record, error, dependencies, log);
     const deadLetterKind =
         kind === FailureKind.poison
