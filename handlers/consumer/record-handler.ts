@@ -1,10 +1,16 @@
+import { IdempotencyAlreadyInProgressError } from "@aws-lambda-powertools/idempotency";
 import type { Logger } from "@aws-lambda-powertools/logger";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
 import type { AwsClients } from "../aws/clients";
 import type { ConsumerConfig } from "../config/handler-config";
-import { handleFailure, type RetryScheduled } from "../failures/failure-policy";
+import { backoffSeconds } from "../failures/backoff";
+import { toSdkAttributes } from "../failures/dead-letter";
+import { asError } from "../failures/errors";
+import { changeVisibility, handleFailure, type RetryScheduled } from "../failures/failure-policy";
 import type { EventType } from "../messages/message-attributes";
 import { parseBody, type ParsedBody } from "../messages/parse-message";
+import { InvocationDeadlinePassedError, type RemainingTime } from "./invocation-deadline";
 import { receiveCountOf } from "./record-facts";
 import { peekCallId, resolveMessageBody } from "./resolve-message";
 
@@ -26,14 +32,20 @@ export interface RecordHandlerDependencies {
     readonly clients: AwsClients;
     readonly logger: Logger;
     readonly eventType: EventType;
+    /** The invocation's remaining time; nothing is dead-lettered once it is up (invocation-deadline.ts). */
+    readonly remainingTime?: RemainingTime;
 }
 
 export { changeVisibility, type RetryScheduled } from "../failures/failure-policy";
 
 /**
- * Runs one record through a lane; success returns (the batch processor acknowledges it), a throw
- * goes through the failure policy (failures/failure-policy.ts: dead-letter and acknowledge, or
- * back off and rethrow so the record is reported in batchItemFailures).
+ * Runs one record through a lane; success returns (the batch processor acknowledges it). A throw:
+ * - the invocation's deadline passed: nothing at all, as if Lambda had stopped it;
+ * - another invocation holds the same idempotency key (IdempotencyAlreadyInProgressError):
+ *   neither an attempt nor a failure; the message goes back to the queue for later;
+ * - anything else goes through the failure policy (failures/failure-policy.ts: the run counts as
+ *   an attempt; dead-letter and acknowledge, or back off and rethrow so the record is reported in
+ *   batchItemFailures).
  */
 export async function handleRecord(
     record: SQSRecord,
@@ -53,6 +65,55 @@ export async function handleRecord(
         await processMessage({ record, parsed }, log);
         log.info("message processed");
     } catch (thrown) {
-        await handleFailure(record, thrown, dependencies, log, onRetryScheduled);
+        const error = asError(thrown);
+        if (error instanceof InvocationDeadlinePassedError) {
+            // As if Lambda had stopped the invocation: the message comes back on its own.
+            log.warn("invocation deadline passed; leaving the message to its next delivery", { error });
+            throw error;
+        }
+        if (error instanceof IdempotencyAlreadyInProgressError) {
+            if ((await returnInProgressMessage(record, dependencies, log)) === InProgressOutcome.requeued) {
+                return;
+            }
+            throw error;
+        }
+        await handleFailure(record, error, dependencies, log, onRetryScheduled);
     }
 }
+
+/** What became of a message another invocation holds. */
+const InProgressOutcome = { returned: "returned", requeued: "requeued" } as const;
+type InProgressOutcome = (typeof InProgressOutcome)[keyof typeof InProgressOutcome];
+
+/**
+ * Another invocation holds this message's idempotency key (a standard queue delivered it twice at
+ * once, or a producer resent it). That is neither an attempt nor a failure: the holder finishes,
+ * and this copy comes back after the first backoff tier to find the result (or, if the holder
+ * died, to take over once its in-progress record expires). On the last receive, returning it would
+ * let SQS's redrive move it to the DLQ with no reason, so a fresh copy (same body and attributes,
+ * delayed by that tier) goes back to the queue instead and this delivery is acknowledged. FIFO
+ * queues never get a copy: their deduplication would drop it.
+ */
+async function returnInProgressMessage(record: SQSRecord, dependencies: RecordHandlerDependencies, log: Logger): Promise<InProgressOutcome> {
+    const { config, clients } = dependencies;
+    const seconds = Math.max(1, backoffSeconds(1, config.backoffTiersSeconds, config.visibilityTimeoutSeconds));
+    const fifo = record.attributes.MessageGroupId !== undefined;
+    if (!fifo && receiveCountOf(record) >= config.maxReceiveCount) {
+        await clients.sqs.send(
+            new SendMessageCommand({
+                QueueUrl: config.queueUrl,
+                MessageBody: record.body,
+                MessageAttributes: toSdkAttributes(record),
+                DelaySeconds: Math.min(seconds, MAX_DELAY_SECONDS),
+            }),
+        );
+        log.info("message in progress in another invocation on its last receive; a delayed copy is back in the queue", { retryInSeconds: seconds });
+        return InProgressOutcome.requeued;
+    }
+    await changeVisibility(clients.sqs, config.queueUrl, record, seconds, log);
+    log.info("message in progress in another invocation; back in the queue for later (not an attempt)", { retryInSeconds: seconds });
+    return InProgressOutcome.returned;
+}
+
+/** SQS's DelaySeconds maximum. */
+const MAX_DELAY_SECONDS = 900;

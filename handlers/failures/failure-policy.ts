@@ -3,6 +3,7 @@ import { ChangeMessageVisibilityCommand, type SQSClient } from "@aws-sdk/client-
 import type { SQSRecord } from "aws-lambda";
 import type { AwsClients } from "../aws/clients";
 import type { ConsumerConfig } from "../config/handler-config";
+import { assertWithinDeadline, type RemainingTime } from "../consumer/invocation-deadline";
 import { receiveCountOf } from "../consumer/record-facts";
 import { AttemptRecords, messageIdentityOf, type AttemptCount } from "./attempt-record";
 import { backoffSeconds } from "./backoff";
@@ -13,6 +14,8 @@ import { asError, FailureKind, failureKindOf } from "./errors";
 export interface FailurePolicyDependencies {
     readonly config: ConsumerConfig;
     readonly clients: AwsClients;
+    /** The invocation's remaining time; nothing is dead-lettered once it is up (consumer/invocation-deadline.ts). */
+    readonly remainingTime?: RemainingTime;
 }
 
 /** Notes which messages were given a backoff, so the FIFO consumer can give their held-back group mates the same one. */
@@ -83,6 +86,8 @@ export async function handleHeldBack(record: SQSRecord, dependencies: FailurePol
 
 async function deadLetter(record: SQSRecord, kind: DeadLetterKind, error: Error, count: AttemptCount, dependencies: FailurePolicyDependencies, log: Logger): Promise<void> {
     const { config, clients } = dependencies;
+    // A frozen invocation resumed past its deadline must not add a second dead letter to the one its successor sent.
+    assertWithinDeadline(dependencies.remainingTime, "the dead-letter forward");
     await forwardToDeadLetterQueue(record, { kind, error, attempts: count.attempts, handlerVersion: config.handlerVersion }, count.deadLetters, clients, config, log);
     await attemptRecords(dependencies)
         .recordDeadLetter(messageIdentityOf(record))
