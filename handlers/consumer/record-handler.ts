@@ -1,15 +1,16 @@
 import { IdempotencyAlreadyInProgressError } from "@aws-lambda-powertools/idempotency";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
 import type { AwsClients } from "../aws/clients";
 import type { ConsumerConfig } from "../config/handler-config";
 import { backoffSeconds } from "../failures/backoff";
-import { sendToDeadLetterQueue, DeadLetterKind, toSdkAttributes } from "../failures/dead-letter";
-import { asError, FailureKind, failureKindOf } from "../failures/errors";
+import { toSdkAttributes } from "../failures/dead-letter";
+import { asError } from "../failures/errors";
+import { changeVisibility, handleFailure, type RetryScheduled } from "../failures/failure-policy";
 import type { EventType } from "../messages/message-attributes";
 import { parseBody, type ParsedBody } from "../messages/parse-message";
-import { assertWithinDeadline, InvocationDeadlinePassedError, type RemainingTime } from "./invocation-deadline";
+import { InvocationDeadlinePassedError, type RemainingTime } from "./invocation-deadline";
 import { receiveCountOf } from "./record-facts";
 import { peekCallId, resolveMessageBody } from "./resolve-message";
 
@@ -35,21 +36,16 @@ export interface RecordHandlerDependencies {
     readonly remainingTime?: RemainingTime;
 }
 
-/** Notes which messages were given a backoff, so the FIFO consumer can give their held-back group mates the same one. */
-export type RetryScheduled = (record: SQSRecord, visibilitySeconds: number) => void;
+export { changeVisibility, type RetryScheduled } from "../failures/failure-policy";
 
 /**
- * Runs one record through a lane and applies the failure policy:
- * - success: return (the batch processor acknowledges it);
- * - poison: forward to the DLQ with the reason, then return (acknowledge);
- * - transient on the last attempt (receive count >= maxReceiveCount): the same, as "exhausted";
- * - transient before that: shorten the visibility to the backoff tier and rethrow, so the record
- *   is reported in batchItemFailures and comes back after the backoff;
+ * Runs one record through a lane; success returns (the batch processor acknowledges it). A throw:
+ * - the invocation's deadline passed: nothing at all, as if Lambda had stopped it;
  * - another invocation holds the same idempotency key (IdempotencyAlreadyInProgressError):
- *   neither an attempt nor a failure; the message goes back to the queue for later (in-progress.ts);
- * - the invocation's deadline passed: nothing at all, as if Lambda had stopped it.
- * If the DLQ refuses the message, the record fails instead of being acknowledged: the queue's
- * own redrive policy is the safety net, and nothing is lost.
+ *   neither an attempt nor a failure; the message goes back to the queue for later;
+ * - anything else goes through the failure policy (failures/failure-policy.ts: the run counts as
+ *   an attempt; dead-letter and acknowledge, or back off and rethrow so the record is reported in
+ *   batchItemFailures).
  */
 export async function handleRecord(
     record: SQSRecord,
@@ -57,7 +53,7 @@ export async function handleRecord(
     dependencies: RecordHandlerDependencies,
     onRetryScheduled?: RetryScheduled,
 ): Promise<void> {
-    const { config, logger } = dependencies;
+    const { logger } = dependencies;
     const receiveCount = receiveCountOf(record);
     const log = logger.createChild({ persistentKeys: { messageId: record.messageId, receiveCount } });
     try {
@@ -81,36 +77,7 @@ export async function handleRecord(
             }
             throw error;
         }
-        const kind = failureKindOf(error);
-        if (kind === FailureKind.poison || receiveCount >= config.maxReceiveCount) {
-            const deadLetterKind = kind === FailureKind.poison ? DeadLetterKind.poison : DeadLetterKind.exhausted;
-            // A frozen invocation resumed past its deadline must not add a second dead letter to the one its successor sent.
-            assertWithinDeadline(dependencies.remainingTime, "the dead-letter forward");
-            await sendToDeadLetterQueue(dependencies.clients.sqs, record, config.deadLetterQueueUrl, {
-                kind: deadLetterKind,
-                error,
-                handlerVersion: config.handlerVersion,
-            });
-            log.error("message dead-lettered", { deadLetterKind, error });
-            return;
-        }
-        const visibilitySeconds = backoffSeconds(receiveCount, config.backoffTiersSeconds, config.visibilityTimeoutSeconds);
-        await changeVisibility(dependencies.clients.sqs, config.queueUrl, record, visibilitySeconds, log);
-        onRetryScheduled?.(record, visibilitySeconds);
-        log.warn("message will be retried", { retryInSeconds: visibilitySeconds, error });
-        throw error;
-    }
-}
-
-/**
- * Shortens (or lengthens) how long a received message stays hidden. A failure here only costs
- * speed: the message still comes back after the queue's visibility timeout.
- */
-export async function changeVisibility(sqs: SQSClient, queueUrl: string, record: SQSRecord, seconds: number, log: Logger): Promise<void> {
-    try {
-        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }));
-    } catch (error) {
-        log.warn("could not change message visibility; it returns after the queue's visibility timeout", { error: asError(error) });
+        await handleFailure(record, error, dependencies, log, onRetryScheduled);
     }
 }
 

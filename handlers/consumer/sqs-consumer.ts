@@ -10,6 +10,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda"
 import type { AwsClients } from "../aws/clients";
 import type { ConsumerConfig } from "../config/handler-config";
 import type { EventType } from "../messages/message-attributes";
+import { handleHeldBack } from "../failures/failure-policy";
 import { remainingTimeOf } from "./invocation-deadline";
 import { changeVisibility, handleRecord, type ProcessMessage, type RecordHandlerDependencies } from "./record-handler";
 
@@ -99,12 +100,18 @@ async function processFifoBatch(
     const heldBack = event.Records.filter(
         (record) => failedIds.has(record.messageId) && !scheduled.has(record.messageId) && backoffByGroup.has(groupOf(record)),
     );
+    // Held back on SQS's last allowed receive: forwarded with a reason now (handleHeldBack), not moved by SQS without one.
+    const forwarded = new Set<string>();
     await Promise.all(
-        heldBack.map((record) =>
-            changeVisibility(dependencies.clients.sqs, dependencies.config.queueUrl, record, backoffByGroup.get(groupOf(record))!, dependencies.logger),
-        ),
+        heldBack.map(async (record) => {
+            if (await handleHeldBack(record, dependencies, dependencies.logger).catch(() => false)) {
+                forwarded.add(record.messageId);
+            } else {
+                await changeVisibility(dependencies.clients.sqs, dependencies.config.queueUrl, record, backoffByGroup.get(groupOf(record))!, dependencies.logger);
+            }
+        }),
     );
-    return response;
+    return forwarded.size === 0 ? response : { batchItemFailures: response.batchItemFailures.filter((failure) => !forwarded.has(failure.itemIdentifier)) };
 }
 
 function groupOf(record: SQSRecord): string {

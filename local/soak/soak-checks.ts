@@ -1,7 +1,7 @@
 /**
  * The soak's verdict: each check accounts for every message the plan sent.
  */
-import { DeadLetterAttributeName } from "../../handlers/failures/dead-letter";
+import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/failures/dead-letter";
 import { deriveEscalationId } from "../../handlers/messages/escalation-message";
 import type { DeadLetterEntry } from "../dlq/dead-letter-entry";
 import type { RecordedRequest } from "../fake-receivers";
@@ -170,7 +170,7 @@ function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations): 
         name: "every poison message in the DLQ with its reason",
         passed: withoutReason.length === 0 && missingMalformed.length === 0 && missingUnknown.length === 0 && extraEscalation === 0 && extraToolCall === 0,
         detail:
-            `escalation DLQ ${seen.deadLetterCounts.escalation} (expected ${expectedBodies.size} malformed, reason InvalidMessageError in '${DeadLetterAttributeName.errorClass}'), ` +
+            `escalation DLQ ${seen.deadLetterCounts.escalation} (expected ${expectedBodies.size} malformed, reason InvalidMessageError in '${DEAD_LETTER_ATTRIBUTE}'), ` +
             `tool-call DLQ ${seen.deadLetterCounts.toolCall} (expected ${expectedUnknown.size} unknown tools, reason UnknownToolError)` +
             problems([
                 [withoutReason, "dead-lettered without a reason"],

@@ -10,7 +10,7 @@ import type { Message } from "@aws-sdk/client-sqs";
 import type { Context, SQSEvent } from "aws-lambda";
 import { createEscalationConsumer } from "../../handlers/escalation/escalation-consumer";
 import { MAX_PAGERDUTY_EVENT_BYTES } from "../../handlers/escalation/pager-duty";
-import { DeadLetterAttributeName } from "../../handlers/failures/dead-letter";
+import { deadLetterRecordOf } from "../../handlers/failures/dead-letter";
 import { emitEscalation } from "../../handlers/producer";
 import { redriveByCopy } from "../../local/dlq/redrive";
 import type { RecordedRequest } from "../../local/fake-receivers";
@@ -53,11 +53,10 @@ describe("escalation delivery under faults", function () {
     const pagerDutyTriggers = () => harness.receivers.pagerDuty.requests.filter((request) => eventOf(request).event_action === "trigger");
     const slackPosts = () => harness.receivers.slack.requests.filter((request) => request.answeredStatus === 200);
     const slackTexts = () => slackPosts().map((request) => (request.json as { text: string }).text);
-    const reasonOf = (dead: Message | undefined) => ({
-        kind: dead?.MessageAttributes?.[DeadLetterAttributeName.failureKind]?.StringValue,
-        errorClass: dead?.MessageAttributes?.[DeadLetterAttributeName.errorClass]?.StringValue,
-        errorMessage: dead?.MessageAttributes?.[DeadLetterAttributeName.errorMessage]?.StringValue,
-    });
+    const reasonOf = (dead: Message | undefined) => {
+        const reason = dead === undefined ? undefined : deadLetterRecordOf(dead);
+        return { kind: reason?.kind, errorClass: reason?.errorClass, errorMessage: reason?.errorMessage };
+    };
 
     async function resolveIncident(dedupKey: string): Promise<void> {
         const response = await fetch(harness.receivers.pagerDuty.url, {
