@@ -4,13 +4,15 @@ import { ConfigProperty, PolicyConfigError } from "./config";
 import { describe, describeTarget, outsideStackMessage } from "./messages";
 import { isFifoQueue, queueKind, retentionSecondsOf } from "./queue-settings";
 import { maxReceiveCountOf } from "./redrive";
+import { whyNotSqsArn } from "./references";
 import { ResourceTypes } from "./resource-types";
 import { resourceRule, stackRule } from "./rule";
 import { read } from "./unknown-values";
 
 /**
  * Mandatory (mission rule): without a DLQ a poison message is retried until its retention ends
- * and then lost, and nobody is told.
+ * and then lost, and nobody is told. A queue that anything names as its dead-letter or failure
+ * queue (see StackIndex.deadLetterReferences) is exempt, as serverless-rules ES6000 exempts DLQs.
  */
 export const sqsQueueHasDlq = stackRule({
     name: "sqs-queue-has-dlq",
@@ -20,11 +22,21 @@ export const sqsQueueHasDlq = stackRule({
         let someQueueLacksDlq = false;
         for (const queue of index.ofType(ResourceTypes.queue)) {
             report.forResource(queue, () => {
-                if (index.redrivesInto(queue).length > 0) {
+                const redrives = index.redrivesFrom(queue);
+                // A target SQS would reject is no DLQ, even on a queue that is itself one.
+                for (const edge of redrives) {
+                    if (edge.deadLetter.kind === "malformed") {
+                        report.violation(edge.holder, `${describe(edge.holder)} redrivePolicy deadLetterTargetArn must be the ARN of an SQS ` +
+                            `queue; found '${edge.deadLetter.reference}': ${whyNotSqsArn(edge.deadLetter.reference)}.`);
+                    }
+                }
+                if (index.isDeadLetterQueue(queue)) {
                     return;
                 }
-                const redrives = index.redrivesFrom(queue);
                 if (redrives.some((edge) => edge.deadLetter.kind === "resource" || edge.deadLetter.kind === "external")) {
+                    return;
+                }
+                if (redrives.some((edge) => edge.deadLetter.kind === "malformed")) {
                     return;
                 }
                 const unknownTarget = redrives.find((edge) => edge.deadLetter.kind === "unknown");
@@ -37,10 +49,12 @@ export const sqsQueueHasDlq = stackRule({
                     "deadLetterTargetArn, or an aws.sqs.RedrivePolicy); found none.");
             });
         }
-        // A redrive whose source queue is unknown might be the missing one: say so.
+        // A redrive whose source is unknown, or a dead-letter reference whose queue is unknown,
+        // might be what a queue lacks: say so.
         if (someQueueLacksDlq) {
             report.unknownReferences(index.redrives.flatMap((edge) =>
                 edge.source.kind === "unknown" ? [{ resource: edge.holder, path: edge.source.path }] : []));
+            report.unknownReferences(index.unresolvedDeadLetterReferences.filter(({ resource }) => resource.type !== ResourceTypes.queue && resource.type !== ResourceTypes.redrivePolicy));
         }
     },
 });

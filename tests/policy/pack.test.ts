@@ -28,6 +28,17 @@ const classes: Record<keyof typeof ResourceTypes, object> = {
     rolePolicy: aws.iam.RolePolicy,
     rolePolicyAttachment: aws.iam.RolePolicyAttachment,
     managedPolicy: aws.iam.Policy,
+    policyAttachment: aws.iam.PolicyAttachment,
+    rolePolicyAttachmentsExclusive: aws.iam.RolePolicyAttachmentsExclusive,
+    redriveAllowPolicy: aws.sqs.RedriveAllowPolicy,
+    alias: aws.lambda.Alias,
+    functionEventInvokeConfig: aws.lambda.FunctionEventInvokeConfig,
+    permission: aws.lambda.Permission,
+    functionUrl: aws.lambda.FunctionUrl,
+    topicSubscription: aws.sns.TopicSubscription,
+    eventTarget: aws.cloudwatch.EventTarget,
+    schedule: aws.scheduler.Schedule,
+    pipe: aws.pipes.Pipe,
 };
 
 describe("policy pack", () => {

@@ -287,3 +287,75 @@ describe("policy sqs-queue-has-dlq with unresolved redrives", () => {
         assertViolation(violations, { message: "SQS redrive policy 'pager-redrive' queueUrl is unknown at preview", resource: separate });
     });
 });
+
+describe("policy sqs-queue-has-dlq on a deadLetterTargetArn that is no SQS queue ARN", () => {
+    const STRINGIFIED_OUTPUT = "Calling [toJSON] on an [Output<T>] is not supported.\n\nTo get the value of an Output as a JSON value or JSON string consider either:\n    1: o.apply(v => v.toJSON())\n    2: o.apply(v => JSON.stringify(v))";
+
+    it("reports 'not-an-arn', quoting it and saying it is not an ARN", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: redrive(5, "not-an-arn") }, linkByValueOnly: true });
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue 'pager' redrivePolicy deadLetterTargetArn must be the ARN of an SQS queue; found 'not-an-arn': it is not an ARN.", resource: lane.queue, enforcementLevel: "mandatory" });
+    });
+
+    it("reports the text of a stringified Output, saying where it comes from", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: redrive(5, STRINGIFIED_OUTPUT) }, linkByValueOnly: true });
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
+
+        assertViolation(violations, { message: "it is the text JSON.stringify gives for a Pulumi Output", resource: lane.queue });
+    });
+
+    it("reports an SNS topic ARN as a redrive target", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: redrive(5, "arn:aws:sns:eu-west-1:123456789012:pager-dlq") }, linkByValueOnly: true });
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
+
+        assertViolation(violations, { message: "it is the ARN of another service, not of an SQS queue" });
+    });
+
+    it("accepts a well-formed SQS ARN outside the stack", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: redrive(5, "arn:aws:sqs:eu-west-1:123456789012:shared-dlq") }, linkByValueOnly: true });
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
+
+        assertNoViolations(violations.filter((v) => v.urn === lane.queue.urn));
+    });
+
+    it("reports a queue ARN with a malformed account", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: redrive(5, "arn:aws:sqs:eu-west-1:1234:shared-dlq") }, linkByValueOnly: true });
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
+
+        assertViolation(violations, { message: "it is not a well-formed SQS queue ARN" });
+    });
+
+    it("reports an unknown target the same way as before: unknown, not malformed", async () => {
+        const shared = foreignResource("pulumi:pulumi:StackReference", "shared");
+        const lane = buildLane({ queue: { redrivePolicy: UNKNOWN } });
+        const queue = { ...lane.queue, links: { propertyDependencies: { redrivePolicy: [shared] } } };
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, [...lane.resources.filter((r) => r !== lane.queue), queue, shared]);
+
+        assertViolation(violations, { message: "redrivePolicy is unknown at preview" });
+    });
+});
+
+describe("policy sqs-queue-has-dlq on FIFO queues", () => {
+    it("reports a FIFO queue without a DLQ", async () => {
+        const lane = buildLane({ fifo: true, queue: { redrivePolicy: undefined } });
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue 'pager' must have a dead-letter queue", resource: lane.queue, enforcementLevel: "mandatory" });
+    });
+
+    it("passes a FIFO queue with a FIFO DLQ", async () => {
+        const lane = buildLane({ fifo: true });
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
+
+        assertNoViolations(violations);
+    });
+});
