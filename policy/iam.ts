@@ -2,7 +2,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { describe } from "./messages";
 import { isAllow, statementsOrReport, wildcardActionsOf } from "./policy-documents";
 import { policyNameFromArn } from "./references";
-import { ManagedPolicyProps, propsOf, RolePolicyAttachmentProps, RolePolicyProps, RoleProps } from "./resource-props";
+import { ManagedPolicyProps, propsOf, RolePolicyAttachmentProps, RolePolicyAttachmentsExclusiveProps, RolePolicyProps, RoleProps } from "./resource-props";
 import { ResourceTypes } from "./resource-types";
 import { Reporter, stackRule } from "./rule";
 import { StackIndex } from "./stack-index";
@@ -32,6 +32,19 @@ function grantsOf(index: StackIndex, role: PolicyResource, report: Reporter): Gr
         checkManagedPolicyArn(role, arn, "managedPolicyArns", report);
     }
     for (const holder of index.rolePolicies.byTarget.get(role.urn) ?? []) {
+        if (holder.type === ResourceTypes.rolePolicyAttachmentsExclusive) {
+            const arns = report.knownValue(holder, readOutput(holder, () => propsOf<RolePolicyAttachmentsExclusiveProps>(holder).policyArns));
+            for (const arn of arns?.value ?? []) {
+                const customer = index.findManagedPolicy(arn);
+                if (customer === undefined) {
+                    checkManagedPolicyArn(role, arn, describe(holder), report);
+                } else {
+                    grants.push({ origin: `${describe(customer)} via ${describe(holder)}`, holder: customer,
+                        document: readOutput(customer, () => propsOf<ManagedPolicyProps>(customer).policy as unknown) });
+                }
+            }
+            continue;
+        }
         if (holder.type === ResourceTypes.rolePolicy) {
             grants.push({ origin: describe(holder), holder, document: readOutput(holder, () => propsOf<RolePolicyProps>(holder).policy as unknown) });
             continue;

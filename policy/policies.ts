@@ -10,7 +10,7 @@ import {
 import { iamConsumerRoleLeastPrivilege } from "./iam";
 import { lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive } from "./lambda";
 import { sqsDlqRetentionLonger, sqsDlqSameType, sqsMaxReceiveCount, sqsQueueEncryptedAtRest, sqsQueueHasDlq } from "./sqs";
-import { sqsQueuePolicyDeniesInsecureTransport, sqsQueuePolicyNoWildcards } from "./sqs-access";
+import { sqsQueueOneAccessPolicy, sqsQueuePolicyDeniesInsecureTransport, sqsQueuePolicyNoWildcards } from "./sqs-access";
 
 /**
  * Every policy of the pack. Importing this file starts nothing, so tests and the offline gate
@@ -34,6 +34,7 @@ export const policies: Policies = [
     sqsQueueEncryptedAtRest,
     sqsQueuePolicyDeniesInsecureTransport,
     sqsQueuePolicyNoWildcards,
+    sqsQueueOneAccessPolicy,
     iamConsumerRoleLeastPrivilege,
     // Lambda functions.
     lambdaTimeoutExplicit,

@@ -13,6 +13,7 @@ export interface PolicyStatement {
     readonly Action?: string | readonly string[];
     readonly NotAction?: string | readonly string[];
     readonly Principal?: unknown;
+    readonly NotPrincipal?: unknown;
     readonly Condition?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
@@ -74,7 +75,7 @@ export function isAllow(statement: PolicyStatement): boolean {
     return statement.Effect === "Allow";
 }
 
-/** A wildcard over a whole service or over everything: "*", "sqs:*", "s3:*". */
+/** A wildcard over a whole service or over everything: "*", "sqs:*", "SQS:*", "s3:*". */
 export function isWildcardAction(action: string): boolean {
     return action === "*" || action.endsWith(":*");
 }
@@ -101,6 +102,36 @@ export function hasWildcardPrincipal(statement: PolicyStatement): boolean {
     return asList(aws).includes("*");
 }
 
+/**
+ * Condition keys that pin the caller to fixed values: with one of them, `Principal: "*"` is not
+ * public (AWS Config's sqs-queue-no-public-access draws the same line, and the @pulumi/aws
+ * QueuePolicy example is exactly such a statement).
+ */
+const CALLER_KEYS: ReadonlySet<string> = new Set(["aws:sourcearn", "aws:sourceaccount", "aws:principalorgid", "aws:principalaccount", "aws:sourceorgid", "aws:sourceowner"]);
+
+/** Operators that hold only when the key is present and equal to (or like) the given values. */
+const POSITIVE_OPERATORS: ReadonlySet<string> = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
+
+/**
+ * True when a condition of the statement pins the caller (SourceArn, SourceAccount,
+ * PrincipalOrgID...) to fixed values: a positive operator, no "...IfExists", no "*" or "?"
+ * in any value.
+ */
+export function restrictsCaller(statement: PolicyStatement): boolean {
+    return Object.entries(statement.Condition ?? {}).some(([operator, entries]) =>
+        POSITIVE_OPERATORS.has(operator.toLowerCase())
+        && Object.entries(entries ?? {}).some(([key, value]) => {
+            const values = Array.isArray(value) ? value : [value];
+            return CALLER_KEYS.has(key.toLowerCase()) && values.length > 0
+                && values.every((v) => typeof v === "string" && v !== "" && !/[*?]/.test(v));
+        }));
+}
+
+/** A statement open to anyone: a wildcard principal with no condition pinning the caller. */
+export function isPublicPrincipal(statement: PolicyStatement): boolean {
+    return hasWildcardPrincipal(statement) && !restrictsCaller(statement);
+}
+
 function conditionValueIsFalse(value: unknown): boolean {
     const values = Array.isArray(value) ? value : [value];
     return values.length > 0 && values.every((v) => v === false || (typeof v === "string" && v.toLowerCase() === "false"));
@@ -114,7 +145,8 @@ export function deniesInsecureTransport(statement: PolicyStatement): boolean {
     if (statement.Effect !== "Deny" || !hasWildcardPrincipal(statement)) {
         return false;
     }
-    const coversAllSqs = asList(statement.Action).some((action) => action === "*" || action === "sqs:*");
+    // Action names are case-insensitive in IAM: "SQS:*" covers every SQS action too.
+    const coversAllSqs = asList(statement.Action).some((action) => action === "*" || action.toLowerCase() === "sqs:*");
     const bool = statement.Condition?.Bool ?? {};
     const secureTransport = Object.entries(bool).find(([key]) => key.toLowerCase() === "aws:securetransport");
     return coversAllSqs && secureTransport !== undefined && conditionValueIsFalse(secureTransport[1]);

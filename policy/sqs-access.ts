@@ -2,8 +2,8 @@ import { PolicyResource } from "@pulumi/policy";
 import { describe } from "./messages";
 import {
     deniesInsecureTransport,
-    hasWildcardPrincipal,
     isAllow,
+    isPublicPrincipal,
     isUnsetDocument,
     parsePolicyDocument,
     PolicyStatement,
@@ -47,7 +47,9 @@ export const sqsQueuePolicyDeniesInsecureTransport = stackRule({
             report.forResource(queue, () => {
                 const documents = documentsFor(index, queue);
                 const unknownDocuments = documents.filter(({ document }) => !document.known);
-                const denies = documents.some(({ document }) => {
+                // Every document must deny: when two write the one Policy attribute, the last write
+                // wins, and which one that is the program does not say (sqs-queue-one-access-policy).
+                const denies = documents.length > 0 && documents.every(({ document }) => {
                     const parsed = document.known ? parsePolicyDocument(document.value) : undefined;
                     return parsed?.ok === true && parsed.statements.some(deniesInsecureTransport);
                 });
@@ -78,6 +80,8 @@ export const sqsQueuePolicyDeniesInsecureTransport = stackRule({
 /**
  * Mandatory: a wildcard principal lets any AWS account send or read escalations, and a wildcard
  * action lets a grantee purge the queue or change its redrive; both are real exposures.
+ * `Principal: "*"` pinned by aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID to fixed
+ * values is not public and passes; an Allow with NotPrincipal or NotAction counts as a wildcard.
  */
 export const sqsQueuePolicyNoWildcards = stackRule({
     name: "sqs-queue-policy-no-wildcards",
@@ -92,9 +96,13 @@ export const sqsQueuePolicyNoWildcards = stackRule({
                         return;
                     }
                     const where = statementLabel(statement, position);
-                    if (hasWildcardPrincipal(statement)) {
+                    if (isPublicPrincipal(statement)) {
                         report.violation(holder, `${describe(holder)} must not allow a wildcard principal; found ` +
                             `Principal ${JSON.stringify(statement.Principal)} in ${where}.`);
+                    }
+                    if (statement.NotPrincipal !== undefined) {
+                        report.violation(holder, `${describe(holder)} must not allow with NotPrincipal (it grants every principal ` +
+                            `but those listed); found it in ${where}.`);
                     }
                     const wildcards = wildcardActionsOf(statement);
                     if (wildcards.length > 0) {
@@ -102,6 +110,31 @@ export const sqsQueuePolicyNoWildcards = stackRule({
                             `${wildcards.join(", ")} in ${where}.`);
                     }
                 });
+            });
+        }
+    },
+});
+
+/**
+ * Mandatory: a queue has one Policy attribute. The queue's own `policy` and every
+ * aws.sqs.QueuePolicy on it all write that attribute, and the last write wins, so with two the
+ * policy in force is whichever the engine happened to apply last: a TLS deny or a narrow grant
+ * in one of them proves nothing.
+ */
+export const sqsQueueOneAccessPolicy = stackRule({
+    name: "sqs-queue-one-access-policy",
+    description: "An SQS queue must have at most one access policy (its own policy or one aws.sqs.QueuePolicy).",
+    enforcementLevel: "mandatory",
+    check: (index, report) => {
+        for (const queue of index.ofType(ResourceTypes.queue)) {
+            report.forResource(queue, () => {
+                const documents = documentsFor(index, queue);
+                if (documents.length <= 1) {
+                    return;
+                }
+                const holders = documents.map(({ holder }) => (holder === queue ? "its own policy" : describe(holder)));
+                report.violation(queue, `${describe(queue)} has ${documents.length} access policies (${holders.join(", ")}), but SQS ` +
+                    "keeps one: the last write wins; keep exactly one.");
             });
         }
     },

@@ -17,12 +17,12 @@ import {
     FunctionProps,
     MetricAlarmProps,
     PipeProps,
+    PolicyAttachmentProps,
     propsOf,
     QueuePolicyProps,
     QueueProps,
     RedriveAllowPolicyProps,
     RedrivePolicyProps,
-    RolePolicyProps,
     ScheduleProps,
     TopicSubscriptionProps,
 } from "./resource-props";
@@ -572,20 +572,45 @@ export class StackIndex {
         return this.link(fn, "role", ResourceTypes.role, readOutput(fn, () => propsOf<FunctionProps>(fn).role), this.roleByReference);
     }
 
-    /** aws.iam.RolePolicy and aws.iam.RolePolicyAttachment resources, by the role they attach to. */
+    /**
+     * Everything that grants a role a policy, by the role it attaches to: aws.iam.RolePolicy,
+     * aws.iam.RolePolicyAttachment, aws.iam.RolePolicyAttachmentsExclusive (`roleName`) and
+     * aws.iam.PolicyAttachment (`roles`, a list: one entry per role).
+     */
     get rolePolicies(): Grouped {
         return this.memoize("rolePolicies", () => {
-            const holders = [...this.ofType(ResourceTypes.rolePolicy), ...this.ofType(ResourceTypes.rolePolicyAttachment)];
-            return group(holders.map((holder) => ({
-                item: holder,
-                link: this.link(holder, "role", ResourceTypes.role,
-                    readOutput(holder, () => propsOf<RolePolicyProps>(holder).role), this.roleByReference),
-            })));
+            const entries: { item: PolicyResource; link: Link }[] = [];
+            const byRoleProperty = (type: string, key: string) => {
+                for (const holder of this.ofType(type)) {
+                    const reference = readOutput(holder, () => (holder.props as Record<string, unknown>)[key]);
+                    entries.push({ item: holder, link: this.link(holder, key, ResourceTypes.role, reference, this.roleByReference) });
+                }
+            };
+            byRoleProperty(ResourceTypes.rolePolicy, "role");
+            byRoleProperty(ResourceTypes.rolePolicyAttachment, "role");
+            byRoleProperty(ResourceTypes.rolePolicyAttachmentsExclusive, "roleName");
+            for (const holder of this.ofType(ResourceTypes.policyAttachment)) {
+                const viaProperty = (holder.propertyDependencies?.roles ?? []).filter((r) => r.type === ResourceTypes.role);
+                for (const role of viaProperty) {
+                    entries.push({ item: holder, link: { kind: "resource", resource: role } });
+                }
+                if (viaProperty.length > 0) {
+                    continue;
+                }
+                const roles = readOutput(holder, () => [...(propsOf<PolicyAttachmentProps>(holder).roles ?? [])]);
+                if (!roles.known) {
+                    entries.push({ item: holder, link: this.link(holder, "roles", ResourceTypes.role, roles, this.roleByReference) });
+                    continue;
+                }
+                for (const role of roles.value ?? []) {
+                    entries.push({ item: holder, link: this.link(holder, "roles", ResourceTypes.role, known(role), this.roleByReference) });
+                }
+            }
+            return group(entries);
         });
     }
 }
 
-/** The deadLetterTargetArn of an SNS subscription's redrive policy JSON, if it has one. */
 function deadLetterTargetOf(redrivePolicy: string | undefined): string | undefined {
     const parsed = parseRedrivePolicy(redrivePolicy);
     return parsed.ok ? parsed.settings?.deadLetterTargetArn : undefined;
