@@ -13,6 +13,14 @@ export const AwsDefaults = {
     sqsBatchSize: 10,
     /** Event source mapping MaximumBatchingWindowInSeconds when unset. */
     batchingWindowSeconds: 0,
+    /** SQS MaximumMessageSize when the queue does not set one (256 KiB). */
+    maximumMessageSizeBytes: 262_144,
+} as const;
+
+/** What AWS advises, short of a limit: rules note it at advisory level. */
+export const AwsAdvice = {
+    /** "Set maxReceiveCount to at least 5" for queues consumed by Lambda (throttled receives count). */
+    lambdaMaxReceiveCount: 5,
 } as const;
 
 export const AwsLimits = {
@@ -20,6 +28,17 @@ export const AwsLimits = {
     maxReceiveCount: { min: 1, max: 1000 },
     /** Largest batch an SQS mapping may use without a batching window, and the FIFO maximum. */
     batchSizeWithoutWindow: 10,
+    /** Largest batch of a standard-queue SQS mapping. */
+    sqsBatchSize: { max: 10_000 },
+    /** MaximumBatchingWindowInSeconds range. */
+    batchingWindowSeconds: { max: 300 },
+    /** SQS MessageRetentionPeriod range (60 s .. 14 days). */
+    messageRetentionSeconds: { min: 60, max: 1_209_600 },
+    /** scalingConfig.maximumConcurrency range. */
+    maximumConcurrency: { min: 2, max: 1000 },
+    /** provisionedPollerConfig ranges (API reference: minimum 1..200, maximum 1..2000). */
+    minimumPollers: { min: 1, max: 200 },
+    maximumPollers: { min: 1, max: 2000 },
 } as const;
 
 /**

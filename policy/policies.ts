@@ -9,7 +9,16 @@ import {
 } from "./event-source-mapping";
 import { iamConsumerRoleLeastPrivilege } from "./iam";
 import { lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive } from "./lambda";
-import { sqsDlqRetentionLonger, sqsDlqSameType, sqsMaxReceiveCount, sqsQueueEncryptedAtRest, sqsQueueHasDlq } from "./sqs";
+import {
+    sqsDlqAdmitsSource,
+    sqsDlqMessageSizeNotSmaller,
+    sqsDlqRetentionLonger,
+    sqsDlqSameType,
+    sqsMaxReceiveCount,
+    sqsQueueEncryptedAtRest,
+    sqsQueueHasDlq,
+    sqsRedriveNoCycle,
+} from "./sqs";
 import { sqsQueueOneAccessPolicy, sqsQueuePolicyDeniesInsecureTransport, sqsQueuePolicyNoWildcards } from "./sqs-access";
 
 /**
@@ -24,6 +33,9 @@ export const policies: Policies = [
     // Dead-letter queues.
     sqsDlqSameType,
     sqsDlqRetentionLonger,
+    sqsDlqMessageSizeNotSmaller,
+    sqsDlqAdmitsSource,
+    sqsRedriveNoCycle,
     cloudwatchDlqDepthAlarm,
     // Event source mappings and their consumers.
     lambdaEsmReportsBatchItemFailures,
