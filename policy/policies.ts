@@ -3,6 +3,7 @@ import { cloudwatchDlqDepthAlarm } from "./cloudwatch";
 import {
     lambdaConsumerConcurrencyBounded,
     lambdaEsmBatchWindow,
+    lambdaEsmFilterDropsMessages,
     lambdaEsmFifoBatching,
     lambdaEsmReportsBatchItemFailures,
     sqsVisibilityTimeoutCoversConsumers,
@@ -42,6 +43,7 @@ export const policies: Policies = [
     lambdaEsmFifoBatching,
     lambdaEsmBatchWindow,
     lambdaConsumerConcurrencyBounded,
+    lambdaEsmFilterDropsMessages,
     // Queue security.
     sqsQueueEncryptedAtRest,
     sqsQueuePolicyDeniesInsecureTransport,
