@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { DEPRECATED_LAMBDA_RUNTIMES } from "./aws-facts";
+import { runtimeStatus } from "./aws-facts";
 import { describe } from "./messages";
 import { LogGroupProps, propsOf } from "./resource-props";
 import { ResourceTypes } from "./resource-types";
@@ -41,19 +41,38 @@ export const lambdaTracingActive = resourceRule({
     },
 });
 
+interface RuntimeConfig {
+    readonly warnDaysAhead: number;
+}
+
 /**
  * Mandatory: AWS stops patching a deprecated runtime and later blocks updates to functions on
- * it, so a fix to the pager could not be deployed during an incident.
+ * it, so a fix to the pager could not be deployed during an incident. Ahead of the date (within
+ * `warnDaysAhead`) it is an advisory note with the date and the successor, so the move is
+ * planned rather than forced by a blocked pipeline. Dates: LAMBDA_RUNTIMES in aws-facts.ts.
  */
-export const lambdaRuntimeSupported = resourceRule({
+export const lambdaRuntimeSupported = resourceRule<RuntimeConfig, aws.lambda.Function, aws.lambda.FunctionArgs>({
     name: "lambda-runtime-supported",
     description: "Lambda functions must not use a deprecated runtime.",
     enforcementLevel: "mandatory",
+    configSchema: {
+        warnDaysAhead: { type: "integer", minimum: 0, maximum: 730, default: 90, description: "Days before AWS's deprecation date from which an advisory note is given." },
+    },
     resourceClass: aws.lambda.Function,
-    check: (fn, resource, report) => {
+    check: (fn, resource, report, { warnDaysAhead }) => {
         const runtime = report.knownValue(resource, read(() => fn.runtime));
-        if (runtime?.value !== undefined && DEPRECATED_LAMBDA_RUNTIMES.has(runtime.value)) {
-            report.violation(resource, `${describe(resource)} runtime must be a supported Lambda runtime; found ${runtime.value} (deprecated).`);
+        if (runtime?.value === undefined) {
+            return;
+        }
+        const status = runtimeStatus(runtime.value, new Date(), warnDaysAhead);
+        const next = status.kind === "deprecated" || status.kind === "deprecating" ? status.successor : undefined;
+        const move = next === undefined ? "a supported runtime" : next;
+        if (status.kind === "deprecated") {
+            report.violation(resource, `${describe(resource)} runtime must be a supported Lambda runtime (e.g. ${move}); found ` +
+                `${runtime.value} (deprecated since ${status.deprecation}).`);
+        } else if (status.kind === "deprecating") {
+            report.advisory(resource, `${describe(resource)} runtime ${runtime.value} is deprecated by AWS on ${status.deprecation}; ` +
+                `move to ${move} before then.`);
         }
     },
 });
