@@ -1,5 +1,5 @@
 import { Policies } from "@pulumi/policy";
-import { cloudwatchDlqDepthAlarm } from "./cloudwatch";
+import { cloudwatchAlarmHasAction, cloudwatchConsumerAlarms, cloudwatchDlqDepthAlarm } from "./cloudwatch";
 import {
     lambdaConsumerConcurrencyBounded,
     lambdaEsmBatchWindow,
@@ -38,12 +38,14 @@ export const policies: Policies = [
     sqsDlqAdmitsSource,
     sqsRedriveNoCycle,
     cloudwatchDlqDepthAlarm,
+    cloudwatchAlarmHasAction,
     // Event source mappings and their consumers.
     lambdaEsmReportsBatchItemFailures,
     lambdaEsmFifoBatching,
     lambdaEsmBatchWindow,
     lambdaConsumerConcurrencyBounded,
     lambdaEsmFilterDropsMessages,
+    cloudwatchConsumerAlarms,
     // Queue security.
     sqsQueueEncryptedAtRest,
     sqsQueuePolicyDeniesInsecureTransport,

@@ -513,11 +513,20 @@ export class StackIndex {
      * unresolved: they might be the depth alarm a rule looks for.
      */
     get depthAlarms(): Grouped {
-        return this.memoize("depthAlarms", () => group(this.ofType(ResourceTypes.metricAlarm).flatMap((alarm) =>
-            this.depthAlarmLinks(alarm).map((link) => ({ item: alarm, link })))));
+        return this.alarmsOn(DEPTH_METRIC.namespace, DEPTH_METRIC.metricName, "QueueName", ResourceTypes.queue, this.queueByName);
     }
 
-    private depthAlarmLinks(alarm: PolicyResource): Link[] {
+    /** Alarms on a Lambda function's metric (AWS/Lambda `metricName` by FunctionName). */
+    functionAlarms(metricName: string): Grouped {
+        return this.alarmsOn("AWS/Lambda", metricName, "FunctionName", ResourceTypes.function, this.functionByReference);
+    }
+
+    private alarmsOn(namespace: string, metricName: string, dimension: string, targetType: string, match: (reference: string) => Match): Grouped {
+        return this.memoize(`alarms#${namespace}#${metricName}`, () => group(this.ofType(ResourceTypes.metricAlarm).flatMap((alarm) =>
+            this.alarmLinks(alarm, namespace, metricName, dimension, targetType, match).map((link) => ({ item: alarm, link })))));
+    }
+
+    private alarmLinks(alarm: PolicyResource, namespace: string, metricName: string, dimension: string, targetType: string, match: (reference: string) => Match): Link[] {
         const props = propsOf<MetricAlarmProps>(alarm);
         const metrics = readOutput(alarm, () => {
             const queries = (props.metricQueries ?? []).map((query) => ({
@@ -536,12 +545,12 @@ export class StackIndex {
                 links.push({ kind: "unknown", path: identity.path });
                 continue;
             }
-            const [namespace, metricName] = identity.value ?? [];
-            if (namespace !== DEPTH_METRIC.namespace || metricName !== DEPTH_METRIC.metricName) {
+            const [foundNamespace, foundMetric] = identity.value ?? [];
+            if (foundNamespace !== namespace || foundMetric !== metricName) {
                 continue;
             }
-            const queueName = readOutput(alarm, () => metric?.dimensions?.QueueName);
-            links.push(this.link(alarm, key, ResourceTypes.queue, queueName, this.queueByName));
+            const value = readOutput(alarm, () => metric?.dimensions?.[dimension]);
+            links.push(this.link(alarm, key, targetType, value, match));
         }
         return links;
     }
