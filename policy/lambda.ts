@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import { runtimeStatus } from "./aws-facts";
 import { describe } from "./messages";
-import { LogGroupProps, propsOf } from "./resource-props";
+import { PolicyResource } from "@pulumi/policy";
+import { FunctionUrlProps, LogGroupProps, PermissionProps, propsOf } from "./resource-props";
 import { ResourceTypes } from "./resource-types";
 import { resourceRule, stackRule } from "./rule";
-import { read, readOutput } from "./unknown-values";
+import { read, Reading, readOutput } from "./unknown-values";
 
 /**
  * Advisory by default: the visibility rule already uses AWS's 3 s when the timeout is unset, so
@@ -102,6 +103,53 @@ export const lambdaLogRetention = stackRule({
                 if (retention !== undefined && (retention.value ?? 0) <= 0) {
                     report.violation(group, `${describe(group)} of ${describe(fn)} must set retentionInDays; found ` +
                         `${retention.value ?? "none"} (logs kept forever).`);
+                }
+            });
+        }
+    },
+});
+
+/**
+ * Mandatory (cdk-nag): a consumer runs agent-written payloads; anyone who can invoke it directly
+ * can page the on-call with a forged escalation. So no invoke permission for any principal without
+ * a source condition, and no function URL without IAM auth, on a function that consumes SQS.
+ */
+export const lambdaConsumerNotPublic = stackRule({
+    name: "lambda-consumer-not-public",
+    description: "Lambda functions consuming SQS must not be invocable by anyone (no public permission, no function URL without IAM auth).",
+    enforcementLevel: "mandatory",
+    check: (index, report) => {
+        const consumers = new Set(index.consumerFunctions.map((fn) => fn.urn));
+        const consumerOf = (holder: PolicyResource, key: string, value: Reading<unknown>): PolicyResource | undefined => {
+            const link = index.link(holder, key, ResourceTypes.function, value, (reference) => index.findFunction(reference) ?? "external");
+            return link.kind === "resource" && consumers.has(link.resource.urn) ? link.resource : undefined;
+        };
+        for (const permission of index.ofType(ResourceTypes.permission)) {
+            report.forResource(permission, () => {
+                const props = propsOf<PermissionProps>(permission);
+                const fn = consumerOf(permission, "function", readOutput(permission, () => props.function));
+                if (fn === undefined) {
+                    return;
+                }
+                const principal = report.knownValue(permission, readOutput(permission, () => props.principal));
+                const scoped = read(() => [props.sourceArn, props.sourceAccount, props.principalOrgId].some((value) => value !== undefined && value !== ""));
+                if (principal?.value !== "*" || !scoped.known || scoped.value) {
+                    return;
+                }
+                report.violation(permission, `${describe(permission)} must not let any principal invoke consumer ${describe(fn)}; found principal "*" ` +
+                    "with no sourceArn, sourceAccount or principalOrgId.");
+            });
+        }
+        for (const url of index.ofType(ResourceTypes.functionUrl)) {
+            report.forResource(url, () => {
+                const props = propsOf<FunctionUrlProps>(url);
+                const fn = consumerOf(url, "functionName", readOutput(url, () => props.functionName));
+                if (fn === undefined) {
+                    return;
+                }
+                const auth = report.knownValue(url, readOutput(url, () => props.authorizationType));
+                if (auth !== undefined && auth.value !== "AWS_IAM") {
+                    report.violation(url, `${describe(url)} of consumer ${describe(fn)} must use authorizationType AWS_IAM; found ${auth.value ?? "unset"}.`);
                 }
             });
         }

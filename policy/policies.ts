@@ -9,7 +9,7 @@ import {
     sqsVisibilityTimeoutCoversConsumers,
 } from "./event-source-mapping";
 import { iamConsumerRoleLeastPrivilege } from "./iam";
-import { lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive } from "./lambda";
+import { lambdaConsumerNotPublic, lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive } from "./lambda";
 import {
     sqsDlqAdmitsSource,
     sqsDlqMessageSizeNotSmaller,
@@ -20,7 +20,12 @@ import {
     sqsQueueHasDlq,
     sqsRedriveNoCycle,
 } from "./sqs";
-import { sqsQueueOneAccessPolicy, sqsQueuePolicyDeniesInsecureTransport, sqsQueuePolicyNoWildcards } from "./sqs-access";
+import {
+    sqsQueueOneAccessPolicy,
+    sqsQueuePolicyDeniesInsecureTransport,
+    sqsQueuePolicyNoWildcards,
+    sqsQueuePolicyServicePrincipalScoped,
+} from "./sqs-access";
 
 /**
  * Every policy of the pack. Importing this file starts nothing, so tests and the offline gate
@@ -51,7 +56,9 @@ export const policies: Policies = [
     sqsQueuePolicyDeniesInsecureTransport,
     sqsQueuePolicyNoWildcards,
     sqsQueueOneAccessPolicy,
+    sqsQueuePolicyServicePrincipalScoped,
     iamConsumerRoleLeastPrivilege,
+    lambdaConsumerNotPublic,
     // Lambda functions.
     lambdaTimeoutExplicit,
     lambdaTracingActive,

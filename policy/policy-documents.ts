@@ -12,6 +12,7 @@ export interface PolicyStatement {
     readonly Effect?: string;
     readonly Action?: string | readonly string[];
     readonly NotAction?: string | readonly string[];
+    readonly Resource?: string | readonly string[];
     readonly Principal?: unknown;
     readonly NotPrincipal?: unknown;
     readonly Condition?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -87,6 +88,30 @@ export function isWildcardAction(action: string): boolean {
 export function wildcardActionsOf(statement: PolicyStatement): readonly string[] {
     const wildcards = asList(statement.Action).filter(isWildcardAction);
     return statement.NotAction === undefined ? wildcards : [...wildcards, `NotAction ${JSON.stringify(statement.NotAction)}`];
+}
+
+/**
+ * Actions for which AWS offers no resource-level permissions, so `Resource: "*"` is the only
+ * form that works: X-Ray's writes, CloudWatch PutMetricData, and the EC2 network-interface
+ * calls a function in a VPC needs.
+ */
+const STAR_RESOURCE_ACTIONS = /^(xray:[A-Za-z]+|cloudwatch:PutMetricData|ec2:(Create|Describe|Delete|Assign|Unassign)NetworkInterfaces?|ec2:(Un)?[Aa]ssignPrivateIpAddresses)$/i;
+
+/** The actions of an Allow statement granted on `Resource: "*"` that AWS does not require it for. */
+export function starResourceActionsOf(statement: PolicyStatement): readonly string[] {
+    if (!isAllow(statement) || !asList(statement.Resource).includes("*")) {
+        return [];
+    }
+    return asList(statement.Action).filter((action) => !STAR_RESOURCE_ACTIONS.test(action));
+}
+
+/** The service principals of a statement ({"Service": "sns.amazonaws.com"}). */
+export function servicePrincipalsOf(statement: PolicyStatement): readonly string[] {
+    const principal = statement.Principal;
+    if (typeof principal !== "object" || principal === null) {
+        return [];
+    }
+    return asList((principal as { Service?: string | readonly string[] }).Service);
 }
 
 /** "*" or {"AWS": "*"} (or a list holding "*"): any principal of any account. */

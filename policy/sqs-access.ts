@@ -4,6 +4,8 @@ import {
     deniesInsecureTransport,
     isAllow,
     isPublicPrincipal,
+    restrictsCaller,
+    servicePrincipalsOf,
     isUnsetDocument,
     parsePolicyDocument,
     PolicyStatement,
@@ -135,6 +137,32 @@ export const sqsQueueOneAccessPolicy = stackRule({
                 const holders = documents.map(({ holder }) => (holder === queue ? "its own policy" : describe(holder)));
                 report.violation(queue, `${describe(queue)} has ${documents.length} access policies (${holders.join(", ")}), but SQS ` +
                     "keeps one: the last write wins; keep exactly one.");
+            });
+        }
+    },
+});
+
+/**
+ * Mandatory: a service principal (sns.amazonaws.com, events.amazonaws.com...) without
+ * aws:SourceArn or aws:SourceAccount lets that service send on behalf of any customer's resource
+ * (the confused deputy AWS's SQS guide warns of): anyone's topic could feed the pager.
+ */
+export const sqsQueuePolicyServicePrincipalScoped = stackRule({
+    name: "sqs-queue-policy-service-principal-scoped",
+    description: "SQS queue policies that allow a service principal must scope it with aws:SourceArn or aws:SourceAccount.",
+    enforcementLevel: "mandatory",
+    check: (index, report) => {
+        const holders = [...index.ofType(ResourceTypes.queue), ...index.ofType(ResourceTypes.queuePolicy)];
+        for (const holder of holders) {
+            report.forResource(holder, () => {
+                statementsOrReport(report, holder, accessPolicyOf(holder)).forEach((statement, position) => {
+                    const services = isAllow(statement) ? servicePrincipalsOf(statement) : [];
+                    if (services.length === 0 || restrictsCaller(statement)) {
+                        return;
+                    }
+                    report.violation(holder, `${describe(holder)} must scope service principal ${services.join(", ")} with aws:SourceArn or ` +
+                        `aws:SourceAccount; found none in ${statementLabel(statement, position)}.`);
+                });
             });
         }
     },

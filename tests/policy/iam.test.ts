@@ -138,3 +138,23 @@ describe("policy iam-consumer-role-least-privilege: every way a policy reaches a
         assertNoViolations(violations);
     });
 });
+
+describe("policy iam-consumer-role-least-privilege: Resource \"*\"", () => {
+    const statement = (action: string | string[], resource: string | string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resource }] });
+
+    it("reports a named action on Resource \"*\"", async () => {
+        const lane = buildLane({ rolePolicy: { policy: statement(["sqs:ReceiveMessage", "sqs:DeleteMessage"], "*") } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertViolation(violations, { message: "IAM role 'pager-role' must not allow Resource \"*\" except for actions AWS requires it for (X-Ray, cloudwatch:PutMetricData, EC2 network interfaces); found sqs:ReceiveMessage, sqs:DeleteMessage on \"*\" in IAM role policy 'pager-consume'.", resource: lane.role });
+    });
+
+    it("passes X-Ray's actions on Resource \"*\" (X-Ray has no resource-level permissions)", async () => {
+        const lane = buildLane({ rolePolicy: { policy: statement(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*") } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertNoViolations(violations);
+    });
+});

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { LAMBDA_RUNTIMES, LAMBDA_RUNTIMES_REVIEWED, runtimeStatus } from "../../policy/aws-facts";
-import { lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive } from "../../policy/lambda";
+import { lambdaConsumerNotPublic, lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive } from "../../policy/lambda";
 import { fakeResource, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
 import { buildLane } from "../helpers/policy-lane";
@@ -206,5 +206,51 @@ describe("policy lambda-runtime-supported ahead of a deprecation", () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "nodejs24.x" }), { warnDaysAhead: 730 });
 
         assertViolation(violations, { message: "Lambda function 'pager-fn' runtime nodejs24.x is deprecated by AWS on 2028-04-30; move to a supported runtime before then.", enforcementLevel: "advisory" });
+    });
+});
+
+describe("policy lambda-consumer-not-public", () => {
+    it("passes a consumer with no permission and no function URL", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports an invoke permission for any principal on a consumer", async () => {
+        const lane = buildLane();
+        const permission = fakeResource(aws.lambda.Permission, "pager-public", { action: "lambda:InvokeFunction", function: "pager-fn", principal: "*" });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, permission]);
+
+        assertViolation(violations, { message: "Lambda permission 'pager-public' must not let any principal invoke consumer Lambda function 'pager-fn'; found principal \"*\" with no sourceArn, sourceAccount or principalOrgId.", resource: permission, enforcementLevel: "mandatory" });
+    });
+
+    it("passes a service permission scoped by sourceArn", async () => {
+        const lane = buildLane();
+        const permission = fakeResource(aws.lambda.Permission, "pager-from-sns", { action: "lambda:InvokeFunction", function: "pager-fn", principal: "sns.amazonaws.com", sourceArn: "arn:aws:sns:eu-west-1:123456789012:alerts" });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, permission]);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports an unauthenticated function URL on a consumer", async () => {
+        const lane = buildLane();
+        const url = fakeResource(aws.lambda.FunctionUrl, "pager-url", { functionName: UNKNOWN, authorizationType: "NONE" }, { propertyDependencies: { functionName: [lane.fn] } });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, url]);
+
+        assertViolation(violations, { message: "Lambda function URL 'pager-url' of consumer Lambda function 'pager-fn' must use authorizationType AWS_IAM; found NONE.", resource: url });
+    });
+
+    it("reports a function URL whose authorizationType is unknown at preview", async () => {
+        const lane = buildLane();
+        const url = fakeResource(aws.lambda.FunctionUrl, "pager-url", { functionName: "pager-fn", authorizationType: UNKNOWN }, { propertyDependencies: { authorizationType: [lane.role] } });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, url]);
+
+        assertViolation(violations, { message: "Lambda function URL 'pager-url' authorizationType is unknown at preview" });
     });
 });

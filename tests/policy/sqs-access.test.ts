@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { sqsQueueOneAccessPolicy, sqsQueuePolicyDeniesInsecureTransport, sqsQueuePolicyNoWildcards } from "../../policy/sqs-access";
+import { sqsQueueOneAccessPolicy, sqsQueuePolicyDeniesInsecureTransport, sqsQueuePolicyNoWildcards, sqsQueuePolicyServicePrincipalScoped } from "../../policy/sqs-access";
 import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
 import { buildLane, queueArn, queueUrl } from "../helpers/policy-lane";
@@ -240,5 +240,33 @@ describe("policy sqs-queue-policy-no-wildcards: what is public and what is not",
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
         assertViolation(violations, { message: "found SQS:* in statement 'AgentSends'." });
+    });
+});
+
+describe("policy sqs-queue-policy-service-principal-scoped", () => {
+    const fromSns = (condition?: object) => document({ Sid: "FromSns", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn("pager"), Condition: condition });
+
+    it("passes a service principal scoped by aws:SourceArn", async () => {
+        const lane = buildLane({ queuePolicy: { policy: fromSns({ ArnEquals: { "aws:SourceArn": "arn:aws:sns:eu-west-1:123456789012:alerts" } }) } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyServicePrincipalScoped, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a service principal with no aws:SourceArn or aws:SourceAccount (confused deputy)", async () => {
+        const lane = buildLane({ queuePolicy: { policy: fromSns() } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyServicePrincipalScoped, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue policy 'pager-policy' must scope service principal sns.amazonaws.com with aws:SourceArn or aws:SourceAccount; found none in statement 'FromSns'.", resource: lane.queuePolicy, enforcementLevel: "mandatory" });
+    });
+
+    it("passes a policy with no service principal", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(sqsQueuePolicyServicePrincipalScoped, lane.resources);
+
+        assertNoViolations(violations);
     });
 });
