@@ -106,12 +106,15 @@ export const cloudwatchAlarmHasAction = stackRule({
         for (const alarm of index.ofType(ResourceTypes.metricAlarm)) {
             report.forResource(alarm, () => {
                 const props = propsOf<MetricAlarmProps>(alarm);
-                const actions = report.knownValue(alarm, readOutput(alarm, () => props.alarmActions));
+                // Presence is what counts: actions unknown at preview come from another resource
+                // (a topic's ARN), so they are set.
+                const actions = readOutput(alarm, () => props.alarmActions);
                 const enabled = report.knownValue(alarm, readOutput(alarm, () => props.actionsEnabled));
-                if (actions === undefined || enabled === undefined) {
+                if (enabled === undefined) {
                     return;
                 }
-                const found = (actions.value ?? []).length === 0 ? "no alarmActions" : enabled.value === false ? "actionsEnabled false" : undefined;
+                const noActions = actions.known && (actions.value ?? []).length === 0;
+                const found = noActions ? "no alarmActions" : enabled.value === false ? "actionsEnabled false" : undefined;
                 if (found !== undefined) {
                     report.violation(alarm, `${describe(alarm)} must have an enabled alarm action (alarmActions, actionsEnabled not false); found ${found}.`);
                 }

@@ -152,6 +152,14 @@ describe("policy cloudwatch-alarm-has-action", () => {
         assertViolation(violations, { message: "found actionsEnabled false." });
     });
 
+    it("accepts alarmActions unknown at preview (an SNS topic's ARN output): they are set", async () => {
+        const lane = buildLane({ alarm: { alarmActions: UNKNOWN }, dependsOn: { alarm: { alarmActions: ["role"] } } });
+
+        const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
     it("reports actionsEnabled unknown at preview", async () => {
         const lane = buildLane({ alarm: { actionsEnabled: UNKNOWN }, dependsOn: { alarm: { actionsEnabled: ["role"] } } });
 
