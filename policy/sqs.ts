@@ -64,6 +64,7 @@ export const sqsQueueHasDlq = stackRule({
 interface MaxReceiveCountConfig {
     readonly lowerBound: number;
     readonly upperBound: number;
+    readonly advisedMinimumForLambda: number;
 }
 
 const receiveCountBound = (fallback: number, description: string): ConfigProperty => ({
@@ -86,13 +87,15 @@ export const sqsMaxReceiveCount = stackRule<MaxReceiveCountConfig>({
     configSchema: {
         lowerBound: receiveCountBound(3, "Smallest maxReceiveCount allowed."),
         upperBound: receiveCountBound(5, "Largest maxReceiveCount allowed."),
+        advisedMinimumForLambda: receiveCountBound(AwsAdvice.lambdaMaxReceiveCount,
+            "Below this (within the bounds), a queue consumed by Lambda gets an advisory note; AWS advises 5."),
     },
     validateConfig: ({ lowerBound, upperBound }) => {
         if (lowerBound > upperBound) {
             throw new PolicyConfigError(`Policy 'sqs-max-receive-count' setting 'lowerBound' must not exceed 'upperBound' (${upperBound}); ${lowerBound} given.`);
         }
     },
-    check: (index, report, { lowerBound, upperBound }) => {
+    check: (index, report, { lowerBound, upperBound, advisedMinimumForLambda }) => {
         for (const edge of index.redrives) {
             report.forResource(edge.holder, () => {
                 const parsed = report.knownValue(edge.holder, edge.settings);
@@ -112,9 +115,9 @@ export const sqsMaxReceiveCount = stackRule<MaxReceiveCountConfig>({
                 }
                 // Within the bounds, but throttled receives count too: AWS's advice, never a block.
                 const consumedByLambda = edge.source.kind === "resource" && index.consumersOf(edge.source.resource).length > 0;
-                if (consumedByLambda && count < AwsAdvice.lambdaMaxReceiveCount) {
+                if (consumedByLambda && count < advisedMinimumForLambda) {
                     report.advisory(edge.holder, `${describe(edge.holder)} maxReceiveCount ${count} is within the bounds, but AWS advises at ` +
-                        `least ${AwsAdvice.lambdaMaxReceiveCount} for queues consumed by Lambda: throttled receives count toward it, so a burst ` +
+                        `least ${advisedMinimumForLambda} for queues consumed by Lambda: throttled receives count toward it, so a burst ` +
                         "can send good messages to the dead-letter queue.");
                 }
             });

@@ -125,6 +125,14 @@ describe("policy sqs-max-receive-count", () => {
         });
     }
 
+    it("gives no advisory note on 3 when advisedMinimumForLambda is 3 (dev.json: fast feedback on purpose)", async () => {
+        const lane = buildLane({ queue: { redrivePolicy: redrive(3) } });
+
+        const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources, { advisedMinimumForLambda: 3 });
+
+        assertNoViolations(violations);
+    });
+
     it("gives no advisory note on 3 for a queue that no Lambda consumes", async () => {
         const lane = buildLane({ queue: { redrivePolicy: redrive(3) }, omit: ["mapping"] });
 
