@@ -47,6 +47,17 @@ export interface RecordedResource {
     /** Version of the resource's package, used to name its default provider. */
     readonly packageVersion?: string;
     readonly options: RecordedOptions;
+    /** A multi-language component whose children the provider builds out of the program's sight. */
+    readonly remote?: boolean;
+    /** Where the program constructed the resource (the SDK sends it with each registration). */
+    readonly sourcePosition?: SourcePosition;
+}
+
+/** A place in the program's source: absolute file path, 1-based line and column. */
+export interface SourcePosition {
+    readonly file: string;
+    readonly line: number;
+    readonly column: number;
 }
 
 export interface RecordedStack {
