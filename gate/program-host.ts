@@ -4,7 +4,11 @@
 // program has nothing left to do (the event loop is empty): every registration, invoke and
 // output has settled, so a registration that fails late is still seen. It then sends the
 // recording (or every failure) to the gate over the IPC channel and exits.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { loadEntrypoint } from "./entrypoint";
+import { installEsbuildCache } from "./esbuild-cache";
 import { InvokeAnswerEntry, RefusedInvoke } from "./invoke-table";
 import { loadPulumiSdk, startPreview } from "./preview-run";
 import { RecordedStack } from "./recorded-stack";
@@ -53,6 +57,18 @@ function send(message: ProgramHostMessage, exitCode: number): void {
     process.send(message, () => process.exit(exitCode));
 }
 
+/** `node_modules/.cache/offline-gate` nearest the program (where CI caches go), else the temp dir. */
+export function cacheDirFor(programDir: string): string {
+    for (let dir = programDir; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "node_modules"))) {
+            return path.join(dir, "node_modules", ".cache", "offline-gate");
+        }
+        if (path.dirname(dir) === dir) {
+            return path.join(os.tmpdir(), "offline-gate-cache");
+        }
+    }
+}
+
 async function main(): Promise<void> {
     const request = JSON.parse(process.argv[2] ?? "{}") as ProgramHostRequest;
     const failures: string[] = [];
@@ -65,6 +81,7 @@ async function main(): Promise<void> {
     process.on("uncaughtException", recordFailure);
     process.on("unhandledRejection", recordFailure);
 
+    installEsbuildCache(path.join(cacheDirFor(request.programDir), "esbuild"));
     const sdk = loadPulumiSdk(request.programDir);
     const run = startPreview(sdk, request, () => loadEntrypoint(request.programDir, request.main));
     let stack: RecordedStack | undefined;

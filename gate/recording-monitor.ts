@@ -3,11 +3,12 @@
 // property dependencies, provider, options), which is what the engine hands a policy pack.
 import type { MockCallArgs, MockMonitor, MockResourceArgs, MockResourceResult, Mocks } from "@pulumi/pulumi/runtime/mocks";
 import type { ReadResourceRequest, RegisterResourceOutputsRequest, RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
+import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { InvokeAnswerEntry, RefusedInvoke, answerInvoke, configuredRegion, createInvokeTable } from "./invoke-table";
 import { parseDurationSeconds } from "./duration";
 import { computedIdentity } from "./provider-computed";
-import { RecordedOptions, RecordedResource, SourcePosition, WireProperties, registrationKinds } from "./recorded-stack";
+import { RecordedOptions, RecordedResource, SourcePosition, WireProperties, registrationKinds, wireSignature } from "./recorded-stack";
 import { makeUrn } from "./urn";
 
 /** The SDK's MockMonitor class, taken from whichever copy of @pulumi/pulumi the program loads. */
@@ -65,8 +66,29 @@ export function createPreviewMocks(config: Readonly<Record<string, string>>, set
     };
 }
 
+/**
+ * A string asset's text as its digest. Policies judge configuration, not code; a Lambda archive
+ * holds megabytes of bundles and source maps that the pack would otherwise deserialize once per
+ * policy for every Analyze call. The asset stays a valid StringAsset whose text names its size
+ * and SHA-256, so a change to the code still changes what the pack sees.
+ */
+export function digestAssets(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(digestAssets);
+    }
+    if (typeof value !== "object" || value === null) {
+        return value;
+    }
+    const object = value as Record<string, unknown>;
+    if (object[wireSignature.key] === wireSignature.asset && typeof object.text === "string") {
+        const bytes = Buffer.byteLength(object.text);
+        return { ...object, text: `offline-gate asset digest: ${bytes} bytes, sha256 ${createHash("sha256").update(object.text).digest("hex")}` };
+    }
+    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, digestAssets(v)]));
+}
+
 function structToWire(struct: { toJavaScript(): Record<string, unknown> } | undefined): WireProperties {
-    return struct?.toJavaScript() ?? {};
+    return digestAssets(struct?.toJavaScript() ?? {}) as WireProperties;
 }
 
 function sourcePositionOf(req: RegisterResourceRequest | ReadResourceRequest): SourcePosition | undefined {
