@@ -1,4 +1,5 @@
 import { Policies } from "@pulumi/policy";
+import { exemptable } from "./exemptions";
 import { cloudwatchDlqDepthAlarm } from "./cloudwatch";
 import {
     lambdaConsumerConcurrencyBounded,
@@ -14,9 +15,10 @@ import { sqsQueuePolicyDeniesInsecureTransport, sqsQueuePolicyNoWildcards } from
 
 /**
  * Every policy of the pack. Importing this file starts nothing, so tests and the offline gate
- * use it; `index.ts` hands it to `new PolicyPack`, which starts the analyzer server.
+ * use it; `index.ts` hands it to `new PolicyPack`, which starts the analyzer server. Every policy
+ * honours the per-resource exemptions of the policy config (exemptions.ts).
  */
-export const policies: Policies = [
+export const policies: Policies = exemptable([
     // Mission rules.
     sqsQueueHasDlq,
     sqsMaxReceiveCount,
@@ -40,4 +42,4 @@ export const policies: Policies = [
     lambdaTracingActive,
     lambdaLogRetention,
     lambdaRuntimeSupported,
-];
+]);
