@@ -1,4 +1,5 @@
 import { Policies } from "@pulumi/policy";
+import { exemptable } from "./exemptions";
 import { cloudwatchAlarmHasAction, cloudwatchConsumerAlarms, cloudwatchDlqDepthAlarm } from "./cloudwatch";
 import {
     lambdaConsumerConcurrencyBounded,
@@ -29,9 +30,10 @@ import {
 
 /**
  * Every policy of the pack. Importing this file starts nothing, so tests and the offline gate
- * use it; `index.ts` hands it to `new PolicyPack`, which starts the analyzer server.
+ * use it; `index.ts` hands it to `new PolicyPack`, which starts the analyzer server. Every policy
+ * honours the per-resource exemptions of the policy config (exemptions.ts).
  */
-export const policies: Policies = [
+export const policies: Policies = exemptable([
     // Mission rules.
     sqsQueueHasDlq,
     sqsMaxReceiveCount,
@@ -64,4 +66,4 @@ export const policies: Policies = [
     lambdaTracingActive,
     lambdaLogRetention,
     lambdaRuntimeSupported,
-];
+]);
