@@ -1,17 +1,32 @@
 import { Policies } from "@pulumi/policy";
 import { exemptable } from "./exemptions";
-import { cloudwatchDlqDepthAlarm } from "./cloudwatch";
+import { cloudwatchAlarmHasAction, cloudwatchConsumerAlarms, cloudwatchDlqDepthAlarm } from "./cloudwatch";
 import {
     lambdaConsumerConcurrencyBounded,
     lambdaEsmBatchWindow,
+    lambdaEsmFilterDropsMessages,
     lambdaEsmFifoBatching,
     lambdaEsmReportsBatchItemFailures,
     sqsVisibilityTimeoutCoversConsumers,
 } from "./event-source-mapping";
 import { iamConsumerRoleLeastPrivilege } from "./iam";
-import { lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive } from "./lambda";
-import { sqsDlqRetentionLonger, sqsDlqSameType, sqsMaxReceiveCount, sqsQueueEncryptedAtRest, sqsQueueHasDlq } from "./sqs";
-import { sqsQueuePolicyDeniesInsecureTransport, sqsQueuePolicyNoWildcards } from "./sqs-access";
+import { lambdaConsumerNotPublic, lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive } from "./lambda";
+import {
+    sqsDlqAdmitsSource,
+    sqsDlqMessageSizeNotSmaller,
+    sqsDlqRetentionLonger,
+    sqsDlqSameType,
+    sqsMaxReceiveCount,
+    sqsQueueEncryptedAtRest,
+    sqsQueueHasDlq,
+    sqsRedriveNoCycle,
+} from "./sqs";
+import {
+    sqsQueueOneAccessPolicy,
+    sqsQueuePolicyDeniesInsecureTransport,
+    sqsQueuePolicyNoWildcards,
+    sqsQueuePolicyServicePrincipalScoped,
+} from "./sqs-access";
 
 /**
  * Every policy of the pack. Importing this file starts nothing, so tests and the offline gate
@@ -26,17 +41,26 @@ export const policies: Policies = exemptable([
     // Dead-letter queues.
     sqsDlqSameType,
     sqsDlqRetentionLonger,
+    sqsDlqMessageSizeNotSmaller,
+    sqsDlqAdmitsSource,
+    sqsRedriveNoCycle,
     cloudwatchDlqDepthAlarm,
+    cloudwatchAlarmHasAction,
     // Event source mappings and their consumers.
     lambdaEsmReportsBatchItemFailures,
     lambdaEsmFifoBatching,
     lambdaEsmBatchWindow,
     lambdaConsumerConcurrencyBounded,
+    lambdaEsmFilterDropsMessages,
+    cloudwatchConsumerAlarms,
     // Queue security.
     sqsQueueEncryptedAtRest,
     sqsQueuePolicyDeniesInsecureTransport,
     sqsQueuePolicyNoWildcards,
+    sqsQueueOneAccessPolicy,
+    sqsQueuePolicyServicePrincipalScoped,
     iamConsumerRoleLeastPrivilege,
+    lambdaConsumerNotPublic,
     // Lambda functions.
     lambdaTimeoutExplicit,
     lambdaTracingActive,
