@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GateUsageError } from "./errors";
+import { parseStackName, StackConfigError } from "../pipeline/stack-config";
 
 export interface GateOptions {
     /** Absolute path of the Pulumi program directory (holds Pulumi.yaml). */
@@ -26,9 +27,6 @@ export const gateUsage = [
 
 const flags = ["--program", "--stack", "--policy-pack", "--policy-config"] as const;
 type Flag = (typeof flags)[number];
-
-// Same characters the Pulumi CLI accepts in a stack name; an org/project/ prefix is allowed.
-const stackNamePattern = /^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/;
 
 /** Thrown for `--help`; the CLI prints the usage and exits 0. */
 export class HelpRequestedError extends Error {
@@ -70,10 +68,11 @@ function readFlags(argv: readonly string[]): Map<Flag, string> {
 export function parseGateArgs(argv: readonly string[], cwd: string): GateOptions {
     const values = readFlags(argv);
     const stack = values.get("--stack") ?? "dev";
-    if (!stackNamePattern.test(stack)) {
-        throw new GateUsageError(
-            `'--stack' must be a stack name of letters, digits, '_', '.' or '-' (optionally org/project/ first), '${stack}' given`,
-        );
+    try {
+        // The shared reader's rule, so `npm start` and the gate mean the same by '--stack'.
+        parseStackName(stack);
+    } catch (err) {
+        throw err instanceof StackConfigError ? new GateUsageError(err.message) : err;
     }
     const policyPackDir = path.resolve(cwd, values.get("--policy-pack") ?? "policy");
     const explicitConfig = values.get("--policy-config");

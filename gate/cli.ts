@@ -8,6 +8,7 @@ import { loadPolicyPackProject } from "./pack-process";
 import { readPolicyConfigFile } from "./policy-config";
 import { recordProgram } from "./program-process";
 import { loadProject, loadStackConfig } from "./project";
+import { requireRegion, StackConfigError } from "../pipeline/stack-config";
 import { formatReport, hasMandatoryViolation } from "./report";
 
 export const exitCodes = { passed: 0, violations: 1, error: 2 } as const;
@@ -21,6 +22,12 @@ export async function runGate(options: GateOptions): Promise<number> {
     const stack = shortStackName(options.stack);
     const stackConfig = loadStackConfig(project, stack);
     stackConfig.warnings.forEach(warn);
+    // Without a region every AWS resource fails on its own; say the one cause, once, before running.
+    try {
+        requireRegion(stackConfig.values, stack);
+    } catch (err) {
+        throw err instanceof StackConfigError ? new GateUsageError(err.message) : err;
+    }
     const policyConfig = options.policyConfigFile ? readPolicyConfigFile(options.policyConfigFile) : {};
     // Every input is checked before a process starts, so a typo fails in milliseconds.
     const policyPack = loadPolicyPackProject(options.policyPackDir);

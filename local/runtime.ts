@@ -22,6 +22,8 @@ export interface LocalRuntimeOptions {
     readonly settings: PipelineSettings;
     /** Physical name prefix (queue, function and table names), as the stack would use. */
     readonly namePrefix: string;
+    /** The stack's region (queue URLs, ARNs and the consumers' AWS_REGION carry it). @default "us-east-1" */
+    readonly region?: string;
     /**
      * Start the consumers at once.
      * @default true
@@ -84,7 +86,7 @@ const LANE_NAMES = Object.keys(Lanes) as LaneName[];
 
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
     const stats = new RuntimeStats();
-    const emulators = await startEmulators();
+    const emulators = await startEmulators({ region: options.region });
     let receivers: FakeReceivers | undefined;
     try {
         receivers = await startFakeReceivers({

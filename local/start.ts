@@ -1,14 +1,13 @@
 /**
  * `npm start`: the whole pipeline on this machine, no cloud account and no Docker.
  *
- *   tsx local/start.ts [--stack Pulumi.dev.yaml] [--demo] [--state-dir .local-runtime]
+ *   tsx local/start.ts [--stack dev] [--demo] [--state-dir .local-runtime]
  *
  * Runs until Ctrl-C. Pages go to the console and to <state-dir>/pages.jsonl; the consumers' logs
  * to <state-dir>/functions.log; the queue URLs to <state-dir>/stack-outputs.json (for `npm run dlq`).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { resolvePipelineSettings } from "../pipeline/pipeline-settings";
 import { parseCommandLine, runCommand } from "./cli/arguments";
 import { LiveLine } from "./cli/live-line";
 import { sendDemoTraffic } from "./demo";
@@ -18,9 +17,10 @@ import { type LocalRuntime, startLocalRuntime } from "./runtime";
 import { PROJECT_ROOT, readStackConfig } from "./stack-config";
 import { localStackOutputs, writeStackOutputs } from "./stack-outputs";
 
-const USAGE = `Usage: npm start -- [--stack <Pulumi.<stack>.yaml>] [--demo] [--state-dir <dir>]
+const USAGE = `Usage: npm start -- [--stack <name>] [--demo] [--state-dir <dir>]
 
-  --stack      stack file whose 'pipeline' config to run (default Pulumi.dev.yaml; defaults if absent)
+  --stack      stack whose config to run, as pulumi names it: 'dev' reads Pulumi.dev.yaml
+               (default dev; the component's defaults if Pulumi.dev.yaml is absent)
   --demo       send a realistic mix of escalations and tool calls once the pipeline is up
   --state-dir  where pages.jsonl, functions.log and stack-outputs.json go (default .local-runtime)`;
 
@@ -33,8 +33,9 @@ async function main(): Promise<number> {
         "state-dir": { type: "string", default: path.join(PROJECT_ROOT, ".local-runtime") },
     });
     const stateDirectory = path.resolve(values["state-dir"]);
-    const stack = readStackConfig(values.stack);
-    const settings = resolvePipelineSettings(stack.options);
+    const stack = readStackConfig({ stack: values.stack });
+    stack.warnings.forEach((warning) => console.warn(`warning: ${warning}`));
+    const { settings } = stack;
     fs.mkdirSync(stateDirectory, { recursive: true });
 
     const line = new LiveLine();
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
     const runtime = await startLocalRuntime({
         settings,
         namePrefix: stack.namePrefix,
+        region: stack.region,
         functionLogSink: functionLog,
         onReceiverRequest: (request) => {
             pageLog.append(request);
