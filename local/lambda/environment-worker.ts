@@ -37,6 +37,8 @@ port.on("message", (request: InvokeRequest) => {
 
 async function invoke(request: InvokeRequest): Promise<void> {
     const awsRequestId = request.identity.awsRequestId;
+    // Lambda sets the trace header per invocation; the SDK and Powertools Tracer read it.
+    process.env._X_AMZN_TRACE_ID = request.identity.traceId;
     try {
         const response = await callHandler(request);
         // Lambda serialises the response as JSON; a value JSON cannot carry is lost the same way here.
