@@ -43,6 +43,8 @@ export interface LocalStackConfig {
     readonly namePrefix: string;
     readonly options?: PipelineOptions;
     readonly settings: PipelineSettings;
+    /** The stack's `tags` config (the queues carry them, as the component's do). */
+    readonly tags?: Readonly<Record<string, string>>;
     /** Things the reader could not honour (e.g. ESC environments), to print. */
     readonly warnings: readonly string[];
 }
@@ -82,5 +84,5 @@ export function readStackConfig(options: ReadStackConfigOptions = {}): LocalStac
     if (problems.length > 0) {
         throw new PipelineConfigError(problems);
     }
-    return { project: project.name, stack, file, region, namePrefix, options: program.options, settings: computePipelineSettings(program.options), warnings };
+    return { project: project.name, stack, file, region, namePrefix, options: program.options, settings: computePipelineSettings(program.options), tags: program.tags, warnings };
 }

@@ -83,7 +83,7 @@ describe("local queues against the component's", function () {
         const actual: Record<string, QueueShape> = {};
         for (const lane of Object.values(runtime.lanes)) {
             for (const queueUrl of [lane.queueUrl, lane.deadLetterQueueUrl]) {
-                const { Attributes = {} } = await runtime.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["All"] }));
+                const { Attributes = {} }: { Attributes?: Record<string, string> } = await runtime.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["All"] }));
                 const { Tags = {} } = await runtime.sqs.send(new ListQueueTagsCommand({ QueueUrl: queueUrl }));
                 const name = queueUrl.split("/").pop()!;
                 const attributeNames = Object.keys(expected[name]?.attributes ?? {});
