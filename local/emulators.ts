@@ -10,6 +10,7 @@
  */
 import type * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { receiveFifoGroupsAsSqs } from "./fifo-receive";
 import { LOCAL_ACCOUNT_ID } from "./lambda/lambda-context";
 import { type LocalParameterStore, startParameterStore } from "./parameter-store";
 
@@ -125,6 +126,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Loc
 async function startFauxqsOnLoopback(region: string, port: number): Promise<{ endpoint: string; close(): Promise<void> }> {
     // A real dynamic import: fauxqs is ESM-only and exports no `require` condition (tsx keeps it as import()).
     const { buildApp } = await import("fauxqs");
+    await receiveFifoGroupsAsSqs();
     const app = buildApp({ logger: false, defaultRegion: region });
     try {
         const endpoint = await app.listen({ port, host: "127.0.0.1" });
