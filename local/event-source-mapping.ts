@@ -20,11 +20,13 @@ import {
     SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import type { LaneSettings } from "../pipeline/lane-settings";
+import { Problems } from "../pipeline/checks";
+import { PipelineConfigError } from "../pipeline/config-error";
+import { LaneKind, type LaneSettings, validateBatching } from "../pipeline/lane-settings";
 import { BatchVerdict, judgeBatch } from "./batch-response";
 import type { InvocationOutcome } from "./lambda/execution-environment";
 import { ConcurrencyExceededError } from "./lambda/local-function";
-import { SqsEventSource, toSqsEvent } from "./lambda/sqs-event";
+import { SqsEventSource, toSqsEvent, toSqsRecord } from "./lambda/sqs-event";
 
 /** What the mapping invokes: `LocalFunction` in the runtime, anything with this shape in tests. */
 export interface InvocationTarget {
@@ -41,6 +43,11 @@ export interface MappingSettings {
 }
 
 export interface EventSourceMappingOptions extends MappingSettings {
+    /**
+     * The config key these settings came from, for error messages ("'pipeline.toolCall.batchSize' ...").
+     * @default "mapping"
+     */
+    readonly settingsKey?: string;
     readonly sqs: SQSClient;
     readonly queueUrl: string;
     readonly source: SqsEventSource;
@@ -73,6 +80,10 @@ export function mappingSettingsFromLane(lane: LaneSettings): MappingSettings {
 }
 
 const MAX_MESSAGES_PER_RECEIVE = 10;
+/** Lambda's invocation payload limit (6 MB, counted in bytes of the event's JSON). */
+export const MAX_INVOCATION_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** `{"Records":[` and `]}` plus a comma between records. */
+const EVENT_ENVELOPE_BYTES = 14;
 const MAX_WAIT_TIME_SECONDS = 20;
 /** Pause between short polls while a batching window is open but under a second remains. */
 const SHORT_POLL_PAUSE_MS = 50;
@@ -137,8 +148,10 @@ export class EventSourceMapping {
     }
 
     private async pollAndInvoke(): Promise<void> {
+        // Received records that did not fit the previous invocation's 6 MB; they open the next batch.
+        const carried: Message[] = [];
         while (this.polling) {
-            const messages = await this.gatherBatch();
+            const messages = await this.gatherBatch(carried);
             if (messages.length === 0 || this.state === "killed") {
                 continue;
             }
@@ -154,12 +167,33 @@ export class EventSourceMapping {
         }
     }
 
-    /** Receives until the batch is full or the batching window, opened by the first record, closes. */
-    private async gatherBatch(): Promise<Message[]> {
+    /**
+     * Receives until the batch is full (in records or in 6 MB of payload) or the batching window,
+     * opened by the first record, closes. `carried` holds the records a full payload left over;
+     * it is emptied into this batch first and refilled with what does not fit.
+     */
+    private async gatherBatch(carried: Message[]): Promise<Message[]> {
         const { batchSize, maximumBatchingWindowSeconds, receiveWaitTimeSeconds } = this.options;
         const batch: Message[] = [];
-        let windowClosesAt = Number.POSITIVE_INFINITY;
-        while (this.polling && batch.length < batchSize) {
+        let payloadBytes = EVENT_ENVELOPE_BYTES;
+        let payloadFull = false;
+        const take = (messages: Message[]): void => {
+            const rest: Message[] = [];
+            for (const message of messages) {
+                const bytes = Buffer.byteLength(JSON.stringify(toSqsRecord(message, this.options.source))) + 1;
+                if (!payloadFull && batch.length < batchSize && (batch.length === 0 || payloadBytes + bytes <= MAX_INVOCATION_PAYLOAD_BYTES)) {
+                    batch.push(message);
+                    payloadBytes += bytes;
+                } else {
+                    payloadFull = true;
+                    rest.push(message);
+                }
+            }
+            carried.push(...rest);
+        };
+        take(carried.splice(0));
+        let windowClosesAt = batch.length > 0 ? Date.now() + maximumBatchingWindowSeconds * 1000 : Number.POSITIVE_INFINITY;
+        while (this.polling && batch.length < batchSize && !payloadFull) {
             const remainingMs = windowClosesAt - Date.now();
             if (batch.length > 0 && (maximumBatchingWindowSeconds === 0 || remainingMs <= 0)) {
                 break;
@@ -169,7 +203,7 @@ export class EventSourceMapping {
             if (received.length > 0 && batch.length === 0) {
                 windowClosesAt = Date.now() + maximumBatchingWindowSeconds * 1000;
             }
-            batch.push(...received);
+            take(received);
             if (received.length === 0 && batch.length > 0 && waitTimeSeconds === 0) {
                 await sleep(Math.min(SHORT_POLL_PAUSE_MS, Math.max(0, windowClosesAt - Date.now())));
             }
@@ -266,7 +300,19 @@ export class EventSourceMapping {
     }
 }
 
-function checkSettings(settings: MappingSettings): void {
+/**
+ * Refuses what CreateEventSourceMapping refuses, with the component's messages (a batch above 10
+ * with no window; a FIFO queue with a window), then the mapping's own ranges.
+ * @throws PipelineConfigError
+ */
+function checkSettings(settings: MappingSettings & { readonly queueUrl: string; readonly settingsKey?: string }): void {
+    const problems = new Problems();
+    // SQS requires a FIFO queue's name to end in ".fifo", so its URL tells the queue type.
+    const kind = settings.queueUrl.endsWith(".fifo") ? LaneKind.fifo : LaneKind.standard;
+    validateBatching(problems, settings.settingsKey ?? "mapping", { batchSize: settings.batchSize, batchingWindowSeconds: settings.maximumBatchingWindowSeconds }, kind);
+    if (problems.list.length > 0) {
+        throw new PipelineConfigError(problems.list);
+    }
     const checks: [keyof MappingSettings, number, number][] = [
         ["batchSize", 1, 10_000],
         ["maximumBatchingWindowSeconds", 0, 300],

@@ -196,6 +196,7 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
             const fn = functions[index];
             const mapping = new EventSourceMapping({
                 ...mappingSettingsFromLane(settings.lanes[lane]),
+                settingsKey: `pipeline.${lane}`,
                 sqs,
                 queueUrl: lanes[lane].queueUrl,
                 source: { queueArn: lanes[lane].queueArn, region: emulators.region },

@@ -1,7 +1,7 @@
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import type { EventSourceMapping } from "../../local/event-source-mapping";
+import { type EventSourceMapping, MAX_INVOCATION_PAYLOAD_BYTES } from "../../local/event-source-mapping";
 import { probeFunction } from "./helpers/function-factory";
 import { startMapping } from "./helpers/mapping-factory";
 import { failedWith, itemFailures, RecordingTarget, sleep, succeeded } from "./helpers/recording-target";
@@ -134,6 +134,29 @@ describe("local event source mapping", function () {
 
             // Assess: well under a second, although the batch is far from full
             assert.ok(target.invocations[0].startedAt - sentAt < 500, `invoked ${target.invocations[0].startedAt - sentAt} ms after the send`);
+        });
+    });
+
+    describe("payload limit", () => {
+        it("cuts batches at Lambda's 6 MB invocation payload, delivering every record once", async function () {
+            this.timeout(30_000);
+            // Prepare: 30 records of 250,000 characters are 7.5 MB, more than one invocation may carry
+            const queue = await fixture.createQueue();
+            for (let index = 0; index < 30; index++) {
+                await fixture.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: `${index}:`.padEnd(250_000, "x") }));
+            }
+            const target = new RecordingTarget(() => succeeded(null));
+
+            // Act
+            track(startMapping(fixture.sqs, queue, target, { batchSize: 100, maximumBatchingWindowSeconds: 1, maximumConcurrency: 1 }));
+            await waitFor(() => target.records.length >= 30, 20_000, "30 records delivered");
+
+            // Assess
+            const payloads = target.invocations.map((invocation) => Buffer.byteLength(JSON.stringify({ Records: invocation.records })));
+            assert.deepEqual(
+                [payloads.every((bytes) => bytes <= MAX_INVOCATION_PAYLOAD_BYTES), payloads.length > 1, new Set(target.records.map((record) => record.body.split(":")[0])).size, target.records.length],
+                [true, true, 30, 30],
+            );
         });
     });
 
