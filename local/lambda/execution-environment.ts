@@ -126,6 +126,11 @@ export class ExecutionEnvironment {
     }
 
     private onMessage(message: EnvironmentMessage): void {
+        if (message.type === "frozen-work") {
+            const report = this.definition.onFrozenWork ?? ((work) => process.stderr.write(`warning: ${this.definition.functionName}: ${work.kind} set at ${work.setAt} came due after the handler returned; on Lambda it waits for the next invocation (held locally too)\n`));
+            report({ kind: message.kind, setAt: message.setAt });
+            return;
+        }
         if ((message.type === "result" || message.type === "error") && this.pending?.awsRequestId === message.awsRequestId) {
             const durationMs = Date.now() - this.pending.startedAt;
             this.settle(message.type === "result" ? { kind: "success", response: message.response, durationMs } : { kind: "error", error: message.error, durationMs });

@@ -47,6 +47,11 @@ export interface LocalFunctionDefinition {
     /** @default { logFormat: "Text" } (Lambda's default) */
     readonly logging?: LocalLoggingConfig;
     /**
+     * Called when a timer the handler set came due after it returned (Lambda would have frozen it).
+     * @default a warning on the process's stderr
+     */
+    readonly onFrozenWork?: (report: { readonly kind: string; readonly setAt: string }) => void;
+    /**
      * How long the init phase may take.
      * @default LAMBDA_INIT_TIMEOUT_MS (10 s, as Lambda)
      */
