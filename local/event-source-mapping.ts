@@ -14,6 +14,7 @@
  */
 import {
     DeleteMessageBatchCommand,
+    GetQueueAttributesCommand,
     Message,
     QueueAttributeName,
     ReceiveMessageCommand,
@@ -40,7 +41,24 @@ export interface MappingSettings {
     readonly maximumBatchingWindowSeconds: number;
     readonly maximumConcurrency: number;
     readonly receiveWaitTimeSeconds: number;
+    /**
+     * The queue's visibility timeout: how long a throttled batch may be retried before its
+     * messages return to the queue.
+     * @default read from the queue when the first throttle happens
+     */
+    readonly visibilityTimeoutSeconds?: number;
 }
+
+/**
+ * How Lambda retries a throttled invocation (AWS: "Lambda retries throttled batches with backoff
+ * until the messages' visibility timeout expires"): waits doubling from the first to the cap.
+ */
+export interface ThrottleBackoff {
+    readonly initialMs: number;
+    readonly maximumMs: number;
+}
+
+export const DEFAULT_THROTTLE_BACKOFF: ThrottleBackoff = { initialMs: 1000, maximumMs: 30_000 };
 
 export interface EventSourceMappingOptions extends MappingSettings {
     /**
@@ -52,6 +70,8 @@ export interface EventSourceMappingOptions extends MappingSettings {
     readonly queueUrl: string;
     readonly source: SqsEventSource;
     readonly target: InvocationTarget;
+    /** @default DEFAULT_THROTTLE_BACKOFF */
+    readonly throttleBackoff?: ThrottleBackoff;
     /** Called once per invocation, after its deletes, e.g. to count progress. */
     readonly onBatch?: (report: BatchReport) => void;
     /** Called when receiving or deleting fails; the mapping keeps going. @default ignored */
@@ -68,6 +88,8 @@ export interface BatchReport {
     readonly deleted: readonly string[];
     /** Message ids left in the queue; they come back for another attempt or go to the DLQ. */
     readonly retried: readonly string[];
+    /** Invocations of this batch that were throttled and retried after a backoff before this outcome. */
+    readonly throttles: number;
 }
 
 export function mappingSettingsFromLane(lane: LaneSettings): MappingSettings {
@@ -76,6 +98,7 @@ export function mappingSettingsFromLane(lane: LaneSettings): MappingSettings {
         maximumBatchingWindowSeconds: lane.mapping.maximumBatchingWindowSeconds ?? 0,
         maximumConcurrency: lane.mapping.maximumConcurrency,
         receiveWaitTimeSeconds: lane.queue.receiveWaitTimeSeconds,
+        visibilityTimeoutSeconds: lane.queue.visibilityTimeoutSeconds,
     };
 }
 
@@ -94,9 +117,13 @@ export class EventSourceMapping {
     private readonly receives = new Set<AbortController>();
     private state: "created" | "running" | "stopping" | "killed" = "created";
     private inFlight = 0;
+    /** When each message in hand was received (its visibility timeout counts from then). */
+    private readonly receivedAt = new WeakMap<Message, number>();
+    private queueVisibilityTimeoutSeconds?: number;
 
     constructor(private readonly options: EventSourceMappingOptions) {
         checkSettings(options);
+        this.queueVisibilityTimeoutSeconds = options.visibilityTimeoutSeconds;
     }
 
     /** Invocations running now (never above `maximumConcurrency`). */
@@ -226,7 +253,10 @@ export class EventSourceMapping {
                 }),
                 { abortSignal: controller.signal },
             );
-            return result.Messages ?? [];
+            const now = Date.now();
+            const messages = result.Messages ?? [];
+            messages.forEach((message) => this.receivedAt.set(message, now));
+            return messages;
         } catch (error) {
             if (this.polling) {
                 this.options.onError?.(error);
@@ -240,16 +270,30 @@ export class EventSourceMapping {
 
     private async invokeAndSettle(messages: Message[]): Promise<void> {
         const event = toSqsEvent(messages, this.options.source);
-        const startedAt = Date.now();
-        let outcome: BatchReport["outcome"];
-        try {
-            outcome = await this.options.target.invoke(event);
-        } catch (error) {
-            if (!(error instanceof ConcurrencyExceededError)) {
-                throw error;
+        // The batch's messages stay hidden until the visibility timeout of the earliest receive.
+        const hiddenUntil = Math.min(...messages.map((message) => this.receivedAt.get(message) ?? Date.now())) + (await this.visibilityTimeoutSeconds()) * 1000;
+        const backoff = this.options.throttleBackoff ?? DEFAULT_THROTTLE_BACKOFF;
+        let startedAt = Date.now();
+        let outcome: BatchReport["outcome"] | undefined;
+        let throttles = 0;
+        while (outcome === undefined) {
+            startedAt = Date.now();
+            try {
+                outcome = await this.options.target.invoke(event);
+            } catch (error) {
+                if (!(error instanceof ConcurrencyExceededError)) {
+                    throw error;
+                }
+                // Lambda retries a throttled batch with backoff while its messages are hidden; once
+                // the visibility timeout would end, the batch returns to the queue (the receive counted).
+                const waitMs = Math.min(backoff.maximumMs, backoff.initialMs * 2 ** throttles);
+                if (Date.now() + waitMs >= hiddenUntil || this.state !== "running") {
+                    outcome = { kind: "throttled", durationMs: Date.now() - startedAt };
+                } else {
+                    throttles++;
+                    await sleep(waitMs);
+                }
             }
-            // A throttled invocation returns the batch to the queue, and the receive still counts.
-            outcome = { kind: "throttled", durationMs: Date.now() - startedAt };
         }
         if (this.state === "killed") {
             return;
@@ -268,7 +312,16 @@ export class EventSourceMapping {
             verdict,
             deleted,
             retried: ids.filter((id) => !deletedSet.has(id)),
+            throttles,
         });
+    }
+
+    private async visibilityTimeoutSeconds(): Promise<number> {
+        if (this.queueVisibilityTimeoutSeconds === undefined) {
+            const { Attributes = {} } = await this.options.sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.options.queueUrl, AttributeNames: ["VisibilityTimeout"] }));
+            this.queueVisibilityTimeoutSeconds = Number(Attributes.VisibilityTimeout ?? 30);
+        }
+        return this.queueVisibilityTimeoutSeconds;
     }
 
     /** Deletes in batches of ten; returns the ids SQS confirmed. */
@@ -313,7 +366,7 @@ function checkSettings(settings: MappingSettings & { readonly queueUrl: string; 
     if (problems.list.length > 0) {
         throw new PipelineConfigError(problems.list);
     }
-    const checks: [keyof MappingSettings, number, number][] = [
+    const checks: [Exclude<keyof MappingSettings, "visibilityTimeoutSeconds">, number, number][] = [
         ["batchSize", 1, 10_000],
         ["maximumBatchingWindowSeconds", 0, 300],
         ["maximumConcurrency", 1, 1000],

@@ -14,6 +14,8 @@ export class LaneStats {
     retried = 0;
     timeouts = 0;
     failedInvocations = 0;
+    /** Throttled invocations the mapping retried after a backoff (AWS does the same while the batch is hidden). */
+    throttles = 0;
     /** The most records of one message group seen in one batch (FIFO: above 1 means multi-message groups ran). */
     mostRecordsOfOneGroup = 0;
     /** How long each invocation ran, in milliseconds (for percentiles). */
@@ -21,6 +23,7 @@ export class LaneStats {
 
     record(report: BatchReport): void {
         this.invocations++;
+        this.throttles += report.throttles;
         this.deliveries += report.records.length;
         this.firstDeliveries += report.records.filter((record) => record.attributes.ApproximateReceiveCount === "1").length;
         this.processed += report.deleted.length;
