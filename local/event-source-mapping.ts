@@ -26,6 +26,7 @@ import { PipelineConfigError } from "../pipeline/config-error";
 import { LaneKind, type LaneSettings, validateBatching } from "../pipeline/lane-settings";
 import { BatchVerdict, judgeBatch } from "./batch-response";
 import type { InvocationOutcome } from "./lambda/execution-environment";
+import { compileFilters } from "./event-filter";
 import { ConcurrencyExceededError } from "./lambda/local-function";
 import { SqsEventSource, toSqsEvent, toSqsRecord } from "./lambda/sqs-event";
 
@@ -70,6 +71,12 @@ export interface EventSourceMappingOptions extends MappingSettings {
     readonly queueUrl: string;
     readonly source: SqsEventSource;
     readonly target: InvocationTarget;
+    /**
+     * `filterCriteria.filters[].pattern` of the mapping: records matching none are deleted without
+     * invoking the function, as Lambda does.
+     * @default [] (every record goes to the function)
+     */
+    readonly filterPatterns?: readonly string[];
     /** @default DEFAULT_THROTTLE_BACKOFF */
     readonly throttleBackoff?: ThrottleBackoff;
     /** Called once per invocation, after its deletes, e.g. to count progress. */
@@ -88,6 +95,8 @@ export interface BatchReport {
     readonly deleted: readonly string[];
     /** Message ids left in the queue; they come back for another attempt or go to the DLQ. */
     readonly retried: readonly string[];
+    /** Message ids deleted unseen because they matched no filter pattern. */
+    readonly filteredOut: readonly string[];
     /** Invocations of this batch that were throttled and retried after a backoff before this outcome. */
     readonly throttles: number;
 }
@@ -121,8 +130,11 @@ export class EventSourceMapping {
     private readonly receivedAt = new WeakMap<Message, number>();
     private queueVisibilityTimeoutSeconds?: number;
 
+    private readonly passesFilters: (record: SQSRecord) => boolean;
+
     constructor(private readonly options: EventSourceMappingOptions) {
         checkSettings(options);
+        this.passesFilters = compileFilters(options.filterPatterns ?? []);
         this.queueVisibilityTimeoutSeconds = options.visibilityTimeoutSeconds;
     }
 
@@ -268,7 +280,13 @@ export class EventSourceMapping {
         }
     }
 
-    private async invokeAndSettle(messages: Message[]): Promise<void> {
+    private async invokeAndSettle(received: Message[]): Promise<void> {
+        const allRecords = toSqsEvent(received, this.options.source).Records;
+        const filteredOut = await this.deleteRecords(allRecords.filter((record) => !this.passesFilters(record)));
+        const messages = received.filter((_, index) => this.passesFilters(allRecords[index]!));
+        if (messages.length === 0) {
+            return;
+        }
         const event = toSqsEvent(messages, this.options.source);
         // The batch's messages stay hidden until the visibility timeout of the earliest receive.
         const hiddenUntil = Math.min(...messages.map((message) => this.receivedAt.get(message) ?? Date.now())) + (await this.visibilityTimeoutSeconds()) * 1000;
@@ -312,6 +330,7 @@ export class EventSourceMapping {
             verdict,
             deleted,
             retried: ids.filter((id) => !deletedSet.has(id)),
+            filteredOut,
             throttles,
         });
     }
