@@ -61,6 +61,18 @@ export interface ThrottleBackoff {
 
 export const DEFAULT_THROTTLE_BACKOFF: ThrottleBackoff = { initialMs: 1000, maximumMs: 30_000 };
 
+/**
+ * How the mapping scales its pollers. `ramp` models AWS: a standard-queue mapping starts with 5
+ * concurrent batches and adds up to 300 per minute while messages keep coming (one more every
+ * 200 ms here), falling back to 5 when the queue runs dry. `instant` runs every slot at once
+ * (fast tests, and how the local mapping behaved before).
+ */
+export const MappingScaling = { ramp: "ramp", instant: "instant" } as const;
+export type MappingScaling = (typeof MappingScaling)[keyof typeof MappingScaling];
+export const INITIAL_CONCURRENT_BATCHES = 5;
+const ADDED_PER_MINUTE = 300;
+const SCALING_CHECK_MS = 100;
+
 export interface EventSourceMappingOptions extends MappingSettings {
     /**
      * The config key these settings came from, for error messages ("'pipeline.toolCall.batchSize' ...").
@@ -77,6 +89,8 @@ export interface EventSourceMappingOptions extends MappingSettings {
      * @default [] (every record goes to the function)
      */
     readonly filterPatterns?: readonly string[];
+    /** @default "ramp" */
+    readonly scaling?: MappingScaling;
     /** @default DEFAULT_THROTTLE_BACKOFF */
     readonly throttleBackoff?: ThrottleBackoff;
     /** Called once per invocation, after its deletes, e.g. to count progress. */
@@ -129,6 +143,8 @@ export class EventSourceMapping {
     /** When each message in hand was received (its visibility timeout counts from then). */
     private readonly receivedAt = new WeakMap<Message, number>();
     private queueVisibilityTimeoutSeconds?: number;
+    /** Since when receives have kept finding messages (the scaling ramp counts from here). */
+    private backlogSince?: number;
 
     private readonly passesFilters: (record: SQSRecord) => boolean;
 
@@ -149,7 +165,7 @@ export class EventSourceMapping {
         }
         this.state = "running";
         for (let slot = 0; slot < this.options.maximumConcurrency; slot++) {
-            this.loops.push(this.pollAndInvoke());
+            this.loops.push(this.pollAndInvoke(slot));
         }
     }
 
@@ -186,11 +202,31 @@ export class EventSourceMapping {
         }
     }
 
-    private async pollAndInvoke(): Promise<void> {
+    /** Slots the scaling model allows now (all of them with instant scaling). */
+    get allowedConcurrency(): number {
+        const { maximumConcurrency } = this.options;
+        if ((this.options.scaling ?? MappingScaling.ramp) === MappingScaling.instant) {
+            return maximumConcurrency;
+        }
+        const added = this.backlogSince === undefined ? 0 : Math.floor(((Date.now() - this.backlogSince) * ADDED_PER_MINUTE) / 60_000);
+        return Math.min(maximumConcurrency, INITIAL_CONCURRENT_BATCHES + added);
+    }
+
+    private async pollAndInvoke(slot: number): Promise<void> {
         // Received records that did not fit the previous invocation's 6 MB; they open the next batch.
         const carried: Message[] = [];
         while (this.polling) {
+            if (slot >= this.allowedConcurrency) {
+                await sleep(SCALING_CHECK_MS);
+                continue;
+            }
             const messages = await this.gatherBatch(carried);
+            // Scaling grows while receives find messages and falls back when the queue runs dry.
+            if (messages.length > 0) {
+                this.backlogSince ??= Date.now();
+            } else if (this.inFlight === 0) {
+                this.backlogSince = undefined;
+            }
             if (messages.length === 0 || this.state === "killed") {
                 continue;
             }

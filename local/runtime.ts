@@ -9,7 +9,7 @@ import { createAwsClients } from "../handlers/aws/clients";
 import { pipelineNames, type PipelineNames } from "../pipeline/naming";
 import { type LaneName, Lanes, type PipelineSettings } from "../pipeline/pipeline-settings";
 import { type EmulatorPorts, type LocalEmulators, startEmulators } from "./emulators";
-import { EventSourceMapping, mappingSettingsFromLane } from "./event-source-mapping";
+import { EventSourceMapping, type MappingScaling, mappingSettingsFromLane } from "./event-source-mapping";
 import { type FakeReceivers, type RecordedRequest, startFakeReceivers } from "./fake-receivers";
 import type { LocalHandlerInput } from "./functions/handler-input";
 import { LocalHandlerModules } from "./functions";
@@ -56,6 +56,11 @@ export interface LocalRuntimeOptions {
     readonly extraToolsModule?: string;
     /** Extra environment variables for both consumers (e.g. where the soak's tools write). @default {} */
     readonly extraFunctionEnvironment?: Readonly<Record<string, string>>;
+    /**
+     * How the mappings scale their pollers (see MappingScaling): AWS's ramp, or every slot at once.
+     * @default "ramp"
+     */
+    readonly scaling?: MappingScaling;
     /**
      * Execution environments started per lane before polling begins, so the first messages do
      * not wait for a cold start (about a second each here).
@@ -197,6 +202,7 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
             const mapping = new EventSourceMapping({
                 ...mappingSettingsFromLane(settings.lanes[lane]),
                 settingsKey: `pipeline.${lane}`,
+                scaling: options.scaling,
                 sqs,
                 queueUrl: lanes[lane].queueUrl,
                 source: { queueArn: lanes[lane].queueArn, region: emulators.region },
