@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GateUsageError } from "./errors";
+import { parseStackName, StackConfigError } from "../pipeline/stack-config";
 
 export const outputFormats = ["text", "json", "sarif"] as const;
 export type OutputFormat = (typeof outputFormats)[number];
@@ -52,9 +53,6 @@ export const gateUsage = [
 const flags = ["--program", "--stack", "--policy-pack", "--policy-config", "--invoke-answers", "--timeout", "--remote-components", "--format"] as const;
 const switches = ["--verbose"] as const;
 type Flag = (typeof flags)[number];
-
-// Same characters the Pulumi CLI accepts in a stack name; an org/project/ prefix is allowed.
-const stackNamePattern = /^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/;
 
 /** Thrown for `--help`; the CLI prints the usage and exits 0. */
 export class HelpRequestedError extends Error {
@@ -148,10 +146,11 @@ function policyConfigChoice(explicit: string | undefined, cwd: string, policyPac
 export function parseGateArgs(argv: readonly string[], cwd: string): GateOptions {
     const { values, switches: on } = readFlags(argv);
     const stack = values.get("--stack") ?? "dev";
-    if (!stackNamePattern.test(stack)) {
-        throw new GateUsageError(
-            `'--stack' must be a stack name of letters, digits, '_', '.' or '-' (optionally org/project/ first), '${stack}' given`,
-        );
+    try {
+        // The shared reader's rule, so `npm start` and the gate mean the same by '--stack'.
+        parseStackName(stack);
+    } catch (err) {
+        throw err instanceof StackConfigError ? new GateUsageError(err.message) : err;
     }
     const policyPackDir = path.resolve(cwd, values.get("--policy-pack") ?? "policy");
     const programDir = path.resolve(cwd, values.get("--program") ?? ".");

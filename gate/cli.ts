@@ -11,6 +11,7 @@ import { readPolicyConfigFile } from "./policy-config";
 import { recordProgram } from "./program-process";
 import { loadProject, loadStackConfig } from "./project";
 import { remoteComponentsOf } from "./remote-components";
+import { requireRegion, StackConfigError } from "../pipeline/stack-config";
 import { formatReport, hasMandatoryViolation } from "./report";
 import { formatJsonReport } from "./report-json";
 import { formatSarifReport } from "./report-sarif";
@@ -27,6 +28,12 @@ export async function runGate(options: GateOptions): Promise<number> {
     const stack = shortStackName(options.stack);
     const stackConfig = loadStackConfig(project, stack);
     const warnings: string[] = [...stackConfig.warnings];
+    // Without a region every AWS resource fails on its own; say the one cause, once, before running.
+    try {
+        requireRegion(stackConfig.values, stack);
+    } catch (err) {
+        throw err instanceof StackConfigError ? new GateUsageError(err.message) : err;
+    }
     const policyConfig = options.policyConfigFile ? readPolicyConfigFile(options.policyConfigFile) : {};
     const invokeAnswers = options.invokeAnswersFile ? readInvokeAnswersFile(options.invokeAnswersFile) : undefined;
     // Every input is checked before a process starts, so a typo fails in milliseconds.

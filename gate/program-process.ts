@@ -65,7 +65,7 @@ export async function recordProgram(request: ProgramHostRequest): Promise<Record
         );
     }
     if (killedAfterTimeout) {
-        throw new ProgramRunError(`the program at ${request.programDir} did not finish within ${request.timeoutSeconds} s (--timeout) and was killed; it was busy in synchronous code`);
+        throw new ProgramRunError(`the program at ${request.programDir} did not finish within ${request.timeoutSeconds} s (--timeout) and did not answer, so it was killed: it was still running synchronous code (loading modules, or a loop)`);
     }
     throw new ProgramRunError(
         `the program at ${request.programDir} exited (code ${exitCode}) without finishing its preview` +

@@ -1,6 +1,7 @@
 // --format json and --format sarif: each result located at the file and line where the program
 // constructed the resource; the SARIF log valid against the SARIF 2.1.0 JSON schema.
 import * as assert from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
 import { formatJsonReport } from "../../gate/report-json";
@@ -8,8 +9,9 @@ import { formatSarifReport } from "../../gate/report-sarif";
 import { aViolation, anAnalysis } from "./helpers/violations";
 
 // The schema as @microsoft/jest-sarif ships it (SARIF 2.1.0, JSON Schema draft-04).
-const sarifSchema = require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json") as object;
-const draft04 = require("ajv/lib/refs/json-schema-draft-04.json") as object;
+const readJson = (file: string): object => JSON.parse(fs.readFileSync(file, "utf8")) as object;
+const sarifSchema = readJson(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"));
+const draft04 = readJson(require.resolve("ajv/lib/refs/json-schema-draft-04.json"));
 
 const programDir = path.join(process.cwd(), "tests", "fixtures", "programs", "missing-dlq");
 const queueUrn = "urn:pulumi:dev::shop::aws:sqs/queue:Queue::orders";

@@ -98,6 +98,9 @@ describe("policy pack", () => {
     it("gives every policy the level this table says, by default and under dev.json and prod.json", () => {
         const expected: Record<string, readonly [EnforcementLevel, EnforcementLevel, EnforcementLevel]> = {
             //                                             default      dev          prod
+            // Exemptions: their own reports are always advisory (exemptions.ts), whatever the level.
+            "policy-exemptions":                          ["advisory", "advisory", "mandatory"],
+            "policy-exemptions-unused":                   ["advisory", "advisory", "mandatory"],
             "sqs-queue-has-dlq":                          ["mandatory", "mandatory", "mandatory"],
             "sqs-max-receive-count":                      ["mandatory", "mandatory", "mandatory"],
             "sqs-visibility-timeout-covers-consumers":    ["mandatory", "mandatory", "mandatory"],
