@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     if (!(LaneAlarmKinds as readonly string[]).includes(kind)) {
         throw new UsageError(`'--alarm' must be one of ${LaneAlarmKinds.join(", ")}, ${JSON.stringify(kind)} given`);
     }
-    const stack = readStackConfig(values.stack);
+    const stack = readStackConfig({ stack: values.stack });
     const settings = resolvePipelineSettings(stack.options);
     const route = settings.lanes[lane as LaneName].alarms.routes[kind as LaneAlarmKind];
     console.log(`Starting the local runtime (stack ${stack.stack}); the ${lane} lane's ${kind} alarm is routed to '${route}'.`);

@@ -6,10 +6,11 @@ import { AwsContext } from "./aws-context";
 import { PipelineConfigError } from "./config-error";
 import { ConsumerLane } from "./consumer-lane";
 import { pipelineAlarmRoutes } from "./lane-alarms";
-import { defaultNamePrefix, pipelineNames, PipelineNames, validateNamePrefix } from "./naming";
+import { defaultNamePrefix, pipelineNames, PipelineNames } from "./naming";
 import { EncryptionMode, PipelineOptions } from "./options";
-import { computePipelineSettings, LaneName, Lanes, PipelineSettings, validatePipelineOptions } from "./pipeline-settings";
+import { computePipelineSettings, LaneName, Lanes, PipelineSettings } from "./pipeline-settings";
 import { createAlarmTopic, createIdempotencyTable, createPayloadBucket, createSecretParameter, createStackKey } from "./shared-resources";
+import { pipelineArgumentProblems } from "./stack-config";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const PACKAGE_VERSION: string = require("../package.json").version;
@@ -65,7 +66,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
     constructor(name: string, args: EscalationPipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): a bad config must not register even the component itself.
         const namePrefix = args.namePrefix ?? defaultNamePrefix(pulumi.getProject(), pulumi.getStack(), name);
-        const problems = [...validatePipelineOptions(args.options, args.optionsKey ?? "pipeline"), ...validateNamePrefix(namePrefix)];
+        const problems = pipelineArgumentProblems(args.options, args.optionsKey ?? "pipeline", namePrefix);
         if (problems.length > 0) {
             throw new PipelineConfigError(problems);
         }

@@ -54,13 +54,13 @@ describe("messages up to 1 MiB", () => {
             [HandlerEnvironment.deadLetterMaximumMessageSizeBytes]: "1048576",
         });
 
-        assert.deepEqual([config.maximumMessageSizeBytes, config.deadLetterMaximumMessageSizeBytes], [1_048_576, 1_048_576]);
+        assert.deepEqual([config.maximumMessageSizeBytes, config.deadLetterMaximumMessageBytes], [1_048_576, 1_048_576]);
     });
 
     it("assumes SQS's default limit for a consumer deployed without the variables", () => {
         const config = readConsumerConfig(lane.environment);
 
-        assert.deepEqual([config.maximumMessageSizeBytes, config.deadLetterMaximumMessageSizeBytes], [262_144, 262_144]);
+        assert.deepEqual([config.maximumMessageSizeBytes, config.deadLetterMaximumMessageBytes], [262_144, 262_144]);
     });
 
     it("refuses a DLQ limit below the queue's, naming both variables and the values", () => {
