@@ -63,6 +63,11 @@ export class AwsContext {
         return this.arn("s3", bucketName, { regional: false, account: false });
     }
 
+    /** Every key of this account and region: narrowed by a condition where it is used. */
+    kmsKeyArnPattern() {
+        return this.arn("kms", "key/*", { regional: true, account: true });
+    }
+
     snsTopicArn(topicName: pulumi.Input<string>) {
         return this.arn("sns", topicName, { regional: true, account: true });
     }

@@ -32,6 +32,8 @@ export interface ConsumerLaneArgs {
     readonly handlerVersion: string;
     /** The customer-managed key; undefined for AWS-managed encryption. */
     readonly kmsKeyArn?: pulumi.Input<string>;
+    /** The alias of the key the stack creates, when it does (the role's grant names it, see policy-documents.ts). */
+    readonly stackKeyAlias?: string;
     readonly dataProtection: DataProtection;
     readonly tags: Record<string, string>;
 }
@@ -134,7 +136,9 @@ export class ConsumerLane extends pulumi.ComponentResource {
                             logGroupArn: awsContext.logGroupArn(logGroup.name),
                             payloadBucketArn: awsContext.s3BucketArn(args.payloadBucketName),
                             parameterArns: args.parameters.map((parameter) => awsContext.ssmParameterArn(parameter.name)),
-                            kmsKeyArn: args.kmsKeyArn,
+                            // The stack key's ARN would make the whole document unknown at preview.
+                            kmsKeyArn: args.stackKeyAlias === undefined ? args.kmsKeyArn : undefined,
+                            stackKey: args.stackKeyAlias === undefined ? undefined : { alias: args.stackKeyAlias, keyArnPattern: awsContext.kmsKeyArnPattern() },
                         })
                         .apply(consumerPolicy),
                 ),

@@ -105,6 +105,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
                     logLevel: this.settings.logLevel,
                     handlerVersion: PACKAGE_VERSION,
                     kmsKeyArn,
+                    stackKeyAlias: this.key === undefined ? undefined : this.names.keyAlias,
                     dataProtection,
                     tags,
                 },

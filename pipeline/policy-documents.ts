@@ -29,6 +29,12 @@ export interface ConsumerResources {
     readonly parameterArns: readonly string[];
     /** A customer-managed key, when queues, table and parameters use one. */
     readonly kmsKeyArn?: string;
+    /**
+     * The stack's own key, by its alias: its ARN is unknown until it exists, and the policy pack
+     * must read this policy at the first preview, so the grant names the account's keys with the
+     * alias as a condition (`kms:ResourceAliases`).
+     */
+    readonly stackKey?: { readonly alias: string; readonly keyArnPattern: string };
 }
 
 /** The Lambda service may assume the role, only on behalf of this account. */
@@ -112,7 +118,15 @@ export function consumerPolicy(resources: ConsumerResources): PolicyDocument {
     if (resources.parameterArns.length > 0) {
         statements.push({ Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [...resources.parameterArns] });
     }
-    if (resources.kmsKeyArn !== undefined) {
+    if (resources.stackKey !== undefined) {
+        statements.push({
+            Sid: "UseStackKey",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: resources.stackKey.keyArnPattern,
+            Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": resources.stackKey.alias } },
+        });
+    } else if (resources.kmsKeyArn !== undefined) {
         statements.push({ Sid: "UseCustomerKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: resources.kmsKeyArn });
     }
     return { Version: "2012-10-17", Statement: statements };

@@ -83,6 +83,12 @@ describe("values the policy pack reads are known at preview", () => {
         stack.ofType(ResourceTypes.rolePolicy).forEach((policy) => assertKnown(policy, ["role", "policy"]));
     });
 
+    it("knows each consumer's role policy when the stack creates its key (whose ARN is unknown at preview)", async () => {
+        const { stack: withKey } = await buildPipeline({ options: { encryption: "stackKey" } }, { preview: true });
+
+        ["main-escalation-permissions", "main-tool-call-permissions"].forEach((name) => assertKnown(withKey.named(name), ["policy"]));
+    });
+
     it("knows each alarm's metric and dimensions", () => {
         stack.ofType(ResourceTypes.metricAlarm).forEach((alarm) => assertKnown(alarm, ["namespace", "metricName", "dimensions", "threshold"]));
     });
