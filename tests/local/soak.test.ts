@@ -12,7 +12,7 @@ describe("reliability soak (small run)", function () {
     it("pages every valid escalation once, dead-letters every poison message with its reason, keeps FIFO order and loses nothing, with both cores busy and every fault class mixed in", async () => {
         // Prepare: transient 5xx (Slack down after the page among them), Slack refusals to replay, duplicates side by side,
         // second escalations of a call, and a process freeze past the escalation timeout (the mixed scenario's default)
-        const options = { messages: 300, seed: 7, functionTimeoutSeconds: 2, concurrency: 3, transientFailureRate: 0.05, slackRefusalRate: 0.03 };
+        const options = { messages: 150, seed: 7, functionTimeoutSeconds: 2, concurrency: 3, transientFailureRate: 0.05, slackRefusalRate: 0.05 };
 
         // Act
         const result = await withBusyCores(2, () => runSoak(options));
