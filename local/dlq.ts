@@ -13,11 +13,11 @@ import * as path from "node:path";
 import * as readline from "node:readline/promises";
 import { type LaneName, Lanes } from "../pipeline/pipeline-settings";
 import { integerFlag, parseCommandLine, runCommand, UsageError } from "./cli/arguments";
-import { describeEntry, toDeadLetterEntry } from "./dlq/dead-letter-entry";
-import { type DlqLaneTarget, resolveDlqTargets } from "./dlq/dlq-client";
+import { type DeadLetterEntry, describeEntry, toDeadLetterEntry } from "./dlq/dead-letter-entry";
+import { type DlqLaneTarget, type DlqTargets, resolveDlqTargets } from "./dlq/dlq-client";
 import { peekMessages } from "./dlq/peek";
 import { purgeConfirmed, purgeDeadLetterQueue } from "./dlq/purge";
-import { isUnsupportedAction, redriveByCopy, redriveWithMoveTask } from "./dlq/redrive";
+import { isUnsupportedAction, QueueNotFoundError, redriveByCopy, redriveWithMoveTask } from "./dlq/redrive";
 import { queueDepth } from "./progress";
 import { PROJECT_ROOT } from "./stack-config";
 
@@ -70,24 +70,29 @@ async function main(): Promise<number> {
         throw new UsageError(`'--method' must be one of ${RedriveMethods.join(", ")}, ${JSON.stringify(values.method)} given`);
     }
     const max = values.max === undefined ? undefined : integerFlag("max", values.max, { min: 1, max: 1_000_000 }, 0);
-    const targets = await resolveDlqTargets(
-        {
-            outputs: values.outputs,
-            lane: values.lane as LaneName | "all",
-            dlqUrl: values["dlq-url"],
-            queueUrl: values["queue-url"],
-            region: values.region,
-            endpoint: values.endpoint,
-        },
-        DEFAULT_OUTPUTS,
-    );
+    let targets: DlqTargets;
+    try {
+        targets = await resolveDlqTargets(
+            {
+                outputs: values.outputs,
+                lane: values.lane as LaneName | "all",
+                dlqUrl: values["dlq-url"],
+                queueUrl: values["queue-url"],
+                region: values.region,
+                endpoint: values.endpoint,
+            },
+            DEFAULT_OUTPUTS,
+        );
+    } catch (error) {
+        return oneLineError(error);
+    }
     try {
         return await runDlqCommand(command, targets, { max, method, json: values.json, yes: values.yes, messageIds: values["message-id"], messageId: positionals[1] });
     } catch (error) {
         if ((error as { code?: string }).code === "ECONNREFUSED") {
             throw new UsageError(`Cannot reach SQS (${(error as Error).message}): is the local runtime (npm start) still running, or are the outputs from an older run?`);
         }
-        throw error;
+        return oneLineError(error);
     } finally {
         targets.sqs.destroy();
     }
@@ -141,7 +146,7 @@ async function show(sqs: SQSClient, lanes: readonly DlqLaneTarget[], messageId: 
         throw new UsageError("'show' needs a message id: npm run dlq -- show <messageId>");
     }
     for (const lane of lanes) {
-        const entry = (await peekMessages(sqs, lane.deadLetterQueueUrl)).map(toDeadLetterEntry).find((candidate) => candidate.messageId === messageId);
+        const entry = (await peekMessages(sqs, lane.deadLetterQueueUrl)).map(toDeadLetterEntry).find((candidate) => matchesMessageId(candidate, messageId));
         if (entry !== undefined) {
             console.log(json ? JSON.stringify({ lane: lane.lane, ...entry }, null, 2) : `${lane.lane} DLQ\n${JSON.stringify({ ...entry, body: parsedOrText(entry.body) }, null, 2)}`);
             return 0;
@@ -201,6 +206,20 @@ async function purge(sqs: SQSClient, lane: DlqLaneTarget, yes: boolean): Promise
     const purged = await purgeDeadLetterQueue(sqs, lane.deadLetterQueueUrl);
     console.log(`Purged ${queueName} (${purged} message(s)).`);
     return 0;
+}
+
+/** A queue that does not exist is the operator's input, not a crash: one line, no stack trace. */
+function oneLineError(error: unknown): number {
+    if (error instanceof QueueNotFoundError) {
+        console.error(error.message);
+        return 2;
+    }
+    throw error;
+}
+
+/** `show` takes the DLQ's message id or the id SendMessage gave the producer (kept as sourceMessageId). */
+function matchesMessageId(entry: DeadLetterEntry, messageId: string): boolean {
+    return entry.messageId === messageId || entry.reason?.sourceMessageId === messageId;
 }
 
 function parsedOrText(body: string): unknown {

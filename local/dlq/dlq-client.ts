@@ -6,6 +6,7 @@ import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { type LaneName, Lanes } from "../../pipeline/pipeline-settings";
 import { UsageError } from "../cli/arguments";
 import { EMULATOR_CREDENTIALS } from "../emulators";
+import { isQueueMissing, QueueNotFoundError } from "./redrive";
 import { type LaneQueues, laneQueuesFromOutputs, LocalOutputKey, readStackOutputs } from "../stack-outputs";
 
 export interface DlqTargetFlags {
@@ -32,7 +33,8 @@ export async function resolveDlqTargets(flags: DlqTargetFlags, defaultOutputsFil
     if ((flags.dlqUrl === undefined) !== (flags.queueUrl === undefined)) {
         throw new UsageError("'--dlq-url' and '--queue-url' go together: the DLQ and the source queue it redrives to");
     }
-    const outputs = flags.dlqUrl === undefined ? readStackOutputs(flags.outputs ?? defaultOutputsFile) : {};
+    // With explicit queue URLs the outputs are optional; when given they still name the endpoint and region.
+    const outputs = flags.dlqUrl === undefined || flags.outputs !== undefined ? readStackOutputs(flags.outputs ?? defaultOutputsFile) : {};
     const endpoint = flags.endpoint ?? stringOrUndefined(outputs[LocalOutputKey.sqsEndpoint]);
     const firstUrl = flags.dlqUrl ?? stringOrUndefined(outputs.escalationDeadLetterQueueUrl);
     const region = flags.region ?? stringOrUndefined(outputs[LocalOutputKey.region]) ?? regionOfQueueUrl(firstUrl);
@@ -43,7 +45,8 @@ export async function resolveDlqTargets(flags: DlqTargetFlags, defaultOutputsFil
         ...(endpoint !== undefined && process.env.AWS_ACCESS_KEY_ID === undefined ? { credentials: EMULATOR_CREDENTIALS } : {}),
     });
     if (flags.dlqUrl !== undefined && flags.queueUrl !== undefined) {
-        const [deadLetterQueueArn, queueArn] = await Promise.all([queueArnOf(sqs, flags.dlqUrl), queueArnOf(sqs, flags.queueUrl)]);
+        const deadLetterQueueArn = await queueArnOf(sqs, flags.dlqUrl, "DLQ (--dlq-url)");
+        const queueArn = await queueArnOf(sqs, flags.queueUrl, "source queue (--queue-url)");
         return { sqs, lanes: [{ lane: "custom", queueUrl: flags.queueUrl, queueArn, deadLetterQueueUrl: flags.dlqUrl, deadLetterQueueArn }] };
     }
     const lanes = flags.lane === "all" ? LANES : [flags.lane];
@@ -55,9 +58,14 @@ export function regionOfQueueUrl(url: string | undefined): string | undefined {
     return url === undefined ? undefined : /^https?:\/\/sqs\.([a-z0-9-]+)\./.exec(url)?.[1];
 }
 
-async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }));
-    const arn = Attributes?.QueueArn;
+async function queueArnOf(sqs: SQSClient, queueUrl: string, role: string): Promise<string> {
+    let attributes: Record<string, string> | undefined;
+    try {
+        attributes = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes;
+    } catch (error) {
+        throw isQueueMissing(error) ? new QueueNotFoundError(queueUrl, role) : error;
+    }
+    const arn = attributes?.QueueArn;
     if (arn === undefined) {
         throw new Error(`SQS returned no ARN for ${queueUrl}`);
     }

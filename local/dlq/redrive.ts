@@ -16,6 +16,7 @@
 import {
     ChangeMessageVisibilityCommand,
     DeleteMessageCommand,
+    GetQueueAttributesCommand,
     type Message,
     SendMessageCommand,
     type SQSClient,
@@ -57,7 +58,10 @@ export interface MoveTaskReport {
     readonly taskHandle: string;
 }
 
-const DEFAULT_HOLD_SECONDS = 60;
+/** Long enough to move a large DLQ before a held message shows again; if the tool dies, they return after it. */
+const DEFAULT_HOLD_SECONDS = 300;
+/** A short poll can miss messages of a small standard queue on AWS; one second of long poll asks every server. */
+const RECEIVE_WAIT_SECONDS = 1;
 
 /** True when the service does not know StartMessageMoveTask (fauxqs and other emulators). */
 export function isUnsupportedAction(error: unknown): boolean {
@@ -70,51 +74,121 @@ export async function redriveWithMoveTask(sqs: SQSClient, target: RedriveTarget)
     return { method: "moveTask", taskHandle: TaskHandle ?? "" };
 }
 
+/**
+ * Moves, by copy, the messages that were in the DLQ when the redrive started, each at most once.
+ *
+ * A replay that fails again comes back to the DLQ as a new message (a new DLQ message id); moving
+ * it again would loop for as long as the redrive runs. So the redrive first takes the DLQ's
+ * messages (all of a standard DLQ; the head of each group of a FIFO DLQ, where SQS hides the
+ * rest), holding every one so that no scan sees it twice, and moves only those. A FIFO group's
+ * later messages become visible as its head moves; they are moved in turn unless they belong to
+ * a group that was not in the DLQ at the start, or are this run's own replays failing again
+ * (their source message id, or for SQS's own redrive their message id, is an id this run's
+ * copies got). What is not moved stays held until the end, then is released in order.
+ */
 export async function redriveByCopy(sqs: SQSClient, target: RedriveTarget, options: CopyRedriveOptions = {}): Promise<CopyRedriveReport> {
+    await assertQueuesExist(sqs, [
+        { url: target.deadLetterQueueUrl, role: "DLQ" },
+        { url: target.sourceQueueUrl, role: "source queue" },
+    ]);
     const fifo = target.deadLetterQueueUrl.endsWith(".fifo");
     const max = options.max ?? Number.POSITIVE_INFINITY;
     const holdSeconds = options.holdSeconds ?? DEFAULT_HOLD_SECONDS;
     const moved: string[] = [];
     const kept: RedriveProblem[] = [];
-    /** FIFO groups that hit a message they could not move: the rest of the group must wait behind it. */
+    /** Message ids SQS gave this run's copies: a dead letter naming one is a replay that failed again. */
+    const copyIds = new Set<string>();
+    /** FIFO groups that must stop: a message could not move, was not chosen, or is new. Nothing may overtake it. */
     const blockedGroups = new Set<string>();
-
-    // Messages not moved stay held until the end, so the scan reaches the ones behind them.
-    const releaseAtEnd: Message[] = [];
+    const held: Message[] = [];
     try {
-        while (moved.length < max) {
-            const batch = await receiveHeld(sqs, target.deadLetterQueueUrl, 10, holdSeconds);
-            if (batch.length === 0) {
-                break;
-            }
-            for (const message of batch) {
+        let pending = await receiveHeld(sqs, target.deadLetterQueueUrl, max, holdSeconds, RECEIVE_WAIT_SECONDS);
+        held.push(...pending);
+        const startGroups = new Set(pending.map((message) => toDeadLetterEntry(message).groupId ?? ""));
+        while (pending.length > 0) {
+            for (const message of pending) {
                 const entry = toDeadLetterEntry(message);
                 const group = entry.groupId ?? "";
                 const wanted = options.messageIds === undefined || options.messageIds.has(entry.messageId);
                 if (!wanted || (fifo && blockedGroups.has(group)) || moved.length >= max) {
-                    releaseAtEnd.push(message);
+                    if (fifo) {
+                        blockedGroups.add(group);
+                    }
                     continue;
                 }
-                const problem = await copyThenDelete(sqs, target, message, entry, fifo);
-                if (problem === undefined) {
+                const outcome = await copyThenDelete(sqs, target, message, entry, fifo);
+                if (outcome.copyId !== undefined) {
+                    copyIds.add(outcome.copyId);
+                }
+                if (outcome.problem === undefined) {
                     moved.push(entry.messageId);
+                    held.splice(held.indexOf(message), 1);
                 } else {
-                    kept.push({ messageId: entry.messageId, reason: problem });
-                    releaseAtEnd.push(message);
+                    kept.push({ messageId: entry.messageId, reason: outcome.problem });
                     if (fifo) {
                         blockedGroups.add(group);
                     }
                 }
             }
+            if (!fifo || moved.length >= max) {
+                break;
+            }
+            // The messages behind each moved head are visible now.
+            const next = await receiveHeld(sqs, target.deadLetterQueueUrl, Number.POSITIVE_INFINITY, holdSeconds, 0);
+            held.push(...next);
+            pending = next.filter((message) => {
+                const entry = toDeadLetterEntry(message);
+                const group = entry.groupId ?? "";
+                const ownReplay = copyIds.has(entry.messageId) || copyIds.has(entry.reason?.sourceMessageId ?? "");
+                if (ownReplay || !startGroups.has(group)) {
+                    blockedGroups.add(group);
+                    return false;
+                }
+                return !blockedGroups.has(group);
+            });
         }
     } finally {
-        await releaseAll(sqs, target.deadLetterQueueUrl, releaseAtEnd);
+        await releaseAll(sqs, target.deadLetterQueueUrl, held);
     }
     return { method: "copy", moved, kept };
 }
 
-/** Returns undefined when the copy was accepted and the original deleted, else why it was kept. */
-async function copyThenDelete(sqs: SQSClient, target: RedriveTarget, message: Message, entry: DeadLetterEntry, fifo: boolean): Promise<string | undefined> {
+/** A queue the tools were pointed at does not exist (wrong URL, region or account). */
+export class QueueNotFoundError extends Error {
+    constructor(
+        readonly queueUrl: string,
+        role: string,
+    ) {
+        super(`The ${role} ${queueUrl} does not exist (check the URL, the region and the account); nothing was moved`);
+        this.name = "QueueNotFoundError";
+    }
+}
+
+/** True for SQS's "no such queue" answer, under each of the names the SDK and emulators give it. */
+export function isQueueMissing(error: unknown): boolean {
+    const name = (error as { name?: string } | undefined)?.name ?? "";
+    return name === "QueueDoesNotExist" || name === "AWS.SimpleQueueService.NonExistentQueue";
+}
+
+/** Checks every queue exists before anything moves, so a wrong URL fails in one line and touches nothing. */
+export async function assertQueuesExist(sqs: SQSClient, queues: readonly { url: string; role: string }[]): Promise<void> {
+    for (const queue of queues) {
+        try {
+            await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ["QueueArn"] }));
+        } catch (error) {
+            throw isQueueMissing(error) ? new QueueNotFoundError(queue.url, queue.role) : error;
+        }
+    }
+}
+
+interface CopyOutcome {
+    /** The id SQS gave the copy, when it took one. */
+    readonly copyId?: string;
+    /** Why the DLQ message was kept; undefined when the copy was accepted and the original deleted. */
+    readonly problem?: string;
+}
+
+async function copyThenDelete(sqs: SQSClient, target: RedriveTarget, message: Message, entry: DeadLetterEntry, fifo: boolean): Promise<CopyOutcome> {
     let sentMessageId: string | undefined;
     try {
         const sent = await sqs.send(
@@ -127,20 +201,20 @@ async function copyThenDelete(sqs: SQSClient, target: RedriveTarget, message: Me
         );
         sentMessageId = sent.MessageId;
     } catch (error) {
-        return `the source queue refused the copy: ${(error as Error).message}`;
+        return { problem: `the source queue refused the copy: ${(error as Error).message}` };
     }
     if (sentMessageId === undefined) {
-        return "the source queue answered without a message id; the copy is not confirmed";
+        return { problem: "the source queue answered without a message id; the copy is not confirmed" };
     }
     if (fifo && (sentMessageId === entry.messageId || sentMessageId === entry.reason?.sourceMessageId)) {
-        return "SQS treated the copy as a duplicate of the original send (same deduplication id within 5 minutes); try again later";
+        return { problem: "SQS treated the copy as a duplicate of the original send (same deduplication id within 5 minutes); try again later" };
     }
     try {
         await sqs.send(new DeleteMessageCommand({ QueueUrl: target.deadLetterQueueUrl, ReceiptHandle: message.ReceiptHandle }));
     } catch (error) {
-        return `copied as ${sentMessageId}, but deleting it from the DLQ failed (${(error as Error).message}); the consumer's idempotency absorbs the duplicate`;
+        return { copyId: sentMessageId, problem: `copied as ${sentMessageId}, but deleting it from the DLQ failed (${(error as Error).message}); the consumer's idempotency absorbs the duplicate` };
     }
-    return undefined;
+    return { copyId: sentMessageId };
 }
 
 async function releaseAll(sqs: SQSClient, queueUrl: string, messages: readonly Message[]): Promise<void> {

@@ -3,6 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
+import { toDeadLetterEntry } from "../../local/dlq/dead-letter-entry";
+import { peekMessages } from "../../local/dlq/peek";
 import { queueDepth } from "../../local/progress";
 import { type LocalRuntime, startLocalRuntime } from "../../local/runtime";
 import { localStackOutputs, writeStackOutputs } from "../../local/stack-outputs";
@@ -61,6 +63,58 @@ describe("npm run dlq (command line, against the local runtime)", function () {
             [result.code, /does not support StartMessageMoveTask/.test(result.stdout), /Moved 1 message/.test(result.stdout), (await queueDepth(runtime.sqs, runtime.lanes.escalation.queueUrl)).visible],
             [0, true, true, 1],
         );
+    });
+
+    it("shows a dead letter found by the DLQ's own message id", async () => {
+        // Prepare
+        const [entry] = (await peekMessages(runtime.sqs, runtime.lanes.escalation.deadLetterQueueUrl)).map(toDeadLetterEntry);
+
+        // Act
+        const result = await runLocalCommand("dlq.ts", ["show", entry!.messageId, "--json", "--outputs", outputsFile]);
+
+        // Assess
+        assert.deepEqual([result.code, (JSON.parse(result.stdout) as { messageId: string }).messageId], [0, entry!.messageId]);
+    });
+
+    it("shows a dead letter found by the id SendMessage returned to the producer (its sourceMessageId)", async () => {
+        // Prepare
+        const [entry] = (await peekMessages(runtime.sqs, runtime.lanes.escalation.deadLetterQueueUrl)).map(toDeadLetterEntry);
+
+        // Act
+        const result = await runLocalCommand("dlq.ts", ["show", entry!.reason!.sourceMessageId, "--json", "--outputs", outputsFile]);
+
+        // Assess
+        assert.deepEqual([result.code, (JSON.parse(result.stdout) as { messageId: string }).messageId], [0, entry!.messageId]);
+    });
+
+    it("reports a redrive to a missing source queue in one line naming the queue, and moves nothing", async () => {
+        // Prepare
+        const { escalation } = runtime.lanes;
+        const missing = escalation.queueUrl.replace(/[^/]+$/, "no-such-queue");
+
+        // Act
+        const result = await runLocalCommand("dlq.ts", ["redrive", "--dlq-url", escalation.deadLetterQueueUrl, "--queue-url", missing, "--outputs", outputsFile]);
+
+        // Assess
+        assert.deepEqual(
+            [result.code, result.stderr.trim().split("\n").length, result.stderr.includes(missing), (await queueDepth(runtime.sqs, escalation.deadLetterQueueUrl)).visible],
+            [2, 1, true, 1],
+        );
+    });
+
+    it("reports the number of messages that were in the DLQ when the redrive started", async () => {
+        // Prepare: two more dead letters, three in all
+        const { escalation } = runtime.lanes;
+        await deadLetter(runtime.sqs, { url: escalation.queueUrl, arn: escalation.queueArn, deadLetterUrl: escalation.deadLetterQueueUrl, deadLetterArn: escalation.deadLetterQueueArn, fifo: false }, [
+            { body: "{ two" },
+            { body: "{ three" },
+        ]);
+
+        // Act
+        const result = await runLocalCommand("dlq.ts", ["redrive", "--lane", "escalation", "--method", "copy", "--outputs", outputsFile]);
+
+        // Assess
+        assert.match(result.stdout, /Moved 3 message\(s\)/);
     });
 
     it("names the allowed lanes when given an unknown one", async () => {

@@ -38,3 +38,42 @@ export async function deadLetter(sqs: SQSClient, queue: TestQueue, inputs: reado
     }
     return ids;
 }
+
+export interface FailingConsumer {
+    /** Messages it has dead-lettered so far. */
+    readonly deadLettered: () => number;
+    stop(): Promise<void>;
+}
+
+/**
+ * A stand-in for a consumer that finds every message poison: it receives from `queue` and
+ * dead-letters each message with the handlers' own `deadLetterMessage`, until stopped or until it
+ * has dead-lettered `limit` (so a redrive that keeps moving its own replays still ends).
+ */
+export function startFailingConsumer(sqs: SQSClient, queue: TestQueue, limit = 60): FailingConsumer {
+    let running = true;
+    let count = 0;
+    const loop = (async () => {
+        while (running && count < limit) {
+            const { Messages = [] } = await sqs.send(
+                new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, AttributeNames: ["All"], MessageAttributeNames: ["All"] }),
+            );
+            for (const message of Messages) {
+                const record = toSqsRecord(message, { queueArn: queue.arn, region: "us-east-1" });
+                await sqs.send(deadLetterMessage(record, queue.deadLetterUrl, { kind: DeadLetterKind.poison, error: new InvalidMessageError("still bad"), handlerVersion: "test-1" }));
+                await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: message.ReceiptHandle }));
+                count++;
+            }
+            if (Messages.length === 0) {
+                await new Promise((resolve) => setTimeout(resolve, 5));
+            }
+        }
+    })();
+    return {
+        deadLettered: () => count,
+        async stop() {
+            running = false;
+            await loop;
+        },
+    };
+}
