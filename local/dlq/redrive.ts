@@ -22,6 +22,7 @@ import {
     type SQSClient,
     StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
+import { sha256 } from "./audit";
 import { receiveHeld } from "./peek";
 import { type DeadLetterEntry, toDeadLetterEntry } from "./dead-letter-entry";
 
@@ -37,8 +38,18 @@ export interface CopyRedriveOptions {
     readonly max?: number;
     /** Only these message ids (others are left in place). @default all */
     readonly messageIds?: ReadonlySet<string>;
-    /** How long a message being moved stays hidden in the DLQ. @default 60 */
+    /** How long a message being moved stays hidden in the DLQ. @default 300 */
     readonly holdSeconds?: number;
+    /** A replacement body per DLQ message id (an operator's edit, already validated). @default none */
+    readonly bodies?: ReadonlyMap<string, string>;
+}
+
+/** One message moved: its DLQ id, the id its copy got, and its body's hash before and after (they differ when edited). */
+export interface MovedMessage {
+    readonly messageId: string;
+    readonly copyId: string;
+    readonly bodySha256Before: string;
+    readonly bodySha256After: string;
 }
 
 export interface RedriveProblem {
@@ -48,7 +59,9 @@ export interface RedriveProblem {
 
 export interface CopyRedriveReport {
     readonly method: "copy";
+    /** DLQ message ids moved, in the order they moved. */
     readonly moved: readonly string[];
+    readonly movedMessages: readonly MovedMessage[];
     /** Left in the DLQ, with why. */
     readonly kept: readonly RedriveProblem[];
 }
@@ -95,6 +108,7 @@ export async function redriveByCopy(sqs: SQSClient, target: RedriveTarget, optio
     const max = options.max ?? Number.POSITIVE_INFINITY;
     const holdSeconds = options.holdSeconds ?? DEFAULT_HOLD_SECONDS;
     const moved: string[] = [];
+    const movedMessages: MovedMessage[] = [];
     const kept: RedriveProblem[] = [];
     /** Message ids SQS gave this run's copies: a dead letter naming one is a replay that failed again. */
     const copyIds = new Set<string>();
@@ -116,12 +130,14 @@ export async function redriveByCopy(sqs: SQSClient, target: RedriveTarget, optio
                     }
                     continue;
                 }
-                const outcome = await copyThenDelete(sqs, target, message, entry, fifo);
+                const body = options.bodies?.get(entry.messageId) ?? entry.body;
+                const outcome = await copyThenDelete(sqs, target, message, entry, body, fifo);
                 if (outcome.copyId !== undefined) {
                     copyIds.add(outcome.copyId);
                 }
                 if (outcome.problem === undefined) {
                     moved.push(entry.messageId);
+                    movedMessages.push({ messageId: entry.messageId, copyId: outcome.copyId ?? "", bodySha256Before: sha256(entry.body), bodySha256After: sha256(body) });
                     held.splice(held.indexOf(message), 1);
                 } else {
                     kept.push({ messageId: entry.messageId, reason: outcome.problem });
@@ -150,7 +166,7 @@ export async function redriveByCopy(sqs: SQSClient, target: RedriveTarget, optio
     } finally {
         await releaseAll(sqs, target.deadLetterQueueUrl, held);
     }
-    return { method: "copy", moved, kept };
+    return { method: "copy", moved, movedMessages, kept };
 }
 
 /** A queue the tools were pointed at does not exist (wrong URL, region or account). */
@@ -188,13 +204,13 @@ interface CopyOutcome {
     readonly problem?: string;
 }
 
-async function copyThenDelete(sqs: SQSClient, target: RedriveTarget, message: Message, entry: DeadLetterEntry, fifo: boolean): Promise<CopyOutcome> {
+async function copyThenDelete(sqs: SQSClient, target: RedriveTarget, message: Message, entry: DeadLetterEntry, body: string, fifo: boolean): Promise<CopyOutcome> {
     let sentMessageId: string | undefined;
     try {
         const sent = await sqs.send(
             new SendMessageCommand({
                 QueueUrl: target.sourceQueueUrl,
-                MessageBody: entry.body,
+                MessageBody: body,
                 MessageAttributes: Object.keys(entry.originalAttributes).length > 0 ? { ...entry.originalAttributes } : undefined,
                 ...(fifo ? { MessageGroupId: entry.groupId, MessageDeduplicationId: entry.deduplicationId } : {}),
             }),
