@@ -51,8 +51,8 @@ function age(seconds: number | undefined): string {
     return `${Math.round(seconds / 3600)} h`;
 }
 
-function queueCells(queue: QueueView): SafeHtml {
-    return html`<td class="name" title="${queue.url}">${queue.name}</td><td class="num visible">${queue.depth.visible}</td><td class="num">${queue.depth.inFlight}</td><td class="num">${age(queue.oldestAgeSeconds)}</td>`;
+function queueCells(queue: QueueView, kind: "queue" | "dlq"): SafeHtml {
+    return html`<td class="name" title="${queue.url}">${queue.name}</td><td class="num ${kind}-visible">${queue.depth.visible}</td><td class="num ${kind}-in-flight">${queue.depth.inFlight}</td><td class="num ${kind}-oldest">${age(queue.oldestAgeSeconds)}</td>`;
 }
 
 /** The lanes table alone: the script swaps it in every few seconds (GET /fragments/overview). */
@@ -62,7 +62,7 @@ export function lanesTable(lanes: readonly LaneOverview[]): SafeHtml {
 <tr><th>name</th><th>visible</th><th>in flight</th><th>oldest</th><th>name</th><th>visible</th><th>in flight</th><th>oldest</th></tr></thead>
 <tbody>${lanes.map(
         (lane) =>
-            html`<tr data-lane="${lane.lane}"><th>${lane.lane}${lane.fifo ? html` <span class="tag">FIFO</span>` : ""}</th>${queueCells(lane.queue)}${queueCells(lane.deadLetterQueue)}</tr>`,
+            html`<tr data-lane="${lane.lane}"><th>${lane.lane}${lane.fifo ? html` <span class="tag">FIFO</span>` : ""}</th>${queueCells(lane.queue, "queue")}${queueCells(lane.deadLetterQueue, "dlq")}</tr>`,
     )}</tbody></table><p class="refreshed">refreshed ${new Date().toISOString().slice(11, 19)} UTC</p>`;
 }
 
