@@ -12,17 +12,20 @@ import { resolvePipelineSettings } from "../pipeline/pipeline-settings";
 import { parseCommandLine, runCommand } from "./cli/arguments";
 import { LiveLine } from "./cli/live-line";
 import { sendDemoTraffic } from "./demo";
+import { startLocalConsole } from "./console/local-console";
+import { defaultOperator } from "./dlq/audit";
 import { describePage, PageLog } from "./page-log";
 import { progressLine, snapshot } from "./progress";
 import { type LocalRuntime, startLocalRuntime } from "./runtime";
 import { PROJECT_ROOT, readStackConfig } from "./stack-config";
 import { localStackOutputs, writeStackOutputs } from "./stack-outputs";
 
-const USAGE = `Usage: npm start -- [--stack <Pulumi.<stack>.yaml>] [--demo] [--state-dir <dir>]
+const USAGE = `Usage: npm start -- [--stack <Pulumi.<stack>.yaml>] [--demo] [--state-dir <dir>] [--operator <name>]
 
   --stack      stack file whose 'pipeline' config to run (default Pulumi.dev.yaml; defaults if absent)
   --demo       send a realistic mix of escalations and tool calls once the pipeline is up
-  --state-dir  where pages.jsonl, functions.log and stack-outputs.json go (default .local-runtime)`;
+  --state-dir  where pages.jsonl, functions.log and stack-outputs.json go (default .local-runtime)
+  --operator   the name the DLQ triage console records in its audit trail (default: the OS user)`;
 
 const PROGRESS_INTERVAL_MS = 1000;
 
@@ -31,6 +34,7 @@ async function main(): Promise<number> {
         stack: { type: "string" },
         demo: { type: "boolean", default: false },
         "state-dir": { type: "string", default: path.join(PROJECT_ROOT, ".local-runtime") },
+        operator: { type: "string" },
     });
     const stateDirectory = path.resolve(values["state-dir"]);
     const stack = readStackConfig(values.stack);
@@ -55,7 +59,9 @@ async function main(): Promise<number> {
     });
     const outputsFile = path.join(stateDirectory, "stack-outputs.json");
     writeStackOutputs(outputsFile, localStackOutputs(runtime));
+    const triageConsole = await startLocalConsole(runtime, { stateDirectory, operator: values.operator });
     console.log(summary(runtime, { pageLog: pageLog.file, functionLog: functionLogFile, outputsFile }));
+    console.log(`  DLQ triage console  ${triageConsole.url}   (operator ${values.operator ?? defaultOperator()}; audit ${path.relative(process.cwd(), path.join(stateDirectory, "dlq-audit.jsonl"))})\n`);
 
     const timer = setInterval(() => {
         snapshot(runtime).then(
@@ -74,6 +80,7 @@ async function main(): Promise<number> {
     await waitForInterrupt();
     clearInterval(timer);
     line.finish();
+    await triageConsole.close();
     console.log("Stopping: no new polls; waiting for running invocations to finish...");
     await runtime.stop();
     await pageLog.close();
