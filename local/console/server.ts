@@ -122,7 +122,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     async function renderGet(url: URL): Promise<string> {
         const operations = options.operations;
         if (url.pathname === "/") {
-            const [lanes, groups, audit] = await Promise.all([operations.overview(), operations.groups(), operations.audit.recent(10)]);
+            // Depths first: the grouping scan holds DLQ messages for a moment, and would show them "in flight".
+            const lanes = await operations.overview();
+            const [groups, audit] = await Promise.all([operations.groups(), operations.audit.recent(10)]);
             return overviewPage(context(), lanes, groups, audit);
         }
         if (url.pathname === "/fragments/overview") {

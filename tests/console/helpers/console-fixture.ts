@@ -1,18 +1,18 @@
 /**
  * One local runtime (consumers running, so a replayed escalation is really paged) with its
- * triage console, for the browser tests; and a way to put a dead letter straight into a DLQ,
- * exactly as the handlers would (their own `deadLetterMessage`), without racing the consumers.
+ * triage console, for the browser tests; dead letters go straight into a DLQ (sample-dead-letters.ts),
+ * without racing the consumers.
  */
 import { PurgeQueueCommand } from "@aws-sdk/client-sqs";
-import type { SQSRecord } from "aws-lambda";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { deadLetterMessage, DeadLetterKind } from "../../../handlers/failures/dead-letter";
+import { DeadLetterKind } from "../../../handlers/failures/dead-letter";
 import { InvalidMessageError } from "../../../handlers/failures/errors";
 import type { ConsoleServer } from "../../../local/console/server";
 import { startLocalConsole } from "../../../local/console/local-console";
+import { putDeadLetter } from "../../../local/console/sample-dead-letters";
 import { type LocalRuntime, startLocalRuntime } from "../../../local/runtime";
 import { resolvePipelineSettings, type LaneName } from "../../../pipeline/pipeline-settings";
 
@@ -37,26 +37,14 @@ export async function startConsoleFixture(): Promise<ConsoleFixture> {
         runtime,
         server,
         stateDirectory,
-        async deadLetter(lane, body, options = {}) {
-            const queues = runtime.lanes[lane];
-            const fifo = queues.queueUrl.endsWith(".fifo");
-            const now = String(Date.now());
-            const record: SQSRecord = {
-                messageId: randomUUID(),
-                receiptHandle: "unused",
+        deadLetter: (lane, body, options = {}) =>
+            putDeadLetter(runtime.sqs, runtime.lanes[lane], runtime.emulators.region, {
                 body,
-                attributes: { SenderId: "AIDACONSOLETEST", ApproximateReceiveCount: "1", SentTimestamp: now, ApproximateFirstReceiveTimestamp: now, ...(fifo ? { MessageGroupId: options.groupId ?? "call-1" } : {}) },
-                messageAttributes: {},
-                md5OfBody: "",
-                eventSource: "aws:sqs",
-                eventSourceARN: queues.queueArn,
-                awsRegion: runtime.emulators.region,
-            };
-            const sent = await runtime.sqs.send(
-                deadLetterMessage(record, queues.deadLetterQueueUrl, { kind: DeadLetterKind.poison, error: new InvalidMessageError(options.errorMessage ?? "escalation is invalid"), handlerVersion: "console-test" }),
-            );
-            return sent.MessageId!;
-        },
+                kind: DeadLetterKind.poison,
+                error: new InvalidMessageError(options.errorMessage ?? "escalation is invalid"),
+                groupId: options.groupId,
+                handlerVersion: "console-test",
+            }),
         async purgeDeadLetters() {
             for (const lane of Object.values(runtime.lanes)) {
                 await runtime.sqs.send(new PurgeQueueCommand({ QueueUrl: lane.deadLetterQueueUrl }));
