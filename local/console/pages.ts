@@ -125,7 +125,7 @@ export function messagePage(context: PageContext, lane: string, entry: DeadLette
 <dt>handler version</dt><dd>${entry.reason?.handlerVersion ?? "–"}</dd>
 ${entry.groupId ? html`<dt>message group</dt><dd>${entry.groupId}</dd><dt>deduplication id</dt><dd>${entry.deduplicationId ?? "–"}</dd>` : ""}
 </dl>
-<h2>Body${body.json ? " (JSON)" : ""}</h2><pre class="body" id="message-body">${body.text}</pre>
+<h2>Body${body.json ? " (JSON)" : ""}</h2>${entry.payload !== undefined && entry.body === "" ? html`<p>The dead-letter forward stored this body in S3 (too large for the DLQ with its reason).</p>` : html`<pre class="body" id="message-body">${body.text}</pre>`}
 ${pointer ? html`<p><a class="payload-link" href="/lanes/${encodeURIComponent(lane)}/messages/${encodeURIComponent(entry.messageId)}/payload">Fetch the payload from S3</a></p>` : ""}
 <h2>Attributes</h2><table class="attributes"><thead><tr><th>name</th><th>type</th><th>value</th></tr></thead><tbody>${Object.entries(entry.originalAttributes).map(
             ([name, value]) =>

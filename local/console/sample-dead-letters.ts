@@ -1,12 +1,12 @@
 /**
  * Puts a message straight into a lane's DLQ exactly as the consumers would (through the handlers'
- * own `deadLetterMessage`, reason attributes and all), without going through the source queue:
+ * own `buildDeadLetter`, reason attribute and all), without going through the source queue:
  * the browser tests and the README screenshots need dead letters while the consumers run.
  */
-import type { SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
 import { randomUUID } from "node:crypto";
-import { deadLetterMessage, type DeadLetterKind } from "../../handlers/failures/dead-letter";
+import { buildDeadLetter, type DeadLetterKind } from "../../handlers/failures/dead-letter";
 import type { LaneQueues } from "../stack-outputs";
 
 export interface SampleDeadLetter {
@@ -21,6 +21,9 @@ export interface SampleDeadLetter {
     readonly handlerVersion?: string;
     readonly attributes?: SQSRecord["messageAttributes"];
 }
+
+/** SQS's default maximumMessageSize, which the local runtime's DLQs keep. */
+const SQS_DEFAULT_MAX_MESSAGE_BYTES = 262_144;
 
 /** Returns the DLQ message id. */
 export async function putDeadLetter(sqs: SQSClient, lane: LaneQueues, region: string, sample: SampleDeadLetter): Promise<string> {
@@ -43,6 +46,11 @@ export async function putDeadLetter(sqs: SQSClient, lane: LaneQueues, region: st
         eventSourceARN: lane.queueArn,
         awsRegion: region,
     };
-    const sent = await sqs.send(deadLetterMessage(record, lane.deadLetterQueueUrl, { kind: sample.kind, error: sample.error, handlerVersion: sample.handlerVersion ?? "sample" }));
+    const { request } = buildDeadLetter(
+        record,
+        { kind: sample.kind, error: sample.error, handlerVersion: sample.handlerVersion ?? "sample", attempts: sample.attempts ?? 1 },
+        { deadLetterQueueUrl: lane.deadLetterQueueUrl, maxMessageBytes: SQS_DEFAULT_MAX_MESSAGE_BYTES },
+    );
+    const sent = await sqs.send(new SendMessageCommand(request));
     return sent.MessageId ?? "";
 }

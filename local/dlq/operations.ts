@@ -6,7 +6,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { EscalationMessageSchema } from "../../handlers/messages/escalation-message";
-import { decodePayloadPointer, fetchPointedPayload } from "../../handlers/messages/payload-pointer";
+import { decodePayloadPointer, fetchPointedPayload, type PayloadPointer } from "../../handlers/messages/payload-pointer";
 import { MessageAttributeName } from "../../handlers/messages/message-attributes";
 import { parseBody, validateMessage } from "../../handlers/messages/parse-message";
 import { ToolCallMessageSchema } from "../../handlers/messages/tool-call-message";
@@ -128,21 +128,28 @@ export class DlqOperations {
         return undefined;
     }
 
-    /** True when the body is an S3 pointer (the payload was too large for SQS). */
+    /**
+     * True when the body is in S3: the producer offloaded a payload too large for SQS (the body is
+     * an Extended Client pointer), or the dead-letter forward offloaded a body too large for the DLQ.
+     */
     static isPayloadPointer(entry: DeadLetterEntry): boolean {
-        return entry.originalAttributes[MessageAttributeName.extendedPayloadSize] !== undefined;
+        return entry.payload !== undefined || entry.originalAttributes[MessageAttributeName.extendedPayloadSize] !== undefined;
     }
 
-    /** The S3 payload a pointer body names, fetched only when the operator asks. */
+    /** The S3 payload, fetched only when the operator asks. */
     async payload(entry: DeadLetterEntry): Promise<string> {
         if (!DlqOperations.isPayloadPointer(entry)) {
             throw new DlqOperationError(`Message ${entry.messageId} carries its payload inline; there is nothing to fetch from S3`);
         }
-        if (this.options.s3 === undefined) {
-            throw new DlqOperationError("No S3 client is configured for this console, so the payload cannot be fetched");
-        }
-        return fetchPointedPayload(this.options.s3(), decodePayloadPointer(entry.body));
+        return this.fetchPayload(entry.payload ?? decodePayloadPointer(entry.body));
     }
+
+    private readonly fetchPayload = async (pointer: PayloadPointer): Promise<string> => {
+        if (this.options.s3 === undefined) {
+            throw new DlqOperationError("No S3 client is configured here, so a payload in S3 cannot be fetched");
+        }
+        return fetchPointedPayload(this.options.s3(), pointer);
+    };
 
     /**
      * Replays chosen messages (or, with none chosen, everything that was in the DLQ at the start),
@@ -174,7 +181,11 @@ export class DlqOperations {
                 fellBack = true;
             }
         }
-        const copy = await redriveByCopy(this.options.sqs, target, { max: choice.max, messageIds: choice.messageIds === undefined ? undefined : new Set(choice.messageIds) });
+        const copy = await redriveByCopy(this.options.sqs, target, {
+            max: choice.max,
+            messageIds: choice.messageIds === undefined ? undefined : new Set(choice.messageIds),
+            fetchPayload: this.fetchPayload,
+        });
         await this.record(
             selective ? AuditAction.replay : AuditAction.replayAll,
             lane,

@@ -4,10 +4,11 @@
  * - `moveTask`: SQS's own StartMessageMoveTask, for standard queues on AWS (it keeps every
  *   attribute and moves at the rate SQS chooses). fauxqs does not implement it.
  * - `copy`: receive, send a copy to the source, delete from the DLQ only once SQS accepted the
- *   copy. FIFO-safe: a group's messages are copied one by one in order, keeping MessageGroupId
- *   and MessageDeduplicationId, and a group stops at its first message that cannot be moved, so
- *   nothing overtakes it. The handlers' reason attributes are dropped so the message replays as
- *   the producer sent it (they come back, fresh, if it fails again).
+ *   copy. The copy is the original send request as the handlers' dead-letter module rebuilds it
+ *   (`replayRequestOf`: body, every producer attribute, the producer's MessageGroupId and
+ *   MessageDeduplicationId; the reason dropped, it comes back fresh if the message fails again).
+ *   FIFO-safe: a group's messages are copied one by one in order, and a group stops at its first
+ *   message that cannot be moved, so nothing overtakes it.
  *
  * A copy that SQS answers as a duplicate (FIFO: the same deduplication id within five minutes of
  * the original send) is accepted but would never be delivered; the DLQ message is kept and
@@ -19,9 +20,12 @@ import {
     GetQueueAttributesCommand,
     type Message,
     SendMessageCommand,
+    type SendMessageCommandInput,
     type SQSClient,
     StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
+import { DeadLetterPayloadRequiredError, offloadedPayloadOf, replayRequestOf } from "../../handlers/failures/dead-letter";
+import type { PayloadPointer } from "../../handlers/messages/payload-pointer";
 import { sha256 } from "./audit";
 import { receiveHeld } from "./peek";
 import { type DeadLetterEntry, toDeadLetterEntry } from "./dead-letter-entry";
@@ -42,6 +46,27 @@ export interface CopyRedriveOptions {
     readonly holdSeconds?: number;
     /** A replacement body per DLQ message id (an operator's edit, already validated). @default none */
     readonly bodies?: ReadonlyMap<string, string>;
+    /** Reads a body the dead-letter forward offloaded to the payload bucket. @default none: such messages are kept */
+    readonly fetchPayload?: FetchPayload;
+}
+
+export type FetchPayload = (pointer: PayloadPointer) => Promise<string>;
+
+/**
+ * The send request that replays a dead letter as the producer sent it, from the handlers' own
+ * dead-letter module (body, every attribute, FIFO group and deduplication id); an envelope whose
+ * body the forward offloaded needs that body from the payload bucket first.
+ */
+async function replayRequest(message: Message, queueUrl: string, fetchPayload: FetchPayload | undefined): Promise<SendMessageCommandInput> {
+    try {
+        return replayRequestOf(message, queueUrl);
+    } catch (error) {
+        const pointer = offloadedPayloadOf(message);
+        if (!(error instanceof DeadLetterPayloadRequiredError) || pointer === undefined || fetchPayload === undefined) {
+            throw error;
+        }
+        return replayRequestOf(message, queueUrl, await fetchPayload(pointer));
+    }
 }
 
 /** One message moved: its DLQ id, the id its copy got, and its body's hash before and after (they differ when edited). */
@@ -130,14 +155,14 @@ export async function redriveByCopy(sqs: SQSClient, target: RedriveTarget, optio
                     }
                     continue;
                 }
-                const body = options.bodies?.get(entry.messageId) ?? entry.body;
-                const outcome = await copyThenDelete(sqs, target, message, entry, body, fifo);
+                const editedBody = options.bodies?.get(entry.messageId);
+                const outcome = await copyThenDelete(sqs, target, message, entry, editedBody, fifo, options.fetchPayload);
                 if (outcome.copyId !== undefined) {
                     copyIds.add(outcome.copyId);
                 }
                 if (outcome.problem === undefined) {
                     moved.push(entry.messageId);
-                    movedMessages.push({ messageId: entry.messageId, copyId: outcome.copyId ?? "", bodySha256Before: sha256(entry.body), bodySha256After: sha256(body) });
+                    movedMessages.push({ messageId: entry.messageId, copyId: outcome.copyId ?? "", bodySha256Before: sha256(entry.body), bodySha256After: sha256(editedBody ?? entry.body) });
                     held.splice(held.indexOf(message), 1);
                 } else {
                     kept.push({ messageId: entry.messageId, reason: outcome.problem });
@@ -204,17 +229,25 @@ interface CopyOutcome {
     readonly problem?: string;
 }
 
-async function copyThenDelete(sqs: SQSClient, target: RedriveTarget, message: Message, entry: DeadLetterEntry, body: string, fifo: boolean): Promise<CopyOutcome> {
+async function copyThenDelete(
+    sqs: SQSClient,
+    target: RedriveTarget,
+    message: Message,
+    entry: DeadLetterEntry,
+    editedBody: string | undefined,
+    fifo: boolean,
+    fetchPayload: FetchPayload | undefined,
+): Promise<CopyOutcome> {
     let sentMessageId: string | undefined;
+    let request: SendMessageCommandInput;
     try {
-        const sent = await sqs.send(
-            new SendMessageCommand({
-                QueueUrl: target.sourceQueueUrl,
-                MessageBody: body,
-                MessageAttributes: Object.keys(entry.originalAttributes).length > 0 ? { ...entry.originalAttributes } : undefined,
-                ...(fifo ? { MessageGroupId: entry.groupId, MessageDeduplicationId: entry.deduplicationId } : {}),
-            }),
-        );
+        // An edited body stands in for the original everywhere, also where the forward offloaded it (no pointer attribute then).
+        request = editedBody !== undefined ? { ...replayRequestOf(message, target.sourceQueueUrl, editedBody), MessageBody: editedBody } : await replayRequest(message, target.sourceQueueUrl, fetchPayload);
+    } catch (error) {
+        return { problem: `its original body cannot be read: ${(error as Error).message}` };
+    }
+    try {
+        const sent = await sqs.send(new SendMessageCommand(request));
         sentMessageId = sent.MessageId;
     } catch (error) {
         return { problem: `the source queue refused the copy: ${(error as Error).message}` };

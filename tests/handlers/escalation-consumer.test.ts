@@ -3,7 +3,7 @@ import { FullBatchFailureError } from "@aws-lambda-powertools/batch";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createEscalationConsumer } from "../../handlers/escalation/escalation-consumer";
-import { DeadLetterAttributeName } from "../../handlers/failures/dead-letter";
+import { deadLetterRecordOf } from "../../handlers/failures/dead-letter";
 import { encodePayloadPointer } from "../../handlers/messages/payload-pointer";
 import { MessageAttributeName } from "../../handlers/messages/message-attributes";
 import { captureStdout, createLane, inflightDeadline, silentLogger, TEST_ROUTING_KEY, type Harness, type LaneFixture, useHarness } from "../helpers/handler-fixtures";
@@ -83,18 +83,12 @@ describe("escalation consumer", () => {
         assert.deepEqual(response, { batchItemFailures: [] });
         const [dead] = await lane.receiveDeadLetters();
         const attributes = dead?.MessageAttributes ?? {};
+        const reason = deadLetterRecordOf(dead!);
         assert.deepEqual(
-            [
-                attributes[DeadLetterAttributeName.failureKind]?.StringValue,
-                attributes[DeadLetterAttributeName.errorClass]?.StringValue,
-                attributes[DeadLetterAttributeName.attempts]?.StringValue,
-                attributes[DeadLetterAttributeName.handlerVersion]?.StringValue,
-                attributes[DeadLetterAttributeName.sourceMessageId]?.StringValue,
-                attributes[MessageAttributeName.eventType]?.StringValue,
-            ],
-            ["poison", "InvalidMessageError", "1", "test-1.2.3", event.Records[0]!.messageId, "escalation.requested"],
+            [reason?.kind, reason?.errorClass, reason?.attempts, reason?.handlerVersion, reason?.sourceMessageId, attributes[MessageAttributeName.eventType]?.StringValue],
+            ["poison", "InvalidMessageError", 1, "test-1.2.3", event.Records[0]!.messageId, "escalation.requested"],
         );
-        assert.match(attributes[DeadLetterAttributeName.errorMessage]?.StringValue ?? "", /'severity'.*"urgent" given/);
+        assert.match(reason?.errorMessage ?? "", /'severity'.*"urgent" given/);
         assert.equal(harness.receivers.pagerDuty.requests.length, 0);
     });
 
@@ -122,11 +116,14 @@ describe("escalation consumer", () => {
         const longLane = await createLane(harness, { maxReceiveCount: 5, visibilityTimeoutSeconds: 60 });
         await harness.sqs.send(new SendMessageCommand({ QueueUrl: longLane.queueUrl, MessageBody: JSON.stringify(escalation({ callId: "call-cap" })) }));
         const [record] = (await longLane.receiveEvent()).Records;
-        harness.receivers.pagerDuty.failNext(1, { status: 500 });
+        harness.receivers.pagerDuty.failNext(3, { status: 500 });
         const handle = createEscalationConsumer({ environment: longLane.environment, secrets: longLane.secrets, logger: silentLogger() });
+        for (const attempt of [1, 2]) {
+            await assert.rejects(handle({ Records: [onAttempt(record!, attempt)] }, lambdaContext()), FullBatchFailureError);
+        }
         const before = Date.now();
 
-        // Act
+        // Act: the third real attempt
         await assert.rejects(handle({ Records: [onAttempt(record!, 3)] }, lambdaContext()), FullBatchFailureError);
 
         // Assess
@@ -138,18 +135,19 @@ describe("escalation consumer", () => {
         // Prepare
         await send(escalation({ callId: "call-last" }));
         const [record] = (await lane.receiveEvent()).Records;
-        harness.receivers.pagerDuty.failNext(1, { status: 502 });
+        harness.receivers.pagerDuty.failNext(3, { status: 502 });
+        const handle = consumer();
+        for (const attempt of [1, 2]) {
+            await assert.rejects(handle({ Records: [onAttempt(record!, attempt)] }, lambdaContext()), FullBatchFailureError);
+        }
 
-        // Act
-        const response = await consumer()({ Records: [onAttempt(record!, 3)] }, lambdaContext());
+        // Act: the third real attempt (attempts are counted per run, not per receive)
+        const response = await handle({ Records: [onAttempt(record!, 3)] }, lambdaContext());
 
         // Assess
         assert.deepEqual(response, { batchItemFailures: [] });
         const [dead] = await lane.receiveDeadLetters();
-        assert.deepEqual(
-            [dead?.MessageAttributes?.[DeadLetterAttributeName.failureKind]?.StringValue, dead?.MessageAttributes?.[DeadLetterAttributeName.errorClass]?.StringValue],
-            ["exhausted", "DownstreamUnavailableError"],
-        );
+        assert.deepEqual([deadLetterRecordOf(dead!)?.kind, deadLetterRecordOf(dead!)?.errorClass], ["exhausted", "DownstreamUnavailableError"]);
     });
 
     it("pages and posts once when the same escalation is delivered twice", async () => {

@@ -1,6 +1,6 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import * as assert from "node:assert/strict";
-import { DeadLetterAttributeName } from "../../handlers/failures/dead-letter";
+import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/failures/dead-letter";
 import { toDeadLetterEntry } from "../../local/dlq/dead-letter-entry";
 import { peekMessages } from "../../local/dlq/peek";
 import { purgeConfirmed, purgeDeadLetterQueue } from "../../local/dlq/purge";
@@ -98,7 +98,7 @@ describe("DLQ operations", () => {
             // Assess
             const [replayed] = await drainVisible(fixture.sqs, queue.url);
             assert.deepEqual(Object.keys(replayed!.MessageAttributes ?? {}), ["event-type"]);
-            assert.equal(Object.values(DeadLetterAttributeName).some((name) => name in (replayed!.MessageAttributes ?? {})), false);
+            assert.equal(DEAD_LETTER_ATTRIBUTE in (replayed!.MessageAttributes ?? {}), false);
         });
 
         it("moves a FIFO DLQ's messages in order within each group, keeping group and deduplication id", async () => {
@@ -132,6 +132,19 @@ describe("DLQ operations", () => {
                 received.filter(([body]) => headDeduplicationIds.has(body)).map(([body, group, dedup]) => [body, group, dedup]),
                 before.map((entry) => [entry.body, entry.groupId, entry.deduplicationId]),
             );
+        });
+
+        it("replays a FIFO dead letter with the producer's message group and deduplication id", async () => {
+            // Prepare
+            const queue = await fixture.createQueue({ fifo: true });
+            await deadLetter(fixture.sqs, queue, [{ body: "step", groupId: "call-p", deduplicationId: "ORIGINAL-DEDUP-ID" }]);
+
+            // Act
+            await redriveByCopy(fixture.sqs, redriveTarget(queue));
+
+            // Assess
+            const [replayed] = await drainVisible(fixture.sqs, queue.url);
+            assert.deepEqual([replayed?.Attributes?.MessageGroupId, replayed?.Attributes?.MessageDeduplicationId], ["call-p", "ORIGINAL-DEDUP-ID"]);
         });
 
         it("keeps a FIFO message in the DLQ when SQS answers its copy as a duplicate of the original send", async () => {
