@@ -3,6 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
+import { DeadLetterKind } from "../../handlers/failures/dead-letter";
+import { InvalidMessageError } from "../../handlers/failures/errors";
+import { putDeadLetter } from "../../local/console/sample-dead-letters";
 import { toDeadLetterEntry } from "../../local/dlq/dead-letter-entry";
 import { peekMessages } from "../../local/dlq/peek";
 import { queueDepth } from "../../local/progress";
@@ -10,6 +13,7 @@ import { type LocalRuntime, startLocalRuntime } from "../../local/runtime";
 import { localStackOutputs, writeStackOutputs } from "../../local/stack-outputs";
 import { deadLetter } from "./helpers/dead-letter-factory";
 import { runLocalCommand } from "./helpers/run-cli";
+import { waitFor } from "./helpers/sqs-fixture";
 
 describe("npm run dlq (command line, against the local runtime)", function () {
     this.timeout(120_000);
@@ -125,3 +129,39 @@ describe("npm run dlq (command line, against the local runtime)", function () {
         assert.deepEqual([result.code, result.stderr.split("\n")[0]], [2, `'--lane' must be one of escalation, toolCall, all, "pager" given`]);
     });
 });
+
+describe("npm run dlq -- redrive on a live pipeline (consumers running)", function () {
+    this.timeout(180_000);
+    let runtime: LocalRuntime;
+    let outputsFile: string;
+
+    before(async () => {
+        runtime = await startLocalRuntime({ settings: resolvePipelineSettings({}), namePrefix: "dlq-live" });
+        outputsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dlq-live-")), "stack-outputs.json");
+        writeStackOutputs(outputsFile, localStackOutputs(runtime));
+    });
+    after(async () => {
+        await runtime.stop();
+        fs.rmSync(path.dirname(outputsFile), { recursive: true, force: true });
+    });
+
+    it("moves the poison messages that were in the DLQ once each, and they wait there again after failing again", async () => {
+        // Prepare: five escalations the consumer refuses (no PagerDuty severity "urgent")
+        const lane = runtime.lanes.escalation;
+        for (let index = 0; index < 5; index++) {
+            await putDeadLetter(runtime.sqs, lane, runtime.emulators.region, {
+                body: JSON.stringify({ callId: `live-${index}`, reason: "still poison", severity: "urgent" }),
+                kind: DeadLetterKind.poison,
+                error: new InvalidMessageError("escalation is invalid"),
+            });
+        }
+
+        // Act
+        const result = await runLocalCommand("dlq.ts", ["redrive", "--lane", "escalation", "--outputs", outputsFile]);
+
+        // Assess
+        await waitFor(async () => (await queueDepth(runtime.sqs, lane.deadLetterQueueUrl)).visible === 5 && (await queueDepth(runtime.sqs, lane.queueUrl)).visible === 0, 60_000, "the replays to be dead-lettered again");
+        assert.match(result.stdout, /Moved 5 message\(s\)/);
+    });
+});
+
