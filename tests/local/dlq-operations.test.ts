@@ -1,5 +1,9 @@
 import { CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import * as assert from "node:assert/strict";
+import { createAwsClients } from "../../handlers/aws/clients";
+import { MessageAttributeName } from "../../handlers/messages/message-attributes";
+import { encodePayloadPointer } from "../../handlers/messages/payload-pointer";
 import { CloudWatchLogsAuditTrail, sha256 } from "../../local/dlq/audit";
 import { normaliseErrorMessage } from "../../local/dlq/grouping";
 import { displayBody, REDACTED, restoreRedacted } from "../../local/dlq/redaction";
@@ -55,6 +59,28 @@ describe("DLQ operations module (shared by the CLI and the console)", () => {
 
             // Assess
             assert.equal(found?.entry.messageId, dlqId);
+        });
+    });
+
+    describe("S3 payloads", () => {
+        it("fetches a pointer body's payload from S3 only when asked", async () => {
+            // Prepare: a producer-offloaded message (Extended Client pointer) in the DLQ
+            const { s3 } = createAwsClients(fixture.emulators.environment);
+            const bucket = `payloads-${Date.now()}`;
+            await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+            await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "big/one.json", Body: escalationBody("call-big") }));
+            const queue = await fixture.createQueue();
+            await deadLetter(fixture.sqs, queue, [
+                { body: encodePayloadPointer({ s3BucketName: bucket, s3Key: "big/one.json" }), attributes: { [MessageAttributeName.extendedPayloadSize]: { DataType: "Number", StringValue: "70" } } },
+            ]);
+            const { operations } = operationsFor(fixture, queue, "escalation", () => s3);
+            const [entry] = await operations.deadLetters("escalation");
+
+            // Act
+            const payload = await operations.payload(entry!);
+
+            // Assess
+            assert.equal(payload, escalationBody("call-big"));
         });
     });
 

@@ -1,3 +1,4 @@
+import type { S3Client } from "@aws-sdk/client-s3";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -7,7 +8,7 @@ import { FauxqsQueueAgeReader } from "../../../local/dlq/queue-age";
 import type { SqsFixture, TestQueue } from "./sqs-fixture";
 
 /** DlqOperations over one test queue pair as lane `lane`, auditing to a fresh JSONL file. */
-export function operationsFor(fixture: SqsFixture, queue: TestQueue, lane = "escalation"): { operations: DlqOperations; audit: JsonlAuditTrail } {
+export function operationsFor(fixture: SqsFixture, queue: TestQueue, lane = "escalation", s3?: () => S3Client): { operations: DlqOperations; audit: JsonlAuditTrail } {
     const audit = new JsonlAuditTrail(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dlq-audit-")), "dlq-audit.jsonl"));
     const operations = new DlqOperations({
         sqs: fixture.sqs,
@@ -15,6 +16,7 @@ export function operationsFor(fixture: SqsFixture, queue: TestQueue, lane = "esc
         audit,
         operator: "test-operator",
         ages: new FauxqsQueueAgeReader(fixture.emulators.sqsEndpoint),
+        s3,
     });
     return { operations, audit };
 }
