@@ -1,10 +1,15 @@
 import { CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { type SQSClient, StartMessageMoveTaskCommand } from "@aws-sdk/client-sqs";
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { createAwsClients } from "../../handlers/aws/clients";
 import { MessageAttributeName } from "../../handlers/messages/message-attributes";
 import { encodePayloadPointer } from "../../handlers/messages/payload-pointer";
-import { CloudWatchLogsAuditTrail, sha256 } from "../../local/dlq/audit";
+import { CloudWatchLogsAuditTrail, JsonlAuditTrail, sha256 } from "../../local/dlq/audit";
+import { DlqOperations } from "../../local/dlq/operations";
 import { normaliseErrorMessage } from "../../local/dlq/grouping";
 import { displayBody, REDACTED, restoreRedacted } from "../../local/dlq/redaction";
 import { queueDepth } from "../../local/progress";
@@ -177,6 +182,24 @@ describe("DLQ operations module (shared by the CLI and the console)", () => {
             // Assess
             const [record] = await audit.recent(1);
             assert.deepEqual([(await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible, record?.action], [0, "purge"]);
+        });
+    });
+
+    describe("replay everything", () => {
+        it("asks SQS for StartMessageMoveTask on a standard DLQ where the service has it, and audits it", async () => {
+            // Prepare: no emulator here implements the action, so a stub answers as AWS does
+            const sent: string[] = [];
+            const sqs = { send: async (command: object) => (sent.push(command.constructor.name), { TaskHandle: "task-7", Attributes: { QueueArn: "arn" } }) } as unknown as SQSClient;
+            const audit = new JsonlAuditTrail(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dlq-audit-")), "audit.jsonl"));
+            const lane = { lane: "escalation", queueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q", queueArn: "arn:q", deadLetterQueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q-dlq", deadLetterQueueArn: "arn:q-dlq" };
+            const operations = new DlqOperations({ sqs, lanes: [lane], audit, operator: "alice" });
+
+            // Act
+            const report = await operations.replay("escalation");
+
+            // Assess
+            const [record] = await audit.recent(1);
+            assert.deepEqual([report.moveTask?.taskHandle, sent.at(-1), record?.action], ["task-7", StartMessageMoveTaskCommand.name, "replay-all"]);
         });
     });
 
