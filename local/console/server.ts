@@ -3,8 +3,8 @@
  * (the CLI is the first): it renders pages and turns form posts into operations, nothing more.
  *
  * Security, in order of the checks each request meets:
- * - It listens on 127.0.0.1 unless told otherwise, and answers only requests whose Host header
- *   names the address it listens on (a DNS-rebinding page cannot reach it through another name).
+ * - It listens on 127.0.0.1 unless told otherwise, and there answers only requests whose Host
+ *   header names a loopback address (a DNS-rebinding page cannot reach it through another name).
  * - Every page needs the per-run token: the printed URL carries it once (`?token=`); the server
  *   then sets it as an HttpOnly, SameSite=Strict cookie. Assets are public.
  * - A state-changing request (POST) needs the token in its form body as well (the cookie alone is
@@ -42,6 +42,7 @@ export interface ConsoleServer {
 }
 
 const TOKEN_COOKIE = "dlq_console_token";
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["127.0.0.1", "::1", "localhost"]);
 const MAX_FORM_BYTES = 2 * 1024 * 1024;
 const CSS_FILE = path.join(__dirname, "console.css");
 const SECURITY_HEADERS = {
@@ -67,7 +68,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     const host = options.host ?? "127.0.0.1";
     const script = await clientScript();
     const css = fs.readFileSync(CSS_FILE, "utf8");
+    const loopback = LOOPBACK_HOSTS.has(host);
     let origin = "";
+    let urlHostPort = "";
     let allowedHosts = new Set<string>();
     const server = http.createServer((request, response) => {
         handle(request, response).catch((error: unknown) => {
@@ -84,10 +87,13 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     const context = (): PageContext => ({ token, operator: options.operations.operator, auditLocation: options.operations.audit.location });
 
     async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-        if (!allowedHosts.has(request.headers.host ?? "")) {
+        // On loopback only the names it listens as are answered (DNS rebinding); bound elsewhere, the
+        // operator's own name for the machine is its origin, and the token is the guard.
+        if (loopback && !allowedHosts.has(request.headers.host ?? "")) {
             throw new RequestRefusedError(421, `This console answers only as ${origin}`);
         }
-        const url = new URL(request.url ?? "/", origin);
+        const requestOrigin = loopback ? origin : `http://${request.headers.host ?? urlHostPort}`;
+        const url = new URL(request.url ?? "/", requestOrigin);
         if (request.method === "GET" && url.pathname === "/assets/console.js") {
             return send(response, 200, script, "text/javascript; charset=utf-8");
         }
@@ -110,7 +116,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         if (request.method !== "POST") {
             throw new RequestRefusedError(405, `${request.method} is not allowed`);
         }
-        assertSameOrigin(request, origin);
+        assertSameOrigin(request, requestOrigin);
         const form = await readForm(request);
         if (!sameToken(form.get("token") ?? "", token)) {
             throw new RequestRefusedError(403, "The form carries no valid token; reload the page from the console URL");
@@ -213,8 +219,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     });
     const { port } = server.address() as AddressInfo;
     const urlHost = host.includes(":") ? `[${host}]` : host;
-    origin = `http://${urlHost}:${port}`;
-    allowedHosts = new Set([`${urlHost}:${port}`, ...(host === "127.0.0.1" || host === "::1" ? [`localhost:${port}`] : [])]);
+    urlHostPort = `${urlHost}:${port}`;
+    origin = `http://${urlHostPort}`;
+    allowedHosts = new Set([urlHostPort, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
     return {
         url: `${origin}/?token=${token}`,
         origin,
