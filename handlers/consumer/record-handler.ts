@@ -10,6 +10,7 @@ import { asError } from "../failures/errors";
 import { changeVisibility, handleFailure, type RetryScheduled } from "../failures/failure-policy";
 import type { EventType } from "../messages/message-attributes";
 import { parseBody, type ParsedBody } from "../messages/parse-message";
+import { type ConsumerMetrics, MetricName } from "../observability/metrics";
 import { InvocationDeadlinePassedError, type RemainingTime } from "./invocation-deadline";
 import { receiveCountOf } from "./record-facts";
 import { peekCallId, resolveMessageBody } from "./resolve-message";
@@ -34,6 +35,7 @@ export interface RecordHandlerDependencies {
     readonly eventType: EventType;
     /** The invocation's remaining time; nothing is dead-lettered once it is up (invocation-deadline.ts). */
     readonly remainingTime?: RemainingTime;
+    readonly metrics?: ConsumerMetrics;
 }
 
 export { changeVisibility, type RetryScheduled } from "../failures/failure-policy";
@@ -107,10 +109,12 @@ async function returnInProgressMessage(record: SQSRecord, dependencies: RecordHa
                 DelaySeconds: Math.min(seconds, MAX_DELAY_SECONDS),
             }),
         );
+        dependencies.metrics?.count(MetricName.inProgressElsewhere);
         log.info("message in progress in another invocation on its last receive; a delayed copy is back in the queue", { retryInSeconds: seconds });
         return InProgressOutcome.requeued;
     }
     await changeVisibility(clients.sqs, config.queueUrl, record, seconds, log);
+    dependencies.metrics?.count(MetricName.inProgressElsewhere);
     log.info("message in progress in another invocation; back in the queue for later (not an attempt)", { retryInSeconds: seconds });
     return InProgressOutcome.returned;
 }

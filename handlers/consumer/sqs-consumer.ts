@@ -11,6 +11,7 @@ import type { AwsClients } from "../aws/clients";
 import type { ConsumerConfig } from "../config/handler-config";
 import type { EventType } from "../messages/message-attributes";
 import { handleHeldBack } from "../failures/failure-policy";
+import type { ConsumerMetrics } from "../observability/metrics";
 import { remainingTimeOf } from "./invocation-deadline";
 import { changeVisibility, handleRecord, type ProcessMessage, type RecordHandlerDependencies } from "./record-handler";
 
@@ -19,6 +20,8 @@ export interface ConsumerDependencies {
     readonly config: ConsumerConfig;
     readonly clients: AwsClients;
     readonly logger: Logger;
+    /** Business metrics; flushed at the end of every invocation. */
+    readonly metrics?: ConsumerMetrics;
 }
 
 /** One lane: what its messages are, whether its queue is FIFO, and what to do with a message. */
@@ -57,6 +60,7 @@ export function createSqsConsumer(lane: LaneDefinition, dependencies: ConsumerDe
         clients: dependencies.clients,
         logger: dependencies.logger,
         eventType: lane.eventType,
+        metrics: dependencies.metrics,
     };
     return async (event, context) => {
         if (context !== undefined) {
@@ -64,17 +68,24 @@ export function createSqsConsumer(lane: LaneDefinition, dependencies: ConsumerDe
         }
         const processMessage = lane.prepare(context);
         const invocationDependencies: RecordHandlerDependencies = { ...recordDependencies, remainingTime: remainingTimeOf(context) };
-        if (!lane.fifo) {
-            // Batch's own full-batch-failure behaviour: it throws FullBatchFailureError when every record failed.
-            return processPartialResponse(event, (record: SQSRecord) => handleRecord(record, processMessage, invocationDependencies), new BatchProcessor(BatchEventType.SQS), {
-                context,
-            });
+        try {
+            if (!lane.fifo) {
+                // Batch's own full-batch-failure behaviour: it throws FullBatchFailureError when every record failed.
+                return await processPartialResponse(
+                    event,
+                    (record: SQSRecord) => handleRecord(record, processMessage, invocationDependencies),
+                    new BatchProcessor(BatchEventType.SQS),
+                    { context },
+                );
+            }
+            const response = await processFifoBatch(event, processMessage, invocationDependencies, context);
+            if (event.Records.length > 0 && response.batchItemFailures.length === event.Records.length) {
+                throw new FullBatchFailureError(response.batchItemFailures.map(({ itemIdentifier }) => new Error(`record ${itemIdentifier} failed`)));
+            }
+            return response;
+        } finally {
+            dependencies.metrics?.flush();
         }
-        const response = await processFifoBatch(event, processMessage, invocationDependencies, context);
-        if (event.Records.length > 0 && response.batchItemFailures.length === event.Records.length) {
-            throw new FullBatchFailureError(response.batchItemFailures.map(({ itemIdentifier }) => new Error(`record ${itemIdentifier} failed`)));
-        }
-        return response;
     };
 }
 

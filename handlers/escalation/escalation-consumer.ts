@@ -5,6 +5,7 @@ import { assertWithinDeadline, InvocationDeadlinePassedError, remainingTimeOf, t
 import { createSqsConsumer, type SqsConsumerHandler } from "../consumer/sqs-consumer";
 import { asError, failureKindOf, FailureKind } from "../failures/errors";
 import { createIdempotencyStore } from "../idempotency/persistence";
+import { MetricName } from "../observability/metrics";
 import { EscalationMessageSchema, escalationIdOf, type EscalationMessage } from "../messages/escalation-message";
 import { EventType, MessageAttributeName } from "../messages/message-attributes";
 import { validateMessage } from "../messages/parse-message";
@@ -133,9 +134,16 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
                         throw slackFailureAfterPage(asError(thrown));
                     });
                     const thisMessage = received.record.messageId;
+                    if (paged.byMessageId === thisMessage) {
+                        resolved.metrics.count(MetricName.escalationsPaged);
+                    }
+                    if (posted.byMessageId === thisMessage) {
+                        resolved.metrics.count(MetricName.slackPosts);
+                    }
                     if (paged.byMessageId === thisMessage && posted.byMessageId === thisMessage) {
                         log.info("escalation delivered", { severity: message.severity, pagerDutyDedupKey: paged.pagerDutyDedupKey });
                     } else if (paged.byMessageId !== thisMessage && posted.byMessageId !== thisMessage) {
+                        resolved.metrics.count(MetricName.duplicatesAbsorbed);
                         log.info("escalation already delivered; duplicate acknowledged", { pagedBy: paged.byMessageId, postedBy: posted.byMessageId });
                     } else {
                         log.info("escalation delivery completed: only the steps not done before ran", {

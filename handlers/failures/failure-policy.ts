@@ -5,6 +5,7 @@ import type { AwsClients } from "../aws/clients";
 import type { ConsumerConfig } from "../config/handler-config";
 import { assertWithinDeadline, type RemainingTime } from "../consumer/invocation-deadline";
 import { receiveCountOf } from "../consumer/record-facts";
+import { type ConsumerMetrics, MetricName } from "../observability/metrics";
 import { AttemptRecords, messageIdentityOf, type AttemptCount } from "./attempt-record";
 import { backoffSeconds } from "./backoff";
 import { DeadLetterKind } from "./dead-letter";
@@ -16,6 +17,8 @@ export interface FailurePolicyDependencies {
     readonly clients: AwsClients;
     /** The invocation's remaining time; nothing is dead-lettered once it is up (consumer/invocation-deadline.ts). */
     readonly remainingTime?: RemainingTime;
+    /** Counts dead letters by kind and scheduled retries (observability/metrics.ts). */
+    readonly metrics?: ConsumerMetrics;
 }
 
 /** Notes which messages were given a backoff, so the FIFO consumer can give their held-back group mates the same one. */
@@ -59,6 +62,7 @@ export async function handleFailure(
     }
     const visibilitySeconds = backoffSeconds(count.attempts, config.backoffTiersSeconds, config.visibilityTimeoutSeconds);
     await retryAfter(record, visibilitySeconds, dependencies, log, onRetryScheduled);
+    dependencies.metrics?.count(MetricName.retriesScheduled);
     log.warn("message will be retried", { retryInSeconds: visibilitySeconds, attempts: count.attempts, error });
     throw error;
 }
@@ -92,6 +96,7 @@ async function deadLetter(record: SQSRecord, kind: DeadLetterKind, error: Error,
     await attemptRecords(dependencies)
         .recordDeadLetter(messageIdentityOf(record))
         .catch((recordError: unknown) => log.warn("could not reset the attempt record after dead-lettering", { error: asError(recordError) }));
+    dependencies.metrics?.deadLettered(kind);
     log.error("message dead-lettered", { deadLetterKind: kind, attempts: count.attempts, error });
 }
 

@@ -222,4 +222,89 @@ describe("escalation consumer", () => {
             assert.deepEqual([line.messageId, line.callId, line.receiveCount], [event.Records[0]!.messageId, "call-logged", 1]);
         }
     });
+
+    it("honours POWERTOOLS_LOG_LEVEL from the consumer's environment: WARN keeps the INFO lines out", async () => {
+        // Prepare
+        await send(escalation({ callId: "call-quiet" }));
+        const event = await lane.receiveEvent();
+        const handle = createEscalationConsumer({ environment: { ...lane.environment, POWERTOOLS_LOG_LEVEL: "WARN" }, secrets: lane.secrets });
+
+        // Act
+        const lines = await captureStdout(async () => {
+            await handle(event, lambdaContext());
+        });
+
+        // Assess
+        const levels = lines.map((line) => (JSON.parse(line) as { level?: string }).level);
+        assert.deepEqual(levels.filter((level) => level === "INFO" || level === "DEBUG"), []);
+        assert.equal(harness.receivers.slack.requests.length, 1);
+    });
+
+    it("refuses an unknown POWERTOOLS_LOG_LEVEL, naming the variable, the allowed levels and the value", () => {
+        // Act + Assess
+        assert.throws(
+            () => createEscalationConsumer({ environment: { ...lane.environment, POWERTOOLS_LOG_LEVEL: "LOUD" }, secrets: lane.secrets }),
+            (error: Error) => error.name === "HandlerConfigError" && /'POWERTOOLS_LOG_LEVEL' must be one of TRACE, DEBUG, INFO, WARN, ERROR, SILENT, CRITICAL, "LOUD" given/.test(error.message),
+        );
+    });
+
+    /** Sums each metric over the EMF documents Powertools Metrics wrote, keyed "Name" or "Name/dimension=value". */
+    function emfCounts(lines: readonly string[]): Record<string, number> {
+        const counts: Record<string, number> = {};
+        for (const line of lines) {
+            const document = JSON.parse(line) as Record<string, unknown> & { _aws?: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] } };
+            for (const directive of document._aws?.CloudWatchMetrics ?? []) {
+                for (const { Name } of directive.Metrics) {
+                    const value = document[Name];
+                    const sum = Array.isArray(value) ? value.reduce((total: number, item: number) => total + item, 0) : Number(value);
+                    const key = typeof document.kind === "string" ? `${directive.Namespace}/${Name}/kind=${document.kind}` : `${directive.Namespace}/${Name}`;
+                    counts[key] = (counts[key] ?? 0) + sum;
+                }
+            }
+        }
+        return counts;
+    }
+
+    it("emits EMF metrics: an escalation paged and posted, then its duplicate absorbed", async () => {
+        // Prepare
+        await send(escalation({ callId: "call-metrics" }));
+        await send(escalation({ callId: "call-metrics" }));
+        const handle = createEscalationConsumer({ environment: lane.environment, secrets: lane.secrets, logger: silentLogger() });
+
+        // Act
+        const lines = await captureStdout(async () => {
+            const first = await lane.receiveEvent(1);
+            await lane.acknowledge(first, await handle(first, lambdaContext()));
+            const second = await lane.receiveEvent(1);
+            await handle(second, lambdaContext());
+        });
+
+        // Assess
+        assert.deepEqual(emfCounts(lines), {
+            "EscalationPipeline/EscalationsPaged": 1,
+            "EscalationPipeline/SlackPosts": 1,
+            "EscalationPipeline/DuplicatesAbsorbed": 1,
+        });
+    });
+
+    it("emits EMF metrics: retries scheduled, and dead letters by kind", async () => {
+        // Prepare
+        await send(escalation({ callId: "call-metrics-retry" }));
+        await send({ callId: "call-metrics-poison", reason: "r", severity: "urgent" });
+        const event = await lane.receiveEvent();
+        harness.receivers.pagerDuty.failNext(1, { status: 503 });
+        const handle = createEscalationConsumer({ environment: lane.environment, secrets: lane.secrets, logger: silentLogger() });
+
+        // Act
+        const lines = await captureStdout(async () => {
+            await handle(event, lambdaContext());
+        });
+
+        // Assess
+        assert.equal(event.Records.length, 2);
+        assert.deepEqual(emfCounts(lines), {
+            "EscalationPipeline/RetriesScheduled": 1,
+            "EscalationPipeline/DeadLettered/kind=poison": 1,
+        });
+    });
 });
