@@ -3,17 +3,20 @@
  * command need. All settings logic lives in pipeline/; this file only wires config to it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { EscalationPipeline, PipelineOptions } from "./pipeline";
+import { EscalationPipeline } from "./pipeline";
+import { ProgramConfigKeys, readProgramConfig } from "./pipeline/stack-config";
 
 const config = new pulumi.Config();
+// One reader for the program, the gate and the local runtime; an unread key stops here, before any resource.
+const { options, namePrefix, tags } = readProgramConfig(pulumi.runtime.allConfig(), pulumi.getProject());
 
 const pipeline = new EscalationPipeline("main", {
-    options: config.getObject<PipelineOptions>("pipeline"),
-    optionsKey: "pipeline",
-    namePrefix: config.get("namePrefix"),
-    pagerDutyRoutingKey: config.getSecret("pagerdutyRoutingKey"),
-    slackWebhookUrl: config.getSecret("slackWebhookUrl"),
-    tags: config.getObject<Record<string, string>>("tags"),
+    options,
+    optionsKey: ProgramConfigKeys.pipeline,
+    namePrefix,
+    pagerDutyRoutingKey: config.getSecret(ProgramConfigKeys.pagerDutyRoutingKey),
+    slackWebhookUrl: config.getSecret(ProgramConfigKeys.slackWebhookUrl),
+    tags,
 });
 
 const { escalation, toolCall } = pipeline.lanes;

@@ -16,6 +16,7 @@ import { resolvePipelineSettings } from "../pipeline/pipeline-settings";
 import { integerFlag, parseCommandLine } from "../local/cli/arguments";
 import { percentiles } from "../local/percentiles";
 import { localProducerTargets } from "../local/producer-targets";
+import { MappingScaling } from "../local/event-source-mapping";
 import { startLocalRuntime } from "../local/runtime";
 
 const { values } = parseCommandLine(process.argv.slice(2), { messages: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" } });
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
         settings,
         namePrefix: "bench",
         warmEnvironments: concurrency,
+        // AWS's ramp (5 concurrent batches first) is modelled; the default concurrency is 5, so it does not bind here.
+        scaling: MappingScaling.ramp,
         onReceiverRequest: (request) => {
             const dedupKey = (request.json as { dedup_key?: string } | undefined)?.dedup_key;
             if (request.receiver === "pagerduty" && request.answeredStatus === 202 && dedupKey !== undefined && !pagedAt.has(dedupKey)) {
@@ -62,7 +65,9 @@ async function main(): Promise<void> {
         const latency = percentiles(paced.map((escalation) => pagedAt.get(escalation.callId)! - sentAt.get(escalation.callId)!));
 
         const row = (label: string, value: string) => console.log(`  ${label.padEnd(62)}${value}`);
-        console.log(`Local runtime throughput (${MESSAGES} escalations, batch ${settings.lanes.escalation.mapping.batchSize}, concurrency ${concurrency}):`);
+        console.log(
+            `Local runtime throughput (${MESSAGES} escalations, batch ${settings.lanes.escalation.mapping.batchSize}, concurrency ${concurrency}, scaling ${MappingScaling.ramp}, consumers: ${runtime.handlerCode}):`,
+        );
         row(`emulator ceiling (bare receive/delete, ${concurrency} loops)`, `${ceiling.toFixed(0)} messages/s`);
         row("end to end (producer -> mapping -> handler -> PagerDuty)", `${endToEnd.toFixed(0)} messages/s`);
         row("ratio end-to-end / ceiling", (endToEnd / ceiling).toFixed(3));

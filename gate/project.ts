@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { readStackConfigValues, SECRET_PLACEHOLDER, StackConfigError, stackFilePath } from "../pipeline/stack-config";
 import { GateUsageError } from "./errors";
 
 export interface PulumiProject {
@@ -27,7 +28,7 @@ export interface StackConfig {
 }
 
 /** Stands in for every `secure:` value: the gate has no secrets provider to decrypt it. */
-export const secretPlaceholder = "offline-gate-secret-placeholder";
+export const secretPlaceholder = SECRET_PLACEHOLDER;
 
 export type YamlMap = Record<string, unknown>;
 
@@ -91,84 +92,15 @@ export function loadProject(programDir: string): PulumiProject {
     return { name: doc.name, runtime, main: doc.main, programDir, config: isMap(doc.config) ? doc.config : {} };
 }
 
-function qualify(key: string, project: string): string {
-    return key.includes(":") ? key : `${project}:${key}`;
-}
-
-interface ConfigValue {
-    readonly text: string;
-    readonly secret: boolean;
-}
-
-// Replaces every `{ secure: ... }` inside a value by the placeholder, noting that one was seen.
-function replaceSecure(value: unknown, seen: { secret: boolean }): unknown {
-    if (isMap(value)) {
-        const keys = Object.keys(value);
-        if (keys.length === 1 && keys[0] === "secure") {
-            seen.secret = true;
-            return secretPlaceholder;
-        }
-        return Object.fromEntries(keys.map((k) => [k, replaceSecure(value[k], seen)]));
-    }
-    if (Array.isArray(value)) {
-        return value.map((item) => replaceSecure(item, seen));
-    }
-    return value;
-}
-
-function toConfigValue(raw: unknown): ConfigValue {
-    const seen = { secret: false };
-    const value = replaceSecure(raw, seen);
-    const text = typeof value === "string" ? value : JSON.stringify(value);
-    return { text, secret: seen.secret };
-}
-
-// Project-level config entries are either a literal value or a schema such as
-// { type: integer, default: 5 }; only `value` and `default` carry a value.
-const projectConfigSchemaKeys = ["type", "description", "default", "value", "secret", "items"];
-
-function projectConfigValue(entry: unknown): unknown {
-    if (isMap(entry) && Object.keys(entry).every((k) => projectConfigSchemaKeys.includes(k))) {
-        return entry.value ?? entry.default;
-    }
-    return entry;
-}
-
-/** Reads `config:` from Pulumi.yaml (defaults) and Pulumi.<stack>.yaml (which wins). */
+/** Reads `config:` from Pulumi.yaml (defaults) and Pulumi.<stack>.yaml (which wins), with the reader the program and the local runtime share. */
 export function loadStackConfig(project: PulumiProject, stack: string): StackConfig {
-    const stackFile = path.join(project.programDir, `Pulumi.${stack}.yaml`);
+    const stackFile = stackFilePath(project.programDir, stack);
     if (!fs.existsSync(stackFile)) {
         throw new GateUsageError(`no stack config file ${stackFile}; '--stack ${stack}' needs Pulumi.${stack}.yaml in the program directory`);
     }
-    const values: Record<string, string> = {};
-    const secretKeys = new Set<string>();
-    const warnings: string[] = [];
-    const apply = (key: string, raw: unknown): void => {
-        if (raw === undefined || raw === null) {
-            return;
-        }
-        const qualified = qualify(key, project.name);
-        const value = toConfigValue(raw);
-        values[qualified] = value.text;
-        if (value.secret) {
-            secretKeys.add(qualified);
-        } else {
-            secretKeys.delete(qualified);
-        }
-    };
-
-    for (const [key, entry] of Object.entries(project.config)) {
-        apply(key, projectConfigValue(entry));
+    try {
+        return readStackConfigValues(project.name, project.config, stackFile);
+    } catch (err) {
+        throw err instanceof StackConfigError ? new GateUsageError(err.message) : err;
     }
-    const stackDoc = readYamlMap(stackFile, "stack config file");
-    if (stackDoc.config !== undefined && !isMap(stackDoc.config)) {
-        throw new GateUsageError(`'config' in ${stackFile} must be a mapping of keys to values`);
-    }
-    for (const [key, raw] of Object.entries(stackDoc.config ?? {})) {
-        apply(key, raw);
-    }
-    if (stackDoc.environment !== undefined) {
-        warnings.push(`${stackFile} imports Pulumi ESC environments; the offline gate cannot open them, so their values are missing`);
-    }
-    return { values, secretKeys: [...secretKeys].sort(), warnings };
 }

@@ -1,17 +1,47 @@
 /**
- * In-process AWS emulators for tests and the local runtime: fauxqs (SQS and S3 on one endpoint)
- * and dynalite (DynamoDB). Both listen on 127.0.0.1 on ports the OS picks, so several suites can
- * run at once and nothing is reachable from another machine. There is no SSM emulator: handlers
- * take secrets from an injected source locally (see handlers/secrets/).
+ * In-process AWS emulators for tests and the local runtime: fauxqs (SQS and S3 on one endpoint),
+ * dynalite (DynamoDB) and a loopback SSM Parameter Store (local/parameter-store.ts, for the
+ * consumers' secrets). All listen on 127.0.0.1 only, on ports the OS picks unless given (tests
+ * always let the OS pick, so several suites can run at once; `npm start` uses fixed ports so a
+ * client's endpoint config survives restarts).
  *
  * fauxqs needs Node >= 22.5 (node:sqlite): run anything importing this module with the Node 22
  * binary from node_modules (npx puts it first on PATH).
  */
 import type * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { receiveFifoGroupsAsSqs } from "./fifo-receive";
+import { LOCAL_ACCOUNT_ID } from "./lambda/lambda-context";
+import { type LocalParameterStore, startParameterStore } from "./parameter-store";
 
 /** Static credentials: the emulators accept any, the SDK only needs some to sign requests. */
 export const EMULATOR_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+
+export interface EmulatorPorts {
+    /** fauxqs (SQS and S3). */
+    readonly sqs: number;
+    readonly dynamoDb: number;
+    readonly ssm: number;
+}
+
+/** The ports `npm start` listens on unless told otherwise (README, "Local runtime"). */
+export const DEFAULT_EMULATOR_PORTS: EmulatorPorts = { sqs: 4600, dynamoDb: 4601, ssm: 4602 };
+
+/** Which flag of `npm start` overrides each port, for the error when one is taken. */
+export const EMULATOR_PORT_FLAGS: Readonly<Record<keyof EmulatorPorts, string>> = { sqs: "--sqs-port", dynamoDb: "--dynamodb-port", ssm: "--ssm-port" };
+
+export class PortInUseError extends Error {
+    constructor(
+        readonly service: keyof EmulatorPorts,
+        readonly port: number,
+    ) {
+        super(
+            `port ${port} (${service === "sqs" ? "SQS + S3" : service === "dynamoDb" ? "DynamoDB" : "SSM"}) on 127.0.0.1 is already in use, perhaps by another 'npm start'; ` +
+                `stop it or pass '${EMULATOR_PORT_FLAGS[service]} <port>' (0 lets the system pick a free one)`,
+        );
+        this.name = "PortInUseError";
+    }
+}
 
 export interface EmulatorOptions {
     /**
@@ -19,6 +49,8 @@ export interface EmulatorOptions {
      * @default "us-east-1"
      */
     readonly region?: string;
+    /** Ports to listen on; 0 (the default for each) lets the system pick a free one. @default all 0 */
+    readonly ports?: Partial<EmulatorPorts>;
 }
 
 export interface LocalEmulators {
@@ -28,11 +60,13 @@ export interface LocalEmulators {
     readonly s3Endpoint: string;
     /** DynamoDB endpoint (dynalite, in memory, tables ACTIVE at once). */
     readonly dynamoDbEndpoint: string;
+    /** SSM Parameter Store (loopback; GetParameter and GetParameters only). */
+    readonly parameterStore: LocalParameterStore;
     readonly region: string;
     readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
     /**
      * The standard AWS SDK v3 variables that point every client at these emulators
-     * (AWS_ENDPOINT_URL_SQS, _S3, _DYNAMODB, AWS_REGION and static credentials). Merge them into
+     * (AWS_ENDPOINT_URL_SQS, _S3, _DYNAMODB, _SSM, AWS_REGION and static credentials). Merge them into
      * `process.env` before a handler builds its clients.
      */
     readonly environment: Readonly<Record<string, string>>;
@@ -43,15 +77,21 @@ export interface LocalEmulators {
 /** The part of dynalite's factory we use; the package ships no types. */
 type DynaliteFactory = (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => http.Server;
 
-/** Starts fauxqs and dynalite on loopback and returns their endpoints. */
+/** Starts fauxqs, dynalite and the parameter store on loopback and returns their endpoints. */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<LocalEmulators> {
     const region = options.region ?? "us-east-1";
-    const fauxqs = await startFauxqsOnLoopback(region);
-    let dynamo: http.Server;
+    const ports = { sqs: 0, dynamoDb: 0, ssm: 0, ...options.ports };
+    const fauxqs = await portTaken("sqs", ports.sqs, () => startFauxqsOnLoopback(region, ports.sqs));
+    let dynamo: http.Server | undefined;
+    let parameterStore: LocalParameterStore;
     try {
-        dynamo = await startDynaliteOnLoopback();
+        dynamo = await portTaken("dynamoDb", ports.dynamoDb, () => startDynaliteOnLoopback(ports.dynamoDb));
+        parameterStore = await portTaken("ssm", ports.ssm, () => startParameterStore(region, LOCAL_ACCOUNT_ID, ports.ssm));
     } catch (error) {
         await fauxqs.close();
+        if (dynamo) {
+            await closeServer(dynamo);
+        }
         throw error;
     }
     const sqsEndpoint = fauxqs.endpoint;
@@ -60,18 +100,20 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Loc
         sqsEndpoint,
         s3Endpoint: sqsEndpoint,
         dynamoDbEndpoint,
+        parameterStore,
         region,
         credentials: EMULATOR_CREDENTIALS,
         environment: {
             AWS_ENDPOINT_URL_SQS: sqsEndpoint,
             AWS_ENDPOINT_URL_S3: sqsEndpoint,
             AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
+            AWS_ENDPOINT_URL_SSM: parameterStore.endpoint,
             AWS_REGION: region,
             AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
             AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
         },
         async stop() {
-            await Promise.all([fauxqs.close(), closeServer(dynamo)]);
+            await Promise.all([fauxqs.close(), closeServer(dynamo!), parameterStore.close()]);
         },
     };
 }
@@ -81,24 +123,42 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Loc
  * same Fastify app with `buildApp` and listen on 127.0.0.1 ourselves. Queue inspection stays
  * available over HTTP (`GET <endpoint>/_fauxqs/queues/<name>`).
  */
-async function startFauxqsOnLoopback(region: string): Promise<{ endpoint: string; close(): Promise<void> }> {
+async function startFauxqsOnLoopback(region: string, port: number): Promise<{ endpoint: string; close(): Promise<void> }> {
     // A real dynamic import: fauxqs is ESM-only and exports no `require` condition (tsx keeps it as import()).
     const { buildApp } = await import("fauxqs");
+    await receiveFifoGroupsAsSqs();
     const app = buildApp({ logger: false, defaultRegion: region });
-    const endpoint = await app.listen({ port: 0, host: "127.0.0.1" });
-    return { endpoint, close: () => app.close() };
+    try {
+        const endpoint = await app.listen({ port, host: "127.0.0.1" });
+        return { endpoint, close: () => app.close() };
+    } catch (error) {
+        await app.close();
+        throw error;
+    }
 }
 
-async function startDynaliteOnLoopback(): Promise<http.Server> {
+async function startDynaliteOnLoopback(port: number): Promise<http.Server> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite is CommonJS without types
     const dynalite = require("dynalite") as DynaliteFactory;
     // Tables become ACTIVE at once: tests should not wait out dynalite's default 500 ms.
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => resolve());
+        server.listen(port, "127.0.0.1", () => resolve());
     });
     return server;
+}
+
+/** Runs `start`, turning "address in use" into an error that names the service and the flag. */
+async function portTaken<T>(service: keyof EmulatorPorts, port: number, start: () => Promise<T>): Promise<T> {
+    try {
+        return await start();
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+            throw new PortInUseError(service, port);
+        }
+        throw error;
+    }
 }
 
 /** Closes a server without waiting for idle keep-alive sockets the SDK holds open. */

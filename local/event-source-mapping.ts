@@ -14,17 +14,21 @@
  */
 import {
     DeleteMessageBatchCommand,
+    GetQueueAttributesCommand,
     Message,
     QueueAttributeName,
     ReceiveMessageCommand,
     SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import type { LaneSettings } from "../pipeline/lane-settings";
+import { Problems } from "../pipeline/checks";
+import { PipelineConfigError } from "../pipeline/config-error";
+import { LaneKind, type LaneSettings, validateBatching } from "../pipeline/lane-settings";
 import { BatchVerdict, judgeBatch } from "./batch-response";
 import type { InvocationOutcome } from "./lambda/execution-environment";
+import { compileFilters } from "./event-filter";
 import { ConcurrencyExceededError } from "./lambda/local-function";
-import { SqsEventSource, toSqsEvent } from "./lambda/sqs-event";
+import { SqsEventSource, toSqsEvent, toSqsRecord } from "./lambda/sqs-event";
 
 /** What the mapping invokes: `LocalFunction` in the runtime, anything with this shape in tests. */
 export interface InvocationTarget {
@@ -38,13 +42,57 @@ export interface MappingSettings {
     readonly maximumBatchingWindowSeconds: number;
     readonly maximumConcurrency: number;
     readonly receiveWaitTimeSeconds: number;
+    /**
+     * The queue's visibility timeout: how long a throttled batch may be retried before its
+     * messages return to the queue.
+     * @default read from the queue when the first throttle happens
+     */
+    readonly visibilityTimeoutSeconds?: number;
 }
 
+/**
+ * How Lambda retries a throttled invocation (AWS: "Lambda retries throttled batches with backoff
+ * until the messages' visibility timeout expires"): waits doubling from the first to the cap.
+ */
+export interface ThrottleBackoff {
+    readonly initialMs: number;
+    readonly maximumMs: number;
+}
+
+export const DEFAULT_THROTTLE_BACKOFF: ThrottleBackoff = { initialMs: 1000, maximumMs: 30_000 };
+
+/**
+ * How the mapping scales its pollers. `ramp` models AWS: a standard-queue mapping starts with 5
+ * concurrent batches and adds up to 300 per minute while messages keep coming (one more every
+ * 200 ms here), falling back to 5 when the queue runs dry. `instant` runs every slot at once
+ * (fast tests, and how the local mapping behaved before).
+ */
+export const MappingScaling = { ramp: "ramp", instant: "instant" } as const;
+export type MappingScaling = (typeof MappingScaling)[keyof typeof MappingScaling];
+export const INITIAL_CONCURRENT_BATCHES = 5;
+const ADDED_PER_MINUTE = 300;
+const SCALING_CHECK_MS = 100;
+
 export interface EventSourceMappingOptions extends MappingSettings {
+    /**
+     * The config key these settings came from, for error messages ("'pipeline.toolCall.batchSize' ...").
+     * @default "mapping"
+     */
+    readonly settingsKey?: string;
     readonly sqs: SQSClient;
     readonly queueUrl: string;
     readonly source: SqsEventSource;
     readonly target: InvocationTarget;
+    /**
+     * `filterCriteria.filters[].pattern` of the mapping: records matching none are deleted without
+     * invoking the function, as Lambda does.
+     * @default [] (every record goes to the function)
+     */
+    readonly filterPatterns?: readonly string[];
+    /** @default "ramp" */
+    readonly scaling?: MappingScaling;
+    /** @default DEFAULT_THROTTLE_BACKOFF */
+    readonly throttleBackoff?: ThrottleBackoff;
     /** Called once per invocation, after its deletes, e.g. to count progress. */
     readonly onBatch?: (report: BatchReport) => void;
     /** Called when receiving or deleting fails; the mapping keeps going. @default ignored */
@@ -61,6 +109,10 @@ export interface BatchReport {
     readonly deleted: readonly string[];
     /** Message ids left in the queue; they come back for another attempt or go to the DLQ. */
     readonly retried: readonly string[];
+    /** Message ids deleted unseen because they matched no filter pattern. */
+    readonly filteredOut: readonly string[];
+    /** Invocations of this batch that were throttled and retried after a backoff before this outcome. */
+    readonly throttles: number;
 }
 
 export function mappingSettingsFromLane(lane: LaneSettings): MappingSettings {
@@ -69,10 +121,15 @@ export function mappingSettingsFromLane(lane: LaneSettings): MappingSettings {
         maximumBatchingWindowSeconds: lane.mapping.maximumBatchingWindowSeconds ?? 0,
         maximumConcurrency: lane.mapping.maximumConcurrency,
         receiveWaitTimeSeconds: lane.queue.receiveWaitTimeSeconds,
+        visibilityTimeoutSeconds: lane.queue.visibilityTimeoutSeconds,
     };
 }
 
 const MAX_MESSAGES_PER_RECEIVE = 10;
+/** Lambda's invocation payload limit (6 MB, counted in bytes of the event's JSON). */
+export const MAX_INVOCATION_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** `{"Records":[` and `]}` plus a comma between records. */
+const EVENT_ENVELOPE_BYTES = 14;
 const MAX_WAIT_TIME_SECONDS = 20;
 /** Pause between short polls while a batching window is open but under a second remains. */
 const SHORT_POLL_PAUSE_MS = 50;
@@ -83,9 +140,18 @@ export class EventSourceMapping {
     private readonly receives = new Set<AbortController>();
     private state: "created" | "running" | "stopping" | "killed" = "created";
     private inFlight = 0;
+    /** When each message in hand was received (its visibility timeout counts from then). */
+    private readonly receivedAt = new WeakMap<Message, number>();
+    private queueVisibilityTimeoutSeconds?: number;
+    /** Since when receives have kept finding messages (the scaling ramp counts from here). */
+    private backlogSince?: number;
+
+    private readonly passesFilters: (record: SQSRecord) => boolean;
 
     constructor(private readonly options: EventSourceMappingOptions) {
         checkSettings(options);
+        this.passesFilters = compileFilters(options.filterPatterns ?? []);
+        this.queueVisibilityTimeoutSeconds = options.visibilityTimeoutSeconds;
     }
 
     /** Invocations running now (never above `maximumConcurrency`). */
@@ -99,7 +165,7 @@ export class EventSourceMapping {
         }
         this.state = "running";
         for (let slot = 0; slot < this.options.maximumConcurrency; slot++) {
-            this.loops.push(this.pollAndInvoke());
+            this.loops.push(this.pollAndInvoke(slot));
         }
     }
 
@@ -136,9 +202,31 @@ export class EventSourceMapping {
         }
     }
 
-    private async pollAndInvoke(): Promise<void> {
+    /** Slots the scaling model allows now (all of them with instant scaling). */
+    get allowedConcurrency(): number {
+        const { maximumConcurrency } = this.options;
+        if ((this.options.scaling ?? MappingScaling.ramp) === MappingScaling.instant) {
+            return maximumConcurrency;
+        }
+        const added = this.backlogSince === undefined ? 0 : Math.floor(((Date.now() - this.backlogSince) * ADDED_PER_MINUTE) / 60_000);
+        return Math.min(maximumConcurrency, INITIAL_CONCURRENT_BATCHES + added);
+    }
+
+    private async pollAndInvoke(slot: number): Promise<void> {
+        // Received records that did not fit the previous invocation's 6 MB; they open the next batch.
+        const carried: Message[] = [];
         while (this.polling) {
-            const messages = await this.gatherBatch();
+            if (slot >= this.allowedConcurrency) {
+                await sleep(SCALING_CHECK_MS);
+                continue;
+            }
+            const messages = await this.gatherBatch(carried);
+            // Scaling grows while receives find messages and falls back when the queue runs dry.
+            if (messages.length > 0) {
+                this.backlogSince ??= Date.now();
+            } else if (this.inFlight === 0) {
+                this.backlogSince = undefined;
+            }
             if (messages.length === 0 || this.state === "killed") {
                 continue;
             }
@@ -154,12 +242,33 @@ export class EventSourceMapping {
         }
     }
 
-    /** Receives until the batch is full or the batching window, opened by the first record, closes. */
-    private async gatherBatch(): Promise<Message[]> {
+    /**
+     * Receives until the batch is full (in records or in 6 MB of payload) or the batching window,
+     * opened by the first record, closes. `carried` holds the records a full payload left over;
+     * it is emptied into this batch first and refilled with what does not fit.
+     */
+    private async gatherBatch(carried: Message[]): Promise<Message[]> {
         const { batchSize, maximumBatchingWindowSeconds, receiveWaitTimeSeconds } = this.options;
         const batch: Message[] = [];
-        let windowClosesAt = Number.POSITIVE_INFINITY;
-        while (this.polling && batch.length < batchSize) {
+        let payloadBytes = EVENT_ENVELOPE_BYTES;
+        let payloadFull = false;
+        const take = (messages: Message[]): void => {
+            const rest: Message[] = [];
+            for (const message of messages) {
+                const bytes = Buffer.byteLength(JSON.stringify(toSqsRecord(message, this.options.source))) + 1;
+                if (!payloadFull && batch.length < batchSize && (batch.length === 0 || payloadBytes + bytes <= MAX_INVOCATION_PAYLOAD_BYTES)) {
+                    batch.push(message);
+                    payloadBytes += bytes;
+                } else {
+                    payloadFull = true;
+                    rest.push(message);
+                }
+            }
+            carried.push(...rest);
+        };
+        take(carried.splice(0));
+        let windowClosesAt = batch.length > 0 ? Date.now() + maximumBatchingWindowSeconds * 1000 : Number.POSITIVE_INFINITY;
+        while (this.polling && batch.length < batchSize && !payloadFull) {
             const remainingMs = windowClosesAt - Date.now();
             if (batch.length > 0 && (maximumBatchingWindowSeconds === 0 || remainingMs <= 0)) {
                 break;
@@ -169,7 +278,7 @@ export class EventSourceMapping {
             if (received.length > 0 && batch.length === 0) {
                 windowClosesAt = Date.now() + maximumBatchingWindowSeconds * 1000;
             }
-            batch.push(...received);
+            take(received);
             if (received.length === 0 && batch.length > 0 && waitTimeSeconds === 0) {
                 await sleep(Math.min(SHORT_POLL_PAUSE_MS, Math.max(0, windowClosesAt - Date.now())));
             }
@@ -192,7 +301,10 @@ export class EventSourceMapping {
                 }),
                 { abortSignal: controller.signal },
             );
-            return result.Messages ?? [];
+            const now = Date.now();
+            const messages = result.Messages ?? [];
+            messages.forEach((message) => this.receivedAt.set(message, now));
+            return messages;
         } catch (error) {
             if (this.polling) {
                 this.options.onError?.(error);
@@ -204,18 +316,38 @@ export class EventSourceMapping {
         }
     }
 
-    private async invokeAndSettle(messages: Message[]): Promise<void> {
+    private async invokeAndSettle(received: Message[]): Promise<void> {
+        const allRecords = toSqsEvent(received, this.options.source).Records;
+        const filteredOut = await this.deleteRecords(allRecords.filter((record) => !this.passesFilters(record)));
+        const messages = received.filter((_, index) => this.passesFilters(allRecords[index]!));
+        if (messages.length === 0) {
+            return;
+        }
         const event = toSqsEvent(messages, this.options.source);
-        const startedAt = Date.now();
-        let outcome: BatchReport["outcome"];
-        try {
-            outcome = await this.options.target.invoke(event);
-        } catch (error) {
-            if (!(error instanceof ConcurrencyExceededError)) {
-                throw error;
+        // The batch's messages stay hidden until the visibility timeout of the earliest receive.
+        const hiddenUntil = Math.min(...messages.map((message) => this.receivedAt.get(message) ?? Date.now())) + (await this.visibilityTimeoutSeconds()) * 1000;
+        const backoff = this.options.throttleBackoff ?? DEFAULT_THROTTLE_BACKOFF;
+        let startedAt = Date.now();
+        let outcome: BatchReport["outcome"] | undefined;
+        let throttles = 0;
+        while (outcome === undefined) {
+            startedAt = Date.now();
+            try {
+                outcome = await this.options.target.invoke(event);
+            } catch (error) {
+                if (!(error instanceof ConcurrencyExceededError)) {
+                    throw error;
+                }
+                // Lambda retries a throttled batch with backoff while its messages are hidden; once
+                // the visibility timeout would end, the batch returns to the queue (the receive counted).
+                const waitMs = Math.min(backoff.maximumMs, backoff.initialMs * 2 ** throttles);
+                if (Date.now() + waitMs >= hiddenUntil || this.state !== "running") {
+                    outcome = { kind: "throttled", durationMs: Date.now() - startedAt };
+                } else {
+                    throttles++;
+                    await sleep(waitMs);
+                }
             }
-            // A throttled invocation returns the batch to the queue, and the receive still counts.
-            outcome = { kind: "throttled", durationMs: Date.now() - startedAt };
         }
         if (this.state === "killed") {
             return;
@@ -234,7 +366,17 @@ export class EventSourceMapping {
             verdict,
             deleted,
             retried: ids.filter((id) => !deletedSet.has(id)),
+            filteredOut,
+            throttles,
         });
+    }
+
+    private async visibilityTimeoutSeconds(): Promise<number> {
+        if (this.queueVisibilityTimeoutSeconds === undefined) {
+            const { Attributes = {} } = await this.options.sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.options.queueUrl, AttributeNames: ["VisibilityTimeout"] }));
+            this.queueVisibilityTimeoutSeconds = Number(Attributes.VisibilityTimeout ?? 30);
+        }
+        return this.queueVisibilityTimeoutSeconds;
     }
 
     /** Deletes in batches of ten; returns the ids SQS confirmed. */
@@ -266,8 +408,20 @@ export class EventSourceMapping {
     }
 }
 
-function checkSettings(settings: MappingSettings): void {
-    const checks: [keyof MappingSettings, number, number][] = [
+/**
+ * Refuses what CreateEventSourceMapping refuses, with the component's messages (a batch above 10
+ * with no window; a FIFO queue with a window), then the mapping's own ranges.
+ * @throws PipelineConfigError
+ */
+function checkSettings(settings: MappingSettings & { readonly queueUrl: string; readonly settingsKey?: string }): void {
+    const problems = new Problems();
+    // SQS requires a FIFO queue's name to end in ".fifo", so its URL tells the queue type.
+    const kind = settings.queueUrl.endsWith(".fifo") ? LaneKind.fifo : LaneKind.standard;
+    validateBatching(problems, settings.settingsKey ?? "mapping", { batchSize: settings.batchSize, batchingWindowSeconds: settings.maximumBatchingWindowSeconds }, kind);
+    if (problems.list.length > 0) {
+        throw new PipelineConfigError(problems.list);
+    }
+    const checks: [Exclude<keyof MappingSettings, "visibilityTimeoutSeconds">, number, number][] = [
         ["batchSize", 1, 10_000],
         ["maximumBatchingWindowSeconds", 0, 300],
         ["maximumConcurrency", 1, 1000],

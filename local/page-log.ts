@@ -2,13 +2,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RecordedRequest } from "./fake-receivers";
 
-/** Appends every request the loopback PagerDuty and Slack receive to a JSONL file, one line each. */
+/** Writes every request the loopback PagerDuty and Slack receive during this run to a JSONL file, one line each (the file starts empty at each start). */
 export class PageLog {
     private readonly stream: fs.WriteStream;
 
     constructor(readonly file: string) {
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        this.stream = fs.createWriteStream(file, { flags: "a" });
+        // One file per run: the queues start empty, so pages of an earlier run would only mislead.
+        this.stream = fs.createWriteStream(file, { flags: "w" });
     }
 
     append(request: RecordedRequest): void {

@@ -26,7 +26,8 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<Queu
 export const total = (depth: QueueDepth): number => depth.visible + depth.inFlight + depth.delayed;
 
 export interface PipelineSnapshot {
-    readonly sent: number;
+    /** Messages that reached the consumers (first deliveries), whoever sent them: the demo, the soak or any SQS client. */
+    readonly arrived: number;
     readonly processed: number;
     readonly retried: number;
     readonly timeouts: number;
@@ -47,7 +48,7 @@ export async function snapshot(runtime: LocalRuntime): Promise<PipelineSnapshot>
     );
     const { stats } = runtime;
     return {
-        sent: stats.sent,
+        arrived: stats.escalation.firstDeliveries + stats.toolCall.firstDeliveries,
         processed: stats.escalation.processed + stats.toolCall.processed,
         retried: stats.escalation.retried + stats.toolCall.retried,
         timeouts: stats.escalation.timeouts + stats.toolCall.timeouts,
@@ -61,7 +62,7 @@ export async function snapshot(runtime: LocalRuntime): Promise<PipelineSnapshot>
 
 export function progressLine(s: PipelineSnapshot): string {
     return (
-        `sent ${s.sent} | processed ${s.processed} | retried ${s.retried} (timeouts ${s.timeouts}) | ` +
+        `arrived ${s.arrived} | processed ${s.processed} | retried ${s.retried} (timeouts ${s.timeouts}) | ` +
         `dead-lettered ${s.deadLettered} | queued ${s.queued} | pages ${s.incidents} incidents, ${s.slackPosts} Slack posts`
     );
 }

@@ -10,7 +10,7 @@ import { idempotencyTableDefinition } from "../handlers/idempotency/persistence"
 import type { LaneSettings } from "../pipeline/lane-settings";
 import type { LaneNames, PipelineNames } from "../pipeline/naming";
 import type { LaneName, PipelineSettings } from "../pipeline/pipeline-settings";
-import { redriveAllowPolicy, redrivePolicy } from "../pipeline/policy-documents";
+import { denyInsecureTransportPolicy, redriveAllowPolicy, redrivePolicy } from "../pipeline/policy-documents";
 import { LOCAL_ACCOUNT_ID } from "./lambda/lambda-context";
 
 export interface ProvisionedLane {
@@ -33,13 +33,28 @@ export interface ProvisionClients {
     readonly region: string;
 }
 
+/** What every queue gets besides its lane's numbers, as the component gives it. */
+interface QueueCommon {
+    readonly kmsKeyArn?: string;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
 export function localQueueArn(region: string, queueName: string): string {
     return `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${queueName}`;
 }
 
-export async function provisionPipeline(clients: ProvisionClients, settings: PipelineSettings, names: PipelineNames): Promise<ProvisionedPipeline> {
-    const escalation = await provisionLane(clients, settings.lanes.escalation, names.lanes.escalation);
-    const toolCall = await provisionLane(clients, settings.lanes.toolCall, names.lanes.toolCall);
+/**
+ * @param tags the component's tags: `{ "escalation-pipeline": <prefix> }` and the stack's `tags`
+ */
+export async function provisionPipeline(
+    clients: ProvisionClients,
+    settings: PipelineSettings,
+    names: PipelineNames,
+    tags: Readonly<Record<string, string>> = {},
+): Promise<ProvisionedPipeline> {
+    const common: QueueCommon = { kmsKeyArn: settings.kmsKeyArn, tags };
+    const escalation = await provisionLane(clients, settings.lanes.escalation, names.lanes.escalation, common);
+    const toolCall = await provisionLane(clients, settings.lanes.toolCall, names.lanes.toolCall, common);
     await clients.dynamoDb.send(new CreateTableCommand(idempotencyTableDefinition(names.idempotencyTable)));
     const payloadBucketName = names.payloadBucket(LOCAL_ACCOUNT_ID);
     await clients.s3.send(new CreateBucketCommand({ Bucket: payloadBucketName }));
@@ -47,18 +62,25 @@ export async function provisionPipeline(clients: ProvisionClients, settings: Pip
 }
 
 /** The DLQ first (it admits redrive only from its source, whose ARN follows from its name), then the source. */
-async function provisionLane(clients: ProvisionClients, lane: LaneSettings, names: LaneNames): Promise<ProvisionedLane> {
+async function provisionLane(clients: ProvisionClients, lane: LaneSettings, names: LaneNames, common: QueueCommon): Promise<ProvisionedLane> {
     const queueArn = localQueueArn(clients.region, names.queue);
     const deadLetterQueueArn = localQueueArn(clients.region, names.deadLetterQueue);
     const fifo: Record<string, string> = lane.queue.fifo ? { FifoQueue: "true" } : {};
-    const deadLetterQueueUrl = await createQueue(clients.sqs, names.deadLetterQueue, {
+    // Encryption at rest and the TLS-only policy, as pipeline/consumer-lane.ts sets them on both queues.
+    const secured = (arn: string): Record<string, string> => ({
+        ...(common.kmsKeyArn !== undefined ? { KmsMasterKeyId: common.kmsKeyArn } : { SqsManagedSseEnabled: "true" }),
+        Policy: JSON.stringify(denyInsecureTransportPolicy("sqs", [arn])),
+    });
+    const deadLetterQueueUrl = await createQueue(clients.sqs, names.deadLetterQueue, common.tags, {
         ...fifo,
+        ...secured(deadLetterQueueArn),
         VisibilityTimeout: String(lane.deadLetterQueue.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(lane.deadLetterQueue.messageRetentionSeconds),
         RedriveAllowPolicy: JSON.stringify(redriveAllowPolicy(queueArn)),
     });
-    const queueUrl = await createQueue(clients.sqs, names.queue, {
+    const queueUrl = await createQueue(clients.sqs, names.queue, common.tags, {
         ...fifo,
+        ...secured(queueArn),
         ...(lane.queue.fifo
             ? {
                   ContentBasedDeduplication: String(lane.queue.contentBasedDeduplication ?? false),
@@ -74,8 +96,8 @@ async function provisionLane(clients: ProvisionClients, lane: LaneSettings, name
     return { queueUrl, queueArn, deadLetterQueueUrl, deadLetterQueueArn };
 }
 
-async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<string> {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+async function createQueue(sqs: SQSClient, name: string, tags: Readonly<Record<string, string>>, attributes: Record<string, string>): Promise<string> {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes, tags: { ...tags } }));
     if (QueueUrl === undefined) {
         throw new Error(`CreateQueue returned no URL for ${name}`);
     }

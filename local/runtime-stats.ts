@@ -14,16 +14,29 @@ export class LaneStats {
     retried = 0;
     timeouts = 0;
     failedInvocations = 0;
+    /** Throttled invocations the mapping retried after a backoff (AWS does the same while the batch is hidden). */
+    throttles = 0;
+    /** The most records of one message group seen in one batch (FIFO: above 1 means multi-message groups ran). */
+    mostRecordsOfOneGroup = 0;
     /** How long each invocation ran, in milliseconds (for percentiles). */
     readonly durationsMs: number[] = [];
 
     record(report: BatchReport): void {
         this.invocations++;
+        this.throttles += report.throttles;
         this.deliveries += report.records.length;
         this.firstDeliveries += report.records.filter((record) => record.attributes.ApproximateReceiveCount === "1").length;
         this.processed += report.deleted.length;
         this.retried += report.retried.length;
         this.durationsMs.push(report.outcome.durationMs);
+        const perGroup = new Map<string, number>();
+        for (const record of report.records) {
+            const group = record.attributes.MessageGroupId;
+            if (group !== undefined) {
+                perGroup.set(group, (perGroup.get(group) ?? 0) + 1);
+            }
+        }
+        this.mostRecordsOfOneGroup = Math.max(this.mostRecordsOfOneGroup, ...perGroup.values());
         if (report.outcome.kind === "timeout") {
             this.timeouts++;
         } else if (report.verdict.kind === "failed") {

@@ -8,11 +8,13 @@ import type { Writable } from "node:stream";
 import { createAwsClients } from "../handlers/aws/clients";
 import { pipelineNames, type PipelineNames } from "../pipeline/naming";
 import { type LaneName, Lanes, type PipelineSettings } from "../pipeline/pipeline-settings";
-import { type LocalEmulators, startEmulators } from "./emulators";
-import { EventSourceMapping, mappingSettingsFromLane } from "./event-source-mapping";
+import { type EmulatorPorts, type LocalEmulators, startEmulators } from "./emulators";
+import { EventSourceMapping, type MappingScaling, mappingSettingsFromLane } from "./event-source-mapping";
 import { type FakeReceivers, type RecordedRequest, startFakeReceivers } from "./fake-receivers";
 import type { LocalHandlerInput } from "./functions/handler-input";
 import { LocalHandlerModules } from "./functions";
+import { explainEmulatorCharacterLimit } from "./emulator-character-limit";
+import { ensureHandlerBundles } from "./handler-bundles";
 import { laneEnvironment } from "./handler-environment";
 import { LocalFunction } from "./lambda/local-function";
 import { type ProvisionedLane, type ProvisionedPipeline, provisionPipeline } from "./provision";
@@ -22,6 +24,12 @@ export interface LocalRuntimeOptions {
     readonly settings: PipelineSettings;
     /** Physical name prefix (queue, function and table names), as the stack would use. */
     readonly namePrefix: string;
+    /** The stack's `tags` config; every queue also gets the component's own `escalation-pipeline: <prefix>` tag. @default {} */
+    readonly tags?: Readonly<Record<string, string>>;
+    /** Ports of the emulators (0 lets the system pick). @default all 0 */
+    readonly ports?: Partial<EmulatorPorts>;
+    /** The stack's region (queue URLs, ARNs and the consumers' AWS_REGION carry it). @default "us-east-1" */
+    readonly region?: string;
     /**
      * Start the consumers at once.
      * @default true
@@ -34,14 +42,26 @@ export interface LocalRuntimeOptions {
     /** Called when a receive or delete fails (the mapping carries on). */
     readonly onMappingError?: (lane: LaneName, error: unknown) => void;
     /**
-     * A downstream call's time limit in the consumers.
+     * A downstream call's time limit in the consumers (source code only; the bundle uses its own default).
      * @default a third of the lane's function timeout, at most 5 s
      */
     readonly downstreamTimeoutMs?: number;
-    /** A module exporting `tools` to register in the tool-call consumer next to the defaults. */
+    /**
+     * What the consumers run: `bundle`, the dist/handlers bundles the component deploys (rebuilt
+     * first when stale), secrets read from the loopback SSM, Lambda's 10 s init limit; or `source`,
+     * the TypeScript sources through tsx (fast edit loops; secrets injected, a 60 s init limit).
+     * @default "bundle", or "source" when `extraToolsModule` is given
+     */
+    readonly handlerCode?: HandlerCode;
+    /** A module exporting `tools` to register in the tool-call consumer next to the defaults (source code only: the bundle has no such hook). */
     readonly extraToolsModule?: string;
     /** Extra environment variables for both consumers (e.g. where the soak's tools write). @default {} */
     readonly extraFunctionEnvironment?: Readonly<Record<string, string>>;
+    /**
+     * How the mappings scale their pollers (see MappingScaling): AWS's ramp, or every slot at once.
+     * @default "ramp"
+     */
+    readonly scaling?: MappingScaling;
     /**
      * Execution environments started per lane before polling begins, so the first messages do
      * not wait for a cold start (about a second each here).
@@ -64,6 +84,8 @@ export interface LocalRuntime {
     readonly pipeline: ProvisionedPipeline;
     readonly lanes: Readonly<Record<LaneName, RuntimeLane>>;
     readonly stats: RuntimeStats;
+    /** What the consumers run (see LocalRuntimeOptions.handlerCode). */
+    readonly handlerCode: HandlerCode;
     /** The local routing key the loopback PagerDuty receives (a stand-in for the SSM secret). */
     readonly pagerDutyRoutingKey: string;
     /** Invocations running now, both lanes. */
@@ -78,13 +100,27 @@ export interface LocalRuntime {
     stop(): Promise<void>;
 }
 
+export const HandlerCode = { bundle: "bundle", source: "source" } as const;
+export type HandlerCode = (typeof HandlerCode)[keyof typeof HandlerCode];
+
+export class HandlerCodeError extends Error {
+    constructor() {
+        super("'extraToolsModule' needs handlerCode 'source': the shipped bundle registers only its own tools");
+        this.name = "HandlerCodeError";
+    }
+}
+
 const LOCAL_ROUTING_KEY = "local-routing-key-0000000000000000";
+/** tsx compiles the sources during init, on cores shared with everything else: far slower than a bundle. */
+const SOURCE_INIT_TIMEOUT_MS = 60_000;
+/** The component's loggingConfig (pipeline/consumer-lane.ts): JSON, no application log level. */
+const CONSUMER_LOGGING = { logFormat: "JSON" } as const;
 const MAX_DOWNSTREAM_TIMEOUT_MS = 5000;
 const LANE_NAMES = Object.keys(Lanes) as LaneName[];
 
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
     const stats = new RuntimeStats();
-    const emulators = await startEmulators();
+    const emulators = await startEmulators({ region: options.region, ports: options.ports });
     let receivers: FakeReceivers | undefined;
     try {
         receivers = await startFakeReceivers({
@@ -103,9 +139,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
 async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmulators, receivers: FakeReceivers, stats: RuntimeStats): Promise<LocalRuntime> {
     const { settings } = options;
+    const handlerCode = options.handlerCode ?? (options.extraToolsModule !== undefined ? HandlerCode.source : HandlerCode.bundle);
+    if (handlerCode === HandlerCode.bundle && options.extraToolsModule !== undefined) {
+        throw new HandlerCodeError();
+    }
+    const bundles = handlerCode === HandlerCode.bundle ? ensureHandlerBundles().entries : undefined;
     const { sqs, dynamoDb, s3 } = createAwsClients(emulators.environment);
+    explainEmulatorCharacterLimit(sqs);
     const names = pipelineNames(options.namePrefix);
-    const pipeline = await provisionPipeline({ sqs, dynamoDb, s3, region: emulators.region }, settings, names);
+    const tags = { "escalation-pipeline": options.namePrefix, ...options.tags };
+    const pipeline = await provisionPipeline({ sqs, dynamoDb, s3, region: emulators.region }, settings, names, tags);
     dynamoDb.destroy();
     s3.destroy();
 
@@ -114,6 +157,8 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
     ) as Record<LaneName, RuntimeLane>;
 
     const secrets = { [names.pagerDutyRoutingKeyParameter]: LOCAL_ROUTING_KEY, [names.slackWebhookUrlParameter]: receivers.slack.url };
+    // The component stores both as SSM SecureStrings; the bundles read them from there.
+    Object.entries(secrets).forEach(([name, value]) => emulators.parameterStore.put(name, value));
     const functionDefinition = (lane: LaneName) => {
         const laneSettings = settings.lanes[lane];
         const handlerInput: LocalHandlerInput = {
@@ -124,12 +169,14 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
         return {
             functionName: names.lanes[lane].function,
             logGroupName: names.lanes[lane].logGroup,
-            handlerModule: LocalHandlerModules[Lanes[lane].handler],
+            ...(bundles !== undefined
+                ? { handlerModule: bundles[Lanes[lane].handler] }
+                : { handlerModule: LocalHandlerModules[Lanes[lane].handler], handlerInput, initTimeoutMs: SOURCE_INIT_TIMEOUT_MS }),
+            logging: CONSUMER_LOGGING,
             timeoutSeconds: laneSettings.consumer.timeoutSeconds,
             memorySizeMb: laneSettings.consumer.memorySizeMb,
             reservedConcurrency: laneSettings.consumer.reservedConcurrency,
             region: emulators.region,
-            handlerInput,
             logSink: options.functionLogSink,
             environment: {
                 ...options.extraFunctionEnvironment,
@@ -156,6 +203,8 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
             const fn = functions[index];
             const mapping = new EventSourceMapping({
                 ...mappingSettingsFromLane(settings.lanes[lane]),
+                settingsKey: `pipeline.${lane}`,
+                scaling: options.scaling,
                 sqs,
                 queueUrl: lanes[lane].queueUrl,
                 source: { queueArn: lanes[lane].queueArn, region: emulators.region },
@@ -195,6 +244,7 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
         pipeline,
         lanes,
         stats,
+        handlerCode,
         pagerDutyRoutingKey: LOCAL_ROUTING_KEY,
         invocationsInFlight: () => consumers.reduce((sum, { mapping }) => sum + mapping.invocationsInFlight, 0),
         startConsumers,

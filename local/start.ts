@@ -1,31 +1,40 @@
 /**
  * `npm start`: the whole pipeline on this machine, no cloud account and no Docker.
  *
- *   tsx local/start.ts [--stack Pulumi.dev.yaml] [--demo] [--state-dir .local-runtime]
+ *   tsx local/start.ts [--stack dev] [--demo] [--state-dir .local-runtime]
  *
  * Runs until Ctrl-C. Pages go to the console and to <state-dir>/pages.jsonl; the consumers' logs
  * to <state-dir>/functions.log; the queue URLs to <state-dir>/stack-outputs.json (for `npm run dlq`).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { resolvePipelineSettings } from "../pipeline/pipeline-settings";
-import { parseCommandLine, runCommand } from "./cli/arguments";
+import { integerFlag, parseCommandLine, runCommand } from "./cli/arguments";
+import { DEFAULT_EMULATOR_PORTS } from "./emulators";
 import { LiveLine } from "./cli/live-line";
 import { sendDemoTraffic } from "./demo";
 import { startLocalConsole } from "./console/local-console";
 import { defaultOperator } from "./dlq/audit";
 import { describePage, PageLog } from "./page-log";
 import { progressLine, snapshot } from "./progress";
-import { type LocalRuntime, startLocalRuntime } from "./runtime";
+import { HandlerCode, type LocalRuntime, startLocalRuntime } from "./runtime";
 import { PROJECT_ROOT, readStackConfig } from "./stack-config";
 import { localStackOutputs, writeStackOutputs } from "./stack-outputs";
 
-const USAGE = `Usage: npm start -- [--stack <Pulumi.<stack>.yaml>] [--demo] [--state-dir <dir>] [--operator <name>]
+const USAGE = `Usage: npm start -- [--stack <name>] [--demo] [--state-dir <dir>] [--source] [--operator <name>]
+                     [--sqs-port <n>] [--dynamodb-port <n>] [--ssm-port <n>]
 
-  --stack      stack file whose 'pipeline' config to run (default Pulumi.dev.yaml; defaults if absent)
+  --stack      stack whose config to run, as pulumi names it: 'dev' reads Pulumi.dev.yaml
+               (default dev; the component's defaults if Pulumi.dev.yaml is absent)
   --demo       send a realistic mix of escalations and tool calls once the pipeline is up
-  --state-dir  where pages.jsonl, functions.log and stack-outputs.json go (default .local-runtime)
+  --state-dir  where pages.jsonl, functions.log and stack-outputs.json go (default .local-runtime);
+               pages.jsonl and functions.log start empty at every start
+  --source     run the handlers' TypeScript sources through tsx instead of the dist/handlers
+               bundles that ship (fast edit loops; no bundle rebuild)
+  --sqs-port, --dynamodb-port, --ssm-port
+               emulator ports on 127.0.0.1 (defaults ${DEFAULT_EMULATOR_PORTS.sqs}, ${DEFAULT_EMULATOR_PORTS.dynamoDb}, ${DEFAULT_EMULATOR_PORTS.ssm}; 0 picks free ones)
   --operator   the name the DLQ triage console records in its audit trail (default: the OS user)`;
+
+const PORT_RANGE = { min: 0, max: 65_535 } as const;
 
 const PROGRESS_INTERVAL_MS = 1000;
 
@@ -35,21 +44,35 @@ async function main(): Promise<number> {
         demo: { type: "boolean", default: false },
         "state-dir": { type: "string", default: path.join(PROJECT_ROOT, ".local-runtime") },
         operator: { type: "string" },
+        source: { type: "boolean", default: false },
+        "sqs-port": { type: "string" },
+        "dynamodb-port": { type: "string" },
+        "ssm-port": { type: "string" },
     });
+    const ports = {
+        sqs: integerFlag("sqs-port", values["sqs-port"], PORT_RANGE, DEFAULT_EMULATOR_PORTS.sqs),
+        dynamoDb: integerFlag("dynamodb-port", values["dynamodb-port"], PORT_RANGE, DEFAULT_EMULATOR_PORTS.dynamoDb),
+        ssm: integerFlag("ssm-port", values["ssm-port"], PORT_RANGE, DEFAULT_EMULATOR_PORTS.ssm),
+    };
     const stateDirectory = path.resolve(values["state-dir"]);
-    const stack = readStackConfig(values.stack);
-    const settings = resolvePipelineSettings(stack.options);
+    const stack = readStackConfig({ stack: values.stack });
+    stack.warnings.forEach((warning) => console.warn(`warning: ${warning}`));
+    const { settings } = stack;
     fs.mkdirSync(stateDirectory, { recursive: true });
 
     const line = new LiveLine();
     const pageLog = new PageLog(path.join(stateDirectory, "pages.jsonl"));
     const functionLogFile = path.join(stateDirectory, "functions.log");
-    const functionLog = fs.createWriteStream(functionLogFile, { flags: "a" });
+    const functionLog = fs.createWriteStream(functionLogFile, { flags: "w" });
     console.log(`Starting the escalation pipeline locally (${stack.file ? `stack ${stack.stack} from ${path.relative(process.cwd(), stack.file)}` : "default settings: no stack file"})...`);
 
     const runtime = await startLocalRuntime({
         settings,
         namePrefix: stack.namePrefix,
+        region: stack.region,
+        tags: stack.tags,
+        ports,
+        handlerCode: values.source ? HandlerCode.source : HandlerCode.bundle,
         functionLogSink: functionLog,
         onReceiverRequest: (request) => {
             pageLog.append(request);
@@ -114,13 +137,26 @@ function summary(runtime: LocalRuntime, files: { pageLog: string; functionLog: s
         `  logs       ${relative(files.functionLog)}`,
         `  outputs    ${relative(files.outputsFile)}   (npm run dlq -- list --outputs ${relative(files.outputsFile)})`,
         "",
+        `  consumers  ${runtime.handlerCode === HandlerCode.bundle ? "the dist/handlers bundles that ship" : "the TypeScript sources (--source)"}`,
+        "",
         "Send from any SQS client, for example:",
-        `  aws --endpoint-url ${runtime.emulators.sqsEndpoint} --region ${runtime.emulators.region} sqs send-message \\`,
-        `    --queue-url ${escalation.queueUrl} \\`,
-        `    --message-body '{"callId":"call-1","reason":"Caller asks for a human","severity":"critical"}'`,
+        `  ${sendMessageExample(runtime)}`,
         "",
         "Ctrl-C stops.",
         "",
+    ].join("\n");
+}
+
+/**
+ * An AWS CLI command that sends an escalation as printed: the emulators accept any credentials,
+ * but the CLI refuses to sign without some, so the dummy ones go in front.
+ */
+export function sendMessageExample(runtime: LocalRuntime): string {
+    const { credentials, sqsEndpoint, region } = runtime.emulators;
+    return [
+        `AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey} aws --endpoint-url ${sqsEndpoint} --region ${region} sqs send-message \\`,
+        `    --queue-url ${runtime.lanes.escalation.queueUrl} \\`,
+        `    --message-body '{"callId":"call-1","reason":"Caller asks for a human","severity":"critical"}'`,
     ].join("\n");
 }
 
@@ -138,4 +174,6 @@ function waitForInterrupt(): Promise<void> {
     });
 }
 
-runCommand(main, USAGE);
+if (require.main === module) {
+    runCommand(main, USAGE);
+}

@@ -5,9 +5,10 @@ import { AwsContext } from "./aws-context";
 import { PipelineConfigError } from "./config-error";
 import { ConsumerLane } from "./consumer-lane";
 import { DEAD_LETTER_RETENTION_SECONDS } from "./limits";
-import { defaultNamePrefix, pipelineNames, PipelineNames, validateNamePrefix } from "./naming";
+import { defaultNamePrefix, pipelineNames, PipelineNames } from "./naming";
 import { PipelineOptions } from "./options";
-import { computePipelineSettings, LaneName, Lanes, PipelineSettings, validatePipelineOptions } from "./pipeline-settings";
+import { computePipelineSettings, LaneName, Lanes, PipelineSettings } from "./pipeline-settings";
+import { pipelineArgumentProblems } from "./stack-config";
 import { createAlarmTopic, createDlqAuditLogGroup, createIdempotencyTable, createPayloadBucket, createSecretParameter } from "./shared-resources";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -62,7 +63,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
     constructor(name: string, args: EscalationPipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): a bad config must not register even the component itself.
         const namePrefix = args.namePrefix ?? defaultNamePrefix(pulumi.getProject(), pulumi.getStack(), name);
-        const problems = [...validatePipelineOptions(args.options, args.optionsKey ?? "pipeline"), ...validateNamePrefix(namePrefix)];
+        const problems = pipelineArgumentProblems(args.options, args.optionsKey ?? "pipeline", namePrefix);
         if (problems.length > 0) {
             throw new PipelineConfigError(problems);
         }

@@ -149,7 +149,8 @@ export function validateLaneOptions(problems: Problems, key: string, value: unkn
     }
 }
 
-function validateBatching(problems: Problems, key: string, options: LaneOptions, kind: LaneKind): void {
+/** Batch size against the batching window, as Lambda's CreateEventSourceMapping checks them (the local mapping checks with it too). */
+export function validateBatching(problems: Problems, key: string, options: LaneOptions, kind: LaneKind): void {
     const batchSizeKey = `${key}.batchSize`;
     const windowKey = `${key}.batchingWindowSeconds`;
     if (kind === LaneKind.fifo) {

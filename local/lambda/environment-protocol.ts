@@ -25,7 +25,9 @@ export type EnvironmentMessage =
     | { readonly type: "ready" }
     | { readonly type: "init-error"; readonly error: SerializedError }
     | { readonly type: "result"; readonly awsRequestId: string; readonly response: unknown }
-    | { readonly type: "error"; readonly awsRequestId: string; readonly error: SerializedError };
+    | { readonly type: "error"; readonly awsRequestId: string; readonly error: SerializedError }
+    /** A timer set before the handler returned came due while the environment was frozen. */
+    | { readonly type: "frozen-work"; readonly kind: string; readonly setAt: string };
 
 export function serializeError(error: unknown): SerializedError {
     if (error instanceof Error) {

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Context } from "aws-lambda";
 import { EnvironmentMessage, EnvironmentWorkerData, InvokeRequest, serializeError } from "./environment-protocol";
+import { installFreezer } from "./freeze";
 import { createLambdaContext } from "./lambda-context";
 
 type Handler = (event: unknown, context: Context, callback: (error?: unknown, result?: unknown) => void) => unknown;
@@ -16,6 +17,14 @@ if (port === null) {
 }
 const data = workerData as EnvironmentWorkerData;
 const post = (message: EnvironmentMessage): void => port.postMessage(message);
+// Stack traces through the bundle's source map, as NODE_OPTIONS=--enable-source-maps gives on Lambda.
+process.setSourceMapsEnabled(true);
+const freezer = installFreezer((work) => {
+    process.stderr.write(
+        `[local runtime] ${work.kind} set at ${work.setAt} came due after the handler returned; Lambda freezes the environment, so it runs only when the next invocation thaws it (held until then)\n`,
+    );
+    post({ type: "frozen-work", ...work });
+});
 
 let handler: Handler | undefined;
 try {
@@ -26,6 +35,8 @@ try {
         throw new TypeError(`${data.handlerModule} does not export a function named '${data.handlerExport}'`);
     }
     handler = exported as Handler;
+    // Lambda freezes the environment after init too, until the first invocation.
+    freezer.freeze();
     post({ type: "ready" });
 } catch (error) {
     post({ type: "init-error", error: serializeError(error) });
@@ -37,12 +48,17 @@ port.on("message", (request: InvokeRequest) => {
 
 async function invoke(request: InvokeRequest): Promise<void> {
     const awsRequestId = request.identity.awsRequestId;
+    // Lambda sets the trace header per invocation; the SDK and Powertools Tracer read it.
+    process.env._X_AMZN_TRACE_ID = request.identity.traceId;
+    freezer.thaw();
     try {
         const response = await callHandler(request);
         // Lambda serialises the response as JSON; a value JSON cannot carry is lost the same way here.
         const serialized = response === undefined ? null : (JSON.parse(JSON.stringify(response)) as unknown);
+        freezer.freeze();
         post({ type: "result", awsRequestId, response: serialized });
     } catch (error) {
+        freezer.freeze();
         post({ type: "error", awsRequestId, error: serializeError(error) });
     }
 }

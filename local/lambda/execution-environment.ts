@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { EnvironmentMessage, EnvironmentWorkerData, InvokeRequest, SerializedError } from "./environment-protocol";
-import { LocalFunctionDefinition, lambdaRuntimeEnvironment } from "./function-definition";
+import { LAMBDA_INIT_TIMEOUT_MS, LocalFunctionDefinition, lambdaRuntimeEnvironment } from "./function-definition";
 
 /** How one invocation ended, as the event source mapping needs to know it. */
 export type InvocationOutcome =
@@ -10,12 +10,6 @@ export type InvocationOutcome =
     | { readonly kind: "error"; readonly error: SerializedError; readonly durationMs: number }
     | { readonly kind: "timeout"; readonly durationMs: number };
 
-/**
- * Lambda gives the init phase (loading the module) 10 s of a dedicated CPU share, apart from the
- * function timeout. Here every environment shares the machine's cores, and several may start at
- * once, so the local limit is more generous; it only exists to report a module that never loads.
- */
-const INIT_TIMEOUT_MS = 60_000;
 const WORKER_MODULE = path.join(__dirname, "environment-worker.ts");
 /** The worker registers tsx itself: worker threads do not inherit the parent's require hooks. */
 const BOOTSTRAP = `const { workerData } = require("node:worker_threads");
@@ -38,13 +32,12 @@ export class FunctionInitError extends Error {
 export class ExecutionEnvironment {
     private pending?: { readonly awsRequestId: string; readonly settle: (outcome: InvocationOutcome) => void; readonly startedAt: number };
     private dead = false;
-    private readonly logStreamName: string;
 
     private constructor(
         private readonly definition: LocalFunctionDefinition,
         private readonly worker: Worker,
+        private readonly logStreamName: string,
     ) {
-        this.logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, "/")}/[$LATEST]${randomUUID().replace(/-/g, "")}`;
         worker.on("message", (message: EnvironmentMessage) => this.onMessage(message));
         worker.on("error", (error) => this.fail({ name: error.name, message: `the execution environment crashed: ${error.message}`, stack: error.stack }));
         worker.on("exit", (code) => this.fail({ name: "Runtime.ExitError", message: `the execution environment exited with code ${code}` }));
@@ -52,6 +45,12 @@ export class ExecutionEnvironment {
 
     /** Starts a worker and waits for the handler module to load (Lambda's init phase). */
     static async start(definition: LocalFunctionDefinition): Promise<ExecutionEnvironment> {
+        // Lambda runs in UTC. A worker cannot have a time zone of its own (V8 keeps one per
+        // process), so the process running execution environments switches to UTC.
+        if (process.env.TZ !== "UTC") {
+            process.env.TZ = "UTC";
+        }
+        const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, "/")}/[$LATEST]${randomUUID().replace(/-/g, "")}`;
         const workerData: EnvironmentWorkerData = {
             tsxApiPath: require.resolve("tsx/cjs/api"),
             workerModule: WORKER_MODULE,
@@ -62,7 +61,8 @@ export class ExecutionEnvironment {
         const worker = new Worker(BOOTSTRAP, {
             eval: true,
             workerData,
-            env: { ...process.env, ...lambdaRuntimeEnvironment(definition), ...definition.environment },
+            // Exactly what a Lambda function sees: the runtime's variables and its own, none of the developer's.
+            env: { ...lambdaRuntimeEnvironment(definition, logStreamName), ...definition.environment },
             stdout: true,
             stderr: true,
         });
@@ -75,8 +75,8 @@ export class ExecutionEnvironment {
                 stream.resume();
             }
         }
-        await waitUntilReady(worker, definition.functionName);
-        return new ExecutionEnvironment(definition, worker);
+        await waitUntilReady(worker, definition.functionName, definition.initTimeoutMs ?? LAMBDA_INIT_TIMEOUT_MS);
+        return new ExecutionEnvironment(definition, worker, logStreamName);
     }
 
     get alive(): boolean {
@@ -113,6 +113,7 @@ export class ExecutionEnvironment {
                     awsRequestId,
                     deadlineMs: startedAt + timeoutMs,
                     logStreamName: this.logStreamName,
+                    traceId: newTraceId(startedAt),
                 },
             };
             this.worker.postMessage(request);
@@ -125,6 +126,11 @@ export class ExecutionEnvironment {
     }
 
     private onMessage(message: EnvironmentMessage): void {
+        if (message.type === "frozen-work") {
+            const report = this.definition.onFrozenWork ?? ((work) => process.stderr.write(`warning: ${this.definition.functionName}: ${work.kind} set at ${work.setAt} came due after the handler returned; on Lambda it waits for the next invocation (held locally too)\n`));
+            report({ kind: message.kind, setAt: message.setAt });
+            return;
+        }
         if ((message.type === "result" || message.type === "error") && this.pending?.awsRequestId === message.awsRequestId) {
             const durationMs = Date.now() - this.pending.startedAt;
             this.settle(message.type === "result" ? { kind: "success", response: message.response, durationMs } : { kind: "error", error: message.error, durationMs });
@@ -145,7 +151,13 @@ export class ExecutionEnvironment {
     }
 }
 
-function waitUntilReady(worker: Worker, functionName: string): Promise<void> {
+/** An X-Ray trace header as Lambda passes it to a sampled invocation. */
+function newTraceId(startedAt: number): string {
+    const hex = (bytes: number) => randomUUID().replace(/-/g, "").slice(0, bytes * 2);
+    return `Root=1-${Math.floor(startedAt / 1000).toString(16)}-${hex(12)};Parent=${hex(8)};Sampled=1`;
+}
+
+function waitUntilReady(worker: Worker, functionName: string, initTimeoutMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
         const fail = (cause: SerializedError | string) => {
             clearTimeout(timer);
@@ -153,7 +165,7 @@ function waitUntilReady(worker: Worker, functionName: string): Promise<void> {
             void worker.terminate();
             reject(new FunctionInitError(functionName, cause));
         };
-        const timer = setTimeout(() => fail(`the handler module took longer than ${INIT_TIMEOUT_MS} ms to load`), INIT_TIMEOUT_MS);
+        const timer = setTimeout(() => fail(`the init phase (loading the handler module) took longer than ${initTimeoutMs} ms (Lambda allows 10 s)`), initTimeoutMs);
         const onMessage = (message: EnvironmentMessage) => {
             if (message.type === "ready") {
                 clearTimeout(timer);

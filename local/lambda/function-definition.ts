@@ -1,11 +1,26 @@
+import * as path from "node:path";
 import type { Writable } from "node:stream";
+
+/** Lambda's limit on the init phase (loading the module and its module-scope code). */
+export const LAMBDA_INIT_TIMEOUT_MS = 10_000;
+
+/** The function's logging config, which decides two of the variables Lambda sets. */
+export interface LocalLoggingConfig {
+    /** `loggingConfig.logFormat`: Lambda sets AWS_LAMBDA_LOG_FORMAT to it. */
+    readonly logFormat: "JSON" | "Text";
+    /** `loggingConfig.applicationLogLevel`, when set: Lambda then sets AWS_LAMBDA_LOG_LEVEL (Powertools prefers it). */
+    readonly applicationLogLevel?: string;
+}
 
 /** What the local runtime needs to run one Lambda function: the same facts the component deploys. */
 export interface LocalFunctionDefinition {
     readonly functionName: string;
     /** The function's CloudWatch log group (pipeline/naming.ts names it with the function). */
     readonly logGroupName: string;
-    /** Absolute path of the module exporting the handler (a .ts file is loaded through tsx). */
+    /**
+     * Absolute path of the module exporting the handler: the shipped bundle (dist/handlers/<name>/index.js)
+     * by default in the runtime; a .ts file is loaded through tsx.
+     */
     readonly handlerModule: string;
     /**
      * Name of the exported handler.
@@ -24,8 +39,23 @@ export interface LocalFunctionDefinition {
      * @default undefined
      */
     readonly handlerInput?: unknown;
-    /** The function's environment variables, on top of the runtime's own (`AWS_LAMBDA_FUNCTION_NAME`, ...). */
+    /**
+     * The function's environment variables. The handler sees these and the ones Lambda sets
+     * (`lambdaRuntimeEnvironment`), nothing of the developer's environment.
+     */
     readonly environment: Readonly<Record<string, string>>;
+    /** @default { logFormat: "Text" } (Lambda's default) */
+    readonly logging?: LocalLoggingConfig;
+    /**
+     * Called when a timer the handler set came due after it returned (Lambda would have frozen it).
+     * @default a warning on the process's stderr
+     */
+    readonly onFrozenWork?: (report: { readonly kind: string; readonly setAt: string }) => void;
+    /**
+     * How long the init phase may take.
+     * @default LAMBDA_INIT_TIMEOUT_MS (10 s, as Lambda)
+     */
+    readonly initTimeoutMs?: number;
     /**
      * Where the function's stdout and stderr go (CloudWatch Logs on AWS).
      * @default discarded
@@ -33,15 +63,38 @@ export interface LocalFunctionDefinition {
     readonly logSink?: Writable;
 }
 
-/** The variables Lambda sets in every execution environment (the subset Powertools and the SDK read). */
-export function lambdaRuntimeEnvironment(definition: LocalFunctionDefinition): Record<string, string> {
+/** What Lambda's task root, handler setting and log stream would be for this definition. */
+export function handlerSetting(definition: LocalFunctionDefinition): string {
+    return `${path.basename(definition.handlerModule).replace(/\.[^.]+$/, "")}.${definition.handlerExport ?? "handler"}`;
+}
+
+/**
+ * The variables Lambda's nodejs22.x runtime sets in every execution environment (AWS's "Defined
+ * runtime environment variables"), with local values where a path or an endpoint differs.
+ * AWS_ACCESS_KEY_ID and the secret come from the function's own variables here (the emulators'
+ * dummy credentials stand in for the execution role's). `_X_AMZN_TRACE_ID` is set per invocation.
+ */
+export function lambdaRuntimeEnvironment(definition: LocalFunctionDefinition, logStreamName: string): Record<string, string> {
+    const logging = definition.logging ?? { logFormat: "Text" };
     return {
+        _HANDLER: handlerSetting(definition),
+        AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
         AWS_LAMBDA_FUNCTION_NAME: definition.functionName,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(definition.memorySizeMb),
         AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+        AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
         AWS_LAMBDA_LOG_GROUP_NAME: definition.logGroupName,
+        AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+        AWS_LAMBDA_LOG_FORMAT: logging.logFormat,
+        ...(logging.applicationLogLevel !== undefined ? { AWS_LAMBDA_LOG_LEVEL: logging.applicationLogLevel } : {}),
         AWS_REGION: definition.region,
         AWS_DEFAULT_REGION: definition.region,
-        AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+        LAMBDA_TASK_ROOT: path.dirname(definition.handlerModule),
+        LAMBDA_RUNTIME_DIR: "/var/runtime",
+        LANG: "en_US.UTF-8",
+        TZ: ":UTC",
+        PATH: "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+        LD_LIBRARY_PATH: "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib",
+        NODE_PATH: "/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task",
     };
 }

@@ -9,6 +9,8 @@ export interface InvocationIdentity {
     /** Epoch milliseconds at which the invocation times out. */
     readonly deadlineMs: number;
     readonly logStreamName: string;
+    /** The X-Ray trace header Lambda puts in `_X_AMZN_TRACE_ID` for this invocation. */
+    readonly traceId: string;
 }
 
 /** The account id the emulators use (fauxqs builds every ARN and queue URL with it). */

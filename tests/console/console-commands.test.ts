@@ -9,6 +9,8 @@ import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
 import { waitFor } from "../local/helpers/sqs-fixture";
 
 const LOCAL = path.join(__dirname, "..", "..", "local");
+/** Tests never take fixed ports: eight suites run at once on this machine. */
+const EPHEMERAL_PORTS = ["--sqs-port", "0", "--dynamodb-port", "0", "--ssm-port", "0"];
 const CONSOLE_URL = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})/;
 
 /** Runs a local/ command (tsx, as npm does) until it prints the console URL; returns it and the child. */
@@ -39,7 +41,7 @@ describe("console commands", function () {
     it("npm start prints the triage console's URL, which serves the overview", async () => {
         // Prepare
         const stateDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "console-start-"));
-        const { url, child, exited } = await consoleUrlOf("start.ts", ["--state-dir", stateDirectory, "--operator", "alice"]);
+        const { url, child, exited } = await consoleUrlOf("start.ts", ["--state-dir", stateDirectory, "--operator", "alice", ...EPHEMERAL_PORTS]);
         try {
             // Act
             const overview = await openOverview(url);

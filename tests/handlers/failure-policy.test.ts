@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { readConsumerConfig, HandlerConfigError } from "../../handlers/config/handler-config";
 import { backoffSeconds } from "../../handlers/failures/backoff";
-import { buildDeadLetter, DEAD_LETTER_ATTRIBUTE, DeadLetterKind, DeadLetterTooLargeError, replayRequestOf } from "../../handlers/failures/dead-letter";
+import { buildDeadLetter, DEAD_LETTER_ATTRIBUTE, DeadLetterKind, DeadLetterPayloadRequiredError, DeadLetterTooLargeError, replayRequestOf } from "../../handlers/failures/dead-letter";
 import { MessageAttributeName } from "../../handlers/messages/message-attributes";
 import { encodePayloadPointer } from "../../handlers/messages/payload-pointer";
 import { failureKindOf, InvalidMessageError, DownstreamUnavailableError, UnknownToolError } from "../../handlers/failures/errors";
@@ -146,6 +146,21 @@ describe("failure policy building blocks", () => {
                     { ...attributesOf(9), [MessageAttributeName.extendedPayloadSize]: { DataType: "Number", StringValue: "3000" } },
                 ],
             );
+        });
+
+        it("needs the offloaded body to replay an envelope whose body did not fit, and replays it whole with it", () => {
+            // Prepare: all ten attributes and a body too large for the DLQ
+            const record = sqsRecord({ body: "y".repeat(3000), messageAttributes: attributesOf(10) });
+            const draft = buildDeadLetter(record, poison, { ...limits, maxMessageBytes: 2048, payloadBucketName: "payloads" });
+            const message = { Body: draft.request.MessageBody, MessageAttributes: draft.request.MessageAttributes };
+
+            // Act
+            const withoutBody = () => replayRequestOf(message, "https://sqs/q");
+            const replay = replayRequestOf(message, "https://sqs/q", draft.offload!.body);
+
+            // Assess
+            assert.throws(withoutBody, (error: Error) => error instanceof DeadLetterPayloadRequiredError && error.message.includes(`s3://payloads/${draft.offload!.key}`));
+            assert.deepEqual([replay.MessageBody, replay.MessageAttributes], [record.body, attributesOf(10)]);
         });
 
         it("refuses a copy too large for the DLQ when there is no payload bucket, naming both sizes", () => {

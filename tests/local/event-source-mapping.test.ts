@@ -1,12 +1,12 @@
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import type { EventSourceMapping } from "../../local/event-source-mapping";
+import { type EventSourceMapping, MAX_INVOCATION_PAYLOAD_BYTES } from "../../local/event-source-mapping";
 import { probeFunction } from "./helpers/function-factory";
 import { startMapping } from "./helpers/mapping-factory";
 import { failedWith, itemFailures, RecordingTarget, sleep, succeeded } from "./helpers/recording-target";
 import { queueDepth } from "../../local/progress";
-import { drainVisible, sendBodies, SqsFixture, startSqsFixture, waitFor } from "./helpers/sqs-fixture";
+import { sendBodies, SqsFixture, startSqsFixture, waitFor } from "./helpers/sqs-fixture";
 
 describe("local event source mapping", function () {
     let fixture: SqsFixture;
@@ -137,6 +137,29 @@ describe("local event source mapping", function () {
         });
     });
 
+    describe("payload limit", () => {
+        it("cuts batches at Lambda's 6 MB invocation payload, delivering every record once", async function () {
+            this.timeout(30_000);
+            // Prepare: 30 records of 250,000 characters are 7.5 MB, more than one invocation may carry
+            const queue = await fixture.createQueue();
+            for (let index = 0; index < 30; index++) {
+                await fixture.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: `${index}:`.padEnd(250_000, "x") }));
+            }
+            const target = new RecordingTarget(() => succeeded(null));
+
+            // Act
+            track(startMapping(fixture.sqs, queue, target, { batchSize: 100, maximumBatchingWindowSeconds: 1, maximumConcurrency: 1 }));
+            await waitFor(() => target.records.length >= 30, 20_000, "30 records delivered");
+
+            // Assess
+            const payloads = target.invocations.map((invocation) => Buffer.byteLength(JSON.stringify({ Records: invocation.records })));
+            assert.deepEqual(
+                [payloads.every((bytes) => bytes <= MAX_INVOCATION_PAYLOAD_BYTES), payloads.length > 1, new Set(target.records.map((record) => record.body.split(":")[0])).size, target.records.length],
+                [true, true, 30, 30],
+            );
+        });
+    });
+
     describe("concurrency", () => {
         it("runs at most maximumConcurrency invocations at once", async () => {
             // Prepare
@@ -248,19 +271,6 @@ describe("local event source mapping", function () {
     });
 
     describe("FIFO", () => {
-        it("relies on SQS (here fauxqs) hiding a group's later messages while an earlier one is in flight", async () => {
-            // Prepare
-            const queue = await fixture.createQueue({ fifo: true });
-            await sendBodies(fixture.sqs, queue, ["first", "second"], "call-h");
-            const [held] = await drainVisible(fixture.sqs, queue.url);
-
-            // Act
-            const whileHeld = await drainVisible(fixture.sqs, queue.url);
-
-            // Assess
-            assert.deepEqual([held?.Body, whileHeld.length], ["first", 0]);
-        });
-
         it("keeps every message group in order and never has one group in two invocations at once", async () => {
             // Prepare
             const queue = await fixture.createQueue({ fifo: true });
@@ -291,8 +301,37 @@ describe("local event source mapping", function () {
             assert.equal(overlap, false);
         });
 
-        it("holds a group's next message back until the failed one before it succeeds", async () => {
+        it("hands one batch several messages of a group, in order, as SQS does (fauxqs alone gives one per group)", async () => {
             // Prepare
+            const queue = await fixture.createQueue({ fifo: true });
+            await sendBodies(fixture.sqs, queue, ["a-1", "a-2", "a-3", "a-4"], "call-a");
+            await sendBodies(fixture.sqs, queue, ["b-1", "b-2"], "call-b");
+            const target = new RecordingTarget(() => succeeded(null));
+            track(startMapping(fixture.sqs, queue, target, { maximumConcurrency: 1 }));
+
+            // Act
+            await waitFor(() => target.records.length === 6);
+
+            // Assess
+            assert.deepEqual(target.invocations.map((invocation) => invocation.records.map((record) => record.body)), [["a-1", "a-2", "a-3", "a-4", "b-1", "b-2"]]);
+        });
+
+        it("never hands out a later message of a group while an earlier one of it is in flight", async () => {
+            // Prepare
+            const queue = await fixture.createQueue({ fifo: true });
+            await sendBodies(fixture.sqs, queue, ["a-1", "a-2"], "call-a");
+            const first = await fixture.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 1 }));
+            await sendBodies(fixture.sqs, queue, ["b-1"], "call-b");
+
+            // Act
+            const second = await fixture.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10 }));
+
+            // Assess
+            assert.deepEqual([first.Messages?.map((message) => message.Body), second.Messages?.map((message) => message.Body)], [["a-1"], ["b-1"]]);
+        });
+
+        it("lets a handler that reports only the failed message lose its group's order, as in AWS", async () => {
+            // Prepare: reports step-2 alone, not the group mates after it
             const queue = await fixture.createQueue({ fifo: true, visibilityTimeoutSeconds: 1 });
             await sendBodies(fixture.sqs, queue, ["step-1", "step-2", "step-3"], "call-x");
             const target = new RecordingTarget((event) =>
@@ -303,8 +342,25 @@ describe("local event source mapping", function () {
             // Act
             await waitFor(() => reports.flatMap((report) => report.deleted).length === 3, 10_000, "all three steps processed");
 
+            // Assess: step-3 ran before step-2 succeeded
+            assert.deepEqual(target.records.map((record) => record.body), ["step-1", "step-2", "step-3", "step-2"]);
+        });
+
+        it("brings failed group mates back in their order", async () => {
+            // Prepare: the first attempt fails step-2 and everything after it, as a FIFO handler must
+            const queue = await fixture.createQueue({ fifo: true, visibilityTimeoutSeconds: 1 });
+            await sendBodies(fixture.sqs, queue, ["step-1", "step-2", "step-3", "step-4"], "call-y");
+            const target = new RecordingTarget((event) => {
+                const failedFrom = event.Records.findIndex((record) => record.body === "step-2" && record.attributes.ApproximateReceiveCount === "1");
+                return itemFailures(failedFrom < 0 ? [] : event.Records.slice(failedFrom).map((record) => record.messageId));
+            });
+            const { reports } = track(startMapping(fixture.sqs, queue, target));
+
+            // Act
+            await waitFor(() => reports.flatMap((report) => report.deleted).length === 4, 10_000, "all four steps processed");
+
             // Assess
-            assert.deepEqual(target.records.map((record) => record.body), ["step-1", "step-2", "step-2", "step-3"]);
+            assert.deepEqual(target.invocations.map((invocation) => invocation.records.map((record) => record.body)), [["step-1", "step-2", "step-3", "step-4"], ["step-2", "step-3", "step-4"]]);
         });
     });
 

@@ -6,6 +6,8 @@ import * as path from "node:path";
 import { waitFor } from "./helpers/sqs-fixture";
 
 const START = path.join(__dirname, "..", "..", "local", "start.ts");
+/** npm start's fixed default ports would collide with other suites running at once. */
+const EPHEMERAL_PORTS = ["--sqs-port", "0", "--dynamodb-port", "0", "--ssm-port", "0"];
 
 describe("npm start (smoke)", function () {
     this.timeout(120_000);
@@ -14,7 +16,7 @@ describe("npm start (smoke)", function () {
         // Prepare
         const stateDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "local-start-"));
         const pagesFile = path.join(stateDirectory, "pages.jsonl");
-        const child = spawn(process.execPath, [require.resolve("tsx/cli"), START, "--demo", "--state-dir", stateDirectory], { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [require.resolve("tsx/cli"), START, "--demo", "--state-dir", stateDirectory, ...EPHEMERAL_PORTS], { stdio: ["ignore", "pipe", "pipe"] });
         let output = "";
         child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
         child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -77,3 +77,55 @@ describe("stack index", () => {
         assert.deepEqual(names, ["pager-dlq-policy"]);
     });
 });
+
+describe("stack index: a mapping's function through aliases and qualifiers", () => {
+    function functionOf(resources: readonly FakeResource[]): string | undefined {
+        const { index } = indexOf(resources);
+        const link = index.mappings[0].function;
+        return link.kind === "resource" ? link.resource.name : link.kind;
+    }
+
+    it("follows an aws.lambda.Alias ARN (unknown at preview) to the alias's function", () => {
+        const lane = buildLane();
+        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
+        const mapping = { ...lane.mapping, props: { ...lane.mapping.props, functionName: UNKNOWN }, links: { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [alias] } } };
+
+        const name = functionOf([...lane.resources.filter((r) => r !== lane.mapping), alias, mapping]);
+
+        assert.equal(name, "pager-fn");
+    });
+
+    for (const reference of ["pager-fn:live", "123456789012:function:pager-fn:live", "arn:aws:lambda:eu-west-1:123456789012:function:pager-fn:7"]) {
+        it(`parses the qualified reference ${reference} as AWS does`, () => {
+            const lane = buildLane({ linkByValueOnly: true, mapping: { functionName: reference } });
+
+            const name = functionOf(lane.resources);
+
+            assert.equal(name, "pager-fn");
+        });
+    }
+});
+
+describe("stack index: a reference the engine says came from another kind of resource", () => {
+    it("leads nowhere when a mapping's unknown eventSourceArn came from a Kinesis stream", () => {
+        const stream = fakeResource(aws.kinesis.Stream, "clicks", { name: "clicks", shardCount: 1 });
+        const lane = buildLane();
+        const mapping = fakeResource(aws.lambda.EventSourceMapping, "clicks-mapping", { eventSourceArn: UNKNOWN, functionName: "pager-fn", startingPosition: "LATEST" },
+            { propertyDependencies: { eventSourceArn: [stream], functionName: [lane.fn] } });
+        const { index } = indexOf([...lane.resources, stream, mapping]);
+
+        const link = index.mappings.find((m) => m.mapping.name === "clicks-mapping")?.queue;
+
+        assert.deepEqual(link, { kind: "absent" });
+    });
+
+    it("stays unknown when the value came from another stack (a StackReference)", () => {
+        const shared = { type: "pulumi:pulumi:StackReference", name: "shared", urn: "urn:pulumi:test::p::pulumi:pulumi:StackReference::shared", props: {}, links: {} };
+        const mapping = fakeResource(aws.lambda.EventSourceMapping, "m", { eventSourceArn: UNKNOWN, functionName: "f" }, { propertyDependencies: { eventSourceArn: [shared] } });
+        const { index } = indexOf([shared, mapping]);
+
+        const [link] = index.mappings;
+
+        assert.equal(link.queue.kind, "unknown");
+    });
+});

@@ -1,0 +1,83 @@
+/**
+ * Lambda freezes an execution environment between invocations: a timer started before the
+ * handler returned does not run until the next invocation thaws it (or never, if the environment
+ * is discarded). Locally a worker thread keeps running, so such a timer would do its work between
+ * invocations and a handler relying on it would pass here and fail on AWS. Inside a worker, this
+ * module wraps `setTimeout` and `setInterval`: a callback due while the environment is "frozen"
+ * is held until the next invocation starts, and reported with the file and line that set it.
+ * (An unawaited promise waiting on I/O cannot be held this way; README lists it.)
+ */
+
+export interface FrozenWorkReport {
+    /** "setTimeout" or "setInterval". */
+    readonly kind: string;
+    /** Where the timer was set: the first stack frame outside this module. */
+    readonly setAt: string;
+}
+
+export interface Freezer {
+    /** The handler returned: from now on, due timers are held. */
+    freeze(): void;
+    /** An invocation starts: held timers run first, as a thawed environment runs them. */
+    thaw(): void;
+}
+
+type TimerCallback = (...args: unknown[]) => void;
+
+/** Frames that say nothing about who set the timer. */
+const UNINFORMATIVE_FRAME = /freeze\.ts|\(node:|^node:|<anonymous>|^Error$/;
+
+/** The first frame of the code that set the timer, or undefined for Node's own (fetch's connection pool). */
+function callerFrame(): string | undefined {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 30;
+    const stack = new Error().stack ?? "";
+    Error.stackTraceLimit = limit;
+    const frames = stack.split("\n").map((line) => line.trim().replace(/^at /, ""));
+    return frames.find((frame) => frame !== "" && !UNINFORMATIVE_FRAME.test(frame));
+}
+
+/** Installs the wrappers on this thread's globals; `report` is called once per held callback. */
+export function installFreezer(report: (work: FrozenWorkReport) => void): Freezer {
+    let frozen = false;
+    const held: (() => void)[] = [];
+    const originalSetTimeout = globalThis.setTimeout;
+    const originalSetInterval = globalThis.setInterval;
+    // Node's own timers (fetch's connection pool) are held as well, but not reported: the handler did not set them.
+    const wrap = (kind: string, callback: TimerCallback, setAt: string | undefined, once: boolean): TimerCallback => {
+        let waiting = false;
+        return (...args: unknown[]) => {
+            if (!frozen) {
+                callback(...args);
+                return;
+            }
+            // An interval due several times while frozen runs once on thaw, as a thawed process would see it.
+            if (!once && waiting) {
+                return;
+            }
+            waiting = true;
+            if (setAt !== undefined) {
+                report({ kind, setAt });
+            }
+            held.push(() => {
+                waiting = false;
+                callback(...args);
+            });
+        };
+    };
+    globalThis.setTimeout = ((callback: TimerCallback, ms?: number, ...args: unknown[]) =>
+        originalSetTimeout(wrap("setTimeout", callback, callerFrame(), true), ms, ...args)) as typeof setTimeout;
+    globalThis.setInterval = ((callback: TimerCallback, ms?: number, ...args: unknown[]) =>
+        originalSetInterval(wrap("setInterval", callback, callerFrame(), false), ms, ...args)) as typeof setInterval;
+    return {
+        freeze() {
+            frozen = true;
+        },
+        thaw() {
+            frozen = false;
+            for (const run of held.splice(0)) {
+                run();
+            }
+        },
+    };
+}
