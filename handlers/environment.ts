@@ -26,6 +26,8 @@ export const HandlerEnvironment = {
     pagerDutyRoutingKeyParameter: "PAGERDUTY_ROUTING_KEY_PARAMETER",
     /** Name of the SSM SecureString holding the Slack incoming-webhook URL. */
     slackWebhookUrlParameter: "SLACK_WEBHOOK_URL_PARAMETER",
+    /** The lane DLQ's maximumMessageSize in bytes (at least the queue's): what a dead-letter copy may weigh. */
+    deadLetterMaximumMessageSizeBytes: "DEAD_LETTER_MAXIMUM_MESSAGE_SIZE_BYTES",
     /** Version stamped on dead-letter reason attributes. */
     handlerVersion: "HANDLER_VERSION",
     /** Powertools service name (standard Powertools variable). */

@@ -13,6 +13,7 @@ import { EventSourceMapping, type MappingScaling, mappingSettingsFromLane } from
 import { type FakeReceivers, type RecordedRequest, startFakeReceivers } from "./fake-receivers";
 import type { LocalHandlerInput } from "./functions/handler-input";
 import { LocalHandlerModules } from "./functions";
+import { explainEmulatorCharacterLimit } from "./emulator-character-limit";
 import { ensureHandlerBundles } from "./handler-bundles";
 import { laneEnvironment } from "./handler-environment";
 import { LocalFunction } from "./lambda/local-function";
@@ -144,6 +145,7 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
     }
     const bundles = handlerCode === HandlerCode.bundle ? ensureHandlerBundles().entries : undefined;
     const { sqs, dynamoDb, s3 } = createAwsClients(emulators.environment);
+    explainEmulatorCharacterLimit(sqs);
     const names = pipelineNames(options.namePrefix);
     const tags = { "escalation-pipeline": options.namePrefix, ...options.tags };
     const pipeline = await provisionPipeline({ sqs, dynamoDb, s3, region: emulators.region }, settings, names, tags);

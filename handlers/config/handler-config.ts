@@ -14,7 +14,14 @@ export interface ConsumerConfig {
     readonly idempotencyTableName: string;
     readonly idempotencyExpirySeconds: number;
     readonly handlerVersion: string;
+    /** The DLQ's maximum message size: a dead-letter copy larger than this has its body offloaded. */
+    readonly deadLetterMaximumMessageBytes: number;
+    /** Where offloaded bodies go (undefined: a copy too large for the DLQ cannot be forwarded). */
+    readonly payloadBucketName?: string;
 }
+
+/** SQS's default maximumMessageSize, which every queue accepts unless set lower. */
+export const DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES = 262_144;
 
 /** A missing or out-of-range environment variable; the message names it, the range and the value. */
 export class HandlerConfigError extends Error {
@@ -38,6 +45,11 @@ export function readConsumerConfig(environment: EnvironmentSource): ConsumerConf
     const tiers = read.tiers(HandlerEnvironment.backoffTiersSeconds);
     const idempotencyTableName = read.required(HandlerEnvironment.idempotencyTableName);
     const idempotencyExpirySeconds = read.integer(HandlerEnvironment.idempotencyExpirySeconds, 1, Number.MAX_SAFE_INTEGER);
+    const deadLetterMaximumMessageBytes =
+        read.optional(HandlerEnvironment.deadLetterMaximumMessageSizeBytes) === undefined
+            ? DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES
+            : read.integer(HandlerEnvironment.deadLetterMaximumMessageSizeBytes, 1024, 1_048_576);
+    const payloadBucketName = read.optional(HandlerEnvironment.payloadBucketName);
 
     // Shorter than every redelivery of a message, the record would expire and Slack be told twice.
     const minimumExpiry = visibilityTimeoutSeconds * maxReceiveCount;
@@ -58,6 +70,8 @@ export function readConsumerConfig(environment: EnvironmentSource): ConsumerConf
         idempotencyTableName,
         idempotencyExpirySeconds,
         handlerVersion: read.optional(HandlerEnvironment.handlerVersion) ?? "unversioned",
+        deadLetterMaximumMessageBytes,
+        ...(payloadBucketName !== undefined ? { payloadBucketName } : {}),
     };
 }
 

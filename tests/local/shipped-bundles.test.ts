@@ -12,7 +12,10 @@ import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
 import { progressLine, snapshot } from "../../local/progress";
 import { type LocalRuntime, startLocalRuntime } from "../../local/runtime";
 import { sendMessageExample } from "../../local/start";
+import { emitEscalation } from "../../handlers/producer";
+import { EMULATOR_CHARACTER_NOTE } from "../../local/emulator-character-limit";
 import { HANDLER_BUNDLE_DIRECTORY } from "../../local/handler-bundles";
+import { localProducerTargets } from "../../local/producer-targets";
 import { waitFor } from "./helpers/sqs-fixture";
 
 const pagesFor = (runtime: LocalRuntime, callId: string) =>
@@ -66,5 +69,29 @@ describe("local runtime on the shipped bundles", function () {
 
         // Assess
         assert.equal(pagesFor(runtime, "printed-1").length, 1);
+    });
+});
+
+describe("the emulator's character limit", function () {
+    this.timeout(60_000);
+    let runtime: LocalRuntime;
+
+    before(async () => {
+        runtime = await startLocalRuntime({ settings: resolvePipelineSettings({}), namePrefix: "characters", startConsumers: false });
+    });
+    after(async () => {
+        await runtime.stop();
+    });
+
+    it("makes the producer's error say that refusing an emoji is the local emulator's limit", async () => {
+        // Prepare
+        const targets = localProducerTargets(runtime);
+
+        // Act
+        const sent = emitEscalation(targets.escalation, { callId: "emoji-1", reason: "Caller is upset \u{1F621}", severity: "critical" });
+
+        // Assess
+        await assert.rejects(sent, { name: "ProducerSendError", message: new RegExp(EMULATOR_CHARACTER_NOTE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) });
+        targets.close();
     });
 });
