@@ -9,7 +9,7 @@ import { defaultNamePrefix, pipelineNames, PipelineNames } from "./naming";
 import { PipelineOptions } from "./options";
 import { computePipelineSettings, LaneName, Lanes, PipelineSettings } from "./pipeline-settings";
 import { pipelineArgumentProblems } from "./stack-config";
-import { createAlarmTopic, createIdempotencyTable, createPayloadBucket, createSecretParameter } from "./shared-resources";
+import { createAlarmTopic, createDlqAuditLogGroup, createIdempotencyTable, createPayloadBucket, createSecretParameter } from "./shared-resources";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const PACKAGE_VERSION: string = require("../package.json").version;
@@ -58,6 +58,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
     readonly alarmTopic: aws.sns.Topic;
     readonly idempotencyTable: aws.dynamodb.Table;
     readonly payloadBucket: aws.s3.Bucket;
+    readonly dlqAuditLogGroup: aws.cloudwatch.LogGroup;
 
     constructor(name: string, args: EscalationPipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): a bad config must not register even the component itself.
@@ -76,6 +77,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
 
         this.alarmTopic = createAlarmTopic(shared, this.names.alarmTopic, this.settings.alarms);
         this.idempotencyTable = createIdempotencyTable(shared, this.names.idempotencyTable);
+        this.dlqAuditLogGroup = createDlqAuditLogGroup(shared, this.names.dlqAuditLogGroup);
         // Payload objects outlive the longest a message can wait (DLQ retention) by a day.
         const payloadExpiryDays = DEAD_LETTER_RETENTION_SECONDS / 86_400 + 1;
         this.payloadBucket = createPayloadBucket(shared, awsContext, awsContext.accountId.apply(this.names.payloadBucket), payloadExpiryDays);
@@ -121,6 +123,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
             alarmTopicArn: this.alarmTopic.arn,
             idempotencyTableName: this.idempotencyTable.name,
             payloadBucketName: this.payloadBucket.bucket,
+            dlqAuditLogGroupName: this.dlqAuditLogGroup.name,
         });
     }
 }

@@ -20,6 +20,8 @@ export interface PipelineNames {
     readonly lanes: Readonly<Record<LaneName, LaneNames>>;
     readonly idempotencyTable: string;
     readonly alarmTopic: string;
+    /** CloudWatch Logs group of the DLQ tools' audit trail (local/dlq/audit.ts). */
+    readonly dlqAuditLogGroup: string;
     readonly pagerDutyRoutingKeyParameter: string;
     readonly slackWebhookUrlParameter: string;
     /** Bucket names are global: the account id makes them unique. */
@@ -77,6 +79,7 @@ export function pipelineNames(prefix: string): PipelineNames {
         lanes: { escalation: lane("escalation"), toolCall: lane("toolCall") },
         idempotencyTable: `${prefix}-idempotency`,
         alarmTopic: `${prefix}-alarms`,
+        dlqAuditLogGroup: `/${prefix}/dlq-audit`,
         pagerDutyRoutingKeyParameter: `/${prefix}/pagerduty-routing-key`,
         slackWebhookUrlParameter: `/${prefix}/slack-webhook-url`,
         payloadBucket: (accountId: string) => `${prefix}${PAYLOAD_BUCKET_SUFFIX}${accountId}`,

@@ -60,6 +60,14 @@ export function createAlarmTopic(
     return topic;
 }
 
+/** An audit trail must outlive the messages it speaks of (DLQ retention: 14 days); a year is the usual audit horizon. */
+export const DLQ_AUDIT_RETENTION_DAYS = 365;
+
+/** Where the DLQ tools (CLI and triage console) record every replay, edit, delete and purge. */
+export function createDlqAuditLogGroup(ctx: SharedResourceContext, logGroupName: string): aws.cloudwatch.LogGroup {
+    return new aws.cloudwatch.LogGroup(`${ctx.logicalPrefix}-dlq-audit`, { name: logGroupName, retentionInDays: DLQ_AUDIT_RETENTION_DAYS, tags: ctx.tags }, { parent: ctx.parent });
+}
+
 /**
  * Bucket for payloads too large for an SQS message (the extended-client pattern): private,
  * encrypted, TLS-only, and objects expire a day after the longest a message can live in the DLQ.

@@ -23,7 +23,7 @@ describe("stacks", () => {
 
             assert.equal(stack.ofType(ResourceTypes.function).length, 2);
             assert.deepEqual(Object.keys(outputs).sort(), [
-                "alarmTopicArn", "escalationDeadLetterQueueArn", "escalationDeadLetterQueueUrl", "escalationFunctionName", "escalationQueueArn",
+                "alarmTopicArn", "dlqAuditLogGroupName", "escalationDeadLetterQueueArn", "escalationDeadLetterQueueUrl", "escalationFunctionName", "escalationQueueArn",
                 "escalationQueueUrl", "idempotencyTableName", "payloadBucketName", "toolCallDeadLetterQueueArn", "toolCallDeadLetterQueueUrl",
                 "toolCallFunctionName", "toolCallQueueArn", "toolCallQueueUrl",
             ]);

@@ -128,9 +128,6 @@ describe("policy pack", () => {
             "lambda-tracing-active":                      ["advisory", "advisory", "mandatory"],
             "lambda-log-retention":                       ["advisory", "advisory", "mandatory"],
             "lambda-runtime-supported":                   ["mandatory", "mandatory", "mandatory"],
-            // Per-resource exemptions (exemptions.ts): loading them, and reporting stale ones.
-            "policy-exemptions":                          ["advisory", "advisory", "mandatory"],
-            "policy-exemptions-unused":                   ["advisory", "advisory", "mandatory"],
         };
         const dev = configFile("dev");
         const prod = configFile("prod");
