@@ -11,7 +11,7 @@ import { GateUsageError } from "./errors";
 import { PolicyPackProject, RunningPolicyPack, startPolicyPack } from "./pack-process";
 import { PackInfo, packInfoFromProto } from "./policy-info";
 import { PolicyConfigMap, reconcilePolicyConfig } from "./policy-config";
-import { RecordedStack, registrationKinds, rootStackType } from "./recorded-stack";
+import { RecordedStack, SourcePosition, registrationKinds, rootStackType } from "./recorded-stack";
 import { makeUrn } from "./urn";
 
 export interface StackIdentity {
@@ -35,6 +35,8 @@ export interface AnalysisResult {
     /** Resources the stack holds, default providers included. */
     readonly resourceCount: number;
     readonly analyzeCalls: number;
+    /** Where the program constructed each resource (URN -> file and line), when the SDK said. */
+    readonly locations: ReadonlyMap<string, SourcePosition>;
 }
 
 // In-flight Analyze calls; the engine also analyses resources concurrently as they register.
@@ -108,7 +110,13 @@ export class PolicyGateSession {
         stackRequest.setResourcesList(resources.map((r) => analyzerResourceOf(r, providerOf.get(r.urn))));
         collect(await this.connection.analyzeStack(stackRequest), rootUrn);
 
-        return { pack: this.info, violations, resourceCount: resources.length, analyzeCalls: registered.length };
+        const locations = new Map<string, SourcePosition>();
+        for (const r of resources) {
+            if (r.sourcePosition) {
+                locations.set(r.urn, r.sourcePosition);
+            }
+        }
+        return { pack: this.info, violations, resourceCount: resources.length, analyzeCalls: registered.length, locations };
     }
 
     async close(): Promise<void> {

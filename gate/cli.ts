@@ -4,12 +4,17 @@
 import { PolicyGateSession } from "./analysis";
 import { GateOptions, HelpRequestedError, gateUsage, parseGateArgs, shortStackName } from "./args";
 import { GateUsageError, PolicyPackError, ProgramRunError } from "./errors";
+import { readInvokeAnswersFile } from "./invoke-answers";
 import { loadPolicyPackProject } from "./pack-process";
+import { PhaseTimer } from "./phases";
 import { readPolicyConfigFile } from "./policy-config";
 import { recordProgram } from "./program-process";
 import { loadProject, loadStackConfig } from "./project";
+import { remoteComponentsOf } from "./remote-components";
 import { requireRegion, StackConfigError } from "../pipeline/stack-config";
 import { formatReport, hasMandatoryViolation } from "./report";
+import { formatJsonReport } from "./report-json";
+import { formatSarifReport } from "./report-sarif";
 
 export const exitCodes = { passed: 0, violations: 1, error: 2 } as const;
 
@@ -18,10 +23,11 @@ const warn = (message: string): void => {
 };
 
 export async function runGate(options: GateOptions): Promise<number> {
+    const phases = new PhaseTimer();
     const project = loadProject(options.programDir);
     const stack = shortStackName(options.stack);
     const stackConfig = loadStackConfig(project, stack);
-    stackConfig.warnings.forEach(warn);
+    const warnings: string[] = [...stackConfig.warnings];
     // Without a region every AWS resource fails on its own; say the one cause, once, before running.
     try {
         requireRegion(stackConfig.values, stack);
@@ -29,19 +35,27 @@ export async function runGate(options: GateOptions): Promise<number> {
         throw err instanceof StackConfigError ? new GateUsageError(err.message) : err;
     }
     const policyConfig = options.policyConfigFile ? readPolicyConfigFile(options.policyConfigFile) : {};
+    const invokeAnswers = options.invokeAnswersFile ? readInvokeAnswersFile(options.invokeAnswersFile) : undefined;
     // Every input is checked before a process starts, so a typo fails in milliseconds.
     const policyPack = loadPolicyPackProject(options.policyPackDir);
     const identity = { project: project.name, stack, config: stackConfig.values, secretKeys: stackConfig.secretKeys };
+    phases.end("read project, stack and policy config");
 
-    process.stderr.write(
-        `Offline policy gate: program ${project.programDir}, stack ${stack}, pack ${options.policyPackDir}` +
-        `${options.policyConfigFile ? `, config ${options.policyConfigFile}` : ""}\n`,
-    );
+    process.stderr.write(`Offline policy gate: program ${project.programDir}, stack ${stack}, pack ${options.policyPackDir}\n`);
+    process.stderr.write(`Applied: ${options.policyConfigReason}\n`);
+    stackConfig.warnings.forEach(warn);
+    const collectWarning = (message: string): void => {
+        warnings.push(message);
+        warn(message);
+    };
     // The program and the pack start independently; starting both at once saves seconds.
     const [recorded, session] = await Promise.allSettled([
-        recordProgram({ programDir: project.programDir, main: project.main, ...identity }),
-        PolicyGateSession.open({ policyPack, policyConfig, identity, warn }),
+        phases.time("run the program (in parallel with the pack)", () =>
+            recordProgram({ programDir: project.programDir, main: project.main, ...identity, invokeAnswers, timeoutSeconds: options.timeoutSeconds })),
+        phases.time("start and configure the policy pack (in parallel)", () =>
+            PolicyGateSession.open({ policyPack, policyConfig, identity, warn: collectWarning })),
     ]);
+    phases.end("program and pack, wall time");
     if (session.status === "fulfilled" && recorded.status === "rejected") {
         await session.value.close();
     }
@@ -52,11 +66,31 @@ export async function runGate(options: GateOptions): Promise<number> {
         throw session.reason;
     }
     try {
+        const remote = remoteComponentsOf(recorded.value);
+        if (remote.length > 0) {
+            const message = `the policy pack cannot see inside ${remote.length} remote (multi-language) component(s); ` +
+                `their children are built by the component's provider and reach no policy:\n  ${remote.join("\n  ")}`;
+            if (options.remoteComponents === "error") {
+                throw new ProgramRunError(`${message}\n(--remote-components error)`);
+            }
+            collectWarning(message);
+        }
         const result = await session.value.analyze(recorded.value);
-        process.stdout.write(formatReport(result));
+        phases.end("analyze (Analyze per resource, AnalyzeStack)");
+        const context = { programDir: project.programDir, policyConfig: options.policyConfigReason, warnings };
+        if (options.format === "json") {
+            process.stdout.write(formatJsonReport(result, context));
+        } else if (options.format === "sarif") {
+            process.stdout.write(formatSarifReport(result, context));
+        } else {
+            process.stdout.write(formatReport(result));
+        }
         return hasMandatoryViolation(result) ? exitCodes.violations : exitCodes.passed;
     } finally {
         await session.value.close();
+        if (options.verbose) {
+            process.stderr.write(phases.format());
+        }
     }
 }
 

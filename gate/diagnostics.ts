@@ -16,6 +16,17 @@ export interface PolicyViolation {
     readonly severity: Severity;
     /** The resource the violation is about (the root stack for stack-wide ones). */
     readonly urn: string;
+    /** Set when a policy-config exemption covers the violation (the pack then reports it advisory). */
+    readonly exemption?: { readonly reason: string; readonly expires: string };
+}
+
+// The line policy/exemptions.ts puts in an exempted violation's message.
+const exemptionLine = /^Exempted until (\S+): (.*)$/m;
+
+/** The exemption an exempted violation's message names, if any. */
+export function exemptionOf(message: string, level: EnforcementLevel): PolicyViolation["exemption"] {
+    const match = level === "advisory" ? exemptionLine.exec(message) : null;
+    return match ? { expires: match[1], reason: match[2] } : undefined;
 }
 
 const levelByProto: Readonly<Record<number, EnforcementLevel>> = {
@@ -57,6 +68,7 @@ export function violationFromProto(
 ): PolicyViolation {
     const level = levelFromProto(diagnostic.getEnforcementlevel());
     const urn = diagnostic.getUrn();
+    const exemption = exemptionOf(diagnostic.getMessage(), level);
     return {
         policyName: diagnostic.getPolicyname(),
         policyPackName: diagnostic.getPolicypackname(),
@@ -66,5 +78,6 @@ export function violationFromProto(
         enforcementLevel: level === "remediate" ? "mandatory" : level,
         severity: severities[diagnostic.getSeverity()] ?? "",
         urn: urn && knownUrns.has(urn) ? urn : fallbackUrn,
+        ...(exemption ? { exemption } : {}),
     };
 }

@@ -10,7 +10,7 @@ export type InvokeResult = Record<string, unknown>;
 type InvokeAnswer = (inputs: Record<string, unknown>) => InvokeResult;
 
 // Partition and DNS suffix follow from the region name, as in AWS's own partition table.
-function partitionOf(region: string): { partition: string; dnsSuffix: string } {
+export function partitionOf(region: string): { partition: string; dnsSuffix: string } {
     if (region.startsWith("cn-")) {
         return { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn" };
     }
@@ -55,14 +55,44 @@ export function createInvokeTable(
     };
 }
 
-/** Answers one invoke or throws UnknownInvokeError naming the token. */
+/** One invoke the gate refused to answer: its token and the arguments the program passed. */
+export interface RefusedInvoke {
+    readonly token: string;
+    readonly args: Readonly<Record<string, unknown>>;
+}
+
+/** One canned answer from `--invoke-answers`: for `token` (and `args`, when given), `result`. */
+export interface InvokeAnswerEntry {
+    readonly token: string;
+    /** Matches when every key given here equals the invoke's argument; omitted: any arguments. */
+    readonly args?: Readonly<Record<string, unknown>>;
+    readonly result: InvokeResult;
+}
+
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+function matches(entry: InvokeAnswerEntry, token: string, inputs: Readonly<Record<string, unknown>>): boolean {
+    return entry.token === token && Object.entries(entry.args ?? {}).every(([key, value]) => sameJson(inputs[key], value));
+}
+
+/**
+ * Answers one invoke: the user's canned answers first (the first entry that matches), then the
+ * table; otherwise records the refusal in `refused` and throws UnknownInvokeError naming the token.
+ */
 export function answerInvoke(
     table: Readonly<Record<string, InvokeAnswer>>,
     token: string,
     inputs: Record<string, unknown>,
+    answers: readonly InvokeAnswerEntry[] = [],
+    refused: RefusedInvoke[] = [],
 ): InvokeResult {
+    const canned = answers.find((entry) => matches(entry, token, inputs));
+    if (canned !== undefined) {
+        return canned.result;
+    }
     const answer = table[token];
     if (answer === undefined) {
+        refused.push({ token, args: inputs });
         throw new UnknownInvokeError(token, Object.keys(table));
     }
     return answer(inputs);

@@ -47,7 +47,8 @@ export interface RunningPolicyPack {
     stop(): Promise<void>;
 }
 
-const startTimeoutMs = 120_000;
+// Generous: on a busy CI runner a first start type-checks the whole pack (about 12 s of CPU here).
+const startTimeoutMs = 300_000;
 /**
  * The runner drops its first argument, the engine's address; packs built on @pulumi/policy never
  * call the engine while analysing, so the gate runs none and passes a placeholder.

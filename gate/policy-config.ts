@@ -17,6 +17,7 @@ export type PolicyConfigMap = Readonly<Record<string, PolicyConfigEntry>>;
 /** What the pack says about one policy in GetAnalyzerInfo. */
 export interface PolicyDescription {
     readonly name: string;
+    readonly description?: string;
     readonly enforcementLevel: EnforcementLevel;
     readonly configSchema?: { readonly properties: Readonly<Record<string, JsonSchema>>; readonly required: readonly string[] };
 }

@@ -16,6 +16,7 @@ function policyOf(info: analyzerproto.PolicyInfo): PolicyDescription {
     const schema = info.getConfigschema();
     return {
         name: info.getName(),
+        description: info.getDescription() || undefined,
         enforcementLevel: levelFromProto(info.getEnforcementlevel()),
         configSchema: schema && {
             properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, JsonSchema>,

@@ -1,9 +1,16 @@
 // Child-process entry that runs one Pulumi program under the preview mocks, like Pulumi's
 // language host runs a program in its own process: its own working directory, its own copy of
-// @pulumi/pulumi, its own crash handling. It sends the recording (or the failure) to the gate
-// over the IPC channel and exits.
+// @pulumi/pulumi, its own crash handling. As the language host does, the run ends only when the
+// program has nothing left to do (the event loop is empty): every registration, invoke and
+// output has settled, so a registration that fails late is still seen. It then sends the
+// recording (or every failure) to the gate over the IPC channel and exits.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { loadEntrypoint } from "./entrypoint";
-import { loadPulumiSdk, recordPreview } from "./preview-run";
+import { installEsbuildCache } from "./esbuild-cache";
+import { InvokeAnswerEntry, RefusedInvoke } from "./invoke-table";
+import { loadPulumiSdk, startPreview } from "./preview-run";
 import { RecordedStack } from "./recorded-stack";
 
 /** What the gate asks the host to run (passed as one JSON argument). */
@@ -14,16 +21,19 @@ export interface ProgramHostRequest {
     readonly stack: string;
     readonly config: Readonly<Record<string, string>>;
     readonly secretKeys: readonly string[];
+    readonly invokeAnswers?: readonly InvokeAnswerEntry[];
+    /** How long the program may run before the host stops it and says what it waited for. */
+    readonly timeoutSeconds: number;
 }
 
 export type ProgramHostMessage =
-    | { readonly kind: "recorded"; readonly stack: RecordedStack }
-    | { readonly kind: "failed"; readonly message: string };
+    | { readonly kind: "recorded"; readonly stack: RecordedStack; readonly refusedInvokes: readonly RefusedInvoke[] }
+    | { readonly kind: "failed"; readonly message: string; readonly refusedInvokes: readonly RefusedInvoke[] };
 
 // Pulumi's language host hides the stack trace of errors meant for the user: RunError (e.g. a
 // missing config value), a ResourceError that asks for it, TypeScript and syntax errors. The
 // markers are the SDK's own (errors.ts isInstance), so they work across copies of the SDK.
-const stacklessNames = new Set(["TSError", "SyntaxError", "ProgramRunError"]);
+const stacklessNames = new Set(["TSError", "SyntaxError", "ProgramRunError", "UnknownInvokeError"]);
 
 function isStackless(err: Error): boolean {
     const marked = err as Error & { __pulumiRunError?: boolean; __pulumResourceError?: boolean; hideStack?: boolean };
@@ -42,27 +52,67 @@ function send(message: ProgramHostMessage, exitCode: number): void {
         process.stderr.write("program-host must be started by the gate with an IPC channel\n");
         process.exit(2);
     }
+    // The channel was unref'd so an idle program could end; hold the process until the send is out.
+    process.channel?.ref();
     process.send(message, () => process.exit(exitCode));
 }
 
-let finished = false;
-function fail(err: unknown): void {
-    if (!finished) {
-        finished = true;
-        send({ kind: "failed", message: describe(err) }, 1);
+/** `node_modules/.cache/offline-gate` nearest the program (where CI caches go), else the temp dir. */
+export function cacheDirFor(programDir: string): string {
+    for (let dir = programDir; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "node_modules"))) {
+            return path.join(dir, "node_modules", ".cache", "offline-gate");
+        }
+        if (path.dirname(dir) === dir) {
+            return path.join(os.tmpdir(), "offline-gate-cache");
+        }
     }
 }
 
 async function main(): Promise<void> {
     const request = JSON.parse(process.argv[2] ?? "{}") as ProgramHostRequest;
-    process.on("uncaughtException", fail);
-    process.on("unhandledRejection", fail);
+    const failures: string[] = [];
+    const recordFailure = (err: unknown): void => {
+        const text = describe(err);
+        if (!failures.includes(text)) {
+            failures.push(text);
+        }
+    };
+    process.on("uncaughtException", recordFailure);
+    process.on("unhandledRejection", recordFailure);
+
+    installEsbuildCache(path.join(cacheDirFor(request.programDir), "esbuild"));
     const sdk = loadPulumiSdk(request.programDir);
-    const stack = await recordPreview(sdk, request, () => loadEntrypoint(request.programDir, request.main));
-    if (!finished) {
+    const run = startPreview(sdk, request, () => loadEntrypoint(request.programDir, request.main));
+    let stack: RecordedStack | undefined;
+    run.done.then((recorded) => (stack = recorded), recordFailure);
+
+    let finished = false;
+    const finish = (reason: "idle" | "timeout"): void => {
+        if (finished) {
+            return;
+        }
         finished = true;
-        send({ kind: "recorded", stack }, 0);
-    }
+        const refusedInvokes = [...run.refusedInvokes];
+        if (stack === undefined && failures.length === 0) {
+            const pending = run.pendingRegistrations();
+            const waitingFor = pending.length > 0 ? `\nstill waiting for the registration of:\n  ${pending.join("\n  ")}` : "";
+            failures.push(reason === "timeout"
+                ? `the program did not finish within ${request.timeoutSeconds} s (--timeout)${waitingFor}`
+                : `the program stopped with outputs that never settle: nothing is left to run, but its stack never finished registering${waitingFor}`);
+        }
+        if (failures.length > 0) {
+            send({ kind: "failed", message: failures.join("\n"), refusedInvokes }, 1);
+        } else if (stack !== undefined) {
+            send({ kind: "recorded", stack, refusedInvokes }, 0);
+        }
+    };
+    // The event loop empties once nothing is left to settle; the IPC channel must not keep it alive.
+    process.channel?.unref();
+    process.on("beforeExit", () => finish("idle"));
+    setTimeout(() => finish("timeout"), request.timeoutSeconds * 1000).unref();
 }
 
-main().catch(fail);
+main().catch((err: unknown) => {
+    send({ kind: "failed", message: describe(err), refusedInvokes: [] }, 1);
+});

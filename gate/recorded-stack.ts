@@ -47,6 +47,17 @@ export interface RecordedResource {
     /** Version of the resource's package, used to name its default provider. */
     readonly packageVersion?: string;
     readonly options: RecordedOptions;
+    /** A multi-language component whose children the provider builds out of the program's sight. */
+    readonly remote?: boolean;
+    /** Where the program constructed the resource (the SDK sends it with each registration). */
+    readonly sourcePosition?: SourcePosition;
+}
+
+/** A place in the program's source: absolute file path, 1-based line and column. */
+export interface SourcePosition {
+    readonly file: string;
+    readonly line: number;
+    readonly column: number;
 }
 
 export interface RecordedStack {
@@ -65,6 +76,7 @@ export const wireSignature = {
     secret: "1b47061264138c4ac30d75fd1eb44270",
     resourceReference: "5cf8f73096256a8f31e491e813e4eb8e",
     outputValue: "d0e6a833031e9bbcd3f4e8bde6ca49a4",
+    asset: "c44067f5952c0a294b673a41bacd8c17",
 } as const;
 
 export const rootStackType = "pulumi:pulumi:Stack";

@@ -3,9 +3,12 @@
 // property dependencies, provider, options), which is what the engine hands a policy pack.
 import type { MockCallArgs, MockMonitor, MockResourceArgs, MockResourceResult, Mocks } from "@pulumi/pulumi/runtime/mocks";
 import type { ReadResourceRequest, RegisterResourceOutputsRequest, RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
-import { answerInvoke, createInvokeTable } from "./invoke-table";
+import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { InvokeAnswerEntry, RefusedInvoke, answerInvoke, configuredRegion, createInvokeTable } from "./invoke-table";
 import { parseDurationSeconds } from "./duration";
-import { RecordedOptions, RecordedResource, WireProperties, registrationKinds } from "./recorded-stack";
+import { computedIdentity } from "./provider-computed";
+import { RecordedOptions, RecordedResource, SourcePosition, WireProperties, registrationKinds, wireSignature } from "./recorded-stack";
 import { makeUrn } from "./urn";
 
 /** The SDK's MockMonitor class, taken from whichever copy of @pulumi/pulumi the program loads. */
@@ -18,6 +21,15 @@ export interface RecordingMonitor extends MockMonitor {
     readonly recorded: readonly RecordedResource[];
 }
 
+/** What the preview mocks need besides the stack config. */
+export interface PreviewMockSettings {
+    /** Canned invoke results from `--invoke-answers`. */
+    readonly invokeAnswers?: readonly InvokeAnswerEntry[];
+    /** Every invoke the gate refused is appended here, whether or not the program caught the error. */
+    readonly refusedInvokes?: RefusedInvoke[];
+    readonly env?: NodeJS.ProcessEnv;
+}
+
 export interface RecordingMonitorSettings {
     readonly project: string;
     readonly stack: string;
@@ -26,17 +38,26 @@ export interface RecordingMonitorSettings {
 }
 
 /**
- * Mocks that behave like a first `pulumi preview`: nothing exists yet, so a new resource gets no
- * id and its outputs are only its inputs (the SDK marks every other output unknown in preview);
- * a `.get` keeps the id it was asked for. Invokes are answered from config.
+ * Mocks that behave like a first `pulumi preview`: nothing exists yet, so a new resource's outputs
+ * are its inputs (the SDK marks every other output unknown in preview), except the identifiers the
+ * provider computes deterministically from the name (provider-computed.ts); a `.get` keeps the id
+ * it was asked for. Invokes are answered from `--invoke-answers`, then from config.
  */
-export function createPreviewMocks(config: Readonly<Record<string, string>>): Mocks {
-    const invokes = createInvokeTable(config);
+export function createPreviewMocks(config: Readonly<Record<string, string>>, settings: PreviewMockSettings = {}): Mocks {
+    const env = settings.env ?? process.env;
+    const invokes = createInvokeTable(config, env);
+    const region = configuredRegion(config, env);
     return {
-        newResource: (args: MockResourceArgs): MockResourceResult => ({ id: args.id, state: args.inputs }),
+        newResource: (args: MockResourceArgs): MockResourceResult => {
+            const identity = args.id ? undefined : computedIdentity(args.type, args.name, args.inputs as Record<string, unknown>, region);
+            if (identity === undefined) {
+                return { id: args.id, state: args.inputs };
+            }
+            return { id: identity.id, state: { ...args.inputs, ...identity.outputs } };
+        },
         call: (args: MockCallArgs): Record<string, unknown> => {
             try {
-                return answerInvoke(invokes, args.token, args.inputs);
+                return answerInvoke(invokes, args.token, args.inputs, settings.invokeAnswers, settings.refusedInvokes);
             } catch (err) {
                 // The SDK rebuilds a failed invoke's error from its gRPC `details` only.
                 throw Object.assign(err as Error, { details: (err as Error).message });
@@ -45,8 +66,38 @@ export function createPreviewMocks(config: Readonly<Record<string, string>>): Mo
     };
 }
 
+/**
+ * A string asset's text as its digest. Policies judge configuration, not code; a Lambda archive
+ * holds megabytes of bundles and source maps that the pack would otherwise deserialize once per
+ * policy for every Analyze call. The asset stays a valid StringAsset whose text names its size
+ * and SHA-256, so a change to the code still changes what the pack sees.
+ */
+export function digestAssets(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(digestAssets);
+    }
+    if (typeof value !== "object" || value === null) {
+        return value;
+    }
+    const object = value as Record<string, unknown>;
+    if (object[wireSignature.key] === wireSignature.asset && typeof object.text === "string") {
+        const bytes = Buffer.byteLength(object.text);
+        return { ...object, text: `offline-gate asset digest: ${bytes} bytes, sha256 ${createHash("sha256").update(object.text).digest("hex")}` };
+    }
+    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, digestAssets(v)]));
+}
+
 function structToWire(struct: { toJavaScript(): Record<string, unknown> } | undefined): WireProperties {
-    return struct?.toJavaScript() ?? {};
+    return digestAssets(struct?.toJavaScript() ?? {}) as WireProperties;
+}
+
+function sourcePositionOf(req: RegisterResourceRequest | ReadResourceRequest): SourcePosition | undefined {
+    const position = req.getSourceposition();
+    const uri = position?.getUri();
+    if (position === undefined || !uri) {
+        return undefined;
+    }
+    return { file: uri.startsWith("file:") ? fileURLToPath(uri) : uri, line: position.getLine(), column: position.getColumn() };
 }
 
 function propertyDependenciesOf(req: RegisterResourceRequest): Record<string, string[]> {
@@ -129,7 +180,17 @@ export function defineRecordingMonitor(Base: MockMonitorClass) {
                 dependencies: req.getDependenciesList(),
                 providerRef: req.getProvider() || undefined,
                 packageVersion: req.getVersion() || undefined,
+                sourcePosition: sourcePositionOf(req),
             };
+        }
+
+        // The provider's Check fills in the auto-name; the engine hands the policy pack checked inputs.
+        private checkedInputs(req: RegisterResourceRequest): WireProperties {
+            const inputs = structToWire(req.getObject());
+            const autoName = req.getCustom() && !req.getImportid()
+                ? computedIdentity(req.getType(), req.getName(), inputs, configuredRegion(this.settings.config, process.env) ?? "us-east-1")?.autoName
+                : undefined;
+            return autoName === undefined ? inputs : { ...inputs, name: autoName };
         }
 
         async registerResource(req: RegisterResourceRequest, callback: Callback): Promise<void> {
@@ -137,7 +198,8 @@ export function defineRecordingMonitor(Base: MockMonitorClass) {
                 ...this.identityOf(req),
                 custom: req.getCustom(),
                 kind: registrationKinds.register,
-                inputs: structToWire(req.getObject()),
+                remote: req.getRemote() || undefined,
+                inputs: this.checkedInputs(req),
                 propertyDependencies: propertyDependenciesOf(req),
                 options: optionsOf(req),
             };

@@ -146,66 +146,183 @@ export const lambdaEsmFifoBatching = stackRule({
     },
 });
 
-/** Mandatory: Lambda rejects an SQS mapping with batchSize above 10 and no batching window. */
+/**
+ * Mandatory: Lambda rejects an SQS mapping with batchSize above 10 and no batching window, a
+ * batch above 10,000 or a window above 300 s. FIFO mappings are lambda-esm-fifo-batching's:
+ * they may not have a window at all, so this rule never asks them for one.
+ */
 export const lambdaEsmBatchWindow = stackRule({
     name: "lambda-esm-batch-window",
-    description: "Event source mappings that read SQS with batchSize above 10 must set a batching window.",
+    description: "Event source mappings that read SQS with batchSize above 10 must set a batching window; batchSize at most 10,000 and the window at most 300 s.",
     enforcementLevel: "mandatory",
     check: (index, report) => {
         forEachPossibleSqsMapping(index, report, (link) => {
             const batchSize = report.knownValue(link.mapping, batchSizeOf(link.mapping));
-            if (batchSize === undefined || batchSize.value <= AwsLimits.batchSizeWithoutWindow) {
-                return;
-            }
             const window = report.knownValue(link.mapping, batchingWindowOf(link.mapping));
-            if (window === undefined || window.value >= 1) {
+            if (batchSize === undefined || window === undefined) {
                 return;
             }
-            if (link.queue.kind === "unknown") {
-                report.unknown(link.mapping, link.queue.path);
+            const problems: string[] = [];
+            if (batchSize.value > AwsLimits.sqsBatchSize.max) {
+                problems.push(`batchSize must be at most ${AwsLimits.sqsBatchSize.max}; found ${batchSize.value}`);
+            }
+            if (window.value > AwsLimits.batchingWindowSeconds.max) {
+                problems.push(`maximumBatchingWindowInSeconds must be at most ${AwsLimits.batchingWindowSeconds.max}; found ${window.value}`);
+            }
+            const needsWindow = batchSize.value > AwsLimits.batchSizeWithoutWindow && window.value < 1;
+            if (problems.length === 0 && !needsWindow) {
                 return;
             }
-            report.violation(link.mapping, `${describe(link.mapping)} batchSize is ${batchSize.value}, above ` +
-                `${AwsLimits.batchSizeWithoutWindow}, so maximumBatchingWindowInSeconds must be at least 1; found ${window.value}.`);
+            if (!readsSqs(link)) {
+                report.unknown(link.mapping, link.queue.kind === "unknown" ? link.queue.path : "eventSourceArn");
+                return;
+            }
+            const fifo = report.knownValue(link.queue.kind === "resource" ? link.queue.resource : link.mapping, isFifoQueue(link.queue));
+            if (fifo === undefined || fifo.value) {
+                return;
+            }
+            if (needsWindow) {
+                problems.push(`batchSize is ${batchSize.value}, above ${AwsLimits.batchSizeWithoutWindow}, so maximumBatchingWindowInSeconds must be at least 1; found ${window.value}`);
+            }
+            for (const problem of problems) {
+                report.violation(link.mapping, `${describe(link.mapping)} ${problem}.`);
+            }
         });
     },
 });
 
+const { min: MIN_MAXIMUM_CONCURRENCY, max: MAX_MAXIMUM_CONCURRENCY } = AwsLimits.maximumConcurrency;
+
+/** The bound one SQS mapping puts on its function, as read from the mapping. */
+interface MappingBound {
+    readonly link: MappingLink;
+    readonly maximumConcurrency: number | undefined;
+    readonly pollers: boolean;
+}
+
+/** Checks one mapping's own bound (ranges, exclusive choice); undefined when a value is unknown. */
+function mappingBound(link: MappingLink, report: Reporter): MappingBound | undefined {
+    const props = propsOf<EventSourceMappingProps>(link.mapping);
+    const maximum = report.knownValue(link.mapping, readOutput(link.mapping, () => props.scalingConfig?.maximumConcurrency));
+    const pollers = report.knownValue(link.mapping, readOutput(link.mapping, () => {
+        const config = props.provisionedPollerConfig;
+        return config === undefined ? undefined : { minimum: config.minimumPollers, maximum: config.maximumPollers };
+    }));
+    if (maximum === undefined || pollers === undefined) {
+        return undefined;
+    }
+    const where = describe(link.mapping);
+    if (maximum.value !== undefined && pollers.value !== undefined) {
+        report.violation(link.mapping, `${where} must not set both scalingConfig.maximumConcurrency and provisionedPollerConfig ` +
+            "(AWS rejects the combination); choose one.");
+    }
+    if (maximum.value !== undefined && (maximum.value < MIN_MAXIMUM_CONCURRENCY || maximum.value > MAX_MAXIMUM_CONCURRENCY)) {
+        report.violation(link.mapping, `${where} scalingConfig.maximumConcurrency must be between ${MIN_MAXIMUM_CONCURRENCY} and ` +
+            `${MAX_MAXIMUM_CONCURRENCY}; found ${maximum.value}.`);
+    }
+    if (pollers.value !== undefined) {
+        const { minimum, maximum: most } = pollers.value;
+        const ranges = [["minimumPollers", minimum, AwsLimits.minimumPollers], ["maximumPollers", most, AwsLimits.maximumPollers]] as const;
+        for (const [name, value, range] of ranges) {
+            if (value !== undefined && (value < range.min || value > range.max)) {
+                report.violation(link.mapping, `${where} provisionedPollerConfig.${name} must be between ${range.min} and ${range.max}; found ${value}.`);
+            }
+        }
+        if (minimum !== undefined && most !== undefined && minimum > most) {
+            report.violation(link.mapping, `${where} provisionedPollerConfig.minimumPollers must not exceed maximumPollers (${most}); found ${minimum}.`);
+        }
+    }
+    return { link, maximumConcurrency: maximum.value, pollers: pollers.value !== undefined };
+}
+
 /**
  * Mandatory: an unbounded consumer of an agent-fed queue can take the account's whole Lambda
- * concurrency during a burst; and a maximumConcurrency above the reserved concurrency makes Lambda
- * throttle its own pollers, whose failed receives count toward maxReceiveCount and push healthy
- * messages into the DLQ.
+ * concurrency during a burst. The bound that works is the mapping's: scalingConfig
+ * .maximumConcurrency (2..1000) or provisioned pollers (minimum/maximum pollers, 2025-11), never
+ * both. Reserved concurrency alone does not slow the pollers: they keep receiving, Lambda
+ * throttles the invocations, and those receives count toward maxReceiveCount, pushing healthy
+ * messages into the DLQ; so with maximumConcurrency, a reservation (optional) must cover the sum
+ * over all the function's SQS mappings, and a reservation of 0 throttles everything.
  */
 export const lambdaConsumerConcurrencyBounded = stackRule({
     name: "lambda-consumer-concurrency-bounded",
-    description: "A Lambda function consuming SQS must have bounded concurrency (reservedConcurrentExecutions and/or the mapping's scalingConfig.maximumConcurrency, the latter not above the former).",
+    description: "A Lambda function consuming SQS must be bounded by its mappings (scalingConfig.maximumConcurrency 2..1000, or provisioned pollers), with any reserved concurrency at least the sum of maximumConcurrency over its SQS mappings and never 0.",
     enforcementLevel: "mandatory",
     check: (index, report) => {
+        const byFunction = new Map<string, { fn: PolicyResource; bounds: MappingBound[] }>();
         for (const link of index.mappings) {
             if (!readsSqs(link)) {
                 continue;
             }
             report.forResource(link.mapping, () => {
                 const fn = report.resourceOrReport(link.mapping, "function", link.function);
-                if (fn === undefined) {
+                const bound = mappingBound(link, report);
+                if (fn === undefined || bound === undefined) {
                     return;
                 }
+                const entry = byFunction.get(fn.urn) ?? { fn, bounds: [] };
+                entry.bounds.push(bound);
+                byFunction.set(fn.urn, entry);
+            });
+        }
+        for (const { fn, bounds } of byFunction.values()) {
+            report.forResource(fn, () => {
                 const reserved = report.knownValue(fn, readOutput(fn, () => propsOf<FunctionProps>(fn).reservedConcurrentExecutions));
-                const maximum = report.knownValue(link.mapping, readOutput(link.mapping, () => propsOf<EventSourceMappingProps>(link.mapping).scalingConfig?.maximumConcurrency));
-                if (reserved === undefined || maximum === undefined) {
+                if (reserved === undefined) {
                     return;
                 }
                 // -1 is the provider's "no reserved concurrency".
-                const reservedValue = reserved.value === undefined || reserved.value < 0 ? undefined : reserved.value;
-                if (reservedValue === undefined && maximum.value === undefined) {
-                    report.violation(link.mapping, `${describe(fn)} consuming through ${describe(link.mapping)} must have bounded ` +
-                        "concurrency (reservedConcurrentExecutions or scalingConfig.maximumConcurrency); found neither.");
-                } else if (reservedValue !== undefined && maximum.value !== undefined && maximum.value > reservedValue) {
-                    report.violation(link.mapping, `${describe(link.mapping)} scalingConfig.maximumConcurrency must not exceed ` +
-                        `reservedConcurrentExecutions of ${describe(fn)} (${reservedValue}); found ${maximum.value}.`);
+                const reservation = reserved.value === undefined || reserved.value < 0 ? undefined : reserved.value;
+                if (reservation === 0) {
+                    report.violation(fn, `${describe(fn)} reservedConcurrentExecutions must not be 0 for a consumer of SQS (every ` +
+                        "invocation is throttled); found 0.");
+                    return;
+                }
+                for (const { link, maximumConcurrency, pollers } of bounds) {
+                    if (maximumConcurrency !== undefined || pollers) {
+                        continue;
+                    }
+                    report.violation(link.mapping, reservation === undefined
+                        ? `${describe(link.mapping)} must bound the concurrency of ${describe(fn)} with scalingConfig.maximumConcurrency ` +
+                            `(${MIN_MAXIMUM_CONCURRENCY}..${MAX_MAXIMUM_CONCURRENCY}) or provisionedPollerConfig; found neither.`
+                        : `${describe(link.mapping)} must set scalingConfig.maximumConcurrency (${MIN_MAXIMUM_CONCURRENCY}..${MAX_MAXIMUM_CONCURRENCY}, ` +
+                            `within the reserved ${reservation}) or provisionedPollerConfig: reservedConcurrentExecutions alone does not slow ` +
+                            `the pollers, and their throttled receives count toward maxReceiveCount; found reservedConcurrentExecutions ${reservation} and neither.`);
+                }
+                const limited = bounds.filter((bound) => bound.maximumConcurrency !== undefined);
+                const sum = limited.reduce((total, bound) => total + (bound.maximumConcurrency ?? 0), 0);
+                if (reservation !== undefined && limited.length > 0 && sum > reservation) {
+                    const terms = limited.map((bound) => `'${bound.link.mapping.name}' ${bound.maximumConcurrency}`).join(", ");
+                    report.violation(fn, `${describe(fn)} reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency ` +
+                        `over its SQS mappings (${sum}: ${terms}); found ${reservation}.`);
                 }
             });
         }
+    },
+});
+
+/**
+ * Advisory by default: with filterCriteria on an SQS source, Lambda deletes every message that
+ * matches no filter; it reaches neither the consumer nor the DLQ, and no metric counts it. That
+ * is sometimes the intent (a shared queue), so it only warns; prod.json makes it mandatory.
+ */
+export const lambdaEsmFilterDropsMessages = stackRule({
+    name: "lambda-esm-filter-drops-messages",
+    description: "Event source mappings that read SQS must not filter messages (Lambda deletes messages that match no filter).",
+    enforcementLevel: "advisory",
+    check: (index, report) => {
+        forEachPossibleSqsMapping(index, report, (link) => {
+            const filters = report.knownValue(link.mapping, readOutput(link.mapping, () => propsOf<EventSourceMappingProps>(link.mapping).filterCriteria?.filters));
+            if (filters === undefined || (filters.value ?? []).length === 0) {
+                return;
+            }
+            if (!readsSqs(link)) {
+                report.unknown(link.mapping, link.queue.kind === "unknown" ? link.queue.path : "eventSourceArn");
+                return;
+            }
+            report.violation(link.mapping, `${describe(link.mapping)} has filterCriteria on ${describeTarget(link.queue)}: ` +
+                "Lambda deletes every message that matches no filter, and it reaches neither the consumer nor the dead-letter queue; " +
+                "filter in the producer or the handler instead.");
+        });
     },
 });

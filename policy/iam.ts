@@ -1,8 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { describe } from "./messages";
-import { isAllow, statementsOrReport, wildcardActionsOf } from "./policy-documents";
+import { isAllow, isWildcardAction, starResourceActionsOf, statementsOrReport, wildcardActionsOf } from "./policy-documents";
 import { policyNameFromArn } from "./references";
-import { ManagedPolicyProps, propsOf, RolePolicyAttachmentProps, RolePolicyProps, RoleProps } from "./resource-props";
+import { ManagedPolicyProps, propsOf, RolePolicyAttachmentProps, RolePolicyAttachmentsExclusiveProps, RolePolicyProps, RoleProps } from "./resource-props";
 import { ResourceTypes } from "./resource-types";
 import { Reporter, stackRule } from "./rule";
 import { StackIndex } from "./stack-index";
@@ -32,6 +32,19 @@ function grantsOf(index: StackIndex, role: PolicyResource, report: Reporter): Gr
         checkManagedPolicyArn(role, arn, "managedPolicyArns", report);
     }
     for (const holder of index.rolePolicies.byTarget.get(role.urn) ?? []) {
+        if (holder.type === ResourceTypes.rolePolicyAttachmentsExclusive) {
+            const arns = report.knownValue(holder, readOutput(holder, () => propsOf<RolePolicyAttachmentsExclusiveProps>(holder).policyArns));
+            for (const arn of arns?.value ?? []) {
+                const customer = index.findManagedPolicy(arn);
+                if (customer === undefined) {
+                    checkManagedPolicyArn(role, arn, describe(holder), report);
+                } else {
+                    grants.push({ origin: `${describe(customer)} via ${describe(holder)}`, holder: customer,
+                        document: readOutput(customer, () => propsOf<ManagedPolicyProps>(customer).policy as unknown) });
+                }
+            }
+            continue;
+        }
         if (holder.type === ResourceTypes.rolePolicy) {
             grants.push({ origin: describe(holder), holder, document: readOutput(holder, () => propsOf<RolePolicyProps>(holder).policy as unknown) });
             continue;
@@ -61,9 +74,16 @@ function checkManagedPolicyArn(role: PolicyResource, arn: string, origin: string
 }
 
 function checkGrant(role: PolicyResource, grant: Grant, report: Reporter): void {
-    const wildcards = statementsOrReport(report, grant.holder, grant.document).filter(isAllow).flatMap(wildcardActionsOf);
+    const statements = statementsOrReport(report, grant.holder, grant.document).filter(isAllow);
+    const wildcards = statements.flatMap(wildcardActionsOf);
     if (wildcards.length > 0) {
         report.violation(role, `${describe(role)} must not allow wildcard actions; found ${wildcards.join(", ")} in ${grant.origin}.`);
+    }
+    // Wildcard actions are reported above; here only named actions granted on every resource.
+    const onEverything = statements.flatMap(starResourceActionsOf).filter((action) => !isWildcardAction(action));
+    if (onEverything.length > 0) {
+        report.violation(role, `${describe(role)} must not allow Resource "*" except for actions AWS requires it for (X-Ray, ` +
+            `cloudwatch:PutMetricData, EC2 network interfaces); found ${onEverything.join(", ")} on "*" in ${grant.origin}.`);
     }
 }
 
@@ -73,7 +93,7 @@ function checkGrant(role: PolicyResource, grant: Grant, report: Reporter): void 
  */
 export const iamConsumerRoleLeastPrivilege = stackRule({
     name: "iam-consumer-role-least-privilege",
-    description: "Roles of Lambda functions that consume SQS must not allow wildcard actions or attach *FullAccess managed policies.",
+    description: "Roles of Lambda functions that consume SQS must not allow wildcard actions, Resource \"*\" (except where AWS requires it) or attach *FullAccess managed policies.",
     enforcementLevel: "mandatory",
     check: (index, report) => {
         const checkedRoles = new Set<string>();

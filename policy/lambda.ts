@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
-import { DEPRECATED_LAMBDA_RUNTIMES } from "./aws-facts";
+import { runtimeStatus } from "./aws-facts";
 import { describe } from "./messages";
-import { LogGroupProps, propsOf } from "./resource-props";
+import { PolicyResource } from "@pulumi/policy";
+import { FunctionUrlProps, LogGroupProps, PermissionProps, propsOf } from "./resource-props";
 import { ResourceTypes } from "./resource-types";
 import { resourceRule, stackRule } from "./rule";
-import { read, readOutput } from "./unknown-values";
+import { read, Reading, readOutput } from "./unknown-values";
 
 /**
  * Advisory by default: the visibility rule already uses AWS's 3 s when the timeout is unset, so
@@ -41,19 +42,38 @@ export const lambdaTracingActive = resourceRule({
     },
 });
 
+interface RuntimeConfig {
+    readonly warnDaysAhead: number;
+}
+
 /**
  * Mandatory: AWS stops patching a deprecated runtime and later blocks updates to functions on
- * it, so a fix to the pager could not be deployed during an incident.
+ * it, so a fix to the pager could not be deployed during an incident. Ahead of the date (within
+ * `warnDaysAhead`) it is an advisory note with the date and the successor, so the move is
+ * planned rather than forced by a blocked pipeline. Dates: LAMBDA_RUNTIMES in aws-facts.ts.
  */
-export const lambdaRuntimeSupported = resourceRule({
+export const lambdaRuntimeSupported = resourceRule<RuntimeConfig, aws.lambda.Function, aws.lambda.FunctionArgs>({
     name: "lambda-runtime-supported",
     description: "Lambda functions must not use a deprecated runtime.",
     enforcementLevel: "mandatory",
+    configSchema: {
+        warnDaysAhead: { type: "integer", minimum: 0, maximum: 730, default: 90, description: "Days before AWS's deprecation date from which an advisory note is given." },
+    },
     resourceClass: aws.lambda.Function,
-    check: (fn, resource, report) => {
+    check: (fn, resource, report, { warnDaysAhead }) => {
         const runtime = report.knownValue(resource, read(() => fn.runtime));
-        if (runtime?.value !== undefined && DEPRECATED_LAMBDA_RUNTIMES.has(runtime.value)) {
-            report.violation(resource, `${describe(resource)} runtime must be a supported Lambda runtime; found ${runtime.value} (deprecated).`);
+        if (runtime?.value === undefined) {
+            return;
+        }
+        const status = runtimeStatus(runtime.value, new Date(), warnDaysAhead);
+        const next = status.kind === "deprecated" || status.kind === "deprecating" ? status.successor : undefined;
+        const move = next === undefined ? "a supported runtime" : next;
+        if (status.kind === "deprecated") {
+            report.violation(resource, `${describe(resource)} runtime must be a supported Lambda runtime (e.g. ${move}); found ` +
+                `${runtime.value} (deprecated since ${status.deprecation}).`);
+        } else if (status.kind === "deprecating") {
+            report.advisory(resource, `${describe(resource)} runtime ${runtime.value} is deprecated by AWS on ${status.deprecation}; ` +
+                `move to ${move} before then.`);
         }
     },
 });
@@ -83,6 +103,53 @@ export const lambdaLogRetention = stackRule({
                 if (retention !== undefined && (retention.value ?? 0) <= 0) {
                     report.violation(group, `${describe(group)} of ${describe(fn)} must set retentionInDays; found ` +
                         `${retention.value ?? "none"} (logs kept forever).`);
+                }
+            });
+        }
+    },
+});
+
+/**
+ * Mandatory (cdk-nag): a consumer runs agent-written payloads; anyone who can invoke it directly
+ * can page the on-call with a forged escalation. So no invoke permission for any principal without
+ * a source condition, and no function URL without IAM auth, on a function that consumes SQS.
+ */
+export const lambdaConsumerNotPublic = stackRule({
+    name: "lambda-consumer-not-public",
+    description: "Lambda functions consuming SQS must not be invocable by anyone (no public permission, no function URL without IAM auth).",
+    enforcementLevel: "mandatory",
+    check: (index, report) => {
+        const consumers = new Set(index.consumerFunctions.map((fn) => fn.urn));
+        const consumerOf = (holder: PolicyResource, key: string, value: Reading<unknown>): PolicyResource | undefined => {
+            const link = index.link(holder, key, ResourceTypes.function, value, (reference) => index.findFunction(reference) ?? "external");
+            return link.kind === "resource" && consumers.has(link.resource.urn) ? link.resource : undefined;
+        };
+        for (const permission of index.ofType(ResourceTypes.permission)) {
+            report.forResource(permission, () => {
+                const props = propsOf<PermissionProps>(permission);
+                const fn = consumerOf(permission, "function", readOutput(permission, () => props.function));
+                if (fn === undefined) {
+                    return;
+                }
+                const principal = report.knownValue(permission, readOutput(permission, () => props.principal));
+                const scoped = read(() => [props.sourceArn, props.sourceAccount, props.principalOrgId].some((value) => value !== undefined && value !== ""));
+                if (principal?.value !== "*" || !scoped.known || scoped.value) {
+                    return;
+                }
+                report.violation(permission, `${describe(permission)} must not let any principal invoke consumer ${describe(fn)}; found principal "*" ` +
+                    "with no sourceArn, sourceAccount or principalOrgId.");
+            });
+        }
+        for (const url of index.ofType(ResourceTypes.functionUrl)) {
+            report.forResource(url, () => {
+                const props = propsOf<FunctionUrlProps>(url);
+                const fn = consumerOf(url, "functionName", readOutput(url, () => props.functionName));
+                if (fn === undefined) {
+                    return;
+                }
+                const auth = report.knownValue(url, readOutput(url, () => props.authorizationType));
+                if (auth !== undefined && auth.value !== "AWS_IAM") {
+                    report.violation(url, `${describe(url)} of consumer ${describe(fn)} must use authorizationType AWS_IAM; found ${auth.value ?? "unset"}.`);
                 }
             });
         }

@@ -14,9 +14,19 @@ export function describe(resource: NamedResource): string {
     return `${label} '${resource.name}'`;
 }
 
+/**
+ * What a first preview cannot know, and the remedy: the second line of every unknown-value message.
+ * A later preview reads the resources' outputs from the stack's state, so it knows ARNs, URLs and
+ * ids of resources that already exist; a value built from names is known in every preview.
+ */
+export const unknownValueRemedy =
+    "A first `pulumi preview` cannot know values the provider computes when it creates a resource (ARNs, URLs, ids) " +
+    "or values from other stacks; build the value from names and the region, account and partition invokes " +
+    "(as the pipeline component builds its ARNs), or run the offline gate, which knows identifiers computed from names.";
+
 /** The message for a value a rule needs but cannot read at preview. */
 export function unknownValueMessage(resource: NamedResource, what: string): string {
-    return `${describe(resource)} ${what} is unknown at preview; it must be known so this rule can be checked.`;
+    return `${describe(resource)} ${what} is unknown at preview; it must be known so this rule can be checked.\n${unknownValueRemedy}`;
 }
 
 /** "30 s" */

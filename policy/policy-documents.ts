@@ -12,7 +12,9 @@ export interface PolicyStatement {
     readonly Effect?: string;
     readonly Action?: string | readonly string[];
     readonly NotAction?: string | readonly string[];
+    readonly Resource?: string | readonly string[];
     readonly Principal?: unknown;
+    readonly NotPrincipal?: unknown;
     readonly Condition?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
@@ -74,7 +76,7 @@ export function isAllow(statement: PolicyStatement): boolean {
     return statement.Effect === "Allow";
 }
 
-/** A wildcard over a whole service or over everything: "*", "sqs:*", "s3:*". */
+/** A wildcard over a whole service or over everything: "*", "sqs:*", "SQS:*", "s3:*". */
 export function isWildcardAction(action: string): boolean {
     return action === "*" || action.endsWith(":*");
 }
@@ -86,6 +88,30 @@ export function isWildcardAction(action: string): boolean {
 export function wildcardActionsOf(statement: PolicyStatement): readonly string[] {
     const wildcards = asList(statement.Action).filter(isWildcardAction);
     return statement.NotAction === undefined ? wildcards : [...wildcards, `NotAction ${JSON.stringify(statement.NotAction)}`];
+}
+
+/**
+ * Actions for which AWS offers no resource-level permissions, so `Resource: "*"` is the only
+ * form that works: X-Ray's writes, CloudWatch PutMetricData, and the EC2 network-interface
+ * calls a function in a VPC needs.
+ */
+const STAR_RESOURCE_ACTIONS = /^(xray:[A-Za-z]+|cloudwatch:PutMetricData|ec2:(Create|Describe|Delete|Assign|Unassign)NetworkInterfaces?|ec2:(Un)?[Aa]ssignPrivateIpAddresses)$/i;
+
+/** The actions of an Allow statement granted on `Resource: "*"` that AWS does not require it for. */
+export function starResourceActionsOf(statement: PolicyStatement): readonly string[] {
+    if (!isAllow(statement) || !asList(statement.Resource).includes("*")) {
+        return [];
+    }
+    return asList(statement.Action).filter((action) => !STAR_RESOURCE_ACTIONS.test(action));
+}
+
+/** The service principals of a statement ({"Service": "sns.amazonaws.com"}). */
+export function servicePrincipalsOf(statement: PolicyStatement): readonly string[] {
+    const principal = statement.Principal;
+    if (typeof principal !== "object" || principal === null) {
+        return [];
+    }
+    return asList((principal as { Service?: string | readonly string[] }).Service);
 }
 
 /** "*" or {"AWS": "*"} (or a list holding "*"): any principal of any account. */
@@ -101,6 +127,36 @@ export function hasWildcardPrincipal(statement: PolicyStatement): boolean {
     return asList(aws).includes("*");
 }
 
+/**
+ * Condition keys that pin the caller to fixed values: with one of them, `Principal: "*"` is not
+ * public (AWS Config's sqs-queue-no-public-access draws the same line, and the @pulumi/aws
+ * QueuePolicy example is exactly such a statement).
+ */
+const CALLER_KEYS: ReadonlySet<string> = new Set(["aws:sourcearn", "aws:sourceaccount", "aws:principalorgid", "aws:principalaccount", "aws:sourceorgid", "aws:sourceowner"]);
+
+/** Operators that hold only when the key is present and equal to (or like) the given values. */
+const POSITIVE_OPERATORS: ReadonlySet<string> = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
+
+/**
+ * True when a condition of the statement pins the caller (SourceArn, SourceAccount,
+ * PrincipalOrgID...) to fixed values: a positive operator, no "...IfExists", no "*" or "?"
+ * in any value.
+ */
+export function restrictsCaller(statement: PolicyStatement): boolean {
+    return Object.entries(statement.Condition ?? {}).some(([operator, entries]) =>
+        POSITIVE_OPERATORS.has(operator.toLowerCase())
+        && Object.entries(entries ?? {}).some(([key, value]) => {
+            const values = Array.isArray(value) ? value : [value];
+            return CALLER_KEYS.has(key.toLowerCase()) && values.length > 0
+                && values.every((v) => typeof v === "string" && v !== "" && !/[*?]/.test(v));
+        }));
+}
+
+/** A statement open to anyone: a wildcard principal with no condition pinning the caller. */
+export function isPublicPrincipal(statement: PolicyStatement): boolean {
+    return hasWildcardPrincipal(statement) && !restrictsCaller(statement);
+}
+
 function conditionValueIsFalse(value: unknown): boolean {
     const values = Array.isArray(value) ? value : [value];
     return values.length > 0 && values.every((v) => v === false || (typeof v === "string" && v.toLowerCase() === "false"));
@@ -114,7 +170,8 @@ export function deniesInsecureTransport(statement: PolicyStatement): boolean {
     if (statement.Effect !== "Deny" || !hasWildcardPrincipal(statement)) {
         return false;
     }
-    const coversAllSqs = asList(statement.Action).some((action) => action === "*" || action === "sqs:*");
+    // Action names are case-insensitive in IAM: "SQS:*" covers every SQS action too.
+    const coversAllSqs = asList(statement.Action).some((action) => action === "*" || action.toLowerCase() === "sqs:*");
     const bool = statement.Condition?.Bool ?? {};
     const secureTransport = Object.entries(bool).find(([key]) => key.toLowerCase() === "aws:securetransport");
     return coversAllSqs && secureTransport !== undefined && conditionValueIsFalse(secureTransport[1]);

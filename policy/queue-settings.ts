@@ -29,6 +29,11 @@ export function retentionSecondsOf(queue: PolicyResource): Reading<number> {
     return orDefault(readOutput(queue, () => propsOf<QueueProps>(queue).messageRetentionSeconds), AwsDefaults.messageRetentionSeconds);
 }
 
+/** maxMessageSize in bytes, AWS's 256 KiB when unset. */
+export function maxMessageSizeOf(queue: PolicyResource): Reading<number> {
+    return orDefault(readOutput(queue, () => propsOf<QueueProps>(queue).maxMessageSize), AwsDefaults.maximumMessageSizeBytes);
+}
+
 /** visibilityTimeoutSeconds, AWS's 30 s when unset. */
 export function visibilityTimeoutOf(queue: PolicyResource): Reading<number> {
     return orDefault(readOutput(queue, () => propsOf<QueueProps>(queue).visibilityTimeoutSeconds), AwsDefaults.visibilityTimeoutSeconds);

@@ -46,3 +46,40 @@ export function maxReceiveCountOf(settings: RedriveSettings): number | undefined
     const count = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
     return typeof count === "number" && Number.isInteger(count) ? count : undefined;
 }
+
+/** The permissions an SQS redriveAllowPolicy can give (absent means allowAll, AWS's default). */
+export const RedrivePermissions = { allowAll: "allowAll", denyAll: "denyAll", byQueue: "byQueue" } as const;
+export type RedrivePermission = (typeof RedrivePermissions)[keyof typeof RedrivePermissions];
+
+/** A queue's redriveAllowPolicy: which source queues may use it as their dead-letter queue. */
+export interface RedriveAllowSettings {
+    readonly permission: RedrivePermission;
+    /** The sources named with byQueue (empty otherwise). */
+    readonly sourceQueueArns: readonly string[];
+}
+
+export type ParsedRedriveAllow =
+    | { readonly ok: true; readonly settings: RedriveAllowSettings | undefined }
+    | { readonly ok: false; readonly problem: string };
+
+/** Parses a redriveAllowPolicy value; an empty string or absent value means "allowAll" by default (undefined). */
+export function parseRedriveAllowPolicy(value: unknown): ParsedRedriveAllow {
+    if (value === undefined || value === null || value === "") {
+        return { ok: true, settings: undefined };
+    }
+    let parsed: unknown = value;
+    if (typeof value === "string") {
+        try {
+            parsed = JSON.parse(value);
+        } catch {
+            return { ok: false, problem: `is not valid JSON; found ${JSON.stringify(value)}` };
+        }
+    }
+    const record = (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : {}) as Record<string, unknown>;
+    const permission = Object.values(RedrivePermissions).find((p) => p === record.redrivePermission);
+    if (permission === undefined) {
+        return { ok: false, problem: `must set redrivePermission to allowAll, denyAll or byQueue; found ${JSON.stringify(value)}` };
+    }
+    const arns = Array.isArray(record.sourceQueueArns) ? record.sourceQueueArns.filter((arn): arn is string => typeof arn === "string") : [];
+    return { ok: true, settings: { permission, sourceQueueArns: permission === RedrivePermissions.byQueue ? arns : [] } };
+}

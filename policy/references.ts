@@ -21,13 +21,14 @@ export function queueNameFromUrl(url: string): string | undefined {
 }
 
 /**
- * A Lambda function reference as event source mappings accept it: a name, a full ARN
- * "arn:aws:lambda:r:a:function:name[:qualifier]" or a partial "a:function:name" -> "name".
+ * A Lambda function reference as event source mappings accept it: a name "name[:qualifier]", a
+ * full ARN "arn:aws:lambda:r:a:function:name[:qualifier]" or a partial "a:function:name" -> "name".
  */
 export function functionNameFromReference(reference: string): string {
     const marker = ":function:";
     const at = reference.indexOf(marker);
-    return at < 0 ? reference : reference.slice(at + marker.length).split(":")[0];
+    // Lambda accepts "name:qualifier" too (an alias or version); the function is the name.
+    return (at < 0 ? reference : reference.slice(at + marker.length)).split(":")[0];
 }
 
 /** "arn:aws:iam::123456789012:role/service/pager-role" or "pager-role" -> "pager-role". */
@@ -38,4 +39,37 @@ export function roleNameFromReference(reference: string): string {
 /** "arn:aws:iam::aws:policy/AmazonSQSFullAccess" -> "AmazonSQSFullAccess". */
 export function policyNameFromArn(arn: string): string {
     return arn.split("/").pop() ?? arn;
+}
+
+/**
+ * The parts of a well-formed SQS queue ARN (arn:<partition>:sqs:<region>:<12-digit account>:<name>,
+ * name 1..80 characters of letters, digits, '-' and '_', with ".fifo" for FIFO queues), or
+ * undefined for anything else: the one form SQS accepts as a deadLetterTargetArn.
+ */
+export function parseSqsArn(reference: string): { readonly region: string; readonly account: string; readonly name: string } | undefined {
+    const match = /^arn:aws(?:-[a-z]+)*:sqs:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):([A-Za-z0-9_-]{1,75}(?:\.fifo)?)$/.exec(reference);
+    if (match === null || match[3].length > 80) {
+        return undefined;
+    }
+    return { region: match[1], account: match[2], name: match[3] };
+}
+
+/** The region and account of an ARN ("arn:aws:lambda:eu-west-1:123456789012:..."), when it names both. */
+export function regionAndAccountOf(arn: string): { readonly region: string; readonly account: string } | undefined {
+    const parts = arn.split(":");
+    return parts.length >= 6 && parts[0] === "arn" && parts[3] !== "" && /^\d{12}$/.test(parts[4]) ? { region: parts[3], account: parts[4] } : undefined;
+}
+
+/** What JSON.stringify gives for a Pulumi Output: a sign the program serialised an Output by mistake. */
+const STRINGIFIED_OUTPUT = "Calling [toJSON] on an [Output<T>] is not supported";
+
+/** Why `reference` is not an SQS queue ARN, for a message that quotes it. */
+export function whyNotSqsArn(reference: string): string {
+    if (reference.includes(STRINGIFIED_OUTPUT)) {
+        return "it is the text JSON.stringify gives for a Pulumi Output (build the JSON with pulumi.jsonStringify or inside .apply)";
+    }
+    if (!reference.startsWith("arn:")) {
+        return "it is not an ARN";
+    }
+    return queueNameFromArn(reference) === undefined ? "it is the ARN of another service, not of an SQS queue" : "it is not a well-formed SQS queue ARN (arn:aws:sqs:<region>:<account>:<queue name>)";
 }

@@ -19,6 +19,17 @@ export type RoleProps = Unwrap<aws.iam.RoleState>;
 export type RolePolicyProps = Unwrap<aws.iam.RolePolicyState>;
 export type RolePolicyAttachmentProps = Unwrap<aws.iam.RolePolicyAttachmentState>;
 export type ManagedPolicyProps = Unwrap<aws.iam.PolicyState>;
+export type PolicyAttachmentProps = Unwrap<aws.iam.PolicyAttachmentState>;
+export type RolePolicyAttachmentsExclusiveProps = Unwrap<aws.iam.RolePolicyAttachmentsExclusiveState>;
+export type RedriveAllowPolicyProps = Unwrap<aws.sqs.RedriveAllowPolicyState>;
+export type AliasProps = Unwrap<aws.lambda.AliasState>;
+export type FunctionEventInvokeConfigProps = Unwrap<aws.lambda.FunctionEventInvokeConfigState>;
+export type PermissionProps = Unwrap<aws.lambda.PermissionState>;
+export type FunctionUrlProps = Unwrap<aws.lambda.FunctionUrlState>;
+export type TopicSubscriptionProps = Unwrap<aws.sns.TopicSubscriptionState>;
+export type EventTargetProps = Unwrap<aws.cloudwatch.EventTargetState>;
+export type ScheduleProps = Unwrap<aws.scheduler.ScheduleState>;
+export type PipeProps = Unwrap<aws.pipes.PipeState>;
 
 /** The resource's properties seen as `T`; reads still go through the unknown-checking proxy. */
 export function propsOf<T>(resource: PolicyResource): T {

@@ -15,6 +15,17 @@ export const ResourceTypes = {
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     managedPolicy: "aws:iam/policy:Policy",
+    policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
+    rolePolicyAttachmentsExclusive: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    redriveAllowPolicy: "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
+    alias: "aws:lambda/alias:Alias",
+    functionEventInvokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+    permission: "aws:lambda/permission:Permission",
+    functionUrl: "aws:lambda/functionUrl:FunctionUrl",
+    topicSubscription: "aws:sns/topicSubscription:TopicSubscription",
+    eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+    schedule: "aws:scheduler/schedule:Schedule",
+    pipe: "aws:pipes/pipe:Pipe",
 } as const;
 
 export type ResourceType = (typeof ResourceTypes)[keyof typeof ResourceTypes];
@@ -32,4 +43,15 @@ export const ResourceLabels: Readonly<Record<ResourceType, string>> = {
     [ResourceTypes.rolePolicy]: "IAM role policy",
     [ResourceTypes.rolePolicyAttachment]: "IAM role policy attachment",
     [ResourceTypes.managedPolicy]: "IAM policy",
+    [ResourceTypes.policyAttachment]: "IAM policy attachment",
+    [ResourceTypes.rolePolicyAttachmentsExclusive]: "IAM exclusive role policy attachments",
+    [ResourceTypes.redriveAllowPolicy]: "SQS redrive allow policy",
+    [ResourceTypes.alias]: "Lambda alias",
+    [ResourceTypes.functionEventInvokeConfig]: "Lambda event invoke config",
+    [ResourceTypes.permission]: "Lambda permission",
+    [ResourceTypes.functionUrl]: "Lambda function URL",
+    [ResourceTypes.topicSubscription]: "SNS subscription",
+    [ResourceTypes.eventTarget]: "EventBridge target",
+    [ResourceTypes.schedule]: "EventBridge Scheduler schedule",
+    [ResourceTypes.pipe]: "EventBridge pipe",
 };

@@ -54,13 +54,18 @@ export class Reporter {
         this.reportViolation(message, resource.urn);
     }
 
+    /** Reports at advisory level whatever the policy's level: advice that must never block. */
+    advisory(resource: NamedResource, message: string): void {
+        // The object form skips the server's "description\nmessage" framing, so add it here.
+        const report = this.reportViolation as unknown as ReportViolationWithLevel;
+        report({ message: `${this.description}\n${message}`, urn: resource.urn, enforcementLevel: "advisory" });
+    }
+
     /** Reports that `what` (e.g. "visibilityTimeoutSeconds") of the resource is unknown at preview. */
     unknown(resource: NamedResource, what: string): void {
         const message = unknownValueMessage(resource, what);
         if (this.config.unknownValues === UnknownValueModes.advisory) {
-            // The object form skips the server's "description\nmessage" framing, so add it here.
-            const report = this.reportViolation as unknown as ReportViolationWithLevel;
-            report({ message: `${this.description}\n${message}`, urn: resource.urn, enforcementLevel: "advisory" });
+            this.advisory(resource, message);
             return;
         }
         this.reportViolation(message, resource.urn);

@@ -2,8 +2,10 @@ import { PolicyResource } from "@pulumi/policy";
 import { describe } from "./messages";
 import {
     deniesInsecureTransport,
-    hasWildcardPrincipal,
     isAllow,
+    isPublicPrincipal,
+    restrictsCaller,
+    servicePrincipalsOf,
     isUnsetDocument,
     parsePolicyDocument,
     PolicyStatement,
@@ -47,7 +49,9 @@ export const sqsQueuePolicyDeniesInsecureTransport = stackRule({
             report.forResource(queue, () => {
                 const documents = documentsFor(index, queue);
                 const unknownDocuments = documents.filter(({ document }) => !document.known);
-                const denies = documents.some(({ document }) => {
+                // Every document must deny: when two write the one Policy attribute, the last write
+                // wins, and which one that is the program does not say (sqs-queue-one-access-policy).
+                const denies = documents.length > 0 && documents.every(({ document }) => {
                     const parsed = document.known ? parsePolicyDocument(document.value) : undefined;
                     return parsed?.ok === true && parsed.statements.some(deniesInsecureTransport);
                 });
@@ -78,6 +82,8 @@ export const sqsQueuePolicyDeniesInsecureTransport = stackRule({
 /**
  * Mandatory: a wildcard principal lets any AWS account send or read escalations, and a wildcard
  * action lets a grantee purge the queue or change its redrive; both are real exposures.
+ * `Principal: "*"` pinned by aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID to fixed
+ * values is not public and passes; an Allow with NotPrincipal or NotAction counts as a wildcard.
  */
 export const sqsQueuePolicyNoWildcards = stackRule({
     name: "sqs-queue-policy-no-wildcards",
@@ -92,15 +98,70 @@ export const sqsQueuePolicyNoWildcards = stackRule({
                         return;
                     }
                     const where = statementLabel(statement, position);
-                    if (hasWildcardPrincipal(statement)) {
+                    if (isPublicPrincipal(statement)) {
                         report.violation(holder, `${describe(holder)} must not allow a wildcard principal; found ` +
                             `Principal ${JSON.stringify(statement.Principal)} in ${where}.`);
+                    }
+                    if (statement.NotPrincipal !== undefined) {
+                        report.violation(holder, `${describe(holder)} must not allow with NotPrincipal (it grants every principal ` +
+                            `but those listed); found it in ${where}.`);
                     }
                     const wildcards = wildcardActionsOf(statement);
                     if (wildcards.length > 0) {
                         report.violation(holder, `${describe(holder)} must not allow wildcard actions; found ` +
                             `${wildcards.join(", ")} in ${where}.`);
                     }
+                });
+            });
+        }
+    },
+});
+
+/**
+ * Mandatory: a queue has one Policy attribute. The queue's own `policy` and every
+ * aws.sqs.QueuePolicy on it all write that attribute, and the last write wins, so with two the
+ * policy in force is whichever the engine happened to apply last: a TLS deny or a narrow grant
+ * in one of them proves nothing.
+ */
+export const sqsQueueOneAccessPolicy = stackRule({
+    name: "sqs-queue-one-access-policy",
+    description: "An SQS queue must have at most one access policy (its own policy or one aws.sqs.QueuePolicy).",
+    enforcementLevel: "mandatory",
+    check: (index, report) => {
+        for (const queue of index.ofType(ResourceTypes.queue)) {
+            report.forResource(queue, () => {
+                const documents = documentsFor(index, queue);
+                if (documents.length <= 1) {
+                    return;
+                }
+                const holders = documents.map(({ holder }) => (holder === queue ? "its own policy" : describe(holder)));
+                report.violation(queue, `${describe(queue)} has ${documents.length} access policies (${holders.join(", ")}), but SQS ` +
+                    "keeps one: the last write wins; keep exactly one.");
+            });
+        }
+    },
+});
+
+/**
+ * Mandatory: a service principal (sns.amazonaws.com, events.amazonaws.com...) without
+ * aws:SourceArn or aws:SourceAccount lets that service send on behalf of any customer's resource
+ * (the confused deputy AWS's SQS guide warns of): anyone's topic could feed the pager.
+ */
+export const sqsQueuePolicyServicePrincipalScoped = stackRule({
+    name: "sqs-queue-policy-service-principal-scoped",
+    description: "SQS queue policies that allow a service principal must scope it with aws:SourceArn or aws:SourceAccount.",
+    enforcementLevel: "mandatory",
+    check: (index, report) => {
+        const holders = [...index.ofType(ResourceTypes.queue), ...index.ofType(ResourceTypes.queuePolicy)];
+        for (const holder of holders) {
+            report.forResource(holder, () => {
+                statementsOrReport(report, holder, accessPolicyOf(holder)).forEach((statement, position) => {
+                    const services = isAllow(statement) ? servicePrincipalsOf(statement) : [];
+                    if (services.length === 0 || restrictsCaller(statement)) {
+                        return;
+                    }
+                    report.violation(holder, `${describe(holder)} must scope service principal ${services.join(", ")} with aws:SourceArn or ` +
+                        `aws:SourceAccount; found none in ${statementLabel(statement, position)}.`);
                 });
             });
         }

@@ -2,20 +2,29 @@ import { PolicyResource } from "@pulumi/policy";
 import {
     functionNameFromReference,
     isNonSqsArn,
+    parseSqsArn,
     queueNameFromArn,
     queueNameFromUrl,
+    regionAndAccountOf,
     roleNameFromReference,
 } from "./references";
-import { ParsedRedrive, parseRedrivePolicy } from "./redrive";
+import { ParsedRedrive, ParsedRedriveAllow, parseRedriveAllowPolicy, parseRedrivePolicy, RedrivePermissions } from "./redrive";
 import {
+    AliasProps,
     EventSourceMappingProps,
+    EventTargetProps,
+    FunctionEventInvokeConfigProps,
     FunctionProps,
     MetricAlarmProps,
+    PipeProps,
+    PolicyAttachmentProps,
     propsOf,
     QueuePolicyProps,
     QueueProps,
+    RedriveAllowPolicyProps,
     RedrivePolicyProps,
-    RolePolicyProps,
+    ScheduleProps,
+    TopicSubscriptionProps,
 } from "./resource-props";
 import { ResourceTypes } from "./resource-types";
 import { known, read, Reading, readOutput, reportsPropertyDependencies } from "./unknown-values";
@@ -27,15 +36,18 @@ import { known, read, Reading, readOutput, reportsPropertyDependencies } from ".
  * - "unknown": the value is unknown at preview and no dependency names the target (`path` says
  *   which value);
  * - "absent": no reference (or a reference of another kind, e.g. a Kinesis stream ARN where an
- *   SQS queue is looked for).
+ *   SQS queue is looked for);
+ * - "malformed": a known value where only an SQS queue ARN is valid (a redrive's
+ *   deadLetterTargetArn) that is not one, e.g. "not-an-arn".
  */
 export type Link =
     | { readonly kind: "resource"; readonly resource: PolicyResource }
     | { readonly kind: "external"; readonly reference: string }
     | { readonly kind: "unknown"; readonly path: string }
-    | { readonly kind: "absent" };
+    | { readonly kind: "absent" }
+    | { readonly kind: "malformed"; readonly reference: string };
 
-type Match = PolicyResource | "external" | "absent";
+type Match = PolicyResource | "external" | "absent" | "malformed";
 
 const ABSENT: Link = { kind: "absent" };
 
@@ -46,6 +58,34 @@ export interface RedriveEdge {
     readonly source: Link;
     readonly deadLetter: Link;
     readonly settings: Reading<ParsedRedrive>;
+}
+
+/** The kinds of reference that make an SQS queue a dead-letter (or failure) queue. */
+export const DeadLetterKinds = {
+    sqsRedrive: "an SQS redrivePolicy",
+    lambdaDeadLetterConfig: "a Lambda function's deadLetterConfig",
+    invokeConfigOnFailure: "a FunctionEventInvokeConfig on-failure destination",
+    mappingOnFailure: "an event source mapping's destinationConfig.onFailure",
+    snsSubscription: "an SNS subscription's redrivePolicy",
+    eventBridgeTarget: "an EventBridge target's deadLetterConfig",
+    schedulerSchedule: "a Scheduler schedule's deadLetterConfig",
+    pipe: "an EventBridge pipe's deadLetterConfig",
+    redriveAllowPolicy: "a redriveAllowPolicy (byQueue) naming its sources",
+} as const;
+export type DeadLetterKind = (typeof DeadLetterKinds)[keyof typeof DeadLetterKinds];
+
+/** One reference that names a queue as somebody's dead-letter or failure queue. */
+export interface DeadLetterReference {
+    readonly kind: DeadLetterKind;
+    /** The resource that holds the reference. */
+    readonly holder: PolicyResource;
+    readonly queue: Link;
+}
+
+/** A queue's redriveAllowPolicy, inline or from an aws.sqs.RedriveAllowPolicy. */
+export interface RedriveAllow {
+    readonly holder: PolicyResource;
+    readonly settings: Reading<ParsedRedriveAllow>;
 }
 
 /** An event source mapping with the queue it reads and the function it invokes. */
@@ -183,6 +223,9 @@ export class StackIndex {
             return ABSENT;
         }
         const found = match(reference.value);
+        if (found === "malformed") {
+            return { kind: "malformed", reference: reference.value };
+        }
         if (found === "absent") {
             return ABSENT;
         }
@@ -190,6 +233,9 @@ export class StackIndex {
     }
 
     private queueByArn = (arn: string): Match => (isNonSqsArn(arn) ? "absent" : (this.findQueueByArn(arn) ?? "external"));
+    /** A redrive's deadLetterTargetArn: SQS accepts nothing but a well-formed queue ARN there. */
+    private deadLetterTargetByArn = (arn: string): Match =>
+        this.lookup(ResourceTypes.queue, "arn").get(arn) ?? (parseSqsArn(arn) === undefined ? "malformed" : (this.findQueueByArn(arn) ?? "external"));
     private queueByUrl = (url: string): Match => this.findQueueByUrl(url) ?? "external";
     private queueByName = (name: string): Match => this.findQueueByName(name) ?? "external";
     private functionByReference = (reference: string): Match => this.findFunction(reference) ?? "external";
@@ -226,7 +272,7 @@ export class StackIndex {
         const target: Reading<unknown> = settings.known
             ? known(settings.value?.ok ? settings.value.settings?.deadLetterTargetArn : undefined)
             : settings;
-        const deadLetter = this.link(holder, "redrivePolicy", ResourceTypes.queue, target, this.queueByArn);
+        const deadLetter = this.link(holder, "redrivePolicy", ResourceTypes.queue, target, this.deadLetterTargetByArn);
         return { holder, source, deadLetter, settings: settings as Reading<ParsedRedrive> };
     }
 
@@ -235,14 +281,144 @@ export class StackIndex {
         return this.redriveGroups.bySource.get(queue.urn) ?? [];
     }
 
-    /** Redrives that move messages into `queue`: non-empty means `queue` is a dead-letter queue. */
+    /** SQS redrives that move messages into `queue`. */
     redrivesInto(queue: PolicyResource): readonly RedriveEdge[] {
         return this.redriveGroups.byDeadLetter.get(queue.urn) ?? [];
     }
 
-    /** Every queue some redrive points at. */
+    // ---- dead-letter queues: one notion, fed by every reference kind ---------------------------
+
+    /**
+     * Every reference in the stack that names a queue as a dead-letter or failure queue: SQS
+     * redrives, Lambda deadLetterConfig, FunctionEventInvokeConfig and stream-mapping on-failure
+     * destinations, SNS subscription redrive policies, EventBridge target, Scheduler and Pipe
+     * dead-letter configs, and redriveAllowPolicy byQueue (inline or aws.sqs.RedriveAllowPolicy).
+     * References to something other than an SQS queue (an SNS topic, a Kafka topic) lead nowhere.
+     */
+    get deadLetterReferences(): readonly DeadLetterReference[] {
+        return this.memoize("deadLetterReferences", () => {
+            const references: DeadLetterReference[] = this.redrives.map((edge) => ({ kind: DeadLetterKinds.sqsRedrive, holder: edge.holder, queue: edge.deadLetter }));
+            const add = (kind: DeadLetterKind, type: string, key: string, get: (holder: PolicyResource) => unknown) => {
+                for (const holder of this.ofType(type)) {
+                    const value = readOutput(holder, () => get(holder));
+                    const queue = this.link(holder, key, ResourceTypes.queue, value, this.queueByArn);
+                    if (queue.kind !== "absent") {
+                        references.push({ kind, holder, queue });
+                    }
+                }
+            };
+            add(DeadLetterKinds.lambdaDeadLetterConfig, ResourceTypes.function, "deadLetterConfig",
+                (fn) => propsOf<FunctionProps>(fn).deadLetterConfig?.targetArn);
+            add(DeadLetterKinds.invokeConfigOnFailure, ResourceTypes.functionEventInvokeConfig, "destinationConfig",
+                (config) => propsOf<FunctionEventInvokeConfigProps>(config).destinationConfig?.onFailure?.destination);
+            add(DeadLetterKinds.mappingOnFailure, ResourceTypes.eventSourceMapping, "destinationConfig",
+                (mapping) => propsOf<EventSourceMappingProps>(mapping).destinationConfig?.onFailure?.destinationArn);
+            add(DeadLetterKinds.snsSubscription, ResourceTypes.topicSubscription, "redrivePolicy",
+                (subscription) => deadLetterTargetOf(propsOf<TopicSubscriptionProps>(subscription).redrivePolicy));
+            add(DeadLetterKinds.eventBridgeTarget, ResourceTypes.eventTarget, "deadLetterConfig",
+                (target) => propsOf<EventTargetProps>(target).deadLetterConfig?.arn);
+            add(DeadLetterKinds.schedulerSchedule, ResourceTypes.schedule, "target",
+                (schedule) => propsOf<ScheduleProps>(schedule).target?.deadLetterConfig?.arn);
+            add(DeadLetterKinds.pipe, ResourceTypes.pipe, "sourceParameters", (pipe) => {
+                const source = propsOf<PipeProps>(pipe).sourceParameters;
+                return source?.kinesisStreamParameters?.deadLetterConfig?.arn ?? source?.dynamodbStreamParameters?.deadLetterConfig?.arn;
+            });
+            for (const { holder, queue, settings } of this.redriveAllowPolicies) {
+                if (!settings.known) {
+                    // Unknown: it may or may not name sources; only a known byQueue makes a DLQ.
+                    continue;
+                }
+                if (settings.value.ok && settings.value.settings?.permission === RedrivePermissions.byQueue && settings.value.settings.sourceQueueArns.length > 0) {
+                    references.push({ kind: DeadLetterKinds.redriveAllowPolicy, holder, queue });
+                }
+            }
+            return references;
+        });
+    }
+
+    /** References that name `queue` a dead-letter queue: non-empty means it is one. */
+    deadLetterReferencesTo(queue: PolicyResource): readonly DeadLetterReference[] {
+        return this.memoize("deadLetterReferencesByQueue", () => {
+            const byQueue = new Map<string, DeadLetterReference[]>();
+            for (const reference of this.deadLetterReferences) {
+                if (reference.queue.kind === "resource") {
+                    push(byQueue, reference.queue.resource.urn, reference);
+                }
+            }
+            return byQueue;
+        }).get(queue.urn) ?? [];
+    }
+
+    isDeadLetterQueue(queue: PolicyResource): boolean {
+        return this.deadLetterReferencesTo(queue).length > 0;
+    }
+
+    /** Every queue of the stack that something names as its dead-letter or failure queue. */
     get deadLetterQueues(): readonly PolicyResource[] {
-        return this.ofType(ResourceTypes.queue).filter((queue) => this.redrivesInto(queue).length > 0);
+        return this.ofType(ResourceTypes.queue).filter((queue) => this.isDeadLetterQueue(queue));
+    }
+
+    /** Dead-letter references whose queue is unknown at preview: each might name a queue. */
+    get unresolvedDeadLetterReferences(): readonly { readonly resource: PolicyResource; readonly path: string }[] {
+        return this.deadLetterReferences.flatMap((reference) =>
+            reference.queue.kind === "unknown" ? [{ resource: reference.holder, path: reference.queue.path }] : []);
+    }
+
+    /** Every redriveAllowPolicy with the queue it governs (the queue's own, or an aws.sqs.RedriveAllowPolicy's). */
+    get redriveAllowPolicies(): readonly (RedriveAllow & { readonly queue: Link })[] {
+        return this.memoize("redriveAllowPolicies", () => {
+            const policies: (RedriveAllow & { queue: Link })[] = [];
+            for (const queue of this.ofType(ResourceTypes.queue)) {
+                const settings = readOutput(queue, () => parseRedriveAllowPolicy(propsOf<QueueProps>(queue).redriveAllowPolicy));
+                if (!settings.known || settings.value?.ok !== true || settings.value.settings !== undefined) {
+                    policies.push({ holder: queue, queue: { kind: "resource", resource: queue }, settings: settings as Reading<ParsedRedriveAllow> });
+                }
+            }
+            for (const holder of this.ofType(ResourceTypes.redriveAllowPolicy)) {
+                const props = propsOf<RedriveAllowPolicyProps>(holder);
+                const queue = this.link(holder, "queueUrl", ResourceTypes.queue, readOutput(holder, () => props.queueUrl), this.queueByUrl);
+                const settings = readOutput(holder, () => parseRedriveAllowPolicy(props.redriveAllowPolicy));
+                policies.push({ holder, queue, settings: settings as Reading<ParsedRedriveAllow> });
+            }
+            return policies;
+        });
+    }
+
+    /** The redriveAllowPolicies that govern `queue` (more than one: the last write wins in AWS). */
+    redriveAllowOf(queue: PolicyResource): readonly RedriveAllow[] {
+        return this.redriveAllowPolicies.filter((policy) => policy.queue.kind === "resource" && policy.queue.resource.urn === queue.urn);
+    }
+
+    /**
+     * Where a reference outside the stack points, for a message: "in account 999999999999" or
+     * "in region us-east-1" when its ARN names another account or region than every known ARN
+     * of this stack; undefined when it looks like this stack's own account and region.
+     */
+    elsewhere(reference: string): string | undefined {
+        const target = regionAndAccountOf(reference);
+        if (target === undefined) {
+            return undefined;
+        }
+        const { regions, accounts } = this.memoize("homes", () => {
+            const found = { regions: new Set<string>(), accounts: new Set<string>() };
+            for (const resource of [...this.ofType(ResourceTypes.queue), ...this.ofType(ResourceTypes.function)]) {
+                const arn = read(() => resource.props.arn as unknown);
+                const home = arn.known && typeof arn.value === "string" ? regionAndAccountOf(arn.value) : undefined;
+                if (home !== undefined) {
+                    found.regions.add(home.region);
+                    found.accounts.add(home.account);
+                }
+            }
+            return found;
+        });
+        const places: string[] = [];
+        if (accounts.size > 0 && !accounts.has(target.account)) {
+            places.push(`in account ${target.account}, not this stack's ${[...accounts].join(", ")}`);
+        }
+        if (regions.size > 0 && !regions.has(target.region)) {
+            places.push(`in region ${target.region}, not this stack's ${[...regions].join(", ")}`);
+        }
+        return places.length === 0 ? undefined : places.join(" and ");
     }
 
     private get redriveGroups(): { bySource: Map<string, RedriveEdge[]>; byDeadLetter: Map<string, RedriveEdge[]> } {
@@ -271,9 +447,28 @@ export class StackIndex {
             return {
                 mapping,
                 queue: this.link(mapping, "eventSourceArn", ResourceTypes.queue, source, this.queueByArn),
-                function: this.link(mapping, "functionName", ResourceTypes.function, target, this.functionByReference),
+                function: this.functionLink(mapping, target),
             };
         }));
+    }
+
+    /**
+     * The function a mapping invokes. Its functionName may be an aws.lambda.Alias ARN, unknown at
+     * preview; the engine then records the alias as the dependency, and the alias leads on to its
+     * function (a known "name:qualifier" or alias ARN is parsed by functionNameFromReference).
+     */
+    private functionLink(mapping: PolicyResource, target: Reading<unknown>): Link {
+        const direct = this.link(mapping, "functionName", ResourceTypes.function, target, this.functionByReference);
+        if (direct.kind !== "unknown") {
+            return direct;
+        }
+        const aliases = (mapping.propertyDependencies?.functionName ?? []).filter((r) => r.type === ResourceTypes.alias);
+        if (aliases.length !== 1) {
+            return direct;
+        }
+        const alias = aliases[0];
+        return this.link(alias, "functionName", ResourceTypes.function,
+            readOutput(alias, () => propsOf<AliasProps>(alias).functionName), this.functionByReference);
     }
 
     /** Mappings that read `queue`. */
@@ -318,11 +513,20 @@ export class StackIndex {
      * unresolved: they might be the depth alarm a rule looks for.
      */
     get depthAlarms(): Grouped {
-        return this.memoize("depthAlarms", () => group(this.ofType(ResourceTypes.metricAlarm).flatMap((alarm) =>
-            this.depthAlarmLinks(alarm).map((link) => ({ item: alarm, link })))));
+        return this.alarmsOn(DEPTH_METRIC.namespace, DEPTH_METRIC.metricName, "QueueName", ResourceTypes.queue, this.queueByName);
     }
 
-    private depthAlarmLinks(alarm: PolicyResource): Link[] {
+    /** Alarms on a Lambda function's metric (AWS/Lambda `metricName` by FunctionName). */
+    functionAlarms(metricName: string): Grouped {
+        return this.alarmsOn("AWS/Lambda", metricName, "FunctionName", ResourceTypes.function, this.functionByReference);
+    }
+
+    private alarmsOn(namespace: string, metricName: string, dimension: string, targetType: string, match: (reference: string) => Match): Grouped {
+        return this.memoize(`alarms#${namespace}#${metricName}`, () => group(this.ofType(ResourceTypes.metricAlarm).flatMap((alarm) =>
+            this.alarmLinks(alarm, namespace, metricName, dimension, targetType, match).map((link) => ({ item: alarm, link })))));
+    }
+
+    private alarmLinks(alarm: PolicyResource, namespace: string, metricName: string, dimension: string, targetType: string, match: (reference: string) => Match): Link[] {
         const props = propsOf<MetricAlarmProps>(alarm);
         const metrics = readOutput(alarm, () => {
             const queries = (props.metricQueries ?? []).map((query) => ({
@@ -341,12 +545,12 @@ export class StackIndex {
                 links.push({ kind: "unknown", path: identity.path });
                 continue;
             }
-            const [namespace, metricName] = identity.value ?? [];
-            if (namespace !== DEPTH_METRIC.namespace || metricName !== DEPTH_METRIC.metricName) {
+            const [foundNamespace, foundMetric] = identity.value ?? [];
+            if (foundNamespace !== namespace || foundMetric !== metricName) {
                 continue;
             }
-            const queueName = readOutput(alarm, () => metric?.dimensions?.QueueName);
-            links.push(this.link(alarm, key, ResourceTypes.queue, queueName, this.queueByName));
+            const value = readOutput(alarm, () => metric?.dimensions?.[dimension]);
+            links.push(this.link(alarm, key, targetType, value, match));
         }
         return links;
     }
@@ -377,17 +581,48 @@ export class StackIndex {
         return this.link(fn, "role", ResourceTypes.role, readOutput(fn, () => propsOf<FunctionProps>(fn).role), this.roleByReference);
     }
 
-    /** aws.iam.RolePolicy and aws.iam.RolePolicyAttachment resources, by the role they attach to. */
+    /**
+     * Everything that grants a role a policy, by the role it attaches to: aws.iam.RolePolicy,
+     * aws.iam.RolePolicyAttachment, aws.iam.RolePolicyAttachmentsExclusive (`roleName`) and
+     * aws.iam.PolicyAttachment (`roles`, a list: one entry per role).
+     */
     get rolePolicies(): Grouped {
         return this.memoize("rolePolicies", () => {
-            const holders = [...this.ofType(ResourceTypes.rolePolicy), ...this.ofType(ResourceTypes.rolePolicyAttachment)];
-            return group(holders.map((holder) => ({
-                item: holder,
-                link: this.link(holder, "role", ResourceTypes.role,
-                    readOutput(holder, () => propsOf<RolePolicyProps>(holder).role), this.roleByReference),
-            })));
+            const entries: { item: PolicyResource; link: Link }[] = [];
+            const byRoleProperty = (type: string, key: string) => {
+                for (const holder of this.ofType(type)) {
+                    const reference = readOutput(holder, () => (holder.props as Record<string, unknown>)[key]);
+                    entries.push({ item: holder, link: this.link(holder, key, ResourceTypes.role, reference, this.roleByReference) });
+                }
+            };
+            byRoleProperty(ResourceTypes.rolePolicy, "role");
+            byRoleProperty(ResourceTypes.rolePolicyAttachment, "role");
+            byRoleProperty(ResourceTypes.rolePolicyAttachmentsExclusive, "roleName");
+            for (const holder of this.ofType(ResourceTypes.policyAttachment)) {
+                const viaProperty = (holder.propertyDependencies?.roles ?? []).filter((r) => r.type === ResourceTypes.role);
+                for (const role of viaProperty) {
+                    entries.push({ item: holder, link: { kind: "resource", resource: role } });
+                }
+                if (viaProperty.length > 0) {
+                    continue;
+                }
+                const roles = readOutput(holder, () => [...(propsOf<PolicyAttachmentProps>(holder).roles ?? [])]);
+                if (!roles.known) {
+                    entries.push({ item: holder, link: this.link(holder, "roles", ResourceTypes.role, roles, this.roleByReference) });
+                    continue;
+                }
+                for (const role of roles.value ?? []) {
+                    entries.push({ item: holder, link: this.link(holder, "roles", ResourceTypes.role, known(role), this.roleByReference) });
+                }
+            }
+            return group(entries);
         });
     }
+}
+
+function deadLetterTargetOf(redrivePolicy: string | undefined): string | undefined {
+    const parsed = parseRedrivePolicy(redrivePolicy);
+    return parsed.ok ? parsed.settings?.deadLetterTargetArn : undefined;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

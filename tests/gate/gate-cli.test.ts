@@ -26,7 +26,7 @@ describe("offline gate CLI", function () {
     before(() => {
         runs = startRuns({
             compliantProd: () => runGateOnFixture("compliant", ["--policy-config", realPolicyConfig("prod")]),
-            unencryptedDev: () => runGateOnFixture("unencrypted-queue"),
+            unencryptedDev: () => runGateOnFixture("unencrypted-queue", ["--policy-config", realPolicyConfig("dev")]),
             asyncEntry: () => runGateOnFixture("async-entry", ["--policy-config", realPolicyConfig("prod")]),
             miniStrict: () => runGateOnFixture("compliant", [...miniPack, "--policy-config", path.join(fixturePolicyConfigs, "mini-strict.json")]),
             miniInvalid: () => runGateOnFixture("compliant", [...miniPack, "--policy-config", path.join(fixturePolicyConfigs, "mini-invalid.json")]),

@@ -15,5 +15,11 @@ describe("offline gate on our own stacks", function () {
 
             assertGateRun(run, 0, noViolations);
         });
+
+        it(`gate --stack ${stack} applies policy/config/${stack}.json and says why`, async () => {
+            const run = await runOf(runs, stack);
+
+            assertGateRun(run, 0, `(the pack's config for stack '${stack}'; the pack lives in this program's directory)`);
+        });
     }
 });

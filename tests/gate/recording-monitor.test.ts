@@ -10,10 +10,13 @@ class Lane extends pulumi.ComponentResource {
     constructor(name: string, topic: aws.sns.Topic, opts?: pulumi.ComponentResourceOptions) {
         super("test:index:Lane", name, {}, opts);
         const dlq = new aws.sqs.Queue(`${name}-dlq`, { name: `${name}-dlq` }, { parent: this });
+        const key = new aws.kms.Key(`${name}-key`, {}, { parent: this });
         const queue = new aws.sqs.Queue(`${name}-queue`, {
             name: pulumi.interpolate`${name}-${aws.getRegionOutput().region}`,
             redrivePolicy: dlq.arn.apply((arn) => JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 5 })),
+            kmsMasterKeyId: key.arn,
         }, { parent: this, dependsOn: [topic] });
+        new aws.sqs.Queue(`${name}-audit`, { fifoQueue: true }, { parent: this });
         this.registerOutputs({ queueName: queue.name });
     }
 }
@@ -61,10 +64,28 @@ describe("recording monitor (preview mocks)", function () {
         assert.deepStrictEqual(resourceNamed(stack, "orders-queue").propertyDependencies.redrivePolicy, [resourceNamed(stack, "orders-dlq").urn]);
     });
 
-    it("leaves a new resource's outputs unknown, so an input built from them is the unknown sentinel", async () => {
+    it("leaves a computed output it does not model unknown, so an input built from it is the unknown sentinel", async () => {
         const stack = await recordInline(laneProgram);
 
-        assert.strictEqual(resourceNamed(stack, "orders-queue").inputs.redrivePolicy, unknownValue);
+        assert.strictEqual(resourceNamed(stack, "orders-queue").inputs.kmsMasterKeyId, unknownValue);
+    });
+
+    it("knows a queue's arn from its name, as the provider computes it, so a redrive built from it is judged", async () => {
+        const stack = await recordInline(laneProgram);
+
+        assert.strictEqual(resourceNamed(stack, "orders-queue").inputs.redrivePolicy, JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:eu-central-1:123456789012:orders-dlq", maxReceiveCount: 5 }));
+    });
+
+    it("gives a queue without a name the auto-name Pulumi would (logical name, 7-character suffix, .fifo for FIFO)", async () => {
+        const stack = await recordInline(laneProgram);
+
+        assert.match(String(resourceNamed(stack, "orders-audit").inputs.name), /^orders-audit-[0-9a-f]{7}\.fifo$/);
+    });
+
+    it("records where the program constructed each resource (file and line)", async () => {
+        const stack = await recordInline(laneProgram);
+
+        assert.deepStrictEqual([resourceNamed(stack, "alarms").sourcePosition?.file, resourceNamed(stack, "alarms").sourcePosition?.line], [__filename, 25]);
     });
 
     it("answers the region invoke from the aws:region config", async () => {

@@ -10,6 +10,7 @@ export const queueArn = (name: string): string => `arn:aws:sqs:${REGION}:${ACCOU
 export const queueUrl = (name: string): string => `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}`;
 export const functionArn = (name: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 export const roleArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+export const topicArn = (name: string): string => `arn:aws:sns:${REGION}:${ACCOUNT}:${name}`;
 
 /** A queue policy document that denies every SQS action without TLS, as AWS recommends. */
 export function denyInsecureTransportPolicy(arn: string): string {
@@ -45,6 +46,8 @@ export interface LaneOverrides {
     readonly queuePolicy?: PropsOf<aws.sqs.QueuePolicyArgs>;
     readonly dlqPolicy?: PropsOf<aws.sqs.QueuePolicyArgs>;
     readonly alarm?: PropsOf<aws.cloudwatch.MetricAlarmArgs>;
+    readonly errorsAlarm?: PropsOf<aws.cloudwatch.MetricAlarmArgs>;
+    readonly throttlesAlarm?: PropsOf<aws.cloudwatch.MetricAlarmArgs>;
 }
 
 export type LanePart = keyof LaneOverrides;
@@ -129,10 +132,20 @@ export function buildLane(options: LaneOptions = {}): Lane {
     const alarm = fakeResource(aws.cloudwatch.MetricAlarm, `${prefix}-dlq-depth`, {
         namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: dlqName },
         statistic: "Maximum", period: 60, evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold",
+        alarmActions: [topicArn("on-call")], okActions: [topicArn("on-call")],
         ...options.alarm,
     }, deps({ dimensions: [dlq] }));
 
-    const parts: Record<LanePart, FakeResource> = { queue, dlq, role, rolePolicy, logGroup, fn, mapping, queuePolicy, dlqPolicy, alarm };
+    const functionAlarm = (suffix: string, metricName: string, overrides: PropsOf<aws.cloudwatch.MetricAlarmArgs> | undefined) =>
+        fakeResource(aws.cloudwatch.MetricAlarm, `${prefix}-${suffix}`, {
+            namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: functionName }, statistic: "Sum", period: 60,
+            evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold",
+            alarmActions: [topicArn("on-call")], okActions: [topicArn("on-call")], ...overrides,
+        }, deps({ dimensions: [fn] }));
+    const errorsAlarm = functionAlarm("errors", "Errors", options.errorsAlarm);
+    const throttlesAlarm = functionAlarm("throttles", "Throttles", options.throttlesAlarm);
+
+    const parts: Record<LanePart, FakeResource> = { queue, dlq, role, rolePolicy, logGroup, fn, mapping, queuePolicy, dlqPolicy, alarm, errorsAlarm, throttlesAlarm };
     for (const [part, extra] of Object.entries(options.dependsOn ?? {}) as [LanePart, Record<string, LanePart[]>][]) {
         const resource = parts[part];
         const added = Object.fromEntries(Object.entries(extra).map(([key, targets]) => [key, targets.map((target) => parts[target])]));

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
-import { cloudwatchDlqDepthAlarm } from "../../policy/cloudwatch";
-import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
+import { cloudwatchAlarmHasAction, cloudwatchConsumerAlarms, cloudwatchDlqDepthAlarm } from "../../policy/cloudwatch";
+import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
-import { buildLane } from "../helpers/policy-lane";
+import { buildLane, topicArn } from "../helpers/policy-lane";
 
 describe("policy cloudwatch-dlq-depth-alarm", () => {
     it("passes a DLQ with a depth alarm", async () => {
@@ -48,7 +48,7 @@ describe("policy cloudwatch-dlq-depth-alarm", () => {
     it("accepts a metric-query alarm on the DLQ's depth", async () => {
         const lane = buildLane({ omit: ["alarm"] });
         const query = fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
-            comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, threshold: 0,
+            comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, threshold: 0, alarmActions: [topicArn("on-call")],
             metricQueries: [{ id: "depth", returnData: true, metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", period: 60, stat: "Maximum", dimensions: { QueueName: "pager-dlq" } } }],
         });
 
@@ -73,5 +73,138 @@ describe("policy cloudwatch-dlq-depth-alarm", () => {
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, resources);
 
         assertViolation(violations, { message: "CloudWatch alarm 'pager-dlq-depth' dimensions.QueueName is unknown at preview", resource: lane.alarm });
+    });
+});
+
+describe("policy cloudwatch-dlq-depth-alarm: only an alarm that can page counts", () => {
+    const cases: readonly (readonly [PropsOf<aws.cloudwatch.MetricAlarmArgs>, string])[] = [
+        [{ alarmActions: undefined }, "CloudWatch alarm 'pager-dlq-depth' has no alarmActions"],
+        [{ alarmActions: [] }, "CloudWatch alarm 'pager-dlq-depth' has no alarmActions"],
+        [{ actionsEnabled: false }, "CloudWatch alarm 'pager-dlq-depth' has actionsEnabled false"],
+        [{ threshold: 100 }, "CloudWatch alarm 'pager-dlq-depth' fires only above 100 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)"],
+        [{ comparisonOperator: "LessThanThreshold" }, "CloudWatch alarm 'pager-dlq-depth' uses comparisonOperator LessThanThreshold"],
+        [{ statistic: "SampleCount" }, "CloudWatch alarm 'pager-dlq-depth' uses statistic SampleCount (it counts data points, not messages)"],
+    ];
+    for (const [change, reason] of cases) {
+        it(`does not count an alarm that ${reason.replace("CloudWatch alarm 'pager-dlq-depth' ", "")}`, async () => {
+            const lane = buildLane({ alarm: change });
+
+            const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
+
+            assertViolation(violations, { message: `SQS queue 'pager-dlq' is a dead-letter queue and must have a CloudWatch alarm on its depth that can page; ${reason}.`, resource: lane.dlq, enforcementLevel: "mandatory" });
+        });
+    }
+
+    it("accepts GreaterThanOrEqualToThreshold 1", async () => {
+        const lane = buildLane({ alarm: { comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 1 } });
+
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("accepts alarmActions unknown at preview that come from a topic of the stack", async () => {
+        const lane = buildLane({ alarm: { alarmActions: UNKNOWN }, dependsOn: { alarm: { alarmActions: ["role"] } } });
+
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("does not count a metric-query alarm whose returned series is not the depth", async () => {
+        const lane = buildLane({ omit: ["alarm"] });
+        const query = fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
+            comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, threshold: 0, alarmActions: [topicArn("on-call")],
+            metricQueries: [
+                { id: "depth", returnData: false, metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", period: 60, stat: "Maximum", dimensions: { QueueName: "pager-dlq" } } },
+                { id: "zero", expression: "depth * 0", returnData: true },
+            ],
+        });
+
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, query]);
+
+        assertViolation(violations, { message: "CloudWatch alarm 'dlq-depth-query' returns the series 'zero', not the depth", resource: lane.dlq });
+    });
+});
+
+describe("policy cloudwatch-alarm-has-action", () => {
+    it("passes alarms with enabled actions", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports an alarm without alarmActions", async () => {
+        const lane = buildLane({ alarm: { alarmActions: undefined } });
+
+        const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
+
+        assertViolation(violations, { message: "CloudWatch alarm 'pager-dlq-depth' must have an enabled alarm action (alarmActions, actionsEnabled not false); found no alarmActions.", resource: lane.alarm, enforcementLevel: "advisory" });
+    });
+
+    it("reports an alarm with actionsEnabled false", async () => {
+        const lane = buildLane({ alarm: { actionsEnabled: false } });
+
+        const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
+
+        assertViolation(violations, { message: "found actionsEnabled false." });
+    });
+
+    it("accepts alarmActions unknown at preview (an SNS topic's ARN output): they are set", async () => {
+        const lane = buildLane({ alarm: { alarmActions: UNKNOWN }, dependsOn: { alarm: { alarmActions: ["role"] } } });
+
+        const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports actionsEnabled unknown at preview", async () => {
+        const lane = buildLane({ alarm: { actionsEnabled: UNKNOWN }, dependsOn: { alarm: { actionsEnabled: ["role"] } } });
+
+        const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
+
+        assertViolation(violations, { message: "CloudWatch alarm 'pager-dlq-depth' actionsEnabled is unknown at preview" });
+    });
+});
+
+describe("policy cloudwatch-consumer-alarms", () => {
+    const lambdaAlarm = (name: string, metricName: string, functionName = "pager-fn") => fakeResource(aws.cloudwatch.MetricAlarm, name, {
+        namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: functionName }, statistic: "Sum", period: 60, evaluationPeriods: 1,
+        threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [topicArn("on-call")],
+    });
+
+    it("passes a consumer with an Errors and a Throttles alarm", async () => {
+        const lane = buildLane({ omit: ["errorsAlarm", "throttlesAlarm"] });
+
+        const violations = await runStackPolicy(cloudwatchConsumerAlarms, [...lane.resources, lambdaAlarm("errors", "Errors"), lambdaAlarm("throttles", "Throttles")]);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a consumer without a Throttles alarm", async () => {
+        const lane = buildLane({ omit: ["errorsAlarm", "throttlesAlarm"] });
+
+        const violations = await runStackPolicy(cloudwatchConsumerAlarms, [...lane.resources, lambdaAlarm("errors", "Errors")]);
+
+        assertViolation(violations, { message: "Lambda function 'pager-fn' consumes SQS and must have CloudWatch alarms on AWS/Lambda Errors and Throttles (dimension FunctionName); found none on Throttles.", resource: lane.fn, enforcementLevel: "advisory" });
+    });
+
+    it("does not count an alarm on another function", async () => {
+        const lane = buildLane({ omit: ["errorsAlarm", "throttlesAlarm"] });
+
+        const violations = await runStackPolicy(cloudwatchConsumerAlarms, [...lane.resources, lambdaAlarm("errors", "Errors", "other"), lambdaAlarm("throttles", "Throttles")]);
+
+        assertViolation(violations, { message: "found none on Errors." });
+    });
+
+    it("reports an alarm whose function is unknown at preview when a consumer lacks one", async () => {
+        const lane = buildLane({ omit: ["errorsAlarm", "throttlesAlarm"] });
+        const unknownAlarm = { ...lambdaAlarm("errors", "Errors"), props: { ...lambdaAlarm("errors", "Errors").props, dimensions: { FunctionName: UNKNOWN } }, links: { dependencies: [lane.role] } };
+
+        const violations = await runStackPolicy(cloudwatchConsumerAlarms, [...lane.resources, unknownAlarm, lambdaAlarm("throttles", "Throttles")]);
+
+        assertViolation(violations, { message: "CloudWatch alarm 'errors' dimensions.FunctionName is unknown at preview" });
     });
 });

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import {
+    lambdaEsmFilterDropsMessages,
     lambdaConsumerConcurrencyBounded,
     lambdaEsmBatchWindow,
     lambdaEsmFifoBatching,
@@ -8,7 +9,7 @@ import {
 } from "../../policy/event-source-mapping";
 import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
-import { buildLane, functionArn } from "../helpers/policy-lane";
+import { buildLane, functionArn, queueArn } from "../helpers/policy-lane";
 
 const KINESIS_ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks";
 
@@ -220,12 +221,28 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
         assertNoViolations(violations);
     });
 
-    it("passes reserved concurrency alone", async () => {
-        const lane = buildLane({ mapping: { scalingConfig: undefined } });
+    it("passes maximumConcurrency alone (no reserved concurrency)", async () => {
+        const lane = buildLane({ fn: { reservedConcurrentExecutions: undefined } });
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
         assertNoViolations(violations);
+    });
+
+    it("passes provisioned pollers alone", async () => {
+        const lane = buildLane({ fn: { reservedConcurrentExecutions: -1 }, mapping: { scalingConfig: undefined, provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 10 } } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports reserved concurrency alone: the pollers ignore it and throttled receives count", async () => {
+        const lane = buildLane({ mapping: { scalingConfig: undefined } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertViolation(violations, { message: "Event source mapping 'pager-mapping' must set scalingConfig.maximumConcurrency (2..1000, within the reserved 5) or provisionedPollerConfig: reservedConcurrentExecutions alone does not slow the pollers, and their throttled receives count toward maxReceiveCount; found reservedConcurrentExecutions 5 and neither.", resource: lane.mapping, enforcementLevel: "mandatory" });
     });
 
     it("reports a consumer with neither bound (-1 means no reservation)", async () => {
@@ -233,7 +250,23 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' consuming through Event source mapping 'pager-mapping' must have bounded concurrency (reservedConcurrentExecutions or scalingConfig.maximumConcurrency); found neither." });
+        assertViolation(violations, { message: "Event source mapping 'pager-mapping' must bound the concurrency of Lambda function 'pager-fn' with scalingConfig.maximumConcurrency (2..1000) or provisionedPollerConfig; found neither.", resource: lane.mapping });
+    });
+
+    it("reports reserved concurrency 0 (every invocation throttles)", async () => {
+        const lane = buildLane({ fn: { reservedConcurrentExecutions: 0 } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must not be 0 for a consumer of SQS (every invocation is throttled); found 0.", resource: lane.fn });
+    });
+
+    it("reports maximumConcurrency 1, below AWS's range 2..1000", async () => {
+        const lane = buildLane({ mapping: { scalingConfig: { maximumConcurrency: 1 } } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertViolation(violations, { message: "Event source mapping 'pager-mapping' scalingConfig.maximumConcurrency must be between 2 and 1000; found 1.", resource: lane.mapping });
     });
 
     it("reports maximumConcurrency above reserved concurrency", async () => {
@@ -241,8 +274,48 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' scalingConfig.maximumConcurrency must not exceed reservedConcurrentExecutions of Lambda function 'pager-fn' (5); found 10.", resource: lane.mapping });
+        assertViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 10); found 5.", resource: lane.fn });
     });
+
+    it("reports reserved concurrency below the sum over two mappings, each within it", async () => {
+        const lane = buildLane({ fn: { reservedConcurrentExecutions: 8 } });
+        const second = fakeResource(aws.lambda.EventSourceMapping, "pager-mapping-2", { ...lane.mapping.props, eventSourceArn: queueArn("pager-dlq") }, { propertyDependencies: { functionName: [lane.fn] } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources, second]);
+
+        assertViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 5, 'pager-mapping-2' 5); found 8." });
+    });
+
+    it("passes reserved concurrency equal to the sum over two mappings", async () => {
+        const lane = buildLane({ fn: { reservedConcurrentExecutions: 10 } });
+        const second = fakeResource(aws.lambda.EventSourceMapping, "pager-mapping-2", { ...lane.mapping.props, eventSourceArn: queueArn("pager-dlq") }, { propertyDependencies: { functionName: [lane.fn] } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources, second]);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports maximumConcurrency combined with provisioned pollers (AWS rejects it)", async () => {
+        const lane = buildLane({ mapping: { provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 10 } } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertViolation(violations, { message: "Event source mapping 'pager-mapping' must not set both scalingConfig.maximumConcurrency and provisionedPollerConfig (AWS rejects the combination); choose one.", resource: lane.mapping });
+    });
+
+    for (const [config, message] of [
+        [{ minimumPollers: 0, maximumPollers: 10 }, "provisionedPollerConfig.minimumPollers must be between 1 and 200; found 0."],
+        [{ minimumPollers: 1, maximumPollers: 2001 }, "provisionedPollerConfig.maximumPollers must be between 1 and 2000; found 2001."],
+        [{ minimumPollers: 20, maximumPollers: 10 }, "provisionedPollerConfig.minimumPollers must not exceed maximumPollers (10); found 20."],
+    ] as const) {
+        it(`reports provisioned pollers ${JSON.stringify(config)}`, async () => {
+            const lane = buildLane({ mapping: { scalingConfig: undefined, provisionedPollerConfig: config } });
+
+            const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+            assertViolation(violations, { message, resource: lane.mapping });
+        });
+    }
 
     it("reports a reserved concurrency unknown at preview", async () => {
         const lane = buildLane({ fn: { reservedConcurrentExecutions: UNKNOWN }, dependsOn: { fn: { reservedConcurrentExecutions: ["queue"] } } });
@@ -250,5 +323,117 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
         assertViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions is unknown at preview", resource: lane.fn });
+    });
+
+    it("reports provisioned pollers unknown at preview", async () => {
+        const lane = buildLane({ mapping: { scalingConfig: undefined, provisionedPollerConfig: UNKNOWN }, dependsOn: { mapping: { provisionedPollerConfig: ["queue"] } } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertViolation(violations, { message: "Event source mapping 'pager-mapping' provisionedPollerConfig is unknown at preview", resource: lane.mapping });
+    });
+
+    it("follows a mapping whose functionName is an alias ARN (unknown at preview) to the function", async () => {
+        const lane = buildLane({ mapping: { scalingConfig: { maximumConcurrency: 10 } } });
+        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
+        const mapping = { ...lane.mapping, props: { ...lane.mapping.props, functionName: UNKNOWN }, links: { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [alias] } } };
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources.filter((r) => r !== lane.mapping), alias, mapping]);
+
+        assertViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum", resource: lane.fn });
+    });
+});
+
+describe("policy lambda-esm-batch-window: AWS's limits", () => {
+    it("does not tell a FIFO mapping to set a batching window (FIFO forbids one)", async () => {
+        const lane = buildLane({ fifo: true, mapping: { batchSize: 20 } });
+
+        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports batchSize 10,001, above AWS's 10,000", async () => {
+        const lane = buildLane({ mapping: { batchSize: 10_001 } });
+
+        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
+
+        assertViolation(violations, { message: "Event source mapping 'pager-mapping' batchSize must be at most 10000; found 10001.", resource: lane.mapping });
+    });
+
+    it("passes batchSize 10,000 with a window", async () => {
+        const lane = buildLane({ mapping: { batchSize: 10_000 } });
+
+        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a batching window of 301 s, above AWS's 300", async () => {
+        const lane = buildLane({ mapping: { maximumBatchingWindowInSeconds: 301 }, queue: { visibilityTimeoutSeconds: 600 } });
+
+        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
+
+        assertViolation(violations, { message: "Event source mapping 'pager-mapping' maximumBatchingWindowInSeconds must be at most 300; found 301.", resource: lane.mapping });
+    });
+});
+
+describe("policy sqs-visibility-timeout-covers-consumers: the batching window counts", () => {
+    it("reports a visibility of exactly 6 x timeout, short of 6 x timeout + window", async () => {
+        const lane = buildLane({ queue: { visibilityTimeoutSeconds: 180 } });
+
+        const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
+
+        assertViolation(violations, { message: "= 185 s; found 180 s.", resource: lane.queue });
+    });
+
+    it("reports one second short of 6 x timeout + window", async () => {
+        const lane = buildLane({ queue: { visibilityTimeoutSeconds: 184 } });
+
+        const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
+
+        assertViolation(violations, { message: "found 184 s." });
+    });
+
+    it("follows a mapping whose functionName is a qualified name 'fn:live'", async () => {
+        const lane = buildLane({ linkByValueOnly: true, mapping: { functionName: "pager-fn:live" }, fn: { timeout: 60 } });
+
+        const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
+
+        assertViolation(violations, { message: "at least 6 x 60 s (timeout of Lambda function 'pager-fn')", resource: lane.queue });
+    });
+});
+
+describe("policy lambda-esm-filter-drops-messages", () => {
+    it("passes a mapping without filterCriteria", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(lambdaEsmFilterDropsMessages, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports, as advisory, an SQS mapping with filterCriteria (Lambda deletes what matches no filter)", async () => {
+        const lane = buildLane({ mapping: { filterCriteria: { filters: [{ pattern: JSON.stringify({ body: { severity: ["high"] } }) }] } } });
+
+        const violations = await runStackPolicy(lambdaEsmFilterDropsMessages, lane.resources);
+
+        assertViolation(violations, { message: "Event source mapping 'pager-mapping' has filterCriteria on SQS queue 'pager': Lambda deletes every message that matches no filter", resource: lane.mapping, enforcementLevel: "advisory" });
+    });
+
+    it("leaves a Kinesis mapping with filterCriteria alone", async () => {
+        const lane = buildLane({ mapping: { eventSourceArn: KINESIS_ARN, filterCriteria: { filters: [{ pattern: "{}" }] } }, linkByValueOnly: true });
+
+        const violations = await runStackPolicy(lambdaEsmFilterDropsMessages, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports filterCriteria unknown at preview", async () => {
+        const lane = buildLane({ mapping: { filterCriteria: UNKNOWN }, dependsOn: { mapping: { filterCriteria: ["queue"] } } });
+
+        const violations = await runStackPolicy(lambdaEsmFilterDropsMessages, lane.resources);
+
+        assertViolation(violations, { message: "filterCriteria is unknown at preview" });
     });
 });

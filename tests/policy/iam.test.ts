@@ -92,3 +92,69 @@ describe("policy iam-consumer-role-least-privilege", () => {
         assertViolation(violations, { message: "IAM role policy 'orphan' role is unknown at preview", resource: orphan });
     });
 });
+
+describe("policy iam-consumer-role-least-privilege: every way a policy reaches a role", () => {
+    it("reports an Allow with NotAction in a role policy as a wildcard", async () => {
+        const lane = buildLane({ rolePolicy: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:sqs:eu-west-1:123456789012:pager" }] }) } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertViolation(violations, { message: "IAM role 'pager-role' must not allow wildcard actions; found NotAction \"iam:*\" in IAM role policy 'pager-consume'.", resource: lane.role });
+    });
+
+    it("reports AmazonSQSFullAccess attached with aws.iam.PolicyAttachment", async () => {
+        const lane = buildLane();
+        const attachment = fakeResource(aws.iam.PolicyAttachment, "sqs-full", { roles: ["pager-role"], policyArn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess" });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
+
+        assertViolation(violations, { message: "found AmazonSQSFullAccess in IAM policy attachment 'sqs-full'.", resource: lane.role });
+    });
+
+    it("reports AmazonSQSFullAccess attached with aws.iam.RolePolicyAttachmentsExclusive", async () => {
+        const lane = buildLane();
+        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", { roleName: "pager-role", policyArns: ["arn:aws:iam::aws:policy/AmazonSQSFullAccess"] });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
+
+        assertViolation(violations, { message: "found AmazonSQSFullAccess in IAM exclusive role policy attachments 'pager-exclusive'.", resource: lane.role });
+    });
+
+    it("follows an aws.iam.PolicyAttachment whose roles are unknown through its dependency", async () => {
+        const lane = buildLane();
+        const attachment = fakeResource(aws.iam.PolicyAttachment, "sqs-full", { roles: UNKNOWN, policyArn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess" }, { propertyDependencies: { roles: [lane.role] } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
+
+        assertViolation(violations, { message: "found AmazonSQSFullAccess in IAM policy attachment 'sqs-full'." });
+    });
+
+    it("passes an exclusive attachment of a narrow managed policy", async () => {
+        const lane = buildLane();
+        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", { roleName: "pager-role", policyArns: ["arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"] });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
+
+        assertNoViolations(violations);
+    });
+});
+
+describe("policy iam-consumer-role-least-privilege: Resource \"*\"", () => {
+    const statement = (action: string | string[], resource: string | string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resource }] });
+
+    it("reports a named action on Resource \"*\"", async () => {
+        const lane = buildLane({ rolePolicy: { policy: statement(["sqs:ReceiveMessage", "sqs:DeleteMessage"], "*") } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertViolation(violations, { message: "IAM role 'pager-role' must not allow Resource \"*\" except for actions AWS requires it for (X-Ray, cloudwatch:PutMetricData, EC2 network interfaces); found sqs:ReceiveMessage, sqs:DeleteMessage on \"*\" in IAM role policy 'pager-consume'.", resource: lane.role });
+    });
+
+    it("passes X-Ray's actions on Resource \"*\" (X-Ray has no resource-level permissions)", async () => {
+        const lane = buildLane({ rolePolicy: { policy: statement(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*") } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertNoViolations(violations);
+    });
+});

@@ -1,5 +1,7 @@
+import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
-import { lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive } from "../../policy/lambda";
+import { LAMBDA_RUNTIMES, LAMBDA_RUNTIMES_REVIEWED, runtimeStatus } from "../../policy/aws-facts";
+import { lambdaConsumerNotPublic, lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive } from "../../policy/lambda";
 import { fakeResource, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
 import { buildLane } from "../helpers/policy-lane";
@@ -65,14 +67,23 @@ describe("policy lambda-runtime-supported", () => {
     it("reports nodejs16.x", async () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "nodejs16.x" }));
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' runtime must be a supported Lambda runtime; found nodejs16.x (deprecated).", enforcementLevel: "mandatory" });
+        assertViolation(violations, { message: "Lambda function 'pager-fn' runtime must be a supported Lambda runtime (e.g. nodejs24.x); found nodejs16.x (deprecated since 2024-06-12).", enforcementLevel: "mandatory" });
     });
 
     it("reports python3.8", async () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "python3.8" }));
 
-        assertViolation(violations, { message: "found python3.8 (deprecated)." });
+        assertViolation(violations, { message: "found python3.8 (deprecated since 2024-10-14)." });
     });
+
+    // Every runtime the issue found passing although AWS has deprecated it by 2026-12-01.
+    for (const runtime of ["nodejs18.x", "nodejs20.x", "python3.9", "python3.10", "java8.al2", "java11", "java17", "provided", "provided.al2", "ruby3.2", "dotnet8"]) {
+        it(`reports ${runtime}, deprecated by 2026-12-01`, async () => {
+            const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime }));
+
+            assertViolation(violations, { message: `found ${runtime} (deprecated since`, enforcementLevel: "mandatory" });
+        });
+    }
 
     it("passes a container image function, which has no runtime", async () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ packageType: "Image", imageUri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/pager:1" }));
@@ -134,5 +145,112 @@ describe("policy lambda-log-retention", () => {
         const violations = await runStackPolicy(lambdaLogRetention, lane.resources);
 
         assertViolation(violations, { message: "CloudWatch log group 'pager-logs' retentionInDays is unknown at preview" });
+    });
+});
+
+describe("Lambda runtime lifecycle (AWS's dates)", () => {
+    const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+
+    it("is supported well ahead of its deprecation", () => {
+        const status = runtimeStatus("nodejs22.x", day("2026-12-01"), 90);
+
+        assert.deepEqual(status, { kind: "supported" });
+    });
+
+    it("is deprecating (advisory) within the warning window before its deprecation date", () => {
+        const status = runtimeStatus("nodejs22.x", day("2027-02-15"), 90);
+
+        assert.deepEqual(status, { kind: "deprecating", deprecation: "2027-04-30", successor: "nodejs24.x" });
+    });
+
+    it("is deprecated (blocking) from its deprecation date on", () => {
+        const status = runtimeStatus("nodejs22.x", day("2027-04-30"), 90);
+
+        assert.deepEqual(status, { kind: "deprecated", deprecation: "2027-04-30", successor: "nodejs24.x" });
+    });
+
+    it("leaves a runtime it does not list to AWS (a newer one, or a typo AWS rejects)", () => {
+        const status = runtimeStatus("nodejs99.x", day("2026-12-01"), 90);
+
+        assert.deepEqual(status, { kind: "unlisted" });
+    });
+
+    it("names a successor for every listed runtime that is itself listed and outlives it", () => {
+        const broken = Object.entries(LAMBDA_RUNTIMES).filter(([, entry]) => {
+            const successor = entry.successor === undefined ? undefined : LAMBDA_RUNTIMES[entry.successor];
+            return entry.successor !== undefined && (successor === undefined || successor.deprecation <= entry.deprecation);
+        });
+
+        assert.deepEqual(broken.map(([runtime]) => runtime), []);
+    });
+
+    // Fails on purpose when nobody has checked AWS's "Lambda runtimes" page for six months: AWS
+    // announces deprecations about 180 days ahead, so an older list can miss one.
+    it("was reviewed against AWS's Lambda runtimes page within the last 6 months", () => {
+        const ageDays = (Date.now() - day(LAMBDA_RUNTIMES_REVIEWED).getTime()) / 86_400_000;
+
+        assert.ok(ageDays <= 183, `LAMBDA_RUNTIMES_REVIEWED is ${LAMBDA_RUNTIMES_REVIEWED}, ${Math.floor(ageDays)} days ago: ` +
+            "check https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html, update policy/aws-facts.ts and the date");
+    });
+
+    it("lists a supported Node.js runtime beyond the warning window (the one our consumers can move to)", () => {
+        const ahead = Object.keys(LAMBDA_RUNTIMES).filter((runtime) => runtime.startsWith("nodejs") && runtimeStatus(runtime, new Date(), 90).kind === "supported");
+
+        assert.notDeepEqual(ahead, []);
+    });
+});
+
+describe("policy lambda-runtime-supported ahead of a deprecation", () => {
+    it("reports a runtime deprecating within the window as advisory, with its date and successor", async () => {
+        // nodejs24.x deprecates on 2028-04-30: within 730 days of any day this suite runs before then.
+        const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "nodejs24.x" }), { warnDaysAhead: 730 });
+
+        assertViolation(violations, { message: "Lambda function 'pager-fn' runtime nodejs24.x is deprecated by AWS on 2028-04-30; move to a supported runtime before then.", enforcementLevel: "advisory" });
+    });
+});
+
+describe("policy lambda-consumer-not-public", () => {
+    it("passes a consumer with no permission and no function URL", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports an invoke permission for any principal on a consumer", async () => {
+        const lane = buildLane();
+        const permission = fakeResource(aws.lambda.Permission, "pager-public", { action: "lambda:InvokeFunction", function: "pager-fn", principal: "*" });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, permission]);
+
+        assertViolation(violations, { message: "Lambda permission 'pager-public' must not let any principal invoke consumer Lambda function 'pager-fn'; found principal \"*\" with no sourceArn, sourceAccount or principalOrgId.", resource: permission, enforcementLevel: "mandatory" });
+    });
+
+    it("passes a service permission scoped by sourceArn", async () => {
+        const lane = buildLane();
+        const permission = fakeResource(aws.lambda.Permission, "pager-from-sns", { action: "lambda:InvokeFunction", function: "pager-fn", principal: "sns.amazonaws.com", sourceArn: "arn:aws:sns:eu-west-1:123456789012:alerts" });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, permission]);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports an unauthenticated function URL on a consumer", async () => {
+        const lane = buildLane();
+        const url = fakeResource(aws.lambda.FunctionUrl, "pager-url", { functionName: UNKNOWN, authorizationType: "NONE" }, { propertyDependencies: { functionName: [lane.fn] } });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, url]);
+
+        assertViolation(violations, { message: "Lambda function URL 'pager-url' of consumer Lambda function 'pager-fn' must use authorizationType AWS_IAM; found NONE.", resource: url });
+    });
+
+    it("reports a function URL whose authorizationType is unknown at preview", async () => {
+        const lane = buildLane();
+        const url = fakeResource(aws.lambda.FunctionUrl, "pager-url", { functionName: "pager-fn", authorizationType: UNKNOWN }, { propertyDependencies: { authorizationType: [lane.role] } });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, url]);
+
+        assertViolation(violations, { message: "Lambda function URL 'pager-url' authorizationType is unknown at preview" });
     });
 });

@@ -12,6 +12,13 @@ import { buildLane } from "../helpers/policy-lane";
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 type ConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
 
+/** The level the CLI applies: the policy's own entry, else the file's "all", else the pack's default. */
+function effectiveLevel(file: ConfigFile, name: string, fallback: EnforcementLevel | undefined): EnforcementLevel | undefined {
+    const entry = file[name];
+    const own = typeof entry === "string" ? entry : entry?.enforcementLevel;
+    return own ?? (file.all as EnforcementLevel | undefined) ?? fallback;
+}
+
 function configFile(environment: string): ConfigFile {
     return JSON.parse(readFileSync(join(__dirname, "..", "..", "policy", "config", `${environment}.json`), "utf8")) as ConfigFile;
 }
@@ -28,6 +35,17 @@ const classes: Record<keyof typeof ResourceTypes, object> = {
     rolePolicy: aws.iam.RolePolicy,
     rolePolicyAttachment: aws.iam.RolePolicyAttachment,
     managedPolicy: aws.iam.Policy,
+    policyAttachment: aws.iam.PolicyAttachment,
+    rolePolicyAttachmentsExclusive: aws.iam.RolePolicyAttachmentsExclusive,
+    redriveAllowPolicy: aws.sqs.RedriveAllowPolicy,
+    alias: aws.lambda.Alias,
+    functionEventInvokeConfig: aws.lambda.FunctionEventInvokeConfig,
+    permission: aws.lambda.Permission,
+    functionUrl: aws.lambda.FunctionUrl,
+    topicSubscription: aws.sns.TopicSubscription,
+    eventTarget: aws.cloudwatch.EventTarget,
+    schedule: aws.scheduler.Schedule,
+    pipe: aws.pipes.Pipe,
 };
 
 describe("policy pack", () => {
@@ -75,6 +93,50 @@ describe("policy pack", () => {
         });
 
         assert.deepEqual(relaxed.map((policy) => policy.name), []);
+    });
+
+    it("gives every policy the level this table says, by default and under dev.json and prod.json", () => {
+        const expected: Record<string, readonly [EnforcementLevel, EnforcementLevel, EnforcementLevel]> = {
+            //                                             default      dev          prod
+            // Exemptions: their own reports are always advisory (exemptions.ts), whatever the level.
+            "policy-exemptions":                          ["advisory", "advisory", "mandatory"],
+            "policy-exemptions-unused":                   ["advisory", "advisory", "mandatory"],
+            "sqs-queue-has-dlq":                          ["mandatory", "mandatory", "mandatory"],
+            "sqs-max-receive-count":                      ["mandatory", "mandatory", "mandatory"],
+            "sqs-visibility-timeout-covers-consumers":    ["mandatory", "mandatory", "mandatory"],
+            "sqs-dlq-same-type":                          ["mandatory", "mandatory", "mandatory"],
+            "sqs-dlq-retention-longer":                   ["mandatory", "mandatory", "mandatory"],
+            "sqs-dlq-message-size-not-smaller":           ["mandatory", "mandatory", "mandatory"],
+            "sqs-dlq-admits-source":                      ["mandatory", "mandatory", "mandatory"],
+            "sqs-redrive-no-cycle":                       ["mandatory", "mandatory", "mandatory"],
+            "cloudwatch-dlq-depth-alarm":                 ["mandatory", "mandatory", "mandatory"],
+            "cloudwatch-alarm-has-action":                ["advisory", "advisory", "mandatory"],
+            "lambda-esm-reports-batch-item-failures":     ["mandatory", "mandatory", "mandatory"],
+            "lambda-esm-fifo-batching":                   ["mandatory", "mandatory", "mandatory"],
+            "lambda-esm-batch-window":                    ["mandatory", "mandatory", "mandatory"],
+            "lambda-consumer-concurrency-bounded":        ["mandatory", "advisory", "mandatory"],
+            "lambda-esm-filter-drops-messages":           ["advisory", "advisory", "mandatory"],
+            "cloudwatch-consumer-alarms":                 ["advisory", "advisory", "mandatory"],
+            "sqs-queue-encrypted-at-rest":                ["advisory", "advisory", "mandatory"],
+            "sqs-queue-policy-denies-insecure-transport": ["advisory", "advisory", "mandatory"],
+            "sqs-queue-policy-no-wildcards":              ["mandatory", "mandatory", "mandatory"],
+            "sqs-queue-one-access-policy":                ["mandatory", "mandatory", "mandatory"],
+            "sqs-queue-policy-service-principal-scoped":  ["mandatory", "mandatory", "mandatory"],
+            "iam-consumer-role-least-privilege":          ["mandatory", "mandatory", "mandatory"],
+            "lambda-consumer-not-public":                 ["mandatory", "mandatory", "mandatory"],
+            "lambda-timeout-explicit":                    ["advisory", "advisory", "mandatory"],
+            "lambda-tracing-active":                      ["advisory", "advisory", "mandatory"],
+            "lambda-log-retention":                       ["advisory", "advisory", "mandatory"],
+            "lambda-runtime-supported":                   ["mandatory", "mandatory", "mandatory"],
+        };
+        const dev = configFile("dev");
+        const prod = configFile("prod");
+
+        const actual = Object.fromEntries(policies.map((policy) => [policy.name, [
+            policy.enforcementLevel, effectiveLevel(dev, policy.name, policy.enforcementLevel), effectiveLevel(prod, policy.name, policy.enforcementLevel),
+        ]]));
+
+        assert.deepEqual(actual, expected);
     });
 
     it("dev.json keeps the mission rules mandatory", () => {

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { sqsQueuePolicyDeniesInsecureTransport, sqsQueuePolicyNoWildcards } from "../../policy/sqs-access";
+import { sqsQueueOneAccessPolicy, sqsQueuePolicyDeniesInsecureTransport, sqsQueuePolicyNoWildcards, sqsQueuePolicyServicePrincipalScoped } from "../../policy/sqs-access";
 import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
 import { buildLane, queueArn, queueUrl } from "../helpers/policy-lane";
@@ -129,5 +129,144 @@ describe("policy sqs-queue-policy-no-wildcards", () => {
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
         assertViolation(violations, { message: "SQS queue policy 'pager-policy' policy must be a valid policy document; it is not valid JSON." });
+    });
+});
+
+describe("policy sqs-queue-policy-denies-insecure-transport: exact statement semantics", () => {
+    const tlsDeny = (action: string, secureTransport: unknown) => document({ Effect: "Deny", Principal: "*", Action: action, Resource: queueArn("pager"), Condition: { Bool: { "aws:SecureTransport": secureTransport } } });
+
+    it("accepts the action written \"SQS:*\" (IAM action names are case-insensitive)", async () => {
+        const lane = buildLane({ queuePolicy: { policy: tlsDeny("SQS:*", "false") } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("does not accept a Deny on aws:SecureTransport \"true\" (that denies the TLS requests)", async () => {
+        const lane = buildLane({ queuePolicy: { policy: tlsDeny("sqs:*", "true") } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue 'pager' must have a queue policy that denies all SQS actions when aws:SecureTransport is false; found no such statement", resource: lane.queue });
+    });
+
+    it("reports a queue whose inline policy and an aws.sqs.QueuePolicy both write its Policy attribute", async () => {
+        const lane = buildLane({ queue: { policy: tlsDeny("sqs:*", "false") }, queuePolicy: { policy: document(sendGrant) } });
+
+        const violations = await runStackPolicy(sqsQueueOneAccessPolicy, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue 'pager' has 2 access policies (its own policy, SQS queue policy 'pager-policy'), but SQS keeps one: the last write wins; keep exactly one.", resource: lane.queue });
+    });
+
+    it("does not count a deny that only one of two access policies has", async () => {
+        const lane = buildLane({ queue: { policy: tlsDeny("sqs:*", "false") }, queuePolicy: { policy: document(sendGrant) } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue 'pager' must have a queue policy that denies all SQS actions", resource: lane.queue });
+    });
+
+    it("passes a queue with exactly one access policy (sqs-queue-one-access-policy)", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(sqsQueueOneAccessPolicy, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports two aws.sqs.QueuePolicy resources on one queue", async () => {
+        const lane = buildLane();
+        const second = fakeResource(aws.sqs.QueuePolicy, "pager-policy-2", { queueUrl: queueUrl("pager"), policy: document(sendGrant) }, { propertyDependencies: { queueUrl: [lane.queue] } });
+
+        const violations = await runStackPolicy(sqsQueueOneAccessPolicy, [...lane.resources, second]);
+
+        assertViolation(violations, { message: "SQS queue 'pager' has 2 access policies (SQS queue policy 'pager-policy', SQS queue policy 'pager-policy-2')" });
+    });
+});
+
+describe("policy sqs-queue-policy-no-wildcards: what is public and what is not", () => {
+    const fromTopic = (condition: object) => document({ Sid: "FromTopic", Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: queueArn("pager"), Condition: condition });
+
+    for (const [key, operator, value] of [
+        ["aws:SourceArn", "ArnEquals", "arn:aws:sns:eu-west-1:123456789012:alerts"],
+        ["aws:SourceAccount", "StringEquals", "123456789012"],
+        ["aws:PrincipalOrgID", "StringEquals", "o-a1b2c3d4e5"],
+    ]) {
+        it(`passes Principal "*" restricted by ${key} to a fixed value (not public)`, async () => {
+            const lane = buildLane({ queuePolicy: { policy: fromTopic({ [operator]: { [key]: value } }) } });
+
+            const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
+
+            assertNoViolations(violations);
+        });
+    }
+
+    it("reports Principal \"*\" whose aws:SourceArn condition is itself a wildcard", async () => {
+        const lane = buildLane({ queuePolicy: { policy: fromTopic({ ArnLike: { "aws:SourceArn": "arn:aws:sns:*:*:*" } }) } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
+
+        assertViolation(violations, { message: "must not allow a wildcard principal; found Principal \"*\" in statement 'FromTopic'." });
+    });
+
+    it("reports Principal \"*\" restricted only by a condition that does not name the caller (aws:SecureTransport)", async () => {
+        const lane = buildLane({ queuePolicy: { policy: fromTopic({ Bool: { "aws:SecureTransport": "true" } }) } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
+
+        assertViolation(violations, { message: "must not allow a wildcard principal" });
+    });
+
+    it("reports an Allow with NotPrincipal (everyone but the listed principals)", async () => {
+        const lane = buildLane({ queuePolicy: { policy: document({ Sid: "AllButOne", Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::123456789012:role/agent" }, Action: "sqs:SendMessage" }) } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue policy 'pager-policy' must not allow with NotPrincipal (it grants every principal but those listed); found it in statement 'AllButOne'.", resource: lane.queuePolicy });
+    });
+
+    it("reports an Allow with NotAction as a wildcard action", async () => {
+        const lane = buildLane({ queuePolicy: { policy: document({ ...sendGrant, Action: undefined, NotAction: "sqs:DeleteQueue" }) } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
+
+        assertViolation(violations, { message: "must not allow wildcard actions; found NotAction \"sqs:DeleteQueue\" in statement 'AgentSends'.", resource: lane.queuePolicy });
+    });
+
+    it("reports the action written \"SQS:*\" as a wildcard", async () => {
+        const lane = buildLane({ queuePolicy: { policy: document({ ...sendGrant, Action: "SQS:*" }) } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
+
+        assertViolation(violations, { message: "found SQS:* in statement 'AgentSends'." });
+    });
+});
+
+describe("policy sqs-queue-policy-service-principal-scoped", () => {
+    const fromSns = (condition?: object) => document({ Sid: "FromSns", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn("pager"), Condition: condition });
+
+    it("passes a service principal scoped by aws:SourceArn", async () => {
+        const lane = buildLane({ queuePolicy: { policy: fromSns({ ArnEquals: { "aws:SourceArn": "arn:aws:sns:eu-west-1:123456789012:alerts" } }) } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyServicePrincipalScoped, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a service principal with no aws:SourceArn or aws:SourceAccount (confused deputy)", async () => {
+        const lane = buildLane({ queuePolicy: { policy: fromSns() } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyServicePrincipalScoped, lane.resources);
+
+        assertViolation(violations, { message: "SQS queue policy 'pager-policy' must scope service principal sns.amazonaws.com with aws:SourceArn or aws:SourceAccount; found none in statement 'FromSns'.", resource: lane.queuePolicy, enforcementLevel: "mandatory" });
+    });
+
+    it("passes a policy with no service principal", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(sqsQueuePolicyServicePrincipalScoped, lane.resources);
+
+        assertNoViolations(violations);
     });
 });

@@ -77,3 +77,31 @@ describe("stack index", () => {
         assert.deepEqual(names, ["pager-dlq-policy"]);
     });
 });
+
+describe("stack index: a mapping's function through aliases and qualifiers", () => {
+    function functionOf(resources: readonly FakeResource[]): string | undefined {
+        const { index } = indexOf(resources);
+        const link = index.mappings[0].function;
+        return link.kind === "resource" ? link.resource.name : link.kind;
+    }
+
+    it("follows an aws.lambda.Alias ARN (unknown at preview) to the alias's function", () => {
+        const lane = buildLane();
+        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
+        const mapping = { ...lane.mapping, props: { ...lane.mapping.props, functionName: UNKNOWN }, links: { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [alias] } } };
+
+        const name = functionOf([...lane.resources.filter((r) => r !== lane.mapping), alias, mapping]);
+
+        assert.equal(name, "pager-fn");
+    });
+
+    for (const reference of ["pager-fn:live", "123456789012:function:pager-fn:live", "arn:aws:lambda:eu-west-1:123456789012:function:pager-fn:7"]) {
+        it(`parses the qualified reference ${reference} as AWS does`, () => {
+            const lane = buildLane({ linkByValueOnly: true, mapping: { functionName: reference } });
+
+            const name = functionOf(lane.resources);
+
+            assert.equal(name, "pager-fn");
+        });
+    }
+});

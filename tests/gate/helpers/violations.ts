@@ -22,5 +22,6 @@ export function anAnalysis(violations: readonly PolicyViolation[]): AnalysisResu
         violations,
         resourceCount: 12,
         analyzeCalls: 12,
+        locations: new Map(),
     };
 }

@@ -1,0 +1,47 @@
+// --invoke-answers: canned results for invokes the gate cannot answer, and the record of refusals.
+import * as assert from "assert";
+import { parseInvokeAnswers } from "../../gate/invoke-answers";
+import { RefusedInvoke, answerInvoke, createInvokeTable } from "../../gate/invoke-table";
+
+const table = createInvokeTable({ "aws:region": "eu-west-1" }, {});
+const answers = parseInvokeAnswers(JSON.stringify({
+    answers: [
+        { token: "aws:ecr/getImage:getImage", args: { repositoryName: "orders" }, result: { imageUri: "orders:1" } },
+        { token: "aws:ecr/getImage:getImage", result: { imageUri: "any:1" } },
+    ],
+}), "answers.json");
+
+describe("invoke answers", () => {
+    it("answers with the first entry whose token and given arguments match", () => {
+        const result = answerInvoke(table, "aws:ecr/getImage:getImage", { repositoryName: "orders", imageTag: "latest" }, answers);
+
+        assert.deepStrictEqual(result, { imageUri: "orders:1" });
+    });
+
+    it("lets an entry without args match any arguments", () => {
+        const result = answerInvoke(table, "aws:ecr/getImage:getImage", { repositoryName: "billing" }, answers);
+
+        assert.deepStrictEqual(result, { imageUri: "any:1" });
+    });
+
+    it("records every refused invoke with its arguments, even when the caller catches the error", () => {
+        const refused: RefusedInvoke[] = [];
+
+        try {
+            answerInvoke(table, "aws:lambda/getFunction:getFunction", { functionName: "orders" }, answers, refused);
+        } catch {
+            // the program's try/catch
+        }
+
+        assert.deepStrictEqual(refused, [{ token: "aws:lambda/getFunction:getFunction", args: { functionName: "orders" } }]);
+    });
+
+    it("rejects an entry without a result, naming the entry and the field", () => {
+        assert.throws(() => parseInvokeAnswers('{"answers": [{"token": "aws:ecr/getImage:getImage"}]}', "a.json"),
+            /'result' of answers\[0\] in a\.json must be an object \(the invoke's outputs\), undefined given/);
+    });
+
+    it("rejects a token that is not an invoke token", () => {
+        assert.throws(() => parseInvokeAnswers('{"answers": [{"token": "getImage", "result": {}}]}', "a.json"), /'token' of answers\[0\] in a\.json must be an invoke token/);
+    });
+});
