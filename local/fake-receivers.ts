@@ -2,7 +2,9 @@
  * Loopback HTTP servers standing in for the two places an escalation is delivered:
  * the PagerDuty Events API v2 (`POST /v2/enqueue`) and a Slack incoming webhook.
  * They record every request, behave like the real services where our handlers depend on it
- * (PagerDuty answers 202 and deduplicates incidents by `dedup_key`; Slack answers 200 "ok"),
+ * (PagerDuty answers 202 and keeps incident state per `dedup_key`: a trigger opens an incident,
+ * later triggers fold into it while it is open, one after a resolve opens a new incident; events
+ * over 512 KB are refused with 400. Slack answers 200 "ok"),
  * and can be told to fail the next requests so tests can produce transient failures.
  */
 import * as http from "node:http";
@@ -30,33 +32,52 @@ export interface RecordedRequest {
  * A fault for the next requests: answer with an error status, or hold the request for `delayMs`
  * (longer than the caller's timeout) and then answer normally, as a slow server does.
  */
-export type Fault = { readonly status: number; readonly body?: string } | { readonly hangMs: number };
+export type Fault =
+    | { readonly status: number; readonly body?: string }
+    | { readonly hangMs: number; readonly status?: number; readonly body?: string };
 
 export interface FakeReceiver {
     /** The URL to POST to. */
     readonly url: string;
     /** Every request received so far, oldest first (faulted ones included). */
     readonly requests: readonly RecordedRequest[];
+    /** Requests received and not answered yet (held by a hang fault). */
+    held(): number;
     /** Makes the next `count` requests fail with `fault`. Calls queue up in order. */
     failNext(count: number, fault: Fault): void;
     /** Forgets recorded requests, incidents and pending faults. */
     reset(): void;
 }
 
-/** A PagerDuty incident as the fake tracks it: one per `dedup_key`, however many events name it. */
+/** The current PagerDuty incident of a `dedup_key`, however many events named it. */
 export interface FakeIncident {
     readonly dedupKey: string;
     readonly status: "triggered" | "acknowledged" | "resolved";
+    /** The latest trigger's summary and severity (a trigger on an open incident updates it). */
     readonly summary: string;
     readonly severity: string;
-    /** How many trigger events arrived for this key (PagerDuty folds repeats into one incident). */
+    /** Trigger events for this key, over all its incidents (PagerDuty folds repeats into the open one). */
     readonly triggerEvents: number;
+    /** Incidents this key opened: 1, plus one for every trigger that arrived after a resolve. */
+    readonly opened: number;
+}
+
+/** One incident opening, in order (what pages the on-call person). */
+export interface FakeIncidentOpening {
+    readonly dedupKey: string;
+    readonly summary: string;
+    readonly openedAt: string;
 }
 
 export interface FakePagerDuty extends FakeReceiver {
     /** Incidents by dedup key. */
     readonly incidents: ReadonlyMap<string, FakeIncident>;
+    /** Every incident opened so far, oldest first: a new page each. */
+    readonly openings: readonly FakeIncidentOpening[];
 }
+
+/** PagerDuty Events API v2 refuses events larger than this (512 KB). */
+export const PAGERDUTY_MAX_EVENT_BYTES = 512 * 1024;
 
 export interface FakeReceivers {
     readonly pagerDuty: FakePagerDuty;
@@ -83,15 +104,22 @@ interface Answer {
 /** Starts both receivers on 127.0.0.1 with OS-assigned ports. */
 export async function startFakeReceivers(options: FakeReceiverOptions = {}): Promise<FakeReceivers> {
     const incidents = new Map<string, FakeIncident>();
-    const pagerDuty = await startReceiver(FakeReceiverKind.pagerDuty, PAGERDUTY_PATH, options, (parsedBody) => answerPagerDutyEvent(parsedBody, incidents));
+    const openings: FakeIncidentOpening[] = [];
+    const pagerDuty = await startReceiver(FakeReceiverKind.pagerDuty, PAGERDUTY_PATH, options, (parsedBody, bytes) =>
+        bytes > PAGERDUTY_MAX_EVENT_BYTES
+            ? json(400, { status: "invalid event", message: "Event object is invalid", errors: [`event is ${bytes} bytes, over the 512 KB limit`] })
+            : answerPagerDutyEvent(parsedBody, incidents, openings),
+    );
     const slack = await startReceiver(FakeReceiverKind.slack, SLACK_PATH, options, answerSlackWebhook);
     return {
         pagerDuty: {
             ...pagerDuty.receiver,
             incidents,
+            openings,
             reset() {
                 pagerDuty.receiver.reset();
                 incidents.clear();
+                openings.length = 0;
             },
         },
         slack: slack.receiver,
@@ -105,8 +133,8 @@ async function startReceiver(
     kind: FakeReceiverKind,
     path: string,
     options: FakeReceiverOptions,
-    /** Answers a request from its body parsed as JSON (undefined when it is not JSON). */
-    answer: (parsedBody: unknown) => Answer,
+    /** Answers a request from its body parsed as JSON (undefined when it is not JSON) and its size in bytes. */
+    answer: (parsedBody: unknown, bytes: number) => Answer,
 ): Promise<{ receiver: FakeReceiver; close(): Promise<void> }> {
     const requests: RecordedRequest[] = [];
     const faults: Fault[] = [];
@@ -116,7 +144,8 @@ async function startReceiver(
         const chunks: Buffer[] = [];
         request.on("data", (chunk: Buffer) => chunks.push(chunk));
         request.on("end", () => {
-            const body = Buffer.concat(chunks).toString("utf8");
+            const raw = Buffer.concat(chunks);
+            const body = raw.toString("utf8");
             const parsedBody = parseJsonOrUndefined(body);
             const fault = faults.shift();
             const reply = (result: Answer, faultKind: RecordedRequest["fault"]): void => {
@@ -140,17 +169,23 @@ async function startReceiver(
             };
             if (request.method !== "POST" || request.url !== path) {
                 reply({ status: 404, body: "not found", contentType: "text/plain" }, "none");
-            } else if (fault !== undefined && "status" in fault) {
+            } else if (fault !== undefined && !("hangMs" in fault)) {
                 reply({ status: fault.status, body: fault.body ?? defaultFaultBody(kind, fault.status), contentType: "application/json" }, "status");
             } else if (fault !== undefined) {
-                // A slow server still processes the request: the caller timed out, the side effect happened.
+                // A slow server still processes the request (unless told to fail it): the caller timed out, the side effect happened.
                 const timer = setTimeout(() => {
                     pendingHangs.delete(timer);
-                    reply(answer(parsedBody), "hang");
+                    const status = fault.status;
+                    reply(
+                        status === undefined
+                            ? answer(parsedBody, raw.byteLength)
+                            : { status, body: fault.body ?? defaultFaultBody(kind, status), contentType: "application/json" },
+                        "hang",
+                    );
                 }, fault.hangMs);
                 pendingHangs.add(timer);
             } else {
-                reply(answer(parsedBody), "none");
+                reply(answer(parsedBody, raw.byteLength), "none");
             }
         });
     });
@@ -163,6 +198,7 @@ async function startReceiver(
     const receiver: FakeReceiver = {
         url,
         requests,
+        held: () => pendingHangs.size,
         failNext(count, fault) {
             if (!Number.isInteger(count) || count < 1) {
                 throw new RangeError(`'count' must be a whole number >= 1, ${count} given`);
@@ -187,8 +223,12 @@ async function startReceiver(
     return { receiver, close };
 }
 
-/** PagerDuty Events API v2: validate the event, fold it into the incident named by dedup_key, answer 202. */
-function answerPagerDutyEvent(parsedBody: unknown, incidents: Map<string, FakeIncident>): Answer {
+/**
+ * PagerDuty Events API v2: validate the event, apply it to the incident named by dedup_key, answer
+ * 202. A trigger opens an incident when the key has none open (never seen, or resolved: that opens
+ * a new incident, a new page); on an open incident it is folded in and updates summary and severity.
+ */
+function answerPagerDutyEvent(parsedBody: unknown, incidents: Map<string, FakeIncident>, openings: FakeIncidentOpening[]): Answer {
     const event = parsedBody as Record<string, unknown> | undefined;
     const errors = pagerDutyEventErrors(event);
     if (event === undefined || errors.length > 0) {
@@ -199,14 +239,20 @@ function answerPagerDutyEvent(parsedBody: unknown, incidents: Map<string, FakeIn
     const dedupKey = typeof event.dedup_key === "string" ? event.dedup_key : `generated-${incidents.size + 1}`;
     const existing = incidents.get(dedupKey);
     if (action === "trigger") {
+        const opens = existing === undefined || existing.status === "resolved";
         incidents.set(dedupKey, {
             dedupKey,
-            status: existing?.status === "resolved" || existing === undefined ? "triggered" : existing.status,
-            summary: existing?.summary ?? String(payload.summary),
-            severity: existing?.severity ?? String(payload.severity),
+            status: opens ? "triggered" : existing.status,
+            summary: String(payload.summary),
+            severity: String(payload.severity),
             triggerEvents: (existing?.triggerEvents ?? 0) + 1,
+            opened: (existing?.opened ?? 0) + (opens ? 1 : 0),
         });
-    } else if (existing !== undefined) {
+        if (opens) {
+            openings.push({ dedupKey, summary: String(payload.summary), openedAt: new Date().toISOString() });
+        }
+    } else if (existing !== undefined && existing.status !== "resolved") {
+        // Acknowledging or resolving a resolved incident changes nothing, as in PagerDuty.
         incidents.set(dedupKey, { ...existing, status: action === "acknowledge" ? "acknowledged" : "resolved" });
     }
     return json(202, { status: "success", message: "Event processed", dedup_key: dedupKey });

@@ -56,7 +56,9 @@ async function main(): Promise<number> {
     console.log(
         `\nSent ${plan.total}: ${plan.escalations.length} escalations (+${plan.duplicateEscalations.length} duplicates), ${plan.malformedBodies.length} malformed, ` +
             `${plan.toolCalls.length} tool steps in ${new Set(plan.toolCalls.map((call) => call.callId)).size} FIFO groups (+${plan.duplicateToolCalls.length} duplicates), ` +
-            `${plan.unknownToolCalls.length} unknown tools; ${result.injectedFaults} transient 5xx injected.`,
+            `${plan.unknownToolCalls.length} unknown tools, ${plan.followUpEscalations.length} second escalations of a call; ` +
+            `${result.injectedFaults} transient 5xx injected, ${result.slackRefusals} Slack posts refused after the page (replayed from the DLQ)` +
+            (result.frozenMs > 0 ? `, the process frozen for ${(result.frozenMs / 1000).toFixed(1)} s.` : "."),
     );
     if (result.scenario === SoakScenario.killRestart) {
         console.log(`Killed the consumers with ${result.killedInvocations} invocation(s) running, then started them again.`);

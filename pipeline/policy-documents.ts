@@ -2,6 +2,8 @@
  * IAM and resource policy documents as pure functions of plain ARNs, so they are tested alone and
  * read like the JSON AWS stores.
  */
+import { DEAD_LETTER_PAYLOAD_PREFIX } from "../handlers/failures/dead-letter";
+
 export interface PolicyStatement {
     Sid: string;
     Effect: "Allow" | "Deny";
@@ -70,6 +72,14 @@ export function consumerPolicy(resources: ConsumerResources): PolicyDocument {
             Effect: "Allow",
             Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
             Resource: resources.idempotencyTableArn,
+        },
+        {
+            Sid: "OffloadDeadLetterBodies",
+            Effect: "Allow",
+            // A dead-letter copy too large for the DLQ with its reason has its body stored here
+            // (handlers/failures/dead-letter-forwarder.ts); only under the dead-letter prefix.
+            Action: ["s3:PutObject"],
+            Resource: `${resources.payloadBucketArn}/${DEAD_LETTER_PAYLOAD_PREFIX}/*`,
         },
         {
             Sid: "ReadLargePayloads",

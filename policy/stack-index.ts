@@ -107,6 +107,19 @@ export function readsSqs(link: MappingLink): link is MappingLink & { queue: Link
     return link.queue.kind === "resource" || link.queue.kind === "external";
 }
 
+/** Resources whose ARN, where a queue could also be named, means "not a queue": streams, topics, tables... */
+const OTHER_KIND_ENDPOINTS: ReadonlySet<string> = new Set([
+    "aws:kinesis/stream:Stream",
+    "aws:dynamodb/table:Table",
+    "aws:sns/topic:Topic",
+    "aws:msk/cluster:Cluster",
+    "aws:msk/serverlessCluster:ServerlessCluster",
+    "aws:mq/broker:Broker",
+    "aws:docdb/cluster:Cluster",
+    "aws:cloudwatch/eventBus:EventBus",
+    ResourceTypes.function,
+]);
+
 const DEPTH_METRIC = { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible" } as const;
 
 /**
@@ -207,9 +220,16 @@ export class StackIndex {
         reference: Reading<unknown>,
         match: (reference: string) => Match,
     ): Link {
-        const viaProperty = (holder.propertyDependencies?.[key] ?? []).filter((r) => r.type === targetType);
+        const dependencies = holder.propertyDependencies?.[key] ?? [];
+        const viaProperty = dependencies.filter((r) => r.type === targetType);
         if (viaProperty.length === 1) {
             return { kind: "resource", resource: viaProperty[0] };
+        }
+        // An unknown value that the engine says came only from event sources or destinations of
+        // another kind (a Kinesis stream's ARN, an SNS topic's) is a reference of that kind, not
+        // an unknown queue; a value from anything else (another stack, a role) stays unknown.
+        if (!reference.known && dependencies.length > 0 && viaProperty.length === 0 && dependencies.every((r) => OTHER_KIND_ENDPOINTS.has(r.type))) {
+            return ABSENT;
         }
         if (!reference.known) {
             // Without any property dependencies reported, a single dependency of the right type
@@ -458,12 +478,9 @@ export class StackIndex {
      * function (a known "name:qualifier" or alias ARN is parsed by functionNameFromReference).
      */
     private functionLink(mapping: PolicyResource, target: Reading<unknown>): Link {
-        const direct = this.link(mapping, "functionName", ResourceTypes.function, target, this.functionByReference);
-        if (direct.kind !== "unknown") {
-            return direct;
-        }
         const aliases = (mapping.propertyDependencies?.functionName ?? []).filter((r) => r.type === ResourceTypes.alias);
-        if (aliases.length !== 1) {
+        const direct = this.link(mapping, "functionName", ResourceTypes.function, target, this.functionByReference);
+        if (target.known || direct.kind === "resource" || aliases.length !== 1) {
             return direct;
         }
         const alias = aliases[0];

@@ -18,6 +18,10 @@ export interface ConsumerConfig {
     readonly maximumMessageSizeBytes: number;
     /** The DLQ's maximumMessageSize: what a dead-letter copy, reason attributes included, may weigh. */
     readonly deadLetterMaximumMessageSizeBytes: number;
+    /** Same as deadLetterMaximumMessageSizeBytes, under the name the dead-letter forwarder reads. */
+    readonly deadLetterMaximumMessageBytes: number;
+    /** Where offloaded bodies go (undefined: a copy too large for the DLQ cannot be forwarded). */
+    readonly payloadBucketName?: string;
 }
 
 /** SQS's smallest maximumMessageSize. */
@@ -50,6 +54,7 @@ export function readConsumerConfig(environment: EnvironmentSource): ConsumerConf
         read.optional(name) === undefined ? DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES : read.integer(name, SMALLEST_MAXIMUM_MESSAGE_SIZE_BYTES, LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES);
     const maximumMessageSizeBytes = messageSize(HandlerEnvironment.maximumMessageSizeBytes);
     const deadLetterMaximumMessageSizeBytes = messageSize(HandlerEnvironment.deadLetterMaximumMessageSizeBytes);
+    const payloadBucketName = read.optional(HandlerEnvironment.payloadBucketName);
 
     // Shorter than every redelivery of a message, the record would expire and Slack be told twice.
     const minimumExpiry = visibilityTimeoutSeconds * maxReceiveCount;
@@ -78,6 +83,8 @@ export function readConsumerConfig(environment: EnvironmentSource): ConsumerConf
         handlerVersion: read.optional(HandlerEnvironment.handlerVersion) ?? "unversioned",
         maximumMessageSizeBytes,
         deadLetterMaximumMessageSizeBytes,
+        deadLetterMaximumMessageBytes: deadLetterMaximumMessageSizeBytes,
+        ...(payloadBucketName !== undefined ? { payloadBucketName } : {}),
     };
 }
 

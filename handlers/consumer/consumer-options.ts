@@ -2,6 +2,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { createAwsClients, type AwsClients } from "../aws/clients";
 import { readConsumerConfig, type ConsumerConfig, type EnvironmentSource } from "../config/handler-config";
 import { createLogger } from "../observability/logger";
+import { type ConsumerMetrics, createConsumerMetrics } from "../observability/metrics";
 
 /**
  * What a consumer can be given instead of taking it from its surroundings. In Lambda nothing is
@@ -16,6 +17,8 @@ export interface ConsumerOptions {
     readonly clients?: AwsClients;
     /** @default a Powertools Logger configured by POWERTOOLS_* variables */
     readonly logger?: Logger;
+    /** @default Powertools Metrics (EMF on stdout) in the EscalationPipeline namespace */
+    readonly metrics?: ConsumerMetrics;
 }
 
 export interface ResolvedConsumerOptions {
@@ -23,6 +26,7 @@ export interface ResolvedConsumerOptions {
     readonly config: ConsumerConfig;
     readonly clients: AwsClients;
     readonly logger: Logger;
+    readonly metrics: ConsumerMetrics;
 }
 
 /** Applies the defaults and reads the shared settings (throws HandlerConfigError on bad ones). */
@@ -33,5 +37,6 @@ export function resolveConsumerOptions(options: ConsumerOptions, serviceName: st
         config: readConsumerConfig(environment),
         clients: options.clients ?? createAwsClients(environment),
         logger: options.logger ?? createLogger(serviceName, environment),
+        metrics: options.metrics ?? createConsumerMetrics(serviceName, environment),
     };
 }

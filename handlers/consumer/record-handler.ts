@@ -1,13 +1,17 @@
+import { IdempotencyAlreadyInProgressError } from "@aws-lambda-powertools/idempotency";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { ChangeMessageVisibilityCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
 import type { AwsClients } from "../aws/clients";
 import type { ConsumerConfig } from "../config/handler-config";
 import { backoffSeconds } from "../failures/backoff";
-import { sendToDeadLetterQueue, DeadLetterKind } from "../failures/dead-letter";
-import { asError, FailureKind, failureKindOf } from "../failures/errors";
+import { toSdkAttributes } from "../failures/dead-letter";
+import { asError } from "../failures/errors";
+import { changeVisibility, handleFailure, type RetryScheduled } from "../failures/failure-policy";
 import type { EventType } from "../messages/message-attributes";
 import { parseBody, type ParsedBody } from "../messages/parse-message";
+import { type ConsumerMetrics, MetricName } from "../observability/metrics";
+import { InvocationDeadlinePassedError, type RemainingTime } from "./invocation-deadline";
 import { receiveCountOf } from "./record-facts";
 import { peekCallId, resolveMessageBody } from "./resolve-message";
 
@@ -29,20 +33,21 @@ export interface RecordHandlerDependencies {
     readonly clients: AwsClients;
     readonly logger: Logger;
     readonly eventType: EventType;
+    /** The invocation's remaining time; nothing is dead-lettered once it is up (invocation-deadline.ts). */
+    readonly remainingTime?: RemainingTime;
+    readonly metrics?: ConsumerMetrics;
 }
 
-/** Notes which messages were given a backoff, so the FIFO consumer can give their held-back group mates the same one. */
-export type RetryScheduled = (record: SQSRecord, visibilitySeconds: number) => void;
+export { changeVisibility, type RetryScheduled } from "../failures/failure-policy";
 
 /**
- * Runs one record through a lane and applies the failure policy:
- * - success: return (the batch processor acknowledges it);
- * - poison: forward to the DLQ with the reason, then return (acknowledge);
- * - transient on the last attempt (receive count >= maxReceiveCount): the same, as "exhausted";
- * - transient before that: shorten the visibility to the backoff tier and rethrow, so the record
- *   is reported in batchItemFailures and comes back after the backoff.
- * If the DLQ refuses the message, the record fails instead of being acknowledged: the queue's
- * own redrive policy is the safety net, and nothing is lost.
+ * Runs one record through a lane; success returns (the batch processor acknowledges it). A throw:
+ * - the invocation's deadline passed: nothing at all, as if Lambda had stopped it;
+ * - another invocation holds the same idempotency key (IdempotencyAlreadyInProgressError):
+ *   neither an attempt nor a failure; the message goes back to the queue for later;
+ * - anything else goes through the failure policy (failures/failure-policy.ts: the run counts as
+ *   an attempt; dead-letter and acknowledge, or back off and rethrow so the record is reported in
+ *   batchItemFailures).
  */
 export async function handleRecord(
     record: SQSRecord,
@@ -50,7 +55,7 @@ export async function handleRecord(
     dependencies: RecordHandlerDependencies,
     onRetryScheduled?: RetryScheduled,
 ): Promise<void> {
-    const { config, logger } = dependencies;
+    const { logger } = dependencies;
     const receiveCount = receiveCountOf(record);
     const log = logger.createChild({ persistentKeys: { messageId: record.messageId, receiveCount } });
     try {
@@ -63,33 +68,56 @@ export async function handleRecord(
         log.info("message processed");
     } catch (thrown) {
         const error = asError(thrown);
-        const kind = failureKindOf(error);
-        if (kind === FailureKind.poison || receiveCount >= config.maxReceiveCount) {
-            const deadLetterKind = kind === FailureKind.poison ? DeadLetterKind.poison : DeadLetterKind.exhausted;
-            await sendToDeadLetterQueue(dependencies.clients.sqs, record, config.deadLetterQueueUrl, {
-                kind: deadLetterKind,
-                error,
-                handlerVersion: config.handlerVersion,
-            });
-            log.error("message dead-lettered", { deadLetterKind, error });
-            return;
+        if (error instanceof InvocationDeadlinePassedError) {
+            // As if Lambda had stopped the invocation: the message comes back on its own.
+            log.warn("invocation deadline passed; leaving the message to its next delivery", { error });
+            throw error;
         }
-        const visibilitySeconds = backoffSeconds(receiveCount, config.backoffTiersSeconds, config.visibilityTimeoutSeconds);
-        await changeVisibility(dependencies.clients.sqs, config.queueUrl, record, visibilitySeconds, log);
-        onRetryScheduled?.(record, visibilitySeconds);
-        log.warn("message will be retried", { retryInSeconds: visibilitySeconds, error });
-        throw error;
+        if (error instanceof IdempotencyAlreadyInProgressError) {
+            if ((await returnInProgressMessage(record, dependencies, log)) === InProgressOutcome.requeued) {
+                return;
+            }
+            throw error;
+        }
+        await handleFailure(record, error, dependencies, log, onRetryScheduled);
     }
 }
 
+/** What became of a message another invocation holds. */
+const InProgressOutcome = { returned: "returned", requeued: "requeued" } as const;
+type InProgressOutcome = (typeof InProgressOutcome)[keyof typeof InProgressOutcome];
+
 /**
- * Shortens (or lengthens) how long a received message stays hidden. A failure here only costs
- * speed: the message still comes back after the queue's visibility timeout.
+ * Another invocation holds this message's idempotency key (a standard queue delivered it twice at
+ * once, or a producer resent it). That is neither an attempt nor a failure: the holder finishes,
+ * and this copy comes back after the first backoff tier to find the result (or, if the holder
+ * died, to take over once its in-progress record expires). On the last receive, returning it would
+ * let SQS's redrive move it to the DLQ with no reason, so a fresh copy (same body and attributes,
+ * delayed by that tier) goes back to the queue instead and this delivery is acknowledged. FIFO
+ * queues never get a copy: their deduplication would drop it.
  */
-export async function changeVisibility(sqs: SQSClient, queueUrl: string, record: SQSRecord, seconds: number, log: Logger): Promise<void> {
-    try {
-        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }));
-    } catch (error) {
-        log.warn("could not change message visibility; it returns after the queue's visibility timeout", { error: asError(error) });
+async function returnInProgressMessage(record: SQSRecord, dependencies: RecordHandlerDependencies, log: Logger): Promise<InProgressOutcome> {
+    const { config, clients } = dependencies;
+    const seconds = Math.max(1, backoffSeconds(1, config.backoffTiersSeconds, config.visibilityTimeoutSeconds));
+    const fifo = record.attributes.MessageGroupId !== undefined;
+    if (!fifo && receiveCountOf(record) >= config.maxReceiveCount) {
+        await clients.sqs.send(
+            new SendMessageCommand({
+                QueueUrl: config.queueUrl,
+                MessageBody: record.body,
+                MessageAttributes: toSdkAttributes(record),
+                DelaySeconds: Math.min(seconds, MAX_DELAY_SECONDS),
+            }),
+        );
+        dependencies.metrics?.count(MetricName.inProgressElsewhere);
+        log.info("message in progress in another invocation on its last receive; a delayed copy is back in the queue", { retryInSeconds: seconds });
+        return InProgressOutcome.requeued;
     }
+    await changeVisibility(clients.sqs, config.queueUrl, record, seconds, log);
+    dependencies.metrics?.count(MetricName.inProgressElsewhere);
+    log.info("message in progress in another invocation; back in the queue for later (not an attempt)", { retryInSeconds: seconds });
+    return InProgressOutcome.returned;
 }
+
+/** SQS's DelaySeconds maximum. */
+const MAX_DELAY_SECONDS = 900;

@@ -10,6 +10,9 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda"
 import type { AwsClients } from "../aws/clients";
 import type { ConsumerConfig } from "../config/handler-config";
 import type { EventType } from "../messages/message-attributes";
+import { handleHeldBack } from "../failures/failure-policy";
+import type { ConsumerMetrics } from "../observability/metrics";
+import { remainingTimeOf } from "./invocation-deadline";
 import { changeVisibility, handleRecord, type ProcessMessage, type RecordHandlerDependencies } from "./record-handler";
 
 /** What every consumer is built from; the entry files assemble it at module scope. */
@@ -17,6 +20,8 @@ export interface ConsumerDependencies {
     readonly config: ConsumerConfig;
     readonly clients: AwsClients;
     readonly logger: Logger;
+    /** Business metrics; flushed at the end of every invocation. */
+    readonly metrics?: ConsumerMetrics;
 }
 
 /** One lane: what its messages are, whether its queue is FIFO, and what to do with a message. */
@@ -44,9 +49,10 @@ export type SqsConsumerHandler = (event: SQSEvent, context?: Context) => Promise
  * A new processor per invocation: processors keep per-batch state, and the local runtime may
  * run several batches of one handler at once in one process.
  *
- * When every record fails, the handler throws FullBatchFailureError (as Powertools does by
- * default): Lambda then retries the whole batch exactly as batchItemFailures would, and an
- * outage downstream shows in the function's Errors metric and alarm.
+ * When every record fails, the handler throws FullBatchFailureError (Powertools' default, used as
+ * is on standard lanes; the FIFO lane throws it itself after giving held-back group mates their
+ * backoff): Lambda then retries the whole batch exactly as batchItemFailures would, and an outage
+ * downstream shows in the function's Errors metric and alarm.
  */
 export function createSqsConsumer(lane: LaneDefinition, dependencies: ConsumerDependencies): SqsConsumerHandler {
     const recordDependencies: RecordHandlerDependencies = {
@@ -54,22 +60,32 @@ export function createSqsConsumer(lane: LaneDefinition, dependencies: ConsumerDe
         clients: dependencies.clients,
         logger: dependencies.logger,
         eventType: lane.eventType,
+        metrics: dependencies.metrics,
     };
     return async (event, context) => {
         if (context !== undefined) {
             dependencies.logger.addContext(context);
         }
         const processMessage = lane.prepare(context);
-        const response = lane.fifo
-            ? await processFifoBatch(event, processMessage, recordDependencies, context)
-            : await processPartialResponse(event, (record: SQSRecord) => handleRecord(record, processMessage, recordDependencies), new BatchProcessor(BatchEventType.SQS), {
-                  context,
-                  throwOnFullBatchFailure: false,
-              });
-        if (event.Records.length > 0 && response.batchItemFailures.length === event.Records.length) {
-            throw new FullBatchFailureError(response.batchItemFailures.map(({ itemIdentifier }) => new Error(`record ${itemIdentifier} failed`)));
+        const invocationDependencies: RecordHandlerDependencies = { ...recordDependencies, remainingTime: remainingTimeOf(context) };
+        try {
+            if (!lane.fifo) {
+                // Batch's own full-batch-failure behaviour: it throws FullBatchFailureError when every record failed.
+                return await processPartialResponse(
+                    event,
+                    (record: SQSRecord) => handleRecord(record, processMessage, invocationDependencies),
+                    new BatchProcessor(BatchEventType.SQS),
+                    { context },
+                );
+            }
+            const response = await processFifoBatch(event, processMessage, invocationDependencies, context);
+            if (event.Records.length > 0 && response.batchItemFailures.length === event.Records.length) {
+                throw new FullBatchFailureError(response.batchItemFailures.map(({ itemIdentifier }) => new Error(`record ${itemIdentifier} failed`)));
+            }
+            return response;
+        } finally {
+            dependencies.metrics?.flush();
         }
-        return response;
     };
 }
 
@@ -95,12 +111,18 @@ async function processFifoBatch(
     const heldBack = event.Records.filter(
         (record) => failedIds.has(record.messageId) && !scheduled.has(record.messageId) && backoffByGroup.has(groupOf(record)),
     );
+    // Held back on SQS's last allowed receive: forwarded with a reason now (handleHeldBack), not moved by SQS without one.
+    const forwarded = new Set<string>();
     await Promise.all(
-        heldBack.map((record) =>
-            changeVisibility(dependencies.clients.sqs, dependencies.config.queueUrl, record, backoffByGroup.get(groupOf(record))!, dependencies.logger),
-        ),
+        heldBack.map(async (record) => {
+            if (await handleHeldBack(record, dependencies, dependencies.logger).catch(() => false)) {
+                forwarded.add(record.messageId);
+            } else {
+                await changeVisibility(dependencies.clients.sqs, dependencies.config.queueUrl, record, backoffByGroup.get(groupOf(record))!, dependencies.logger);
+            }
+        }),
     );
-    return response;
+    return forwarded.size === 0 ? response : { batchItemFailures: response.batchItemFailures.filter((failure) => !forwarded.has(failure.itemIdentifier)) };
 }
 
 function groupOf(record: SQSRecord): string {

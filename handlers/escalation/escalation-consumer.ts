@@ -1,14 +1,20 @@
-import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import type { SQSRecord } from "aws-lambda";
 import { type ConsumerOptions, resolveConsumerOptions } from "../consumer/consumer-options";
+import { assertWithinDeadline, InvocationDeadlinePassedError, remainingTimeOf, type RemainingTime } from "../consumer/invocation-deadline";
 import { createSqsConsumer, type SqsConsumerHandler } from "../consumer/sqs-consumer";
+import { asError, failureKindOf, FailureKind } from "../failures/errors";
 import { createIdempotencyStore } from "../idempotency/persistence";
-import { EscalationMessageSchema, type EscalationMessage } from "../messages/escalation-message";
-import { EventType } from "../messages/message-attributes";
+import { MetricName } from "../observability/metrics";
+import { EscalationMessageSchema, escalationIdOf, type EscalationMessage } from "../messages/escalation-message";
+import { EventType, MessageAttributeName } from "../messages/message-attributes";
 import { validateMessage } from "../messages/parse-message";
+import { decodePayloadPointer } from "../messages/payload-pointer";
 import type { SecretSource } from "../secrets/secret-source";
 import { ssmSecretSource } from "../secrets/ssm-secret-source";
 import { readEscalationTargets } from "./escalation-config";
-import { triggerPagerDutyIncident } from "./pager-duty";
+import { SlackFailedAfterPageError, SlackUnavailableAfterPageError } from "./errors";
+import { pagerDutyTriggerEvent, triggerPagerDutyIncident } from "./pager-duty";
 import { notifySlack } from "./slack";
 
 export interface EscalationConsumerOptions extends ConsumerOptions {
@@ -24,66 +30,150 @@ export interface EscalationConsumerOptions extends ConsumerOptions {
 
 export const DEFAULT_DOWNSTREAM_TIMEOUT_MS = 5000;
 
-/** What one delivery did; stored by Powertools Idempotency and returned again for duplicates. */
-interface Delivery {
-    readonly pagerDutyDedupKey: string;
-    /** The SQS message that actually paged; a duplicate sees another message's id here. */
-    readonly deliveredByMessageId: string;
-    readonly deliveredAt: string;
+/**
+ * The steps of one escalation's delivery, each with its own completion record (the key prefix of
+ * its Powertools Idempotency record): a retry or a replay runs only the steps not done.
+ */
+export const DeliveryStep = { pagerDuty: "escalation-pagerduty", slack: "escalation-slack" } as const;
+export type DeliveryStep = (typeof DeliveryStep)[keyof typeof DeliveryStep];
+
+/**
+ * How long a step's completion record lives at least: SQS's longest retention, which the
+ * component gives every DLQ, so a dead letter replayed on its last day still skips the steps
+ * already done (a page is not repeated because Slack failed two weeks ago).
+ */
+export const STEP_RECORD_MIN_EXPIRY_SECONDS = 1_209_600;
+
+/** What a completed step stored; a later delivery of the same escalation gets it back instead of running the step. */
+interface StepDone {
+    /** The SQS message that ran the step; another message's id here means this one is a duplicate or a replay. */
+    readonly byMessageId: string;
+    readonly at: string;
+    readonly pagerDutyDedupKey?: string;
 }
 
-interface DeliveryRequest {
-    readonly callId: string;
+interface StepRequest {
+    /** The idempotency key of every step (eventKeyJmesPath). */
+    readonly escalationId: string;
     readonly messageId: string;
     readonly message: EscalationMessage;
+    readonly fullPayload: string;
+    /** This invocation's remaining time: each step checks it just before its call goes out. */
+    readonly remainingTime: RemainingTime;
 }
 
 /**
- * The escalation (pager) consumer: validate, page PagerDuty (dedup_key = call id), post to Slack.
- * The delivery is idempotent per call id in DynamoDB for longer than every redelivery can take,
- * so a duplicate message neither pages nor posts again (Slack has no deduplication of its own).
- * PagerDuty goes first: if Slack then fails, the retry re-sends a trigger PagerDuty folds into the
- * same incident, and Slack is tried again.
+ * The escalation (pager) consumer: validate, then two steps per escalation (`escalationId`),
+ * each recorded as done on its own in DynamoDB:
+ * 1. PagerDuty trigger with dedup_key = call id (one incident per call: an open one is updated,
+ *    a resolved one re-opens; a new escalation of the call is a new delivery and pages);
+ * 2. Slack post (Slack has no deduplication; the record makes it once).
+ * A retry or a replay runs only the step not done. If Slack fails after the page, the failure says
+ * "paged; Slack failed: <reason>" (dead-lettered at once when permanent, on the last attempt when
+ * transient), and replaying that dead letter posts to Slack only. No step starts after the
+ * invocation's deadline (a process frozen past its timeout leaves the work to the next delivery).
  */
 export function createEscalationConsumer(options: EscalationConsumerOptions = {}): SqsConsumerHandler {
     const resolved = resolveConsumerOptions(options, "escalation-pager");
     const targets = readEscalationTargets(resolved.environment);
     const secrets = options.secrets ?? ssmSecretSource(resolved.environment);
-    const persistenceStore = createIdempotencyStore(resolved.config.idempotencyTableName, resolved.clients.dynamoDb);
+    // One persistence layer per step: Powertools keeps the key prefix on the layer and sets it on every call, so two
+    // steps sharing one would, with records running side by side, save one step's record under the other's prefix.
+    const stepStore = () => createIdempotencyStore(resolved.config.idempotencyTableName, resolved.clients.dynamoDb);
     const timeoutMs = options.downstreamTimeoutMs ?? DEFAULT_DOWNSTREAM_TIMEOUT_MS;
+    // One config per execution environment; each invocation registers its context (in-progress expiry = its remaining time).
+    const idempotencyConfig = new IdempotencyConfig({
+        eventKeyJmesPath: "escalationId",
+        expiresAfterSeconds: Math.max(resolved.config.idempotencyExpirySeconds, STEP_RECORD_MIN_EXPIRY_SECONDS),
+    });
 
-    const deliver = async (request: DeliveryRequest): Promise<Delivery> => {
-        const [routingKey, webhookUrl] = await Promise.all([
-            secrets.get(targets.pagerDutyRoutingKeyParameter),
-            secrets.get(targets.slackWebhookUrlParameter),
-        ]);
-        const pagerDutyDedupKey = await triggerPagerDutyIncident(targets.pagerDutyEventsUrl, request.message, routingKey, timeoutMs);
-        await notifySlack(webhookUrl, request.message, timeoutMs);
-        return { pagerDutyDedupKey, deliveredByMessageId: request.messageId, deliveredAt: new Date().toISOString() };
-    };
+    const page = makeIdempotent(
+        async (request: StepRequest): Promise<StepDone> => {
+            const routingKey = await secrets.get(targets.pagerDutyRoutingKeyParameter);
+            assertWithinDeadline(request.remainingTime, "the PagerDuty trigger");
+            const event = pagerDutyTriggerEvent(request.message, request.escalationId, routingKey, { fullPayload: request.fullPayload });
+            const pagerDutyDedupKey = await triggerPagerDutyIncident(targets.pagerDutyEventsUrl, event, timeoutMs);
+            return { byMessageId: request.messageId, at: new Date().toISOString(), pagerDutyDedupKey };
+        },
+        { persistenceStore: stepStore(), config: idempotencyConfig, keyPrefix: DeliveryStep.pagerDuty },
+    );
+    const post = makeIdempotent(
+        async (request: StepRequest): Promise<StepDone> => {
+            const webhookUrl = await secrets.get(targets.slackWebhookUrlParameter);
+            assertWithinDeadline(request.remainingTime, "the Slack post");
+            await notifySlack(webhookUrl, request.message, request.escalationId, timeoutMs);
+            return { byMessageId: request.messageId, at: new Date().toISOString() };
+        },
+        { persistenceStore: stepStore(), config: idempotencyConfig, keyPrefix: DeliveryStep.slack },
+    );
 
     return createSqsConsumer(
         {
             eventType: EventType.escalation,
             fifo: false,
             prepare(context) {
-                const config = new IdempotencyConfig({
-                    eventKeyJmesPath: "callId",
-                    expiresAfterSeconds: resolved.config.idempotencyExpirySeconds,
-                    lambdaContext: context,
-                });
-                const deliverOnce = makeIdempotent(deliver, { persistenceStore, config, keyPrefix: "escalation" });
+                if (context !== undefined) {
+                    idempotencyConfig.registerLambdaContext(context);
+                }
+                const remainingTime = remainingTimeOf(context);
                 return async (received, log) => {
                     const message = validateMessage(received.parsed, EscalationMessageSchema, "escalation");
-                    const delivery = await deliverOnce({ callId: message.callId, messageId: received.record.messageId, message });
-                    if (delivery.deliveredByMessageId === received.record.messageId) {
-                        log.info("escalation delivered", { severity: message.severity, pagerDutyDedupKey: delivery.pagerDutyDedupKey });
+                    const escalationId = escalationIdOf(message);
+                    log.appendPersistentKeys({ escalationId });
+                    const request: StepRequest = {
+                        escalationId,
+                        messageId: received.record.messageId,
+                        message,
+                        fullPayload: fullPayloadOf(received.record),
+                        remainingTime,
+                    };
+                    const paged = await page(request);
+                    // Frozen past the deadline while paging: the next delivery does the rest.
+                    assertWithinDeadline(remainingTime, "the Slack step");
+                    const posted = await post(request).catch((thrown: unknown) => {
+                        throw slackFailureAfterPage(asError(thrown));
+                    });
+                    const thisMessage = received.record.messageId;
+                    if (paged.byMessageId === thisMessage) {
+                        resolved.metrics.count(MetricName.escalationsPaged);
+                    }
+                    if (posted.byMessageId === thisMessage) {
+                        resolved.metrics.count(MetricName.slackPosts);
+                    }
+                    if (paged.byMessageId === thisMessage && posted.byMessageId === thisMessage) {
+                        log.info("escalation delivered", { severity: message.severity, pagerDutyDedupKey: paged.pagerDutyDedupKey });
+                    } else if (paged.byMessageId !== thisMessage && posted.byMessageId !== thisMessage) {
+                        resolved.metrics.count(MetricName.duplicatesAbsorbed);
+                        log.info("escalation already delivered; duplicate acknowledged", { pagedBy: paged.byMessageId, postedBy: posted.byMessageId });
                     } else {
-                        log.info("escalation already delivered; duplicate acknowledged", { ...delivery });
+                        log.info("escalation delivery completed: only the steps not done before ran", {
+                            pagedBy: paged.byMessageId,
+                            postedBy: posted.byMessageId,
+                        });
                     }
                 };
             },
         },
         resolved,
     );
+}
+
+/**
+ * A Slack failure once the page is done: marked "paged; Slack failed", in the same family
+ * (poison or transient). "Someone else holds the step" and "deadline passed" pass through as they are.
+ */
+function slackFailureAfterPage(error: Error): Error {
+    if (error instanceof IdempotencyAlreadyInProgressError || error instanceof InvocationDeadlinePassedError) {
+        return error;
+    }
+    return failureKindOf(error) === FailureKind.poison ? new SlackFailedAfterPageError(error) : new SlackUnavailableAfterPageError(error);
+}
+
+/** Where the whole escalation can be read: its S3 object when offloaded, else the message itself. */
+function fullPayloadOf(record: SQSRecord): string {
+    if (record.messageAttributes?.[MessageAttributeName.extendedPayloadSize] !== undefined) {
+        const pointer = decodePayloadPointer(record.body);
+        return `s3://${pointer.s3BucketName}/${pointer.s3Key}`;
+    }
+    return `SQS message ${record.messageId} on the escalation queue (or its DLQ)`;
 }

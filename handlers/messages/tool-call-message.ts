@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { CallIdSchema } from "./escalation-message";
 import * as z from "./zod";
 
@@ -13,3 +14,14 @@ export const ToolCallMessageSchema = z.strictObject({
 });
 
 export type ToolCallInput = z.input<typeof ToolCallMessageSchema>;
+
+/**
+ * The identity of a tool call: a hash of (call id, tool call id). The producer sends it as the
+ * FIFO deduplication id (a producer retry is dropped by SQS for 5 minutes), and the consumer keys
+ * its idempotency record on it and hands it to the tool as `invocation.idempotencyKey`, read from
+ * the body rather than from SQS: SQS's own redrive replaces a message's deduplication id with its
+ * message id, the body never changes. Different calls never collide.
+ */
+export function toolCallDeduplicationId(callId: string, toolCallId: string): string {
+    return createHash("sha256").update(`${callId}\u0000${toolCallId}`).digest("hex");
+}

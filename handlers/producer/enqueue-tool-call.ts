@@ -1,20 +1,13 @@
-import { createHash } from "node:crypto";
 import { EventType } from "../messages/message-attributes";
-import { ToolCallMessageSchema, type ToolCallInput } from "../messages/tool-call-message";
+import { ToolCallMessageSchema, toolCallDeduplicationId, type ToolCallInput } from "../messages/tool-call-message";
 import { envelopeAttributes } from "./emit-escalation";
 import { fitMessage } from "./payload-offload";
 import type { ProducerTarget, SendReport } from "./producer-target";
 import { sendFifoInBatches } from "./send-batch";
 import { validateAll } from "./validate-input";
 
-/**
- * The FIFO deduplication id of a tool call: a hash of (call id, tool call id), so sending the same
- * call twice (a producer retry) is dropped by SQS for 5 minutes and by the consumer's idempotency
- * after that, while different calls never collide.
- */
-export function toolCallDeduplicationId(callId: string, toolCallId: string): string {
-    return createHash("sha256").update(`${callId}\u0000${toolCallId}`).digest("hex");
-}
+/** Re-exported for the producer's callers; the consumer derives its idempotency key from the same function. */
+export { toolCallDeduplicationId };
 
 /**
  * Enqueues tool calls on the tool-call (FIFO) queue, in the given order. The message group is the

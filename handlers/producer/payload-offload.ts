@@ -3,8 +3,12 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { MessageAttributeValue } from "@aws-sdk/client-sqs";
 import { DEAD_LETTER_HEADROOM_BYTES, DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES, offloadThresholdBytes } from "../environment";
 import { MessageAttributeName } from "../messages/message-attributes";
+import { messageSize } from "../messages/message-size";
 import { encodePayloadPointer } from "../messages/payload-pointer";
 import { ProducerValidationError, type ProducerTarget } from "./producer-target";
+
+/** Re-exported: the producer's callers (send-batch.ts) size their batches with it. */
+export { messageSize };
 
 /** SQS's classic message size limit (body plus attributes), which every queue accepts. */
 export const MAX_SQS_MESSAGE_BYTES = DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES;
@@ -47,14 +51,4 @@ export async function fitMessage(target: ProducerTarget, body: string, attribute
         },
         offloaded: true,
     };
-}
-
-/** How SQS counts a message's size: body, plus each attribute's name, type and value. */
-export function messageSize(body: string, attributes: Record<string, MessageAttributeValue>): number {
-    let size = Buffer.byteLength(body, "utf8");
-    for (const [name, value] of Object.entries(attributes)) {
-        size += Buffer.byteLength(name, "utf8") + Buffer.byteLength(value.DataType ?? "", "utf8");
-        size += value.StringValue !== undefined ? Buffer.byteLength(value.StringValue, "utf8") : (value.BinaryValue?.byteLength ?? 0);
-    }
-    return size;
 }

@@ -4,9 +4,10 @@ import { createSqsConsumer, type SqsConsumerHandler } from "../consumer/sqs-cons
 import { createIdempotencyStore } from "../idempotency/persistence";
 import { EventType } from "../messages/message-attributes";
 import { validateMessage } from "../messages/parse-message";
-import { ToolCallMessageSchema } from "../messages/tool-call-message";
+import { ToolCallMessageSchema, toolCallDeduplicationId } from "../messages/tool-call-message";
 import { DEFAULT_TOOLS } from "./default-tools";
-import { ToolRegistry, type ResolvedToolCall, type ToolDefinition, type ToolInvocation, type ToolResult } from "./tool-registry";
+import { ToolRegistry, type ResolvedToolCall, type ToolDefinition, type ToolInvocation } from "./tool-registry";
+import { toolRunRecordOf, type ToolRunRecord } from "./tool-run-record";
 
 export interface ToolCallConsumerOptions extends ConsumerOptions {
     /**
@@ -16,15 +17,18 @@ export interface ToolCallConsumerOptions extends ConsumerOptions {
     readonly tools?: readonly ToolDefinition[];
 }
 
-/** What the idempotency key is made of: the deduplication id alone. */
+/** What the idempotency key is made of: the tool call's identity (toolCallDeduplicationId). */
 interface ToolRunKey {
-    readonly deduplicationId: string;
+    readonly idempotencyKey: string;
 }
 
 /**
  * The tool-call (FIFO) consumer: validate, look the tool up (unknown = poison), check its
- * arguments, run it once per deduplication id. SQS FIFO drops duplicates for 5 minutes;
- * the idempotency record covers every redelivery after that.
+ * arguments, run it once per tool call. The idempotency key is the tool call's identity, a hash of
+ * (call id, tool call id) read from the body, not the SQS deduplication id: SQS's own redrive
+ * replaces that with the message id, and a redriven tool call must not run again. The record
+ * stores a bounded summary of the result (tool-run-record.ts), so no result size can make the save
+ * fail and the tool re-run. The tool gets the same key as `invocation.idempotencyKey`.
  */
 export function createToolCallConsumer(options: ToolCallConsumerOptions = {}): SqsConsumerHandler {
     const resolved = resolveConsumerOptions(options, "tool-executor");
@@ -33,27 +37,29 @@ export function createToolCallConsumer(options: ToolCallConsumerOptions = {}): S
 
     // Only the key (argument 0, `dataIndexArgument` below) is hashed; the resolved tool and the
     // invocation (with its logger) ride along as further arguments.
-    const run = async (_key: ToolRunKey, call: ResolvedToolCall, invocation: ToolInvocation): Promise<ToolResult> =>
-        call.tool.run(call.args, invocation);
+    const run = async (_key: ToolRunKey, call: ResolvedToolCall, invocation: ToolInvocation): Promise<ToolRunRecord> =>
+        toolRunRecordOf(await call.tool.run(call.args, invocation));
+
+    // One config per execution environment, as Powertools intends; each invocation registers its
+    // context, whose remaining time bounds how long a record may stay in progress.
+    const config = new IdempotencyConfig({ eventKeyJmesPath: "idempotencyKey", expiresAfterSeconds: resolved.config.idempotencyExpirySeconds });
+    const runOnce = makeIdempotent(run, { persistenceStore, config, keyPrefix: "tool-call", dataIndexArgument: 0 });
 
     return createSqsConsumer(
         {
             eventType: EventType.toolCall,
             fifo: true,
             prepare(context) {
-                const config = new IdempotencyConfig({
-                    eventKeyJmesPath: "deduplicationId",
-                    expiresAfterSeconds: resolved.config.idempotencyExpirySeconds,
-                    lambdaContext: context,
-                });
-                const runOnce = makeIdempotent(run, { persistenceStore, config, keyPrefix: "tool-call", dataIndexArgument: 0 });
+                if (context !== undefined) {
+                    config.registerLambdaContext(context);
+                }
                 return async (received, log) => {
                     const message = validateMessage(received.parsed, ToolCallMessageSchema, "tool call");
                     // Resolved before the idempotent run, so a poison call is never recorded as in progress.
                     const call = registry.resolve(message.toolName, message.arguments);
-                    const deduplicationId = received.record.attributes.MessageDeduplicationId ?? received.record.messageId;
-                    const result = await runOnce({ deduplicationId }, call, { callId: message.callId, toolCallId: message.toolCallId, log });
-                    log.info("tool call executed", { toolName: message.toolName, toolCallId: message.toolCallId, result });
+                    const idempotencyKey = toolCallDeduplicationId(message.callId, message.toolCallId);
+                    const record = await runOnce({ idempotencyKey }, call, { callId: message.callId, toolCallId: message.toolCallId, idempotencyKey, log });
+                    log.info("tool call executed", { toolName: message.toolName, toolCallId: message.toolCallId, ...record });
                 };
             },
         },

@@ -10,6 +10,12 @@ export type ToolResult = string | number | boolean | null | ToolResult[] | { [ke
 export interface ToolInvocation {
     readonly callId: string;
     readonly toolCallId: string;
+    /**
+     * Stable for this tool call across every redelivery, retry and redrive (a hash of call id and
+     * tool call id, not an SQS id). Pass it to your own downstream as its idempotency key, so a run
+     * repeated after a crash (at-least-once) does not act twice there either.
+     */
+    readonly idempotencyKey: string;
     readonly log: Logger;
 }
 

@@ -1,11 +1,13 @@
 /**
  * A DLQ message as the on-call human needs to see it: what it was, and why it is here. Our
- * handlers attach the reason as message attributes (handlers/failures/dead-letter.ts); a message
+ * handlers attach the reason in one `dead-letter` attribute and keep every original attribute
+ * (handlers/failures/dead-letter.ts reads both back, envelope and offloaded body included); a message
  * SQS moved by itself (its receive count passed maxReceiveCount without the handler acting,
  * e.g. after timeouts) carries none, and is reported as such.
  */
 import type { Message, MessageAttributeValue } from "@aws-sdk/client-sqs";
-import { DeadLetterAttributeName } from "../../handlers/failures/dead-letter";
+import { DEAD_LETTER_ATTRIBUTE, deadLetterRecordOf, originalMessageOf } from "../../handlers/failures/dead-letter";
+import type { PayloadPointer } from "../../handlers/messages/payload-pointer";
 
 export interface DeadLetterReason {
     readonly failureKind: string;
@@ -19,48 +21,50 @@ export interface DeadLetterReason {
 
 export interface DeadLetterEntry {
     readonly messageId: string;
+    /** The original body ("" when it is in the payload bucket: see `payload`). */
     readonly body: string;
+    /** Where the original body is, when the forward offloaded it (too large for the DLQ with its reason). */
+    readonly payload?: PayloadPointer;
     /** Receives while in the DLQ included (SQS carries the count over from the source queue). */
     readonly receiveCount: number;
     readonly sentAt: string;
+    /** The producer's message group and deduplication id (FIFO). */
     readonly groupId?: string;
     readonly deduplicationId?: string;
-    /** Attributes that travelled with the message (the producer's), reason attributes excluded. */
+    /** Every attribute the producer sent, the reason excluded. */
     readonly originalAttributes: Readonly<Record<string, MessageAttributeValue>>;
     /** Undefined when SQS itself dead-lettered the message (no handler recorded a reason). */
     readonly reason?: DeadLetterReason;
 }
 
-const REASON_ATTRIBUTE_NAMES: ReadonlySet<string> = new Set(Object.values(DeadLetterAttributeName));
-
 export function isReasonAttribute(name: string): boolean {
-    return REASON_ATTRIBUTE_NAMES.has(name);
+    return name === DEAD_LETTER_ATTRIBUTE;
 }
 
 export function toDeadLetterEntry(message: Message): DeadLetterEntry {
-    const attributes = message.MessageAttributes ?? {};
-    const text = (name: string) => attributes[name]?.StringValue;
     const system = message.Attributes ?? {};
-    const failureKind = text(DeadLetterAttributeName.failureKind);
+    const record = deadLetterRecordOf(message);
+    const original = originalMessageOf(message);
     return {
         messageId: message.MessageId ?? "",
-        body: message.Body ?? "",
+        body: original.body ?? "",
+        ...(original.payload !== undefined ? { payload: original.payload } : {}),
         receiveCount: Number(system.ApproximateReceiveCount ?? 0),
         sentAt: new Date(Number(system.SentTimestamp ?? 0)).toISOString(),
-        groupId: system.MessageGroupId,
-        deduplicationId: system.MessageDeduplicationId,
-        originalAttributes: Object.fromEntries(Object.entries(attributes).filter(([name]) => !isReasonAttribute(name))),
+        groupId: original.groupId,
+        deduplicationId: original.deduplicationId,
+        originalAttributes: original.attributes as Readonly<Record<string, MessageAttributeValue>>,
         reason:
-            failureKind === undefined
+            record === undefined
                 ? undefined
                 : {
-                      failureKind,
-                      errorClass: text(DeadLetterAttributeName.errorClass) ?? "",
-                      errorMessage: text(DeadLetterAttributeName.errorMessage) ?? "",
-                      firstSeen: text(DeadLetterAttributeName.firstSeen) ?? "",
-                      attempts: Number(text(DeadLetterAttributeName.attempts) ?? 0),
-                      handlerVersion: text(DeadLetterAttributeName.handlerVersion) ?? "",
-                      sourceMessageId: text(DeadLetterAttributeName.sourceMessageId) ?? "",
+                      failureKind: record.kind,
+                      errorClass: record.errorClass,
+                      errorMessage: record.errorMessage,
+                      firstSeen: record.firstSeen,
+                      attempts: record.attempts,
+                      handlerVersion: record.handlerVersion,
+                      sourceMessageId: record.sourceMessageId,
                   },
     };
 }

@@ -5,19 +5,21 @@
  *   messages is processed (running invocations cut off, nothing more deleted), then started
  *   again; what was in flight comes back after its visibility timeout.
  */
+import { spawn } from "node:child_process";
 import * as os from "node:os";
 import type { Writable } from "node:stream";
 import * as path from "node:path";
 import type { PipelineOptions } from "../../pipeline/options";
 import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
-import { toDeadLetterEntry } from "../dlq/dead-letter-entry";
+import { type DeadLetterEntry, toDeadLetterEntry } from "../dlq/dead-letter-entry";
 import { peekMessages } from "../dlq/peek";
+import { redriveByCopy } from "../dlq/redrive";
 import { type Percentiles, percentiles } from "../percentiles";
 import { type PipelineSnapshot, queueDepth, snapshot, total } from "../progress";
 import { type LocalRuntime, startLocalRuntime } from "../runtime";
 import { FaultInjector } from "./fault-injector";
 import { seededRandom } from "./random";
-import { type CheckResult, checkSoak } from "./soak-checks";
+import { type CheckResult, checkSoak, type FreezeWindow } from "./soak-checks";
 import { planSoak, type SoakPlan } from "./soak-plan";
 import { sendSoakPlan } from "./soak-sender";
 import { prepareSoakState, readToolRuns, SOAK_STATE_DIRECTORY_VARIABLE } from "./soak-tools";
@@ -49,6 +51,17 @@ export interface SoakOptions {
     readonly transientFailureRate?: number;
     /** Kill-restart: kill once this share of the messages is processed. @default 0.3 */
     readonly killAfterShare?: number;
+    /**
+     * Freeze the whole process (SIGSTOP, then SIGCONT) for this long once `freezeAfterShare` of the
+     * messages is processed: longer than the escalation timeout, so the invocations in flight resume
+     * past their deadline while their messages and in-progress records are up for others. 0: none.
+     * @default the escalation timeout + 2 in the mixed scenario, 0 in kill-restart
+     */
+    readonly freezeSeconds?: number;
+    /** @default 0.5 */
+    readonly freezeAfterShare?: number;
+    /** Share of PagerDuty answers after which Slack refuses the next post for good (404), to be replayed from the DLQ. @default 0.002 */
+    readonly slackRefusalRate?: number;
     /** Give up waiting for the queues to drain after this long. @default 600 */
     readonly maxWaitSeconds?: number;
     /** Where the soak's tools write. @default a fresh directory under the OS temp dir */
@@ -68,6 +81,10 @@ export interface SoakResult {
     readonly final: PipelineSnapshot;
     /** Transient 5xx answers injected into PagerDuty and Slack. */
     readonly injectedFaults: number;
+    /** Slack posts refused for good after the page (dead-lettered, then replayed). */
+    readonly slackRefusals: number;
+    /** How long the process was frozen (0 when not). */
+    readonly frozenMs: number;
     /** Kill-restart: invocations running when the consumers were killed (0 in the mixed scenario). */
     readonly killedInvocations: number;
     /** How long invocations ran, per lane (timed-out ones count at the timeout). */
@@ -94,9 +111,8 @@ export function soakPipelineOptions(timeouts: { escalation: number; toolCall: nu
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const scenario = options.scenario ?? SoakScenario.mixed;
     const functionTimeoutSeconds = options.functionTimeoutSeconds ?? 1;
-    const settings = resolvePipelineSettings(
-        soakPipelineOptions({ escalation: options.escalationTimeoutSeconds ?? 5, toolCall: functionTimeoutSeconds }, options.concurrency ?? 3),
-    );
+    const escalationTimeoutSeconds = options.escalationTimeoutSeconds ?? 5;
+    const settings = resolvePipelineSettings(soakPipelineOptions({ escalation: escalationTimeoutSeconds, toolCall: functionTimeoutSeconds }, options.concurrency ?? 3));
     const stateDirectory = options.stateDirectory ?? path.join(os.tmpdir(), `escalation-soak-${process.pid}-${Date.now()}`);
     prepareSoakState(stateDirectory);
     const plan = planSoak(options.messages, { seed: options.seed, slowSleepMs: functionTimeoutSeconds * 1000 + 1500 });
@@ -112,18 +128,35 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         onReceiverRequest: (request) => injector?.observe(request),
     });
     try {
-        injector = new FaultInjector(runtime.receivers, options.transientFailureRate ?? 0.02, seededRandom((options.seed ?? 1) + 1));
+        injector = new FaultInjector(runtime.receivers, options.transientFailureRate ?? 0.02, seededRandom((options.seed ?? 1) + 1), options.slackRefusalRate ?? 0.002);
         const startedAt = Date.now();
+        const processed = () => runtime.stats.escalation.processed + runtime.stats.toolCall.processed;
         const sending = sendSoakPlan(runtime, plan);
         const killedInvocations =
             scenario === SoakScenario.killRestart ? await killMidBatchAndRestart(runtime, Math.round(plan.total * (options.killAfterShare ?? 0.3))) : 0;
+        const freezeSeconds = options.freezeSeconds ?? (scenario === SoakScenario.mixed ? escalationTimeoutSeconds + 2 : 0);
+        const freezeWindows: FreezeWindow[] = [];
+        let frozenMs = 0;
+        if (freezeSeconds > 0) {
+            await waitUntil(() => processed() >= Math.round(plan.total * (options.freezeAfterShare ?? 0.5)) && runtime.invocationsInFlight() > 0);
+            // Anything that started within one function timeout before the freeze may have been cut off by it.
+            const frozen = await freezeProcess(freezeSeconds);
+            frozenMs = frozen.endMs - frozen.startMs;
+            freezeWindows.push({ startMs: frozen.startMs - Math.max(escalationTimeoutSeconds, functionTimeoutSeconds) * 1000, endMs: frozen.endMs });
+        }
         await sending;
-        const final = await waitUntilDrained(runtime, (options.maxWaitSeconds ?? 600) * 1000, options.onProgress);
+        const maxWaitMs = (options.maxWaitSeconds ?? 600) * 1000;
+        await waitUntilDrained(runtime, maxWaitMs, options.onProgress);
+        const replayed = await replaySlackFailures(runtime);
+        const final = await waitUntilDrained(runtime, maxWaitMs, options.onProgress);
         const wallTimeMs = Date.now() - startedAt;
         await runtime.stopConsumers();
-        const checks = checkSoak(plan, await observe(runtime, stateDirectory, final), {
-            tolerateRepeats: scenario === SoakScenario.killRestart,
-        });
+        const observations = {
+            ...(await observe(runtime, stateDirectory, final)),
+            slackFailedReplays: { replayed, refusalsInjected: injector.slackRefusals },
+            freezeWindows,
+        };
+        const checks = checkSoak(plan, observations, { tolerateRepeats: scenario === SoakScenario.killRestart });
         return {
             scenario,
             plan,
@@ -133,11 +166,54 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             messagesPerSecond: plan.total / (wallTimeMs / 1000),
             final,
             injectedFaults: injector.injected,
+            slackRefusals: injector.slackRefusals,
+            frozenMs,
             killedInvocations,
             invocationMs: { escalation: percentiles(runtime.stats.escalation.durationsMs), toolCall: percentiles(runtime.stats.toolCall.durationsMs) },
         };
     } finally {
         await runtime.stop();
+    }
+}
+
+/**
+ * Freezes this whole process (emulators, receivers, every execution environment) as a stopped
+ * VM or a debugger would: a child shell sends SIGSTOP, sleeps, sends SIGCONT. Resolves with the
+ * window once the process runs again.
+ */
+async function freezeProcess(seconds: number): Promise<FreezeWindow> {
+    const startMs = Date.now();
+    const child = spawn("sh", ["-c", `kill -STOP ${process.pid}; sleep ${seconds}; kill -CONT ${process.pid}`], { stdio: "ignore" });
+    await new Promise<void>((resolve, reject) => {
+        child.once("error", reject);
+        child.once("exit", () => resolve());
+    });
+    return { startMs, endMs: Date.now() };
+}
+
+/** Replays (copy redrive) the escalation dead letters marked "paged; Slack failed"; returns them. */
+async function replaySlackFailures(runtime: LocalRuntime): Promise<DeadLetterEntry[]> {
+    const { escalation } = runtime.lanes;
+    const entries = (await peekMessages(runtime.sqs, escalation.deadLetterQueueUrl)).map(toDeadLetterEntry);
+    const slackFailed = entries.filter((entry) => entry.reason?.errorClass === "SlackFailedAfterPageError");
+    if (slackFailed.length > 0) {
+        await redriveByCopy(
+            runtime.sqs,
+            {
+                deadLetterQueueUrl: escalation.deadLetterQueueUrl,
+                deadLetterQueueArn: escalation.deadLetterQueueArn,
+                sourceQueueUrl: escalation.queueUrl,
+                sourceQueueArn: escalation.queueArn,
+            },
+            { messageIds: new Set(slackFailed.map((entry) => entry.messageId)) },
+        );
+    }
+    return slackFailed;
+}
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+    while (!condition()) {
+        await sleep(5);
     }
 }
 
@@ -175,6 +251,7 @@ async function observe(runtime: LocalRuntime, stateDirectory: string, final: Pip
     const { escalation, toolCall } = runtime.lanes;
     return {
         incidents: runtime.receivers.pagerDuty.incidents,
+        pagerDutyRequests: runtime.receivers.pagerDuty.requests,
         slackRequests: runtime.receivers.slack.requests,
         escalationDeadLetters: (await peekMessages(runtime.sqs, escalation.deadLetterQueueUrl)).map(toDeadLetterEntry),
         toolCallDeadLetters: (await peekMessages(runtime.sqs, toolCall.deadLetterQueueUrl)).map(toDeadLetterEntry),

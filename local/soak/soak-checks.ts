@@ -1,7 +1,8 @@
 /**
  * The soak's verdict: each check accounts for every message the plan sent.
  */
-import { DeadLetterAttributeName } from "../../handlers/failures/dead-letter";
+import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/failures/dead-letter";
+import { deriveEscalationId } from "../../handlers/messages/escalation-message";
 import type { DeadLetterEntry } from "../dlq/dead-letter-entry";
 import type { RecordedRequest } from "../fake-receivers";
 import type { SoakPlan } from "./soak-plan";
@@ -14,8 +15,10 @@ export interface CheckResult {
 }
 
 export interface SoakObservations {
-    /** PagerDuty incidents by dedup key, with how many trigger events each received. */
-    readonly incidents: ReadonlyMap<string, { readonly triggerEvents: number }>;
+    /** PagerDuty incidents by dedup key (the call id), with how many times each key opened one. */
+    readonly incidents: ReadonlyMap<string, { readonly triggerEvents: number; readonly opened?: number }>;
+    /** Every request PagerDuty received (trigger events carry the escalation id in custom_details). */
+    readonly pagerDutyRequests: readonly RecordedRequest[];
     readonly slackRequests: readonly RecordedRequest[];
     readonly escalationDeadLetters: readonly DeadLetterEntry[];
     readonly toolCallDeadLetters: readonly DeadLetterEntry[];
@@ -23,24 +26,41 @@ export interface SoakObservations {
     readonly deadLetterCounts: { readonly escalation: number; readonly toolCall: number };
     readonly queuedAtEnd: number;
     readonly toolRuns: readonly ToolRun[];
+    /** Dead letters marked "paged; Slack failed" that the soak replayed, and how many Slack refusals it injected. */
+    readonly slackFailedReplays?: { readonly replayed: readonly DeadLetterEntry[]; readonly refusalsInjected: number };
+    /**
+     * When work could have been cut off by a freeze of the whole process past the function timeout
+     * (ms since epoch: from one function timeout before the freeze to its end). A step whose first
+     * run falls in a window may run again (the README's named window: the request went out, the
+     * record was not saved); a second page (incident opened again) never is allowed.
+     */
+    readonly freezeWindows?: readonly FreezeWindow[];
+}
+
+export interface FreezeWindow {
+    readonly startMs: number;
+    readonly endMs: number;
 }
 
 export interface CheckOptions {
     /**
-     * Accept a repeated Slack post or tool run (still reported). Only the kill scenario sets it: a
-     * consumer killed after the side effect but before its idempotency record was completed can
-     * only be retried, and Slack has no deduplication of its own. That is at-least-once delivery
-     * working as designed; PagerDuty still folds the page into one incident, and nothing may be lost.
+     * Accept a repeated Slack post, PagerDuty trigger or tool run (still reported). Only the kill
+     * scenario sets it: a consumer killed after the side effect but before its completion record
+     * was saved can only be retried, and Slack has no deduplication of its own. That is
+     * at-least-once delivery working as designed; PagerDuty still folds the trigger into the open
+     * incident (no second page), and nothing may be lost.
      */
     readonly tolerateRepeats?: boolean;
 }
 
-const SLACK_CALL_ID = /Call (\S+) needs a human/;
+const SLACK_ESCALATION_ID = /\(escalation (\S+)\)$/;
 
 export function checkSoak(plan: SoakPlan, seen: SoakObservations, options: CheckOptions = {}): CheckResult[] {
     return [
         checkPagedOnce(plan, seen, options),
+        checkNoSecondPage(plan, seen),
         checkPoisonInDeadLetterQueues(plan, seen),
+        checkSlackFailedReplayed(seen),
         checkToolStepsOnce(plan, seen, options),
         checkFifoOrder(plan, seen),
         checkNoneLost(plan, seen),
@@ -48,31 +68,91 @@ export function checkSoak(plan: SoakPlan, seen: SoakObservations, options: Check
     ];
 }
 
-function checkPagedOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOptions): CheckResult {
-    const expected = new Set(plan.escalations.map((escalation) => escalation.callId));
-    const slackPosts = new Map<string, number>();
-    for (const request of seen.slackRequests) {
-        const callId = SLACK_CALL_ID.exec(String((request.json as { text?: unknown } | undefined)?.text ?? ""))?.[1];
-        if (callId !== undefined && request.answeredStatus >= 200 && request.answeredStatus < 300) {
-            slackPosts.set(callId, (slackPosts.get(callId) ?? 0) + 1);
+/** Every escalation of the plan (originals and follow-ups) by escalation id, as the producer derives it. */
+export function plannedEscalationIds(plan: SoakPlan): Map<string, string> {
+    return new Map([...plan.escalations, ...plan.followUpEscalations].map((escalation) => [escalation.escalationId ?? deriveEscalationId(escalation), escalation.callId]));
+}
+
+/** Accepted deliveries per escalation id, with when each arrived. */
+function deliveriesByEscalation(requests: readonly RecordedRequest[], escalationIdOf: (request: RecordedRequest) => string | undefined): Map<string, number[]> {
+    const deliveries = new Map<string, number[]>();
+    for (const request of requests) {
+        const escalationId = escalationIdOf(request);
+        if (escalationId !== undefined && request.answeredStatus >= 200 && request.answeredStatus < 300) {
+            deliveries.set(escalationId, [...(deliveries.get(escalationId) ?? []), Date.parse(request.receivedAt)]);
         }
     }
-    const notPaged = [...expected].filter((callId) => !seen.incidents.has(callId));
-    const unexpected = [...seen.incidents.keys()].filter((callId) => callId.startsWith(plan.runId) && !expected.has(callId));
-    const noSlack = [...expected].filter((callId) => (slackPosts.get(callId) ?? 0) === 0);
-    const repeatedSlack = [...slackPosts.entries()].filter(([, posts]) => posts > 1).map(([callId]) => callId);
-    const passed = notPaged.length === 0 && unexpected.length === 0 && noSlack.length === 0 && (options.tolerateRepeats === true || repeatedSlack.length === 0);
+    return deliveries;
+}
+
+const triggerEscalationId = (request: RecordedRequest): string | undefined => {
+    const event = request.json as { event_action?: unknown; payload?: { custom_details?: { escalationId?: unknown } } } | undefined;
+    const escalationId = event?.payload?.custom_details?.escalationId;
+    return event?.event_action === "trigger" && typeof escalationId === "string" ? escalationId : undefined;
+};
+const slackEscalationId = (request: RecordedRequest): string | undefined =>
+    SLACK_ESCALATION_ID.exec(String((request.json as { text?: unknown } | undefined)?.text ?? ""))?.[1];
+
+/** A repeat is allowed in the kill scenario, or when the first delivery happened around a freeze. */
+function repeatAllowed(times: readonly number[], seen: SoakObservations, options: CheckOptions): boolean {
+    const first = Math.min(...times);
+    return options.tolerateRepeats === true || (seen.freezeWindows ?? []).some((window) => first >= window.startMs && first <= window.endMs);
+}
+
+function checkPagedOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOptions): CheckResult {
+    const expected = plannedEscalationIds(plan);
+    const triggers = deliveriesByEscalation(seen.pagerDutyRequests, triggerEscalationId);
+    const posts = deliveriesByEscalation(seen.slackRequests, slackEscalationId);
+    const ids = [...expected.keys()];
+    const notPaged = ids.filter((id) => !triggers.has(id));
+    const noSlack = ids.filter((id) => !posts.has(id));
+    const unexpected = [...new Set([...triggers.keys(), ...posts.keys()])].filter((id) => !expected.has(id));
+    const repeated = (deliveries: Map<string, number[]>, allowed: boolean) =>
+        [...deliveries.entries()].filter(([, times]) => times.length > 1 && repeatAllowed(times, seen, options) === allowed).map(([id]) => id);
+    const repeatedTriggers = repeated(triggers, false);
+    const repeatedSlack = repeated(posts, false);
+    const allowedTriggers = repeated(triggers, true);
+    const allowedPosts = repeated(posts, true);
+    const allowedWhy = options.tolerateRepeats ? "allowed: killed between the call and its completion record" : "in flight when the process froze: the named window";
     return {
-        name: "every valid escalation paged exactly once",
-        passed,
+        name: "every valid escalation paged and posted to Slack exactly once",
+        passed: notPaged.length === 0 && noSlack.length === 0 && unexpected.length === 0 && repeatedTriggers.length === 0 && repeatedSlack.length === 0,
         detail:
-            `${expected.size} escalations: ${expected.size - notPaged.length} PagerDuty incidents (one per dedup_key), ${slackPosts.size} with a Slack post` +
+            `${expected.size} escalations (${plan.followUpEscalations.length} of them a second escalation of a call): ` +
+            `${expected.size - notPaged.length} triggered PagerDuty, ${posts.size} posted to Slack` +
             problems([
                 [notPaged, "never paged"],
-                [unexpected, "paged but not a valid escalation"],
                 [noSlack, "no Slack post"],
-                [repeatedSlack, options.tolerateRepeats ? "posted to Slack more than once (allowed: killed between post and idempotency record)" : "posted to Slack more than once"],
+                [unexpected, "delivered but not a valid escalation"],
+                [repeatedTriggers, "triggered PagerDuty more than once"],
+                [repeatedSlack, "posted to Slack more than once"],
+                [allowedTriggers, `triggered PagerDuty again (${allowedWhy}; folded into the open incident)`],
+                [allowedPosts, `posted to Slack again (${allowedWhy})`],
             ]),
+    };
+}
+
+/** One incident per call, opened once: a repeated trigger was folded into it, never a second page. */
+function checkNoSecondPage(plan: SoakPlan, seen: SoakObservations): CheckResult {
+    const calls = new Set(plan.escalations.map((escalation) => escalation.callId));
+    const reopened = [...calls].filter((callId) => (seen.incidents.get(callId)?.opened ?? 1) > 1);
+    const withFollowUp = new Set(plan.followUpEscalations.map((escalation) => escalation.callId)).size;
+    return {
+        name: "no second page: one incident per call, opened once",
+        passed: reopened.length === 0,
+        detail: `${calls.size} calls, ${withFollowUp} with a second escalation folded into the open incident` + problems([[reopened, "opened a second incident"]]),
+    };
+}
+
+function checkSlackFailedReplayed(seen: SoakObservations): CheckResult {
+    const replays = seen.slackFailedReplays ?? { replayed: [], refusalsInjected: 0 };
+    const unmarked = replays.replayed.filter((entry) => !(entry.reason?.errorMessage ?? "").startsWith("paged; Slack failed:")).map((entry) => entry.messageId);
+    return {
+        name: "every escalation whose Slack post was refused after the page dead-lettered as 'paged; Slack failed', and its replay posted to Slack only",
+        passed: replays.replayed.length === replays.refusalsInjected && unmarked.length === 0,
+        detail:
+            `${replays.refusalsInjected} Slack refusals injected, ${replays.replayed.length} dead letters replayed (PagerDuty and Slack counts above include them)` +
+            problems([[unmarked, "dead-lettered without the 'paged; Slack failed' mark"]]),
     };
 }
 
@@ -90,7 +170,7 @@ function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations): 
         name: "every poison message in the DLQ with its reason",
         passed: withoutReason.length === 0 && missingMalformed.length === 0 && missingUnknown.length === 0 && extraEscalation === 0 && extraToolCall === 0,
         detail:
-            `escalation DLQ ${seen.deadLetterCounts.escalation} (expected ${expectedBodies.size} malformed, reason InvalidMessageError in '${DeadLetterAttributeName.errorClass}'), ` +
+            `escalation DLQ ${seen.deadLetterCounts.escalation} (expected ${expectedBodies.size} malformed, reason InvalidMessageError in '${DEAD_LETTER_ATTRIBUTE}'), ` +
             `tool-call DLQ ${seen.deadLetterCounts.toolCall} (expected ${expectedUnknown.size} unknown tools, reason UnknownToolError)` +
             problems([
                 [withoutReason, "dead-lettered without a reason"],
@@ -103,22 +183,25 @@ function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations): 
 }
 
 function checkToolStepsOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOptions): CheckResult {
-    const runs = new Map<string, number>();
+    const runs = new Map<string, number[]>();
     for (const run of seen.toolRuns) {
         const key = `${run.callId}/${run.toolCallId}`;
-        runs.set(key, (runs.get(key) ?? 0) + 1);
+        runs.set(key, [...(runs.get(key) ?? []), run.at]);
     }
     const expected = plan.toolCalls.map((call) => `${call.callId}/${call.toolCallId}`);
     const never = expected.filter((key) => !runs.has(key));
-    const repeated = [...runs.entries()].filter(([, count]) => count > 1).map(([key]) => key);
+    const repeated = [...runs.entries()].filter(([, times]) => times.length > 1);
+    const forbidden = repeated.filter(([, times]) => !repeatAllowed(times, seen, options)).map(([key]) => key);
+    const allowed = repeated.filter(([, times]) => repeatAllowed(times, seen, options)).map(([key]) => key);
     return {
         name: "every tool step executed exactly once",
-        passed: never.length === 0 && (options.tolerateRepeats === true || repeated.length === 0),
+        passed: never.length === 0 && forbidden.length === 0,
         detail:
             `${expected.length} steps, ${runs.size} executed` +
             problems([
                 [never, "never executed"],
-                [repeated, options.tolerateRepeats ? "executed more than once (allowed: killed between run and idempotency record)" : "executed more than once"],
+                [forbidden, "executed more than once"],
+                [allowed, options.tolerateRepeats ? "executed more than once (allowed: killed between run and idempotency record)" : "executed again after running when the process froze (the named window)"],
             ]),
     };
 }
@@ -142,7 +225,8 @@ function checkFifoOrder(plan: SoakPlan, seen: SoakObservations): CheckResult {
 }
 
 function checkNoneLost(plan: SoakPlan, seen: SoakObservations): CheckResult {
-    const paged = plan.escalations.filter((escalation) => seen.incidents.has(escalation.callId)).length;
+    const triggered = new Set(seen.pagerDutyRequests.filter((request) => request.answeredStatus === 202).map(triggerEscalationId));
+    const paged = [...plannedEscalationIds(plan).keys()].filter((id) => triggered.has(id)).length;
     const executed = new Set(seen.toolRuns.map((run) => `${run.callId}/${run.toolCallId}`)).size;
     const deadLettered = seen.deadLetterCounts.escalation + seen.deadLetterCounts.toolCall;
     const duplicates = plan.duplicateEscalations.length + plan.duplicateToolCalls.length;
@@ -150,7 +234,7 @@ function checkNoneLost(plan: SoakPlan, seen: SoakObservations): CheckResult {
     return {
         name: "none lost: sent = paged + executed + dead-lettered + duplicates absorbed",
         passed: accounted === plan.total,
-        detail: `${plan.total} sent = ${paged} paged + ${executed} tool steps executed + ${deadLettered} dead-lettered + ${duplicates} duplicates absorbed (${accounted})`,
+        detail: `${plan.total} sent = ${paged} escalations paged + ${executed} tool steps executed + ${deadLettered} dead-lettered + ${duplicates} duplicates absorbed (${accounted})`,
     };
 }
 

@@ -9,8 +9,10 @@ import { seededRandom } from "./random";
 import { SoakToolName } from "./soak-tools";
 
 export interface SoakMix {
-    /** Share of escalations sent a second time (a producer retry). */
+    /** Share of escalations sent a second time (a producer retry), right behind the original so both copies often run side by side. */
     readonly duplicateEscalations: number;
+    /** Share of messages that are a second, different escalation of a call already escalated (must page and post again). */
+    readonly followUpEscalations: number;
     readonly malformedEscalations: number;
     /** Share of messages that are tool-call steps. */
     readonly toolSteps: number;
@@ -26,6 +28,7 @@ export interface SoakMix {
 
 export const DEFAULT_SOAK_MIX: SoakMix = {
     duplicateEscalations: 0.05,
+    followUpEscalations: 0.02,
     malformedEscalations: 0.03,
     toolSteps: 0.4,
     flakySteps: 0.05,
@@ -38,8 +41,10 @@ export const DEFAULT_SOAK_MIX: SoakMix = {
 export interface SoakPlan {
     readonly runId: string;
     readonly escalations: readonly EscalationInput[];
-    /** Copies of some escalations, sent after the originals. */
+    /** Copies of some escalations, each sent right behind its original. */
     readonly duplicateEscalations: readonly EscalationInput[];
+    /** New escalations of calls in `escalations` (another reason and severity), sent after them. */
+    readonly followUpEscalations: readonly EscalationInput[];
     /** Raw bodies that no schema accepts (sent around the producer's validation). */
     readonly malformedBodies: readonly string[];
     /** Ordered within each call. */
@@ -69,8 +74,9 @@ export function planSoak(total: number, options: { seed?: number; mix?: SoakMix;
     const calls = Math.floor(count(mix.toolSteps) / mix.stepsPerCall);
     const toolSteps = calls * mix.stepsPerCall;
     const duplicateEscalationCount = count(mix.duplicateEscalations);
-    const escalationCount = total - malformed - unknownTools - duplicateToolCallCount - toolSteps - duplicateEscalationCount;
-    if (escalationCount < duplicateEscalationCount || duplicateToolCallCount > toolSteps) {
+    const followUpCount = count(mix.followUpEscalations);
+    const escalationCount = total - malformed - unknownTools - duplicateToolCallCount - toolSteps - duplicateEscalationCount - followUpCount;
+    if (escalationCount < duplicateEscalationCount + followUpCount || duplicateToolCallCount > toolSteps) {
         throw new RangeError(`'messages' must be at least 100 for the soak's mix, ${total} given`);
     }
 
@@ -97,6 +103,12 @@ export function planSoak(total: number, options: { seed?: number; mix?: SoakMix;
         runId,
         escalations,
         duplicateEscalations: pick(escalations, duplicateEscalationCount, random),
+        followUpEscalations: pick(escalations, followUpCount, random).map((original, index) => ({
+            callId: original.callId,
+            severity: "critical",
+            reason: `Soak follow-up ${index}: the caller's situation got worse`,
+            context: { soak: runId, followUp: index },
+        })),
         malformedBodies: Array.from({ length: malformed }, (_, index) => MALFORMED_SHAPES[index % MALFORMED_SHAPES.length]!(index)),
         toolCalls,
         duplicateToolCalls: pick(toolCalls, duplicateToolCallCount, random),

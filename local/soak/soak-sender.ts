@@ -11,10 +11,18 @@ const ESCALATION_CHUNK = 200;
 export async function sendSoakPlan(runtime: LocalRuntime, plan: SoakPlan): Promise<void> {
     const targets = localProducerTargets(runtime);
     try {
+        // Each duplicate right behind its original: both copies usually land in one batch and run side by side.
+        const duplicates = new Set(plan.duplicateEscalations);
+        const withDuplicates = plan.escalations.flatMap((escalation) => (duplicates.has(escalation) ? [escalation, { ...escalation }] : [escalation]));
         const sendEscalations = async () => {
-            for (let start = 0; start < plan.escalations.length; start += ESCALATION_CHUNK) {
-                await emitEscalation(targets.escalation, plan.escalations.slice(start, start + ESCALATION_CHUNK));
-                runtime.stats.sent += Math.min(ESCALATION_CHUNK, plan.escalations.length - start);
+            for (let start = 0; start < withDuplicates.length; start += ESCALATION_CHUNK) {
+                const chunk = withDuplicates.slice(start, start + ESCALATION_CHUNK);
+                await emitEscalation(targets.escalation, chunk);
+                runtime.stats.sent += chunk.length;
+            }
+            if (plan.followUpEscalations.length > 0) {
+                await emitEscalation(targets.escalation, plan.followUpEscalations);
+                runtime.stats.sent += plan.followUpEscalations.length;
             }
         };
         const sendToolCalls = async () => {
@@ -24,10 +32,9 @@ export async function sendSoakPlan(runtime: LocalRuntime, plan: SoakPlan): Promi
             runtime.stats.sent += plan.unknownToolCalls.length;
         };
         await Promise.all([sendEscalations(), sendToolCalls()]);
-        // Producer retries after lost acknowledgements: the same messages again.
-        await emitEscalation(targets.escalation, plan.duplicateEscalations);
+        // Producer retries after lost acknowledgements: the same tool calls again.
         await enqueueToolCall(targets.toolCall, plan.duplicateToolCalls);
-        runtime.stats.sent += plan.duplicateEscalations.length + plan.duplicateToolCalls.length;
+        runtime.stats.sent += plan.duplicateToolCalls.length;
         for (let start = 0; start < plan.malformedBodies.length; start += 10) {
             const bodies = plan.malformedBodies.slice(start, start + 10);
             const { Failed = [] } = await runtime.sqs.send(

@@ -3,7 +3,7 @@ import { FullBatchFailureError } from "@aws-lambda-powertools/batch";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createEscalationConsumer } from "../../handlers/escalation/escalation-consumer";
-import { DeadLetterAttributeName } from "../../handlers/failures/dead-letter";
+import { deadLetterRecordOf } from "../../handlers/failures/dead-letter";
 import { encodePayloadPointer } from "../../handlers/messages/payload-pointer";
 import { MessageAttributeName } from "../../handlers/messages/message-attributes";
 import { captureStdout, createLane, inflightDeadline, silentLogger, TEST_ROUTING_KEY, type Harness, type LaneFixture, useHarness } from "../helpers/handler-fixtures";
@@ -83,18 +83,12 @@ describe("escalation consumer", () => {
         assert.deepEqual(response, { batchItemFailures: [] });
         const [dead] = await lane.receiveDeadLetters();
         const attributes = dead?.MessageAttributes ?? {};
+        const reason = deadLetterRecordOf(dead!);
         assert.deepEqual(
-            [
-                attributes[DeadLetterAttributeName.failureKind]?.StringValue,
-                attributes[DeadLetterAttributeName.errorClass]?.StringValue,
-                attributes[DeadLetterAttributeName.attempts]?.StringValue,
-                attributes[DeadLetterAttributeName.handlerVersion]?.StringValue,
-                attributes[DeadLetterAttributeName.sourceMessageId]?.StringValue,
-                attributes[MessageAttributeName.eventType]?.StringValue,
-            ],
-            ["poison", "InvalidMessageError", "1", "test-1.2.3", event.Records[0]!.messageId, "escalation.requested"],
+            [reason?.kind, reason?.errorClass, reason?.attempts, reason?.handlerVersion, reason?.sourceMessageId, attributes[MessageAttributeName.eventType]?.StringValue],
+            ["poison", "InvalidMessageError", 1, "test-1.2.3", event.Records[0]!.messageId, "escalation.requested"],
         );
-        assert.match(attributes[DeadLetterAttributeName.errorMessage]?.StringValue ?? "", /'severity'.*"urgent" given/);
+        assert.match(reason?.errorMessage ?? "", /'severity'.*"urgent" given/);
         assert.equal(harness.receivers.pagerDuty.requests.length, 0);
     });
 
@@ -122,11 +116,14 @@ describe("escalation consumer", () => {
         const longLane = await createLane(harness, { maxReceiveCount: 5, visibilityTimeoutSeconds: 60 });
         await harness.sqs.send(new SendMessageCommand({ QueueUrl: longLane.queueUrl, MessageBody: JSON.stringify(escalation({ callId: "call-cap" })) }));
         const [record] = (await longLane.receiveEvent()).Records;
-        harness.receivers.pagerDuty.failNext(1, { status: 500 });
+        harness.receivers.pagerDuty.failNext(3, { status: 500 });
         const handle = createEscalationConsumer({ environment: longLane.environment, secrets: longLane.secrets, logger: silentLogger() });
+        for (const attempt of [1, 2]) {
+            await assert.rejects(handle({ Records: [onAttempt(record!, attempt)] }, lambdaContext()), FullBatchFailureError);
+        }
         const before = Date.now();
 
-        // Act
+        // Act: the third real attempt
         await assert.rejects(handle({ Records: [onAttempt(record!, 3)] }, lambdaContext()), FullBatchFailureError);
 
         // Assess
@@ -138,18 +135,19 @@ describe("escalation consumer", () => {
         // Prepare
         await send(escalation({ callId: "call-last" }));
         const [record] = (await lane.receiveEvent()).Records;
-        harness.receivers.pagerDuty.failNext(1, { status: 502 });
+        harness.receivers.pagerDuty.failNext(3, { status: 502 });
+        const handle = consumer();
+        for (const attempt of [1, 2]) {
+            await assert.rejects(handle({ Records: [onAttempt(record!, attempt)] }, lambdaContext()), FullBatchFailureError);
+        }
 
-        // Act
-        const response = await consumer()({ Records: [onAttempt(record!, 3)] }, lambdaContext());
+        // Act: the third real attempt (attempts are counted per run, not per receive)
+        const response = await handle({ Records: [onAttempt(record!, 3)] }, lambdaContext());
 
         // Assess
         assert.deepEqual(response, { batchItemFailures: [] });
         const [dead] = await lane.receiveDeadLetters();
-        assert.deepEqual(
-            [dead?.MessageAttributes?.[DeadLetterAttributeName.failureKind]?.StringValue, dead?.MessageAttributes?.[DeadLetterAttributeName.errorClass]?.StringValue],
-            ["exhausted", "DownstreamUnavailableError"],
-        );
+        assert.deepEqual([deadLetterRecordOf(dead!)?.kind, deadLetterRecordOf(dead!)?.errorClass], ["exhausted", "DownstreamUnavailableError"]);
     });
 
     it("pages and posts once when the same escalation is delivered twice", async () => {
@@ -223,5 +221,90 @@ describe("escalation consumer", () => {
         for (const line of recordLines) {
             assert.deepEqual([line.messageId, line.callId, line.receiveCount], [event.Records[0]!.messageId, "call-logged", 1]);
         }
+    });
+
+    it("honours POWERTOOLS_LOG_LEVEL from the consumer's environment: WARN keeps the INFO lines out", async () => {
+        // Prepare
+        await send(escalation({ callId: "call-quiet" }));
+        const event = await lane.receiveEvent();
+        const handle = createEscalationConsumer({ environment: { ...lane.environment, POWERTOOLS_LOG_LEVEL: "WARN" }, secrets: lane.secrets });
+
+        // Act
+        const lines = await captureStdout(async () => {
+            await handle(event, lambdaContext());
+        });
+
+        // Assess
+        const levels = lines.map((line) => (JSON.parse(line) as { level?: string }).level);
+        assert.deepEqual(levels.filter((level) => level === "INFO" || level === "DEBUG"), []);
+        assert.equal(harness.receivers.slack.requests.length, 1);
+    });
+
+    it("refuses an unknown POWERTOOLS_LOG_LEVEL, naming the variable, the allowed levels and the value", () => {
+        // Act + Assess
+        assert.throws(
+            () => createEscalationConsumer({ environment: { ...lane.environment, POWERTOOLS_LOG_LEVEL: "LOUD" }, secrets: lane.secrets }),
+            (error: Error) => error.name === "HandlerConfigError" && /'POWERTOOLS_LOG_LEVEL' must be one of TRACE, DEBUG, INFO, WARN, ERROR, SILENT, CRITICAL, "LOUD" given/.test(error.message),
+        );
+    });
+
+    /** Sums each metric over the EMF documents Powertools Metrics wrote, keyed "Name" or "Name/dimension=value". */
+    function emfCounts(lines: readonly string[]): Record<string, number> {
+        const counts: Record<string, number> = {};
+        for (const line of lines) {
+            const document = JSON.parse(line) as Record<string, unknown> & { _aws?: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] } };
+            for (const directive of document._aws?.CloudWatchMetrics ?? []) {
+                for (const { Name } of directive.Metrics) {
+                    const value = document[Name];
+                    const sum = Array.isArray(value) ? value.reduce((total: number, item: number) => total + item, 0) : Number(value);
+                    const key = typeof document.kind === "string" ? `${directive.Namespace}/${Name}/kind=${document.kind}` : `${directive.Namespace}/${Name}`;
+                    counts[key] = (counts[key] ?? 0) + sum;
+                }
+            }
+        }
+        return counts;
+    }
+
+    it("emits EMF metrics: an escalation paged and posted, then its duplicate absorbed", async () => {
+        // Prepare
+        await send(escalation({ callId: "call-metrics" }));
+        await send(escalation({ callId: "call-metrics" }));
+        const handle = createEscalationConsumer({ environment: lane.environment, secrets: lane.secrets, logger: silentLogger() });
+
+        // Act
+        const lines = await captureStdout(async () => {
+            const first = await lane.receiveEvent(1);
+            await lane.acknowledge(first, await handle(first, lambdaContext()));
+            const second = await lane.receiveEvent(1);
+            await handle(second, lambdaContext());
+        });
+
+        // Assess
+        assert.deepEqual(emfCounts(lines), {
+            "EscalationPipeline/EscalationsPaged": 1,
+            "EscalationPipeline/SlackPosts": 1,
+            "EscalationPipeline/DuplicatesAbsorbed": 1,
+        });
+    });
+
+    it("emits EMF metrics: retries scheduled, and dead letters by kind", async () => {
+        // Prepare
+        await send(escalation({ callId: "call-metrics-retry" }));
+        await send({ callId: "call-metrics-poison", reason: "r", severity: "urgent" });
+        const event = await lane.receiveEvent();
+        harness.receivers.pagerDuty.failNext(1, { status: 503 });
+        const handle = createEscalationConsumer({ environment: lane.environment, secrets: lane.secrets, logger: silentLogger() });
+
+        // Act
+        const lines = await captureStdout(async () => {
+            await handle(event, lambdaContext());
+        });
+
+        // Assess
+        assert.equal(event.Records.length, 2);
+        assert.deepEqual(emfCounts(lines), {
+            "EscalationPipeline/RetriesScheduled": 1,
+            "EscalationPipeline/DeadLettered/kind=poison": 1,
+        });
     });
 });

@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
 import { readConsumerConfig, HandlerConfigError } from "../../handlers/config/handler-config";
 import { backoffSeconds } from "../../handlers/failures/backoff";
-import { deadLetterMessage, DeadLetterAttributeName } from "../../handlers/failures/dead-letter";
+import { buildDeadLetter, DEAD_LETTER_ATTRIBUTE, DeadLetterKind, DeadLetterPayloadRequiredError, DeadLetterTooLargeError, replayRequestOf } from "../../handlers/failures/dead-letter";
+import { MessageAttributeName } from "../../handlers/messages/message-attributes";
+import { encodePayloadPointer } from "../../handlers/messages/payload-pointer";
 import { failureKindOf, InvalidMessageError, DownstreamUnavailableError, UnknownToolError } from "../../handlers/failures/errors";
 import { parseBody, validateMessage } from "../../handlers/messages/parse-message";
 import { EscalationMessageSchema } from "../../handlers/messages/escalation-message";
@@ -69,47 +71,106 @@ describe("failure policy building blocks", () => {
         });
     });
 
-    describe("deadLetterMessage", () => {
-        it("keeps a standard message's body and attributes and adds the reason", () => {
+    describe("buildDeadLetter and replayRequestOf", () => {
+        const poison = { kind: DeadLetterKind.poison, error: new InvalidMessageError("bad"), handlerVersion: "v7", attempts: 1 };
+        const limits = { deadLetterQueueUrl: "https://sqs/dlq", maxMessageBytes: 262_144 };
+        const attributesOf = (count: number) =>
+            Object.fromEntries(Array.from({ length: count }, (_, index) => [`extra-${index}`, { DataType: "String", StringValue: `v${index}` }]));
+
+        it("keeps a standard message's body and every attribute, and adds the reason as one attribute", () => {
             // Prepare
-            const record = sqsRecord({ body: "{\"callId\":\"c\"}", receiveCount: 4, messageAttributes: { "event-type": { DataType: "String", StringValue: "escalation.requested" } } });
+            const record = sqsRecord({ body: "{\"callId\":\"c\"}", messageAttributes: attributesOf(9) });
 
             // Act
-            const input = deadLetterMessage(record, "https://sqs/dlq", { kind: "exhausted", error: new DownstreamUnavailableError("Slack", "HTTP 503"), handlerVersion: "v7" }).input;
+            const { request } = buildDeadLetter(record, { ...poison, kind: DeadLetterKind.exhausted, attempts: 4 }, limits);
 
             // Assess
+            const { [DEAD_LETTER_ATTRIBUTE]: reason, ...kept } = request.MessageAttributes ?? {};
             assert.deepEqual(
-                [input.MessageBody, input.MessageAttributes?.["event-type"]?.StringValue, input.MessageAttributes?.[DeadLetterAttributeName.attempts]?.StringValue, input.MessageGroupId],
-                ["{\"callId\":\"c\"}", "escalation.requested", "4", undefined],
+                [request.MessageBody, kept, JSON.parse(reason?.StringValue ?? "{}").attempts, request.MessageGroupId],
+                ["{\"callId\":\"c\"}", attributesOf(9), 4, undefined],
             );
         });
 
-        it("keeps the message group and uses the message id as deduplication id on a FIFO DLQ", () => {
+        it("keeps the producer's group and deduplication id on a FIFO DLQ", () => {
             // Prepare
-            const record = sqsRecord({ messageGroupId: "call-9", deduplicationId: "d-1" });
+            const record = sqsRecord({ messageGroupId: "call-9", deduplicationId: "ORIGINAL-DEDUP-ID" });
 
             // Act
-            const input = deadLetterMessage(record, "https://sqs/dlq.fifo", { kind: "poison", error: new InvalidMessageError("bad"), handlerVersion: "v7" }).input;
+            const { request } = buildDeadLetter(record, poison, { ...limits, deadLetterQueueUrl: "https://sqs/dlq.fifo" });
 
             // Assess
-            assert.deepEqual([input.MessageGroupId, input.MessageDeduplicationId], ["call-9", record.messageId]);
+            assert.deepEqual([request.MessageGroupId, request.MessageDeduplicationId], ["call-9", "ORIGINAL-DEDUP-ID"]);
         });
 
-        it("stays within the 10 attributes SQS allows, dropping surplus original attributes", () => {
+        it("gives a second copy of the same message a deduplication id the DLQ will not drop", () => {
             // Prepare
-            const many = Object.fromEntries(Array.from({ length: 9 }, (_, index) => [`extra-${index}`, { DataType: "String", StringValue: "v" }]));
-            const record = sqsRecord({ messageAttributes: many });
+            const record = sqsRecord({ messageGroupId: "call-9", deduplicationId: "ORIGINAL-DEDUP-ID" });
 
             // Act
-            const input = deadLetterMessage(record, "https://sqs/dlq", { kind: "poison", error: new InvalidMessageError("bad"), handlerVersion: "v7" }).input;
+            const { request } = buildDeadLetter(record, poison, { ...limits, deadLetterQueueUrl: "https://sqs/dlq.fifo", previousDeadLetters: 1 });
 
             // Assess
-            assert.equal(Object.keys(input.MessageAttributes ?? {}).length, 10);
+            assert.equal(request.MessageDeduplicationId, "ORIGINAL-DEDUP-ID.dl2");
+        });
+
+        it("wraps a message that uses all 10 attributes in an envelope that replay unwraps to the original", () => {
+            // Prepare
+            const record = sqsRecord({ body: "original", messageGroupId: "g", deduplicationId: "d", messageAttributes: attributesOf(10) });
+            const { request } = buildDeadLetter(record, poison, { ...limits, deadLetterQueueUrl: "https://sqs/dlq.fifo" });
+
+            // Act
+            const replay = replayRequestOf({ Body: request.MessageBody, MessageAttributes: request.MessageAttributes }, "https://sqs/q.fifo");
+
+            // Assess
+            assert.deepEqual(
+                [Object.keys(request.MessageAttributes ?? {}), replay],
+                [[DEAD_LETTER_ATTRIBUTE], { QueueUrl: "https://sqs/q.fifo", MessageBody: "original", MessageAttributes: attributesOf(10), MessageGroupId: "g", MessageDeduplicationId: "d" }],
+            );
+        });
+
+        it("offloads the body of a copy too large for the DLQ, and replays it as a pointer the consumers resolve", () => {
+            // Prepare
+            const record = sqsRecord({ body: "x".repeat(3000), messageAttributes: attributesOf(9) });
+            const draft = buildDeadLetter(record, poison, { ...limits, maxMessageBytes: 2048, payloadBucketName: "payloads" });
+
+            // Act
+            const replay = replayRequestOf({ Body: draft.request.MessageBody, MessageAttributes: draft.request.MessageAttributes }, "https://sqs/q");
+
+            // Assess
+            assert.deepEqual(
+                [draft.offload?.body, replay.MessageBody, replay.MessageAttributes],
+                [
+                    record.body,
+                    encodePayloadPointer({ s3BucketName: "payloads", s3Key: draft.offload!.key }),
+                    { ...attributesOf(9), [MessageAttributeName.extendedPayloadSize]: { DataType: "Number", StringValue: "3000" } },
+                ],
+            );
+        });
+
+        it("needs the offloaded body to replay an envelope whose body did not fit, and replays it whole with it", () => {
+            // Prepare: all ten attributes and a body too large for the DLQ
+            const record = sqsRecord({ body: "y".repeat(3000), messageAttributes: attributesOf(10) });
+            const draft = buildDeadLetter(record, poison, { ...limits, maxMessageBytes: 2048, payloadBucketName: "payloads" });
+            const message = { Body: draft.request.MessageBody, MessageAttributes: draft.request.MessageAttributes };
+
+            // Act
+            const withoutBody = () => replayRequestOf(message, "https://sqs/q");
+            const replay = replayRequestOf(message, "https://sqs/q", draft.offload!.body);
+
+            // Assess
+            assert.throws(withoutBody, (error: Error) => error instanceof DeadLetterPayloadRequiredError && error.message.includes(`s3://payloads/${draft.offload!.key}`));
+            assert.deepEqual([replay.MessageBody, replay.MessageAttributes], [record.body, attributesOf(10)]);
+        });
+
+        it("refuses a copy too large for the DLQ when there is no payload bucket, naming both sizes", () => {
+            const record = sqsRecord({ body: "x".repeat(3000) });
+            assert.throws(() => buildDeadLetter(record, poison, { ...limits, maxMessageBytes: 2048 }), (error: Error) => error instanceof DeadLetterTooLargeError && /over the DLQ's 2048-byte maximum/.test(error.message));
         });
 
         it("cuts a long error message to 1 KiB", () => {
-            const input = deadLetterMessage(sqsRecord(), "https://sqs/dlq", { kind: "poison", error: new InvalidMessageError("e".repeat(5000)), handlerVersion: "v" }).input;
-            assert.equal(input.MessageAttributes?.[DeadLetterAttributeName.errorMessage]?.StringValue?.length, 1024);
+            const { record } = buildDeadLetter(sqsRecord(), { ...poison, error: new InvalidMessageError("e".repeat(5000)) }, limits);
+            assert.equal(record.errorMessage.length, 1024);
         });
     });
 

@@ -66,6 +66,36 @@ describe("producer library", () => {
         );
     });
 
+    it("sets an escalation id derived from the content, the same for a resend and different for a new escalation of the call", async () => {
+        // Act
+        const first = await emitEscalation({ sqs: harness.sqs, queueUrl: lane.queueUrl }, escalation({ callId: "call-id1", reason: "annoyed" }));
+        const resent = await emitEscalation({ sqs: harness.sqs, queueUrl: lane.queueUrl }, escalation({ callId: "call-id1", reason: "annoyed" }));
+        const next = await emitEscalation({ sqs: harness.sqs, queueUrl: lane.queueUrl }, escalation({ callId: "call-id1", reason: "mentions self-harm" }));
+
+        // Assess
+        const bodies = (await receiveAll(lane.queueUrl)).map((message) => JSON.parse(message.Body!) as { escalationId: string });
+        assert.equal(resent.escalationIds[0], first.escalationIds[0]);
+        assert.notEqual(next.escalationIds[0], first.escalationIds[0]);
+        assert.deepEqual(bodies.map((body) => body.escalationId).sort(), [...first.escalationIds, ...resent.escalationIds, ...next.escalationIds].sort());
+    });
+
+    it("keeps an escalation id the caller gives", async () => {
+        // Act
+        const report = await emitEscalation({ sqs: harness.sqs, queueUrl: lane.queueUrl }, escalation({ callId: "call-id2", escalationId: "agent-esc-42" }));
+
+        // Assess
+        const [message] = await receiveAll(lane.queueUrl);
+        assert.deepEqual([report.escalationIds, JSON.parse(message!.Body!).escalationId], [["agent-esc-42"], "agent-esc-42"]);
+    });
+
+    it("refuses an escalation id that cannot be an idempotency key, naming the field and the value", async () => {
+        // Act + Assess
+        await assert.rejects(
+            emitEscalation({ sqs: harness.sqs, queueUrl: lane.queueUrl }, escalation({ escalationId: "has spaces in it" })),
+            (error: Error) => error instanceof ProducerValidationError && /'escalationId'.*"has spaces in it" given/.test(error.message),
+        );
+    });
+
     it("refuses invalid input before sending anything, naming the field and the value", async () => {
         // Act + Assess
         await assert.rejects(

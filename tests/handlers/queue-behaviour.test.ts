@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { DeadLetterAttributeName } from "../../handlers/failures/dead-letter";
+import { DEAD_LETTER_ATTRIBUTE, deadLetterRecordOf } from "../../handlers/failures/dead-letter";
 import { createEscalationConsumer } from "../../handlers/escalation/escalation-consumer";
 import type { SqsConsumerHandler } from "../../handlers/consumer/sqs-consumer";
 import { createLane, silentLogger, type Harness, type LaneFixture, useHarness } from "../helpers/handler-fixtures";
@@ -63,8 +63,8 @@ describe("queue behaviour on the SQS emulator", () => {
 
         // Assess
         assert.deepEqual(
-            deadLetters.map((message) => [message.MessageAttributes?.[DeadLetterAttributeName.failureKind]?.StringValue, message.MessageAttributes?.[DeadLetterAttributeName.attempts]?.StringValue]),
-            [["exhausted", "3"]],
+            deadLetters.map((message) => [deadLetterRecordOf(message)?.kind, deadLetterRecordOf(message)?.attempts]),
+            [["exhausted", 3]],
         );
     });
 
@@ -82,7 +82,7 @@ describe("queue behaviour on the SQS emulator", () => {
 
         // Assess: the original body survives, without our reason attributes (SQS records none)
         assert.deepEqual(
-            [JSON.parse(deadLetters[0]!.Body!).callId, deadLetters[0]!.MessageAttributes?.[DeadLetterAttributeName.failureKind]],
+            [JSON.parse(deadLetters[0]!.Body!).callId, deadLetters[0]!.MessageAttributes?.[DEAD_LETTER_ATTRIBUTE]],
             ["call-crash", undefined],
         );
     });

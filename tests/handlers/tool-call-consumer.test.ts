@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { z } from "zod";
 import { DownstreamUnavailableError } from "../../handlers/failures/errors";
-import { DeadLetterAttributeName } from "../../handlers/failures/dead-letter";
+import { deadLetterRecordOf } from "../../handlers/failures/dead-letter";
 import { createToolCallConsumer } from "../../handlers/tool-call/tool-call-consumer";
 import { defineTool, type ToolDefinition } from "../../handlers/tool-call/tool-registry";
 import { toolCallDeduplicationId } from "../../handlers/producer/enqueue-tool-call";
@@ -111,7 +111,7 @@ describe("tool-call consumer", () => {
         assert.deepEqual(visibility, records.map((record) => [record.receiptHandle, 5]));
     });
 
-    it("dead-letters an unknown tool to the FIFO DLQ in its group, with the reason", async () => {
+    it("dead-letters an unknown tool to the FIFO DLQ in its group with the producer's deduplication id, and the reason", async () => {
         // Prepare
         await enqueue("call-unknown", "u1", "no-such-tool");
         const event = await lane.receiveEvent();
@@ -123,8 +123,8 @@ describe("tool-call consumer", () => {
         assert.deepEqual(response, { batchItemFailures: [] });
         const [dead] = await lane.receiveDeadLetters();
         assert.deepEqual(
-            [dead?.Attributes?.MessageGroupId, dead?.Attributes?.MessageDeduplicationId, dead?.MessageAttributes?.[DeadLetterAttributeName.errorClass]?.StringValue],
-            ["call-unknown", event.Records[0]!.messageId, "UnknownToolError"],
+            [dead?.Attributes?.MessageGroupId, dead?.Attributes?.MessageDeduplicationId, deadLetterRecordOf(dead!)?.errorClass],
+            ["call-unknown", toolCallDeduplicationId("call-unknown", "u1"), "UnknownToolError"],
         );
     });
 
@@ -145,7 +145,7 @@ describe("tool-call consumer", () => {
 
         // Assess
         const [dead] = await lane.receiveDeadLetters();
-        assert.match(dead?.MessageAttributes?.[DeadLetterAttributeName.errorMessage]?.StringValue ?? "", /'step': .*expected string.*; 7 given/);
+        assert.match(deadLetterRecordOf(dead!)?.errorMessage ?? "", /'step': .*expected string.*; 7 given/);
     });
 
     it("runs a tool call once per deduplication id, even when redelivered later", async () => {

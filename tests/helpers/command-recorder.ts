@@ -22,3 +22,23 @@ export function recordingSqsClient(config: SQSClientConfig): { client: SQSClient
     );
     return { client, commands };
 }
+
+/**
+ * An SQS client for the emulator that throws `refusal(input)` instead of sending when it returns an
+ * error: a DLQ whose KMS key the function may not use, a missing queue... which fauxqs cannot be
+ * made to answer.
+ */
+export function refusingSqsClient(config: SQSClientConfig, refusal: (commandName: string, input: Record<string, unknown>) => Error | undefined): SQSClient {
+    const client = new SQSClient(config);
+    client.middlewareStack.add(
+        (next, context) => async (args) => {
+            const error = refusal(context.commandName ?? "", args.input as Record<string, unknown>);
+            if (error !== undefined) {
+                throw error;
+            }
+            return next(args);
+        },
+        { step: "initialize", name: "refuseCommands" },
+    );
+    return client;
+}

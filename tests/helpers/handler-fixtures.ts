@@ -59,6 +59,8 @@ export interface LaneOptions {
     readonly maxReceiveCount?: number;
     readonly visibilityTimeoutSeconds?: number;
     readonly backoffTiersSeconds?: readonly number[];
+    /** The DLQ's MaximumMessageSize in bytes. @default the emulator's default */
+    readonly deadLetterMaximumMessageSize?: number;
 }
 
 /** One lane's resources on the emulators, under fresh names so tests never share state. */
@@ -89,7 +91,13 @@ export async function createLane(harness: Harness, options: LaneOptions = {}): P
     const fifoAttributes = options.fifo ? { FifoQueue: "true" } : {};
 
     const deadLetter = await harness.sqs.send(
-        new CreateQueueCommand({ QueueName: `${base}-dlq${suffix}`, Attributes: { ...fifoAttributes } }),
+        new CreateQueueCommand({
+            QueueName: `${base}-dlq${suffix}`,
+            Attributes: {
+                ...fifoAttributes,
+                ...(options.deadLetterMaximumMessageSize !== undefined ? { MaximumMessageSize: String(options.deadLetterMaximumMessageSize) } : {}),
+            },
+        }),
     );
     const deadLetterQueueUrl = deadLetter.QueueUrl!;
     const queueName = `${base}${suffix}`;

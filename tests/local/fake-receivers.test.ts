@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { startFakeReceivers, type FakeReceivers, type RecordedRequest } from "../../local/fake-receivers";
+import { PAGERDUTY_MAX_EVENT_BYTES, startFakeReceivers, type FakeReceivers, type RecordedRequest } from "../../local/fake-receivers";
 
 async function post(url: string, body: unknown, timeoutMs = 2000): Promise<{ status: number; text: string }> {
     const response = await fetch(url, {
@@ -75,6 +75,56 @@ describe("fake receivers", () => {
 
         // Assess
         assert.equal(receivers.pagerDuty.incidents.get("call-4")?.status, "resolved");
+    });
+
+    it("opens a new incident when a trigger arrives for a resolved dedup key, and folds triggers into an open one", async () => {
+        // Prepare
+        await post(receivers.pagerDuty.url, trigger("call-reopen"));
+        await post(receivers.pagerDuty.url, trigger("call-reopen"));
+        await post(receivers.pagerDuty.url, { routing_key: "routing-key", event_action: "resolve", dedup_key: "call-reopen" });
+
+        // Act
+        await post(receivers.pagerDuty.url, trigger("call-reopen"));
+
+        // Assess
+        const incident = receivers.pagerDuty.incidents.get("call-reopen");
+        assert.deepEqual([incident?.status, incident?.opened, incident?.triggerEvents, receivers.pagerDuty.openings.length], ["triggered", 2, 3, 2]);
+    });
+
+    it("refuses an event over PagerDuty's 512 KB limit with 400 and opens no incident", async () => {
+        // Prepare
+        const event = { ...trigger("call-huge"), payload: { ...trigger("call-huge").payload, custom_details: { blob: "x".repeat(PAGERDUTY_MAX_EVENT_BYTES) } } };
+
+        // Act
+        const answer = await post(receivers.pagerDuty.url, event);
+
+        // Assess
+        assert.deepEqual([answer.status, receivers.pagerDuty.incidents.size], [400, 0]);
+        assert.match(answer.text, /over the 512 KB limit/);
+    });
+
+    it("accepts an event of exactly 512 KB", async () => {
+        // Prepare
+        const base = { ...trigger("call-limit"), payload: { ...trigger("call-limit").payload, custom_details: { blob: "" } } };
+        const padding = PAGERDUTY_MAX_EVENT_BYTES - Buffer.byteLength(JSON.stringify(base));
+        const event = { ...base, payload: { ...base.payload, custom_details: { blob: "x".repeat(padding) } } };
+
+        // Act
+        const answer = await post(receivers.pagerDuty.url, event);
+
+        // Assess
+        assert.deepEqual([Buffer.byteLength(JSON.stringify(event)), answer.status], [PAGERDUTY_MAX_EVENT_BYTES, 202]);
+    });
+
+    it("answers a hung request with the fault's status once the hang is over", async () => {
+        // Prepare
+        receivers.slack.failNext(1, { hangMs: 100, status: 404, body: "no_service" });
+
+        // Act
+        const answer = await post(receivers.slack.url, { text: "hello" });
+
+        // Assess
+        assert.deepEqual([answer.status, answer.text, receivers.slack.requests[0]?.fault], [404, "no_service", "hang"]);
     });
 
     it("answers a Slack webhook post with 200 ok", async () => {

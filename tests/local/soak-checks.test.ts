@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { deriveEscalationId } from "../../handlers/messages/escalation-message";
 import { checkSoak, type SoakObservations } from "../../local/soak/soak-checks";
 import { planSoak } from "../../local/soak/soak-plan";
 import type { ToolRun } from "../../local/soak/soak-tools";
@@ -7,17 +8,21 @@ import type { DeadLetterEntry } from "../../local/dlq/dead-letter-entry";
 
 /** Observations of a perfect run of `plan`, to be spoiled one way per test. */
 function perfectRun(plan: ReturnType<typeof planSoak>): SoakObservations {
-    const slack = (callId: string): RecordedRequest => ({
-        receiver: "slack",
+    const request = (receiver: "slack" | "pagerduty", json: unknown, answeredStatus: number, at = 0): RecordedRequest => ({
+        receiver,
         method: "POST",
         path: "/",
         headers: {},
         body: "",
-        json: { text: `[INFO] Call ${callId} needs a human: x` },
-        receivedAt: "",
-        answeredStatus: 200,
+        json,
+        receivedAt: new Date(at).toISOString(),
+        answeredStatus,
         fault: "none",
     });
+    const all = [...plan.escalations, ...plan.followUpEscalations];
+    const slack = (escalation: (typeof all)[number]) => request("slack", { text: `[INFO] Call ${escalation.callId} needs a human: x (escalation ${deriveEscalationId(escalation)})` }, 200);
+    const trigger = (escalation: (typeof all)[number]) =>
+        request("pagerduty", { event_action: "trigger", dedup_key: escalation.callId, payload: { custom_details: { escalationId: deriveEscalationId(escalation) } } }, 202);
     const deadLetter = (body: string, errorClass: string, groupId?: string): DeadLetterEntry => ({
         messageId: body,
         body,
@@ -35,8 +40,9 @@ function perfectRun(plan: ReturnType<typeof planSoak>): SoakObservations {
         at: index,
     }));
     return {
-        incidents: new Map(plan.escalations.map((escalation) => [escalation.callId, { triggerEvents: 1 }])),
-        slackRequests: plan.escalations.map((escalation) => slack(escalation.callId)),
+        incidents: new Map(plan.escalations.map((escalation) => [escalation.callId, { triggerEvents: 1, opened: 1 }])),
+        pagerDutyRequests: all.map(trigger),
+        slackRequests: all.map(slack),
         escalationDeadLetters: plan.malformedBodies.map((body) => deadLetter(body, "InvalidMessageError")),
         toolCallDeadLetters: plan.unknownToolCalls.map((call) => deadLetter(JSON.stringify(call), "UnknownToolError", call.callId)),
         deadLetterCounts: { escalation: plan.malformedBodies.length, toolCall: plan.unknownToolCalls.length },
@@ -58,14 +64,12 @@ describe("soak checks", () => {
     it("catch an escalation that was never paged, and count it as lost", () => {
         // Prepare
         const run = perfectRun(plan);
-        const incidents = new Map(run.incidents);
-        incidents.delete(plan.escalations[0]!.callId);
 
         // Act
-        const failed = failedChecks({ ...run, incidents }, plan);
+        const failed = failedChecks({ ...run, pagerDutyRequests: run.pagerDutyRequests.slice(1) }, plan);
 
         // Assess
-        assert.deepEqual(failed, ["every valid escalation paged exactly once", "none lost: sent = paged + executed + dead-lettered + duplicates absorbed"]);
+        assert.deepEqual(failed, ["every valid escalation paged and posted to Slack exactly once", "none lost: sent = paged + executed + dead-lettered + duplicates absorbed"]);
     });
 
     it("catch a second Slack post for one escalation", () => {
@@ -76,7 +80,55 @@ describe("soak checks", () => {
         const failed = failedChecks({ ...run, slackRequests: [...run.slackRequests, run.slackRequests[0]!] }, plan);
 
         // Assess
-        assert.deepEqual(failed, ["every valid escalation paged exactly once"]);
+        assert.deepEqual(failed, ["every valid escalation paged and posted to Slack exactly once"]);
+    });
+
+    it("catch a second PagerDuty trigger for one escalation (a retry that re-ran a done step)", () => {
+        // Prepare
+        const run = perfectRun(plan);
+
+        // Act
+        const failed = failedChecks({ ...run, pagerDutyRequests: [...run.pagerDutyRequests, run.pagerDutyRequests[0]!] }, plan);
+
+        // Assess
+        assert.deepEqual(failed, ["every valid escalation paged and posted to Slack exactly once"]);
+    });
+
+    it("catch a call whose incident was opened twice: a second page", () => {
+        // Prepare
+        const run = perfectRun(plan);
+        const incidents = new Map(run.incidents);
+        incidents.set(plan.escalations[0]!.callId, { triggerEvents: 2, opened: 2 });
+
+        // Act
+        const failed = failedChecks({ ...run, incidents }, plan);
+
+        // Assess
+        assert.deepEqual(failed, ["no second page: one incident per call, opened once"]);
+    });
+
+    it("accept a repeated Slack post whose first copy went out while the process was frozen", () => {
+        // Prepare
+        const run = perfectRun(plan);
+        const repeat = { ...run.slackRequests[0]!, receivedAt: new Date(60_000).toISOString() };
+        const observations = { ...run, slackRequests: [...run.slackRequests, repeat], freezeWindows: [{ startMs: -1000, endMs: 1000 }] };
+
+        // Act
+        const failed = checkSoak(plan, observations).filter((check) => !check.passed);
+
+        // Assess
+        assert.deepEqual(failed, []);
+    });
+
+    it("catch a 'paged; Slack failed' dead letter that was not replayed", () => {
+        // Prepare
+        const run = perfectRun(plan);
+
+        // Act
+        const failed = failedChecks({ ...run, slackFailedReplays: { replayed: [], refusalsInjected: 1 } }, plan);
+
+        // Assess
+        assert.deepEqual(failed, ["every escalation whose Slack post was refused after the page dead-lettered as 'paged; Slack failed', and its replay posted to Slack only"]);
     });
 
     it("accept a repeated Slack post in the kill scenario, where at-least-once delivery allows it", () => {

@@ -24,6 +24,12 @@ describe("policy documents", () => {
         assert.ok([statement?.Action].flat().includes("sqs:ChangeMessageVisibility"));
     });
 
+    it("lets a consumer write to the payload bucket only under the dead-letter prefix", () => {
+        const statements = consumerPolicy(resources).Statement.filter((s) => [s.Action].flat().includes("s3:PutObject"));
+
+        assert.deepEqual(statements.map((s) => s.Resource), [`${resources.payloadBucketArn}/dead-letters/*`]);
+    });
+
     it("lets a consumer send only to its DLQ", () => {
         const statements = consumerPolicy(resources).Statement.filter((s) => [s.Action].flat().includes("sqs:SendMessage"));
 

@@ -105,3 +105,27 @@ describe("stack index: a mapping's function through aliases and qualifiers", () 
         });
     }
 });
+
+describe("stack index: a reference the engine says came from another kind of resource", () => {
+    it("leads nowhere when a mapping's unknown eventSourceArn came from a Kinesis stream", () => {
+        const stream = fakeResource(aws.kinesis.Stream, "clicks", { name: "clicks", shardCount: 1 });
+        const lane = buildLane();
+        const mapping = fakeResource(aws.lambda.EventSourceMapping, "clicks-mapping", { eventSourceArn: UNKNOWN, functionName: "pager-fn", startingPosition: "LATEST" },
+            { propertyDependencies: { eventSourceArn: [stream], functionName: [lane.fn] } });
+        const { index } = indexOf([...lane.resources, stream, mapping]);
+
+        const link = index.mappings.find((m) => m.mapping.name === "clicks-mapping")?.queue;
+
+        assert.deepEqual(link, { kind: "absent" });
+    });
+
+    it("stays unknown when the value came from another stack (a StackReference)", () => {
+        const shared = { type: "pulumi:pulumi:StackReference", name: "shared", urn: "urn:pulumi:test::p::pulumi:pulumi:StackReference::shared", props: {}, links: {} };
+        const mapping = fakeResource(aws.lambda.EventSourceMapping, "m", { eventSourceArn: UNKNOWN, functionName: "f" }, { propertyDependencies: { eventSourceArn: [shared] } });
+        const { index } = indexOf([shared, mapping]);
+
+        const [link] = index.mappings;
+
+        assert.equal(link.queue.kind, "unknown");
+    });
+});
