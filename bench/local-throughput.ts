@@ -14,6 +14,7 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, S
 import { emitEscalation, type EscalationInput } from "../handlers/producer";
 import { resolvePipelineSettings } from "../pipeline/pipeline-settings";
 import { integerFlag, parseCommandLine } from "../local/cli/arguments";
+import { mappingSettingsFromLane } from "../local/event-source-mapping";
 import { percentiles } from "../local/percentiles";
 import { localProducerTargets } from "../local/producer-targets";
 import { MappingScaling } from "../local/event-source-mapping";
@@ -27,7 +28,7 @@ const LATENCY_SECONDS = integerFlag("seconds", values.seconds, { min: 1, max: 60
 async function main(): Promise<void> {
     // Default lane settings; consumer logs at WARN so log formatting does not dominate the figures.
     const settings = resolvePipelineSettings({ logLevel: "WARN" });
-    const concurrency = settings.lanes.escalation.mapping.maximumConcurrency;
+    const concurrency = mappingSettingsFromLane(settings.lanes.escalation).maximumConcurrency;
     const pagedAt = new Map<string, number>();
     const runtime = await startLocalRuntime({
         settings,

@@ -56,7 +56,9 @@ export function handlerBuildOptions(name: HandlerName, variant: HandlerBuildVari
         // which cuts the bundle by about a third (the CommonJS builds keep every command).
         mainFields: ["module", "main"],
         minify: true,
-        sourcemap: "external",
+        // "linked" writes the sourceMappingURL comment; without it --enable-source-maps finds no map
+        // and a stack trace reads index.js:1:59981.
+        sourcemap: "linked",
         outfile: BUNDLE_FILE_NAME,
         write: false,
         logLevel: "silent",

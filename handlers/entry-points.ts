@@ -7,6 +7,7 @@ import * as path from "node:path";
 export const HandlerEntryPoints = {
     escalation: path.join(__dirname, "escalation.ts"),
     toolCall: path.join(__dirname, "tool-call.ts"),
+    alarmNotifier: path.join(__dirname, "alarm-notifier.ts"),
 } as const;
 
 export type HandlerName = keyof typeof HandlerEntryPoints;

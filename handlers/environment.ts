@@ -26,6 +26,10 @@ export const HandlerEnvironment = {
     pagerDutyRoutingKeyParameter: "PAGERDUTY_ROUTING_KEY_PARAMETER",
     /** Name of the SSM SecureString holding the Slack incoming-webhook URL. */
     slackWebhookUrlParameter: "SLACK_WEBHOOK_URL_PARAMETER",
+    /** The alarm notifier's routing table: JSON object of alarm name -> "page" or "slack". */
+    alarmRoutes: "ALARM_ROUTES",
+    /** The lane queue's maximumMessageSize in bytes: the largest message (body + attributes) it accepts. */
+    maximumMessageSizeBytes: "MAXIMUM_MESSAGE_SIZE_BYTES",
     /** The lane DLQ's maximumMessageSize in bytes (at least the queue's): what a dead-letter copy may weigh. */
     deadLetterMaximumMessageSizeBytes: "DEAD_LETTER_MAXIMUM_MESSAGE_SIZE_BYTES",
     /** Version stamped on dead-letter reason attributes. */
@@ -44,3 +48,21 @@ export const DEFAULT_PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enq
  * The component's lane defaults and the handlers' fallback both read this one list.
  */
 export const DEFAULT_BACKOFF_TIERS_SECONDS: readonly number[] = [5, 30, 300];
+
+/** SQS's default maximumMessageSize (256 KiB): what a queue accepts unless told otherwise. */
+export const DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES = 262_144;
+/** The largest maximumMessageSize SQS accepts (1 MiB since 2026, for SQS and SQS-triggered Lambda). */
+export const LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES = 1_048_576;
+/**
+ * Room kept free under a queue's limit for the reason attributes a consumer adds when it
+ * dead-letters a message (failures/dead-letter.ts: 7 short attributes, the error message cut at 1 KiB).
+ */
+export const DEAD_LETTER_HEADROOM_BYTES = 4096;
+
+/**
+ * The size above which the producer moves a payload to S3, derived from the queue's one limit so
+ * the two can never disagree: the limit less the dead-letter headroom.
+ */
+export function offloadThresholdBytes(maximumMessageSizeBytes: number): number {
+    return maximumMessageSizeBytes - DEAD_LETTER_HEADROOM_BYTES;
+}

@@ -39,6 +39,21 @@ interface QueueCommon {
     readonly tags: Readonly<Record<string, string>>;
 }
 
+/**
+ * The key the queues name: the configured one, or for the stack's own key (which the component
+ * creates and no emulator has) a local stand-in ARN; none for AWS-managed encryption.
+ */
+function localKmsKeyArn(encryption: PipelineSettings["encryption"], region: string): string | undefined {
+    switch (encryption.mode) {
+        case "existingKey":
+            return encryption.keyArn;
+        case "stackKey":
+            return `arn:aws:kms:${region}:${LOCAL_ACCOUNT_ID}:key/local-stack-key`;
+        default:
+            return undefined;
+    }
+}
+
 export function localQueueArn(region: string, queueName: string): string {
     return `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${queueName}`;
 }
@@ -52,7 +67,7 @@ export async function provisionPipeline(
     names: PipelineNames,
     tags: Readonly<Record<string, string>> = {},
 ): Promise<ProvisionedPipeline> {
-    const common: QueueCommon = { kmsKeyArn: settings.kmsKeyArn, tags };
+    const common: QueueCommon = { kmsKeyArn: localKmsKeyArn(settings.encryption, clients.region), tags };
     const escalation = await provisionLane(clients, settings.lanes.escalation, names.lanes.escalation, common);
     const toolCall = await provisionLane(clients, settings.lanes.toolCall, names.lanes.toolCall, common);
     await clients.dynamoDb.send(new CreateTableCommand(idempotencyTableDefinition(names.idempotencyTable)));
@@ -76,6 +91,7 @@ async function provisionLane(clients: ProvisionClients, lane: LaneSettings, name
         ...secured(deadLetterQueueArn),
         VisibilityTimeout: String(lane.deadLetterQueue.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(lane.deadLetterQueue.messageRetentionSeconds),
+        MaximumMessageSize: String(lane.deadLetterQueue.maximumMessageSizeBytes),
         RedriveAllowPolicy: JSON.stringify(redriveAllowPolicy(queueArn)),
     });
     const queueUrl = await createQueue(clients.sqs, names.queue, common.tags, {
@@ -91,6 +107,7 @@ async function provisionLane(clients: ProvisionClients, lane: LaneSettings, name
         VisibilityTimeout: String(lane.queue.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(lane.queue.messageRetentionSeconds),
         ReceiveMessageWaitTimeSeconds: String(lane.queue.receiveWaitTimeSeconds),
+        MaximumMessageSize: String(lane.queue.maximumMessageSizeBytes),
         RedrivePolicy: JSON.stringify(redrivePolicy(deadLetterQueueArn, lane.deadLetterQueue.maxReceiveCount)),
     });
     return { queueUrl, queueArn, deadLetterQueueUrl, deadLetterQueueArn };

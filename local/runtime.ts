@@ -6,6 +6,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Writable } from "node:stream";
 import { createAwsClients } from "../handlers/aws/clients";
+import { consumerConcurrencyBound } from "../pipeline/lane-settings";
 import { pipelineNames, type PipelineNames } from "../pipeline/naming";
 import { type LaneName, Lanes, type PipelineSettings } from "../pipeline/pipeline-settings";
 import { type EmulatorPorts, type LocalEmulators, startEmulators } from "./emulators";
@@ -175,7 +176,8 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
             logging: CONSUMER_LOGGING,
             timeoutSeconds: laneSettings.consumer.timeoutSeconds,
             memorySizeMb: laneSettings.consumer.memorySizeMb,
-            reservedConcurrency: laneSettings.consumer.reservedConcurrency,
+            // Unreserved lanes are bounded by the mapping alone, as in Lambda.
+            reservedConcurrency: consumerConcurrencyBound(laneSettings),
             region: emulators.region,
             logSink: options.functionLogSink,
             environment: {

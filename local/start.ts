@@ -117,7 +117,7 @@ function summary(runtime: LocalRuntime, files: { pageLog: string; functionLog: s
     const { escalation, toolCall } = runtime.lanes;
     const lane = (settings: (typeof runtime.settings.lanes)["escalation"]) =>
         `timeout ${settings.consumer.timeoutSeconds}s, visibility ${settings.queue.visibilityTimeoutSeconds}s, maxReceiveCount ${settings.deadLetterQueue.maxReceiveCount}, ` +
-        `batch ${settings.mapping.batchSize}, window ${settings.mapping.maximumBatchingWindowSeconds ?? 0}s, concurrency ${settings.mapping.maximumConcurrency}`;
+        `batch ${settings.mapping.batchSize}, window ${settings.mapping.maximumBatchingWindowSeconds ?? 0}s, ${settings.mapping.provisionedPollers ? `provisioned ${settings.mapping.provisionedPollers.minimumPollers} pollers` : `concurrency ${settings.mapping.maximumConcurrency}`}`;
     return [
         "",
         "The pipeline is up.",

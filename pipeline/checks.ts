@@ -52,10 +52,16 @@ export class Problems {
         }
     }
 
-    matches(key: string, value: unknown, pattern: RegExp, description: string): void {
-        if (value !== undefined && (typeof value !== "string" || !pattern.test(value))) {
-            this.add(`'${key}' must be ${description}, ${given(value)} given`);
+    /** An optional string of the given form. Returns whether a value was given and matched. */
+    matches(key: string, value: unknown, pattern: RegExp, description: string): value is string {
+        if (value === undefined) {
+            return false;
         }
+        if (typeof value !== "string" || !pattern.test(value)) {
+            this.add(`'${key}' must be ${description}, ${given(value)} given`);
+            return false;
+        }
+        return true;
     }
 
     /** An optional plain object; reports keys that are not known (a typo silently ignored is a default silently used). */

@@ -31,6 +31,8 @@ export function consumerEnvironment<T>(input: ConsumerEnvironmentInput<T>): Reco
         [HandlerEnvironment.idempotencyTableName]: input.idempotencyTableName,
         [HandlerEnvironment.idempotencyExpirySeconds]: String(settings.idempotencyExpirySeconds),
         [HandlerEnvironment.payloadBucketName]: input.payloadBucketName,
+        [HandlerEnvironment.maximumMessageSizeBytes]: String(settings.queue.maximumMessageSizeBytes),
+        [HandlerEnvironment.deadLetterMaximumMessageSizeBytes]: String(settings.deadLetterQueue.maximumMessageSizeBytes),
         [HandlerEnvironment.handlerVersion]: input.handlerVersion,
         [HandlerEnvironment.serviceName]: input.functionName,
         [HandlerEnvironment.logLevel]: input.logLevel,

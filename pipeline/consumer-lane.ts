@@ -8,6 +8,8 @@ import { consumerEnvironment } from "./consumer-environment";
 import { createLaneAlarms, LaneAlarms } from "./lane-alarms";
 import { LaneSettings } from "./lane-settings";
 import { LaneNames } from "./naming";
+import { DataProtection, LogLevel } from "./options";
+import { statefulOptions } from "./shared-resources";
 import { consumerPolicy, denyInsecureTransportPolicy, lambdaAssumeRolePolicy, redriveAllowPolicy, redrivePolicy } from "./policy-documents";
 
 /** The Lambda runtime and architecture of every consumer (Graviton is cheaper per ms). */
@@ -26,9 +28,11 @@ export interface ConsumerLaneArgs {
     /** Extra environment variables (already resolved names from the pipeline). */
     readonly environment: Readonly<Record<string, pulumi.Input<string>>>;
     readonly logRetentionDays: number;
-    readonly logLevel: string;
+    readonly logLevel: LogLevel;
     readonly handlerVersion: string;
-    readonly kmsKeyArn?: string;
+    /** The customer-managed key; undefined for AWS-managed encryption. */
+    readonly kmsKeyArn?: pulumi.Input<string>;
+    readonly dataProtection: DataProtection;
     readonly tags: Record<string, string>;
 }
 
@@ -54,6 +58,8 @@ export class ConsumerLane extends pulumi.ComponentResource {
         super("escalation:pipeline:ConsumerLane", name, {}, opts);
         const { settings, names, awsContext, tags } = args;
         const child = { parent: this };
+        // Queues hold messages nobody else has: a rename or destroy must not take them along.
+        const stateful = { ...child, ...statefulOptions(args.dataProtection) };
 
         // The DLQ admits redrive only from its source; the source's ARN is built from its name,
         // so the DLQ does not wait on the source queue and no cycle forms.
@@ -64,11 +70,12 @@ export class ConsumerLane extends pulumi.ComponentResource {
                 fifoQueue: settings.deadLetterQueue.fifo || undefined,
                 visibilityTimeoutSeconds: settings.deadLetterQueue.visibilityTimeoutSeconds,
                 messageRetentionSeconds: settings.deadLetterQueue.messageRetentionSeconds,
+                maxMessageSize: settings.deadLetterQueue.maximumMessageSizeBytes,
                 redriveAllowPolicy: pulumi.jsonStringify(awsContext.sqsQueueArn(names.queue).apply(redriveAllowPolicy)),
                 ...encryptionAtRest(args.kmsKeyArn),
                 tags,
             },
-            child,
+            stateful,
         );
         this.deadLetterQueueArn = awsContext.sqsQueueArn(this.deadLetterQueue.name);
         this.deadLetterQueueUrl = awsContext.sqsQueueUrl(this.deadLetterQueue.name);
@@ -85,11 +92,12 @@ export class ConsumerLane extends pulumi.ComponentResource {
                 visibilityTimeoutSeconds: settings.queue.visibilityTimeoutSeconds,
                 messageRetentionSeconds: settings.queue.messageRetentionSeconds,
                 receiveWaitTimeSeconds: settings.queue.receiveWaitTimeSeconds,
+                maxMessageSize: settings.queue.maximumMessageSizeBytes,
                 redrivePolicy: pulumi.jsonStringify(this.deadLetterQueueArn.apply((arn) => redrivePolicy(arn, settings.deadLetterQueue.maxReceiveCount))),
                 ...encryptionAtRest(args.kmsKeyArn),
                 tags,
             },
-            child,
+            stateful,
         );
         this.queueArn = awsContext.sqsQueueArn(this.queue.name);
         this.queueUrl = awsContext.sqsQueueUrl(this.queue.name);
@@ -115,6 +123,7 @@ export class ConsumerLane extends pulumi.ComponentResource {
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-permissions`,
             {
+                name: names.rolePolicy,
                 role: this.role.name,
                 policy: pulumi.jsonStringify(
                     pulumi
@@ -125,8 +134,9 @@ export class ConsumerLane extends pulumi.ComponentResource {
                             logGroupArn: awsContext.logGroupArn(logGroup.name),
                             payloadBucketArn: awsContext.s3BucketArn(args.payloadBucketName),
                             parameterArns: args.parameters.map((parameter) => awsContext.ssmParameterArn(parameter.name)),
+                            kmsKeyArn: args.kmsKeyArn,
                         })
-                        .apply((resources) => consumerPolicy({ ...resources, kmsKeyArn: args.kmsKeyArn })),
+                        .apply(consumerPolicy),
                 ),
             },
             { parent: this.role },
@@ -148,7 +158,7 @@ export class ConsumerLane extends pulumi.ComponentResource {
                 memorySize: settings.consumer.memorySizeMb,
                 reservedConcurrentExecutions: settings.consumer.reservedConcurrency,
                 tracingConfig: { mode: "Active" },
-                loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+                loggingConfig: lambdaLoggingConfig(logGroup.name, args.logLevel),
                 kmsKeyArn: args.kmsKeyArn,
                 environment: { variables: deployedEnvironment(args, this.queueUrl, this.deadLetterQueueUrl, bundle.code) },
                 tags,
@@ -166,7 +176,10 @@ export class ConsumerLane extends pulumi.ComponentResource {
                 maximumBatchingWindowInSeconds: settings.mapping.maximumBatchingWindowSeconds,
                 // Only the failed items come back; the rest of the batch is deleted.
                 functionResponseTypes: ["ReportBatchItemFailures"],
-                scalingConfig: { maximumConcurrency: settings.mapping.maximumConcurrency },
+                // AWS takes one or the other: a standard-mode cap, or provisioned pollers (lane-settings.ts validates).
+                ...(settings.mapping.provisionedPollers !== undefined
+                    ? { provisionedPollerConfig: { ...settings.mapping.provisionedPollers } }
+                    : { scalingConfig: { maximumConcurrency: settings.mapping.maximumConcurrency } }),
             },
             child,
         );
@@ -174,10 +187,11 @@ export class ConsumerLane extends pulumi.ComponentResource {
         this.alarms = createLaneAlarms(
             {
                 logicalPrefix: name,
+                names,
                 queueName: this.queue.name,
                 deadLetterQueueName: this.deadLetterQueue.name,
                 functionName: this.function.name,
-                oldestMessageAgeSlaSeconds: settings.oldestMessageAgeSlaSeconds,
+                settings,
                 alarmTopicArn: args.alarmTopicArn,
                 tags,
             },
@@ -194,8 +208,17 @@ export class ConsumerLane extends pulumi.ComponentResource {
     }
 }
 
+/**
+ * Lambda's own filter on JSON logs follows the configured level. Without `applicationLogLevel`
+ * Lambda drops JSON lines below INFO, and Powertools defers to `AWS_LAMBDA_LOG_LEVEL`, so a DEBUG
+ * stack would log no DEBUG line. Platform (system) logs have no ERROR level: WARN is the closest.
+ */
+export function lambdaLoggingConfig(logGroup: pulumi.Input<string>, logLevel: LogLevel): aws.types.input.lambda.FunctionLoggingConfig {
+    return { logFormat: "JSON", logGroup, applicationLogLevel: logLevel, systemLogLevel: logLevel === "ERROR" ? "WARN" : logLevel };
+}
+
 /** SQS-managed encryption by default; a customer key when one is configured. */
-function encryptionAtRest(kmsKeyArn: string | undefined): Pick<aws.sqs.QueueArgs, "sqsManagedSseEnabled" | "kmsMasterKeyId"> {
+export function encryptionAtRest(kmsKeyArn: pulumi.Input<string> | undefined): Pick<aws.sqs.QueueArgs, "sqsManagedSseEnabled" | "kmsMasterKeyId"> {
     return kmsKeyArn !== undefined ? { kmsMasterKeyId: kmsKeyArn } : { sqsManagedSseEnabled: true };
 }
 

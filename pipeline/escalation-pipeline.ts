@@ -1,15 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AlarmRoute } from "../handlers/alarm-notifier/alarm-routes";
 import { HandlerEnvironment } from "../handlers/environment";
+import { AlarmNotifier, NOTIFIER_RESERVED_CONCURRENCY } from "./alarm-notifier";
 import { AwsContext } from "./aws-context";
 import { PipelineConfigError } from "./config-error";
 import { ConsumerLane } from "./consumer-lane";
-import { DEAD_LETTER_RETENTION_SECONDS } from "./limits";
+import { laneAlarmRoutes } from "./lane-alarms";
 import { defaultNamePrefix, pipelineNames, PipelineNames } from "./naming";
-import { PipelineOptions } from "./options";
+import { EncryptionMode, PipelineOptions } from "./options";
 import { computePipelineSettings, LaneName, Lanes, PipelineSettings } from "./pipeline-settings";
 import { pipelineArgumentProblems } from "./stack-config";
-import { createAlarmTopic, createDlqAuditLogGroup, createIdempotencyTable, createPayloadBucket, createSecretParameter } from "./shared-resources";
+import { createAlarmTopic, createDlqAuditLogGroup, createIdempotencyTable, createPayloadBucket, createSecretParameter, createStackKey } from "./shared-resources";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const PACKAGE_VERSION: string = require("../package.json").version;
@@ -59,6 +61,9 @@ export class EscalationPipeline extends pulumi.ComponentResource {
     readonly idempotencyTable: aws.dynamodb.Table;
     readonly payloadBucket: aws.s3.Bucket;
     readonly dlqAuditLogGroup: aws.cloudwatch.LogGroup;
+    /** The key the stack created (`encryption: stackKey`); undefined otherwise. */
+    readonly key?: aws.kms.Key;
+    readonly alarmNotifier: AlarmNotifier;
 
     constructor(name: string, args: EscalationPipelineArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): a bad config must not register even the component itself.
@@ -73,14 +78,16 @@ export class EscalationPipeline extends pulumi.ComponentResource {
         this.names = pipelineNames(namePrefix);
         const tags = { "escalation-pipeline": namePrefix, ...args.tags };
         const awsContext = AwsContext.lookup(this);
-        const shared = { parent: this, logicalPrefix: name, tags, kmsKeyArn: this.settings.kmsKeyArn };
+        const { encryption, dataProtection } = this.settings;
+        const base = { parent: this, logicalPrefix: name, tags, dataProtection };
+        this.key = encryption.mode === EncryptionMode.stackKey ? createStackKey(base, awsContext, this.names.keyAlias) : undefined;
+        const kmsKeyArn = encryption.mode === EncryptionMode.existingKey ? encryption.keyArn : this.key?.arn;
+        const shared = { ...base, kmsKeyArn };
 
         this.alarmTopic = createAlarmTopic(shared, this.names.alarmTopic, this.settings.alarms);
         this.idempotencyTable = createIdempotencyTable(shared, this.names.idempotencyTable);
         this.dlqAuditLogGroup = createDlqAuditLogGroup(shared, this.names.dlqAuditLogGroup);
-        // Payload objects outlive the longest a message can wait (DLQ retention) by a day.
-        const payloadExpiryDays = DEAD_LETTER_RETENTION_SECONDS / 86_400 + 1;
-        this.payloadBucket = createPayloadBucket(shared, awsContext, awsContext.accountId.apply(this.names.payloadBucket), payloadExpiryDays);
+        this.payloadBucket = createPayloadBucket(shared, awsContext, awsContext.accountId.apply(this.names.payloadBucket), this.settings.payloadExpiryDays);
         const routingKey = createSecretParameter(shared, "pagerduty-routing-key", this.names.pagerDutyRoutingKeyParameter, args.pagerDutyRoutingKey);
         const slackWebhook = createSecretParameter(shared, "slack-webhook-url", this.names.slackWebhookUrlParameter, args.slackWebhookUrl);
 
@@ -100,7 +107,8 @@ export class EscalationPipeline extends pulumi.ComponentResource {
                     logRetentionDays: this.settings.logRetentionDays,
                     logLevel: this.settings.logLevel,
                     handlerVersion: PACKAGE_VERSION,
-                    kmsKeyArn: this.settings.kmsKeyArn,
+                    kmsKeyArn,
+                    dataProtection,
                     tags,
                 },
                 { parent: this },
@@ -118,6 +126,32 @@ export class EscalationPipeline extends pulumi.ComponentResource {
             ),
             toolCall: lane("toolCall", [], {}),
         };
+
+        this.alarmNotifier = new AlarmNotifier(
+            `${name}-alarm-notifier`,
+            {
+                names: this.names.alarmNotifier,
+                awsContext,
+                alarmTopic: this.alarmTopic,
+                routes: {
+                    ...laneAlarmRoutes(this.names.lanes.escalation, this.settings.lanes.escalation),
+                    ...laneAlarmRoutes(this.names.lanes.toolCall, this.settings.lanes.toolCall),
+                    // The notifier's own failures always page: an alarm may have reached nobody.
+                    [this.names.alarmNotifier.deadLetterQueueDepthAlarm]: AlarmRoute.page,
+                },
+                pagerDutyEventsUrl: this.settings.pagerDutyEventsUrl,
+                pagerDutyRoutingKeyParameter: routingKey?.name ?? this.names.pagerDutyRoutingKeyParameter,
+                slackWebhookUrlParameter: slackWebhook?.name ?? this.names.slackWebhookUrlParameter,
+                logRetentionDays: this.settings.logRetentionDays,
+                logLevel: this.settings.logLevel,
+                handlerVersion: PACKAGE_VERSION,
+                kmsKeyArn,
+                reservedConcurrency: Object.values(this.settings.lanes).some((lane) => lane.consumer.reservedConcurrency !== undefined) ? NOTIFIER_RESERVED_CONCURRENCY : undefined,
+                dataProtection,
+                tags,
+            },
+            { parent: this },
+        );
 
         this.registerOutputs({
             alarmTopicArn: this.alarmTopic.arn,

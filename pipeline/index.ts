@@ -12,3 +12,5 @@ export * from "./naming";
 export * from "./options";
 export * from "./pipeline-settings";
 export * from "./policy-documents";
+export * from "./endpoints";
+export * from "./key-policy";

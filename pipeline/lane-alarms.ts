@@ -1,35 +1,66 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AlarmRoute, AlarmRoutes } from "../handlers/alarm-notifier/alarm-routes";
+import type { LaneSettings } from "./lane-settings";
+import type { LaneNames } from "./naming";
+import type { LaneAlarmKind } from "./options";
 
 /** One-minute periods: a page about a dead message should not wait five. */
 const PERIOD_SECONDS = 60;
 
+/** Each alarm's suffix, in its logical name and its physical name. */
+const ALARM_SUFFIXES: Readonly<Record<LaneAlarmKind, string>> = {
+    deadLetterQueueDepth: "dlq-depth",
+    oldestMessageAge: "oldest-message-age",
+    functionErrors: "function-errors",
+    functionThrottles: "function-throttles",
+};
+
+/**
+ * Deterministic alarm names, "<queue name without .fifo>-<suffix>", e.g.
+ * "escalation-pipeline-prod-main-escalations-dlq-depth". They are known before anything is
+ * deployed, so the notifier's routing table (alarm name -> page or slack) is a plain value, and
+ * the name in a page says which queue it is about.
+ */
+export function laneAlarmNames(names: LaneNames): Readonly<Record<LaneAlarmKind, string>> {
+    const base = names.queue.replace(/\.fifo$/, "");
+    return Object.fromEntries(Object.entries(ALARM_SUFFIXES).map(([kind, suffix]) => [kind, `${base}-${suffix}`])) as Record<LaneAlarmKind, string>;
+}
+
+/** The notifier's routing table entries for one lane: each alarm's name and where it goes. */
+export function laneAlarmRoutes(names: LaneNames, settings: LaneSettings): AlarmRoutes {
+    const alarmNames = laneAlarmNames(names);
+    return Object.fromEntries((Object.keys(ALARM_SUFFIXES) as LaneAlarmKind[]).map((kind) => [alarmNames[kind], settings.alarms.routes[kind]]));
+}
+
 export interface LaneAlarmTargets {
     readonly logicalPrefix: string;
+    readonly names: LaneNames;
     readonly queueName: pulumi.Input<string>;
     readonly deadLetterQueueName: pulumi.Input<string>;
     readonly functionName: pulumi.Input<string>;
-    readonly oldestMessageAgeSlaSeconds: number;
+    readonly settings: LaneSettings;
     readonly alarmTopicArn: pulumi.Input<string>;
     readonly tags: Record<string, string>;
 }
 
-export interface LaneAlarms {
-    readonly deadLetterQueueDepth: aws.cloudwatch.MetricAlarm;
-    readonly oldestMessageAge: aws.cloudwatch.MetricAlarm;
-    readonly functionErrors: aws.cloudwatch.MetricAlarm;
-    readonly functionThrottles: aws.cloudwatch.MetricAlarm;
-}
+export type LaneAlarms = Readonly<Record<LaneAlarmKind, aws.cloudwatch.MetricAlarm>>;
+
+type AlarmArgs = Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "period" | "comparisonOperator" | "treatMissingData">;
 
 /**
  * The four alarms of a lane. Missing data is "not breaching": an idle queue publishes no
- * datapoints, and silence must not page anyone.
+ * datapoints, and silence must not page anyone. Every alarm sends both ALARM and OK to the topic,
+ * so the notifier resolves the incident it opened.
  */
 export function createLaneAlarms(targets: LaneAlarmTargets, parent: pulumi.Resource): LaneAlarms {
-    const alarm = (suffix: string, args: Omit<aws.cloudwatch.MetricAlarmArgs, "period" | "evaluationPeriods" | "comparisonOperator" | "treatMissingData">) =>
+    const alarmNames = laneAlarmNames(targets.names);
+    const { routes, deadLetterQueueDepthMinutes } = targets.settings.alarms;
+    const alarm = (kind: LaneAlarmKind, args: AlarmArgs) =>
         new aws.cloudwatch.MetricAlarm(
-            `${targets.logicalPrefix}-${suffix}`,
+            `${targets.logicalPrefix}-${ALARM_SUFFIXES[kind]}`,
             {
+                name: alarmNames[kind],
                 period: PERIOD_SECONDS,
                 evaluationPeriods: 1,
                 comparisonOperator: "GreaterThanThreshold",
@@ -38,29 +69,33 @@ export function createLaneAlarms(targets: LaneAlarmTargets, parent: pulumi.Resou
                 okActions: [targets.alarmTopicArn],
                 tags: targets.tags,
                 ...args,
+                alarmDescription: pulumi.interpolate`${args.alarmDescription} ${routeSentence(routes[kind])}`,
             },
             { parent },
         );
     return {
-        // Any message in the DLQ means a human must look: threshold 0.
-        deadLetterQueueDepth: alarm("dlq-depth", {
-            alarmDescription: pulumi.interpolate`Messages in dead-letter queue ${targets.deadLetterQueueName}: inspect with 'npm run dlq -- list'.`,
+        // Any message in the DLQ means a human must look: threshold 0, held for the configured minutes.
+        deadLetterQueueDepth: alarm("deadLetterQueueDepth", {
+            alarmDescription: pulumi.interpolate`Messages in dead-letter queue ${targets.deadLetterQueueName} for ${deadLetterQueueDepthMinutes} min: inspect with 'npm run dlq -- list'.`,
             namespace: "AWS/SQS",
             metricName: "ApproximateNumberOfMessagesVisible",
             dimensions: { QueueName: targets.deadLetterQueueName },
             statistic: "Maximum",
             threshold: 0,
+            // Every one of the last N minutes above zero, not N minutes in total.
+            evaluationPeriods: deadLetterQueueDepthMinutes,
+            datapointsToAlarm: deadLetterQueueDepthMinutes,
         }),
-        oldestMessageAge: alarm("oldest-message-age", {
-            alarmDescription: pulumi.interpolate`Oldest message in ${targets.queueName} is older than its ${targets.oldestMessageAgeSlaSeconds} s SLA.`,
+        oldestMessageAge: alarm("oldestMessageAge", {
+            alarmDescription: pulumi.interpolate`Oldest message in ${targets.queueName} is older than its ${targets.settings.oldestMessageAgeSlaSeconds} s SLA.`,
             namespace: "AWS/SQS",
             metricName: "ApproximateAgeOfOldestMessage",
             dimensions: { QueueName: targets.queueName },
             statistic: "Maximum",
-            threshold: targets.oldestMessageAgeSlaSeconds,
+            threshold: targets.settings.oldestMessageAgeSlaSeconds,
         }),
         // Transient failures are reported per item, not as errors: an error here is a crash or timeout.
-        functionErrors: alarm("function-errors", {
+        functionErrors: alarm("functionErrors", {
             alarmDescription: pulumi.interpolate`Consumer ${targets.functionName} crashed or timed out.`,
             namespace: "AWS/Lambda",
             metricName: "Errors",
@@ -69,7 +104,7 @@ export function createLaneAlarms(targets: LaneAlarmTargets, parent: pulumi.Resou
             threshold: 0,
         }),
         // maximumConcurrency <= reserved concurrency should make throttles impossible; one is a misconfiguration.
-        functionThrottles: alarm("function-throttles", {
+        functionThrottles: alarm("functionThrottles", {
             alarmDescription: pulumi.interpolate`Consumer ${targets.functionName} was throttled; throttled receives drift messages toward the DLQ.`,
             namespace: "AWS/Lambda",
             metricName: "Throttles",
@@ -78,4 +113,8 @@ export function createLaneAlarms(targets: LaneAlarmTargets, parent: pulumi.Resou
             threshold: 0,
         }),
     };
+}
+
+function routeSentence(route: AlarmRoute): string {
+    return route === "page" ? "Pages the on-call." : "Posts to Slack; does not page.";
 }

@@ -1,7 +1,8 @@
-import { DEFAULT_BACKOFF_TIERS_SECONDS } from "../handlers/environment";
+import { AlarmRoute } from "../handlers/alarm-notifier/alarm-routes";
+import { DEFAULT_BACKOFF_TIERS_SECONDS, DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES } from "../handlers/environment";
 import { Problems } from "./checks";
 import { DEAD_LETTER_RETENTION_SECONDS, Limits, VISIBILITY_TO_FUNCTION_TIMEOUT_RATIO } from "./limits";
-import { FifoDeduplication, FifoLaneOptions, LaneOptions } from "./options";
+import { FifoDeduplication, FifoLaneOptions, LaneAlarmKind, LaneAlarmKinds, LaneAlarmOptions, LaneOptions, ProvisionedPollerOptions } from "./options";
 
 export const LaneKind = { standard: "standard", fifo: "fifo" } as const;
 export type LaneKind = (typeof LaneKind)[keyof typeof LaneKind];
@@ -10,7 +11,8 @@ export type LaneKind = (typeof LaneKind)[keyof typeof LaneKind];
 export const LaneDefaults = {
     functionTimeoutSeconds: 30,
     memorySizeMb: 256,
-    reservedConcurrency: 5,
+    /** The mapping's maximumConcurrency when neither it nor reserved concurrency is given. */
+    maximumConcurrency: 5,
     batchSize: 10,
     batchingWindowSeconds: 0,
     maxReceiveCount: 5,
@@ -19,6 +21,22 @@ export const LaneDefaults = {
     oldestMessageAgeSlaSeconds: { standard: 300, fifo: 900 } as Record<LaneKind, number>,
     deduplication: FifoDeduplication.messageId,
     highThroughput: false,
+    maximumMessageSizeBytes: DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES,
+    /** AWS's own defaults for an SQS mapping in provisioned mode. */
+    minimumPollers: 2,
+    maximumPollers: 200,
+    /** The source documents: "non-zero depth lasting > 5 min" pages. */
+    deadLetterQueueDepthMinutes: 5,
+    /**
+     * A dead letter or a stale backlog is an escalation not delivered: wake someone. A crash or a
+     * throttle is retried and, if it persists, ends in one of those two, which page then.
+     */
+    alarmRoutes: {
+        deadLetterQueueDepth: AlarmRoute.page,
+        oldestMessageAge: AlarmRoute.page,
+        functionErrors: AlarmRoute.slack,
+        functionThrottles: AlarmRoute.slack,
+    } as Readonly<Record<LaneAlarmKind, AlarmRoute>>,
 } as const;
 
 /** Long polling at the maximum: fewer empty receives, and what the Lambda poller uses anyway. */
@@ -36,6 +54,8 @@ export interface LaneSettings {
         readonly visibilityTimeoutSeconds: number;
         readonly messageRetentionSeconds: number;
         readonly receiveWaitTimeSeconds: number;
+        /** The largest message SQS accepts on this queue (body and attributes). */
+        readonly maximumMessageSizeBytes: number;
         /** FIFO only. */
         readonly contentBasedDeduplication?: boolean;
         /** FIFO only: "messageGroup" in high-throughput mode, else "queue". */
@@ -49,17 +69,28 @@ export interface LaneSettings {
         readonly visibilityTimeoutSeconds: number;
         readonly messageRetentionSeconds: number;
         readonly maxReceiveCount: number;
+        /** Never below the source queue's, or a message the source accepted could not be moved here. */
+        readonly maximumMessageSizeBytes: number;
     };
     readonly consumer: {
         readonly timeoutSeconds: number;
         readonly memorySizeMb: number;
-        readonly reservedConcurrency: number;
+        /** Undefined: unreserved, and the mapping's maximumConcurrency alone bounds the consumer. */
+        readonly reservedConcurrency?: number;
     };
     readonly mapping: {
         readonly batchSize: number;
         /** Undefined on FIFO lanes, which accept no batching window. */
         readonly maximumBatchingWindowSeconds?: number;
-        readonly maximumConcurrency: number;
+        /** Standard mode: the mapping's `scalingConfig.maximumConcurrency`. Undefined in provisioned mode. */
+        readonly maximumConcurrency?: number;
+        /** Provisioned mode: the mapping's `provisionedPollerConfig`. Undefined in standard mode. */
+        readonly provisionedPollers?: { readonly minimumPollers: number; readonly maximumPollers: number };
+    };
+    readonly alarms: {
+        /** One-minute periods the DLQ depth must stay above zero before the alarm fires. */
+        readonly deadLetterQueueDepthMinutes: number;
+        readonly routes: Readonly<Record<LaneAlarmKind, AlarmRoute>>;
     };
     /** Backoff tiers, each already capped at the visibility timeout. */
     readonly backoffTiersSeconds: readonly number[];
@@ -85,8 +116,10 @@ export function idempotencyExpirySeconds(visibilityTimeoutSeconds: number, maxRe
 export const LANE_OPTION_KEYS: readonly (keyof LaneOptions)[] = [
     "functionTimeoutSeconds", "memorySizeMb", "reservedConcurrency", "maximumConcurrency", "batchSize",
     "batchingWindowSeconds", "maxReceiveCount", "visibilityTimeoutSeconds", "messageRetentionSeconds",
-    "oldestMessageAgeSlaSeconds", "backoffTiersSeconds",
+    "oldestMessageAgeSlaSeconds", "backoffTiersSeconds", "provisionedPollers", "maximumMessageSizeBytes", "alarms",
 ];
+const PROVISIONED_POLLER_KEYS: readonly (keyof ProvisionedPollerOptions)[] = ["minimumPollers", "maximumPollers"];
+const LANE_ALARM_KEYS: readonly (keyof LaneAlarmOptions)[] = ["deadLetterQueueDepthMinutes", "routes"];
 export const FIFO_LANE_OPTION_KEYS: readonly (keyof FifoLaneOptions)[] = [...LANE_OPTION_KEYS, "deduplication", "highThroughput"];
 
 /** Checks one lane's options; `key` is the path shown in messages, e.g. "pipeline.escalation". */
@@ -109,13 +142,17 @@ export function validateLaneOptions(problems: Problems, key: string, value: unkn
 
     const reservedOk = problems.integerInRange(field("reservedConcurrency"), options.reservedConcurrency, Limits.concurrency);
     const maximumOk = problems.integerInRange(field("maximumConcurrency"), options.maximumConcurrency, Limits.concurrency);
-    const reserved = usableValue(reservedOk, options.reservedConcurrency, LaneDefaults.reservedConcurrency);
+    // Without reserved concurrency there is nothing for maximumConcurrency to exceed.
+    const reserved = reservedOk ? options.reservedConcurrency : undefined;
     if (maximumOk && reserved !== undefined && options.maximumConcurrency! > reserved) {
         problems.add(
             `'${field("maximumConcurrency")}' must be at most reservedConcurrency (${reserved}), or throttled messages drift into the DLQ; ${options.maximumConcurrency} given`,
         );
     }
 
+    validateProvisionedPollers(problems, key, options);
+    problems.integerInRange(field("maximumMessageSizeBytes"), options.maximumMessageSizeBytes, Limits.maximumMessageSizeBytes);
+    validateLaneAlarms(problems, field("alarms"), options.alarms);
     validateBatching(problems, key, options, kind);
 
     const timeout = options.functionTimeoutSeconds ?? LaneDefaults.functionTimeoutSeconds;
@@ -146,6 +183,51 @@ export function validateLaneOptions(problems: Problems, key: string, value: unkn
     if (kind === LaneKind.fifo) {
         problems.oneOf(field("deduplication"), options.deduplication, Object.values(FifoDeduplication));
         problems.boolean(field("highThroughput"), options.highThroughput);
+    }
+}
+
+/** Ranges of both poller counts, their order, and the exclusive choice against maximumConcurrency. */
+function validateProvisionedPollers(problems: Problems, key: string, options: LaneOptions): void {
+    const pollersKey = `${key}.provisionedPollers`;
+    if (!problems.object(pollersKey, options.provisionedPollers, PROVISIONED_POLLER_KEYS)) {
+        return;
+    }
+    const pollers = options.provisionedPollers as ProvisionedPollerOptions;
+    const minimumOk = problems.integerInRange(`${pollersKey}.minimumPollers`, pollers.minimumPollers, Limits.minimumPollers);
+    const maximumOk = problems.integerInRange(`${pollersKey}.maximumPollers`, pollers.maximumPollers, Limits.maximumPollers);
+    const minimum = usableValue(minimumOk, pollers.minimumPollers, LaneDefaults.minimumPollers);
+    const maximum = usableValue(maximumOk, pollers.maximumPollers, LaneDefaults.maximumPollers);
+    if (minimum !== undefined && maximum !== undefined && minimum > maximum) {
+        problems.add(`'${pollersKey}.maximumPollers' must be at least minimumPollers (${minimum}), ${maximum} given`);
+    }
+    // Reserved concurrency is optional, and in provisioned mode it is the consumer's only bound.
+    if (options.reservedConcurrency === undefined) {
+        problems.add(
+            `'${key}.reservedConcurrency' must be set with '${pollersKey}': provisioned pollers replace maximumConcurrency, ` +
+                "so reserved concurrency (2..1000) is what bounds the consumer; nothing given",
+        );
+    }
+    if (options.maximumConcurrency !== undefined) {
+        problems.add(
+            `'${key}.maximumConcurrency' cannot be combined with '${pollersKey}': AWS accepts one or the other on an SQS event source ` +
+                "mapping (maximumConcurrency caps a standard-mode mapping's concurrent invocations; provisioned pollers replace standard-mode " +
+                `scaling, and reservedConcurrency then bounds the consumer); remove one of them, ${JSON.stringify(options.maximumConcurrency)} given for maximumConcurrency`,
+        );
+    }
+}
+
+function validateLaneAlarms(problems: Problems, key: string, value: unknown): void {
+    if (!problems.object(key, value, LANE_ALARM_KEYS)) {
+        return;
+    }
+    const alarms = value as LaneAlarmOptions;
+    problems.integerInRange(`${key}.deadLetterQueueDepthMinutes`, alarms.deadLetterQueueDepthMinutes, Limits.deadLetterQueueDepthMinutes);
+    if (problems.object(`${key}.routes`, alarms.routes, LaneAlarmKinds)) {
+        for (const [kind, route] of Object.entries(alarms.routes as Record<string, unknown>)) {
+            if ((LaneAlarmKinds as readonly string[]).includes(kind)) {
+                problems.oneOf(`${key}.routes.${kind}`, route, Object.values(AlarmRoute));
+            }
+        }
     }
 }
 
@@ -181,6 +263,14 @@ function usableValue(valid: boolean, given: number | undefined, fallback: number
     return valid ? given : undefined;
 }
 
+/**
+ * The most invocations a lane's consumer runs at once: its reserved concurrency, else the
+ * mapping's maximumConcurrency (validation makes provisioned lanes reserve).
+ */
+export function consumerConcurrencyBound(settings: LaneSettings): number {
+    return settings.consumer.reservedConcurrency ?? settings.mapping.maximumConcurrency ?? LaneDefaults.maximumConcurrency;
+}
+
 /** Resolves one lane's options (already validated) into its full settings. */
 export function computeLaneSettings(kind: LaneKind, options: FifoLaneOptions = {}): LaneSettings {
     const fifo = kind === LaneKind.fifo;
@@ -188,8 +278,10 @@ export function computeLaneSettings(kind: LaneKind, options: FifoLaneOptions = {
     const batchingWindowSeconds = fifo ? 0 : (options.batchingWindowSeconds ?? LaneDefaults.batchingWindowSeconds);
     const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? minimumVisibilityTimeoutSeconds(timeoutSeconds, batchingWindowSeconds);
     const maxReceiveCount = options.maxReceiveCount ?? LaneDefaults.maxReceiveCount;
-    const reservedConcurrency = options.reservedConcurrency ?? LaneDefaults.reservedConcurrency;
+    const reservedConcurrency = options.reservedConcurrency;
     const highThroughput = options.highThroughput ?? LaneDefaults.highThroughput;
+    const maximumMessageSizeBytes = options.maximumMessageSizeBytes ?? LaneDefaults.maximumMessageSizeBytes;
+    const pollers = options.provisionedPollers;
     return {
         kind,
         queue: {
@@ -197,6 +289,7 @@ export function computeLaneSettings(kind: LaneKind, options: FifoLaneOptions = {
             visibilityTimeoutSeconds,
             messageRetentionSeconds: options.messageRetentionSeconds ?? LaneDefaults.messageRetentionSeconds,
             receiveWaitTimeSeconds: RECEIVE_WAIT_TIME_SECONDS,
+            maximumMessageSizeBytes,
             ...(fifo
                 ? {
                       contentBasedDeduplication: (options.deduplication ?? LaneDefaults.deduplication) === FifoDeduplication.contentBased,
@@ -205,7 +298,14 @@ export function computeLaneSettings(kind: LaneKind, options: FifoLaneOptions = {
                   }
                 : {}),
         },
-        deadLetterQueue: { fifo, visibilityTimeoutSeconds: DEAD_LETTER_VISIBILITY_TIMEOUT_SECONDS, messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS, maxReceiveCount },
+        deadLetterQueue: {
+            fifo,
+            visibilityTimeoutSeconds: DEAD_LETTER_VISIBILITY_TIMEOUT_SECONDS,
+            messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+            maxReceiveCount,
+            // Equal to the source's: every message the source accepted, and the dead-letter copy within its headroom, fits.
+            maximumMessageSizeBytes,
+        },
         consumer: {
             timeoutSeconds,
             memorySizeMb: options.memorySizeMb ?? LaneDefaults.memorySizeMb,
@@ -214,7 +314,18 @@ export function computeLaneSettings(kind: LaneKind, options: FifoLaneOptions = {
         mapping: {
             batchSize: options.batchSize ?? LaneDefaults.batchSize,
             maximumBatchingWindowSeconds: fifo ? undefined : batchingWindowSeconds,
-            maximumConcurrency: options.maximumConcurrency ?? reservedConcurrency,
+            ...(pollers !== undefined
+                ? {
+                      provisionedPollers: {
+                          minimumPollers: pollers.minimumPollers ?? LaneDefaults.minimumPollers,
+                          maximumPollers: pollers.maximumPollers ?? LaneDefaults.maximumPollers,
+                      },
+                  }
+                : { maximumConcurrency: options.maximumConcurrency ?? reservedConcurrency ?? LaneDefaults.maximumConcurrency }),
+        },
+        alarms: {
+            deadLetterQueueDepthMinutes: options.alarms?.deadLetterQueueDepthMinutes ?? LaneDefaults.deadLetterQueueDepthMinutes,
+            routes: { ...LaneDefaults.alarmRoutes, ...options.alarms?.routes },
         },
         // A tier above the visibility timeout would hold a retry longer than a crash would.
         backoffTiersSeconds: (options.backoffTiersSeconds ?? LaneDefaults.backoffTiersSeconds).map((tier) => Math.min(tier, visibilityTimeoutSeconds)),

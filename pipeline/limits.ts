@@ -1,3 +1,5 @@
+import { DEAD_LETTER_HEADROOM_BYTES, LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES } from "../handlers/environment";
+
 /**
  * AWS limits and the mission's bounds, in one place, each with where it comes from.
  * Validation, derived defaults and the policy pack's documentation all refer to these.
@@ -29,6 +31,20 @@ export const Limits = {
     oldestMessageAgeSlaSeconds: { min: 60, max: 1_209_600 },
     /** A backoff tier is a ChangeMessageVisibility value: 0..43,200 s. */
     backoffTierSeconds: { min: 0, max: 43_200 },
+    /**
+     * Provisioned mode for SQS mappings: at least 2 pollers either way (the Lambda API reference);
+     * at most 200 minimum pollers, and 2000 maximum pollers, the bound the CloudFormation schema and
+     * the Pulumi AWS provider document (the API reference now allows SQS up to 10,000).
+     */
+    minimumPollers: { min: 2, max: 200 },
+    maximumPollers: { min: 2, max: 2000 },
+    /**
+     * Queue maximumMessageSize: SQS accepts 1024..1,048,576 bytes. The lower bound here is twice the
+     * dead-letter headroom, so that an offloaded message's pointer and its reason attributes fit.
+     */
+    maximumMessageSizeBytes: { min: 2 * DEAD_LETTER_HEADROOM_BYTES, max: LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES },
+    /** DLQ depth must stay above zero this many one-minute periods before paging: 1 to an hour. */
+    deadLetterQueueDepthMinutes: { min: 1, max: 60 },
     /** CloudWatch Logs accepts only these retention periods (days). */
     logRetentionDays: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as readonly number[],
     /** Queue names: 80 characters including the ".fifo" suffix. */

@@ -88,6 +88,15 @@ export function consumerPolicy(resources: ConsumerResources): PolicyDocument {
             Resource: `${resources.payloadBucketArn}/*`,
         },
         {
+            Sid: "TellMissingPayloads",
+            Effect: "Allow",
+            // Without ListBucket, S3 answers GetObject on a missing key with 403 AccessDenied, not
+            // 404 NoSuchKey, and the handler would retry an expired payload as transient until the
+            // message is exhausted instead of dead-lettering it at once.
+            Action: ["s3:ListBucket"],
+            Resource: resources.payloadBucketArn,
+        },
+        {
             Sid: "WriteOwnLogs",
             Effect: "Allow",
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],

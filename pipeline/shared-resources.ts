@@ -1,6 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as crypto from "node:crypto";
 import { AwsContext } from "./aws-context";
+import { confirmsSubscriptionItself } from "./endpoints";
+import { stackKeyPolicy } from "./key-policy";
+import { DataProtection } from "./options";
 import { denyInsecureTransportPolicy } from "./policy-documents";
 
 /** Attribute names Powertools Idempotency uses by default, so the handlers need no mapping. */
@@ -11,9 +15,50 @@ export interface SharedResourceContext {
     /** Logical-name prefix for children (the component's name). */
     readonly logicalPrefix: string;
     readonly tags: Record<string, string>;
-    readonly kmsKeyArn?: string;
+    /** The customer-managed key (created by the stack or existing); undefined for AWS-managed encryption. */
+    readonly kmsKeyArn?: pulumi.Input<string>;
+    readonly dataProtection: DataProtection;
 }
 
+/**
+ * The resource options that keep a stateful resource (and what is in it) through a rename,
+ * a replacement or `pulumi destroy`, per `dataProtection`.
+ */
+export function statefulOptions(dataProtection: DataProtection): pulumi.CustomResourceOptions {
+    switch (dataProtection) {
+        case DataProtection.protect:
+            return { protect: true };
+        case DataProtection.retainOnDelete:
+            return { retainOnDelete: true };
+        default:
+            return {};
+    }
+}
+
+/**
+ * The stack's own customer-managed key, with rotation on, a 30-day deletion window, and a key
+ * policy that admits exactly the services that use it; its alias is `alias/<prefix>`.
+ */
+export function createStackKey(ctx: SharedResourceContext, awsContext: AwsContext, aliasName: string): aws.kms.Key {
+    const key = new aws.kms.Key(
+        `${ctx.logicalPrefix}-key`,
+        {
+            description: `Escalation pipeline ${aliasName.replace(/^alias\//, "")}: queues, topic, table, parameters, payloads, function environment`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy: pulumi.jsonStringify(
+                pulumi
+                    .all([awsContext.partition, awsContext.accountId, awsContext.region, awsContext.dnsSuffix])
+                    .apply(([partition, accountId, region, dnsSuffix]) => stackKeyPolicy({ partition, accountId, region, dnsSuffix })),
+            ),
+            tags: ctx.tags,
+        },
+        // Deleting the key would make every message, record and payload encrypted with it unreadable.
+        { parent: ctx.parent, ...statefulOptions(ctx.dataProtection) },
+    );
+    new aws.kms.Alias(`${ctx.logicalPrefix}-key`, { name: aliasName, targetKeyId: key.keyId }, { parent: key });
+    return key;
+}
 /** On-demand idempotency table with TTL (records expire by themselves) and point-in-time recovery. */
 export function createIdempotencyTable(ctx: SharedResourceContext, tableName: string): aws.dynamodb.Table {
     return new aws.dynamodb.Table(
@@ -26,9 +71,11 @@ export function createIdempotencyTable(ctx: SharedResourceContext, tableName: st
             ttl: { attributeName: IdempotencyAttributes.expiry, enabled: true },
             pointInTimeRecovery: { enabled: true },
             serverSideEncryption: ctx.kmsKeyArn !== undefined ? { enabled: true, kmsKeyArn: ctx.kmsKeyArn } : undefined,
+            // DynamoDB's own guard, on top of Pulumi's: a table with live records is deleted only on purpose.
+            deletionProtectionEnabled: ctx.dataProtection !== DataProtection.none,
             tags: ctx.tags,
         },
-        { parent: ctx.parent },
+        { parent: ctx.parent, ...statefulOptions(ctx.dataProtection) },
     );
 }
 
@@ -46,17 +93,17 @@ export function createAlarmTopic(
         { name: topicName, kmsMasterKeyId: ctx.kmsKeyArn, tags: ctx.tags },
         { parent: ctx.parent },
     );
-    endpoints.emailEndpoints.forEach((endpoint, index) => {
-        new aws.sns.TopicSubscription(`${ctx.logicalPrefix}-alarms-email-${index}`, { topic: topic.arn, protocol: "email", endpoint }, { parent: topic });
-    });
-    endpoints.httpsEndpoints.forEach((endpoint, index) => {
+    for (const endpoint of endpoints.emailEndpoints) {
+        new aws.sns.TopicSubscription(subscriptionLogicalName(ctx, "email", endpoint), { topic: topic.arn, protocol: "email", endpoint }, { parent: topic });
+    }
+    for (const endpoint of endpoints.httpsEndpoints) {
         new aws.sns.TopicSubscription(
-            `${ctx.logicalPrefix}-alarms-https-${index}`,
-            // PagerDuty's CloudWatch integration confirms the subscription by itself.
-            { topic: topic.arn, protocol: "https", endpoint, endpointAutoConfirms: true },
+            subscriptionLogicalName(ctx, "https", endpoint),
+            // Only an endpoint that confirms by itself (PagerDuty) is waited for; see endpoints.ts.
+            { topic: topic.arn, protocol: "https", endpoint, endpointAutoConfirms: confirmsSubscriptionItself(endpoint) || undefined },
             { parent: topic },
         );
-    });
+    }
     return topic;
 }
 
@@ -69,12 +116,27 @@ export function createDlqAuditLogGroup(ctx: SharedResourceContext, logGroupName:
 }
 
 /**
+ * A subscription's logical name comes from its endpoint, not its place in the list: removing one
+ * endpoint then leaves the others alone (no replacement, no fresh confirmation e-mails). A hash,
+ * because an HTTPS endpoint's path often is an integration key that does not belong in a URN.
+ */
+export function subscriptionLogicalName(ctx: Pick<SharedResourceContext, "logicalPrefix">, protocol: "email" | "https", endpoint: string): string {
+    const digest = crypto.createHash("sha256").update(endpoint).digest("hex").slice(0, 12);
+    return `${ctx.logicalPrefix}-alarms-${protocol}-${digest}`;
+}
+
+/**
  * Bucket for payloads too large for an SQS message (the extended-client pattern): private,
- * encrypted, TLS-only, and objects expire a day after the longest a message can live in the DLQ.
+ * encrypted, TLS-only, and objects expire when no message can point at them any more
+ * (`payloadExpiryDays`).
  */
 export function createPayloadBucket(ctx: SharedResourceContext, awsContext: AwsContext, bucketName: pulumi.Input<string>, expireAfterDays: number): aws.s3.Bucket {
-    const opts = { parent: ctx.parent };
-    const bucket = new aws.s3.Bucket(`${ctx.logicalPrefix}-payloads`, { bucket: bucketName, tags: ctx.tags }, opts);
+    const bucket = new aws.s3.Bucket(
+        `${ctx.logicalPrefix}-payloads`,
+        // Only a disposable stack (dataProtection none) may delete the bucket with objects still in it.
+        { bucket: bucketName, forceDestroy: ctx.dataProtection === DataProtection.none || undefined, tags: ctx.tags },
+        { parent: ctx.parent, ...statefulOptions(ctx.dataProtection) },
+    );
     const childOpts = { parent: bucket };
     new aws.s3.BucketPublicAccessBlock(
         `${ctx.logicalPrefix}-payloads`,

@@ -1,4 +1,4 @@
-import { DEFAULT_BACKOFF_TIERS_SECONDS, HandlerEnvironment } from "../environment";
+import { DEFAULT_BACKOFF_TIERS_SECONDS, DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES, HandlerEnvironment, LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES } from "../environment";
 
 /** Where settings come from: `process.env` in Lambda, a plain object in tests and the local runtime. */
 export type EnvironmentSource = Readonly<Record<string, string | undefined>>;
@@ -14,14 +14,18 @@ export interface ConsumerConfig {
     readonly idempotencyTableName: string;
     readonly idempotencyExpirySeconds: number;
     readonly handlerVersion: string;
-    /** The DLQ's maximum message size: a dead-letter copy larger than this has its body offloaded. */
+    /** The queue's maximumMessageSize: what a message (body and attributes) may weigh. */
+    readonly maximumMessageSizeBytes: number;
+    /** The DLQ's maximumMessageSize: what a dead-letter copy, reason attributes included, may weigh. */
+    readonly deadLetterMaximumMessageSizeBytes: number;
+    /** Same as deadLetterMaximumMessageSizeBytes, under the name the dead-letter forwarder reads. */
     readonly deadLetterMaximumMessageBytes: number;
     /** Where offloaded bodies go (undefined: a copy too large for the DLQ cannot be forwarded). */
     readonly payloadBucketName?: string;
 }
 
-/** SQS's default maximumMessageSize, which every queue accepts unless set lower. */
-export const DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES = 262_144;
+/** SQS's smallest maximumMessageSize. */
+const SMALLEST_MAXIMUM_MESSAGE_SIZE_BYTES = 1024;
 
 /** A missing or out-of-range environment variable; the message names it, the range and the value. */
 export class HandlerConfigError extends Error {
@@ -45,10 +49,11 @@ export function readConsumerConfig(environment: EnvironmentSource): ConsumerConf
     const tiers = read.tiers(HandlerEnvironment.backoffTiersSeconds);
     const idempotencyTableName = read.required(HandlerEnvironment.idempotencyTableName);
     const idempotencyExpirySeconds = read.integer(HandlerEnvironment.idempotencyExpirySeconds, 1, Number.MAX_SAFE_INTEGER);
-    const deadLetterMaximumMessageBytes =
-        read.optional(HandlerEnvironment.deadLetterMaximumMessageSizeBytes) === undefined
-            ? DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES
-            : read.integer(HandlerEnvironment.deadLetterMaximumMessageSizeBytes, 1024, 1_048_576);
+    // Optional: a function deployed before the limits were passed runs at the SQS default.
+    const messageSize = (name: string) =>
+        read.optional(name) === undefined ? DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES : read.integer(name, SMALLEST_MAXIMUM_MESSAGE_SIZE_BYTES, LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES);
+    const maximumMessageSizeBytes = messageSize(HandlerEnvironment.maximumMessageSizeBytes);
+    const deadLetterMaximumMessageSizeBytes = messageSize(HandlerEnvironment.deadLetterMaximumMessageSizeBytes);
     const payloadBucketName = read.optional(HandlerEnvironment.payloadBucketName);
 
     // Shorter than every redelivery of a message, the record would expire and Slack be told twice.
@@ -56,6 +61,12 @@ export function readConsumerConfig(environment: EnvironmentSource): ConsumerConf
     if (problems.length === 0 && idempotencyExpirySeconds <= minimumExpiry) {
         problems.push(
             `'${HandlerEnvironment.idempotencyExpirySeconds}' must be greater than visibility timeout x maxReceiveCount (${minimumExpiry}), ${idempotencyExpirySeconds} given`,
+        );
+    }
+    // A DLQ smaller than its source refuses the very messages that fail.
+    if (problems.length === 0 && deadLetterMaximumMessageSizeBytes < maximumMessageSizeBytes) {
+        problems.push(
+            `'${HandlerEnvironment.deadLetterMaximumMessageSizeBytes}' must be at least ${HandlerEnvironment.maximumMessageSizeBytes} (${maximumMessageSizeBytes}), ${deadLetterMaximumMessageSizeBytes} given`,
         );
     }
     if (problems.length > 0) {
@@ -70,7 +81,9 @@ export function readConsumerConfig(environment: EnvironmentSource): ConsumerConf
         idempotencyTableName,
         idempotencyExpirySeconds,
         handlerVersion: read.optional(HandlerEnvironment.handlerVersion) ?? "unversioned",
-        deadLetterMaximumMessageBytes,
+        maximumMessageSizeBytes,
+        deadLetterMaximumMessageSizeBytes,
+        deadLetterMaximumMessageBytes: deadLetterMaximumMessageSizeBytes,
         ...(payloadBucketName !== undefined ? { payloadBucketName } : {}),
     };
 }

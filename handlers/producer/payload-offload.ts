@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { MessageAttributeValue } from "@aws-sdk/client-sqs";
+import { DEAD_LETTER_HEADROOM_BYTES, DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES, offloadThresholdBytes } from "../environment";
 import { MessageAttributeName } from "../messages/message-attributes";
 import { messageSize } from "../messages/message-size";
 import { encodePayloadPointer } from "../messages/payload-pointer";
@@ -10,14 +11,10 @@ import { ProducerValidationError, type ProducerTarget } from "./producer-target"
 export { messageSize };
 
 /** SQS's classic message size limit (body plus attributes), which every queue accepts. */
-export const MAX_SQS_MESSAGE_BYTES = 262_144;
-/**
- * Room kept free under the limit for the reason attributes a consumer adds when it dead-letters
- * the message (failures/dead-letter.ts: one `dead-letter` attribute, the error message cut at 1 KiB; a copy that still
- * does not fit has its body offloaded by the forward).
- */
-export const DEAD_LETTER_HEADROOM_BYTES = 4096;
-export const OFFLOAD_THRESHOLD_BYTES = MAX_SQS_MESSAGE_BYTES - DEAD_LETTER_HEADROOM_BYTES;
+export const MAX_SQS_MESSAGE_BYTES = DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES;
+export { DEAD_LETTER_HEADROOM_BYTES };
+/** The offload threshold of a queue at the default limit (a target's `maximumMessageSizeBytes` moves it). */
+export const OFFLOAD_THRESHOLD_BYTES = offloadThresholdBytes(MAX_SQS_MESSAGE_BYTES);
 
 export interface PreparedMessage {
     readonly body: string;
@@ -32,12 +29,14 @@ export interface PreparedMessage {
  */
 export async function fitMessage(target: ProducerTarget, body: string, attributes: Record<string, MessageAttributeValue>, keyPrefix: string): Promise<PreparedMessage> {
     const size = messageSize(body, attributes);
-    if (size <= OFFLOAD_THRESHOLD_BYTES) {
+    // One setting, the queue's limit; the threshold follows from it (environment.ts).
+    const threshold = offloadThresholdBytes(target.maximumMessageSizeBytes ?? MAX_SQS_MESSAGE_BYTES);
+    if (size <= threshold) {
         return { body, attributes, offloaded: false };
     }
     if (target.s3 === undefined || target.payloadBucketName === undefined) {
         throw new ProducerValidationError(
-            `message is ${size} bytes, over the ${OFFLOAD_THRESHOLD_BYTES}-byte limit, and no payload bucket is configured ('s3' and 'payloadBucketName')`,
+            `message is ${size} bytes, over the ${threshold}-byte limit, and no payload bucket is configured ('s3' and 'payloadBucketName')`,
         );
     }
     const key = `${keyPrefix}/${createHash("sha256").update(body).digest("hex")}.json`;

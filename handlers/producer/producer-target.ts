@@ -9,6 +9,12 @@ export interface ProducerTarget {
     readonly s3?: S3Client;
     readonly payloadBucketName?: string;
     /**
+     * The queue's maximumMessageSize (the lane's `maximumMessageSizeBytes`). The producer offloads a
+     * payload to S3 above this limit less the dead-letter headroom, so the threshold follows the queue.
+     * @default 262144 (the SQS default)
+     */
+    readonly maximumMessageSizeBytes?: number;
+    /**
      * Attempts per entry when SQS fails entries on its side (SenderFault = false).
      * @default 4
      */

@@ -5,4 +5,5 @@ import type { HandlerName } from "../../handlers/entry-points";
 export const LocalHandlerModules: Readonly<Record<HandlerName, string>> = {
     escalation: path.join(__dirname, "escalation-function.ts"),
     toolCall: path.join(__dirname, "tool-call-function.ts"),
+    alarmNotifier: path.join(__dirname, "alarm-notifier-function.ts"),
 };

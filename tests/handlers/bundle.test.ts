@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { BUNDLE_FILE_NAME, bundleHandler, LAZILY_LOADED_MODULES } from "../../handlers/bundle";
 import { HandlerEntryPoints, type HandlerName } from "../../handlers/entry-points";
 import { computeLaneSettings, consumerEnvironment, LaneKind } from "../../pipeline";
+import { unpackHandlerArchive } from "../helpers/bundle-archive";
 
-/** Writes a handler's archive files to a fresh directory, as Lambda unpacks them into /var/task. */
-function unpack(name: HandlerName): string {
-    const directory = fs.mkdtempSync(path.join(os.tmpdir(), `bundle-${name}-`));
-    for (const [relative, text] of Object.entries(bundleHandler(name).files)) {
-        fs.mkdirSync(path.dirname(path.join(directory, relative)), { recursive: true });
-        fs.writeFileSync(path.join(directory, relative), text);
-    }
-    return directory;
-}
+const unpack = unpackHandlerArchive;
 
 /** The environment the component gives the tool-call consumer, so its module initialises as in Lambda. */
 const LAMBDA_ENVIRONMENT = consumerEnvironment({

@@ -1,5 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { answerInvoke, createInvokeTable, placeholderAccountId } from "../../gate/invoke-table";
 import { loadProject, loadStackConfig } from "../../gate/project";
 
@@ -13,6 +15,23 @@ export interface RecordedResource {
     readonly type: string;
     readonly name: string;
     readonly inputs: Record<string, unknown>;
+    /** The resource options that decide what a replacement or `pulumi destroy` does to it. */
+    readonly options: { readonly protect: boolean; readonly retainOnDelete: boolean };
+}
+
+type RecordedOptions = RecordedResource["options"];
+
+/**
+ * `Mocks.newResource` sees no resource options; the monitor gets the whole registration request.
+ * This one notes `protect` and `retainOnDelete` by logical name (names are unique in our stacks).
+ */
+class OptionRecordingMonitor extends MockMonitor {
+    readonly optionsByName = new Map<string, RecordedOptions>();
+
+    registerResource(req: RegisterResourceRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
+        this.optionsByName.set(req.getName(), { protect: req.getProtect() ?? false, retainOnDelete: req.getRetainondelete() ?? false });
+        return super.registerResource(req, callback);
+    }
 }
 
 /**
@@ -21,7 +40,7 @@ export interface RecordedResource {
  * brand-new stack's first `pulumi preview`.
  */
 class RecordingMocks implements pulumi.runtime.Mocks {
-    readonly resources: RecordedResource[] = [];
+    readonly resources: Omit<RecordedResource, "options">[] = [];
 
     constructor(
         private readonly preview: boolean,
@@ -30,13 +49,25 @@ class RecordingMocks implements pulumi.runtime.Mocks {
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: this.preview ? undefined : `${args.name}-id`, state: args.inputs };
+        if (this.preview) {
+            return { id: undefined, state: args.inputs };
+        }
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args, this.region) } };
     }
 
     /** Region, caller identity and partition, answered as the offline gate answers them. */
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         return answerInvoke(createInvokeTable({ "aws:region": this.region }, {}), args.token, args.inputs);
     }
+}
+
+/** The computed outputs other resources take from a resource, as the provider would return them after create. */
+function computedOutputs(args: pulumi.runtime.MockResourceArgs, region: string): Record<string, unknown> {
+    if (args.type === "aws:kms/key:Key") {
+        const keyId = `${args.name}-key-id`;
+        return { keyId, arn: `arn:aws:kms:${region}:${TEST_ACCOUNT_ID}:key/${keyId}` };
+    }
+    return {};
 }
 
 export interface MockRunOptions {
@@ -64,7 +95,10 @@ export class RecordedStack {
 
 // Internal but stable: the SDK's own disconnect waits on it. Registrations are RPCs; this drains them.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+const { waitForRPCs, setMockOptions } = require("@pulumi/pulumi/runtime/settings") as {
+    waitForRPCs(): Promise<void>;
+    setMockOptions(monitor: MockMonitor, project: string, stack: string, preview: boolean): void;
+};
 
 /** Runs `program` under fresh mocks and config (the region invoke answers `aws:region`), and returns everything it registered. */
 export async function runWithMocks<T>(program: () => T, options: MockRunOptions = {}): Promise<{ stack: RecordedStack; result: T }> {
@@ -73,9 +107,13 @@ export async function runWithMocks<T>(program: () => T, options: MockRunOptions 
     const mocks = new RecordingMocks(options.preview ?? false, region);
     pulumi.runtime.setAllConfig(toConfigMap(config));
     await pulumi.runtime.setMocks(mocks, PROJECT, options.stack ?? "test", options.preview ?? false);
+    // setMocks also sets the SDK's feature flags; only its monitor is replaced.
+    const monitor = new OptionRecordingMonitor(mocks);
+    setMockOptions(monitor, PROJECT, options.stack ?? "test", options.preview ?? false);
     const result = program();
     await waitForRPCs();
-    return { stack: new RecordedStack(mocks.resources), result };
+    const noOptions: RecordedOptions = { protect: false, retainOnDelete: false };
+    return { stack: new RecordedStack(mocks.resources.map((r) => ({ ...r, options: monitor.optionsByName.get(r.name) ?? noOptions }))), result };
 }
 
 /** Pulumi keeps config as strings; structured values are JSON. */

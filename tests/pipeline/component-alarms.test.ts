@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { buildPipeline, laneResource, ResourceTypes } from "../helpers/pipeline-fixture";
+import { buildPipeline, laneResource, ResourceTypes, TestAlarmEndpoints } from "../helpers/pipeline-fixture";
 import { RecordedStack } from "../helpers/pulumi-mocks";
 
 describe("EscalationPipeline alarms and shared resources", () => {
@@ -9,7 +9,7 @@ describe("EscalationPipeline alarms and shared resources", () => {
         ({ stack } = await buildPipeline({
             options: {
                 escalation: { oldestMessageAgeSlaSeconds: 120 },
-                alarms: { emailEndpoints: ["oncall@example.com"], httpsEndpoints: ["https://events.pagerduty.com/integration/abc/enqueue"] },
+                alarms: { emailEndpoints: [TestAlarmEndpoints.email], httpsEndpoints: [TestAlarmEndpoints.pagerDuty, TestAlarmEndpoints.webhook] },
             },
         }));
     });
@@ -47,7 +47,8 @@ describe("EscalationPipeline alarms and shared resources", () => {
     it("sends every alarm and its recovery to the alarm topic", () => {
         const alarms = stack.ofType(ResourceTypes.metricAlarm);
 
-        assert.equal(alarms.length, 8);
+        // Four per lane, and the alarm notifier's DLQ depth.
+        assert.equal(alarms.length, 9);
         for (const alarm of alarms) {
             assert.equal((alarm.inputs.alarmActions as unknown[]).length, 1);
             assert.deepEqual(alarm.inputs.okActions, alarm.inputs.alarmActions);
@@ -55,12 +56,20 @@ describe("EscalationPipeline alarms and shared resources", () => {
     });
 
     it("subscribes the configured e-mail and HTTPS endpoints to the alarm topic", () => {
-        const subscriptions = stack.ofType(ResourceTypes.topicSubscription).map((s) => [s.inputs.protocol, s.inputs.endpoint]);
+        const subscriptions = stack
+            .ofType(ResourceTypes.topicSubscription)
+            .filter((s) => s.inputs.protocol !== "lambda")
+            .map((s) => `${s.inputs.protocol} ${s.inputs.endpoint}`);
 
-        assert.deepEqual(subscriptions, [
-            ["email", "oncall@example.com"],
-            ["https", "https://events.pagerduty.com/integration/abc/enqueue"],
-        ]);
+        assert.deepEqual(subscriptions.sort(), [`email ${TestAlarmEndpoints.email}`, `https ${TestAlarmEndpoints.pagerDuty}`, `https ${TestAlarmEndpoints.webhook}`]);
+    });
+
+    it("waits for confirmation only from an HTTPS endpoint that confirms by itself (PagerDuty)", () => {
+        const autoConfirms = Object.fromEntries(
+            stack.ofType(ResourceTypes.topicSubscription).filter((s) => s.inputs.protocol === "https").map((s) => [s.inputs.endpoint, s.inputs.endpointAutoConfirms]),
+        );
+
+        assert.deepEqual(autoConfirms, { [TestAlarmEndpoints.pagerDuty]: true, [TestAlarmEndpoints.webhook]: undefined });
     });
 
     it("creates one on-demand idempotency table with TTL and point-in-time recovery", () => {
@@ -70,6 +79,10 @@ describe("EscalationPipeline alarms and shared resources", () => {
         assert.equal(table.inputs.billingMode, "PAY_PER_REQUEST");
         assert.deepEqual(table.inputs.ttl, { attributeName: "expiration", enabled: true });
         assert.deepEqual(table.inputs.pointInTimeRecovery, { enabled: true });
+    });
+
+    it("turns on the idempotency table's deletion protection by default", () => {
+        assert.equal(stack.ofType(ResourceTypes.table)[0].inputs.deletionProtectionEnabled, true);
     });
 
     it("creates one alarm topic shared by both lanes", () => {
@@ -85,9 +98,40 @@ describe("EscalationPipeline alarms and shared resources", () => {
         );
     });
 
-    it("expires large payloads a day after the DLQ's retention", () => {
+    it("expires large payloads after the source retention, the DLQ retention and a day (4 + 14 + 1 days by default)", () => {
         const lifecycle = stack.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0];
 
-        assert.deepEqual((lifecycle.inputs.rules as { expiration: unknown }[])[0].expiration, { days: 15 });
+        assert.deepEqual((lifecycle.inputs.rules as { expiration: unknown }[])[0].expiration, { days: 19 });
+    });
+
+    it("names every alarm from the prefix and the queue, so dev's and prod's notifications differ", () => {
+        const names = stack.ofType(ResourceTypes.metricAlarm).map((alarm) => alarm.inputs.name);
+
+        assert.ok(names.includes("escalation-pipeline-test-main-escalations-dlq-depth"), JSON.stringify(names));
+        assert.ok(names.includes("escalation-pipeline-test-main-tool-calls-function-throttles"), JSON.stringify(names));
+        assert.equal(new Set(names).size, stack.ofType(ResourceTypes.metricAlarm).length);
+    });
+});
+
+describe("EscalationPipeline alarm subscriptions and payload expiry across configs", () => {
+    const subscriptionNames = async (emailEndpoints: string[]) => {
+        const { stack } = await buildPipeline({ options: { alarms: { emailEndpoints } } });
+        return Object.fromEntries(stack.ofType(ResourceTypes.topicSubscription).map((s) => [s.inputs.endpoint, s.name]));
+    };
+
+    it("names each subscription by its endpoint, so removing one leaves the others' logical names alone", async () => {
+        const before = await subscriptionNames([TestAlarmEndpoints.email, TestAlarmEndpoints.otherEmail]);
+
+        const after = await subscriptionNames([TestAlarmEndpoints.otherEmail]);
+
+        assert.equal(after[TestAlarmEndpoints.otherEmail], before[TestAlarmEndpoints.otherEmail]);
+        assert.notEqual(before[TestAlarmEndpoints.email], before[TestAlarmEndpoints.otherEmail]);
+    });
+
+    it("keeps payloads longer when a lane keeps its messages longer (source retention + 14 days + 1)", async () => {
+        const { stack } = await buildPipeline({ options: { toolCall: { messageRetentionSeconds: 7 * 86_400 } } });
+        const lifecycle = stack.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0];
+
+        assert.deepEqual((lifecycle.inputs.rules as { expiration: unknown }[])[0].expiration, { days: 22 });
     });
 });

@@ -42,9 +42,24 @@ describe("EscalationPipeline consumers", () => {
         const fn = laneResource(stack, "escalation", "consumer");
         const logGroup = laneResource(stack, "escalation", "logs");
 
-        assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: logGroup.inputs.name });
+        assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: logGroup.inputs.name, applicationLogLevel: "INFO", systemLogLevel: "INFO" });
         assert.equal(logGroup.inputs.name, `/aws/lambda/${fn.inputs.name}`);
         assert.equal(logGroup.inputs.retentionInDays, 14);
+    });
+
+    it("lets Lambda pass DEBUG lines through when the config asks for DEBUG (Lambda filters JSON logs at INFO otherwise)", async () => {
+        const { stack } = await buildPipeline({ options: { logLevel: "DEBUG" } });
+        const loggingConfig = laneResource(stack, "tool-call", "consumer").inputs.loggingConfig as Record<string, unknown>;
+
+        assert.equal(loggingConfig.applicationLogLevel, "DEBUG");
+        assert.equal(loggingConfig.systemLogLevel, "DEBUG");
+    });
+
+    it("maps ERROR to the closest system log level Lambda has, WARN", async () => {
+        const { stack } = await buildPipeline({ options: { logLevel: "ERROR" } });
+        const loggingConfig = laneResource(stack, "escalation", "consumer").inputs.loggingConfig as Record<string, unknown>;
+
+        assert.deepEqual([loggingConfig.applicationLogLevel, loggingConfig.systemLogLevel], ["ERROR", "WARN"]);
     });
 
     it("packages the esbuild bundle of the lane's handler with its source map and lazily loaded modules", async () => {
@@ -57,6 +72,13 @@ describe("EscalationPipeline consumers", () => {
         assert.ok(Object.keys(assets).includes("index.js.map"));
         assert.equal(code, bundleHandler("toolCall").code);
         assert.equal(fn.inputs.handler, "index.handler");
+    });
+
+    it("reserves no concurrency by default and bounds the consumer with the mapping's maximumConcurrency of 5", async () => {
+        const { stack } = await buildPipeline();
+
+        assert.equal(laneResource(stack, "escalation", "consumer").inputs.reservedConcurrentExecutions, undefined);
+        assert.deepEqual(laneResource(stack, "escalation", "mapping").inputs.scalingConfig, { maximumConcurrency: 5 });
     });
 
     it("reports batch item failures from every event source mapping", async () => {
@@ -100,8 +122,9 @@ describe("EscalationPipeline consumers", () => {
         const { stack } = await buildPipeline();
         const roles = stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.role);
 
-        assert.equal(new Set(roles).size, 2);
-        assert.equal(stack.ofType(ResourceTypes.role).length, 2);
+        // Two consumers and the alarm notifier.
+        assert.equal(new Set(roles).size, 3);
+        assert.equal(stack.ofType(ResourceTypes.role).length, 3);
     });
 
     it("attaches no managed policy (no *FullAccess) to any role", async () => {
@@ -112,8 +135,11 @@ describe("EscalationPipeline consumers", () => {
 
     it("grants no wildcard action in any role policy", async () => {
         const { stack } = await buildPipeline();
+        const policies = stack.ofType(ResourceTypes.rolePolicy);
 
-        for (const policy of stack.ofType(ResourceTypes.rolePolicy)) {
+        // One per role (two consumers, the notifier): without this the loop passes with no policy at all.
+        assert.equal(policies.length, 3);
+        for (const policy of policies) {
             const granted = actions(parsedJson<{ Statement: Statement[] }>(policy.inputs.policy).Statement);
             assert.ok(granted.every((action) => !action.includes("*")), `wildcard in ${granted.join(", ")}`);
         }
@@ -126,6 +152,37 @@ describe("EscalationPipeline consumers", () => {
         const queueNames = [laneResource(stack, "tool-call", "queue").inputs.name, laneResource(stack, "tool-call", "dlq").inputs.name];
 
         assert.deepEqual(sqsResources.map((arn) => arn.split(":").pop()).sort(), [...queueNames].sort());
+    });
+
+    it("lets each consumer list the payload bucket, so a missing payload is 404 NoSuchKey and not 403", async () => {
+        const { stack } = await buildPipeline();
+        const bucketName = stack.ofType(ResourceTypes.bucket)[0].inputs.bucket;
+
+        for (const lane of ["escalation", "tool-call"] as const) {
+            const statements = parsedJson<{ Statement: Statement[] }>(laneResource(stack, lane, "permissions").inputs.policy).Statement;
+            const listing = statements.filter((s) => actions([s]).includes("s3:ListBucket"));
+            assert.deepEqual(listing.map((s) => s.Resource), [`arn:aws:s3:::${bucketName}`]);
+        }
+    });
+
+    it("names each role policy from the prefix", async () => {
+        const { stack } = await buildPipeline();
+
+        assert.deepEqual(stack.ofType(ResourceTypes.rolePolicy).map((p) => p.inputs.name).sort(), [
+            "escalation-pipeline-test-main-alarm-notifier-permissions",
+            "escalation-pipeline-test-main-escalation-pager-permissions",
+            "escalation-pipeline-test-main-tool-executor-permissions",
+        ]);
+    });
+
+    it("lets each consumer use the stack-created key, and encrypts its environment with it", async () => {
+        const { stack } = await buildPipeline({ options: { encryption: "stackKey" } });
+        const [key] = stack.ofType(ResourceTypes.kmsKey);
+        const keyArn = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT_ID}:key/${key.name}-key-id`;
+        const statements = parsedJson<{ Statement: Statement[] }>(laneResource(stack, "escalation", "permissions").inputs.policy).Statement;
+
+        assert.deepEqual(statements.filter((s) => actions([s]).includes("kms:Decrypt")).map((s) => s.Resource), [keyArn]);
+        assert.equal(laneResource(stack, "escalation", "consumer").inputs.kmsKeyArn, keyArn);
     });
 
     it("lets only the escalation pager read the PagerDuty and Slack parameters", async () => {

@@ -33,7 +33,9 @@ describe("values the policy pack reads are known at preview", () => {
     let stack: RecordedStack;
 
     before(async () => {
-        ({ stack } = await buildPipeline({ options: { escalation: { batchingWindowSeconds: 2 } } }, { preview: true }));
+        // Reserved concurrency is optional; set it so the test sees it when it is there.
+        const lane = { reservedConcurrency: 4, maximumConcurrency: 4 };
+        ({ stack } = await buildPipeline({ options: { escalation: { ...lane, batchingWindowSeconds: 2 }, toolCall: lane } }, { preview: true }));
     });
 
     it("leaves computed outputs unknown, as a first preview does (the test would catch a leak)", () => {

@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
-import { buildPipeline, laneResource, ResourceTypes } from "../helpers/pipeline-fixture";
+import { PipelineConfigError } from "../../pipeline";
+import { buildPipeline, laneResource, laneResources, ResourceTypes } from "../helpers/pipeline-fixture";
 import { parsedJson, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";
 
 const arnOf = (queueName: unknown) => `arn:aws:sqs:${TEST_REGION}:${TEST_ACCOUNT_ID}:${queueName}`;
 
 describe("EscalationPipeline queues", () => {
-    it("gives each lane a queue and a DLQ (four queues)", async () => {
+    it("gives each lane a queue and a DLQ (four lane queues)", async () => {
         const { stack } = await buildPipeline();
 
-        assert.equal(stack.ofType(ResourceTypes.queue).length, 4);
+        assert.equal(laneResources(stack, ResourceTypes.queue).length, 4);
     });
 
     it("points the escalation queue's redrive policy at its own DLQ with maxReceiveCount 5", async () => {
@@ -23,6 +24,22 @@ describe("EscalationPipeline queues", () => {
         const { stack } = await buildPipeline({ options: { toolCall: { maxReceiveCount: 3 } } });
 
         assert.equal(parsedJson<{ maxReceiveCount: number }>(laneResource(stack, "tool-call", "queue").inputs.redrivePolicy).maxReceiveCount, 3);
+    });
+
+    it("refuses maxReceiveCount 6, one above the mission's bound, before registering anything", async () => {
+        await assert.rejects(buildPipeline({ options: { escalation: { maxReceiveCount: 6 } } }), (error: unknown) => error instanceof PipelineConfigError && /maxReceiveCount' must be an integer between 3 and 5, 6 given/.test(error.message));
+    });
+
+    it("builds with maxReceiveCount 5, the mission's upper bound, in the redrive policy", async () => {
+        const { stack } = await buildPipeline({ options: { escalation: { maxReceiveCount: 5 }, toolCall: { maxReceiveCount: 5 } } });
+
+        assert.equal(parsedJson<{ maxReceiveCount: number }>(laneResource(stack, "tool-call", "queue").inputs.redrivePolicy).maxReceiveCount, 5);
+    });
+
+    it("refuses a visibility timeout above 6 x timeout but below 6 x timeout + the batching window", async () => {
+        const options = { escalation: { functionTimeoutSeconds: 20, batchingWindowSeconds: 10, visibilityTimeoutSeconds: 125 } };
+
+        await assert.rejects(buildPipeline({ options }), (error: unknown) => error instanceof PipelineConfigError && /visibilityTimeoutSeconds' must be an integer between 130 .* 125 given/.test(error.message));
     });
 
     it("admits redrive into each DLQ only from its own source queue", async () => {
@@ -93,11 +110,34 @@ describe("EscalationPipeline queues", () => {
         assert.ok(stack.ofType(ResourceTypes.queue).every((queue) => queue.inputs.sqsManagedSseEnabled === true && queue.inputs.kmsMasterKeyId === undefined));
     });
 
-    it("encrypts every queue with the customer key when one is configured", async () => {
+    it("encrypts every queue with the existing key named in config", async () => {
         const key = "arn:aws:kms:eu-west-1:123456789012:key/abcd-1234";
-        const { stack } = await buildPipeline({ options: { kmsKeyArn: key } });
+        const { stack } = await buildPipeline({ options: { encryption: "existingKey", kmsKeyArn: key } });
 
         assert.ok(stack.ofType(ResourceTypes.queue).every((queue) => queue.inputs.kmsMasterKeyId === key && queue.inputs.sqsManagedSseEnabled === undefined));
+        assert.equal(stack.ofType(ResourceTypes.kmsKey).length, 0);
+    });
+
+    it("encrypts every queue with the key the stack creates when encryption is stackKey", async () => {
+        const { stack } = await buildPipeline({ options: { encryption: "stackKey" } });
+        const [key] = stack.ofType(ResourceTypes.kmsKey);
+        const keyArn = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT_ID}:key/${key.name}-key-id`;
+
+        assert.equal(stack.ofType(ResourceTypes.kmsKey).length, 1);
+        // The four lane queues and the alarm notifier's DLQ.
+        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.inputs.kmsMasterKeyId), Array(5).fill(keyArn));
+    });
+
+    it("protects every queue and DLQ by default (the notifier's DLQ too), so a rename cannot delete them with their messages", async () => {
+        const { stack } = await buildPipeline();
+
+        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.options), Array(5).fill({ protect: true, retainOnDelete: false }));
+    });
+
+    it("retains queues on delete instead when dataProtection is retainOnDelete", async () => {
+        const { stack } = await buildPipeline({ options: { dataProtection: "retainOnDelete" } });
+
+        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.options), Array(5).fill({ protect: false, retainOnDelete: true }));
     });
 
     it("attaches to every queue a policy that denies requests not made over TLS", async () => {

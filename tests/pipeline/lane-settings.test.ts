@@ -43,6 +43,13 @@ describe("lane settings", () => {
         assert.equal(computeLaneSettings(LaneKind.fifo).mapping.maximumBatchingWindowSeconds, undefined);
     });
 
+    it("reserves no concurrency by default and bounds the mapping at 5", () => {
+        const settings = computeLaneSettings(LaneKind.standard);
+
+        assert.equal(settings.consumer.reservedConcurrency, undefined);
+        assert.equal(settings.mapping.maximumConcurrency, 5);
+    });
+
     it("defaults maximumConcurrency to the reserved concurrency", () => {
         const settings = computeLaneSettings(LaneKind.standard, { reservedConcurrency: 7 });
 
@@ -69,9 +76,14 @@ describe("lane settings", () => {
     });
 
     it("keeps idempotency records longer than every redelivery (visibility x maxReceiveCount)", () => {
-        const settings = computeLaneSettings(LaneKind.standard, { functionTimeoutSeconds: 900, maxReceiveCount: 5 });
+        // 43,200 s x 5 is well above the one-day floor, so the floor cannot hide the formula.
+        const settings = computeLaneSettings(LaneKind.standard, { functionTimeoutSeconds: 900, visibilityTimeoutSeconds: 43_200, maxReceiveCount: 5 });
 
-        assert.ok(settings.idempotencyExpirySeconds > settings.queue.visibilityTimeoutSeconds * 5);
+        assert.ok(settings.idempotencyExpirySeconds > 43_200 * 5, `${settings.idempotencyExpirySeconds} s`);
+    });
+
+    it("adds an hour for polling delays to visibility x maxReceiveCount above the one-day floor", () => {
+        assert.equal(idempotencyExpirySeconds(43_200, 5), 43_200 * 5 + 3600);
     });
 
     it("keeps idempotency records at least a day", () => {

@@ -49,4 +49,32 @@ describe("naming", () => {
     it("rejects upper case in a prefix, which S3 bucket names refuse", () => {
         assert.match(validateNamePrefix("Prod-main")[0], /'namePrefix' must be lower case letters, digits and inner hyphens, "Prod-main" given/);
     });
+
+    const reservedStarts = [
+        ["xn--pipeline", "xn--", "S3"],
+        ["sthree-pipeline", "sthree-", "S3"],
+        ["amzn-s3-demo-pipeline", "amzn-s3-demo-", "S3"],
+        ["aws-pipeline", "aws", "SSM"],
+        ["ssm-pipeline", "ssm", "SSM"],
+    ] as const;
+    for (const [prefix, start, service] of reservedStarts) {
+        it(`rejects the prefix ${prefix}, which ${service} refuses, with the reason`, () => {
+            const problems = validateNamePrefix(prefix);
+
+            assert.equal(problems.length, 1);
+            assert.ok(problems[0].startsWith(`'namePrefix' must not start with "${start}": ${service} `), problems[0]);
+            assert.ok(problems[0].endsWith(`"${prefix}" given`), problems[0]);
+        });
+    }
+
+    it("accepts a prefix that only contains a reserved word later on", () => {
+        assert.deepEqual(validateNamePrefix("team-aws-ssm-xn-main"), []);
+    });
+
+    it("names role policies and the key alias from the prefix", () => {
+        const names = pipelineNames("p");
+
+        assert.equal(names.lanes.escalation.rolePolicy, "p-escalation-pager-permissions");
+        assert.equal(names.keyAlias, "alias/p");
+    });
 });

@@ -49,8 +49,25 @@ describe("pipeline config validation", () => {
         );
     });
 
-    it("rejects maximumConcurrency above the default reserved concurrency when reserved is not set", () => {
-        assert.match(onlyProblem({ escalation: { maximumConcurrency: 6 } }), /at most reservedConcurrency \(5\)/);
+    it("accepts maximumConcurrency alone: without reserved concurrency it is the consumer's only bound", () => {
+        assert.deepEqual(validatePipelineOptions({ escalation: { maximumConcurrency: 50 } }), []);
+    });
+
+    it("rejects maxReceiveCount 6, one above the mission's bound", () => {
+        assert.match(onlyProblem({ escalation: { maxReceiveCount: 6 } }), /'pipeline\.escalation\.maxReceiveCount' must be an integer between 3 and 5, 6 given/);
+    });
+
+    it("accepts maxReceiveCount 5, the mission's upper bound", () => {
+        assert.deepEqual(validatePipelineOptions({ escalation: { maxReceiveCount: 5 }, toolCall: { maxReceiveCount: 5 } }), []);
+    });
+
+    it("rejects a visibility timeout between 6 x timeout and 6 x timeout + batching window", () => {
+        // 6 x 30 = 180 would do without the window; with a 5 s window the minimum is 185.
+        assert.match(onlyProblem({ escalation: { functionTimeoutSeconds: 30, batchingWindowSeconds: 5, visibilityTimeoutSeconds: 182 } }), /must be an integer between 185 .* 182 given/);
+    });
+
+    it("accepts a visibility timeout of exactly 6 x timeout + batching window", () => {
+        assert.deepEqual(validatePipelineOptions({ escalation: { functionTimeoutSeconds: 30, batchingWindowSeconds: 5, visibilityTimeoutSeconds: 185 } }), []);
     });
 
     it("rejects maximumConcurrency below the mapping's minimum of 2", () => {
@@ -109,12 +126,55 @@ describe("pipeline config validation", () => {
         assert.match(onlyProblem({ alarms: { emailEndpoints: ["oncall"] } }), /'pipeline\.alarms\.emailEndpoints\[0\]' must be an e-mail address, "oncall" given/);
     });
 
+    it("rejects an alarm e-mail on a documentation domain, saying why", () => {
+        assert.equal(
+            onlyProblem({ alarms: { emailEndpoints: ["oncall@example.com"] } }),
+            `'pipeline.alarms.emailEndpoints[0]' must be a real endpoint you receive alarms at (example.com is reserved for documentation (RFC 2606)), "oncall@example.com" given`,
+        );
+    });
+
+    for (const host of ["hooks.example.org", "example.net", "pager.example", "alerts.test", "localhost", "hooks.internal.invalid", "127.0.0.1"]) {
+        it(`rejects the placeholder HTTPS endpoint host ${host}`, () => {
+            assert.match(onlyProblem({ alarms: { httpsEndpoints: [`https://${host}/hook`] } }), /'pipeline\.alarms\.httpsEndpoints\[0\]' must be a real endpoint/);
+        });
+    }
+
+    it("accepts a real host that merely contains the word example", () => {
+        assert.deepEqual(validatePipelineOptions({ alarms: { httpsEndpoints: ["https://hooks.myexample.com/sns"], emailEndpoints: ["ops@example-corp.io"] } }), []);
+    });
+
     it("rejects an alarm endpoint that is not https", () => {
         assert.match(onlyProblem({ alarms: { httpsEndpoints: ["http://example.com/hook"] } }), /'pipeline\.alarms\.httpsEndpoints\[0\]' must be an https:\/\/ URL/);
     });
 
-    it("rejects a KMS key that is not a key ARN", () => {
-        assert.match(onlyProblem({ kmsKeyArn: "alias/mine" }), /'pipeline\.kmsKeyArn' must be a KMS key ARN/);
+    it("rejects an existing key that is not a key ARN", () => {
+        assert.match(onlyProblem({ encryption: "existingKey", kmsKeyArn: "alias/mine" }), /'pipeline\.kmsKeyArn' must be a KMS key ARN/);
+    });
+
+    it("requires the key's ARN with encryption existingKey", () => {
+        assert.match(onlyProblem({ encryption: "existingKey" }), /'pipeline\.kmsKeyArn' must be set when 'pipeline\.encryption' is "existingKey"/);
+    });
+
+    it("refuses a key ARN with another encryption mode, where it would be silently unused", () => {
+        assert.match(
+            onlyProblem({ encryption: "stackKey", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" }),
+            /'pipeline\.kmsKeyArn' must be set only with 'pipeline\.encryption: existingKey' \(encryption is "stackKey"\)/,
+        );
+    });
+
+    it("rejects an unknown encryption mode, listing the three", () => {
+        assert.match(onlyProblem({ encryption: "customer" }), /'pipeline\.encryption' must be one of "awsManaged", "stackKey", "existingKey", "customer" given/);
+    });
+
+    it("rejects an unknown data protection, listing the choices", () => {
+        assert.match(onlyProblem({ dataProtection: "keep" }), /'pipeline\.dataProtection' must be one of "protect", "retainOnDelete", "none", "keep" given/);
+    });
+
+    it("defaults to AWS-managed encryption and protected data", () => {
+        const settings = resolvePipelineSettings(undefined);
+
+        assert.deepEqual(settings.encryption, { mode: "awsManaged" });
+        assert.equal(settings.dataProtection, "protect");
     });
 
     it("rejects a pipeline config that is not an object", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { EscalationPipeline, PipelineConfigError } from "../../pipeline";
@@ -21,7 +22,8 @@ describe("stacks", () => {
         it(`builds the ${stackName} stack from Pulumi.${stackName}.yaml and exports every output`, async () => {
             const { stack, result: outputs } = await runProgram(stackName, stackConfig(stackName));
 
-            assert.equal(stack.ofType(ResourceTypes.function).length, 2);
+            // Two consumers and the alarm notifier.
+            assert.equal(stack.ofType(ResourceTypes.function).length, 3);
             assert.deepEqual(Object.keys(outputs).sort(), [
                 "alarmTopicArn", "dlqAuditLogGroupName", "escalationDeadLetterQueueArn", "escalationDeadLetterQueueUrl", "escalationFunctionName", "escalationQueueArn",
                 "escalationQueueUrl", "idempotencyTableName", "payloadBucketName", "toolCallDeadLetterQueueArn", "toolCallDeadLetterQueueUrl",
@@ -31,13 +33,39 @@ describe("stacks", () => {
         });
     }
 
-    it("applies the stack file's settings (prod: customer key, 5 receives, high throughput)", async () => {
+    it("applies the stack file's settings (prod: the stack's own key, 5 receives, high throughput)", async () => {
         const { stack } = await runProgram("prod", stackConfig("prod"));
         const toolCallQueue = stack.named("main-tool-call-queue");
 
-        assert.match(String(toolCallQueue.inputs.kmsMasterKeyId), /^arn:aws:kms:/);
+        assert.equal(toolCallQueue.inputs.kmsMasterKeyId, `arn:aws:kms:us-east-1:123456789012:key/main-key-key-id`);
         assert.equal(JSON.parse(String(toolCallQueue.inputs.redrivePolicy)).maxReceiveCount, 5);
         assert.equal(toolCallQueue.inputs.fifoThroughputLimit, "perMessageGroupId");
+    });
+
+    it("ships no stack file with an alarm endpoint, a key or anything else a user must replace before deploying", () => {
+        for (const stackName of ["dev", "prod"]) {
+            const text = fs.readFileSync(path.join(__dirname, "..", "..", `Pulumi.${stackName}.yaml`), "utf8");
+            const settings = text.split("\n").filter((line) => !line.trimStart().startsWith("#")).join("\n");
+
+            assert.doesNotMatch(settings, /example\.(com|net|org)|111122223333|0123456789abcdef|kmsKeyArn|Endpoints/, `Pulumi.${stackName}.yaml`);
+        }
+    });
+
+    it("leaves every dev function without reserved concurrency, which a new account's quota cannot give", async () => {
+        const { stack } = await runProgram("dev", stackConfig("dev"));
+
+        assert.deepEqual(stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.reservedConcurrentExecutions), [undefined, undefined, undefined]);
+    });
+
+    it("reserves prod's lanes and two executions for the alarm notifier, so the lanes cannot starve it", async () => {
+        const { stack } = await runProgram("prod", stackConfig("prod"));
+        const reserved = Object.fromEntries(stack.ofType(ResourceTypes.function).map((fn) => [fn.inputs.name, fn.inputs.reservedConcurrentExecutions]));
+
+        assert.deepEqual(reserved, {
+            "escalation-pipeline-prod-main-escalation-pager": 20,
+            "escalation-pipeline-prod-main-tool-executor": 10,
+            "escalation-pipeline-prod-main-alarm-notifier": 2,
+        });
     });
 
     it("registers nothing when the stack config is invalid, and names the bad key", async () => {
@@ -66,6 +94,7 @@ describe("stacks", () => {
 
         assert.equal(new Set(logical).size, logical.length);
         assert.equal(new Set(physical).size, physical.length);
-        assert.equal(stack.ofType(ResourceTypes.queue).length, 8);
+        // Per pipeline: four lane queues and the alarm notifier's DLQ.
+        assert.equal(stack.ofType(ResourceTypes.queue).length, 10);
     });
 });
