@@ -34,3 +34,4 @@ export const toolCallFunctionName = toolCall.function.name;
 export const alarmTopicArn = pipeline.alarmTopic.arn;
 export const idempotencyTableName = pipeline.idempotencyTable.name;
 export const payloadBucketName = pipeline.payloadBucket.bucket;
+export const dlqAuditLogGroupName = pipeline.dlqAuditLogGroup.name;

@@ -4,21 +4,20 @@
  *
  *   npm run dlq -- list                               # both lanes, queue URLs from .local-runtime/stack-outputs.json
  *   pulumi stack output --json > outputs.json && npm run dlq -- list --outputs outputs.json
- *   npm run dlq -- show <messageId>
+ *   npm run dlq -- show <messageId>                  # the DLQ's message id, or the id SendMessage returned
  *   npm run dlq -- redrive --lane toolCall [--message-id <id> ...] [--max 100] [--method auto|move-task|copy]
  *   npm run dlq -- purge --lane escalation [--yes]
  */
-import type { SQSClient } from "@aws-sdk/client-sqs";
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
 import { type LaneName, Lanes } from "../pipeline/pipeline-settings";
 import { integerFlag, parseCommandLine, runCommand, UsageError } from "./cli/arguments";
-import { describeEntry, toDeadLetterEntry } from "./dlq/dead-letter-entry";
-import { type DlqLaneTarget, resolveDlqTargets } from "./dlq/dlq-client";
-import { peekMessages } from "./dlq/peek";
-import { purgeConfirmed, purgeDeadLetterQueue } from "./dlq/purge";
-import { isUnsupportedAction, redriveByCopy, redriveWithMoveTask } from "./dlq/redrive";
-import { queueDepth } from "./progress";
+import { describeEntry } from "./dlq/dead-letter-entry";
+import { createDlqOperations, type DlqLaneTarget, type DlqTargets, resolveDlqTargets } from "./dlq/dlq-client";
+import { DlqOperationError, type DlqOperations, RedriveMethod } from "./dlq/operations";
+import { purgeConfirmed } from "./dlq/purge";
+import { queueNameOf } from "./dlq/queue-age";
+import { QueueNotFoundError } from "./dlq/redrive";
 import { PROJECT_ROOT } from "./stack-config";
 
 const USAGE = `Usage: npm run dlq -- <list|show <messageId>|redrive|purge> [options]
@@ -33,12 +32,15 @@ const USAGE = `Usage: npm run dlq -- <list|show <messageId>|redrive|purge> [opti
   --method <m>         redrive with auto (default: StartMessageMoveTask for standard queues where the
                        service supports it, else copy), move-task or copy (receive, send, then delete)
   --yes                purge without asking
-  --json               list and show print JSON`;
+  --json               list and show print JSON
+  --operator <name>    recorded in the audit trail with every redrive and purge (default: the OS user)
+  --audit-file <file>  the audit trail as JSONL (default: dlq-audit.jsonl next to the outputs file; in AWS
+                       the stack's dlqAuditLogGroupName CloudWatch Logs group when the outputs name it)`;
 
 const DEFAULT_OUTPUTS = path.join(PROJECT_ROOT, ".local-runtime", "stack-outputs.json");
 const Commands = ["list", "show", "redrive", "purge"] as const;
 type Command = (typeof Commands)[number];
-const RedriveMethods = ["auto", "move-task", "copy"] as const;
+const RedriveMethods: readonly string[] = Object.values(RedriveMethod);
 const LaneChoices = [...Object.keys(Lanes), "all"];
 
 async function main(): Promise<number> {
@@ -54,6 +56,8 @@ async function main(): Promise<number> {
         method: { type: "string", default: "auto" },
         yes: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
+        operator: { type: "string" },
+        "audit-file": { type: "string" },
     });
     const command = positionals[0] as Command | undefined;
     if (command === undefined || !Commands.includes(command)) {
@@ -65,29 +69,35 @@ async function main(): Promise<number> {
     if ((command === "redrive" || command === "purge") && values.lane === "all" && values["dlq-url"] === undefined) {
         throw new UsageError(`'${command}' acts on one lane: pass --lane escalation or --lane toolCall`);
     }
-    const method = values.method as (typeof RedriveMethods)[number];
+    const method = values.method as RedriveMethod;
     if (!RedriveMethods.includes(method)) {
         throw new UsageError(`'--method' must be one of ${RedriveMethods.join(", ")}, ${JSON.stringify(values.method)} given`);
     }
     const max = values.max === undefined ? undefined : integerFlag("max", values.max, { min: 1, max: 1_000_000 }, 0);
-    const targets = await resolveDlqTargets(
-        {
-            outputs: values.outputs,
-            lane: values.lane as LaneName | "all",
-            dlqUrl: values["dlq-url"],
-            queueUrl: values["queue-url"],
-            region: values.region,
-            endpoint: values.endpoint,
-        },
-        DEFAULT_OUTPUTS,
-    );
+    let targets: DlqTargets;
     try {
-        return await runDlqCommand(command, targets, { max, method, json: values.json, yes: values.yes, messageIds: values["message-id"], messageId: positionals[1] });
+        targets = await resolveDlqTargets(
+            {
+                outputs: values.outputs,
+                lane: values.lane as LaneName | "all",
+                dlqUrl: values["dlq-url"],
+                queueUrl: values["queue-url"],
+                region: values.region,
+                endpoint: values.endpoint,
+            },
+            DEFAULT_OUTPUTS,
+        );
+    } catch (error) {
+        return oneLineError(error);
+    }
+    try {
+        const operations = createDlqOperations(targets, { operator: values.operator, auditFile: values["audit-file"] });
+        return await runDlqCommand(command, operations, { max, method, json: values.json, yes: values.yes, messageIds: values["message-id"], messageId: positionals[1] });
     } catch (error) {
         if ((error as { code?: string }).code === "ECONNREFUSED") {
             throw new UsageError(`Cannot reach SQS (${(error as Error).message}): is the local runtime (npm start) still running, or are the outputs from an older run?`);
         }
-        throw error;
+        return oneLineError(error);
     } finally {
         targets.sqs.destroy();
     }
@@ -95,38 +105,39 @@ async function main(): Promise<number> {
 
 interface CommandOptions {
     readonly max?: number;
-    readonly method: (typeof RedriveMethods)[number];
+    readonly method: RedriveMethod;
     readonly json: boolean;
     readonly yes: boolean;
     readonly messageIds?: string[];
     readonly messageId?: string;
 }
 
-async function runDlqCommand(command: Command, targets: { sqs: SQSClient; lanes: readonly DlqLaneTarget[] }, options: CommandOptions): Promise<number> {
+async function runDlqCommand(command: Command, operations: DlqOperations, options: CommandOptions): Promise<number> {
     switch (command) {
         case "list":
-            return list(targets.sqs, targets.lanes, options.max, options.json);
+            return list(operations, options.max, options.json);
         case "show":
-            return show(targets.sqs, targets.lanes, options.messageId, options.json);
+            return show(operations, options.messageId, options.json);
         case "redrive":
-            return redrive(targets.sqs, targets.lanes[0]!, options.method, options.max, options.messageIds);
+            return redrive(operations, operations.lanes[0]!, options.method, options.max, options.messageIds);
         case "purge":
-            return purge(targets.sqs, targets.lanes[0]!, options.yes);
+            return purge(operations, operations.lanes[0]!, options.yes);
     }
 }
 
-async function list(sqs: SQSClient, lanes: readonly DlqLaneTarget[], max: number | undefined, json: boolean): Promise<number> {
+async function list(operations: DlqOperations, max: number | undefined, json: boolean): Promise<number> {
     const result: Record<string, unknown> = {};
-    for (const lane of lanes) {
-        const depth = await queueDepth(sqs, lane.deadLetterQueueUrl);
-        const entries = (await peekMessages(sqs, lane.deadLetterQueueUrl, { max })).map(toDeadLetterEntry);
+    const overview = await operations.overview();
+    for (const lane of overview) {
+        const depth = lane.deadLetterQueue.depth;
+        const entries = await operations.deadLetters(lane.lane, max);
         if (json) {
-            result[lane.lane] = { deadLetterQueueUrl: lane.deadLetterQueueUrl, depth, messages: entries };
+            result[lane.lane] = { deadLetterQueueUrl: lane.deadLetterQueue.url, depth, messages: entries };
             continue;
         }
-        console.log(`${lane.lane} DLQ ${lane.deadLetterQueueUrl}: ${depth.visible} waiting, ${depth.inFlight} held`);
+        console.log(`${lane.lane} DLQ ${lane.deadLetterQueue.url}: ${depth.visible} waiting, ${depth.inFlight} held`);
         entries.forEach((entry) => console.log(`  ${describeEntry(entry)}`));
-        if (lane.deadLetterQueueUrl.endsWith(".fifo") && entries.length < depth.visible) {
+        if (lane.fifo && entries.length < depth.visible) {
             console.log(`  (FIFO: only the first message of each group can be seen; ${depth.visible - entries.length} more wait behind them)`);
         }
     }
@@ -136,71 +147,69 @@ async function list(sqs: SQSClient, lanes: readonly DlqLaneTarget[], max: number
     return 0;
 }
 
-async function show(sqs: SQSClient, lanes: readonly DlqLaneTarget[], messageId: string | undefined, json: boolean): Promise<number> {
+async function show(operations: DlqOperations, messageId: string | undefined, json: boolean): Promise<number> {
     if (messageId === undefined) {
-        throw new UsageError("'show' needs a message id: npm run dlq -- show <messageId>");
+        throw new UsageError("'show' needs a message id (the DLQ's, or the one SendMessage returned): npm run dlq -- show <messageId>");
     }
-    for (const lane of lanes) {
-        const entry = (await peekMessages(sqs, lane.deadLetterQueueUrl)).map(toDeadLetterEntry).find((candidate) => candidate.messageId === messageId);
-        if (entry !== undefined) {
-            console.log(json ? JSON.stringify({ lane: lane.lane, ...entry }, null, 2) : `${lane.lane} DLQ\n${JSON.stringify({ ...entry, body: parsedOrText(entry.body) }, null, 2)}`);
-            return 0;
-        }
+    const found = await operations.find(messageId);
+    if (found === undefined) {
+        console.error(
+            `No message ${messageId} (as DLQ message id or source message id) is visible in ${operations.lanes.map((lane) => `the ${lane.lane} DLQ`).join(" or ")} (in a FIFO DLQ it may wait behind its group's first message)`,
+        );
+        return 1;
     }
-    console.error(`No message ${messageId} is visible in ${lanes.map((lane) => `the ${lane.lane} DLQ`).join(" or ")} (in a FIFO DLQ it may wait behind its group's first message)`);
-    return 1;
+    const { lane, entry } = found;
+    console.log(json ? JSON.stringify({ lane, ...entry }, null, 2) : `${lane} DLQ\n${JSON.stringify({ ...entry, body: parsedOrText(entry.body) }, null, 2)}`);
+    return 0;
 }
 
-async function redrive(
-    sqs: SQSClient,
-    lane: DlqLaneTarget,
-    method: (typeof RedriveMethods)[number],
-    max: number | undefined,
-    messageIds: string[] | undefined,
-): Promise<number> {
-    const target = { deadLetterQueueUrl: lane.deadLetterQueueUrl, deadLetterQueueArn: lane.deadLetterQueueArn, sourceQueueUrl: lane.queueUrl, sourceQueueArn: lane.queueArn };
-    const fifo = lane.deadLetterQueueUrl.endsWith(".fifo");
+async function redrive(operations: DlqOperations, lane: DlqLaneTarget, method: RedriveMethod, max: number | undefined, messageIds: string[] | undefined): Promise<number> {
     const selective = max !== undefined || messageIds !== undefined;
-    if (method === "move-task" && (fifo || selective)) {
+    if (method === RedriveMethod.moveTask && (lane.deadLetterQueueUrl.endsWith(".fifo") || selective)) {
         throw new UsageError("'--method move-task' moves a whole standard DLQ: it takes neither a FIFO queue nor --max / --message-id");
     }
-    if (method !== "copy" && !fifo && !selective) {
-        try {
-            const report = await redriveWithMoveTask(sqs, target);
-            console.log(`Started SQS message move task ${report.taskHandle}: the ${lane.lane} DLQ drains into ${lane.queueUrl}`);
-            return 0;
-        } catch (error) {
-            if (method === "move-task" || !isUnsupportedAction(error)) {
-                throw error;
-            }
-            console.log("This SQS endpoint does not support StartMessageMoveTask (fauxqs does not); moving by copy instead.");
-        }
+    const report = await operations.replay(lane.lane, { method, max, messageIds });
+    if (report.moveTask !== undefined) {
+        console.log(`Started SQS message move task ${report.moveTask.taskHandle}: the ${lane.lane} DLQ drains into ${lane.queueUrl}`);
+        return 0;
     }
-    const report = await redriveByCopy(sqs, target, { max, messageIds: messageIds === undefined ? undefined : new Set(messageIds) });
-    console.log(`Moved ${report.moved.length} message(s) from the ${lane.lane} DLQ to ${lane.queueUrl}.`);
-    report.kept.forEach((problem) => console.log(`  kept ${problem.messageId}: ${problem.reason}`));
-    return report.kept.length > 0 ? 1 : 0;
+    if (report.fellBack) {
+        console.log("This SQS endpoint does not support StartMessageMoveTask (fauxqs does not); moving by copy instead.");
+    }
+    const copy = report.copy!;
+    console.log(`Moved ${copy.moved.length} message(s) from the ${lane.lane} DLQ to ${lane.queueUrl} (the messages there when the redrive started, each once; audit: ${operations.audit.location}).`);
+    copy.kept.forEach((problem) => console.log(`  kept ${problem.messageId}: ${problem.reason}`));
+    return copy.kept.length > 0 ? 1 : 0;
 }
 
-async function purge(sqs: SQSClient, lane: DlqLaneTarget, yes: boolean): Promise<number> {
-    const queueName = lane.deadLetterQueueUrl.split("/").pop() ?? lane.deadLetterQueueUrl;
+async function purge(operations: DlqOperations, lane: DlqLaneTarget, yes: boolean): Promise<number> {
+    const queueName = queueNameOf(lane.deadLetterQueueUrl);
     let answer: string | undefined;
     if (!yes) {
         if (!process.stdin.isTTY) {
             throw new UsageError("Purging deletes every message for good: pass --yes, or run it on a terminal to confirm");
         }
-        const depth = await queueDepth(sqs, lane.deadLetterQueueUrl);
+        const depth = (await operations.overview()).find((candidate) => candidate.lane === lane.lane)?.deadLetterQueue.depth;
         const prompt = readline.createInterface({ input: process.stdin, output: process.stdout });
-        answer = await prompt.question(`Purge deletes all ${depth.visible + depth.inFlight} message(s) of ${queueName} for good. Type the queue name to confirm: `);
+        answer = await prompt.question(`Purge deletes all ${(depth?.visible ?? 0) + (depth?.inFlight ?? 0)} message(s) of ${queueName} for good. Type the queue name to confirm: `);
         prompt.close();
     }
     if (!purgeConfirmed(queueName, answer, yes)) {
         console.log("Not confirmed; nothing was deleted.");
         return 1;
     }
-    const purged = await purgeDeadLetterQueue(sqs, lane.deadLetterQueueUrl);
+    const purged = await operations.purge(lane.lane, queueName);
     console.log(`Purged ${queueName} (${purged} message(s)).`);
     return 0;
+}
+
+/** A queue that does not exist is the operator's input, not a crash: one line, no stack trace. */
+function oneLineError(error: unknown): number {
+    if (error instanceof QueueNotFoundError || error instanceof DlqOperationError) {
+        console.error(error.message);
+        return 2;
+    }
+    throw error;
 }
 
 function parsedOrText(body: string): unknown {

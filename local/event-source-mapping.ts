@@ -23,7 +23,7 @@ import {
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { Problems } from "../pipeline/checks";
 import { PipelineConfigError } from "../pipeline/config-error";
-import { LaneDefaults, LaneKind, type LaneSettings, validateBatching } from "../pipeline/lane-settings";
+import { consumerConcurrencyBound, LaneKind, type LaneSettings, validateBatching } from "../pipeline/lane-settings";
 import { BatchVerdict, judgeBatch } from "./batch-response";
 import type { InvocationOutcome } from "./lambda/execution-environment";
 import { compileFilters } from "./event-filter";
@@ -120,7 +120,7 @@ export function mappingSettingsFromLane(lane: LaneSettings): MappingSettings {
         batchSize: lane.mapping.batchSize,
         maximumBatchingWindowSeconds: lane.mapping.maximumBatchingWindowSeconds ?? 0,
         // Provisioned mode runs a fixed poller count here, the provisioned minimum: the local runtime does not scale pollers.
-        maximumConcurrency: lane.mapping.provisionedPollers?.minimumPollers ?? lane.mapping.maximumConcurrency ?? LaneDefaults.maximumConcurrency,
+        maximumConcurrency: lane.mapping.maximumConcurrency ?? lane.mapping.provisionedPollers?.minimumPollers ?? consumerConcurrencyBound(lane),
         receiveWaitTimeSeconds: lane.queue.receiveWaitTimeSeconds,
         visibilityTimeoutSeconds: lane.queue.visibilityTimeoutSeconds,
     };

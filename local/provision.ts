@@ -9,7 +9,7 @@ import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { idempotencyTableDefinition } from "../handlers/idempotency/persistence";
 import type { LaneSettings } from "../pipeline/lane-settings";
 import type { LaneNames, PipelineNames } from "../pipeline/naming";
-import { existingKeyArn, type LaneName, type PipelineSettings } from "../pipeline/pipeline-settings";
+import type { LaneName, PipelineSettings } from "../pipeline/pipeline-settings";
 import { denyInsecureTransportPolicy, redriveAllowPolicy, redrivePolicy } from "../pipeline/policy-documents";
 import { LOCAL_ACCOUNT_ID } from "./lambda/lambda-context";
 
@@ -39,6 +39,21 @@ interface QueueCommon {
     readonly tags: Readonly<Record<string, string>>;
 }
 
+/**
+ * The key the queues name: the configured one, or for the stack's own key (which the component
+ * creates and no emulator has) a local stand-in ARN; none for AWS-managed encryption.
+ */
+function localKmsKeyArn(encryption: PipelineSettings["encryption"], region: string): string | undefined {
+    switch (encryption.mode) {
+        case "existingKey":
+            return encryption.keyArn;
+        case "stackKey":
+            return `arn:aws:kms:${region}:${LOCAL_ACCOUNT_ID}:key/local-stack-key`;
+        default:
+            return undefined;
+    }
+}
+
 export function localQueueArn(region: string, queueName: string): string {
     return `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${queueName}`;
 }
@@ -52,7 +67,7 @@ export async function provisionPipeline(
     names: PipelineNames,
     tags: Readonly<Record<string, string>> = {},
 ): Promise<ProvisionedPipeline> {
-    const common: QueueCommon = { kmsKeyArn: existingKeyArn(settings.encryption), tags };
+    const common: QueueCommon = { kmsKeyArn: localKmsKeyArn(settings.encryption, clients.region), tags };
     const escalation = await provisionLane(clients, settings.lanes.escalation, names.lanes.escalation, common);
     const toolCall = await provisionLane(clients, settings.lanes.toolCall, names.lanes.toolCall, common);
     await clients.dynamoDb.send(new CreateTableCommand(idempotencyTableDefinition(names.idempotencyTable)));

@@ -12,13 +12,15 @@ import { integerFlag, parseCommandLine, runCommand } from "./cli/arguments";
 import { DEFAULT_EMULATOR_PORTS } from "./emulators";
 import { LiveLine } from "./cli/live-line";
 import { sendDemoTraffic } from "./demo";
+import { startLocalConsole } from "./console/local-console";
+import { defaultOperator } from "./dlq/audit";
 import { describePage, PageLog } from "./page-log";
 import { progressLine, snapshot } from "./progress";
 import { HandlerCode, type LocalRuntime, startLocalRuntime } from "./runtime";
 import { PROJECT_ROOT, readStackConfig } from "./stack-config";
 import { localStackOutputs, writeStackOutputs } from "./stack-outputs";
 
-const USAGE = `Usage: npm start -- [--stack <name>] [--demo] [--state-dir <dir>] [--source]
+const USAGE = `Usage: npm start -- [--stack <name>] [--demo] [--state-dir <dir>] [--source] [--operator <name>]
                      [--sqs-port <n>] [--dynamodb-port <n>] [--ssm-port <n>]
 
   --stack      stack whose config to run, as pulumi names it: 'dev' reads Pulumi.dev.yaml
@@ -29,7 +31,8 @@ const USAGE = `Usage: npm start -- [--stack <name>] [--demo] [--state-dir <dir>]
   --source     run the handlers' TypeScript sources through tsx instead of the dist/handlers
                bundles that ship (fast edit loops; no bundle rebuild)
   --sqs-port, --dynamodb-port, --ssm-port
-               emulator ports on 127.0.0.1 (defaults ${DEFAULT_EMULATOR_PORTS.sqs}, ${DEFAULT_EMULATOR_PORTS.dynamoDb}, ${DEFAULT_EMULATOR_PORTS.ssm}; 0 picks free ones)`;
+               emulator ports on 127.0.0.1 (defaults ${DEFAULT_EMULATOR_PORTS.sqs}, ${DEFAULT_EMULATOR_PORTS.dynamoDb}, ${DEFAULT_EMULATOR_PORTS.ssm}; 0 picks free ones)
+  --operator   the name the DLQ triage console records in its audit trail (default: the OS user)`;
 
 const PORT_RANGE = { min: 0, max: 65_535 } as const;
 
@@ -40,6 +43,7 @@ async function main(): Promise<number> {
         stack: { type: "string" },
         demo: { type: "boolean", default: false },
         "state-dir": { type: "string", default: path.join(PROJECT_ROOT, ".local-runtime") },
+        operator: { type: "string" },
         source: { type: "boolean", default: false },
         "sqs-port": { type: "string" },
         "dynamodb-port": { type: "string" },
@@ -78,7 +82,9 @@ async function main(): Promise<number> {
     });
     const outputsFile = path.join(stateDirectory, "stack-outputs.json");
     writeStackOutputs(outputsFile, localStackOutputs(runtime));
+    const triageConsole = await startLocalConsole(runtime, { stateDirectory, operator: values.operator });
     console.log(summary(runtime, { pageLog: pageLog.file, functionLog: functionLogFile, outputsFile }));
+    console.log(`  DLQ triage console  ${triageConsole.url}   (operator ${values.operator ?? defaultOperator()}; audit ${path.relative(process.cwd(), path.join(stateDirectory, "dlq-audit.jsonl"))})\n`);
 
     const timer = setInterval(() => {
         snapshot(runtime).then(
@@ -97,6 +103,7 @@ async function main(): Promise<number> {
     await waitForInterrupt();
     clearInterval(timer);
     line.finish();
+    await triageConsole.close();
     console.log("Stopping: no new polls; waiting for running invocations to finish...");
     await runtime.stop();
     await pageLog.close();

@@ -9,8 +9,8 @@ import { pipelineAlarmRoutes } from "./lane-alarms";
 import { defaultNamePrefix, pipelineNames, PipelineNames } from "./naming";
 import { EncryptionMode, PipelineOptions } from "./options";
 import { computePipelineSettings, LaneName, Lanes, PipelineSettings } from "./pipeline-settings";
-import { createAlarmTopic, createIdempotencyTable, createPayloadBucket, createSecretParameter, createStackKey } from "./shared-resources";
 import { pipelineArgumentProblems } from "./stack-config";
+import { createAlarmTopic, createDlqAuditLogGroup, createIdempotencyTable, createPayloadBucket, createSecretParameter, createStackKey } from "./shared-resources";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const PACKAGE_VERSION: string = require("../package.json").version;
@@ -59,6 +59,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
     readonly alarmTopic: aws.sns.Topic;
     readonly idempotencyTable: aws.dynamodb.Table;
     readonly payloadBucket: aws.s3.Bucket;
+    readonly dlqAuditLogGroup: aws.cloudwatch.LogGroup;
     /** The key the stack created (`encryption: stackKey`); undefined otherwise. */
     readonly key?: aws.kms.Key;
     readonly alarmNotifier: AlarmNotifier;
@@ -84,6 +85,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
 
         this.alarmTopic = createAlarmTopic(shared, this.names.alarmTopic, this.settings.alarms);
         this.idempotencyTable = createIdempotencyTable(shared, this.names.idempotencyTable);
+        this.dlqAuditLogGroup = createDlqAuditLogGroup(shared, this.names.dlqAuditLogGroup);
         this.payloadBucket = createPayloadBucket(shared, awsContext, awsContext.accountId.apply(this.names.payloadBucket), this.settings.payloadExpiryDays);
         const routingKey = createSecretParameter(shared, "pagerduty-routing-key", this.names.pagerDutyRoutingKeyParameter, args.pagerDutyRoutingKey);
         const slackWebhook = createSecretParameter(shared, "slack-webhook-url", this.names.slackWebhookUrlParameter, args.slackWebhookUrl);
@@ -150,6 +152,7 @@ export class EscalationPipeline extends pulumi.ComponentResource {
             alarmTopicArn: this.alarmTopic.arn,
             idempotencyTableName: this.idempotencyTable.name,
             payloadBucketName: this.payloadBucket.bucket,
+            dlqAuditLogGroupName: this.dlqAuditLogGroup.name,
         });
     }
 }

@@ -31,6 +31,8 @@ export interface PipelineNames {
     readonly lanes: Readonly<Record<LaneName, LaneNames>>;
     readonly idempotencyTable: string;
     readonly alarmTopic: string;
+    /** CloudWatch Logs group of the DLQ tools' audit trail (local/dlq/audit.ts). */
+    readonly dlqAuditLogGroup: string;
     readonly pagerDutyRoutingKeyParameter: string;
     readonly slackWebhookUrlParameter: string;
     /** The alias of the key a `stackKey` stack creates (keys themselves have no name). */
@@ -112,6 +114,7 @@ export function pipelineNames(prefix: string): PipelineNames {
         lanes: { escalation: lane("escalation"), toolCall: lane("toolCall") },
         idempotencyTable: `${prefix}-idempotency`,
         alarmTopic: `${prefix}-alarms`,
+        dlqAuditLogGroup: `/${prefix}/dlq-audit`,
         pagerDutyRoutingKeyParameter: `/${prefix}/pagerduty-routing-key`,
         slackWebhookUrlParameter: `/${prefix}/slack-webhook-url`,
         keyAlias: `alias/${prefix}`,

@@ -107,6 +107,14 @@ export function createAlarmTopic(
     return topic;
 }
 
+/** An audit trail must outlive the messages it speaks of (DLQ retention: 14 days); a year is the usual audit horizon. */
+export const DLQ_AUDIT_RETENTION_DAYS = 365;
+
+/** Where the DLQ tools (CLI and triage console) record every replay, edit, delete and purge. */
+export function createDlqAuditLogGroup(ctx: SharedResourceContext, logGroupName: string): aws.cloudwatch.LogGroup {
+    return new aws.cloudwatch.LogGroup(`${ctx.logicalPrefix}-dlq-audit`, { name: logGroupName, retentionInDays: DLQ_AUDIT_RETENTION_DAYS, tags: ctx.tags }, { parent: ctx.parent });
+}
+
 /**
  * A subscription's logical name comes from its endpoint, not its place in the list: removing one
  * endpoint then leaves the others alone (no replacement, no fresh confirmation e-mails). A hash,

@@ -16,7 +16,9 @@ export interface ConsumerConfig {
     readonly handlerVersion: string;
     /** The queue's maximumMessageSize: what a message (body and attributes) may weigh. */
     readonly maximumMessageSizeBytes: number;
-    /** The DLQ's maximum message size: a dead-letter copy larger than this has its body offloaded. */
+    /** The DLQ's maximumMessageSize: what a dead-letter copy, reason attributes included, may weigh. */
+    readonly deadLetterMaximumMessageSizeBytes: number;
+    /** Same as deadLetterMaximumMessageSizeBytes, under the name the dead-letter forwarder reads. */
     readonly deadLetterMaximumMessageBytes: number;
     /** Where offloaded bodies go (undefined: a copy too large for the DLQ cannot be forwarded). */
     readonly payloadBucketName?: string;
@@ -51,7 +53,7 @@ export function readConsumerConfig(environment: EnvironmentSource): ConsumerConf
     const messageSize = (name: string) =>
         read.optional(name) === undefined ? DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES : read.integer(name, SMALLEST_MAXIMUM_MESSAGE_SIZE_BYTES, LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES);
     const maximumMessageSizeBytes = messageSize(HandlerEnvironment.maximumMessageSizeBytes);
-    const deadLetterMaximumMessageBytes = messageSize(HandlerEnvironment.deadLetterMaximumMessageSizeBytes);
+    const deadLetterMaximumMessageSizeBytes = messageSize(HandlerEnvironment.deadLetterMaximumMessageSizeBytes);
     const payloadBucketName = read.optional(HandlerEnvironment.payloadBucketName);
 
     // Shorter than every redelivery of a message, the record would expire and Slack be told twice.
@@ -62,9 +64,9 @@ export function readConsumerConfig(environment: EnvironmentSource): ConsumerConf
         );
     }
     // A DLQ smaller than its source refuses the very messages that fail.
-    if (problems.length === 0 && deadLetterMaximumMessageBytes < maximumMessageSizeBytes) {
+    if (problems.length === 0 && deadLetterMaximumMessageSizeBytes < maximumMessageSizeBytes) {
         problems.push(
-            `'${HandlerEnvironment.deadLetterMaximumMessageSizeBytes}' must be at least ${HandlerEnvironment.maximumMessageSizeBytes} (${maximumMessageSizeBytes}), ${deadLetterMaximumMessageBytes} given`,
+            `'${HandlerEnvironment.deadLetterMaximumMessageSizeBytes}' must be at least ${HandlerEnvironment.maximumMessageSizeBytes} (${maximumMessageSizeBytes}), ${deadLetterMaximumMessageSizeBytes} given`,
         );
     }
     if (problems.length > 0) {
@@ -80,7 +82,8 @@ export function readConsumerConfig(environment: EnvironmentSource): ConsumerConf
         idempotencyExpirySeconds,
         handlerVersion: read.optional(HandlerEnvironment.handlerVersion) ?? "unversioned",
         maximumMessageSizeBytes,
-        deadLetterMaximumMessageBytes,
+        deadLetterMaximumMessageSizeBytes,
+        deadLetterMaximumMessageBytes: deadLetterMaximumMessageSizeBytes,
         ...(payloadBucketName !== undefined ? { payloadBucketName } : {}),
     };
 }

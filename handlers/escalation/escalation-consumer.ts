@@ -1,4 +1,5 @@
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import type { Tracer } from "@aws-lambda-powertools/tracer";
 import type { SQSRecord } from "aws-lambda";
 import { type ConsumerOptions, resolveConsumerOptions } from "../consumer/consumer-options";
 import { assertWithinDeadline, InvocationDeadlinePassedError, remainingTimeOf, type RemainingTime } from "../consumer/invocation-deadline";
@@ -6,6 +7,7 @@ import { createSqsConsumer, type SqsConsumerHandler } from "../consumer/sqs-cons
 import { asError, failureKindOf, FailureKind } from "../failures/errors";
 import { createIdempotencyStore } from "../idempotency/persistence";
 import { MetricName } from "../observability/metrics";
+import { createTracer, traceStep } from "../observability/tracer";
 import { EscalationMessageSchema, escalationIdOf, type EscalationMessage } from "../messages/escalation-message";
 import { EventType, MessageAttributeName } from "../messages/message-attributes";
 import { validateMessage } from "../messages/parse-message";
@@ -26,6 +28,8 @@ export interface EscalationConsumerOptions extends ConsumerOptions {
      * @default 5000
      */
     readonly downstreamTimeoutMs?: number;
+    /** @default Powertools Tracer: PagerDuty and Slack calls as X-Ray subsegments (in Lambda) */
+    readonly tracer?: Tracer;
 }
 
 export const DEFAULT_DOWNSTREAM_TIMEOUT_MS = 5000;
@@ -76,6 +80,8 @@ interface StepRequest {
 export function createEscalationConsumer(options: EscalationConsumerOptions = {}): SqsConsumerHandler {
     const resolved = resolveConsumerOptions(options, "escalation-pager");
     const targets = readEscalationTargets(resolved.environment);
+    // Built before the first call goes out: it instruments fetch, which both downstream calls use.
+    const tracer = options.tracer ?? createTracer("escalation-pager", resolved.environment);
     const secrets = options.secrets ?? ssmSecretSource(resolved.environment);
     // One persistence layer per step: Powertools keeps the key prefix on the layer and sets it on every call, so two
     // steps sharing one would, with records running side by side, save one step's record under the other's prefix.
@@ -127,10 +133,11 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
                         fullPayload: fullPayloadOf(received.record),
                         remainingTime,
                     };
-                    const paged = await page(request);
+                    const annotations = { escalationId, callId: message.callId };
+                    const paged = await traceStep(tracer, "PagerDuty step", annotations, () => page(request));
                     // Frozen past the deadline while paging: the next delivery does the rest.
                     assertWithinDeadline(remainingTime, "the Slack step");
-                    const posted = await post(request).catch((thrown: unknown) => {
+                    const posted = await traceStep(tracer, "Slack step", annotations, () => post(request)).catch((thrown: unknown) => {
                         throw slackFailureAfterPage(asError(thrown));
                     });
                     const thisMessage = received.record.messageId;

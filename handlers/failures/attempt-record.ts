@@ -13,10 +13,12 @@
  * starts with its full allowance, as the original did) and adds 1 to `deadLetters` (see
  * deadLetterDeduplicationId). A held-back message never runs, so nothing is written for it.
  *
- * The identity must survive redelivery and redrive, which both give a message a new SQS message
- * id: on FIFO it is the deduplication id (the producer's, or SQS's content hash); on a standard
- * queue the SHA-256 of the body (a resend of the same body is the same message to this count).
- * Items expire with the idempotency records (`expiration`, the table's TTL attribute).
+ * The identity must survive redelivery and redrive, which give a message a new SQS message id and,
+ * when SQS moves a FIFO message itself, a new deduplication id too: so it is the SHA-256 of the
+ * body, which never changes (a resend of the same body is the same message to this count; a
+ * pointer body names a content-derived key). The DLQ tools find the record of a message SQS moved
+ * without a reason by the same identity. Items expire with the idempotency records (`expiration`,
+ * the table's TTL attribute).
  */
 import { createHash } from "node:crypto";
 import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -40,12 +42,9 @@ export interface RecordedFailure {
 const KEY_PREFIX = "message-attempts#";
 const MAX_RECORDED_MESSAGE_LENGTH = 1024;
 
-/** The message's identity for attempt counting (see the module comment). */
-export function messageIdentityOf(record: Pick<SQSRecord, "body" | "messageId" | "attributes">): string {
-    if (record.attributes.MessageGroupId !== undefined) {
-        return `fifo:${record.attributes.MessageDeduplicationId ?? record.messageId}`;
-    }
-    return `body:${createHash("sha256").update(record.body).digest("hex")}`;
+/** The message's identity for attempt counting (see the module comment): a record, or the original body of a dead letter. */
+export function messageIdentityOf(message: Pick<SQSRecord, "body">): string {
+    return `body:${createHash("sha256").update(message.body).digest("hex")}`;
 }
 
 export class AttemptRecords {

@@ -27,7 +27,7 @@ export async function peekMessages(sqs: SQSClient, queueUrl: string, options: Pe
 }
 
 /** Receives until the queue shows nothing more or `max` is reached; the messages stay held. */
-export async function receiveHeld(sqs: SQSClient, queueUrl: string, max: number, holdSeconds: number): Promise<Message[]> {
+export async function receiveHeld(sqs: SQSClient, queueUrl: string, max: number, holdSeconds: number, waitSeconds = 0): Promise<Message[]> {
     const held: Message[] = [];
     while (held.length < max) {
         const { Messages = [] } = await sqs.send(
@@ -35,7 +35,7 @@ export async function receiveHeld(sqs: SQSClient, queueUrl: string, max: number,
                 QueueUrl: queueUrl,
                 MaxNumberOfMessages: Math.min(MAX_PER_RECEIVE, max - held.length),
                 VisibilityTimeout: holdSeconds,
-                WaitTimeSeconds: 0,
+                WaitTimeSeconds: waitSeconds,
                 AttributeNames: ["All"],
                 MessageSystemAttributeNames: ["All"],
                 MessageAttributeNames: ["All"],

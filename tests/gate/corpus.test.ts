@@ -8,20 +8,20 @@ import { GateRun, realPolicyConfig, reportedPolicies, runGateOnFixture, runOf, s
 const corpus: Readonly<Record<string, readonly string[]>> = {
     // queue.onEvent: CallbackFunction with Pulumi's default managed policies, no DLQ, no partial batch responses.
     "corpus-on-event": [
-        "iam-consumer-role-least-privilege", "lambda-consumer-concurrency-bounded", "lambda-esm-reports-batch-item-failures", "lambda-log-retention",
+        "cloudwatch-consumer-alarms", "iam-consumer-role-least-privilege", "lambda-consumer-concurrency-bounded", "lambda-esm-reports-batch-item-failures", "lambda-log-retention",
         "lambda-tracing-active", "sqs-queue-encrypted-at-rest", "sqs-queue-has-dlq", "sqs-queue-policy-denies-insecure-transport",
         "sqs-visibility-timeout-covers-consumers",
     ],
     // CallbackFunction, FIFO queues, mapping by ARN string: the FIFO batch of 10 and the 3..5 count pass.
     "corpus-callback-fifo-arn-string": [
-        "cloudwatch-dlq-depth-alarm", "iam-consumer-role-least-privilege", "lambda-consumer-concurrency-bounded", "lambda-log-retention",
+        "cloudwatch-consumer-alarms", "cloudwatch-dlq-depth-alarm", "iam-consumer-role-least-privilege", "lambda-consumer-concurrency-bounded", "lambda-log-retention",
         "lambda-tracing-active", "sqs-queue-encrypted-at-rest", "sqs-queue-policy-denies-insecure-transport",
     ],
     // dlq.arn.apply(JSON.stringify) and RedriveAllowPolicy, auto-named: the count (4) is judged and passes.
     "corpus-redrive-allow-apply": ["cloudwatch-dlq-depth-alarm", "sqs-queue-encrypted-at-rest", "sqs-queue-policy-denies-insecure-transport"],
     // A QueueLambda component: the 60 s function timeout is not covered by the default 30 s visibility.
     "corpus-queue-lambda-component": [
-        "cloudwatch-dlq-depth-alarm", "lambda-consumer-concurrency-bounded", "lambda-log-retention", "lambda-tracing-active",
+        "cloudwatch-consumer-alarms", "cloudwatch-dlq-depth-alarm", "lambda-consumer-concurrency-bounded", "lambda-log-retention", "lambda-tracing-active",
         "sqs-queue-encrypted-at-rest", "sqs-queue-policy-denies-insecure-transport", "sqs-visibility-timeout-covers-consumers",
     ],
 };

@@ -52,7 +52,7 @@ describe("offline gate on real-world program shapes", function () {
         it("judges the whole stack, function and mapping included, when the invoke is answered", async () => {
             const run = await runOf(runs, "imageAnswered");
 
-            assertGateRun(run, 0, "over 12 resources");
+            assertGateRun(run, 0, "over 15 resources");
         });
 
         it("stops a program whose outputs never settle, naming the registration it waited for", async () => {
@@ -90,7 +90,8 @@ describe("offline gate on real-world program shapes", function () {
 
             assert.deepStrictEqual(
                 { code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") },
-                { code: 1, mandatory: ["sqs-queue-policy-denies-insecure-transport"] },
+                // The count (4) passes; the alarm without an action and the missing TLS deny are this fixture's own gaps.
+                { code: 1, mandatory: ["cloudwatch-alarm-has-action", "cloudwatch-dlq-depth-alarm", "sqs-queue-policy-denies-insecure-transport"] },
                 run.stdout,
             );
         });
@@ -139,7 +140,8 @@ describe("offline gate on real-world program shapes", function () {
         it("applies none of the pack's own stack configs to another program, and says so first", async () => {
             const run = await runOf(runs, "noPackConfig");
 
-            assertGateRun(run, 1, /^Applied: no policy config: .*policy\/config\/dev\.json is written for the pack's own program/m);
+            // Every policy at the pack's own level: the encryption rule is advisory there, as in dev.json, so exit 0.
+            assertGateRun(run, 0, /^Applied: no policy config: .*policy\/config\/dev\.json is written for the pack's own program/m);
         });
     });
 });

@@ -1,4 +1,4 @@
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import * as assert from "node:assert/strict";
 import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/failures/dead-letter";
 import { toDeadLetterEntry } from "../../local/dlq/dead-letter-entry";
@@ -6,8 +6,9 @@ import { peekMessages } from "../../local/dlq/peek";
 import { purgeConfirmed, purgeDeadLetterQueue } from "../../local/dlq/purge";
 import { isUnsupportedAction, redriveByCopy, redriveWithMoveTask, type RedriveTarget } from "../../local/dlq/redrive";
 import { queueDepth } from "../../local/progress";
-import { deadLetter } from "./helpers/dead-letter-factory";
-import { drainVisible, SqsFixture, startSqsFixture, TestQueue } from "./helpers/sqs-fixture";
+import { BatchingFifoSqs } from "./helpers/batching-fifo-sqs";
+import { deadLetter, startFailingConsumer } from "./helpers/dead-letter-factory";
+import { drainVisible, SqsFixture, startSqsFixture, TestQueue, waitFor } from "./helpers/sqs-fixture";
 
 const redriveTarget = (queue: TestQueue): RedriveTarget => ({
     deadLetterQueueUrl: queue.deadLetterUrl,
@@ -133,6 +134,19 @@ describe("DLQ operations", () => {
             );
         });
 
+        it("replays a FIFO dead letter with the producer's message group and deduplication id", async () => {
+            // Prepare
+            const queue = await fixture.createQueue({ fifo: true });
+            await deadLetter(fixture.sqs, queue, [{ body: "step", groupId: "call-p", deduplicationId: "ORIGINAL-DEDUP-ID" }]);
+
+            // Act
+            await redriveByCopy(fixture.sqs, redriveTarget(queue));
+
+            // Assess
+            const [replayed] = await drainVisible(fixture.sqs, queue.url);
+            assert.deepEqual([replayed?.Attributes?.MessageGroupId, replayed?.Attributes?.MessageDeduplicationId], ["call-p", "ORIGINAL-DEDUP-ID"]);
+        });
+
         it("keeps a FIFO message in the DLQ when SQS answers its copy as a duplicate of the original send", async () => {
             // Prepare: SQS itself dead-letters a message, so the DLQ copy keeps the original deduplication id
             const queue = await fixture.createQueue({ fifo: true, visibilityTimeoutSeconds: 0, maxReceiveCount: 3 });
@@ -149,16 +163,97 @@ describe("DLQ operations", () => {
         });
 
         it("deletes nothing from the DLQ when the source queue refuses the copy", async () => {
-            // Prepare
+            // Prepare: the source queue takes at most 1 KiB, the dead letter is larger
             const queue = await fixture.createQueue();
-            await deadLetter(fixture.sqs, queue, [{ body: "precious" }]);
-            const broken = { ...redriveTarget(queue), sourceQueueUrl: queue.url.replace(/[^/]+$/, "no-such-queue") };
+            await deadLetter(fixture.sqs, queue, [{ body: "precious ".repeat(200) }]);
+            await fixture.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { MaximumMessageSize: "1024" } }));
 
             // Act
-            const report = await redriveByCopy(fixture.sqs, broken);
+            const report = await redriveByCopy(fixture.sqs, redriveTarget(queue));
 
             // Assess
             assert.deepEqual([report.moved.length, report.kept.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible], [0, 1, 1]);
+        });
+
+        it("moves each message that was in a standard DLQ when it started exactly once, though every replay fails again", async () => {
+            // Prepare: a consumer that dead-letters whatever reaches the source queue, as a poison message does
+            const queue = await fixture.createQueue();
+            await deadLetter(fixture.sqs, queue, ["p0", "p1", "p2", "p3", "p4"].map((body) => ({ body })));
+            const consumer = startFailingConsumer(fixture.sqs, queue);
+
+            // Act
+            const report = await redriveByCopy(fixture.sqs, redriveTarget(queue));
+            await waitFor(() => consumer.deadLettered() >= report.moved.length, 10_000, "the replays to fail again");
+            await consumer.stop();
+
+            // Assess: five moved, and the five that failed again wait in the DLQ for the next look
+            assert.deepEqual([report.moved.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible], [5, 5]);
+        });
+
+        it("moves each message that was in a FIFO DLQ when it started exactly once, though every replay fails again", async () => {
+            // Prepare
+            const queue = await fixture.createQueue({ fifo: true });
+            await deadLetter(fixture.sqs, queue, [
+                { body: "a1", groupId: "call-a" },
+                { body: "a2", groupId: "call-a" },
+                { body: "b1", groupId: "call-b" },
+                { body: "c1", groupId: "call-c" },
+            ]);
+            const consumer = startFailingConsumer(fixture.sqs, queue);
+
+            // Act
+            const report = await redriveByCopy(fixture.sqs, redriveTarget(queue));
+            await waitFor(() => consumer.deadLettered() >= report.moved.length, 10_000, "the replays to fail again");
+            await consumer.stop();
+
+            // Assess
+            assert.deepEqual([report.moved.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible], [4, 4]);
+        });
+
+        it("stops a FIFO group at a message whose copy the source queue refused, though SQS returned the next one in the same batch", async () => {
+            // Prepare: AWS may return a group's messages together; the source queue refuses the first (too large)
+            const sqs = new BatchingFifoSqs();
+            const source = sqs.createQueue("calls.fifo", 1024);
+            const dlq = sqs.createQueue("calls-dlq.fifo");
+            sqs.put(dlq, "x".repeat(2000), "call-a");
+            sqs.put(dlq, "a2", "call-a");
+            const target = { deadLetterQueueUrl: dlq.url, deadLetterQueueArn: dlq.arn, sourceQueueUrl: source.url, sourceQueueArn: source.arn };
+
+            // Act
+            const report = await redriveByCopy(sqs.asClient(), target);
+
+            // Assess: nothing overtook the refused message
+            assert.deepEqual([report.moved.length, report.kept.length, sqs.bodies(source), sqs.bodies(dlq).length], [0, 1, [], 2]);
+        });
+
+        it("moves the rest of a FIFO group returned in one batch when every copy is accepted", async () => {
+            // Prepare: the same group of two, both small enough
+            const sqs = new BatchingFifoSqs();
+            const source = sqs.createQueue("calls.fifo", 1024);
+            const dlq = sqs.createQueue("calls-dlq.fifo");
+            sqs.put(dlq, "a1", "call-a");
+            sqs.put(dlq, "a2", "call-a");
+            const target = { deadLetterQueueUrl: dlq.url, deadLetterQueueArn: dlq.arn, sourceQueueUrl: source.url, sourceQueueArn: source.arn };
+
+            // Act
+            const report = await redriveByCopy(sqs.asClient(), target);
+
+            // Assess
+            assert.deepEqual([report.moved.length, sqs.bodies(source), sqs.bodies(dlq)], [2, ["a1", "a2"], []]);
+        });
+
+        it("refuses to start, naming the queue, when the source queue does not exist, and moves nothing", async () => {
+            // Prepare
+            const queue = await fixture.createQueue();
+            await deadLetter(fixture.sqs, queue, [{ body: "precious" }]);
+            const missing = queue.url.replace(/[^/]+$/, "no-such-queue");
+
+            // Act
+            const attempt = redriveByCopy(fixture.sqs, { ...redriveTarget(queue), sourceQueueUrl: missing });
+
+            // Assess
+            await assert.rejects(attempt, (error: Error) => error.name === "QueueNotFoundError" && error.message.includes(missing));
+            assert.equal((await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible, 1);
         });
 
         it("moves only the chosen message ids", async () => {

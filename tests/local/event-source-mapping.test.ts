@@ -348,7 +348,7 @@ describe("local event source mapping", function () {
 
         it("brings failed group mates back in their order", async () => {
             // Prepare: the first attempt fails step-2 and everything after it, as a FIFO handler must
-            const queue = await fixture.createQueue({ fifo: true, visibilityTimeoutSeconds: 1 });
+            const queue = await fixture.createQueue({ fifo: true, visibilityTimeoutSeconds: 3 });
             await sendBodies(fixture.sqs, queue, ["step-1", "step-2", "step-3", "step-4"], "call-y");
             const target = new RecordingTarget((event) => {
                 const failedFrom = event.Records.findIndex((record) => record.body === "step-2" && record.attributes.ApproximateReceiveCount === "1");
@@ -357,7 +357,7 @@ describe("local event source mapping", function () {
             const { reports } = track(startMapping(fixture.sqs, queue, target));
 
             // Act
-            await waitFor(() => reports.flatMap((report) => report.deleted).length === 4, 10_000, "all four steps processed");
+            await waitFor(() => reports.flatMap((report) => report.deleted).length === 4, 20_000, "all four steps processed");
 
             // Assess
             assert.deepEqual(target.invocations.map((invocation) => invocation.records.map((record) => record.body)), [["step-1", "step-2", "step-3", "step-4"], ["step-2", "step-3", "step-4"]]);

@@ -28,6 +28,7 @@ const ATTRIBUTE_OF_INPUT: Readonly<Record<string, string>> = {
     visibilityTimeoutSeconds: "VisibilityTimeout",
     messageRetentionSeconds: "MessageRetentionPeriod",
     receiveWaitTimeSeconds: "ReceiveMessageWaitTimeSeconds",
+    maxMessageSize: "MaximumMessageSize",
     redrivePolicy: "RedrivePolicy",
     redriveAllowPolicy: "RedriveAllowPolicy",
     sqsManagedSseEnabled: "SqsManagedSseEnabled",
@@ -75,7 +76,7 @@ describe("local queues against the component's", function () {
         await runtime.stop();
     });
 
-    it("gives every queue the attributes, the TLS-only policy and the tags the component registers", async () => {
+    it("gives every lane queue the attributes, the TLS-only policy and the tags the component registers", async () => {
         // Prepare
         const expected = await componentQueues();
 
@@ -91,8 +92,9 @@ describe("local queues against the component's", function () {
             }
         }
 
-        // Assess
-        assert.deepEqual(actual, expected);
+        // Assess: the lanes' queues (the alarm notifier's DLQ has no local counterpart: the notifier does not run locally)
+        const expectedLaneQueues = Object.fromEntries(Object.entries(expected).filter(([name]) => name in actual));
+        assert.deepEqual([Object.keys(expectedLaneQueues).length, actual], [4, expectedLaneQueues]);
     });
 
     it("puts the stack's region in queue ARNs, as the component does", async () => {

@@ -25,7 +25,7 @@ describe("stacks", () => {
             // Two consumers and the alarm notifier.
             assert.equal(stack.ofType(ResourceTypes.function).length, 3);
             assert.deepEqual(Object.keys(outputs).sort(), [
-                "alarmTopicArn", "escalationDeadLetterQueueArn", "escalationDeadLetterQueueUrl", "escalationFunctionName", "escalationQueueArn",
+                "alarmTopicArn", "dlqAuditLogGroupName", "escalationDeadLetterQueueArn", "escalationDeadLetterQueueUrl", "escalationFunctionName", "escalationQueueArn",
                 "escalationQueueUrl", "idempotencyTableName", "payloadBucketName", "toolCallDeadLetterQueueArn", "toolCallDeadLetterQueueUrl",
                 "toolCallFunctionName", "toolCallQueueArn", "toolCallQueueUrl",
             ]);

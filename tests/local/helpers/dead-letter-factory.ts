@@ -9,6 +9,8 @@ import type { TestQueue } from "./sqs-fixture";
 export interface DeadLetterInput {
     readonly body: string;
     readonly groupId?: string;
+    /** FIFO: the producer's deduplication id. @default a unique one */
+    readonly deduplicationId?: string;
     readonly attributes?: Record<string, MessageAttributeValue>;
 }
 
@@ -29,10 +31,10 @@ export async function deadLetter(sqs: SQSClient, queue: TestQueue, inputs: reado
             const record = sqsRecord({
                 body: input.body,
                 messageGroupId: input.groupId ?? "group-1",
-                deduplicationId: `original-${index}-${Date.now()}`,
+                deduplicationId: input.deduplicationId ?? `original-${index}-${Date.now()}`,
                 ...(input.attributes !== undefined ? { messageAttributes: input.attributes } : {}),
             });
-            ids.push(await forward(sqs, queue, record, index));
+            ids.push(await forward(sqs, queue, record, new InvalidMessageError(`bad body #${index}`)));
             continue;
         }
         await sqs.send(
@@ -47,17 +49,57 @@ export async function deadLetter(sqs: SQSClient, queue: TestQueue, inputs: reado
             new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 1, AttributeNames: ["All"], MessageAttributeNames: ["All"] }),
         );
         const record = toSqsRecord(Messages[0]!, { queueArn: queue.arn, region: "us-east-1" });
-        ids.push(await forward(sqs, queue, record, index));
+        ids.push(await forward(sqs, queue, record, new InvalidMessageError(`bad body #${index}`)));
         await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: Messages[0]!.ReceiptHandle }));
     }
     return ids;
 }
 
-async function forward(sqs: SQSClient, queue: TestQueue, record: SQSRecord, index: number): Promise<string> {
+export interface FailingConsumer {
+    /** Messages it has dead-lettered so far. */
+    readonly deadLettered: () => number;
+    stop(): Promise<void>;
+}
+
+/**
+ * A stand-in for a consumer that finds every message poison: it receives from `queue` and
+ * dead-letters each message with the handlers' own `buildDeadLetter`, until stopped or until it
+ * has dead-lettered `limit` (so a redrive that keeps moving its own replays still ends).
+ */
+export function startFailingConsumer(sqs: SQSClient, queue: TestQueue, limit = 60): FailingConsumer {
+    let running = true;
+    let count = 0;
+    const loop = (async () => {
+        while (running && count < limit) {
+            const { Messages = [] } = await sqs.send(
+                new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, AttributeNames: ["All"], MessageAttributeNames: ["All"] }),
+            );
+            for (const message of Messages) {
+                const record = toSqsRecord(message, { queueArn: queue.arn, region: "us-east-1" });
+                // Each is a replay dead-lettered again: a later copy, so the FIFO DLQ must not drop it as a duplicate of the first.
+                await forward(sqs, queue, record, new InvalidMessageError("still bad"), 1);
+                await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: message.ReceiptHandle }));
+                count++;
+            }
+            if (Messages.length === 0) {
+                await new Promise((resolve) => setTimeout(resolve, 5));
+            }
+        }
+    })();
+    return {
+        deadLettered: () => count,
+        async stop() {
+            running = false;
+            await loop;
+        },
+    };
+}
+
+async function forward(sqs: SQSClient, queue: TestQueue, record: SQSRecord, error: Error, previousDeadLetters = 0): Promise<string> {
     const { request } = buildDeadLetter(
         record,
-        { kind: DeadLetterKind.poison, error: new InvalidMessageError(`bad body #${index}`), handlerVersion: "test-1", attempts: 1 },
-        { deadLetterQueueUrl: queue.deadLetterUrl, maxMessageBytes: 262_144 },
+        { kind: DeadLetterKind.poison, error, handlerVersion: "test-1", attempts: 1 },
+        { deadLetterQueueUrl: queue.deadLetterUrl, maxMessageBytes: 262_144, previousDeadLetters },
     );
     const sent = await sqs.send(new SendMessageCommand(request));
     return sent.MessageId!;
