@@ -15,6 +15,6 @@ describe("the stack entry under Pulumi's own TypeScript loader", () => {
 
         // Assess
         assert.ok(outputNames.includes("escalationQueueUrl"), printed);
-        assert.equal(outputNames.length, 13);
+        assert.equal(outputNames.length, 14);
     });
 });
