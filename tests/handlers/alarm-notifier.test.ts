@@ -67,6 +67,20 @@ describe("alarm notifier", () => {
         assert.equal(incidents[0]?.dedupKey, alarmMessage(AlarmFixture.dlqDepthAlarm).AlarmArn);
         assert.equal(incidents[0]?.status, "triggered");
         assert.equal(incidents[0]?.triggerEvents, 3);
+        assert.equal(receivers.pagerDuty.openings.length, 1);
+    });
+
+    it("opens a new incident when the alarm fires again after it was resolved, as PagerDuty does", async () => {
+        // Prepare
+        const notify = notifierFor(receivers);
+        await notify(alarmEvent(AlarmFixture.dlqDepthAlarm));
+        await notify(alarmEvent(AlarmFixture.dlqDepthOk));
+
+        // Act
+        await notify(alarmEvent(AlarmFixture.dlqDepthAlarm));
+
+        // Assess
+        assert.equal(receivers.pagerDuty.incidents.get(alarmMessage(AlarmFixture.dlqDepthAlarm).AlarmArn)?.opened, 2);
     });
 
     it("resolves the alarm's incident with the same routing key and dedup_key when it returns to OK", async () => {
