@@ -66,6 +66,18 @@ export function consumerPolicy(resources: ConsumerResources): PolicyDocument {
             Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
             Resource: resources.queueArn,
         },
+        ...(resources.queueArn.endsWith(".fifo")
+            ? []
+            : [
+                  {
+                      Sid: "RequeueInProgressCopy",
+                      Effect: "Allow" as const,
+                      // A message another invocation holds, on its last receive, goes back as a delayed copy
+                      // (handlers/consumer/record-handler.ts) so SQS's redrive cannot move it reasonless. FIFO never does.
+                      Action: ["sqs:SendMessage"],
+                      Resource: resources.queueArn,
+                  },
+              ]),
         {
             Sid: "DeadLetterWithReason",
             Effect: "Allow",

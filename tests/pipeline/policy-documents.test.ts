@@ -30,10 +30,17 @@ describe("policy documents", () => {
         assert.deepEqual(statements.map((s) => s.Resource), [`${resources.payloadBucketArn}/dead-letters/*`]);
     });
 
-    it("lets a consumer send only to its DLQ", () => {
+    it("lets a standard-queue consumer send only to its DLQ and back to its own queue (the in-progress copy on a last receive)", () => {
         const statements = consumerPolicy(resources).Statement.filter((s) => [s.Action].flat().includes("sqs:SendMessage"));
 
-        assert.deepEqual(statements.map((s) => s.Resource), [resources.deadLetterQueueArn]);
+        assert.deepEqual(statements.map((s) => s.Resource), [resources.queueArn, resources.deadLetterQueueArn]);
+    });
+
+    it("lets a FIFO consumer send only to its DLQ (a FIFO queue never gets an in-progress copy)", () => {
+        const fifo = { ...resources, queueArn: `${resources.queueArn}.fifo`, deadLetterQueueArn: `${resources.deadLetterQueueArn}.fifo` };
+        const statements = consumerPolicy(fifo).Statement.filter((s) => [s.Action].flat().includes("sqs:SendMessage"));
+
+        assert.deepEqual(statements.map((s) => s.Resource), [fifo.deadLetterQueueArn]);
     });
 
     it("grants item operations on the idempotency table and nothing table-wide", () => {
