@@ -56,7 +56,7 @@ describe("offline gate CLI", function () {
         it("runs a program whose Pulumi.yaml main names a directory exporting an async function", async () => {
             const run = await runOf(runs, "asyncEntry");
 
-            assertGateRun(run, 0, "over 12 resources");
+            assertGateRun(run, 0, "over 15 resources");
         });
 
         it("prints the URN and the policy's message under each violation", async () => {

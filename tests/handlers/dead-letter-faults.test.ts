@@ -176,14 +176,14 @@ describe("dead-letter faults", () => {
         const bigPoison = () => JSON.stringify(escalation({ callId: "call-big", severity: "urgent" as "critical", context: { notes: "n".repeat(1900) } }));
 
         it("puts the body of a copy too large for the DLQ in the payload bucket, and its replay is the original", async () => {
-            // Prepare: the DLQ takes 2 KiB, and the function knows it
+            // Prepare: the DLQ takes 2 KiB, and the function knows it (its source queue as small: a DLQ is never smaller than its source)
             const lane = await createLane(harness, smallDlq);
             const body = bigPoison();
             const attributes = escalationAttributes(extraAttributes(3));
             await sendEscalation(lane, body, attributes);
 
             // Act
-            await runOnce(lane, escalationConsumer(lane, { [HandlerEnvironment.deadLetterMaximumMessageSizeBytes]: "2048" }));
+            await runOnce(lane, escalationConsumer(lane, { [HandlerEnvironment.maximumMessageSizeBytes]: "2048", [HandlerEnvironment.deadLetterMaximumMessageSizeBytes]: "2048" }));
 
             // Assess: the pointer's object holds the original body; the replay carries every attribute plus the pointer's size
             const [dead] = await lane.receiveDeadLetters();

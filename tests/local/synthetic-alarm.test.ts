@@ -14,7 +14,7 @@ describe("synthetic alarm in the local runtime (npm run alarm)", function () {
     before(async () => {
         const settings = resolvePipelineSettings({
             escalation: { alarms: { deadLetterQueueDepthMinutes: 1 }, maximumMessageSizeBytes: 1_048_576 },
-            toolCall: { provisionedPollers: { minimumPollers: 2, maximumPollers: 10 } },
+            toolCall: { provisionedPollers: { minimumPollers: 2, maximumPollers: 10 }, reservedConcurrency: 10 },
         });
         runtime = await startLocalRuntime({ settings, namePrefix: "alarm-test", startConsumers: false });
         notifier = startLocalAlarmNotifier(runtime);
