@@ -15,17 +15,14 @@ export type ParsedRedrive =
 
 /** Parses a redrive policy value; an empty string or absent value means "no redrive". */
 export function parseRedrivePolicy(value: unknown): ParsedRedrive {
-    if (value === undefined || value === null || value === "") {
+    const decoded = decodePolicyJson(value);
+    if (!decoded.ok) {
+        return decoded;
+    }
+    if (decoded.absent) {
         return { ok: true, settings: undefined };
     }
-    let parsed: unknown = value;
-    if (typeof value === "string") {
-        try {
-            parsed = JSON.parse(value);
-        } catch {
-            return { ok: false, problem: `is not valid JSON; found ${JSON.stringify(value)}` };
-        }
-    }
+    const parsed = decoded.parsed;
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
         return { ok: false, problem: `must be a JSON object; found ${JSON.stringify(value)}` };
     }
@@ -64,17 +61,14 @@ export type ParsedRedriveAllow =
 
 /** Parses a redriveAllowPolicy value; an empty string or absent value means "allowAll" by default (undefined). */
 export function parseRedriveAllowPolicy(value: unknown): ParsedRedriveAllow {
-    if (value === undefined || value === null || value === "") {
+    const decoded = decodePolicyJson(value);
+    if (!decoded.ok) {
+        return decoded;
+    }
+    if (decoded.absent) {
         return { ok: true, settings: undefined };
     }
-    let parsed: unknown = value;
-    if (typeof value === "string") {
-        try {
-            parsed = JSON.parse(value);
-        } catch {
-            return { ok: false, problem: `is not valid JSON; found ${JSON.stringify(value)}` };
-        }
-    }
+    const parsed = decoded.parsed;
     const record = (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : {}) as Record<string, unknown>;
     const permission = Object.values(RedrivePermissions).find((p) => p === record.redrivePermission);
     if (permission === undefined) {
@@ -82,4 +76,22 @@ export function parseRedriveAllowPolicy(value: unknown): ParsedRedriveAllow {
     }
     const arns = Array.isArray(record.sourceQueueArns) ? record.sourceQueueArns.filter((arn): arn is string => typeof arn === "string") : [];
     return { ok: true, settings: { permission, sourceQueueArns: permission === RedrivePermissions.byQueue ? arns : [] } };
+}
+
+/**
+ * The first step of reading either policy: absent (undefined, null or "") or decoded (a JSON
+ * string parsed, an object taken as it is, as the provider accepts both).
+ */
+function decodePolicyJson(value: unknown): { readonly ok: true; readonly absent: true } | { readonly ok: true; readonly absent: false; readonly parsed: unknown } | { readonly ok: false; readonly problem: string } {
+    if (value === undefined || value === null || value === "") {
+        return { ok: true, absent: true };
+    }
+    if (typeof value !== "string") {
+        return { ok: true, absent: false, parsed: value };
+    }
+    try {
+        return { ok: true, absent: false, parsed: JSON.parse(value) };
+    } catch {
+        return { ok: false, problem: `is not valid JSON; found ${JSON.stringify(value)}` };
+    }
 }
