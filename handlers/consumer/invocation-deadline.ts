@@ -1,4 +1,5 @@
 import type { Context } from "aws-lambda";
+import { TransientError } from "../failures/errors";
 
 /**
  * The invocation's deadline passed while it was still running: Lambda would have stopped it, and
@@ -10,6 +11,41 @@ export class InvocationDeadlinePassedError extends Error {
     constructor(readonly step: string) {
         super(`the invocation's deadline has passed; not starting ${step}`);
         this.name = "InvocationDeadlinePassedError";
+    }
+}
+
+/**
+ * The invocation is close to its deadline: `step` was not started, so the invocation can still
+ * answer with a partial batch response (this record in `batchItemFailures`) before Lambda stops
+ * it. Without this, one slow record timed the whole invocation out: every message of the batch,
+ * done or not, came back, and each such receive used up one of SQS's `maxReceiveCount`, until SQS
+ * moved messages that had never failed to the DLQ without a reason. Not an attempt (the record
+ * did nothing) and not a failure: the message is simply handed back for the next invocation.
+ */
+export class InvocationDeadlineNearError extends Error {
+    constructor(
+        readonly step: string,
+        readonly remainingMs: number,
+        readonly neededMs: number,
+    ) {
+        super(`the invocation has ${remainingMs} ms left, ${neededMs} ms are needed; not starting ${step}`);
+        this.name = "InvocationDeadlineNearError";
+    }
+}
+
+/**
+ * A step still running when the invocation reached its safety margin: it was told to stop
+ * (its AbortSignal) and the record was failed, so the invocation answers before Lambda stops it.
+ * The step did run, so this is an attempt, and a step that always overruns is dead-lettered as
+ * exhausted with this reason instead of timing out every batch it is in.
+ */
+export class StepDeadlineExceededError extends TransientError {
+    constructor(
+        readonly step: string,
+        readonly ranMs: number,
+    ) {
+        super(`${step} was still running after ${ranMs} ms, at the invocation's safety margin before its deadline; stopped (AbortSignal) and failed so the batch could answer in time`);
+        this.name = "StepDeadlineExceededError";
     }
 }
 
@@ -25,5 +61,82 @@ export function assertWithinDeadline(remainingTime: RemainingTime, step: string)
     // Lambda's context reports 0, never less, once the deadline is reached.
     if (remainingTime !== undefined && remainingTime() <= 0) {
         throw new InvocationDeadlinePassedError(step);
+    }
+}
+
+/**
+ * The share of the function timeout kept free at the end of every invocation, bounded: enough for
+ * the failure handling of what is cut off (attempt records, visibility changes) and for Lambda to
+ * read the response, on a CPU shared with other work.
+ */
+export const SAFETY_MARGIN = { share: 0.25, minMs: 250, maxMs: 3000 } as const;
+
+/** The margin for an invocation that had `timeoutMs` when it started. */
+export function safetyMarginMs(timeoutMs: number): number {
+    return Math.round(Math.min(SAFETY_MARGIN.maxMs, Math.max(SAFETY_MARGIN.minMs, timeoutMs * SAFETY_MARGIN.share)));
+}
+
+/**
+ * One invocation's deadline, as the consumers use it: no record or step starts without room for
+ * it, and a running step is stopped at the safety margin. Built once per invocation from its
+ * context; absent for direct calls without a context (nothing is guarded then).
+ */
+export class InvocationDeadline {
+    readonly marginMs: number;
+
+    private constructor(readonly remainingTime: () => number) {
+        this.marginMs = safetyMarginMs(remainingTime());
+    }
+
+    static of(context: Context | undefined): InvocationDeadline | undefined {
+        return context === undefined ? undefined : new InvocationDeadline(() => context.getRemainingTimeInMillis());
+    }
+
+    /**
+     * Throws unless `neededMs` (what the step may take at most, e.g. a downstream call's time limit)
+     * plus the safety margin remain: InvocationDeadlinePassedError once the deadline is reached
+     * (nothing more may happen), InvocationDeadlineNearError before it (hand the record back).
+     */
+    assertRoomFor(step: string, neededMs = 0): void {
+        const remainingMs = this.remainingTime();
+        if (remainingMs <= 0) {
+            throw new InvocationDeadlinePassedError(step);
+        }
+        if (remainingMs < neededMs + this.marginMs) {
+            throw new InvocationDeadlineNearError(step, remainingMs, neededMs + this.marginMs);
+        }
+    }
+}
+
+/**
+ * Runs `work` until it settles or the invocation reaches its safety margin, whichever is first.
+ * At the margin the signal given to `work` is aborted and StepDeadlineExceededError is thrown at
+ * once, without waiting for `work` (which should stop on the signal; if it ignores it, it may
+ * still finish in a later invocation of this environment: README, "what can still repeat").
+ */
+export async function runUntilMargin<T>(deadline: InvocationDeadline | undefined, step: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    if (deadline === undefined) {
+        return work(controller.signal);
+    }
+    const startedAt = Date.now();
+    const running = work(controller.signal);
+    // The loser of the race must not become an unhandled rejection.
+    running.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const cutOff = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+            () => {
+                const error = new StepDeadlineExceededError(step, Date.now() - startedAt);
+                controller.abort(error);
+                reject(error);
+            },
+            Math.max(0, deadline.remainingTime() - deadline.marginMs),
+        );
+    });
+    try {
+        return await Promise.race([running, cutOff]);
+    } finally {
+        clearTimeout(timer);
     }
 }

@@ -11,7 +11,8 @@ import { changeVisibility, handleFailure, type RetryScheduled } from "../failure
 import type { EventType } from "../messages/message-attributes";
 import { parseBody, type ParsedBody } from "../messages/parse-message";
 import { type ConsumerMetrics, MetricName } from "../observability/metrics";
-import { InvocationDeadlinePassedError, type RemainingTime } from "./invocation-deadline";
+import { handleHeldBack } from "../failures/failure-policy";
+import { type InvocationDeadline, InvocationDeadlineNearError, InvocationDeadlinePassedError, type RemainingTime } from "./invocation-deadline";
 import { receiveCountOf } from "./record-facts";
 import { peekCallId, resolveMessageBody } from "./resolve-message";
 
@@ -35,6 +36,8 @@ export interface RecordHandlerDependencies {
     readonly eventType: EventType;
     /** The invocation's remaining time; nothing is dead-lettered once it is up (invocation-deadline.ts). */
     readonly remainingTime?: RemainingTime;
+    /** The invocation's deadline guard: no record starts without the safety margin left (invocation-deadline.ts). */
+    readonly deadline?: InvocationDeadline;
     readonly metrics?: ConsumerMetrics;
 }
 
@@ -43,6 +46,8 @@ export { changeVisibility, type RetryScheduled } from "../failures/failure-polic
 /**
  * Runs one record through a lane; success returns (the batch processor acknowledges it). A throw:
  * - the invocation's deadline passed: nothing at all, as if Lambda had stopped it;
+ * - the invocation is near its deadline (InvocationDeadlineNearError, the record or a step not
+ *   started): neither an attempt nor a failure; the message goes back to the queue;
  * - another invocation holds the same idempotency key (IdempotencyAlreadyInProgressError):
  *   neither an attempt nor a failure; the message goes back to the queue for later;
  * - anything else goes through the failure policy (failures/failure-policy.ts: the run counts as
@@ -59,6 +64,8 @@ export async function handleRecord(
     const receiveCount = receiveCountOf(record);
     const log = logger.createChild({ persistentKeys: { messageId: record.messageId, receiveCount } });
     try {
+        // Nothing starts without the safety margin left: the invocation must answer before Lambda stops it.
+        dependencies.deadline?.assertRoomFor("the record");
         const parsed = parseBody(await resolveMessageBody(record, dependencies.eventType, dependencies.clients));
         const callId = peekCallId(parsed);
         if (callId !== undefined) {
@@ -73,8 +80,14 @@ export async function handleRecord(
             log.warn("invocation deadline passed; leaving the message to its next delivery", { error });
             throw error;
         }
+        if (error instanceof InvocationDeadlineNearError) {
+            if ((await handBackCutOffMessage(record, error, dependencies, log)) === HandBackOutcome.settled) {
+                return;
+            }
+            throw error;
+        }
         if (error instanceof IdempotencyAlreadyInProgressError) {
-            if ((await returnInProgressMessage(record, dependencies, log)) === InProgressOutcome.requeued) {
+            if ((await returnInProgressMessage(record, dependencies, log)) === HandBackOutcome.settled) {
                 return;
             }
             throw error;
@@ -83,9 +96,9 @@ export async function handleRecord(
     }
 }
 
-/** What became of a message another invocation holds. */
-const InProgressOutcome = { returned: "returned", requeued: "requeued" } as const;
-type InProgressOutcome = (typeof InProgressOutcome)[keyof typeof InProgressOutcome];
+/** What became of a message handed back (held elsewhere, or cut off): back in the queue as it is, or settled here (a fresh copy sent, or dead-lettered) and acknowledged. */
+const HandBackOutcome = { returned: "returned", settled: "settled" } as const;
+type HandBackOutcome = (typeof HandBackOutcome)[keyof typeof HandBackOutcome];
 
 /**
  * Another invocation holds this message's idempotency key (a standard queue delivered it twice at
@@ -96,7 +109,7 @@ type InProgressOutcome = (typeof InProgressOutcome)[keyof typeof InProgressOutco
  * delayed by that tier) goes back to the queue instead and this delivery is acknowledged. FIFO
  * queues never get a copy: their deduplication would drop it.
  */
-async function returnInProgressMessage(record: SQSRecord, dependencies: RecordHandlerDependencies, log: Logger): Promise<InProgressOutcome> {
+async function returnInProgressMessage(record: SQSRecord, dependencies: RecordHandlerDependencies, log: Logger): Promise<HandBackOutcome> {
     const { config, clients } = dependencies;
     const seconds = Math.max(1, backoffSeconds(1, config.backoffTiersSeconds, config.visibilityTimeoutSeconds));
     const fifo = record.attributes.MessageGroupId !== undefined;
@@ -111,12 +124,41 @@ async function returnInProgressMessage(record: SQSRecord, dependencies: RecordHa
         );
         dependencies.metrics?.count(MetricName.inProgressElsewhere);
         log.info("message in progress in another invocation on its last receive; a delayed copy is back in the queue", { retryInSeconds: seconds });
-        return InProgressOutcome.requeued;
+        return HandBackOutcome.settled;
     }
     await changeVisibility(clients.sqs, config.queueUrl, record, seconds, log);
     dependencies.metrics?.count(MetricName.inProgressElsewhere);
     log.info("message in progress in another invocation; back in the queue for later (not an attempt)", { retryInSeconds: seconds });
-    return InProgressOutcome.returned;
+    return HandBackOutcome.returned;
+}
+
+/**
+ * A record the deadline guard did not start (or stopped before a step): handed back, not counted.
+ * Each receive still counts for SQS, so on the last one it allows (SQS would move the message to
+ * the DLQ by itself, with no reason): a standard lane sends a fresh copy back to the queue and
+ * acknowledges this one; a FIFO lane cannot (deduplication, and order), so it forwards the
+ * message to the DLQ with the reason and the attempts it really made (handleHeldBack).
+ */
+async function handBackCutOffMessage(
+    record: SQSRecord,
+    error: InvocationDeadlineNearError,
+    dependencies: RecordHandlerDependencies,
+    log: Logger,
+): Promise<HandBackOutcome> {
+    const { config, clients } = dependencies;
+    dependencies.metrics?.count(MetricName.cutOffAtDeadline);
+    if (receiveCountOf(record) < config.maxReceiveCount) {
+        log.warn("invocation near its deadline; message handed back unstarted (not an attempt)", { step: error.step, remainingMs: error.remainingMs });
+        return HandBackOutcome.returned;
+    }
+    if (record.attributes.MessageGroupId !== undefined) {
+        return (await handleHeldBack(record, dependencies, log)) ? HandBackOutcome.settled : HandBackOutcome.returned;
+    }
+    await clients.sqs.send(
+        new SendMessageCommand({ QueueUrl: config.queueUrl, MessageBody: record.body, MessageAttributes: toSdkAttributes(record) }),
+    );
+    log.warn("invocation near its deadline on the message's last receive; a fresh copy is back in the queue (not an attempt)", { step: error.step });
+    return HandBackOutcome.settled;
 }
 
 /** SQS's DelaySeconds maximum. */

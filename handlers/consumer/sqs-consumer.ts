@@ -12,7 +12,7 @@ import type { ConsumerConfig } from "../config/handler-config";
 import type { EventType } from "../messages/message-attributes";
 import { handleHeldBack } from "../failures/failure-policy";
 import type { ConsumerMetrics } from "../observability/metrics";
-import { remainingTimeOf } from "./invocation-deadline";
+import { InvocationDeadline, remainingTimeOf } from "./invocation-deadline";
 import { changeVisibility, handleRecord, type ProcessMessage, type RecordHandlerDependencies } from "./record-handler";
 
 /** What every consumer is built from; the entry files assemble it at module scope. */
@@ -28,8 +28,11 @@ export interface ConsumerDependencies {
 export interface LaneDefinition {
     readonly eventType: EventType;
     readonly fifo: boolean;
-    /** Called once per invocation (idempotency needs the invocation's context for its in-progress expiry). */
-    prepare(context: Context | undefined): ProcessMessage;
+    /**
+     * Called once per invocation (idempotency needs the invocation's context for its in-progress
+     * expiry; steps check the deadline guard before they start, and long ones stop at its margin).
+     */
+    prepare(context: Context | undefined, deadline: InvocationDeadline | undefined): ProcessMessage;
 }
 
 /** The Lambda handler signature the consumers export (context is optional for direct calls in tests). */
@@ -49,6 +52,10 @@ export type SqsConsumerHandler = (event: SQSEvent, context?: Context) => Promise
  * A new processor per invocation: processors keep per-batch state, and the local runtime may
  * run several batches of one handler at once in one process.
  *
+ * Every record starts only with the invocation's safety margin left (InvocationDeadline): near
+ * the deadline the rest of the batch is handed back unstarted and the invocation answers with a
+ * partial batch response, instead of timing out with every message of the batch, done or not.
+ *
  * When every record fails, the handler throws FullBatchFailureError (Powertools' default, used as
  * is on standard lanes; the FIFO lane throws it itself after giving held-back group mates their
  * backoff): Lambda then retries the whole batch exactly as batchItemFailures would, and an outage
@@ -66,8 +73,9 @@ export function createSqsConsumer(lane: LaneDefinition, dependencies: ConsumerDe
         if (context !== undefined) {
             dependencies.logger.addContext(context);
         }
-        const processMessage = lane.prepare(context);
-        const invocationDependencies: RecordHandlerDependencies = { ...recordDependencies, remainingTime: remainingTimeOf(context) };
+        const deadline = InvocationDeadline.of(context);
+        const processMessage = lane.prepare(context, deadline);
+        const invocationDependencies: RecordHandlerDependencies = { ...recordDependencies, remainingTime: remainingTimeOf(context), deadline };
         try {
             if (!lane.fifo) {
                 // Batch's own full-batch-failure behaviour: it throws FullBatchFailureError when every record failed.
@@ -96,28 +104,26 @@ async function processFifoBatch(
     context: Context | undefined,
 ): Promise<SQSBatchResponse> {
     const backoffByGroup = new Map<string, number>();
-    const scheduled = new Set<string>();
+    const handled = new Set<string>();
     const response = await processPartialResponse(
         event,
-        (record: SQSRecord) =>
-            handleRecord(record, processMessage, dependencies, (failed, seconds) => {
-                backoffByGroup.set(groupOf(failed), seconds);
-                scheduled.add(failed.messageId);
-            }),
+        (record: SQSRecord) => {
+            handled.add(record.messageId);
+            return handleRecord(record, processMessage, dependencies, (failed, seconds) => backoffByGroup.set(groupOf(failed), seconds));
+        },
         new SqsFifoPartialProcessorAsync(),
         { context, skipGroupOnError: true, throwOnFullBatchFailure: false },
     );
     const failedIds = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
-    const heldBack = event.Records.filter(
-        (record) => failedIds.has(record.messageId) && !scheduled.has(record.messageId) && backoffByGroup.has(groupOf(record)),
-    );
+    // Failed without running: skipped behind a failing (or cut-off) group mate.
+    const heldBack = event.Records.filter((record) => failedIds.has(record.messageId) && !handled.has(record.messageId));
     // Held back on SQS's last allowed receive: forwarded with a reason now (handleHeldBack), not moved by SQS without one.
     const forwarded = new Set<string>();
     await Promise.all(
         heldBack.map(async (record) => {
             if (await handleHeldBack(record, dependencies, dependencies.logger).catch(() => false)) {
                 forwarded.add(record.messageId);
-            } else {
+            } else if (backoffByGroup.has(groupOf(record))) {
                 await changeVisibility(dependencies.clients.sqs, dependencies.config.queueUrl, record, backoffByGroup.get(groupOf(record))!, dependencies.logger);
             }
         }),

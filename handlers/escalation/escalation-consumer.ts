@@ -2,7 +2,14 @@ import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } 
 import type { Tracer } from "@aws-lambda-powertools/tracer";
 import type { SQSRecord } from "aws-lambda";
 import { type ConsumerOptions, resolveConsumerOptions } from "../consumer/consumer-options";
-import { assertWithinDeadline, InvocationDeadlinePassedError, remainingTimeOf, type RemainingTime } from "../consumer/invocation-deadline";
+import {
+    assertWithinDeadline,
+    type InvocationDeadline,
+    InvocationDeadlineNearError,
+    InvocationDeadlinePassedError,
+    remainingTimeOf,
+    type RemainingTime,
+} from "../consumer/invocation-deadline";
 import { createSqsConsumer, type SqsConsumerHandler } from "../consumer/sqs-consumer";
 import { asError, failureKindOf, FailureKind } from "../failures/errors";
 import { createIdempotencyStore } from "../idempotency/persistence";
@@ -64,6 +71,8 @@ interface StepRequest {
     readonly fullPayload: string;
     /** This invocation's remaining time: each step checks it just before its call goes out. */
     readonly remainingTime: RemainingTime;
+    /** This invocation's deadline guard: a step starts only with room for its whole downstream time limit plus the margin. */
+    readonly deadline: InvocationDeadline | undefined;
 }
 
 /**
@@ -97,6 +106,9 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
         async (request: StepRequest): Promise<StepDone> => {
             const routingKey = await secrets.get(targets.pagerDutyRoutingKeyParameter);
             assertWithinDeadline(request.remainingTime, "the PagerDuty trigger");
+            // Room for the whole call and its completion record: a page cut off by the timeout after PagerDuty
+            // accepted it, before the record was saved, is paged again by the next delivery.
+            request.deadline?.assertRoomFor("the PagerDuty trigger", timeoutMs);
             const event = pagerDutyTriggerEvent(request.message, request.escalationId, routingKey, { fullPayload: request.fullPayload });
             const pagerDutyDedupKey = await triggerPagerDutyIncident(targets.pagerDutyEventsUrl, event, timeoutMs);
             return { byMessageId: request.messageId, at: new Date().toISOString(), pagerDutyDedupKey };
@@ -107,6 +119,7 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
         async (request: StepRequest): Promise<StepDone> => {
             const webhookUrl = await secrets.get(targets.slackWebhookUrlParameter);
             assertWithinDeadline(request.remainingTime, "the Slack post");
+            request.deadline?.assertRoomFor("the Slack post", timeoutMs);
             await notifySlack(webhookUrl, request.message, request.escalationId, timeoutMs);
             return { byMessageId: request.messageId, at: new Date().toISOString() };
         },
@@ -117,7 +130,7 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
         {
             eventType: EventType.escalation,
             fifo: false,
-            prepare(context) {
+            prepare(context, deadline) {
                 if (context !== undefined) {
                     idempotencyConfig.registerLambdaContext(context);
                 }
@@ -132,11 +145,15 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
                         message,
                         fullPayload: fullPayloadOf(received.record),
                         remainingTime,
+                        deadline,
                     };
                     const annotations = { escalationId, callId: message.callId };
+                    // Checked before the step's in-progress record is written, too: no record is taken without room to finish it.
+                    deadline?.assertRoomFor("the PagerDuty step", timeoutMs);
                     const paged = await traceStep(tracer, "PagerDuty step", annotations, () => page(request));
                     // Frozen past the deadline while paging: the next delivery does the rest.
                     assertWithinDeadline(remainingTime, "the Slack step");
+                    deadline?.assertRoomFor("the Slack step", timeoutMs);
                     const posted = await traceStep(tracer, "Slack step", annotations, () => post(request)).catch((thrown: unknown) => {
                         throw slackFailureAfterPage(asError(thrown));
                     });
@@ -170,7 +187,7 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
  * (poison or transient). "Someone else holds the step" and "deadline passed" pass through as they are.
  */
 function slackFailureAfterPage(error: Error): Error {
-    if (error instanceof IdempotencyAlreadyInProgressError || error instanceof InvocationDeadlinePassedError) {
+    if (error instanceof IdempotencyAlreadyInProgressError || error instanceof InvocationDeadlinePassedError || error instanceof InvocationDeadlineNearError) {
         return error;
     }
     return failureKindOf(error) === FailureKind.poison ? new SlackFailedAfterPageError(error) : new SlackUnavailableAfterPageError(error);

@@ -13,6 +13,8 @@ export const MetricName = {
     deadLettered: "DeadLettered",
     retriesScheduled: "RetriesScheduled",
     inProgressElsewhere: "InProgressElsewhere",
+    /** Records handed back unstarted because the invocation was near its deadline (consumer/invocation-deadline.ts). */
+    cutOffAtDeadline: "CutOffAtDeadline",
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 

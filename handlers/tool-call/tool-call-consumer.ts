@@ -1,5 +1,6 @@
 import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import { type ConsumerOptions, resolveConsumerOptions } from "../consumer/consumer-options";
+import { type InvocationDeadline, runUntilMargin } from "../consumer/invocation-deadline";
 import { createSqsConsumer, type SqsConsumerHandler } from "../consumer/sqs-consumer";
 import { createIdempotencyStore } from "../idempotency/persistence";
 import { EventType } from "../messages/message-attributes";
@@ -35,10 +36,13 @@ export function createToolCallConsumer(options: ToolCallConsumerOptions = {}): S
     const registry = new ToolRegistry(options.tools ?? DEFAULT_TOOLS);
     const persistenceStore = createIdempotencyStore(resolved.config.idempotencyTableName, resolved.clients.dynamoDb);
 
-    // Only the key (argument 0, `dataIndexArgument` below) is hashed; the resolved tool and the
-    // invocation (with its logger) ride along as further arguments.
-    const run = async (_key: ToolRunKey, call: ResolvedToolCall, invocation: ToolInvocation): Promise<ToolRunRecord> =>
-        toolRunRecordOf(await call.tool.run(call.args, invocation));
+    // Only the key (argument 0, `dataIndexArgument` below) is hashed; the resolved tool, the
+    // invocation (with its logger) and the deadline ride along as further arguments. The tool is
+    // stopped at the invocation's safety margin (its signal aborted, the record failed as a
+    // transient StepDeadlineExceededError), inside the idempotent run, so its in-progress record
+    // is released for the retry rather than left to expire.
+    const run = async (_key: ToolRunKey, call: ResolvedToolCall, invocation: Omit<ToolInvocation, "signal">, deadline: InvocationDeadline | undefined): Promise<ToolRunRecord> =>
+        toolRunRecordOf(await runUntilMargin(deadline, `tool '${call.tool.name}'`, (signal) => call.tool.run(call.args, { ...invocation, signal })));
 
     // One config per execution environment, as Powertools intends; each invocation registers its
     // context, whose remaining time bounds how long a record may stay in progress.
@@ -49,7 +53,7 @@ export function createToolCallConsumer(options: ToolCallConsumerOptions = {}): S
         {
             eventType: EventType.toolCall,
             fifo: true,
-            prepare(context) {
+            prepare(context, deadline) {
                 if (context !== undefined) {
                     config.registerLambdaContext(context);
                 }
@@ -58,7 +62,9 @@ export function createToolCallConsumer(options: ToolCallConsumerOptions = {}): S
                     // Resolved before the idempotent run, so a poison call is never recorded as in progress.
                     const call = registry.resolve(message.toolName, message.arguments);
                     const idempotencyKey = toolCallDeduplicationId(message.callId, message.toolCallId);
-                    const record = await runOnce({ idempotencyKey }, call, { callId: message.callId, toolCallId: message.toolCallId, idempotencyKey, log });
+                    // No room for the tool's idempotency record and a run: hand the record back unstarted.
+                    deadline?.assertRoomFor(`tool '${message.toolName}'`);
+                    const record = await runOnce({ idempotencyKey }, call, { callId: message.callId, toolCallId: message.toolCallId, idempotencyKey, log }, deadline);
                     log.info("tool call executed", { toolName: message.toolName, toolCallId: message.toolCallId, ...record });
                 };
             },

@@ -17,6 +17,13 @@ export interface ToolInvocation {
      */
     readonly idempotencyKey: string;
     readonly log: Logger;
+    /**
+     * Aborted when the invocation reaches its safety margin before the function timeout (the
+     * record is then failed as StepDeadlineExceededError and retried). Pass it to fetch, timers
+     * and SDK calls: a tool that ignores it is abandoned, not stopped, and may finish in a later
+     * invocation of the same execution environment after its retry already ran (a repeat).
+     */
+    readonly signal: AbortSignal;
 }
 
 /**

@@ -118,6 +118,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const plan = planSoak(options.messages, { seed: options.seed, slowSleepMs: functionTimeoutSeconds * 1000 + 1500 });
 
     let injector: FaultInjector | undefined;
+    let reporting: { stop(): Promise<void> } | undefined;
     const runtime = await startLocalRuntime({
         settings,
         namePrefix: "soak",
@@ -130,6 +131,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     try {
         injector = new FaultInjector(runtime.receivers, options.transientFailureRate ?? 0.02, seededRandom((options.seed ?? 1) + 1), options.slackRefusalRate ?? 0.002);
         const startedAt = Date.now();
+        reporting = reportProgress(runtime, options.onProgress);
         const processed = () => runtime.stats.escalation.processed + runtime.stats.toolCall.processed;
         const sending = sendSoakPlan(runtime, plan);
         const killedInvocations =
@@ -146,10 +148,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         }
         await sending;
         const maxWaitMs = (options.maxWaitSeconds ?? 600) * 1000;
-        await waitUntilDrained(runtime, maxWaitMs, options.onProgress);
+        await waitUntilDrained(runtime, maxWaitMs);
         const replayed = await replaySlackFailures(runtime);
-        const final = await waitUntilDrained(runtime, maxWaitMs, options.onProgress);
+        const final = await waitUntilDrained(runtime, maxWaitMs);
         const wallTimeMs = Date.now() - startedAt;
+        await reporting.stop();
+        options.onProgress?.(final);
         await runtime.stopConsumers();
         const observations = {
             ...(await observe(runtime, stateDirectory, final)),
@@ -172,6 +176,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             invocationMs: { escalation: percentiles(runtime.stats.escalation.durationsMs), toolCall: percentiles(runtime.stats.toolCall.durationsMs) },
         };
     } finally {
+        await reporting?.stop();
         await runtime.stop();
     }
 }
@@ -232,13 +237,35 @@ async function killMidBatchAndRestart(runtime: LocalRuntime, threshold: number):
     return cutOff;
 }
 
+/**
+ * Calls `onProgress` with a fresh snapshot every poll from the first message on (sending, the
+ * freeze and the kill included), so a run that stalls shows where. Nothing runs without a listener.
+ */
+function reportProgress(runtime: LocalRuntime, onProgress: ((state: PipelineSnapshot) => void) | undefined): { stop(): Promise<void> } {
+    if (onProgress === undefined) {
+        return { stop: async () => undefined };
+    }
+    let stopped = false;
+    const loop = (async () => {
+        while (!stopped) {
+            onProgress(await snapshot(runtime));
+            await sleep(POLL_MS);
+        }
+    })();
+    return {
+        async stop() {
+            stopped = true;
+            await loop;
+        },
+    };
+}
+
 /** Until the source queues stay empty over two polls (a deleted message never comes back). */
-async function waitUntilDrained(runtime: LocalRuntime, maxWaitMs: number, onProgress?: (state: PipelineSnapshot) => void): Promise<PipelineSnapshot> {
+async function waitUntilDrained(runtime: LocalRuntime, maxWaitMs: number): Promise<PipelineSnapshot> {
     const deadline = Date.now() + maxWaitMs;
     let emptyPolls = 0;
     for (;;) {
         const state = await snapshot(runtime);
-        onProgress?.(state);
         emptyPolls = state.queued === 0 && runtime.invocationsInFlight() === 0 ? emptyPolls + 1 : 0;
         if (emptyPolls >= 2 || Date.now() > deadline) {
             return state;

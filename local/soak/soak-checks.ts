@@ -224,17 +224,87 @@ function checkFifoOrder(plan: SoakPlan, seen: SoakObservations): CheckResult {
     };
 }
 
+/** The plan message a dead letter holds, by the key the checks use: escalation id, "callId/toolCallId", or the raw body. */
+function deadLetterKeyOf(entry: DeadLetterEntry, lane: "escalation" | "toolCall"): string {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(entry.body);
+    } catch {
+        return entry.body;
+    }
+    const fields = (typeof parsed === "object" && parsed !== null ? parsed : {}) as Record<string, unknown>;
+    if (lane === "toolCall") {
+        return typeof fields.callId === "string" && typeof fields.toolCallId === "string" ? `${fields.callId}/${fields.toolCallId}` : entry.body;
+    }
+    if (typeof fields.escalationId === "string") {
+        return fields.escalationId;
+    }
+    const { callId, severity, reason } = fields;
+    return typeof callId === "string" && typeof severity === "string" && typeof reason === "string"
+        ? deriveEscalationId(fields as Parameters<typeof deriveEscalationId>[0])
+        : entry.body;
+}
+
+/**
+ * Every message sent accounted for exactly once, by its own identity rather than by adding up
+ * counters (which counted a message that ran and was then dead-lettered twice): each is
+ * processed (paged / executed), deliberately poison in the DLQ with its reason, dead-lettered
+ * with a reason (it failed for good: the checks above report that), or a duplicate absorbed
+ * behind its processed original. A message with no fate is lost; a dead letter of a message that
+ * was also processed, or of nothing the plan sent, is counted twice or unexplained.
+ */
 function checkNoneLost(plan: SoakPlan, seen: SoakObservations): CheckResult {
     const triggered = new Set(seen.pagerDutyRequests.filter((request) => request.answeredStatus === 202).map(triggerEscalationId));
-    const paged = [...plannedEscalationIds(plan).keys()].filter((id) => triggered.has(id)).length;
-    const executed = new Set(seen.toolRuns.map((run) => `${run.callId}/${run.toolCallId}`)).size;
-    const deadLettered = seen.deadLetterCounts.escalation + seen.deadLetterCounts.toolCall;
-    const duplicates = plan.duplicateEscalations.length + plan.duplicateToolCalls.length;
-    const accounted = paged + executed + deadLettered + duplicates;
+    const executed = new Set(seen.toolRuns.map((run) => `${run.callId}/${run.toolCallId}`));
+    const toolKey = (call: { callId: string; toolCallId: string }) => `${call.callId}/${call.toolCallId}`;
+    const escalationKeys = [...plannedEscalationIds(plan).keys()];
+    const processed = new Set([...escalationKeys.filter((key) => triggered.has(key)), ...plan.toolCalls.map(toolKey).filter((key) => executed.has(key))]);
+    const poison = new Set([...plan.malformedBodies, ...plan.unknownToolCalls.map(toolKey)]);
+    // A malformed body is its own key, even one that looks like an escalation (an unknown severity).
+    const malformed = new Set(plan.malformedBodies);
+    const dead = [
+        ...seen.escalationDeadLetters.map((entry) => ({ entry, key: malformed.has(entry.body) ? entry.body : deadLetterKeyOf(entry, "escalation") })),
+        ...seen.toolCallDeadLetters.map((entry) => ({ entry, key: deadLetterKeyOf(entry, "toolCall") })),
+    ];
+    const deadWithReason = new Set(dead.filter(({ entry }) => entry.reason !== undefined).map(({ key }) => key));
+    const planned = new Set([...escalationKeys, ...plan.toolCalls.map(toolKey), ...poison]);
+    const counts = { processed: 0, poison: 0, deadLettered: 0, absorbed: 0 };
+    const lost: string[] = [];
+    for (const key of planned) {
+        if (processed.has(key)) {
+            counts.processed++;
+        } else if (poison.has(key) && deadWithReason.has(key)) {
+            counts.poison++;
+        } else if (!poison.has(key) && deadWithReason.has(key)) {
+            counts.deadLettered++;
+        } else {
+            lost.push(key);
+        }
+    }
+    const duplicateKeys = [...plan.duplicateEscalations.map((escalation) => escalation.escalationId ?? deriveEscalationId(escalation)), ...plan.duplicateToolCalls.map(toolKey)];
+    for (const key of duplicateKeys) {
+        if (processed.has(key) || deadWithReason.has(key)) {
+            counts.absorbed++;
+        } else {
+            lost.push(`duplicate of ${key}`);
+        }
+    }
+    const perKey = new Map<string, number>();
+    dead.forEach(({ key }) => perKey.set(key, (perKey.get(key) ?? 0) + 1));
+    const twice = [...perKey.entries()].filter(([key, times]) => processed.has(key) || times > 1).map(([key]) => key);
+    const unexplained = [...perKey.keys()].filter((key) => !planned.has(key));
+    const accounted = counts.processed + counts.poison + counts.deadLettered + counts.absorbed;
     return {
-        name: "none lost: sent = paged + executed + dead-lettered + duplicates absorbed",
-        passed: accounted === plan.total,
-        detail: `${plan.total} sent = ${paged} escalations paged + ${executed} tool steps executed + ${deadLettered} dead-lettered + ${duplicates} duplicates absorbed (${accounted})`,
+        name: "none lost: every message sent accounted for exactly once (processed, poison in the DLQ, dead-lettered with a reason, or a duplicate absorbed)",
+        passed: lost.length === 0 && twice.length === 0 && unexplained.length === 0 && accounted === plan.total,
+        detail:
+            `${plan.total} sent = ${counts.processed} processed (paged or executed) + ${counts.poison} poison dead-lettered with their reason + ` +
+            `${counts.deadLettered} dead-lettered with a reason after failing + ${counts.absorbed} duplicates absorbed (${accounted})` +
+            problems([
+                [lost, "lost (no fate at all)"],
+                [twice, "dead-lettered although processed, or dead-lettered twice (counted twice)"],
+                [unexplained, "dead letter(s) of nothing the plan sent"],
+            ]),
     };
 }
 

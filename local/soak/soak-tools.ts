@@ -4,12 +4,15 @@
  * that every step ran exactly once and in order within its call, and they fail on purpose:
  * - `record-step` succeeds;
  * - `flaky-step` fails transiently on its first attempt (as a downstream 503 would);
- * - `slow-step` overruns the function timeout on its first attempt (the runtime kills it).
+ * - `slow-step` would overrun the function timeout on its first attempt: the consumer stops it at
+ *   the invocation's safety margin (its AbortSignal) and retries it; were it not stopped, the
+ *   runtime would kill the whole invocation at the timeout.
  * "First attempt" is decided with a marker file created exclusively, which works across the
  * execution environments (worker threads) that may run the attempts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { DownstreamUnavailableError } from "../../handlers/failures/errors";
 import { defineTool, type ToolDefinition, type ToolInvocation } from "../../handlers/tool-call/tool-registry";
@@ -59,14 +62,18 @@ function recordRun(tool: SoakToolName, step: number, invocation: ToolInvocation)
 }
 
 /** A tool that does `onFirstAttempt` the first time a tool call runs, and records the step on every later attempt. */
-function failsOnFirstAttempt(name: SoakToolName, description: string, onFirstAttempt: (args: z.output<typeof StepArguments>) => Promise<void>): ToolDefinition {
+function failsOnFirstAttempt(
+    name: SoakToolName,
+    description: string,
+    onFirstAttempt: (args: z.output<typeof StepArguments>, invocation: ToolInvocation) => Promise<void>,
+): ToolDefinition {
     return defineTool({
         name,
         description,
         argumentsSchema: StepArguments,
         async run(args, invocation) {
             if (firstAttempt(invocation)) {
-                await onFirstAttempt(args);
+                await onFirstAttempt(args, invocation);
             }
             return recordRun(name, args.step, invocation);
         },
@@ -85,9 +92,10 @@ export const tools: readonly ToolDefinition[] = [
     failsOnFirstAttempt(SoakToolName.flaky, "Fail transiently on the first attempt, then record the step.", async () => {
         throw new DownstreamUnavailableError("soak flaky service", "HTTP 503 (injected on the first attempt)");
     }),
-    // The runtime terminates the environment at the timeout, so the step is not recorded on that attempt.
-    failsOnFirstAttempt(SoakToolName.slow, "Overrun the function timeout on the first attempt, then record the step.", async (args) => {
-        await new Promise((resolve) => setTimeout(resolve, args.sleepMs ?? 60_000));
+    // Stopped by its signal at the invocation's safety margin (so the step is not recorded on that attempt), as a
+    // well-behaved tool passes the signal on to its own calls.
+    failsOnFirstAttempt(SoakToolName.slow, "Overrun the function timeout on the first attempt, then record the step.", async (args, invocation) => {
+        await sleep(args.sleepMs ?? 60_000, undefined, { signal: invocation.signal });
     }),
 ];
 

@@ -51,6 +51,8 @@ function perfectRun(plan: ReturnType<typeof planSoak>): SoakObservations {
     };
 }
 
+const NONE_LOST = "none lost: every message sent accounted for exactly once (processed, poison in the DLQ, dead-lettered with a reason, or a duplicate absorbed)";
+
 const failedChecks = (observations: SoakObservations, plan: ReturnType<typeof planSoak>) =>
     checkSoak(plan, observations).filter((check) => !check.passed).map((check) => check.name);
 
@@ -69,7 +71,7 @@ describe("soak checks", () => {
         const failed = failedChecks({ ...run, pagerDutyRequests: run.pagerDutyRequests.slice(1) }, plan);
 
         // Assess
-        assert.deepEqual(failed, ["every valid escalation paged and posted to Slack exactly once", "none lost: sent = paged + executed + dead-lettered + duplicates absorbed"]);
+        assert.deepEqual(failed, ["every valid escalation paged and posted to Slack exactly once", NONE_LOST]);
     });
 
     it("catch a second Slack post for one escalation", () => {
@@ -175,6 +177,38 @@ describe("soak checks", () => {
         const failed = failedChecks({ ...run, escalationDeadLetters: [{ ...first!, reason: undefined }, ...rest] }, plan);
 
         // Assess
-        assert.deepEqual(failed, ["every poison message in the DLQ with its reason"]);
+        assert.deepEqual(failed, ["every poison message in the DLQ with its reason", NONE_LOST]);
+    });
+
+    it("count a tool step that ran and was then dead-lettered once, and report it as counted twice", () => {
+        // Prepare: the step ran, then its message was also dead-lettered (the old sum counted it twice)
+        const run = perfectRun(plan);
+        const step = plan.toolCalls[0]!;
+        const deadLetter = { ...run.toolCallDeadLetters[0]!, messageId: "m-step", body: JSON.stringify(step), groupId: step.callId };
+
+        // Act
+        const noneLost = checkSoak(plan, { ...run, toolCallDeadLetters: [...run.toolCallDeadLetters, deadLetter], deadLetterCounts: { ...run.deadLetterCounts, toolCall: run.deadLetterCounts.toolCall + 1 } }).find(
+            (check) => check.name === NONE_LOST,
+        )!;
+
+        // Assess: still 200 accounted (not 201), and the double is named
+        assert.deepEqual([noneLost.passed, noneLost.detail.includes(`(${plan.total});`), noneLost.detail.includes("counted twice")], [false, true, true]);
+    });
+
+    it("account for a tool step that failed for good and was dead-lettered with its reason, while the step check still fails", () => {
+        // Prepare: the step never ran; its message is in the DLQ with a reason
+        const run = perfectRun(plan);
+        const step = plan.toolCalls[0]!;
+        const deadLetter = { ...run.toolCallDeadLetters[0]!, messageId: "m-step", body: JSON.stringify(step), groupId: step.callId };
+        const toolRuns = run.toolRuns.filter((toolRun) => !(toolRun.callId === step.callId && toolRun.toolCallId === step.toolCallId));
+
+        // Act
+        const failed = failedChecks(
+            { ...run, toolRuns, toolCallDeadLetters: [...run.toolCallDeadLetters, deadLetter], deadLetterCounts: { ...run.deadLetterCounts, toolCall: run.deadLetterCounts.toolCall + 1 } },
+            plan,
+        );
+
+        // Assess
+        assert.deepEqual(failed, ["every poison message in the DLQ with its reason", "every tool step executed exactly once"]);
     });
 });
