@@ -47,6 +47,13 @@ interface RuntimeConfig {
 }
 
 /**
+ * Where lambda-runtime-supported takes "today" from. The rule judges against the day it runs
+ * (a runtime deprecates while the program stays the same); tests set `today` to a fixed day so
+ * that their verdicts do not change with the calendar.
+ */
+export const runtimeClock: { today: () => Date } = { today: () => new Date() };
+
+/**
  * Mandatory: AWS stops patching a deprecated runtime and later blocks updates to functions on
  * it, so a fix to the pager could not be deployed during an incident. Ahead of the date (within
  * `warnDaysAhead`) it is an advisory note with the date and the successor, so the move is
@@ -65,7 +72,7 @@ export const lambdaRuntimeSupported = resourceRule<RuntimeConfig, aws.lambda.Fun
         if (runtime?.value === undefined) {
             return;
         }
-        const status = runtimeStatus(runtime.value, new Date(), warnDaysAhead);
+        const status = runtimeStatus(runtime.value, runtimeClock.today(), warnDaysAhead);
         const next = status.kind === "deprecated" || status.kind === "deprecating" ? status.successor : undefined;
         const move = next === undefined ? "a supported runtime" : next;
         if (status.kind === "deprecated") {
