@@ -158,3 +158,31 @@ describe("policy iam-consumer-role-least-privilege: Resource \"*\"", () => {
         assertNoViolations(violations);
     });
 });
+
+describe("policy iam-consumer-role-least-privilege: IAM action names are case-insensitive", () => {
+    const statement = (action: string | string[], resource: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resource }] });
+
+    it("reports the action written \"SQS:*\" in a role policy as a wildcard", async () => {
+        const lane = buildLane({ rolePolicy: { policy: statement("SQS:*", "arn:aws:sqs:eu-west-1:123456789012:pager") } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertViolation(violations, { message: "IAM role 'pager-role' must not allow wildcard actions; found SQS:* in IAM role policy 'pager-consume'.", resource: lane.role });
+    });
+
+    it("passes X-Ray's actions written \"XRay:PutTraceSegments\" on Resource \"*\"", async () => {
+        const lane = buildLane({ rolePolicy: { policy: statement(["XRay:PutTraceSegments", "XRAY:PutTelemetryRecords"], "*") } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports \"SQS:ReceiveMessage\" on Resource \"*\" whatever the case of its service", async () => {
+        const lane = buildLane({ rolePolicy: { policy: statement("SQS:ReceiveMessage", "*") } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertViolation(violations, { message: "found SQS:ReceiveMessage on \"*\" in IAM role policy 'pager-consume'.", resource: lane.role });
+    });
+});

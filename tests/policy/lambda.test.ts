@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import { LAMBDA_RUNTIMES, LAMBDA_RUNTIMES_REVIEWED, runtimeStatus } from "../../policy/aws-facts";
 import { lambdaConsumerNotPublic, lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive, runtimeClock } from "../../policy/lambda";
 import { ConsumerRuntime } from "../../pipeline/consumer-lane";
-import { fakeResource, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
+import { fakeResource, FakeLinks, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
 import { buildLane } from "../helpers/policy-lane";
 
@@ -343,5 +343,48 @@ describe("policy lambda-consumer-not-public", () => {
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, url]);
 
         assertViolation(violations, { message: "Lambda function URL 'pager-url' authorizationType is unknown at preview" });
+    });
+});
+
+describe("policy lambda-consumer-not-public: a consumer reached through an alias or a qualified name", () => {
+    const publicPermission = (fn: string, links?: FakeLinks) =>
+        fakeResource(aws.lambda.Permission, "pager-public", { action: "lambda:InvokeFunction", function: fn, principal: "*" }, links);
+
+    it("reports a public permission on 'pager-fn:live' (a qualified name)", async () => {
+        const lane = buildLane();
+        const permission = publicPermission("pager-fn:live");
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, permission]);
+
+        assertViolation(violations, { message: "must not let any principal invoke consumer Lambda function 'pager-fn'", resource: permission });
+    });
+
+    it("reports a public permission on the consumer's aws.lambda.Alias (its ARN unknown at preview)", async () => {
+        const lane = buildLane();
+        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
+        const permission = publicPermission(UNKNOWN, { propertyDependencies: { function: [alias] } });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, alias, permission]);
+
+        assertViolation(violations, { message: "must not let any principal invoke consumer Lambda function 'pager-fn'", resource: permission });
+    });
+
+    it("reports a function URL without IAM auth on the consumer's aws.lambda.Alias (its name unknown at preview)", async () => {
+        const lane = buildLane();
+        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
+        const url = fakeResource(aws.lambda.FunctionUrl, "pager-url", { functionName: UNKNOWN, authorizationType: "NONE" }, { propertyDependencies: { functionName: [alias] } });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, alias, url]);
+
+        assertViolation(violations, { message: "of consumer Lambda function 'pager-fn' must use authorizationType AWS_IAM; found NONE.", resource: url });
+    });
+
+    it("reports a public permission whose function is unknown at preview and comes from no function of the stack", async () => {
+        const lane = buildLane();
+        const permission = publicPermission(UNKNOWN, { dependencies: [lane.role] });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, permission]);
+
+        assertViolation(violations, { message: "Lambda permission 'pager-public' function is unknown at preview", resource: permission });
     });
 });
