@@ -22,6 +22,13 @@ const ruleFixtures: Readonly<Record<string, string>> = {
     "implicit-function-timeout": "lambda-timeout-explicit",
     "tracing-off": "lambda-tracing-active",
     "no-log-retention": "lambda-log-retention",
+    "dlq-smaller-message-size": "sqs-dlq-message-size-not-smaller",
+    "dlq-denies-source": "sqs-dlq-admits-source",
+    "mapping-with-filter": "lambda-esm-filter-drops-messages",
+    "two-queue-policies": "sqs-queue-one-access-policy",
+    "service-principal-unscoped": "sqs-queue-policy-service-principal-scoped",
+    "alarm-without-action": "cloudwatch-alarm-has-action",
+    "consumer-public-via-alias": "lambda-consumer-not-public",
 };
 
 describe("offline gate on fixture programs that break one rule (prod policy config)", function () {
@@ -29,7 +36,7 @@ describe("offline gate on fixture programs that break one rule (prod policy conf
     let runs: Map<string, Promise<GateRun>>;
 
     before(() => {
-        const programs = [...Object.keys(ruleFixtures), "unknown-redrive"];
+        const programs = [...Object.keys(ruleFixtures), "unknown-redrive", "max-receive-count-three"];
         runs = startRuns(Object.fromEntries(programs.map((program) => [
             program,
             () => runGateOnFixture(program, ["--policy-config", realPolicyConfig("prod")]),
@@ -43,6 +50,13 @@ describe("offline gate on fixture programs that break one rule (prod policy conf
             assert.deepStrictEqual({ code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") }, { code: 1, mandatory: [rule] }, run.stderr);
         });
     }
+
+    it("max-receive-count-three: exits 0 with only sqs-max-receive-count's advisory note (AWS advises >= 5), even with every rule mandatory", async () => {
+        const run = await runOf(runs, "max-receive-count-three");
+
+        assert.deepStrictEqual({ code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory"), advisory: reportedPolicies(run.stdout, "advisory") },
+            { code: 0, mandatory: [], advisory: ["sqs-max-receive-count"] }, run.stdout);
+    });
 
     it("unknown-redrive: exits 1 when the redrive policy is unknown at preview, saying so", async () => {
         const run = await runOf(runs, "unknown-redrive");
