@@ -101,6 +101,17 @@ describe("offline gate on real-world program shapes", function () {
 
             assertGateRun(run, 1, "SQS redrive policy 'payments' maxReceiveCount must be between 3 and 5; found 10.");
         });
+
+        it("blocks aws.sqs.RedrivePolicy with exactly the count, the alarm that pages nobody and the missing TLS deny", async () => {
+            const run = await runOf(runs, "redriveResource");
+
+            assert.deepStrictEqual(
+                { code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") },
+                // The alarm without alarmActions is deliberate (see the fixture): it must not count as paging.
+                { code: 1, mandatory: ["cloudwatch-alarm-has-action", "cloudwatch-dlq-depth-alarm", "sqs-max-receive-count", "sqs-queue-policy-denies-insecure-transport"] },
+                run.stdout,
+            );
+        });
     });
 
     describe("exemptions in the policy config", () => {
