@@ -46,7 +46,12 @@ describe("offline gate on real-world program shapes", function () {
         it("exits 2 when resources are created in the .then() of aws.ecr.getImage (JavaScript with promises)", async () => {
             const run = await runOf(runs, "imagePromise");
 
-            assert.deepStrictEqual({ code: run.code, verdict: verdict.test(run.stdout) }, { code: 2, verdict: false }, run.stdout + run.stderr);
+            // Naming the invoke: exit 2 without a verdict alone would also be a pack that failed to start.
+            assert.deepStrictEqual(
+                { code: run.code, names: run.stderr.includes('aws:ecr/getImage:getImage({"imageTag":"latest","repositoryName":"jobs-consumer"})'), verdict: verdict.test(run.stdout) },
+                { code: 2, names: true, verdict: false },
+                run.stdout + run.stderr,
+            );
         });
 
         it("judges the whole stack, function and mapping included, when the invoke is answered", async () => {
