@@ -74,6 +74,15 @@ const judged: Readonly<Record<string, Judged>> = {
         args: answers("corpus-fifo-secret.json"),
         rules: ["cloudwatch-consumer-alarms", "cloudwatch-dlq-depth-alarm", "lambda-log-retention", "lambda-tracing-active", "sqs-queue-policy-denies-insecure-transport"],
     },
+    // The same lookups answered "does not exist" (errors in --invoke-answers): the branch that creates everything is judged.
+    "corpus-async-entry-lookups (not found)": {
+        program: "corpus-async-entry-lookups",
+        args: answers("corpus-lookups-not-found.json"),
+        rules: [
+            "cloudwatch-consumer-alarms", "lambda-consumer-concurrency-bounded", "lambda-esm-reports-batch-item-failures", "lambda-log-retention", "lambda-tracing-active",
+            "sqs-queue-encrypted-at-rest", "sqs-queue-has-dlq", "sqs-queue-policy-denies-insecure-transport",
+        ],
+    },
     // API Gateway sends to the queue; the account comes from a getCallerIdentity promise inside pulumi.interpolate.
     "corpus-apigw-producer": { program: "corpus-apigw-producer", rules: ["sqs-queue-has-dlq", "sqs-queue-policy-denies-insecure-transport"] },
     // An otherwise sound lane whose mapping filters: only the filter blocks.
