@@ -40,6 +40,18 @@ export const HandlerEnvironment = {
     logLevel: "POWERTOOLS_LOG_LEVEL",
 } as const;
 
+/**
+ * The idempotency table's shape, which the component's table (pipeline/shared-resources.ts), the
+ * local runtime's CreateTable and Powertools must agree on: partition key `id` (string) and TTL on
+ * `expiration` (epoch seconds) are Powertools' defaults, so the handlers need no attribute mapping.
+ * It lives here, beside the environment, because this module has no imports: the Pulumi program
+ * reads it without loading Powertools.
+ */
+export const IdempotencyTableSchema = {
+    partitionKey: "id",
+    timeToLiveAttribute: "expiration",
+} as const;
+
 /** The PagerDuty Events API v2 endpoint used when none is configured. */
 export const DEFAULT_PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
 

@@ -133,7 +133,7 @@ export function validateLaneOptions(problems: Problems, key: string, value: unkn
 
     problems.integerInRange(field("functionTimeoutSeconds"), options.functionTimeoutSeconds, Limits.functionTimeoutSeconds);
     problems.integerInRange(field("memorySizeMb"), options.memorySizeMb, Limits.memorySizeMb);
-    problems.integerInRange(field("maxReceiveCount"), options.maxReceiveCount, Limits.maxReceiveCount);
+    problems.integerInRange(field("maxReceiveCount"), options.maxReceiveCount, Limits.missionMaxReceiveCount);
     problems.integerInRange(field("oldestMessageAgeSlaSeconds"), options.oldestMessageAgeSlaSeconds, Limits.oldestMessageAgeSlaSeconds);
     problems.integerInRange(field("messageRetentionSeconds"), options.messageRetentionSeconds, {
         min: Limits.messageRetentionSeconds.min,

@@ -1,6 +1,7 @@
 import { Problems } from "./checks";
 import { LaneName } from "./pipeline-settings";
 import { Limits } from "./limits";
+import { FIFO_QUEUE_SUFFIX } from "../handlers/aws/queue-type";
 
 /**
  * Deterministic physical names. They are known at `pulumi preview` (so the policy pack can read
@@ -98,7 +99,7 @@ export function validateNamePrefix(prefix: string, key = "namePrefix"): readonly
 export function pipelineNames(prefix: string): PipelineNames {
     const lane = (laneName: LaneName): LaneNames => {
         const base = LANE_BASE_NAMES[laneName];
-        const suffix = base.fifo ? ".fifo" : "";
+        const suffix = base.fifo ? FIFO_QUEUE_SUFFIX : "";
         const functionName = `${prefix}-${base.function}`;
         return {
             queue: `${prefix}-${base.queue}${suffix}`,
