@@ -1,16 +1,14 @@
-import * as crypto from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlarmRoutes } from "../handlers/alarm-notifier/alarm-routes";
-import { BUNDLE_FILE_NAME, bundleHandler } from "../handlers/bundle";
+import { bundleHandler } from "../handlers/bundle";
 import { HandlerEnvironment } from "../handlers/environment";
 import { alarmNotifierDeadLetterQueuePolicy, alarmNotifierPolicy } from "./alarm-notifier-policies";
 import { AwsContext } from "./aws-context";
-import { ConsumerRuntime, encryptionAtRest, lambdaLoggingConfig } from "./consumer-lane";
+import { bundledFunctionCode, createFunctionLogGroupAndRole, encryptionAtRest, lambdaLoggingConfig, stampedHandlerVersion } from "./consumer-lane";
 import { DEAD_LETTER_RETENTION_SECONDS } from "./limits";
 import { AlarmNotifierNames } from "./naming";
 import { DataProtection, LogLevel } from "./options";
-import { lambdaAssumeRolePolicy } from "./policy-documents";
 import { statefulOptions } from "./shared-resources";
 
 /**
@@ -104,12 +102,7 @@ export class AlarmNotifier extends pulumi.ComponentResource {
             { parent: this.deadLetterQueue },
         );
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: names.logGroup, retentionInDays: args.logRetentionDays, tags }, child);
-        const role = new aws.iam.Role(
-            `${name}-role`,
-            { name: names.function, assumeRolePolicy: pulumi.jsonStringify(awsContext.accountId.apply(lambdaAssumeRolePolicy)), tags },
-            child,
-        );
+        const { logGroup, role } = createFunctionLogGroupAndRole(name, { ...names, logRetentionDays: args.logRetentionDays, awsContext, tags }, this);
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-permissions`,
             {
@@ -130,15 +123,11 @@ export class AlarmNotifier extends pulumi.ComponentResource {
         );
 
         const bundle = bundleHandler("alarmNotifier");
-        const codeHash = crypto.createHash("sha256").update(bundle.code).digest("hex").slice(0, 12);
         this.function = new aws.lambda.Function(
             `${name}-function`,
             {
                 name: names.function,
-                runtime: ConsumerRuntime.runtime,
-                architectures: [ConsumerRuntime.architecture],
-                handler: `${BUNDLE_FILE_NAME.replace(/\.js$/, "")}.handler`,
-                code: new pulumi.asset.AssetArchive(Object.fromEntries(Object.entries(bundle.files).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)]))),
+                ...bundledFunctionCode(bundle),
                 role: awsContext.iamRoleArn(role.name),
                 timeout: NOTIFIER_TIMEOUT_SECONDS,
                 memorySize: NOTIFIER_MEMORY_MB,
@@ -154,7 +143,7 @@ export class AlarmNotifier extends pulumi.ComponentResource {
                         [HandlerEnvironment.alarmRoutes]: JSON.stringify(args.routes),
                         [HandlerEnvironment.serviceName]: names.function,
                         [HandlerEnvironment.logLevel]: args.logLevel,
-                        [HandlerEnvironment.handlerVersion]: `${args.handlerVersion}+${codeHash}`,
+                        [HandlerEnvironment.handlerVersion]: stampedHandlerVersion(args.handlerVersion, bundle.code),
                         NODE_OPTIONS: "--enable-source-maps",
                     },
                 },
