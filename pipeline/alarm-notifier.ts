@@ -4,11 +4,9 @@ import type { AlarmRoutes } from "../handlers/alarm-notifier/alarm-routes";
 import { bundleHandler } from "../handlers/bundle";
 import { HandlerEnvironment } from "../handlers/environment";
 import { alarmNotifierDeadLetterQueuePolicy, alarmNotifierPolicy } from "./alarm-notifier-policies";
-import { AwsContext } from "./aws-context";
-import { bundledFunctionCode, createFunctionLogGroupAndRole, encryptionAtRest, lambdaLoggingConfig, stampedHandlerVersion } from "./consumer-lane";
+import { bundledFunctionCode, createFunctionLogGroupAndRole, type DeployedFunctionArgs, encryptionAtRest, lambdaLoggingConfig, stampedHandlerVersion } from "./consumer-lane";
 import { DEAD_LETTER_RETENTION_SECONDS } from "./limits";
 import { AlarmNotifierNames } from "./naming";
-import { DataProtection, LogLevel } from "./options";
 import { statefulOptions } from "./shared-resources";
 
 /**
@@ -31,25 +29,16 @@ export const NOTIFIER_RESERVED_CONCURRENCY = 2;
 /** SQS's default; nothing consumes this DLQ automatically (as the lanes' DLQs). */
 const DEAD_LETTER_VISIBILITY_TIMEOUT_SECONDS = 30;
 
-export interface AlarmNotifierArgs {
+export interface AlarmNotifierArgs extends DeployedFunctionArgs {
     readonly names: AlarmNotifierNames;
-    readonly awsContext: AwsContext;
     readonly alarmTopic: aws.sns.Topic;
     /** Alarm name -> "page" or "slack", for every alarm that publishes to the topic. */
     readonly routes: AlarmRoutes;
     readonly pagerDutyEventsUrl: string;
     readonly pagerDutyRoutingKeyParameter: pulumi.Input<string>;
     readonly slackWebhookUrlParameter: pulumi.Input<string>;
-    readonly logRetentionDays: number;
-    readonly logLevel: LogLevel;
-    readonly handlerVersion: string;
-    /** The customer-managed key; undefined for AWS-managed encryption. */
-    readonly kmsKeyArn?: pulumi.Input<string>;
     /** Reserved concurrency of the notifier; undefined leaves it unreserved. */
     readonly reservedConcurrency?: number;
-    /** Guards the DLQ of undelivered alarm notifications as the lanes' DLQs are guarded. */
-    readonly dataProtection: DataProtection;
-    readonly tags: Record<string, string>;
 }
 
 /**

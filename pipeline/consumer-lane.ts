@@ -15,11 +15,23 @@ import { consumerPolicy, denyInsecureTransportPolicy, lambdaAssumeRolePolicy, re
 /** The Lambda runtime and architecture of every consumer (Graviton is cheaper per ms). */
 export const ConsumerRuntime = { runtime: "nodejs22.x", architecture: "arm64" } as const;
 
-export interface ConsumerLaneArgs {
+/** What every function of the pipeline (the lanes' consumers and the alarm notifier) is deployed with. */
+export interface DeployedFunctionArgs {
+    readonly awsContext: AwsContext;
+    readonly logRetentionDays: number;
+    readonly logLevel: LogLevel;
+    readonly handlerVersion: string;
+    /** The customer-managed key; undefined for AWS-managed encryption. */
+    readonly kmsKeyArn?: pulumi.Input<string>;
+    /** Guards the function's DLQ (and a lane's queue) against a rename, a replacement or `pulumi destroy`. */
+    readonly dataProtection: DataProtection;
+    readonly tags: Record<string, string>;
+}
+
+export interface ConsumerLaneArgs extends DeployedFunctionArgs {
     readonly settings: LaneSettings;
     readonly names: LaneNames;
     readonly handler: HandlerName;
-    readonly awsContext: AwsContext;
     readonly alarmTopicArn: pulumi.Input<string>;
     readonly idempotencyTableName: pulumi.Input<string>;
     readonly payloadBucketName: pulumi.Input<string>;
@@ -27,15 +39,8 @@ export interface ConsumerLaneArgs {
     readonly parameters: ReadonlyArray<{ readonly variable: string; readonly name: pulumi.Input<string> }>;
     /** Extra environment variables (already resolved names from the pipeline). */
     readonly environment: Readonly<Record<string, pulumi.Input<string>>>;
-    readonly logRetentionDays: number;
-    readonly logLevel: LogLevel;
-    readonly handlerVersion: string;
-    /** The customer-managed key; undefined for AWS-managed encryption. */
-    readonly kmsKeyArn?: pulumi.Input<string>;
     /** The alias of the key the stack creates, when it does (the role's grant names it, see policy-documents.ts). */
     readonly stackKeyAlias?: string;
-    readonly dataProtection: DataProtection;
-    readonly tags: Record<string, string>;
 }
 
 /**
