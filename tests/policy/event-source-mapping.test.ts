@@ -8,7 +8,7 @@ import {
     sqsVisibilityTimeoutCoversConsumers,
 } from "../../policy/event-source-mapping";
 import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertOnlyViolation } from "../helpers/policy-assertions";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
 import { buildLane, functionArn, queueArn } from "../helpers/policy-lane";
 
 const KINESIS_ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks";
@@ -447,14 +447,6 @@ describe("policy lambda-consumer-concurrency-bounded and lambda-esm-batch-window
         assertNoViolations(violations);
     });
 
-    it("reports maximumConcurrency 1001, above AWS's range", async () => {
-        const lane = buildLane({ mapping: { scalingConfig: { maximumConcurrency: 1001 } }, fn: { reservedConcurrentExecutions: 1001 } });
-
-        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
-
-        assertOnlyViolation(violations, { message: "scalingConfig.maximumConcurrency must be between 2 and 1000; found 1001.", resource: lane.mapping });
-    });
-
     it("passes provisioned pollers at both ends of AWS's ranges, minimum equal to maximum", async () => {
         const lane = buildLane({ mapping: { scalingConfig: undefined, provisionedPollerConfig: { minimumPollers: 200, maximumPollers: 200 } } });
 
@@ -467,14 +459,6 @@ describe("policy lambda-consumer-concurrency-bounded and lambda-esm-batch-window
         const lane = buildLane({ mapping: { scalingConfig: undefined, provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 2000 } } });
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
-
-        assertNoViolations(violations);
-    });
-
-    it("passes a batching window of 300 s, AWS's maximum", async () => {
-        const lane = buildLane({ mapping: { maximumBatchingWindowInSeconds: 300 }, queue: { visibilityTimeoutSeconds: 600 } });
-
-        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 
         assertNoViolations(violations);
     });
@@ -497,6 +481,45 @@ describe("policy lambda-consumer-concurrency-bounded and lambda-esm-batch-window
 
     it("passes batchSize 11 with a window of 1 s", async () => {
         const lane = buildLane({ mapping: { batchSize: 11, maximumBatchingWindowInSeconds: 1 } });
+
+        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
+
+        assertNoViolations(violations);
+    });
+});
+
+describe("policy lambda-consumer-concurrency-bounded: the edges of AWS's ranges", () => {
+    it("reports maximumConcurrency 1001, above AWS's range 2..1000", async () => {
+        const lane = buildLane({ fn: { reservedConcurrentExecutions: 2000 }, mapping: { scalingConfig: { maximumConcurrency: 1001 } } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertViolation(violations, { message: "Event source mapping 'pager-mapping' scalingConfig.maximumConcurrency must be between 2 and 1000; found 1001.", resource: lane.mapping });
+    });
+
+    it("passes maximumConcurrency 2, the bottom of AWS's range", async () => {
+        const lane = buildLane({ mapping: { scalingConfig: { maximumConcurrency: 2 } } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("sums maximumConcurrency over a mapping on the function and one on its alias", async () => {
+        const lane = buildLane({ fn: { reservedConcurrentExecutions: 8 } });
+        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
+        const second = fakeResource(aws.lambda.EventSourceMapping, "pager-mapping-2", { ...lane.mapping.props, eventSourceArn: queueArn("pager-dlq"), functionName: UNKNOWN },
+            { propertyDependencies: { eventSourceArn: [lane.dlq], functionName: [alias] } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources, alias, second]);
+
+        assertViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 5, 'pager-mapping-2' 5); found 8.", resource: lane.fn });
+    });
+});
+
+describe("policy lambda-esm-batch-window: at AWS's limits", () => {
+    it("passes a batching window of 300 s, AWS's maximum", async () => {
+        const lane = buildLane({ mapping: { batchSize: 100, maximumBatchingWindowInSeconds: 300 } });
 
         const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 
