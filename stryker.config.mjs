@@ -22,7 +22,7 @@ const scopes = {
     // The handlers' failure policy: failure kinds, backoff, dead-letter building and forwarding.
     failures: {
         mutate: ["handlers/failures/**/*.ts"],
-        spec: ["tests/handlers/failure-policy.test.ts", "tests/handlers/dead-letter-faults.test.ts", "tests/handlers/delivery-faults.test.ts"],
+        spec: ["tests/handlers/failure-errors.test.ts", "tests/handlers/failure-policy.test.ts", "tests/handlers/dead-letter-faults.test.ts", "tests/handlers/delivery-faults.test.ts"],
     },
     // The pipeline's settings and checks (no Pulumi resources): lane settings, validation, names.
     pipeline: {
