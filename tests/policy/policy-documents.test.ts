@@ -5,13 +5,13 @@
  * or wildcard value, documents that are no object.
  */
 import * as assert from "node:assert/strict";
-import { deniesInsecureTransport, hasWildcardPrincipal, isUnsetDocument, parsePolicyDocument, PolicyStatement, restrictsCaller, servicePrincipalsOf } from "../../policy/policy-documents";
+import { deniesInsecureTransport, hasWildcardPrincipal, isUnsetDocument, parsePolicyDocument, ParsedStatement, restrictsCaller, servicePrincipalsOf } from "../../policy/policy-documents";
 
-const tlsDeny = (changes: Partial<PolicyStatement> & { secureTransport?: unknown } = {}): PolicyStatement => {
+const tlsDeny = (changes: Partial<ParsedStatement> & { secureTransport?: unknown } = {}): ParsedStatement => {
     const { secureTransport = "false", ...statement } = changes;
     return { Effect: "Deny", Principal: "*", Action: "sqs:*", Condition: { Bool: { "aws:SecureTransport": secureTransport } }, ...statement };
 };
-const fromTopic = (values: unknown, operator = "ArnEquals"): PolicyStatement =>
+const fromTopic = (values: unknown, operator = "ArnEquals"): ParsedStatement =>
     ({ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Condition: { [operator]: { "aws:SourceArn": values } } });
 const topicArn = "arn:aws:sns:eu-west-1:123456789012:alarms";
 
@@ -79,13 +79,13 @@ describe("restrictsCaller", () => {
     });
 
     it("does not count a key that does not name the caller", () => {
-        const statement: PolicyStatement = { Effect: "Allow", Principal: "*", Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" } } };
+        const statement: ParsedStatement = { Effect: "Allow", Principal: "*", Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" } } };
 
         assert.equal(restrictsCaller(statement), false);
     });
 
     it("counts the caller key among others in the same operator", () => {
-        const statement: PolicyStatement = { Effect: "Allow", Principal: "*", Condition: { ArnEquals: { "aws:RequestedRegion": "eu-west-1", "aws:SourceArn": topicArn } } };
+        const statement: ParsedStatement = { Effect: "Allow", Principal: "*", Condition: { ArnEquals: { "aws:RequestedRegion": "eu-west-1", "aws:SourceArn": topicArn } } };
 
         assert.equal(restrictsCaller(statement), true);
     });
