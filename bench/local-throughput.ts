@@ -65,6 +65,11 @@ async function main(): Promise<void> {
     const targets = localProducerTargets(runtime);
     try {
         const ceiling = await bareReceiveDeleteRate(runtime.sqs, MESSAGES, concurrency);
+        // CPU time of the whole process (every thread) per message: unlike messages/s, it hardly moves with the machine's load.
+        const cpuMsPerMessage = (before: NodeJS.CpuUsage, messages: number) => {
+            const used = process.cpuUsage(before);
+            return (used.user + used.system) / 1000 / messages;
+        };
         const ceilingSetup = (queueUrl: string) => ({
             environment: runtime.emulators.environment,
             queueUrl,
@@ -74,19 +79,28 @@ async function main(): Promise<void> {
             routingKey: runtime.pagerDutyRoutingKey,
             messages: MESSAGES,
         });
-        const ioOneThread = await ioCeiling(ceilingSetup(await loadedQueue(runtime, "bench-io-one-thread", MESSAGES)), concurrency, "one thread");
-        const ioWorkers = await ioCeiling(ceilingSetup(await loadedQueue(runtime, "bench-io-workers", MESSAGES)), concurrency, "worker threads");
+        const oneThreadQueue = await loadedQueue(runtime, "bench-io-one-thread", MESSAGES);
+        let cpuBefore = process.cpuUsage();
+        const ioOneThread = await ioCeiling(ceilingSetup(oneThreadQueue), concurrency, "one thread");
+        const ioOneThreadCpuMs = cpuMsPerMessage(cpuBefore, MESSAGES);
+        const workersQueue = await loadedQueue(runtime, "bench-io-workers", MESSAGES);
+        cpuBefore = process.cpuUsage();
+        const ioWorkers = await ioCeiling(ceilingSetup(workersQueue), concurrency, "worker threads");
+        const ioWorkersCpuMs = cpuMsPerMessage(cpuBefore, MESSAGES);
         // The stricter of the two is the ceiling end to end is held to.
         const ioCeilingFigures = ioWorkers.rate >= ioOneThread.rate ? ioWorkers : ioOneThread;
 
         const burst = escalations("burst", MESSAGES);
         batches.length = 0;
+        cpuBefore = process.cpuUsage();
         const burstStart = Date.now();
         for (let start = 0; start < burst.length; start += 100) {
             await emitEscalation(targets.escalation, burst.slice(start, start + 100));
         }
         await until(() => burst.every((escalation) => pagedAt.has(escalation.callId)));
         const endToEnd = MESSAGES / ((Math.max(...burst.map((escalation) => pagedAt.get(escalation.callId)!)) - burstStart) / 1000);
+        // Includes the producer's sends, which the ceilings' queues had before their clocks started.
+        const endToEndCpuMs = cpuMsPerMessage(cpuBefore, MESSAGES);
         const breakdown = breakDown(batches);
 
         const sentAt = new Map<string, number>();
@@ -110,6 +124,8 @@ async function main(): Promise<void> {
         row("end to end (producer -> mapping -> handler -> PagerDuty)", `${endToEnd.toFixed(0)} messages/s`);
         row("ratio end-to-end / the higher I/O ceiling (target >= 0.5)", (endToEnd / ioCeilingFigures.rate).toFixed(3));
         row("ratio end-to-end / bare ceiling", (endToEnd / ceiling).toFixed(3));
+        row("CPU per message (all threads): I/O one thread / I/O workers / end to end", `${ms(ioOneThreadCpuMs)} / ${ms(ioWorkersCpuMs)} / ${ms(endToEndCpuMs)}`);
+        row("ratio of CPU per message, lower I/O ceiling / end to end", (Math.min(ioOneThreadCpuMs, ioWorkersCpuMs) / endToEndCpuMs).toFixed(3));
         console.log(`Where a batch's time goes (means over ${breakdown.batches} burst batches of ${breakdown.recordsPerBatch.toFixed(1)} records; per message = per batch / records):`);
         const phase = (label: string, perBatch: number) => row(label, `${ms(perBatch).padStart(10)} per batch ${ms(perBatch / breakdown.recordsPerBatch).padStart(9)} per message`);
         phase("mapping: receive until the batch is ready (poll)", breakdown.pollMs);
