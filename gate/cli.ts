@@ -28,7 +28,7 @@ const warn = (message: string): void => {
     process.stderr.write(`warning: ${message}\n`);
 };
 
-/** The pack and (unless Pulumi.yaml turns TypeScript off) the program, where their entry is TypeScript. */
+/** The pack and (unless Pulumi.yaml or the environment turns it off) the program, where their entry is TypeScript. */
 function typeCheckTargets(project: PulumiProject, pack: PolicyPackProject): { target: TypeCheckTarget; cacheDir: string }[] {
     const targets: { target: TypeCheckTarget; cacheDir: string }[] = [];
     const add = (label: string, dir: string, entry: string | undefined, esModule: boolean): void => {
@@ -38,7 +38,9 @@ function typeCheckTargets(project: PulumiProject, pack: PolicyPackProject): { ta
         }
     };
     add("policy pack", pack.dir, typeScriptEntry(pack.entry), false);
-    if (project.typescript) {
+    // The CLI's own switch: PULUMI_NODEJS_TRANSPILE_ONLY=true loads the program without its type
+    // check (the pack's runner has none and always checks).
+    if (project.typescript && process.env.PULUMI_NODEJS_TRANSPILE_ONLY !== "true") {
         const manifest = readManifest(project.programDir);
         add("program", project.programDir, typeScriptEntry(resolveEntrypoint(project.programDir, project.main, manifest)), manifest.type === "module");
     }

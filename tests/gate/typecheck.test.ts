@@ -38,8 +38,14 @@ describe("type check beside the run", function () {
     after(() => scratches.forEach((s) => fs.rmSync(s.dir, { recursive: true, force: true })));
 
     describe("through the gate", () => {
+        it("passes the same program when PULUMI_NODEJS_TRANSPILE_ONLY=true skips the program's check, as the CLI does", async () => {
+            const run = await runGateOnFixture("program-type-error", [], { PULUMI_NODEJS_TRANSPILE_ONLY: "true" });
+
+            assertGateRun(run, 0, "Result: PASSED");
+        });
+
         it("exits 2 with the compiler's error when the program does not type-check", async () => {
-            const run = await runGateOnFixture("program-type-error");
+            const run = await runGateOnFixture("program-type-error", [], { PULUMI_NODEJS_TRANSPILE_ONLY: "false" });
 
             assertGateRun(run, 2, /the program \S+program-type-error does not type-check[^]*index\.ts\(5,7\): error TS2322: Type 'string' is not assignable to type 'number'/);
         });
