@@ -51,3 +51,11 @@ loader._load = function (request, parent, isMain) {
     }
     return original.call(this, request, parent, isMain);
 };
+
+// The gate stops the pack with SIGTERM, and Node writes V8's compile cache (node-process.ts
+// childEnv) only at a normal exit: write it, then exit as the signal would have.
+const flushCompileCache = (Module as unknown as { flushCompileCache?: () => void }).flushCompileCache;
+process.once("SIGTERM", () => {
+    flushCompileCache?.();
+    process.exit(128 + 15);
+});
