@@ -58,13 +58,17 @@ export const LAMBDA_RUNTIMES_REVIEWED = "2026-12-01";
 /**
  * Lambda runtimes with AWS's deprecation dates ("Deprecation date" column; Lambda blocks
  * creating, then updating, functions on a deprecated runtime some weeks later). The single list:
- * when AWS publishes a date, change it here and LAMBDA_RUNTIMES_REVIEWED.
+ * when AWS publishes a date, change it here and LAMBDA_RUNTIMES_REVIEWED. The runtimes on Amazon
+ * Linux 2 had their dates moved when AWS extended them past AL2's end of life (2026-06-30):
+ * java8.al2, java11, java17 and python3.11 to 2027-06-30, python3.10 to 2026-10-31 and
+ * provided.al2 to 2026-07-31. Container-only runtimes (dotnet9) have no runtime identifier a
+ * function can set and are not listed. The successor is the newest runtime of the language, where that one outlives it.
  */
 export const LAMBDA_RUNTIMES: Readonly<Record<string, RuntimeLifecycle>> = {
     // Node.js
-    "nodejs": { deprecation: "2016-10-31", successor: "nodejs24.x" },
+    "nodejs": { deprecation: "2016-08-30", successor: "nodejs24.x" },
     "nodejs4.3": { deprecation: "2020-03-05", successor: "nodejs24.x" },
-    "nodejs4.3-edge": { deprecation: "2019-04-30", successor: "nodejs24.x" },
+    "nodejs4.3-edge": { deprecation: "2020-03-05", successor: "nodejs24.x" },
     "nodejs6.10": { deprecation: "2019-08-12", successor: "nodejs24.x" },
     "nodejs8.10": { deprecation: "2020-03-06", successor: "nodejs24.x" },
     "nodejs10.x": { deprecation: "2021-07-30", successor: "nodejs24.x" },
@@ -76,21 +80,26 @@ export const LAMBDA_RUNTIMES: Readonly<Record<string, RuntimeLifecycle>> = {
     "nodejs22.x": { deprecation: "2027-04-30", successor: "nodejs24.x" },
     "nodejs24.x": { deprecation: "2028-04-30" },
     // Python
-    "python2.7": { deprecation: "2021-07-15", successor: "python3.13" },
-    "python3.6": { deprecation: "2022-07-18", successor: "python3.13" },
-    "python3.7": { deprecation: "2023-12-04", successor: "python3.13" },
-    "python3.8": { deprecation: "2024-10-14", successor: "python3.13" },
-    "python3.9": { deprecation: "2025-12-15", successor: "python3.13" },
-    "python3.10": { deprecation: "2026-06-30", successor: "python3.13" },
-    "python3.11": { deprecation: "2027-06-30", successor: "python3.13" },
-    "python3.12": { deprecation: "2028-10-31", successor: "python3.13" },
+    "python2.7": { deprecation: "2021-07-15", successor: "python3.14" },
+    "python3.6": { deprecation: "2022-07-18", successor: "python3.14" },
+    "python3.7": { deprecation: "2023-12-04", successor: "python3.14" },
+    "python3.8": { deprecation: "2024-10-14", successor: "python3.14" },
+    "python3.9": { deprecation: "2025-12-15", successor: "python3.14" },
+    "python3.10": { deprecation: "2026-10-31", successor: "python3.14" },
+    "python3.11": { deprecation: "2027-06-30", successor: "python3.14" },
+    "python3.12": { deprecation: "2028-10-31", successor: "python3.14" },
     "python3.13": { deprecation: "2029-06-30" },
+    "python3.14": { deprecation: "2029-06-30" },
     // Java
-    "java8": { deprecation: "2024-01-08", successor: "java21" },
-    "java8.al2": { deprecation: "2026-06-30", successor: "java21" },
-    "java11": { deprecation: "2026-06-30", successor: "java21" },
-    "java17": { deprecation: "2026-06-30", successor: "java21" },
+    "java8": { deprecation: "2024-01-08", successor: "java25" },
+    "java8.al2": { deprecation: "2027-06-30", successor: "java25" },
+    "java8.al2023": { deprecation: "2029-06-30" },
+    "java11": { deprecation: "2027-06-30", successor: "java25" },
+    "java11.al2023": { deprecation: "2029-06-30" },
+    "java17": { deprecation: "2027-06-30", successor: "java25" },
+    "java17.al2023": { deprecation: "2029-06-30" },
     "java21": { deprecation: "2029-06-30" },
+    "java25": { deprecation: "2029-06-30" },
     // .NET
     "dotnetcore1.0": { deprecation: "2019-06-27", successor: "dotnet10" },
     "dotnetcore2.0": { deprecation: "2019-05-30", successor: "dotnet10" },
@@ -102,15 +111,16 @@ export const LAMBDA_RUNTIMES: Readonly<Record<string, RuntimeLifecycle>> = {
     "dotnet8": { deprecation: "2026-11-10", successor: "dotnet10" },
     "dotnet10": { deprecation: "2028-11-14" },
     // Ruby
-    "ruby2.5": { deprecation: "2021-07-30", successor: "ruby3.4" },
-    "ruby2.7": { deprecation: "2023-12-07", successor: "ruby3.4" },
-    "ruby3.2": { deprecation: "2026-03-31", successor: "ruby3.4" },
-    "ruby3.3": { deprecation: "2027-03-31", successor: "ruby3.4" },
-    "ruby3.4": { deprecation: "2028-03-31" },
+    "ruby2.5": { deprecation: "2021-07-30", successor: "ruby4.0" },
+    "ruby2.7": { deprecation: "2023-12-07", successor: "ruby4.0" },
+    "ruby3.2": { deprecation: "2026-03-31", successor: "ruby4.0" },
+    "ruby3.3": { deprecation: "2027-03-31", successor: "ruby4.0" },
+    "ruby3.4": { deprecation: "2028-03-31", successor: "ruby4.0" },
+    "ruby4.0": { deprecation: "2029-03-31" },
     // Go and OS-only runtimes
     "go1.x": { deprecation: "2024-01-08", successor: "provided.al2023" },
     "provided": { deprecation: "2024-01-08", successor: "provided.al2023" },
-    "provided.al2": { deprecation: "2026-06-30", successor: "provided.al2023" },
+    "provided.al2": { deprecation: "2026-07-31", successor: "provided.al2023" },
     "provided.al2023": { deprecation: "2029-06-30" },
 };
 

@@ -33,14 +33,26 @@ function grantsOf(index: StackIndex, role: PolicyResource, report: Reporter): Gr
     }
     for (const holder of index.rolePolicies.byTarget.get(role.urn) ?? []) {
         if (holder.type === ResourceTypes.rolePolicyAttachmentsExclusive) {
-            const arns = report.knownValue(holder, readOutput(holder, () => propsOf<RolePolicyAttachmentsExclusiveProps>(holder).policyArns));
-            for (const arn of arns?.value ?? []) {
+            const grantOf = (customer: PolicyResource): Grant => ({ origin: `${describe(customer)} via ${describe(holder)}`, holder: customer,
+                document: readOutput(customer, () => propsOf<ManagedPolicyProps>(customer).policy as unknown) });
+            const arns = readOutput(holder, () => propsOf<RolePolicyAttachmentsExclusiveProps>(holder).policyArns);
+            if (!arns.known) {
+                // A customer managed policy's ARN is unknown at preview; the engine records the
+                // policies the list came from, so judge those, and say so if anything else fed it.
+                const sources = holder.propertyDependencies?.policyArns ?? [];
+                const customers = sources.filter((source) => source.type === ResourceTypes.managedPolicy);
+                if (customers.length === 0 || customers.length < sources.length) {
+                    report.unknown(holder, arns.path);
+                }
+                grants.push(...customers.map(grantOf));
+                continue;
+            }
+            for (const arn of arns.value ?? []) {
                 const customer = index.findManagedPolicy(arn);
                 if (customer === undefined) {
                     checkManagedPolicyArn(role, arn, describe(holder), report);
                 } else {
-                    grants.push({ origin: `${describe(customer)} via ${describe(holder)}`, holder: customer,
-                        document: readOutput(customer, () => propsOf<ManagedPolicyProps>(customer).policy as unknown) });
+                    grants.push(grantOf(customer));
                 }
             }
             continue;

@@ -47,6 +47,13 @@ interface RuntimeConfig {
 }
 
 /**
+ * Where lambda-runtime-supported takes "today" from. The rule judges against the day it runs
+ * (a runtime deprecates while the program stays the same); tests set `today` to a fixed day so
+ * that their verdicts do not change with the calendar.
+ */
+export const runtimeClock: { today: () => Date } = { today: () => new Date() };
+
+/**
  * Mandatory: AWS stops patching a deprecated runtime and later blocks updates to functions on
  * it, so a fix to the pager could not be deployed during an incident. Ahead of the date (within
  * `warnDaysAhead`) it is an advisory note with the date and the successor, so the move is
@@ -65,7 +72,7 @@ export const lambdaRuntimeSupported = resourceRule<RuntimeConfig, aws.lambda.Fun
         if (runtime?.value === undefined) {
             return;
         }
-        const status = runtimeStatus(runtime.value, new Date(), warnDaysAhead);
+        const status = runtimeStatus(runtime.value, runtimeClock.today(), warnDaysAhead);
         const next = status.kind === "deprecated" || status.kind === "deprecating" ? status.successor : undefined;
         const move = next === undefined ? "a supported runtime" : next;
         if (status.kind === "deprecated") {
@@ -112,7 +119,10 @@ export const lambdaLogRetention = stackRule({
 /**
  * Mandatory (cdk-nag): a consumer runs agent-written payloads; anyone who can invoke it directly
  * can page the on-call with a forged escalation. So no invoke permission for any principal without
- * a source condition, and no function URL without IAM auth, on a function that consumes SQS.
+ * a source condition, and no function URL without IAM auth, on a function that consumes SQS,
+ * whether named directly, by "name:qualifier", by ARN or through an aws.lambda.Alias. An open
+ * permission or URL whose function is unknown at preview might be on a consumer: it is reported
+ * as unknown.
  */
 export const lambdaConsumerNotPublic = stackRule({
     name: "lambda-consumer-not-public",
@@ -120,20 +130,32 @@ export const lambdaConsumerNotPublic = stackRule({
     enforcementLevel: "mandatory",
     check: (index, report) => {
         const consumers = new Set(index.consumerFunctions.map((fn) => fn.urn));
-        const consumerOf = (holder: PolicyResource, key: string, value: Reading<unknown>): PolicyResource | undefined => {
-            const link = index.link(holder, key, ResourceTypes.function, value, (reference) => index.findFunction(reference) ?? "external");
+        /** The consumer `holder` opens, "unknown" when its function is unknown, else undefined. */
+        const consumerOf = (holder: PolicyResource, key: string, value: Reading<unknown>): PolicyResource | "unknown" | undefined => {
+            const link = index.functionReferencedBy(holder, key, value);
+            if (link.kind === "unknown") {
+                return "unknown";
+            }
             return link.kind === "resource" && consumers.has(link.resource.urn) ? link.resource : undefined;
         };
+        if (consumers.size === 0) {
+            return;
+        }
         for (const permission of index.ofType(ResourceTypes.permission)) {
             report.forResource(permission, () => {
                 const props = propsOf<PermissionProps>(permission);
-                const fn = consumerOf(permission, "function", readOutput(permission, () => props.function));
+                const reference = readOutput(permission, () => props.function);
+                const fn = consumerOf(permission, "function", reference);
                 if (fn === undefined) {
                     return;
                 }
                 const principal = report.knownValue(permission, readOutput(permission, () => props.principal));
                 const scoped = read(() => [props.sourceArn, props.sourceAccount, props.principalOrgId].some((value) => value !== undefined && value !== ""));
                 if (principal?.value !== "*" || !scoped.known || scoped.value) {
+                    return;
+                }
+                if (fn === "unknown") {
+                    report.knownValue(permission, reference);
                     return;
                 }
                 report.violation(permission, `${describe(permission)} must not let any principal invoke consumer ${describe(fn)}; found principal "*" ` +
@@ -143,14 +165,20 @@ export const lambdaConsumerNotPublic = stackRule({
         for (const url of index.ofType(ResourceTypes.functionUrl)) {
             report.forResource(url, () => {
                 const props = propsOf<FunctionUrlProps>(url);
-                const fn = consumerOf(url, "functionName", readOutput(url, () => props.functionName));
+                const reference = readOutput(url, () => props.functionName);
+                const fn = consumerOf(url, "functionName", reference);
                 if (fn === undefined) {
                     return;
                 }
                 const auth = report.knownValue(url, readOutput(url, () => props.authorizationType));
-                if (auth !== undefined && auth.value !== "AWS_IAM") {
-                    report.violation(url, `${describe(url)} of consumer ${describe(fn)} must use authorizationType AWS_IAM; found ${auth.value ?? "unset"}.`);
+                if (auth === undefined || auth.value === "AWS_IAM") {
+                    return;
                 }
+                if (fn === "unknown") {
+                    report.knownValue(url, reference);
+                    return;
+                }
+                report.violation(url, `${describe(url)} of consumer ${describe(fn)} must use authorizationType AWS_IAM; found ${auth.value ?? "unset"}.`);
             });
         }
     },

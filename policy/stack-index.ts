@@ -467,19 +467,21 @@ export class StackIndex {
             return {
                 mapping,
                 queue: this.link(mapping, "eventSourceArn", ResourceTypes.queue, source, this.queueByArn),
-                function: this.functionLink(mapping, target),
+                function: this.functionReferencedBy(mapping, "functionName", target),
             };
         }));
     }
 
     /**
-     * The function a mapping invokes. Its functionName may be an aws.lambda.Alias ARN, unknown at
-     * preview; the engine then records the alias as the dependency, and the alias leads on to its
-     * function (a known "name:qualifier" or alias ARN is parsed by functionNameFromReference).
+     * The function `holder` names in property `key` (a mapping's functionName, a permission's
+     * function): a name, a "name:qualifier", a (partial) ARN, or an aws.lambda.Alias's ARN,
+     * unknown at preview; the engine then records the alias as the dependency, and the alias leads
+     * on to its function (a known "name:qualifier" or alias ARN is parsed by
+     * functionNameFromReference).
      */
-    private functionLink(mapping: PolicyResource, target: Reading<unknown>): Link {
-        const aliases = (mapping.propertyDependencies?.functionName ?? []).filter((r) => r.type === ResourceTypes.alias);
-        const direct = this.link(mapping, "functionName", ResourceTypes.function, target, this.functionByReference);
+    functionReferencedBy(holder: PolicyResource, key: string, target: Reading<unknown>): Link {
+        const aliases = (holder.propertyDependencies?.[key] ?? []).filter((r) => r.type === ResourceTypes.alias);
+        const direct = this.link(holder, key, ResourceTypes.function, target, this.functionByReference);
         if (target.known || direct.kind === "resource" || aliases.length !== 1) {
             return direct;
         }

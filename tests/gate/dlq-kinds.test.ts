@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import { GateRun, assertGateRun, noViolations, realPolicyConfig, reportedPolicies, runGateOnFixture, runOf, startRuns } from "./helpers/gate-process";
 
-const programs = ["dlq-kinds", "dlq-kinds-without-alarm", "malformed-dlq-arn", "stringified-output-dlq"] as const;
+const programs = ["dlq-kinds", "dlq-kinds-by-output", "dlq-kinds-without-alarm", "malformed-dlq-arn", "stringified-output-dlq"] as const;
 const kinds = ["lambda-dlq", "invoke-on-failure", "stream-on-failure", "sns-redrive", "eventbridge-dlq", "scheduler-dlq", "pipe-dlq", "redrive-allow"];
 
 describe("offline gate on dead-letter queues of every kind (prod policy config)", function () {
@@ -19,6 +19,12 @@ describe("offline gate on dead-letter queues of every kind (prod policy config)"
 
     it("dlq-kinds: a queue per kind of dead-letter reference passes with no violation", async () => {
         const run = await runOf(runs, "dlq-kinds");
+
+        assertGateRun(run, 0, noViolations);
+    });
+
+    it("dlq-kinds-by-output: the same with every queue named by its arn output, an inline redriveAllowPolicy and a DynamoDB pipe", async () => {
+        const run = await runOf(runs, "dlq-kinds-by-output");
 
         assertGateRun(run, 0, noViolations);
     });

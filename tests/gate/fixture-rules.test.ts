@@ -1,7 +1,7 @@
 // Each fixture program breaks one rule of the real pack; the gate, run as users run it under the
 // prod policy config (every rule mandatory), must exit 1 and name that rule and no other.
 import * as assert from "assert";
-import { GateRun, assertGateRun, realPolicyConfig, reportedPolicies, runGateOnFixture, runOf, startRuns } from "./helpers/gate-process";
+import { GateRun, assertGateRun, noViolations, realPolicyConfig, reportedPolicies, runGateOnFixture, runOf, startRuns } from "./helpers/gate-process";
 
 const ruleFixtures: Readonly<Record<string, string>> = {
     "missing-dlq": "sqs-queue-has-dlq",
@@ -22,6 +22,13 @@ const ruleFixtures: Readonly<Record<string, string>> = {
     "implicit-function-timeout": "lambda-timeout-explicit",
     "tracing-off": "lambda-tracing-active",
     "no-log-retention": "lambda-log-retention",
+    "dlq-smaller-message-size": "sqs-dlq-message-size-not-smaller",
+    "dlq-denies-source": "sqs-dlq-admits-source",
+    "mapping-with-filter": "lambda-esm-filter-drops-messages",
+    "two-queue-policies": "sqs-queue-one-access-policy",
+    "service-principal-unscoped": "sqs-queue-policy-service-principal-scoped",
+    "alarm-without-action": "cloudwatch-alarm-has-action",
+    "consumer-public-via-alias": "lambda-consumer-not-public",
 };
 
 describe("offline gate on fixture programs that break one rule (prod policy config)", function () {
@@ -29,7 +36,7 @@ describe("offline gate on fixture programs that break one rule (prod policy conf
     let runs: Map<string, Promise<GateRun>>;
 
     before(() => {
-        const programs = [...Object.keys(ruleFixtures), "unknown-redrive"];
+        const programs = [...Object.keys(ruleFixtures), "unknown-redrive", "max-receive-count-three", "mapping-through-alias"];
         runs = startRuns(Object.fromEntries(programs.map((program) => [
             program,
             () => runGateOnFixture(program, ["--policy-config", realPolicyConfig("prod")]),
@@ -43,6 +50,19 @@ describe("offline gate on fixture programs that break one rule (prod policy conf
             assert.deepStrictEqual({ code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") }, { code: 1, mandatory: [rule] }, run.stderr);
         });
     }
+
+    it("max-receive-count-three: exits 0 with only sqs-max-receive-count's advisory note (AWS advises >= 5), even with every rule mandatory", async () => {
+        const run = await runOf(runs, "max-receive-count-three");
+
+        assert.deepStrictEqual({ code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory"), advisory: reportedPolicies(run.stdout, "advisory") },
+            { code: 0, mandatory: [], advisory: ["sqs-max-receive-count"] }, run.stdout);
+    });
+
+    it("mapping-through-alias: a compliant lane whose mapping invokes an alias (ARN unknown at preview) prints no violation", async () => {
+        const run = await runOf(runs, "mapping-through-alias");
+
+        assertGateRun(run, 0, noViolations);
+    });
 
     it("unknown-redrive: exits 1 when the redrive policy is unknown at preview, saying so", async () => {
         const run = await runOf(runs, "unknown-redrive");

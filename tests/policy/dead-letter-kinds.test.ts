@@ -113,3 +113,68 @@ describe("policy cloudwatch-dlq-depth-alarm on dead-letter queues of other servi
         });
     }
 });
+
+describe("one notion of 'this queue is a dead-letter queue': the cases around the edges", () => {
+    const byQueueAllow = JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("orders")] });
+    const withOwnAllow = () => ({ ...failureQueue(), props: { ...failureQueue().props, redriveAllowPolicy: byQueueAllow } });
+    const allowResource = () => fakeResource(aws.sqs.RedriveAllowPolicy, "failures-allow", { queueUrl: queueUrl("failures"), redriveAllowPolicy: byQueueAllow });
+
+    it("exempts from sqs-queue-has-dlq a queue whose own redriveAllowPolicy names it a DLQ (byQueue)", async () => {
+        const violations = await runStackPolicy(sqsQueueHasDlq, [withOwnAllow()]);
+
+        assertNoViolations(violations);
+    });
+
+    it("exempts from sqs-queue-has-dlq a queue an aws.sqs.RedriveAllowPolicy names a DLQ", async () => {
+        const violations = await runStackPolicy(sqsQueueHasDlq, [failureQueue(), allowResource()]);
+
+        assertNoViolations(violations);
+    });
+
+    it("asks for a depth alarm on a queue whose own redriveAllowPolicy names it a DLQ", async () => {
+        const queue = withOwnAllow();
+
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [queue]);
+
+        assertViolation(violations, { message: "SQS queue 'failures' is a dead-letter queue and must have a CloudWatch alarm", resource: queue });
+    });
+
+    it("asks for a depth alarm on a queue an aws.sqs.RedriveAllowPolicy names a DLQ", async () => {
+        const queue = failureQueue();
+
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [queue, allowResource()]);
+
+        assertViolation(violations, { message: "SQS queue 'failures' is a dead-letter queue and must have a CloudWatch alarm", resource: queue });
+    });
+
+    it("counts a queue named by a Pipe's DynamoDB stream dead-letter config", () => {
+        const pipe = fakeResource(aws.pipes.Pipe, "orders-pipe", {
+            roleArn: "arn:aws:iam::123456789012:role/pipe", source: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000",
+            target: "arn:aws:lambda:eu-west-1:123456789012:function:async-fn",
+            sourceParameters: { dynamodbStreamParameters: { startingPosition: "LATEST", deadLetterConfig: { arn: queueArn("failures") } } },
+        });
+
+        const names = deadLetterNames([failureQueue(), pipe]);
+
+        assert.deepEqual(names, ["failures"]);
+    });
+
+    it("does not count a FunctionEventInvokeConfig's onSuccess destination (it receives successes, not failures)", () => {
+        const config = fakeResource(aws.lambda.FunctionEventInvokeConfig, "async-invoke", { functionName: "async-fn", destinationConfig: { onSuccess: { destination: queueArn("failures") } } });
+
+        const names = deadLetterNames([failureQueue(), config]);
+
+        assert.deepEqual(names, []);
+    });
+
+    for (const [kind, { build }] of Object.entries(deadLetterHolders)) {
+        it(`reports ${kind} unknown at preview, from no queue, when a queue lacks a DLQ (it might name that queue)`, async () => {
+            const role = buildLane().role;
+            const holder = build(UNKNOWN, { dependencies: [role] });
+
+            const violations = await runStackPolicy(sqsQueueHasDlq, [failureQueue(), role, holder]);
+
+            assertViolation(violations, { message: "is unknown at preview", resource: holder });
+        });
+    }
+});

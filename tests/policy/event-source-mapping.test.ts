@@ -437,3 +437,42 @@ describe("policy lambda-esm-filter-drops-messages", () => {
         assertViolation(violations, { message: "filterCriteria is unknown at preview" });
     });
 });
+
+describe("policy lambda-consumer-concurrency-bounded: the edges of AWS's ranges", () => {
+    it("reports maximumConcurrency 1001, above AWS's range 2..1000", async () => {
+        const lane = buildLane({ fn: { reservedConcurrentExecutions: 2000 }, mapping: { scalingConfig: { maximumConcurrency: 1001 } } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertViolation(violations, { message: "Event source mapping 'pager-mapping' scalingConfig.maximumConcurrency must be between 2 and 1000; found 1001.", resource: lane.mapping });
+    });
+
+    it("passes maximumConcurrency 2, the bottom of AWS's range", async () => {
+        const lane = buildLane({ mapping: { scalingConfig: { maximumConcurrency: 2 } } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("sums maximumConcurrency over a mapping on the function and one on its alias", async () => {
+        const lane = buildLane({ fn: { reservedConcurrentExecutions: 8 } });
+        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
+        const second = fakeResource(aws.lambda.EventSourceMapping, "pager-mapping-2", { ...lane.mapping.props, eventSourceArn: queueArn("pager-dlq"), functionName: UNKNOWN },
+            { propertyDependencies: { eventSourceArn: [lane.dlq], functionName: [alias] } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources, alias, second]);
+
+        assertViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 5, 'pager-mapping-2' 5); found 8.", resource: lane.fn });
+    });
+});
+
+describe("policy lambda-esm-batch-window: at AWS's limits", () => {
+    it("passes a batching window of 300 s, AWS's maximum", async () => {
+        const lane = buildLane({ mapping: { batchSize: 100, maximumBatchingWindowInSeconds: 300 } });
+
+        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
+
+        assertNoViolations(violations);
+    });
+});

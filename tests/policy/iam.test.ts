@@ -158,3 +158,66 @@ describe("policy iam-consumer-role-least-privilege: Resource \"*\"", () => {
         assertNoViolations(violations);
     });
 });
+
+describe("policy iam-consumer-role-least-privilege: IAM action names are case-insensitive", () => {
+    const statement = (action: string | string[], resource: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resource }] });
+
+    it("reports the action written \"SQS:*\" in a role policy as a wildcard", async () => {
+        const lane = buildLane({ rolePolicy: { policy: statement("SQS:*", "arn:aws:sqs:eu-west-1:123456789012:pager") } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertViolation(violations, { message: "IAM role 'pager-role' must not allow wildcard actions; found SQS:* in IAM role policy 'pager-consume'.", resource: lane.role });
+    });
+
+    it("passes X-Ray's actions written \"XRay:PutTraceSegments\" on Resource \"*\"", async () => {
+        const lane = buildLane({ rolePolicy: { policy: statement(["XRay:PutTraceSegments", "XRAY:PutTelemetryRecords"], "*") } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports \"SQS:ReceiveMessage\" on Resource \"*\" whatever the case of its service", async () => {
+        const lane = buildLane({ rolePolicy: { policy: statement("SQS:ReceiveMessage", "*") } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertViolation(violations, { message: "found SQS:ReceiveMessage on \"*\" in IAM role policy 'pager-consume'.", resource: lane.role });
+    });
+});
+
+describe("policy iam-consumer-role-least-privilege: customer managed policies attached exclusively", () => {
+    const narrow = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/calls" }] });
+
+    it("checks a customer managed policy whose ARN, unknown at preview, an exclusive attachment lists", async () => {
+        const lane = buildLane();
+        const customer = fakeResource(aws.iam.Policy, "pager-extra", { policy: grant("dynamodb:*") });
+        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", { roleName: UNKNOWN, policyArns: UNKNOWN },
+            { propertyDependencies: { roleName: [lane.role], policyArns: [customer] } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, attachment]);
+
+        assertViolation(violations, { message: "found dynamodb:* in IAM policy 'pager-extra' via IAM exclusive role policy attachments 'pager-exclusive'.", resource: lane.role });
+    });
+
+    it("passes a narrow customer managed policy whose ARN, unknown at preview, an exclusive attachment lists", async () => {
+        const lane = buildLane();
+        const customer = fakeResource(aws.iam.Policy, "pager-extra", { policy: narrow });
+        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", { roleName: UNKNOWN, policyArns: UNKNOWN },
+            { propertyDependencies: { roleName: [lane.role], policyArns: [customer] } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, attachment]);
+
+        assertNoViolations(violations);
+    });
+
+    it("still reports an exclusive attachment whose unknown policyArns come from no policy of the stack", async () => {
+        const lane = buildLane();
+        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", { roleName: "pager-role", policyArns: UNKNOWN }, { dependencies: [lane.queue] });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
+
+        assertViolation(violations, { message: "IAM exclusive role policy attachments 'pager-exclusive' policyArns is unknown at preview", resource: attachment });
+    });
+});

@@ -1,8 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { LAMBDA_RUNTIMES, LAMBDA_RUNTIMES_REVIEWED, runtimeStatus } from "../../policy/aws-facts";
-import { lambdaConsumerNotPublic, lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive } from "../../policy/lambda";
-import { fakeResource, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
+import { lambdaConsumerNotPublic, lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive, runtimeClock } from "../../policy/lambda";
+import { ConsumerRuntime } from "../../pipeline/consumer-lane";
+import { fakeResource, FakeLinks, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
 import { buildLane } from "../helpers/policy-lane";
 
@@ -57,8 +58,21 @@ describe("policy lambda-tracing-active", () => {
     });
 });
 
-describe("policy lambda-runtime-supported", () => {
-    it("passes nodejs22.x", async () => {
+/** Makes lambda-runtime-supported judge as on `iso` (UTC midnight) in the enclosing describe. */
+function onDay(iso: string): void {
+    const real = runtimeClock.today;
+    beforeEach(() => {
+        runtimeClock.today = () => new Date(`${iso}T00:00:00Z`);
+    });
+    afterEach(() => {
+        runtimeClock.today = real;
+    });
+}
+
+describe("policy lambda-runtime-supported (judged as on 2026-12-01)", () => {
+    onDay("2026-12-01");
+
+    it("passes nodejs22.x, 150 days before its deprecation", async () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "nodejs22.x" }));
 
         assertNoViolations(violations);
@@ -76,14 +90,36 @@ describe("policy lambda-runtime-supported", () => {
         assertViolation(violations, { message: "found python3.8 (deprecated since 2024-10-14)." });
     });
 
-    // Every runtime the issue found passing although AWS has deprecated it by 2026-12-01.
-    for (const runtime of ["nodejs18.x", "nodejs20.x", "python3.9", "python3.10", "java8.al2", "java11", "java17", "provided", "provided.al2", "ruby3.2", "dotnet8"]) {
+    // The runtimes the issue found passing that AWS had deprecated by 2026-12-01.
+    for (const runtime of ["nodejs18.x", "nodejs20.x", "python3.9", "python3.10", "provided", "provided.al2", "ruby3.2", "dotnet8"]) {
         it(`reports ${runtime}, deprecated by 2026-12-01`, async () => {
             const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime }));
 
             assertViolation(violations, { message: `found ${runtime} (deprecated since`, enforcementLevel: "mandatory" });
         });
     }
+
+    // The issue listed these as deprecated too, but AWS moved the Amazon Linux 2 runtimes' date
+    // to 2027-06-30: 211 days ahead, outside the 90-day window (see the 2027 cases below).
+    for (const runtime of ["java8.al2", "java11", "java17"]) {
+        it(`passes ${runtime}, which AWS deprecates on 2027-06-30`, async () => {
+            const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime }));
+
+            assertNoViolations(violations);
+        });
+    }
+
+    it("notes java17 as deprecating with a 365-day window", async () => {
+        const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "java17" }), { warnDaysAhead: 365 });
+
+        assertViolation(violations, { message: "Lambda function 'pager-fn' runtime java17 is deprecated by AWS on 2027-06-30; move to java25 before then.", enforcementLevel: "advisory" });
+    });
+
+    it("passes a runtime AWS released after the list was reviewed (unlisted), leaving it to AWS", async () => {
+        const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "nodejs26.x" }));
+
+        assertNoViolations(violations);
+    });
 
     it("passes a container image function, which has no runtime", async () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ packageType: "Image", imageUri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/pager:1" }));
@@ -96,6 +132,34 @@ describe("policy lambda-runtime-supported", () => {
 
         assertViolation(violations, { message: "Lambda function 'pager-fn' runtime is unknown at preview", enforcementLevel: "mandatory" });
     });
+});
+
+describe("policy lambda-runtime-supported (judged as on 2027-04-01)", () => {
+    onDay("2027-04-01");
+
+    it("notes java17 (deprecated on 2027-06-30) as advisory, naming the date and java25", async () => {
+        const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "java17" }));
+
+        assertViolation(violations, { message: "Lambda function 'pager-fn' runtime java17 is deprecated by AWS on 2027-06-30; move to java25 before then.", enforcementLevel: "advisory" });
+    });
+
+    it("notes nodejs22.x, our consumers' runtime, as advisory 29 days before its deprecation", async () => {
+        const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "nodejs22.x" }));
+
+        assertViolation(violations, { message: "runtime nodejs22.x is deprecated by AWS on 2027-04-30; move to nodejs24.x before then.", enforcementLevel: "advisory" });
+    });
+});
+
+describe("policy lambda-runtime-supported (judged as on 2027-06-30)", () => {
+    onDay("2027-06-30");
+
+    for (const runtime of ["java8.al2", "java11", "java17", "python3.11"]) {
+        it(`reports ${runtime} from its deprecation day on`, async () => {
+            const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime }));
+
+            assertViolation(violations, { message: `found ${runtime} (deprecated since 2027-06-30).`, enforcementLevel: "mandatory" });
+        });
+    }
 });
 
 describe("policy lambda-log-retention", () => {
@@ -193,16 +257,43 @@ describe("Lambda runtime lifecycle (AWS's dates)", () => {
             "check https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html, update policy/aws-facts.ts and the date");
     });
 
-    it("lists a supported Node.js runtime beyond the warning window (the one our consumers can move to)", () => {
+    it("carries AWS's dates for the runtimes whose dates AWS moved or added by the review day", () => {
+        const dates = Object.fromEntries(["java8.al2", "java11", "java17", "python3.10", "python3.11", "provided.al2", "nodejs4.3-edge", "python3.14", "java25", "java17.al2023", "ruby4.0"]
+            .map((runtime) => [runtime, LAMBDA_RUNTIMES[runtime]?.deprecation]));
+
+        assert.deepEqual(dates, {
+            "java8.al2": "2027-06-30", "java11": "2027-06-30", "java17": "2027-06-30", "python3.10": "2026-10-31", "python3.11": "2027-06-30",
+            "provided.al2": "2026-07-31", "nodejs4.3-edge": "2020-03-05", "python3.14": "2029-06-30", "java25": "2029-06-30", "java17.al2023": "2029-06-30", "ruby4.0": "2029-03-31",
+        });
+    });
+
+    // Fails on purpose, with what to do, when every listed Node.js runtime is deprecated or
+    // deprecating today: by then AWS has released a newer one that the list lacks.
+    it("lists a Node.js runtime supported today beyond the warning window (the one our consumers can move to)", () => {
         const ahead = Object.keys(LAMBDA_RUNTIMES).filter((runtime) => runtime.startsWith("nodejs") && runtimeStatus(runtime, new Date(), 90).kind === "supported");
 
-        assert.notDeepEqual(ahead, []);
+        assert.ok(ahead.length > 0, "every Node.js runtime in LAMBDA_RUNTIMES is within 90 days of its deprecation or past it: " +
+            "add AWS's newer runtime from https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html to policy/aws-facts.ts");
+    });
+
+    // Fails on purpose, with what to do, on the day AWS deprecates our consumers' runtime (the own
+    // stacks' gate test then fails too, on lambda-runtime-supported). Within the 90 days before,
+    // the gate gives our stacks an advisory note and tests/gate/own-stacks.test.ts tolerates it.
+    it("runs our consumers (ConsumerRuntime) on a runtime AWS has not deprecated today", () => {
+        const status = runtimeStatus(ConsumerRuntime.runtime, new Date(), 0);
+
+        assert.ok(status.kind !== "deprecated", `ConsumerRuntime.runtime ${ConsumerRuntime.runtime} is deprecated by AWS since ` +
+            `${status.kind === "deprecated" ? status.deprecation : ""}: move ConsumerRuntime in pipeline/consumer-lane.ts to ` +
+            `${status.kind === "deprecated" ? status.successor ?? "a supported runtime" : ""}, the esbuild target in handlers/bundle.ts, ` +
+            "the local runtime's Node.js, and DESIGN.md's \"Lambda runs\" fact");
     });
 });
 
 describe("policy lambda-runtime-supported ahead of a deprecation", () => {
+    onDay("2026-12-01");
+
     it("reports a runtime deprecating within the window as advisory, with its date and successor", async () => {
-        // nodejs24.x deprecates on 2028-04-30: within 730 days of any day this suite runs before then.
+        // nodejs24.x deprecates on 2028-04-30: 516 days after 2026-12-01, within a 730-day window.
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "nodejs24.x" }), { warnDaysAhead: 730 });
 
         assertViolation(violations, { message: "Lambda function 'pager-fn' runtime nodejs24.x is deprecated by AWS on 2028-04-30; move to a supported runtime before then.", enforcementLevel: "advisory" });
@@ -252,5 +343,48 @@ describe("policy lambda-consumer-not-public", () => {
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, url]);
 
         assertViolation(violations, { message: "Lambda function URL 'pager-url' authorizationType is unknown at preview" });
+    });
+});
+
+describe("policy lambda-consumer-not-public: a consumer reached through an alias or a qualified name", () => {
+    const publicPermission = (fn: string, links?: FakeLinks) =>
+        fakeResource(aws.lambda.Permission, "pager-public", { action: "lambda:InvokeFunction", function: fn, principal: "*" }, links);
+
+    it("reports a public permission on 'pager-fn:live' (a qualified name)", async () => {
+        const lane = buildLane();
+        const permission = publicPermission("pager-fn:live");
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, permission]);
+
+        assertViolation(violations, { message: "must not let any principal invoke consumer Lambda function 'pager-fn'", resource: permission });
+    });
+
+    it("reports a public permission on the consumer's aws.lambda.Alias (its ARN unknown at preview)", async () => {
+        const lane = buildLane();
+        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
+        const permission = publicPermission(UNKNOWN, { propertyDependencies: { function: [alias] } });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, alias, permission]);
+
+        assertViolation(violations, { message: "must not let any principal invoke consumer Lambda function 'pager-fn'", resource: permission });
+    });
+
+    it("reports a function URL without IAM auth on the consumer's aws.lambda.Alias (its name unknown at preview)", async () => {
+        const lane = buildLane();
+        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
+        const url = fakeResource(aws.lambda.FunctionUrl, "pager-url", { functionName: UNKNOWN, authorizationType: "NONE" }, { propertyDependencies: { functionName: [alias] } });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, alias, url]);
+
+        assertViolation(violations, { message: "of consumer Lambda function 'pager-fn' must use authorizationType AWS_IAM; found NONE.", resource: url });
+    });
+
+    it("reports a public permission whose function is unknown at preview and comes from no function of the stack", async () => {
+        const lane = buildLane();
+        const permission = publicPermission(UNKNOWN, { dependencies: [lane.role] });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, permission]);
+
+        assertViolation(violations, { message: "Lambda permission 'pager-public' function is unknown at preview", resource: permission });
     });
 });

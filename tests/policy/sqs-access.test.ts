@@ -270,3 +270,49 @@ describe("policy sqs-queue-policy-service-principal-scoped", () => {
         assertNoViolations(violations);
     });
 });
+
+describe("policy sqs-queue-policy-denies-insecure-transport: names IAM compares without case", () => {
+    const deny = (action: string, key: string) => document({ Effect: "Deny", Principal: { AWS: "*" }, Action: action, Resource: queueArn("pager"), Condition: { Bool: { [key]: false } } });
+
+    it("accepts a Deny of Action \"*\" (every action, so every SQS action)", async () => {
+        const lane = buildLane({ queuePolicy: { policy: deny("*", "aws:SecureTransport") } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("accepts the condition key written \"aws:securetransport\" with the boolean false", async () => {
+        const lane = buildLane({ queuePolicy: { policy: deny("Sqs:*", "aws:securetransport") } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("does not accept a Deny of one SQS action only", async () => {
+        const lane = buildLane({ queuePolicy: { policy: deny("sqs:SendMessage", "aws:SecureTransport") } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
+
+        assertViolation(violations, { message: "must have a queue policy that denies all SQS actions when aws:SecureTransport is false", resource: lane.queue });
+    });
+});
+
+describe("policy sqs-queue-policy-no-wildcards: principals written as lists", () => {
+    it("reports Principal {\"AWS\": [\"*\"]} with no condition as public", async () => {
+        const lane = buildLane({ queuePolicy: { policy: document({ ...sendGrant, Principal: { AWS: ["*"] } }) } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
+
+        assertViolation(violations, { message: "must not allow a wildcard principal; found Principal {\"AWS\":[\"*\"]} in statement 'AgentSends'.", resource: lane.queuePolicy });
+    });
+
+    it("reports Principal \"*\" pinned by aws:SourceArn only under ArnEqualsIfExists (a request without the key passes it)", async () => {
+        const lane = buildLane({ queuePolicy: { policy: document({ ...sendGrant, Principal: "*", Condition: { ArnEqualsIfExists: { "aws:SourceArn": "arn:aws:sns:eu-west-1:123456789012:alerts" } } }) } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
+
+        assertViolation(violations, { message: "must not allow a wildcard principal", resource: lane.queuePolicy });
+    });
+});

@@ -560,3 +560,23 @@ describe("policy sqs-dlq-admits-source", () => {
         assertViolation(violations, { message: "SQS queue 'pager-dlq' redriveAllowPolicy is unknown at preview", resource: lane.dlq });
     });
 });
+
+describe("policy sqs-redrive-no-cycle: redrives written as aws.sqs.RedrivePolicy", () => {
+    it("reports A <-> B where B's redrive back to A is an aws.sqs.RedrivePolicy resource", async () => {
+        const lane = buildLane({ linkByValueOnly: true });
+        const back = fakeResource(aws.sqs.RedrivePolicy, "pager-dlq-back", { queueUrl: queueUrl("pager-dlq"), redrivePolicy: redrive(5, queueArn("pager")) });
+
+        const violations = await runStackPolicy(sqsRedriveNoCycle, [...lane.resources, back]);
+
+        assertViolation(violations, { message: "redrives into a cycle: SQS queue 'pager' -> SQS queue 'pager-dlq' -> SQS queue 'pager'" });
+    });
+
+    it("reports a three-queue cycle A -> B -> C -> A once", async () => {
+        const lane = buildLane({ dlq: { redrivePolicy: redrive(5, queueArn("pager-last")) }, linkByValueOnly: true });
+        const last = fakeResource(aws.sqs.Queue, "pager-last", { name: "pager-last", arn: queueArn("pager-last"), url: queueUrl("pager-last"), redrivePolicy: redrive(5, queueArn("pager")) });
+
+        const violations = await runStackPolicy(sqsRedriveNoCycle, [...lane.resources, last]);
+
+        assert.deepEqual(violations.map((v) => v.message.split("\n")[1]), ["SQS queue 'pager' redrives into a cycle: SQS queue 'pager' -> SQS queue 'pager-dlq' -> SQS queue 'pager-last' -> SQS queue 'pager'; a failed message would never come to rest."]);
+    });
+});
