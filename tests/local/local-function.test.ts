@@ -1,25 +1,16 @@
 import * as assert from "node:assert/strict";
-import { LocalFunction } from "../../local/lambda/local-function";
+import { availableParallelism } from "node:os";
 import type { InvocationOutcome } from "../../local/lambda/execution-environment";
-import { BROKEN_INIT_HANDLER, probeFunction } from "./helpers/function-factory";
+import { BROKEN_INIT_HANDLER, probeFunction, stopAfterEach, successResponse } from "./helpers/function-factory";
 
 type ProbeResponse = { probeSetting: string | null; functionName: string; remainingAtStart: number; lambdaFunctionName: string; invocationsInThisEnvironment: number; memoryLimitInMB: string };
 
 function responseOf(outcome: InvocationOutcome): ProbeResponse {
-    assert.equal(outcome.kind, "success", JSON.stringify(outcome));
-    return (outcome as { response: ProbeResponse }).response;
+    return successResponse<ProbeResponse>(outcome);
 }
 
 describe("local Lambda function", () => {
-    let functions: LocalFunction[] = [];
-    const track = (fn: LocalFunction) => {
-        functions.push(fn);
-        return fn;
-    };
-    afterEach(async () => {
-        await Promise.all(functions.map((fn) => fn.stop()));
-        functions = [];
-    });
+    const track = stopAfterEach();
 
     it("gives each function its own environment variables, as separate Lambda functions have", async () => {
         // Prepare
@@ -123,5 +114,17 @@ describe("local Lambda function", () => {
         // Assess
         await assert.rejects(third, { name: "ConcurrencyExceededError" });
         await Promise.all(running);
+    });
+    it("warms more environments than the machine has cores and keeps them all warm", async () => {
+        // Prepare
+        const wanted = availableParallelism() + 1;
+        const fn = track(probeFunction({ reservedConcurrency: wanted }));
+
+        // Act
+        await fn.warm(wanted);
+        const outcomes = await Promise.all(Array.from({ length: wanted }, () => fn.invoke({ sleepMs: 200 })));
+
+        // Assess
+        assert.deepEqual([fn.coldStarts, outcomes.every((outcome) => outcome.kind === "success")], [wanted, true]);
     });
 });
