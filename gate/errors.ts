@@ -36,3 +36,11 @@ export class UnknownInvokeError extends Error {
         this.name = "UnknownInvokeError";
     }
 }
+
+/** The failure an `--invoke-answers` entry gives for its invoke, as the provider's error would read. */
+export class AnsweredInvokeError extends Error {
+    constructor(readonly token: string, message: string) {
+        super(`${message} (answered by --invoke-answers)`);
+        this.name = "AnsweredInvokeError";
+    }
+}

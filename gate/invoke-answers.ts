@@ -1,6 +1,7 @@
 // `--invoke-answers <file>`: canned results for provider functions the gate cannot answer
 // offline. The file is JSON: { "answers": [ { "token": "<invoke token>", "args": { ... },
-// "result": { ... } } ] }. An entry matches an invoke with its token when every key of `args`
+// "result": { ... } } ] }, or "error": "<message>" in place of "result" for an invoke the provider
+// would fail (a lookup of something that does not exist). An entry matches an invoke with its token when every key of `args`
 // equals the invoke's argument of that name (no `args`: any arguments); the first match wins.
 import * as fs from "node:fs";
 import { GateUsageError } from "./errors";
@@ -29,6 +30,16 @@ export function parseInvokeAnswers(text: string, source: string): InvokeAnswerEn
         }
         if (entry.args !== undefined && !isObject(entry.args)) {
             throw new GateUsageError(`'args' of ${where} must be an object of argument values, ${JSON.stringify(entry.args)} given`);
+        }
+        const either = "either 'result' (an object: the invoke's outputs) or 'error' (the provider's error message)";
+        if ((entry.result === undefined) === (entry.error === undefined)) {
+            throw new GateUsageError(`${where} must have ${either}; ${entry.result === undefined ? "neither" : "both"} given`);
+        }
+        if (entry.error !== undefined) {
+            if (typeof entry.error !== "string" || entry.error === "") {
+                throw new GateUsageError(`'error' of ${where} must be a non-empty string (the provider's error message), ${JSON.stringify(entry.error)} given`);
+            }
+            return { token: entry.token, args: entry.args, error: entry.error };
         }
         if (!isObject(entry.result)) {
             throw new GateUsageError(`'result' of ${where} must be an object (the invoke's outputs), ${JSON.stringify(entry.result)} given`);

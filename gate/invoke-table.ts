@@ -1,7 +1,7 @@
 // Answers for the provider functions a program may call during a preview. Offline there is no AWS
 // account, so only invokes whose answer follows from config are answered; anything else stops the
 // run with an error naming the token, rather than inventing data a policy might then trust.
-import { UnknownInvokeError } from "./errors";
+import { AnsweredInvokeError, UnknownInvokeError } from "./errors";
 
 /** The account id every ARN built offline carries (AWS's documentation placeholder). */
 export const placeholderAccountId = "123456789012";
@@ -62,12 +62,18 @@ export interface RefusedInvoke {
 }
 
 /** One canned answer from `--invoke-answers`: for `token` (and `args`, when given), `result`. */
-export interface InvokeAnswerEntry {
+interface InvokeAnswerMatch {
     readonly token: string;
     /** Matches when every key given here equals the invoke's argument; omitted: any arguments. */
     readonly args?: Readonly<Record<string, unknown>>;
-    readonly result: InvokeResult;
 }
+
+/**
+ * One `--invoke-answers` entry: the invoke's outputs, or the error the provider would give (so a
+ * program's "does not exist" branch can be chosen and judged; such an invoke is answered, not refused).
+ */
+export type InvokeAnswerEntry = InvokeAnswerMatch & ({ readonly result: InvokeResult; readonly error?: undefined } | { readonly error: string; readonly result?: undefined });
+
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -87,6 +93,9 @@ export function answerInvoke(
     refused: RefusedInvoke[] = [],
 ): InvokeResult {
     const canned = answers.find((entry) => matches(entry, token, inputs));
+    if (canned?.error !== undefined) {
+        throw new AnsweredInvokeError(token, canned.error);
+    }
     if (canned !== undefined) {
         return canned.result;
     }

@@ -46,7 +46,12 @@ describe("offline gate on real-world program shapes", function () {
         it("exits 2 when resources are created in the .then() of aws.ecr.getImage (JavaScript with promises)", async () => {
             const run = await runOf(runs, "imagePromise");
 
-            assert.deepStrictEqual({ code: run.code, verdict: verdict.test(run.stdout) }, { code: 2, verdict: false }, run.stdout + run.stderr);
+            // Naming the invoke: exit 2 without a verdict alone would also be a pack that failed to start.
+            assert.deepStrictEqual(
+                { code: run.code, names: run.stderr.includes('aws:ecr/getImage:getImage({"imageTag":"latest","repositoryName":"jobs-consumer"})'), verdict: verdict.test(run.stdout) },
+                { code: 2, names: true, verdict: false },
+                run.stdout + run.stderr,
+            );
         });
 
         it("judges the whole stack, function and mapping included, when the invoke is answered", async () => {
@@ -100,6 +105,17 @@ describe("offline gate on real-world program shapes", function () {
             const run = await runOf(runs, "redriveResource");
 
             assertGateRun(run, 1, "SQS redrive policy 'payments' maxReceiveCount must be between 3 and 5; found 10.");
+        });
+
+        it("blocks aws.sqs.RedrivePolicy with exactly the count, the alarm that pages nobody and the missing TLS deny", async () => {
+            const run = await runOf(runs, "redriveResource");
+
+            assert.deepStrictEqual(
+                { code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") },
+                // The alarm without alarmActions is deliberate (see the fixture): it must not count as paging.
+                { code: 1, mandatory: ["cloudwatch-alarm-has-action", "cloudwatch-dlq-depth-alarm", "sqs-max-receive-count", "sqs-queue-policy-denies-insecure-transport"] },
+                run.stdout,
+            );
         });
     });
 

@@ -52,6 +52,14 @@ describe("policies through the real analyzer server", () => {
         ]]);
     });
 
+    it("says under an unknown value what a first preview cannot know and the remedy (issue 10, item 3)", async () => {
+        const lane = buildLane({ queue: { visibilityTimeoutSeconds: UNKNOWN }, dependsOn: { queue: { visibilityTimeoutSeconds: ["fn"] } } });
+
+        const [diagnostic] = await analyzeStack([sqsVisibilityTimeoutCoversConsumers], lane.resources);
+
+        assert.match(diagnostic.message.split("\n")[2], /^A first `pulumi preview` cannot know values the provider computes when it creates a resource \(ARNs, URLs, ids\).*build the value from names and the region, account and partition invokes/);
+    });
+
     it("reports an unknown runtime through Analyze as a mandatory violation", async () => {
         const fn = fakeResource(aws.lambda.Function, "pager-fn", { role: "r", runtime: UNKNOWN });
 
