@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "**/node_modules/**", "dist/**", ".build/**", "**/*.js", "**/*.mjs"] },
+    { ignores: ["node_modules/**", "**/node_modules/**", "dist/**", ".build/**", ".stryker-tmp/**", "reports/**", "**/*.js", "**/*.mjs"] },
     ...tseslint.configs.recommended,
     {
         rules: {

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { EscalationPipeline } from "./pipeline";
+import { LANE_NAMES, type LaneOutputField, LaneOutputFields, laneOutputKey } from "./pipeline/lanes";
 import { ProgramConfigKeys, readProgramConfig } from "./pipeline/stack-config";
 
 const config = new pulumi.Config();
@@ -19,19 +20,27 @@ const pipeline = new EscalationPipeline("main", {
     tags,
 });
 
-const { escalation, toolCall } = pipeline.lanes;
+// Per lane: queue, DLQ and function, under the keys pipeline/lanes.ts derives (`escalationQueueUrl`...),
+// which the DLQ tools and the console read back (local/stack-outputs.ts).
+const laneOutputs = Object.fromEntries(
+    LANE_NAMES.flatMap((laneName) => {
+        const lane = pipeline.lanes[laneName];
+        const values: Record<LaneOutputField, pulumi.Output<string>> = {
+            queueUrl: lane.queueUrl,
+            queueArn: lane.queueArn,
+            deadLetterQueueUrl: lane.deadLetterQueueUrl,
+            deadLetterQueueArn: lane.deadLetterQueueArn,
+            functionName: lane.function.name,
+        };
+        return LaneOutputFields.map((field) => [laneOutputKey(laneName, field), values[field]] as const);
+    }),
+);
 
-export const escalationQueueUrl = escalation.queueUrl;
-export const escalationQueueArn = escalation.queueArn;
-export const escalationDeadLetterQueueUrl = escalation.deadLetterQueueUrl;
-export const escalationDeadLetterQueueArn = escalation.deadLetterQueueArn;
-export const escalationFunctionName = escalation.function.name;
-export const toolCallQueueUrl = toolCall.queueUrl;
-export const toolCallQueueArn = toolCall.queueArn;
-export const toolCallDeadLetterQueueUrl = toolCall.deadLetterQueueUrl;
-export const toolCallDeadLetterQueueArn = toolCall.deadLetterQueueArn;
-export const toolCallFunctionName = toolCall.function.name;
-export const alarmTopicArn = pipeline.alarmTopic.arn;
-export const idempotencyTableName = pipeline.idempotencyTable.name;
-export const payloadBucketName = pipeline.payloadBucket.bucket;
-export const dlqAuditLogGroupName = pipeline.dlqAuditLogGroup.name;
+// The module's exports are the stack outputs (as with named exports; this form lets the lane table decide the keys).
+export = {
+    ...laneOutputs,
+    alarmTopicArn: pipeline.alarmTopic.arn,
+    idempotencyTableName: pipeline.idempotencyTable.name,
+    payloadBucketName: pipeline.payloadBucket.bucket,
+    dlqAuditLogGroupName: pipeline.dlqAuditLogGroup.name,
+};

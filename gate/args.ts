@@ -1,5 +1,7 @@
-// Command-line parsing for the offline policy gate. Pure: takes argv and the working directory,
-// returns absolute paths, so tests can call it without touching the file system.
+// Command-line parsing for the offline policy gate: takes argv and the working directory and
+// returns absolute paths. It reads the file system once: whether the pack has a config for the
+// stack (policy/config/<stack>.json), which decides the default --policy-config; everything else
+// is computed from the arguments, so tests call it with temporary directories.
 import * as fs from "fs";
 import * as path from "path";
 import { GateUsageError } from "./errors";

@@ -32,12 +32,24 @@ export const HandlerEnvironment = {
     maximumMessageSizeBytes: "MAXIMUM_MESSAGE_SIZE_BYTES",
     /** The lane DLQ's maximumMessageSize in bytes (at least the queue's): what a dead-letter copy may weigh. */
     deadLetterMaximumMessageSizeBytes: "DEAD_LETTER_MAXIMUM_MESSAGE_SIZE_BYTES",
-    /** Version stamped on dead-letter reason attributes. */
+    /** Version stamped on the dead-letter reason attribute. */
     handlerVersion: "HANDLER_VERSION",
     /** Powertools service name (standard Powertools variable). */
     serviceName: "POWERTOOLS_SERVICE_NAME",
     /** Powertools log level (standard Powertools variable). */
     logLevel: "POWERTOOLS_LOG_LEVEL",
+} as const;
+
+/**
+ * The idempotency table's shape, which the component's table (pipeline/shared-resources.ts), the
+ * local runtime's CreateTable and Powertools must agree on: partition key `id` (string) and TTL on
+ * `expiration` (epoch seconds) are Powertools' defaults, so the handlers need no attribute mapping.
+ * It lives here, beside the environment, because this module has no imports: the Pulumi program
+ * reads it without loading Powertools.
+ */
+export const IdempotencyTableSchema = {
+    partitionKey: "id",
+    timeToLiveAttribute: "expiration",
 } as const;
 
 /** The PagerDuty Events API v2 endpoint used when none is configured. */
@@ -54,8 +66,8 @@ export const DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES = 262_144;
 /** The largest maximumMessageSize SQS accepts (1 MiB since 2026, for SQS and SQS-triggered Lambda). */
 export const LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES = 1_048_576;
 /**
- * Room kept free under a queue's limit for the reason attributes a consumer adds when it
- * dead-letters a message (failures/dead-letter.ts: 7 short attributes, the error message cut at 1 KiB).
+ * Room kept free under a queue's limit for the reason a consumer adds when it dead-letters a
+ * message (failures/dead-letter.ts: one JSON attribute of short fields, the error message cut at 1 KiB).
  */
 export const DEAD_LETTER_HEADROOM_BYTES = 4096;
 

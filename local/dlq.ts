@@ -19,6 +19,7 @@ import { purgeConfirmed } from "./dlq/purge";
 import { queueNameOf } from "./dlq/queue-age";
 import { QueueNotFoundError } from "./dlq/redrive";
 import { PROJECT_ROOT } from "./stack-config";
+import { isFifoQueue } from "../handlers/aws/queue-type";
 
 const USAGE = `Usage: npm run dlq -- <list|show <messageId>|redrive|purge> [options]
 
@@ -165,7 +166,7 @@ async function show(operations: DlqOperations, messageId: string | undefined, js
 
 async function redrive(operations: DlqOperations, lane: DlqLaneTarget, method: RedriveMethod, max: number | undefined, messageIds: string[] | undefined): Promise<number> {
     const selective = max !== undefined || messageIds !== undefined;
-    if (method === RedriveMethod.moveTask && (lane.deadLetterQueueUrl.endsWith(".fifo") || selective)) {
+    if (method === RedriveMethod.moveTask && (isFifoQueue(lane.deadLetterQueueUrl) || selective)) {
         throw new UsageError("'--method move-task' moves a whole standard DLQ: it takes neither a FIFO queue nor --max / --message-id");
     }
     const report = await operations.replay(lane.lane, { method, max, messageIds });

@@ -29,6 +29,7 @@ import type { InvocationOutcome } from "./lambda/execution-environment";
 import { compileFilters } from "./event-filter";
 import { ConcurrencyExceededError } from "./lambda/local-function";
 import { SqsEventSource, toSqsEvent, toSqsRecord } from "./lambda/sqs-event";
+import { isFifoQueue } from "../handlers/aws/queue-type";
 
 /** What the mapping invokes: `LocalFunction` in the runtime, anything with this shape in tests. */
 export interface InvocationTarget {
@@ -417,7 +418,7 @@ export class EventSourceMapping {
 function checkSettings(settings: MappingSettings & { readonly queueUrl: string; readonly settingsKey?: string }): void {
     const problems = new Problems();
     // SQS requires a FIFO queue's name to end in ".fifo", so its URL tells the queue type.
-    const kind = settings.queueUrl.endsWith(".fifo") ? LaneKind.fifo : LaneKind.standard;
+    const kind = isFifoQueue(settings.queueUrl) ? LaneKind.fifo : LaneKind.standard;
     validateBatching(problems, settings.settingsKey ?? "mapping", { batchSize: settings.batchSize, batchingWindowSeconds: settings.maximumBatchingWindowSeconds }, kind);
     if (problems.list.length > 0) {
         throw new PipelineConfigError(problems.list);

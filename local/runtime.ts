@@ -170,8 +170,8 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
             functionName: names.lanes[lane].function,
             logGroupName: names.lanes[lane].logGroup,
             ...(bundles !== undefined
-                ? { handlerModule: bundles[Lanes[lane].handler] }
-                : { handlerModule: LocalHandlerModules[Lanes[lane].handler], handlerInput, initTimeoutMs: SOURCE_INIT_TIMEOUT_MS }),
+                ? { handlerModule: bundles[lane] }
+                : { handlerModule: LocalHandlerModules[lane], handlerInput, initTimeoutMs: SOURCE_INIT_TIMEOUT_MS }),
             logging: CONSUMER_LOGGING,
             timeoutSeconds: laneSettings.consumer.timeoutSeconds,
             memorySizeMb: laneSettings.consumer.memorySizeMb,

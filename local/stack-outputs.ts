@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { LaneName } from "../pipeline/pipeline-settings";
+import { laneOutputKey, type LaneName, perLane } from "../pipeline/lanes";
 import type { LocalRuntime } from "./runtime";
 
 export interface LaneQueues {
@@ -15,21 +15,13 @@ export interface LaneQueues {
     readonly deadLetterQueueArn: string;
 }
 
-/** Output keys per lane, as index.ts names them. */
-export const LaneOutputKeys: Readonly<Record<LaneName, Readonly<Record<keyof LaneQueues, string>>>> = {
-    escalation: {
-        queueUrl: "escalationQueueUrl",
-        queueArn: "escalationQueueArn",
-        deadLetterQueueUrl: "escalationDeadLetterQueueUrl",
-        deadLetterQueueArn: "escalationDeadLetterQueueArn",
-    },
-    toolCall: {
-        queueUrl: "toolCallQueueUrl",
-        queueArn: "toolCallQueueArn",
-        deadLetterQueueUrl: "toolCallDeadLetterQueueUrl",
-        deadLetterQueueArn: "toolCallDeadLetterQueueArn",
-    },
-};
+/** Output keys per lane, as index.ts names them (pipeline/lanes.ts spells the rule once). */
+export const LaneOutputKeys: Readonly<Record<LaneName, Readonly<Record<keyof LaneQueues, string>>>> = perLane((lane) => ({
+    queueUrl: laneOutputKey(lane, "queueUrl"),
+    queueArn: laneOutputKey(lane, "queueArn"),
+    deadLetterQueueUrl: laneOutputKey(lane, "deadLetterQueueUrl"),
+    deadLetterQueueArn: laneOutputKey(lane, "deadLetterQueueArn"),
+}));
 
 /** Extra keys only the local runtime writes. */
 export const LocalOutputKey = { sqsEndpoint: "localSqsEndpoint", region: "localRegion" } as const;

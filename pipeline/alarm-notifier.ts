@@ -1,16 +1,12 @@
-import * as crypto from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlarmRoutes } from "../handlers/alarm-notifier/alarm-routes";
-import { BUNDLE_FILE_NAME, bundleHandler } from "../handlers/bundle";
+import { bundleHandler } from "../handlers/bundle";
 import { HandlerEnvironment } from "../handlers/environment";
 import { alarmNotifierDeadLetterQueuePolicy, alarmNotifierPolicy } from "./alarm-notifier-policies";
-import { AwsContext } from "./aws-context";
-import { ConsumerRuntime, encryptionAtRest, lambdaLoggingConfig } from "./consumer-lane";
+import { bundledFunctionCode, createFunctionLogGroupAndRole, type DeployedFunctionArgs, encryptionAtRest, lambdaLoggingConfig, stampedHandlerVersion } from "./consumer-lane";
 import { DEAD_LETTER_RETENTION_SECONDS } from "./limits";
 import { AlarmNotifierNames } from "./naming";
-import { DataProtection, LogLevel } from "./options";
-import { lambdaAssumeRolePolicy } from "./policy-documents";
 import { statefulOptions } from "./shared-resources";
 
 /**
@@ -33,25 +29,16 @@ export const NOTIFIER_RESERVED_CONCURRENCY = 2;
 /** SQS's default; nothing consumes this DLQ automatically (as the lanes' DLQs). */
 const DEAD_LETTER_VISIBILITY_TIMEOUT_SECONDS = 30;
 
-export interface AlarmNotifierArgs {
+export interface AlarmNotifierArgs extends DeployedFunctionArgs {
     readonly names: AlarmNotifierNames;
-    readonly awsContext: AwsContext;
     readonly alarmTopic: aws.sns.Topic;
     /** Alarm name -> "page" or "slack", for every alarm that publishes to the topic. */
     readonly routes: AlarmRoutes;
     readonly pagerDutyEventsUrl: string;
     readonly pagerDutyRoutingKeyParameter: pulumi.Input<string>;
     readonly slackWebhookUrlParameter: pulumi.Input<string>;
-    readonly logRetentionDays: number;
-    readonly logLevel: LogLevel;
-    readonly handlerVersion: string;
-    /** The customer-managed key; undefined for AWS-managed encryption. */
-    readonly kmsKeyArn?: pulumi.Input<string>;
     /** Reserved concurrency of the notifier; undefined leaves it unreserved. */
     readonly reservedConcurrency?: number;
-    /** Guards the DLQ of undelivered alarm notifications as the lanes' DLQs are guarded. */
-    readonly dataProtection: DataProtection;
-    readonly tags: Record<string, string>;
 }
 
 /**
@@ -104,12 +91,7 @@ export class AlarmNotifier extends pulumi.ComponentResource {
             { parent: this.deadLetterQueue },
         );
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: names.logGroup, retentionInDays: args.logRetentionDays, tags }, child);
-        const role = new aws.iam.Role(
-            `${name}-role`,
-            { name: names.function, assumeRolePolicy: pulumi.jsonStringify(awsContext.accountId.apply(lambdaAssumeRolePolicy)), tags },
-            child,
-        );
+        const { logGroup, role } = createFunctionLogGroupAndRole(name, { ...names, logRetentionDays: args.logRetentionDays, awsContext, tags }, this);
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-permissions`,
             {
@@ -130,15 +112,11 @@ export class AlarmNotifier extends pulumi.ComponentResource {
         );
 
         const bundle = bundleHandler("alarmNotifier");
-        const codeHash = crypto.createHash("sha256").update(bundle.code).digest("hex").slice(0, 12);
         this.function = new aws.lambda.Function(
             `${name}-function`,
             {
                 name: names.function,
-                runtime: ConsumerRuntime.runtime,
-                architectures: [ConsumerRuntime.architecture],
-                handler: `${BUNDLE_FILE_NAME.replace(/\.js$/, "")}.handler`,
-                code: new pulumi.asset.AssetArchive(Object.fromEntries(Object.entries(bundle.files).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)]))),
+                ...bundledFunctionCode(bundle),
                 role: awsContext.iamRoleArn(role.name),
                 timeout: NOTIFIER_TIMEOUT_SECONDS,
                 memorySize: NOTIFIER_MEMORY_MB,
@@ -154,7 +132,7 @@ export class AlarmNotifier extends pulumi.ComponentResource {
                         [HandlerEnvironment.alarmRoutes]: JSON.stringify(args.routes),
                         [HandlerEnvironment.serviceName]: names.function,
                         [HandlerEnvironment.logLevel]: args.logLevel,
-                        [HandlerEnvironment.handlerVersion]: `${args.handlerVersion}+${codeHash}`,
+                        [HandlerEnvironment.handlerVersion]: stampedHandlerVersion(args.handlerVersion, bundle.code),
                         NODE_OPTIONS: "--enable-source-maps",
                     },
                 },

@@ -1,7 +1,7 @@
 import * as crypto from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BUNDLE_FILE_NAME, bundleHandler } from "../handlers/bundle";
+import { BUNDLE_FILE_NAME, bundleHandler, type HandlerBundle } from "../handlers/bundle";
 import { HandlerName } from "../handlers/entry-points";
 import { AwsContext } from "./aws-context";
 import { consumerEnvironment } from "./consumer-environment";
@@ -15,11 +15,23 @@ import { consumerPolicy, denyInsecureTransportPolicy, lambdaAssumeRolePolicy, re
 /** The Lambda runtime and architecture of every consumer (Graviton is cheaper per ms). */
 export const ConsumerRuntime = { runtime: "nodejs22.x", architecture: "arm64" } as const;
 
-export interface ConsumerLaneArgs {
+/** What every function of the pipeline (the lanes' consumers and the alarm notifier) is deployed with. */
+export interface DeployedFunctionArgs {
+    readonly awsContext: AwsContext;
+    readonly logRetentionDays: number;
+    readonly logLevel: LogLevel;
+    readonly handlerVersion: string;
+    /** The customer-managed key; undefined for AWS-managed encryption. */
+    readonly kmsKeyArn?: pulumi.Input<string>;
+    /** Guards the function's DLQ (and a lane's queue) against a rename, a replacement or `pulumi destroy`. */
+    readonly dataProtection: DataProtection;
+    readonly tags: Record<string, string>;
+}
+
+export interface ConsumerLaneArgs extends DeployedFunctionArgs {
     readonly settings: LaneSettings;
     readonly names: LaneNames;
     readonly handler: HandlerName;
-    readonly awsContext: AwsContext;
     readonly alarmTopicArn: pulumi.Input<string>;
     readonly idempotencyTableName: pulumi.Input<string>;
     readonly payloadBucketName: pulumi.Input<string>;
@@ -27,15 +39,8 @@ export interface ConsumerLaneArgs {
     readonly parameters: ReadonlyArray<{ readonly variable: string; readonly name: pulumi.Input<string> }>;
     /** Extra environment variables (already resolved names from the pipeline). */
     readonly environment: Readonly<Record<string, pulumi.Input<string>>>;
-    readonly logRetentionDays: number;
-    readonly logLevel: LogLevel;
-    readonly handlerVersion: string;
-    /** The customer-managed key; undefined for AWS-managed encryption. */
-    readonly kmsKeyArn?: pulumi.Input<string>;
     /** The alias of the key the stack creates, when it does (the role's grant names it, see policy-documents.ts). */
     readonly stackKeyAlias?: string;
-    readonly dataProtection: DataProtection;
-    readonly tags: Record<string, string>;
 }
 
 /**
@@ -115,13 +120,8 @@ export class ConsumerLane extends pulumi.ComponentResource {
             );
         }
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: names.logGroup, retentionInDays: args.logRetentionDays, tags }, child);
-
-        this.role = new aws.iam.Role(
-            `${name}-role`,
-            { name: names.function, assumeRolePolicy: pulumi.jsonStringify(awsContext.accountId.apply(lambdaAssumeRolePolicy)), tags },
-            child,
-        );
+        const { logGroup, role } = createFunctionLogGroupAndRole(name, { ...names, logRetentionDays: args.logRetentionDays, awsContext, tags }, this);
+        this.role = role;
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-permissions`,
             {
@@ -151,12 +151,7 @@ export class ConsumerLane extends pulumi.ComponentResource {
             `${name}-consumer`,
             {
                 name: names.function,
-                runtime: ConsumerRuntime.runtime,
-                architectures: [ConsumerRuntime.architecture],
-                handler: `${BUNDLE_FILE_NAME.replace(/\.js$/, "")}.handler`,
-                code: new pulumi.asset.AssetArchive(
-                    Object.fromEntries(Object.entries(bundle.files).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)])),
-                ),
+                ...bundledFunctionCode(bundle),
                 role: awsContext.iamRoleArn(this.role.name),
                 timeout: settings.consumer.timeoutSeconds,
                 memorySize: settings.consumer.memorySizeMb,
@@ -221,6 +216,47 @@ export function lambdaLoggingConfig(logGroup: pulumi.Input<string>, logLevel: Lo
     return { logFormat: "JSON", logGroup, applicationLogLevel: logLevel, systemLogLevel: logLevel === "ERROR" ? "WARN" : logLevel };
 }
 
+/** The function's runtime, architecture, handler and code: the bundle of one of handlers/entry-points.ts. */
+export function bundledFunctionCode(bundle: HandlerBundle): Pick<aws.lambda.FunctionArgs, "runtime" | "architectures" | "handler" | "code"> {
+    return {
+        runtime: ConsumerRuntime.runtime,
+        architectures: [ConsumerRuntime.architecture],
+        handler: `${BUNDLE_FILE_NAME.replace(/\.js$/, "")}.handler`,
+        code: new pulumi.asset.AssetArchive(Object.fromEntries(Object.entries(bundle.files).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)]))),
+    };
+}
+
+/** The version a function stamps on its dead letters: the configured one and the bundle's code hash, which tells which build sent it. */
+export function stampedHandlerVersion(handlerVersion: string, code: string): string {
+    return `${handlerVersion}+${crypto.createHash("sha256").update(code).digest("hex").slice(0, 12)}`;
+}
+
+/** What a function's log group and role are built from. */
+export interface FunctionLogGroupAndRoleArgs {
+    /** The function's name, which its role shares (different namespaces, and one name is easier to trace). */
+    readonly function: string;
+    readonly logGroup: string;
+    readonly logRetentionDays: number;
+    readonly awsContext: AwsContext;
+    readonly tags: Record<string, string>;
+}
+
+/** A function's own log group (with its retention) and its role, which only Lambda may assume; children of `parent`. */
+export function createFunctionLogGroupAndRole(
+    logicalPrefix: string,
+    args: FunctionLogGroupAndRoleArgs,
+    parent: pulumi.Resource,
+): { readonly logGroup: aws.cloudwatch.LogGroup; readonly role: aws.iam.Role } {
+    const { awsContext, tags } = args;
+    const logGroup = new aws.cloudwatch.LogGroup(`${logicalPrefix}-logs`, { name: args.logGroup, retentionInDays: args.logRetentionDays, tags }, { parent });
+    const role = new aws.iam.Role(
+        `${logicalPrefix}-role`,
+        { name: args.function, assumeRolePolicy: pulumi.jsonStringify(awsContext.accountId.apply(lambdaAssumeRolePolicy)), tags },
+        { parent },
+    );
+    return { logGroup, role };
+}
+
 /** SQS-managed encryption by default; a customer key when one is configured. */
 export function encryptionAtRest(kmsKeyArn: pulumi.Input<string> | undefined): Pick<aws.sqs.QueueArgs, "sqsManagedSseEnabled" | "kmsMasterKeyId"> {
     return kmsKeyArn !== undefined ? { kmsMasterKeyId: kmsKeyArn } : { sqsManagedSseEnabled: true };
@@ -232,7 +268,6 @@ function deployedEnvironment(
     deadLetterQueueUrl: pulumi.Output<string>,
     code: string,
 ): Record<string, pulumi.Input<string>> {
-    const codeHash = crypto.createHash("sha256").update(code).digest("hex").slice(0, 12);
     return {
         ...args.environment,
         ...Object.fromEntries(args.parameters.map((parameter) => [parameter.variable, parameter.name])),
@@ -241,7 +276,7 @@ function deployedEnvironment(
             functionName: args.names.function,
             logLevel: args.logLevel,
             // The code hash tells which build dead-lettered a message.
-            handlerVersion: `${args.handlerVersion}+${codeHash}`,
+            handlerVersion: stampedHandlerVersion(args.handlerVersion, code),
             queueUrl,
             deadLetterQueueUrl,
             idempotencyTableName: args.idempotencyTableName,

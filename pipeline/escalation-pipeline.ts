@@ -96,7 +96,8 @@ export class EscalationPipeline extends pulumi.ComponentResource {
                 {
                     settings: this.settings.lanes[laneName],
                     names: this.names.lanes[laneName],
-                    handler: Lanes[laneName].handler,
+                    // Each lane's consumer is named after its lane (pipeline/lanes.ts).
+                    handler: laneName,
                     awsContext,
                     alarmTopicArn: this.alarmTopic.arn,
                     idempotencyTableName: this.idempotencyTable.name,

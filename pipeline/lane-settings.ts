@@ -4,8 +4,9 @@ import { Problems } from "./checks";
 import { DEAD_LETTER_RETENTION_SECONDS, Limits, VISIBILITY_TO_FUNCTION_TIMEOUT_RATIO } from "./limits";
 import { FifoDeduplication, FifoLaneOptions, LaneAlarmKind, LaneAlarmKinds, LaneAlarmOptions, LaneOptions, ProvisionedPollerOptions } from "./options";
 
-export const LaneKind = { standard: "standard", fifo: "fifo" } as const;
-export type LaneKind = (typeof LaneKind)[keyof typeof LaneKind];
+import { LaneKind } from "./lanes";
+// Re-exported so the modules that read lane kinds from the settings keep one import.
+export { LaneKind };
 
 /** Defaults from AWS guidance; each is documented with `@default` on `LaneOptions`. */
 export const LaneDefaults = {
@@ -133,7 +134,7 @@ export function validateLaneOptions(problems: Problems, key: string, value: unkn
 
     problems.integerInRange(field("functionTimeoutSeconds"), options.functionTimeoutSeconds, Limits.functionTimeoutSeconds);
     problems.integerInRange(field("memorySizeMb"), options.memorySizeMb, Limits.memorySizeMb);
-    problems.integerInRange(field("maxReceiveCount"), options.maxReceiveCount, Limits.maxReceiveCount);
+    problems.integerInRange(field("maxReceiveCount"), options.maxReceiveCount, Limits.missionMaxReceiveCount);
     problems.integerInRange(field("oldestMessageAgeSlaSeconds"), options.oldestMessageAgeSlaSeconds, Limits.oldestMessageAgeSlaSeconds);
     problems.integerInRange(field("messageRetentionSeconds"), options.messageRetentionSeconds, {
         min: Limits.messageRetentionSeconds.min,

@@ -1,16 +1,22 @@
 import { DEAD_LETTER_HEADROOM_BYTES, LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES } from "../handlers/environment";
+import { AwsLimits } from "../policy/aws-facts";
 
 /**
- * AWS limits and the mission's bounds, in one place, each with where it comes from.
- * Validation, derived defaults and the policy pack's documentation all refer to these.
+ * The component's bounds on its arguments, each with where it comes from: the mission's own
+ * bounds, and AWS limits. An AWS limit the policy pack also judges is read from the pack's
+ * policy/aws-facts.ts (the pack is a package of its own, so the facts live there and the program
+ * reads them); the ones only the component needs are spelled here.
  */
 export const Limits = {
-    /** The mission bounds maxReceiveCount to 3..5 (AWS allows 1..1000 and advises >= 5 for Lambda). */
-    maxReceiveCount: { min: 3, max: 5 },
+    /**
+     * The mission bounds maxReceiveCount to 3..5. Not AWS's range (`AwsLimits.maxReceiveCount`,
+     * 1..1000), hence the name; AWS advises >= 5 for Lambda.
+     */
+    missionMaxReceiveCount: { min: 3, max: 5 },
     /** SQS visibility timeout: 0 s to 12 hours. */
     visibilityTimeoutSeconds: { min: 0, max: 43_200 },
     /** SQS message retention: 60 s to 14 days. */
-    messageRetentionSeconds: { min: 60, max: 1_209_600 },
+    messageRetentionSeconds: AwsLimits.messageRetentionSeconds,
     /** Lambda function timeout: 1 s to 15 minutes. */
     functionTimeoutSeconds: { min: 1, max: 900 },
     /** Lambda memory: 128 MB to 10,240 MB. */
@@ -19,20 +25,21 @@ export const Limits = {
      * Event source mapping `scalingConfig.maximumConcurrency` is 2..1000; reserved concurrency must
      * be at least that, so it shares the lower bound.
      */
-    concurrency: { min: 2, max: 1000 },
+    concurrency: AwsLimits.maximumConcurrency,
     /** Batch size: standard queues up to 10,000 (above 10 needs a batching window); FIFO up to 10. */
-    standardBatchSize: { min: 1, max: 10_000 },
-    fifoBatchSize: { min: 1, max: 10 },
+    standardBatchSize: { min: 1, max: AwsLimits.sqsBatchSize.max },
+    fifoBatchSize: { min: 1, max: AwsLimits.batchSizeWithoutWindow },
     /** Without a batching window a standard mapping takes at most 10 messages per batch. */
-    batchSizeWithoutWindow: 10,
+    batchSizeWithoutWindow: AwsLimits.batchSizeWithoutWindow,
     /** Batching window: 0..300 s; FIFO queues accept none. */
-    batchingWindowSeconds: { min: 0, max: 300 },
+    batchingWindowSeconds: { min: 0, max: AwsLimits.batchingWindowSeconds.max },
     /** Age-of-oldest-message SLA: at least one alarm period, at most the retention maximum. */
-    oldestMessageAgeSlaSeconds: { min: 60, max: 1_209_600 },
+    oldestMessageAgeSlaSeconds: { min: 60, max: AwsLimits.messageRetentionSeconds.max },
     /** A backoff tier is a ChangeMessageVisibility value: 0..43,200 s. */
     backoffTierSeconds: { min: 0, max: 43_200 },
     /**
-     * Provisioned mode for SQS mappings: at least 2 pollers either way (the Lambda API reference);
+     * Provisioned mode for SQS mappings: at least 2 pollers either way (the Lambda API reference's
+     * SQS range; the pack's `AwsLimits` pollers are the API's 1..200 for every event source);
      * at most 200 minimum pollers, and 2000 maximum pollers, the bound the CloudFormation schema and
      * the Pulumi AWS provider document (the API reference now allows SQS up to 10,000).
      */
@@ -47,10 +54,6 @@ export const Limits = {
     deadLetterQueueDepthMinutes: { min: 1, max: 60 },
     /** CloudWatch Logs accepts only these retention periods (days). */
     logRetentionDays: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as readonly number[],
-    /** Queue names: 80 characters including the ".fifo" suffix. */
-    queueNameLength: 80,
-    /** Lambda function and IAM role names: 64 characters. */
-    functionNameLength: 64,
     /** S3 bucket names: 63 characters, lower case. */
     bucketNameLength: 63,
 } as const;

@@ -1,6 +1,7 @@
 import { Problems } from "./checks";
-import { LaneName } from "./pipeline-settings";
+import { LaneKind, type LaneName, Lanes, perLane } from "./lanes";
 import { Limits } from "./limits";
+import { FIFO_QUEUE_SUFFIX } from "../handlers/aws/queue-type";
 
 /**
  * Deterministic physical names. They are known at `pulumi preview` (so the policy pack can read
@@ -42,11 +43,6 @@ export interface PipelineNames {
     /** Bucket names are global: the account id makes them unique. */
     payloadBucket(accountId: string): string;
 }
-
-const LANE_BASE_NAMES: Record<LaneName, { queue: string; function: string; alarm: string; fifo: boolean }> = {
-    escalation: { queue: "escalations", function: "escalation-pager", alarm: "escalation", fifo: false },
-    toolCall: { queue: "tool-calls", function: "tool-executor", alarm: "tool-call", fifo: true },
-};
 
 const ACCOUNT_ID_LENGTH = 12;
 const PAYLOAD_BUCKET_SUFFIX = "-payloads-";
@@ -97,8 +93,8 @@ export function validateNamePrefix(prefix: string, key = "namePrefix"): readonly
 
 export function pipelineNames(prefix: string): PipelineNames {
     const lane = (laneName: LaneName): LaneNames => {
-        const base = LANE_BASE_NAMES[laneName];
-        const suffix = base.fifo ? ".fifo" : "";
+        const base = Lanes[laneName].baseNames;
+        const suffix = Lanes[laneName].kind === LaneKind.fifo ? FIFO_QUEUE_SUFFIX : "";
         const functionName = `${prefix}-${base.function}`;
         return {
             queue: `${prefix}-${base.queue}${suffix}`,
@@ -111,7 +107,7 @@ export function pipelineNames(prefix: string): PipelineNames {
     };
     return {
         prefix,
-        lanes: { escalation: lane("escalation"), toolCall: lane("toolCall") },
+        lanes: perLane(lane),
         idempotencyTable: `${prefix}-idempotency`,
         alarmTopic: `${prefix}-alarms`,
         dlqAuditLogGroup: `/${prefix}/dlq-audit`,

@@ -1,17 +1,14 @@
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from "../handlers/environment";
 import { PipelineConfigError } from "./config-error";
 import { Problems } from "./checks";
-import { computeLaneSettings, LaneDefaults, LaneKind, LaneSettings, validateLaneOptions } from "./lane-settings";
+import { computeLaneSettings, LaneDefaults, LaneSettings, validateLaneOptions } from "./lane-settings";
 import { endpointHost, placeholderHostReason } from "./endpoints";
 import { DEAD_LETTER_RETENTION_SECONDS, Limits } from "./limits";
 import { AlarmOptions, DataProtection, EncryptionMode, LogLevel, LogLevels, PipelineOptions } from "./options";
 
-/** The two lanes of the pipeline, by the key used in config and outputs. */
-export const Lanes = {
-    escalation: { kind: LaneKind.standard, handler: "escalation", logicalName: "escalation" },
-    toolCall: { kind: LaneKind.fifo, handler: "toolCall", logicalName: "tool-call" },
-} as const;
-export type LaneName = keyof typeof Lanes;
+import { type LaneName, Lanes, perLane } from "./lanes";
+// The lane table lives in lanes.ts; re-exported for the modules that read it with the settings.
+export { type LaneName, Lanes };
 
 export const PipelineDefaults = {
     logRetentionDays: 30,
@@ -125,10 +122,7 @@ export function resolvePipelineSettings(options: PipelineOptions | undefined, ke
 /** Resolves defaults and derived values of options that `validatePipelineOptions` accepted. */
 export function computePipelineSettings(options: PipelineOptions = {}): PipelineSettings {
     return {
-        lanes: {
-            escalation: computeLaneSettings(Lanes.escalation.kind, options.escalation),
-            toolCall: computeLaneSettings(Lanes.toolCall.kind, options.toolCall),
-        },
+        lanes: perLane((lane) => computeLaneSettings(Lanes[lane].kind, options[lane])),
         alarms: { emailEndpoints: options.alarms?.emailEndpoints ?? [], httpsEndpoints: options.alarms?.httpsEndpoints ?? [] },
         encryption: encryptionSettings(options),
         dataProtection: options.dataProtection ?? PipelineDefaults.dataProtection,

@@ -3,7 +3,12 @@
  * read like the JSON AWS stores.
  */
 import { DEAD_LETTER_PAYLOAD_PREFIX } from "../handlers/failures/dead-letter";
+import { isFifoQueue } from "../handlers/aws/queue-type";
 
+/**
+ * A statement as the component writes it. The policy pack reads statements as `ParsedStatement`
+ * (policy/policy-documents.ts), a looser shape for what any program may carry.
+ */
 export interface PolicyStatement {
     Sid: string;
     Effect: "Allow" | "Deny";
@@ -66,7 +71,7 @@ export function consumerPolicy(resources: ConsumerResources): PolicyDocument {
             Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
             Resource: resources.queueArn,
         },
-        ...(resources.queueArn.endsWith(".fifo")
+        ...(isFifoQueue(resources.queueArn)
             ? []
             : [
                   {

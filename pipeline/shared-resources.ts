@@ -1,14 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "node:crypto";
+import { IdempotencyTableSchema } from "../handlers/environment";
 import { AwsContext } from "./aws-context";
 import { confirmsSubscriptionItself } from "./endpoints";
 import { stackKeyPolicy } from "./key-policy";
 import { DataProtection } from "./options";
 import { denyInsecureTransportPolicy } from "./policy-documents";
 
-/** Attribute names Powertools Idempotency uses by default, so the handlers need no mapping. */
-export const IdempotencyAttributes = { key: "id", expiry: "expiration" } as const;
 
 export interface SharedResourceContext {
     readonly parent: pulumi.Resource;
@@ -66,9 +65,9 @@ export function createIdempotencyTable(ctx: SharedResourceContext, tableName: st
         {
             name: tableName,
             billingMode: "PAY_PER_REQUEST",
-            hashKey: IdempotencyAttributes.key,
-            attributes: [{ name: IdempotencyAttributes.key, type: "S" }],
-            ttl: { attributeName: IdempotencyAttributes.expiry, enabled: true },
+            hashKey: IdempotencyTableSchema.partitionKey,
+            attributes: [{ name: IdempotencyTableSchema.partitionKey, type: "S" }],
+            ttl: { attributeName: IdempotencyTableSchema.timeToLiveAttribute, enabled: true },
             pointInTimeRecovery: { enabled: true },
             serverSideEncryption: ctx.kmsKeyArn !== undefined ? { enabled: true, kmsKeyArn: ctx.kmsKeyArn } : undefined,
             // DynamoDB's own guard, on top of Pulumi's: a table with live records is deleted only on purpose.

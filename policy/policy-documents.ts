@@ -6,8 +6,12 @@ import { Reading } from "./unknown-values";
  * IAM-style policy documents (queue policies, role policies) as resources carry them: a JSON
  * string or, when the program passes a PolicyDocument object, an object. Only the fields the
  * rules judge are read, so an unknown ARN in a `Resource` does not hide a wildcard `Action`.
+ *
+ * Not the program's `PolicyStatement` (pipeline/policy-documents.ts): that one is the strict shape
+ * the component writes; this one is what any program's resource may carry, every field optional
+ * and untrusted. The pack is a package of its own and imports nothing from the program it gates.
  */
-export interface PolicyStatement {
+export interface ParsedStatement {
     readonly Sid?: string;
     readonly Effect?: string;
     readonly Action?: string | readonly string[];
@@ -19,7 +23,7 @@ export interface PolicyStatement {
 }
 
 export type ParsedDocument =
-    | { readonly ok: true; readonly statements: readonly PolicyStatement[] }
+    | { readonly ok: true; readonly statements: readonly ParsedStatement[] }
     | { readonly ok: false; readonly problem: string };
 
 export function parsePolicyDocument(value: unknown): ParsedDocument {
@@ -39,7 +43,7 @@ export function parsePolicyDocument(value: unknown): ParsedDocument {
         return { ok: true, statements: [] };
     }
     const statements = Array.isArray(statement) ? statement : [statement];
-    return { ok: true, statements: statements as PolicyStatement[] };
+    return { ok: true, statements: statements as ParsedStatement[] };
 }
 
 /** A policy property left unset (the provider reports "" for some): no document, nothing to judge. */
@@ -52,7 +56,7 @@ export function isUnsetDocument(value: unknown): boolean {
  * document is reported as unknown, an invalid one as a violation on `holder`; both, like an
  * unset document, give no statements.
  */
-export function statementsOrReport(report: Reporter, holder: NamedResource, document: Reading<unknown>): readonly PolicyStatement[] {
+export function statementsOrReport(report: Reporter, holder: NamedResource, document: Reading<unknown>): readonly ParsedStatement[] {
     const value = report.knownValue(holder, document);
     if (value === undefined || isUnsetDocument(value.value)) {
         return [];
@@ -72,7 +76,7 @@ function asList(value: string | readonly string[] | undefined): readonly string[
     return typeof value === "string" ? [value] : value;
 }
 
-export function isAllow(statement: PolicyStatement): boolean {
+export function isAllow(statement: ParsedStatement): boolean {
     return statement.Effect === "Allow";
 }
 
@@ -85,7 +89,7 @@ export function isWildcardAction(action: string): boolean {
  * The actions of a statement that grant a whole service. A `NotAction` in an Allow grants
  * everything except the listed actions, so it counts as a wildcard.
  */
-export function wildcardActionsOf(statement: PolicyStatement): readonly string[] {
+export function wildcardActionsOf(statement: ParsedStatement): readonly string[] {
     const wildcards = asList(statement.Action).filter(isWildcardAction);
     return statement.NotAction === undefined ? wildcards : [...wildcards, `NotAction ${JSON.stringify(statement.NotAction)}`];
 }
@@ -98,7 +102,7 @@ export function wildcardActionsOf(statement: PolicyStatement): readonly string[]
 const STAR_RESOURCE_ACTIONS = /^(xray:[A-Za-z]+|cloudwatch:PutMetricData|ec2:(Create|Describe|Delete|Assign|Unassign)NetworkInterfaces?|ec2:(Un)?[Aa]ssignPrivateIpAddresses)$/i;
 
 /** The actions of an Allow statement granted on `Resource: "*"` that AWS does not require it for. */
-export function starResourceActionsOf(statement: PolicyStatement): readonly string[] {
+export function starResourceActionsOf(statement: ParsedStatement): readonly string[] {
     if (!isAllow(statement) || !asList(statement.Resource).includes("*")) {
         return [];
     }
@@ -106,7 +110,7 @@ export function starResourceActionsOf(statement: PolicyStatement): readonly stri
 }
 
 /** The service principals of a statement ({"Service": "sns.amazonaws.com"}). */
-export function servicePrincipalsOf(statement: PolicyStatement): readonly string[] {
+export function servicePrincipalsOf(statement: ParsedStatement): readonly string[] {
     const principal = statement.Principal;
     if (typeof principal !== "object" || principal === null) {
         return [];
@@ -115,7 +119,7 @@ export function servicePrincipalsOf(statement: PolicyStatement): readonly string
 }
 
 /** "*" or {"AWS": "*"} (or a list holding "*"): any principal of any account. */
-export function hasWildcardPrincipal(statement: PolicyStatement): boolean {
+export function hasWildcardPrincipal(statement: ParsedStatement): boolean {
     const principal = statement.Principal;
     if (principal === "*") {
         return true;
@@ -142,7 +146,7 @@ const POSITIVE_OPERATORS: ReadonlySet<string> = new Set(["stringequals", "string
  * PrincipalOrgID...) to fixed values: a positive operator, no "...IfExists", no "*" or "?"
  * in any value.
  */
-export function restrictsCaller(statement: PolicyStatement): boolean {
+export function restrictsCaller(statement: ParsedStatement): boolean {
     return Object.entries(statement.Condition ?? {}).some(([operator, entries]) =>
         POSITIVE_OPERATORS.has(operator.toLowerCase())
         && Object.entries(entries ?? {}).some(([key, value]) => {
@@ -153,7 +157,7 @@ export function restrictsCaller(statement: PolicyStatement): boolean {
 }
 
 /** A statement open to anyone: a wildcard principal with no condition pinning the caller. */
-export function isPublicPrincipal(statement: PolicyStatement): boolean {
+export function isPublicPrincipal(statement: ParsedStatement): boolean {
     return hasWildcardPrincipal(statement) && !restrictsCaller(statement);
 }
 
@@ -166,7 +170,7 @@ function conditionValueIsFalse(value: unknown): boolean {
  * The statement the AWS guidance asks for: Deny every SQS action to every principal when
  * aws:SecureTransport is false (condition keys are case-insensitive in IAM).
  */
-export function deniesInsecureTransport(statement: PolicyStatement): boolean {
+export function deniesInsecureTransport(statement: ParsedStatement): boolean {
     if (statement.Effect !== "Deny" || !hasWildcardPrincipal(statement)) {
         return false;
     }

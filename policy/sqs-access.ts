@@ -8,7 +8,7 @@ import {
     servicePrincipalsOf,
     isUnsetDocument,
     parsePolicyDocument,
-    PolicyStatement,
+    ParsedStatement,
     statementsOrReport,
     wildcardActionsOf,
 } from "./policy-documents";
@@ -31,7 +31,7 @@ function documentsFor(index: StackIndex, queue: PolicyResource): { holder: Polic
         .filter(({ document }) => !document.known || !isUnsetDocument(document.value));
 }
 
-function statementLabel(statement: PolicyStatement, position: number): string {
+function statementLabel(statement: ParsedStatement, position: number): string {
     return statement.Sid === undefined ? `statement ${position + 1}` : `statement '${statement.Sid}'`;
 }
 

@@ -122,12 +122,31 @@ const OTHER_KIND_ENDPOINTS: ReadonlySet<string> = new Set([
 
 const DEPTH_METRIC = { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible" } as const;
 
+/** The relations a StackIndex builds on first read: one typed field each. */
+interface LazyRelations {
+    redrives: readonly RedriveEdge[];
+    deadLetterReferences: readonly DeadLetterReference[];
+    deadLetterReferencesByQueue: ReadonlyMap<string, readonly DeadLetterReference[]>;
+    redriveAllowPolicies: readonly (RedriveAllow & { readonly queue: Link })[];
+    homes: { readonly regions: ReadonlySet<string>; readonly accounts: ReadonlySet<string> };
+    redriveGroups: { readonly bySource: ReadonlyMap<string, readonly RedriveEdge[]>; readonly byDeadLetter: ReadonlyMap<string, readonly RedriveEdge[]> };
+    mappings: readonly MappingLink[];
+    consumers: ReadonlyMap<string, readonly MappingLink[]>;
+    consumerFunctions: readonly PolicyResource[];
+    queuePolicies: Grouped;
+    /** Alarms by `<namespace>#<metric name>`: one entry per metric a rule asks about. */
+    alarmsByMetric: Map<string, Grouped>;
+    rolePolicies: Grouped;
+}
+
 /**
- * Every lookup the rules need, each built once in one pass over the stack (maps by type, by
- * physical name, by ARN, by URL, and each relation both ways), so a rule costs O(1) per
- * resource it checks. Each stack rule builds one index per policy run (linear in resources):
- * the @pulumi/policy server hands every policy a fresh resources array, so there is nothing
- * to share across policies.
+ * Every lookup the rules need (maps by type, by physical name, by ARN, by URL, and each relation
+ * both ways). Only the map by type is built up front, in the constructor; every other lookup is
+ * built lazily, on its first read, in one pass over the resources it needs, and kept: a rule reads
+ * only the relations it judges, so the rest are never built, and a rule costs O(1) per resource it
+ * checks. Each stack rule builds one index per policy run (linear in resources): the
+ * @pulumi/policy server hands every policy a fresh resources array, so there is nothing to share
+ * across policies.
  *
  * Links follow `propertyDependencies` first: the engine knows that a mapping's `eventSourceArn`
  * came from a given queue even when the ARN itself is unknown at preview. Only without such a
@@ -136,7 +155,8 @@ const DEPTH_METRIC = { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMes
 export class StackIndex {
     private readonly byType = new Map<string, PolicyResource[]>();
     private readonly lookups = new Map<string, ReadonlyMap<string, PolicyResource>>();
-    private readonly memo = new Map<string, unknown>();
+    /** The relations built so far, each under its own typed field (see `lazily`). */
+    private readonly built: Partial<LazyRelations> = {};
 
     constructor(readonly resources: readonly PolicyResource[]) {
         for (const resource of resources) {
@@ -200,11 +220,9 @@ export class StackIndex {
         return map;
     }
 
-    private memoize<T>(key: string, build: () => T): T {
-        if (!this.memo.has(key)) {
-            this.memo.set(key, build());
-        }
-        return this.memo.get(key) as T;
+    /** The relation `key`, built by `build` on its first read and kept. */
+    private lazily<K extends keyof LazyRelations>(key: K, build: () => LazyRelations[K]): LazyRelations[K] {
+        return (this.built[key] ??= build());
     }
 
     // ---- links ---------------------------------------------------------------------------------
@@ -265,7 +283,7 @@ export class StackIndex {
 
     /** Every redrive in the stack: queues' own `redrivePolicy` and aws.sqs.RedrivePolicy resources. */
     get redrives(): readonly RedriveEdge[] {
-        return this.memoize("redrives", () => {
+        return this.lazily("redrives", () => {
             const edges: RedriveEdge[] = [];
             for (const queue of this.ofType(ResourceTypes.queue)) {
                 const edge = this.redriveEdge(queue, { kind: "resource", resource: queue });
@@ -316,7 +334,7 @@ export class StackIndex {
      * References to something other than an SQS queue (an SNS topic, a Kafka topic) lead nowhere.
      */
     get deadLetterReferences(): readonly DeadLetterReference[] {
-        return this.memoize("deadLetterReferences", () => {
+        return this.lazily("deadLetterReferences", () => {
             const references: DeadLetterReference[] = this.redrives.map((edge) => ({ kind: DeadLetterKinds.sqsRedrive, holder: edge.holder, queue: edge.deadLetter }));
             const add = (kind: DeadLetterKind, type: string, key: string, get: (holder: PolicyResource) => unknown) => {
                 for (const holder of this.ofType(type)) {
@@ -358,7 +376,7 @@ export class StackIndex {
 
     /** References that name `queue` a dead-letter queue: non-empty means it is one. */
     deadLetterReferencesTo(queue: PolicyResource): readonly DeadLetterReference[] {
-        return this.memoize("deadLetterReferencesByQueue", () => {
+        return this.lazily("deadLetterReferencesByQueue", () => {
             const byQueue = new Map<string, DeadLetterReference[]>();
             for (const reference of this.deadLetterReferences) {
                 if (reference.queue.kind === "resource") {
@@ -386,7 +404,7 @@ export class StackIndex {
 
     /** Every redriveAllowPolicy with the queue it governs (the queue's own, or an aws.sqs.RedriveAllowPolicy's). */
     get redriveAllowPolicies(): readonly (RedriveAllow & { readonly queue: Link })[] {
-        return this.memoize("redriveAllowPolicies", () => {
+        return this.lazily("redriveAllowPolicies", () => {
             const policies: (RedriveAllow & { queue: Link })[] = [];
             for (const queue of this.ofType(ResourceTypes.queue)) {
                 const settings = readOutput(queue, () => parseRedriveAllowPolicy(propsOf<QueueProps>(queue).redriveAllowPolicy));
@@ -419,7 +437,7 @@ export class StackIndex {
         if (target === undefined) {
             return undefined;
         }
-        const { regions, accounts } = this.memoize("homes", () => {
+        const { regions, accounts } = this.lazily("homes", () => {
             const found = { regions: new Set<string>(), accounts: new Set<string>() };
             for (const resource of [...this.ofType(ResourceTypes.queue), ...this.ofType(ResourceTypes.function)]) {
                 const arn = read(() => resource.props.arn as unknown);
@@ -441,8 +459,8 @@ export class StackIndex {
         return places.length === 0 ? undefined : places.join(" and ");
     }
 
-    private get redriveGroups(): { bySource: Map<string, RedriveEdge[]>; byDeadLetter: Map<string, RedriveEdge[]> } {
-        return this.memoize("redriveGroups", () => {
+    private get redriveGroups(): LazyRelations["redriveGroups"] {
+        return this.lazily("redriveGroups", () => {
             const bySource = new Map<string, RedriveEdge[]>();
             const byDeadLetter = new Map<string, RedriveEdge[]>();
             for (const edge of this.redrives) {
@@ -460,7 +478,7 @@ export class StackIndex {
     // ---- event source mappings (queue -> function) ---------------------------------------------
 
     get mappings(): readonly MappingLink[] {
-        return this.memoize("mappings", () => this.ofType(ResourceTypes.eventSourceMapping).map((mapping) => {
+        return this.lazily("mappings", () => this.ofType(ResourceTypes.eventSourceMapping).map((mapping) => {
             const props = propsOf<EventSourceMappingProps>(mapping);
             const source = readOutput(mapping, () => props.eventSourceArn);
             const target = readOutput(mapping, () => props.functionName);
@@ -492,7 +510,7 @@ export class StackIndex {
 
     /** Mappings that read `queue`. */
     consumersOf(queue: PolicyResource): readonly MappingLink[] {
-        return this.memoize("consumers", () => {
+        return this.lazily("consumers", () => {
             const byQueue = new Map<string, MappingLink[]>();
             for (const link of this.mappings) {
                 if (link.queue.kind === "resource") {
@@ -505,7 +523,7 @@ export class StackIndex {
 
     /** Functions invoked by a mapping that reads an SQS queue (in this stack or not). */
     get consumerFunctions(): readonly PolicyResource[] {
-        return this.memoize("consumerFunctions", () => {
+        return this.lazily("consumerFunctions", () => {
             const functions = new Map<string, PolicyResource>();
             for (const link of this.mappings) {
                 if (readsSqs(link) && link.function.kind === "resource") {
@@ -519,7 +537,7 @@ export class StackIndex {
     // ---- queue policies, alarms ----------------------------------------------------------------
 
     get queuePolicies(): Grouped {
-        return this.memoize("queuePolicies", () => group(this.ofType(ResourceTypes.queuePolicy).map((policy) => ({
+        return this.lazily("queuePolicies", () => group(this.ofType(ResourceTypes.queuePolicy).map((policy) => ({
             item: policy,
             link: this.link(policy, "queueUrl", ResourceTypes.queue,
                 readOutput(policy, () => propsOf<QueuePolicyProps>(policy).queueUrl), this.queueByUrl),
@@ -541,8 +559,15 @@ export class StackIndex {
     }
 
     private alarmsOn(namespace: string, metricName: string, dimension: string, targetType: string, match: (reference: string) => Match): Grouped {
-        return this.memoize(`alarms#${namespace}#${metricName}`, () => group(this.ofType(ResourceTypes.metricAlarm).flatMap((alarm) =>
-            this.alarmLinks(alarm, namespace, metricName, dimension, targetType, match).map((link) => ({ item: alarm, link })))));
+        const byMetric = this.lazily("alarmsByMetric", () => new Map<string, Grouped>());
+        const key = `${namespace}#${metricName}`;
+        let alarms = byMetric.get(key);
+        if (alarms === undefined) {
+            alarms = group(this.ofType(ResourceTypes.metricAlarm).flatMap((alarm) =>
+                this.alarmLinks(alarm, namespace, metricName, dimension, targetType, match).map((link) => ({ item: alarm, link }))));
+            byMetric.set(key, alarms);
+        }
+        return alarms;
     }
 
     private alarmLinks(alarm: PolicyResource, namespace: string, metricName: string, dimension: string, targetType: string, match: (reference: string) => Match): Link[] {
@@ -606,7 +631,7 @@ export class StackIndex {
      * aws.iam.PolicyAttachment (`roles`, a list: one entry per role).
      */
     get rolePolicies(): Grouped {
-        return this.memoize("rolePolicies", () => {
+        return this.lazily("rolePolicies", () => {
             const entries: { item: PolicyResource; link: Link }[] = [];
             const byRoleProperty = (type: string, key: string) => {
                 for (const holder of this.ofType(type)) {

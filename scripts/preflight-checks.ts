@@ -9,6 +9,7 @@ import { GetAccountSettingsCommand, GetAccountSettingsCommandOutput, GetFunction
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { NOTIFIER_RESERVED_CONCURRENCY } from "../pipeline/alarm-notifier";
 import { endpointHost, EncryptionMode, LaneName, missingKeyPolicyGrants, PipelineNames, PipelineSettings, PolicyDocument } from "../pipeline";
+import { LANE_NAMES } from "../pipeline/lanes";
 
 
 export const FindingLevel = { ok: "ok", warn: "warn", fail: "fail" } as const;
@@ -59,7 +60,7 @@ function errorText(error: unknown): string {
     return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-const LANES: readonly LaneName[] = ["escalation", "toolCall"];
+const LANES: readonly LaneName[] = LANE_NAMES;
 
 /** Reserved concurrency against the account's quota; PutFunctionConcurrency fails after CreateFunction otherwise. */
 export async function checkLambdaConcurrency(input: PreflightInput, lambda: CommandSender): Promise<Finding[]> {

@@ -72,16 +72,20 @@ describe("README citation reader", () => {
     it("finds a title quoted after the file that holds it, and reports one that file lacks", () => {
         const sources = { "tests/local/soak.test.ts": soak };
 
-        const found = problemsOf(`\`tests/local/soak.test.ts\` "pages every valid escalation once, posts once, with every fault class mixed in"\n`, sources);
+        const found = problemsOf(
+            `\`tests/local/soak.test.ts\` "pages every valid escalation once, posts once, with every fault class mixed in"\n`,
+            sources,
+        );
         const renamed = problemsOf(`\`tests/local/soak.test.ts\` "pages every escalation once"\n`, sources);
 
         assert.deepEqual(found, []);
-        assert.deepEqual(renamed.map((problem) => problem.message), [
-            `quotes "pages every escalation once" as a test, but no it() or describe() title of tests/local/soak.test.ts matches it`,
-        ]);
+        assert.deepEqual(
+            renamed.map((problem) => problem.message),
+            [`quotes "pages every escalation once" as a test, but no it() or describe() title of tests/local/soak.test.ts matches it`],
+        );
     });
 
-    it("reads \"...\" in a quoted title as any text: a prefix, an infix, never a shorter whole title", () => {
+    it('reads "..." in a quoted title as any text: a prefix, an infix, never a shorter whole title', () => {
         const test = testTitlesOf(soak, "soak.test.ts")[1];
 
         assert.equal(citesTitle("pages every valid escalation once, ...", test), true);
@@ -98,8 +102,14 @@ describe("README citation reader", () => {
             "tests/handlers/escalation-consumer.test.ts": `it("pages once when delivered twice", () => {});`,
         };
 
-        const right = problemsOf(`\`tests/handlers/delivery-faults.test.ts\` "keeps the escalation id on a resend"; "pages once when delivered twice" (\`escalation-consumer.test.ts\`)\n`, sources);
-        const wrong = problemsOf(`\`tests/handlers/delivery-faults.test.ts\` "keeps the escalation id on a resend"; "pages once when delivered twice" (\`delivery-faults.test.ts\`)\n`, sources);
+        const right = problemsOf(
+            `\`tests/handlers/delivery-faults.test.ts\` "keeps the escalation id on a resend"; "pages once when delivered twice" (\`escalation-consumer.test.ts\`)\n`,
+            sources,
+        );
+        const wrong = problemsOf(
+            `\`tests/handlers/delivery-faults.test.ts\` "keeps the escalation id on a resend"; "pages once when delivered twice" (\`delivery-faults.test.ts\`)\n`,
+            sources,
+        );
 
         assert.deepEqual(right, []);
         assert.equal(wrong.length, 1);
@@ -107,44 +117,59 @@ describe("README citation reader", () => {
     });
 
     it("takes quoted prose for prose: a quotation not placed as a citation is not checked", () => {
-        const problems = problemsOf(`Messages say "must", and a Slack refusal is dead-lettered as "paged; Slack failed" (see \`tests/x.test.ts\`).\n`, { "tests/x.test.ts": "" });
+        const problems = problemsOf(
+            `Messages say "must", and a Slack refusal is dead-lettered as "paged; Slack failed" (see \`tests/x.test.ts\`).\n`,
+            { "tests/x.test.ts": "" },
+        );
 
         assert.deepEqual(problems, []);
     });
 
-    it("counts a quotation after \"Proved by\", in its own parentheses, or before \"fails\" as a citation", () => {
-        const text = [
-            `Proved by "alpha".`,
-            ``,
-            `It holds ("beta").`,
-            ``,
-            `The day comes, and "gamma" fails naming what to move.`,
-        ].join("\n");
+    it('counts a quotation after "Proved by", in its own parentheses, or before "fails" as a citation', () => {
+        const text = [`Proved by "alpha".`, ``, `It holds ("beta").`, ``, `The day comes, and "gamma" fails naming what to move.`].join(
+            "\n",
+        );
 
         const problems = problemsOf(text, { "tests/a.test.ts": `it("delta", () => {});` });
 
-        assert.deepEqual(problems.map((problem) => [problem.line, problem.message]), [
-            [1, `quotes "alpha" as a test, but no it() or describe() title of any test file matches it`],
-            [3, `quotes "beta" as a test, but no it() or describe() title of any test file matches it`],
-            [5, `quotes "gamma" as a test, but no it() or describe() title of any test file matches it`],
-        ]);
+        assert.deepEqual(
+            problems.map((problem) => [problem.line, problem.message]),
+            [
+                [1, `quotes "alpha" as a test, but no it() or describe() title of any test file matches it`],
+                [3, `quotes "beta" as a test, but no it() or describe() title of any test file matches it`],
+                [5, `quotes "gamma" as a test, but no it() or describe() title of any test file matches it`],
+            ],
+        );
     });
 
     it("reports a cited test file that does not exist, and a bare name that exists in two directories", () => {
-        const sources = { "tests/pipeline/message-size.test.ts": "", "tests/handlers/message-size.test.ts": "", "tests/handlers/producer.test.ts": "" };
+        const sources = {
+            "tests/pipeline/message-size.test.ts": "",
+            "tests/handlers/message-size.test.ts": "",
+            "tests/handlers/producer.test.ts": "",
+        };
 
-        const problems = problemsOf([
-            "Tests: `tests/local/gone.test.ts`.",
-            "",
-            "Also `message-size.test.ts`.",
-            "",
-            "Resolved by the paragraph's directory: `tests/handlers/producer.test.ts`, `message-size.test.ts`.",
-        ].join("\n"), sources);
+        const problems = problemsOf(
+            [
+                "Tests: `tests/local/gone.test.ts`.",
+                "",
+                "Also `message-size.test.ts`.",
+                "",
+                "Resolved by the paragraph's directory: `tests/handlers/producer.test.ts`, `message-size.test.ts`.",
+            ].join("\n"),
+            sources,
+        );
 
-        assert.deepEqual(problems.map((problem) => [problem.line, problem.message]), [
-            [1, "cites tests/local/gone.test.ts: no such test file"],
-            [3, "cites message-size.test.ts: ambiguous: tests/handlers/message-size.test.ts, tests/pipeline/message-size.test.ts; write its full path"],
-        ]);
+        assert.deepEqual(
+            problems.map((problem) => [problem.line, problem.message]),
+            [
+                [1, "cites tests/local/gone.test.ts: no such test file"],
+                [
+                    3,
+                    "cites message-size.test.ts: ambiguous: tests/handlers/message-size.test.ts, tests/pipeline/message-size.test.ts; write its full path",
+                ],
+            ],
+        );
     });
 
     it("matches a title built from a template or from table rows, but never one that is generated whole", () => {
@@ -173,20 +198,21 @@ describe("README citation reader", () => {
         assert.equal(citesTitle("delivers a second escalation of the same call: ...", template), false);
     });
 
-    it("looks a title with no file of its own up in the file its section names \"unless another file is named\"", () => {
+    it('looks a title with no file of its own up in the file its section names "unless another file is named"', () => {
         const sources = {
             "tests/handlers/delivery-faults.test.ts": `it("pages once", () => {});`,
             "tests/handlers/escalation-consumer.test.ts": `it("posts once", () => {});`,
         };
-        const section = (quoted: string) => [
-            "### Guarantees",
-            "",
-            "Each proved by the named test (`tests/handlers/delivery-faults.test.ts` unless another file is named).",
-            "",
-            "| guarantee | test |",
-            "| --- | --- |",
-            `| once | ${quoted}; "posts once" (\`escalation-consumer.test.ts\`) |`,
-        ].join("\n");
+        const section = (quoted: string) =>
+            [
+                "### Guarantees",
+                "",
+                "Each proved by the named test (`tests/handlers/delivery-faults.test.ts` unless another file is named).",
+                "",
+                "| guarantee | test |",
+                "| --- | --- |",
+                `| once | ${quoted}; "posts once" (\`escalation-consumer.test.ts\`) |`,
+            ].join("\n");
 
         const right = problemsOf(section(`"pages once"`), sources);
         const elsewhere = problemsOf(section(`"posts once"`), sources);
@@ -207,15 +233,19 @@ describe("README citation reader", () => {
 
         const problems = problemsOf(`${table}\n`, { "tests/a.test.ts": `it("pages once", () => {});` });
 
-        assert.deepEqual(problems.map((problem) => [problem.line, problem.message]), [
-            [4, `the guarantee "survives a busy machine" names no test, and does not say it is not guaranteed or untested`],
-        ]);
+        assert.deepEqual(
+            problems.map((problem) => [problem.line, problem.message]),
+            [[4, `the guarantee "survives a busy machine" names no test, and does not say it is not guaranteed or untested`]],
+        );
     });
 
     it("reports a quotation that never closes", () => {
         const problems = problemsOf(`Proved by "alpha, and then nothing.\n`, {});
 
-        assert.deepEqual(problems.map((problem) => problem.line), [1]);
+        assert.deepEqual(
+            problems.map((problem) => problem.line),
+            [1],
+        );
         assert.match(problems[0].message, /a quotation opens and never closes/);
     });
 });

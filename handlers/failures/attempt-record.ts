@@ -23,7 +23,7 @@
 import { createHash } from "node:crypto";
 import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSRecord } from "aws-lambda";
-import { IdempotencyTableSchema } from "../idempotency/persistence";
+import { IdempotencyTableSchema } from "../environment";
 
 export interface AttemptCount {
     /** Failed runs since the message was sent (or last dead-lettered). */

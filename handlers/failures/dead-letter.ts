@@ -27,6 +27,7 @@ import { firstSeenOf } from "../consumer/record-facts";
 import { MessageAttributeName } from "../messages/message-attributes";
 import { messageSize } from "../messages/message-size";
 import { encodePayloadPointer, type PayloadPointer } from "../messages/payload-pointer";
+import { isFifoQueue } from "../aws/queue-type";
 
 /** The one attribute a dead letter adds. The name avoids SQS's reserved "AWS." and "Amazon." prefixes. */
 export const DEAD_LETTER_ATTRIBUTE = "dead-letter";
@@ -150,7 +151,7 @@ export const DEAD_LETTER_PAYLOAD_PREFIX = "dead-letters";
  */
 export function buildDeadLetter(record: SQSRecord, reason: DeadLetterReason, limits: DeadLetterLimits): DeadLetterDraft {
     const original = toSdkAttributes(record);
-    const fifo = limits.deadLetterQueueUrl.endsWith(".fifo");
+    const fifo = isFifoQueue(limits.deadLetterQueueUrl);
     const groupId = record.attributes.MessageGroupId;
     const deduplicationId = record.attributes.MessageDeduplicationId;
     const layout = Object.keys(original).length < MAX_MESSAGE_ATTRIBUTES ? DeadLetterLayout.attributes : DeadLetterLayout.envelope;
@@ -266,7 +267,7 @@ export function replayRequestOf(message: Message, queueUrl: string, fetchedBody?
     if (original.body === undefined) {
         throw new DeadLetterPayloadRequiredError(original.payload!);
     }
-    const fifo = queueUrl.endsWith(".fifo");
+    const fifo = isFifoQueue(queueUrl);
     return {
         QueueUrl: queueUrl,
         MessageBody: original.body,

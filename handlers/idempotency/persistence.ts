@@ -1,14 +1,6 @@
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import type { CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-
-/**
- * The idempotency table's shape, which the component's table and Powertools must agree on:
- * partition key `id` (string) and TTL on `expiration` (epoch seconds) are Powertools' defaults.
- */
-export const IdempotencyTableSchema = {
-    partitionKey: "id",
-    timeToLiveAttribute: "expiration",
-} as const;
+import { IdempotencyTableSchema } from "../environment";
 
 /** Powertools Idempotency persistence on the lane's DynamoDB table. */
 export function createIdempotencyStore(tableName: string, client: DynamoDBClient): DynamoDBPersistenceLayer {

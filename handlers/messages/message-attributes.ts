@@ -1,7 +1,8 @@
 /**
  * Message attribute names shared by the producer and the consumers. SQS allows at most 10
- * attributes per message; the producer uses at most 3 of them, which leaves room for the
- * dead-letter reason attributes (failures/dead-letter-reasons.ts) on the same message.
+ * attributes per message; the producer uses at most 3 of them, which leaves room for the one
+ * attribute a dead letter adds, its reason (`dead-letter`, failures/dead-letter.ts), on the same
+ * message.
  */
 export const MessageAttributeName = {
     /** What the body is, e.g. "escalation.requested". */

@@ -8,6 +8,7 @@ import type { SQSRecord } from "aws-lambda";
 import { randomUUID } from "node:crypto";
 import { buildDeadLetter, type DeadLetterKind } from "../../handlers/failures/dead-letter";
 import type { LaneQueues } from "../stack-outputs";
+import { isFifoQueue } from "../../handlers/aws/queue-type";
 
 export interface SampleDeadLetter {
     readonly body: string;
@@ -28,7 +29,7 @@ const SQS_DEFAULT_MAX_MESSAGE_BYTES = 262_144;
 /** Returns the DLQ message id. */
 export async function putDeadLetter(sqs: SQSClient, lane: LaneQueues, region: string, sample: SampleDeadLetter): Promise<string> {
     const now = String(Date.now());
-    const fifo = lane.queueUrl.endsWith(".fifo");
+    const fifo = isFifoQueue(lane.queueUrl);
     const record: SQSRecord = {
         messageId: randomUUID(),
         receiptHandle: "not-received",

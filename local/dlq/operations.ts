@@ -21,6 +21,7 @@ import { deleteMessages, purgeDeadLetterQueue } from "./purge";
 import { type QueueAgeReader, queueNameOf } from "./queue-age";
 import { REDACTED, restoreRedacted } from "./redaction";
 import { assertQueuesExist, type CopyRedriveReport, isUnsupportedAction, type MoveTaskReport, redriveByCopy, redriveWithMoveTask, type RedriveTarget } from "./redrive";
+import { isFifoQueue } from "../../handlers/aws/queue-type";
 
 export const RedriveMethod = { auto: "auto", moveTask: "move-task", copy: "copy" } as const;
 export type RedriveMethod = (typeof RedriveMethod)[keyof typeof RedriveMethod];
@@ -100,7 +101,7 @@ export class DlqOperations {
         return Promise.all(
             this.options.lanes.map(async (lane) => ({
                 lane: lane.lane,
-                fifo: lane.deadLetterQueueUrl.endsWith(".fifo"),
+                fifo: isFifoQueue(lane.deadLetterQueueUrl),
                 queue: await this.queueView(lane.queueUrl),
                 deadLetterQueue: await this.queueView(lane.deadLetterQueueUrl),
             })),
@@ -159,7 +160,7 @@ export class DlqOperations {
         const lane = this.lane(laneName);
         const target = redriveTarget(lane);
         const method = choice.method ?? RedriveMethod.auto;
-        const fifo = lane.deadLetterQueueUrl.endsWith(".fifo");
+        const fifo = isFifoQueue(lane.deadLetterQueueUrl);
         const selective = choice.messageIds !== undefined || choice.max !== undefined;
         if (method === RedriveMethod.moveTask && (fifo || selective)) {
             throw new DlqOperationError("'method' move-task moves a whole standard DLQ: it takes neither a FIFO queue nor chosen messages or a maximum");

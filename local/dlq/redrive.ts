@@ -29,6 +29,7 @@ import type { PayloadPointer } from "../../handlers/messages/payload-pointer";
 import { sha256 } from "./audit";
 import { receiveHeld } from "./peek";
 import { type DeadLetterEntry, toDeadLetterEntry } from "./dead-letter-entry";
+import { isFifoQueue } from "../../handlers/aws/queue-type";
 
 export interface RedriveTarget {
     readonly deadLetterQueueUrl: string;
@@ -129,7 +130,7 @@ export async function redriveByCopy(sqs: SQSClient, target: RedriveTarget, optio
         { url: target.deadLetterQueueUrl, role: "DLQ" },
         { url: target.sourceQueueUrl, role: "source queue" },
     ]);
-    const fifo = target.deadLetterQueueUrl.endsWith(".fifo");
+    const fifo = isFifoQueue(target.deadLetterQueueUrl);
     const max = options.max ?? Number.POSITIVE_INFINITY;
     const holdSeconds = options.holdSeconds ?? DEFAULT_HOLD_SECONDS;
     const moved: string[] = [];

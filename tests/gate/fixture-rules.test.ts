@@ -36,7 +36,7 @@ describe("offline gate on fixture programs that break one rule (prod policy conf
     let runs: Map<string, Promise<GateRun>>;
 
     before(() => {
-        const programs = [...Object.keys(ruleFixtures), "unknown-redrive", "max-receive-count-three", "mapping-through-alias"];
+        const programs = [...Object.keys(ruleFixtures), "unknown-redrive", "max-receive-count-three", "mapping-through-alias", "property-dependency-links"];
         runs = startRuns(Object.fromEntries(programs.map((program) => [
             program,
             () => runGateOnFixture(program, ["--policy-config", realPolicyConfig("prod")]),
@@ -68,5 +68,14 @@ describe("offline gate on fixture programs that break one rule (prod policy conf
         const run = await runOf(runs, "unknown-redrive");
 
         assertGateRun(run, 1, /redrivePolicy is unknown at preview; it must be known/);
+    });
+
+    // Issue 18: the monitor's recording of property dependencies and their sending to the
+    // analyzer each broke only their unit tests; this program's mapping reaches its queue only
+    // through propertyDependencies.eventSourceArn (unknown ARN, two queues among its dependencies).
+    it("property-dependency-links: follows a mapping to its queue through property dependencies alone", async () => {
+        const run = await runOf(runs, "property-dependency-links");
+
+        assertGateRun(run, 1, "SQS queue 'orders' visibilityTimeoutSeconds must be at least 6 x 30 s (timeout of Lambda function 'orders-consumer') + 0 s (batching window of Event source mapping 'orders-mapping') = 180 s; found 60 s.");
     });
 });

@@ -1,25 +1,20 @@
 import { EscalationPipeline, EscalationPipelineArgs } from "../../pipeline";
-import { MockRunOptions, RecordedResource, RecordedStack, runWithMocks } from "./pulumi-mocks";
+import { ResourceTypes as PackResourceTypes } from "../../policy/resource-types";
+import { MockRunOptions, MockResource, MockStack, runWithMocks } from "./pulumi-mocks";
 
+/**
+ * The type tokens the component tests look up: the policy pack's (one list, checked against the
+ * @pulumi/aws classes in tests/policy/pack.test.ts), and the few the component creates that no
+ * rule reads.
+ */
 export const ResourceTypes = {
-    queue: "aws:sqs/queue:Queue",
-    queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
-    function: "aws:lambda/function:Function",
-    eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    ...PackResourceTypes,
     topic: "aws:sns/topic:Topic",
-    topicSubscription: "aws:sns/topicSubscription:TopicSubscription",
     table: "aws:dynamodb/table:Table",
     parameter: "aws:ssm/parameter:Parameter",
     bucket: "aws:s3/bucket:Bucket",
     kmsKey: "aws:kms/key:Key",
     kmsAlias: "aws:kms/alias:Alias",
-    functionEventInvokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-    permission: "aws:lambda/permission:Permission",
 } as const;
 
 /**
@@ -34,12 +29,12 @@ export const TestAlarmEndpoints = {
 } as const;
 
 /** Builds one pipeline named "main" under mocks and returns what it registered. */
-export async function buildPipeline(args: EscalationPipelineArgs = {}, run: MockRunOptions = {}): Promise<{ stack: RecordedStack; pipeline: EscalationPipeline }> {
+export async function buildPipeline(args: EscalationPipelineArgs = {}, run: MockRunOptions = {}): Promise<{ stack: MockStack; pipeline: EscalationPipeline }> {
     const { stack, result } = await runWithMocks(() => new EscalationPipeline("main", args), run);
     return { stack, pipeline: result };
 }
 
 /** The lane's resource of `type` (lane logical names start "main-escalation" or "main-tool-call"). */
-export function laneResource(stack: RecordedStack, lane: "escalation" | "tool-call", logicalSuffix: string): RecordedResource {
+export function laneResource(stack: MockStack, lane: "escalation" | "tool-call", logicalSuffix: string): MockResource {
     return stack.named(`main-${lane}-${logicalSuffix}`);
 }

@@ -32,6 +32,16 @@ export function assertViolation(violations: readonly ReportedViolation[], expect
     return found;
 }
 
+/**
+ * The one violation reported, matching `expected`: a check that also reports something else (a
+ * second violation, or a crash the policy server turned into one) fails here.
+ */
+export function assertOnlyViolation(violations: readonly ReportedViolation[], expected: ExpectedViolation): ReportedViolation {
+    const found = assertViolation(violations, expected);
+    assert.equal(violations.length, 1, `expected only that violation, got:\n${show(violations)}`);
+    return found;
+}
+
 function isStackPolicy(policy: Policies[number]): policy is StackValidationPolicy {
     return "validateStack" in policy;
 }

@@ -11,7 +11,7 @@ export const TEST_REGION = "eu-west-1";
 export const PROJECT = "escalation-pipeline";
 
 /** A resource as the mock engine saw it: its type token, logical name and inputs. */
-export interface RecordedResource {
+export interface MockResource {
     readonly type: string;
     readonly name: string;
     readonly inputs: Record<string, unknown>;
@@ -19,14 +19,14 @@ export interface RecordedResource {
     readonly options: { readonly protect: boolean; readonly retainOnDelete: boolean };
 }
 
-type RecordedOptions = RecordedResource["options"];
+type MockResourceOptions = MockResource["options"];
 
 /**
  * `Mocks.newResource` sees no resource options; the monitor gets the whole registration request.
  * This one notes `protect` and `retainOnDelete` by logical name (names are unique in our stacks).
  */
 class OptionRecordingMonitor extends MockMonitor {
-    readonly optionsByName = new Map<string, RecordedOptions>();
+    readonly optionsByName = new Map<string, MockResourceOptions>();
 
     registerResource(req: RegisterResourceRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
         this.optionsByName.set(req.getName(), { protect: req.getProtect() ?? false, retainOnDelete: req.getRetainondelete() ?? false });
@@ -40,7 +40,7 @@ class OptionRecordingMonitor extends MockMonitor {
  * brand-new stack's first `pulumi preview`.
  */
 class RecordingMocks implements pulumi.runtime.Mocks {
-    readonly resources: Omit<RecordedResource, "options">[] = [];
+    readonly resources: Omit<MockResource, "options">[] = [];
 
     constructor(
         private readonly preview: boolean,
@@ -77,14 +77,14 @@ export interface MockRunOptions {
     readonly config?: Record<string, unknown>;
 }
 
-export class RecordedStack {
-    constructor(readonly resources: readonly RecordedResource[]) {}
+export class MockStack {
+    constructor(readonly resources: readonly MockResource[]) {}
 
-    ofType(type: string): RecordedResource[] {
+    ofType(type: string): MockResource[] {
         return this.resources.filter((resource) => resource.type === type);
     }
 
-    named(name: string): RecordedResource {
+    named(name: string): MockResource {
         const found = this.resources.find((resource) => resource.name === name);
         if (!found) {
             throw new Error(`No resource named '${name}'; registered: ${this.resources.map((r) => r.name).join(", ")}`);
@@ -101,7 +101,7 @@ const { waitForRPCs, setMockOptions } = require("@pulumi/pulumi/runtime/settings
 };
 
 /** Runs `program` under fresh mocks and config (the region invoke answers `aws:region`), and returns everything it registered. */
-export async function runWithMocks<T>(program: () => T, options: MockRunOptions = {}): Promise<{ stack: RecordedStack; result: T }> {
+export async function runWithMocks<T>(program: () => T, options: MockRunOptions = {}): Promise<{ stack: MockStack; result: T }> {
     const config = options.config ?? {};
     const region = typeof config["aws:region"] === "string" ? config["aws:region"] : TEST_REGION;
     const mocks = new RecordingMocks(options.preview ?? false, region);
@@ -112,8 +112,8 @@ export async function runWithMocks<T>(program: () => T, options: MockRunOptions 
     setMockOptions(monitor, PROJECT, options.stack ?? "test", options.preview ?? false);
     const result = program();
     await waitForRPCs();
-    const noOptions: RecordedOptions = { protect: false, retainOnDelete: false };
-    return { stack: new RecordedStack(mocks.resources.map((r) => ({ ...r, options: monitor.optionsByName.get(r.name) ?? noOptions }))), result };
+    const noOptions: MockResourceOptions = { protect: false, retainOnDelete: false };
+    return { stack: new MockStack(mocks.resources.map((r) => ({ ...r, options: monitor.optionsByName.get(r.name) ?? noOptions }))), result };
 }
 
 /** Pulumi keeps config as strings; structured values are JSON. */

@@ -160,7 +160,11 @@ function tableOf(header: readonly string[]): Table {
     const guaranteeColumn = header.findIndex((cell) => /^guarantee/i.test(cell));
     const testColumn = header.findIndex((cell) => /^tests?\b/i.test(cell));
     const isGuaranteeTable = guaranteeColumn >= 0 && testColumn >= 0;
-    return { header, testColumn: isGuaranteeTable ? testColumn : undefined, guaranteeColumn: isGuaranteeTable ? guaranteeColumn : undefined };
+    return {
+        header,
+        testColumn: isGuaranteeTable ? testColumn : undefined,
+        guaranteeColumn: isGuaranteeTable ? guaranteeColumn : undefined,
+    };
 }
 
 /** README's prose as blocks (fenced code and headings left out), and its guarantee-table rows. */
@@ -200,7 +204,12 @@ function blocksOf(markdown: string): { blocks: Block[]; rows: { line: number; gu
                 return;
             }
             cells.forEach((cell, column) => {
-                const block: Block = { text: cell, lineStarts: [{ offset: 0, line }], section, guaranteeTestCell: column === table?.testColumn };
+                const block: Block = {
+                    text: cell,
+                    lineStarts: [{ offset: 0, line }],
+                    section,
+                    guaranteeTestCell: column === table?.testColumn,
+                };
                 blocks.push(block);
                 if (block.guaranteeTestCell) {
                     rows.push({ line, guarantee: cells[table?.guaranteeColumn ?? 0] ?? "", testCell: block });
@@ -261,7 +270,7 @@ function tokensOf(block: Block, problems: CitationProblem[]): Token[] {
             i = end;
             continue;
         }
-        if (text[i] === "\"") {
+        if (text[i] === '"') {
             if (quoteStart === undefined) {
                 tokens.push(...fileTokensIn(text.slice(plainStart, i), plainStart));
                 quoteStart = i;
@@ -274,14 +283,21 @@ function tokensOf(block: Block, problems: CitationProblem[]): Token[] {
         i += 1;
     }
     if (quoteStart !== undefined) {
-        problems.push({ line: lineOf(block, quoteStart), message: `a quotation opens and never closes: ${text.slice(quoteStart, quoteStart + 60)}` });
+        problems.push({
+            line: lineOf(block, quoteStart),
+            message: `a quotation opens and never closes: ${text.slice(quoteStart, quoteStart + 60)}`,
+        });
     } else {
         tokens.push(...fileTokensIn(text.slice(plainStart), plainStart));
     }
     return tokens;
 }
 
-function resolveFile(written: string, contextDirectory: string | undefined, testFiles: readonly string[]): { path: string | undefined; unresolved?: string } {
+function resolveFile(
+    written: string,
+    contextDirectory: string | undefined,
+    testFiles: readonly string[],
+): { path: string | undefined; unresolved?: string } {
     if (written.includes("/")) {
         const path = posix.normalize(written);
         return testFiles.includes(path) ? { path } : { path: undefined, unresolved: "no such test file" };
@@ -325,7 +341,12 @@ export function readmeCitations(markdown: string, testFiles: readonly string[]):
                 contextDirectory = posix.dirname(posix.normalize(token.written));
             }
             resolved.set(token, path);
-            files.push({ line: lineOf(block, token.start), written: token.written, path, ...(unresolved === undefined ? {} : { unresolved }) });
+            files.push({
+                line: lineOf(block, token.start),
+                written: token.written,
+                path,
+                ...(unresolved === undefined ? {} : { unresolved }),
+            });
             if (DEFAULT_FILE.test(block.text.slice(token.end))) {
                 sectionDefaults.set(block.section, path ?? token.written);
             }
@@ -351,21 +372,21 @@ export function readmeCitations(markdown: string, testFiles: readonly string[]):
             const next = tokens[index + 1];
             const after = block.text.slice(token.end, next?.start ?? block.text.length);
             const opensParenthesis = gap.endsWith("(");
-            const fileAfter = next?.kind === "file"
-                && (/^\s*\(`?$/.test(after) || (opensParenthesis && /^\s*[,;]\s*`?$/.test(after)));
+            const fileAfter = next?.kind === "file" && (/^\s*\(`?$/.test(after) || (opensParenthesis && /^\s*[,;]\s*`?$/.test(after)));
             const inRun = runOpen && JOINER.test(gap);
-            const cited = block.guaranteeTestCell
-                || inRun
-                || CUE.test(gap)
-                || VERDICT.test(after)
-                || (opensParenthesis && /^\s*[),;]/.test(after))
-                || fileAfter;
+            const cited =
+                block.guaranteeTestCell ||
+                inRun ||
+                CUE.test(gap) ||
+                VERDICT.test(after) ||
+                (opensParenthesis && /^\s*[),;]/.test(after)) ||
+                fileAfter;
             if (!cited) {
                 runOpen = false;
                 runFile = undefined;
                 return;
             }
-            const named = fileAfter && next.kind === "file" ? resolved.get(next) ?? next.written : inRun ? runFile : undefined;
+            const named = fileAfter && next.kind === "file" ? (resolved.get(next) ?? next.written) : inRun ? runFile : undefined;
             pending.push({ line: lineOf(block, token.start), title: token.text, named, section: block.section });
             titlesPerCell.set(block, (titlesPerCell.get(block) ?? 0) + 1);
             if (!inRun) {
@@ -413,10 +434,21 @@ function concat(left: readonly (readonly TitleSegment[])[], right: readonly (rea
 function literalValuesOf(name: string, file: ts.SourceFile): string[] {
     const values: string[] = [];
     const visit = (node: ts.Node) => {
-        if (ts.isPropertyAssignment(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) && node.name.text === name && ts.isStringLiteralLike(node.initializer)) {
+        if (
+            ts.isPropertyAssignment(node) &&
+            (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) &&
+            node.name.text === name &&
+            ts.isStringLiteralLike(node.initializer)
+        ) {
             values.push(node.initializer.text);
         }
-        if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name && node.initializer !== undefined && ts.isStringLiteralLike(node.initializer)) {
+        if (
+            ts.isVariableDeclaration(node) &&
+            ts.isIdentifier(node.name) &&
+            node.name.text === name &&
+            node.initializer !== undefined &&
+            ts.isStringLiteralLike(node.initializer)
+        ) {
             values.push(node.initializer.text);
         }
         ts.forEachChild(node, visit);
@@ -444,7 +476,10 @@ function patternsOf(expression: ts.Expression, file: ts.SourceFile, asSubstituti
         return concat(patternsOf(expression.left, file, asSubstitution), patternsOf(expression.right, file, asSubstitution));
     }
     if (ts.isConditionalExpression(expression)) {
-        return [...patternsOf(expression.whenTrue, file, asSubstitution), ...patternsOf(expression.whenFalse, file, asSubstitution)].slice(0, MAX_ALTERNATIVES);
+        return [...patternsOf(expression.whenTrue, file, asSubstitution), ...patternsOf(expression.whenFalse, file, asSubstitution)].slice(
+            0,
+            MAX_ALTERNATIVES,
+        );
     }
     // A whole title taken from a table row (`it(title, ...)` over rows with `title: "..."`) is read
     // from the rows; a substitution inside a template stays ANY, which covers every row's value.
@@ -467,11 +502,17 @@ export function testTitlesOf(source: string, fileName: string): TestTitle[] {
     const visit = (node: ts.Node) => {
         if (ts.isCallExpression(node) && node.arguments.length > 0) {
             const callee = node.expression;
-            const kind = ts.isIdentifier(callee) ? callee.text
-                : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression.text
-                    : undefined;
+            const kind = ts.isIdentifier(callee)
+                ? callee.text
+                : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)
+                  ? callee.expression.text
+                  : undefined;
             if (kind !== undefined && TEST_CALLS.has(kind)) {
-                titles.push({ kind, line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1, patterns: patternsOf(node.arguments[0], file, false) });
+                titles.push({
+                    kind,
+                    line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1,
+                    patterns: patternsOf(node.arguments[0], file, false),
+                });
             }
         }
         ts.forEachChild(node, visit);
@@ -588,7 +629,11 @@ export function citesTitle(title: string, test: TestTitle): boolean {
  * a title of the file it is said to be in, each guarantee row names its test. `sourceOf` reads a
  * test file (posix path relative to the repository).
  */
-export function citationProblems(citations: ReadmeCitations, testFiles: readonly string[], sourceOf: (path: string) => string): CitationProblem[] {
+export function citationProblems(
+    citations: ReadmeCitations,
+    testFiles: readonly string[],
+    sourceOf: (path: string) => string,
+): CitationProblem[] {
     const problems: CitationProblem[] = [...citations.problems];
     const titlesOf = new Map<string, TestTitle[]>();
     const titlesIn = (path: string): TestTitle[] => {
@@ -612,16 +657,26 @@ export function citationProblems(citations: ReadmeCitations, testFiles: readonly
         }
         const found = searched.some((file) => titlesIn(file).some((test) => citesTitle(citation.title, test)));
         if (!found) {
-            const where = citation.scope === "anywhere" ? "any test file"
-                : citation.scope === "named" ? searched[0]
-                    : citation.scope === "default" ? `${searched[0]} (its section's file "unless another file is named")`
+            const where =
+                citation.scope === "anywhere"
+                    ? "any test file"
+                    : citation.scope === "named"
+                      ? searched[0]
+                      : citation.scope === "default"
+                        ? `${searched[0]} (its section's file "unless another file is named")`
                         : `the files its section cites (${searched.join(", ")})`;
-            problems.push({ line: citation.line, message: `quotes "${citation.title}" as a test, but no it() or describe() title of ${where} matches it` });
+            problems.push({
+                line: citation.line,
+                message: `quotes "${citation.title}" as a test, but no it() or describe() title of ${where} matches it`,
+            });
         }
     }
     for (const row of citations.guaranteeRows) {
         if (row.citedTitles === 0 && !row.saysUntested) {
-            problems.push({ line: row.line, message: `the guarantee "${row.guarantee.slice(0, 80)}" names no test, and does not say it is not guaranteed or untested` });
+            problems.push({
+                line: row.line,
+                message: `the guarantee "${row.guarantee.slice(0, 80)}" names no test, and does not say it is not guaranteed or untested`,
+            });
         }
     }
     return problems.sort((a, b) => a.line - b.line);

@@ -1,9 +1,8 @@
 /** Issue 17 item 3 and issue 12's init limit: what a local execution environment gives a handler. */
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { LocalFunction } from "../../local/lambda/local-function";
 import type { InvocationOutcome } from "../../local/lambda/execution-environment";
-import { probeFunction } from "./helpers/function-factory";
+import { probeFunction, stopAfterEach, successResponse } from "./helpers/function-factory";
 
 const SLOW_INIT_HANDLER = path.join(__dirname, "fixtures", "slow-init-handler.ts");
 
@@ -15,21 +14,12 @@ const LAMBDA_VARIABLES = [
 ];
 
 function environmentOf(outcome: InvocationOutcome): Record<string, string> {
-    assert.equal(outcome.kind, "success", JSON.stringify(outcome));
-    return (outcome as { response: { environment: Record<string, string> } }).response.environment;
+    return successResponse<{ environment: Record<string, string> }>(outcome).environment;
 }
 
 describe("local execution environment", function () {
     this.timeout(30_000);
-    let functions: LocalFunction[] = [];
-    const track = (fn: LocalFunction) => {
-        functions.push(fn);
-        return fn;
-    };
-    afterEach(async () => {
-        await Promise.all(functions.map((fn) => fn.stop()));
-        functions = [];
-    });
+    const track = stopAfterEach();
 
     it("gives the handler exactly Lambda's variables and the function's own, none of the developer's", async () => {
         // Prepare

@@ -1,25 +1,15 @@
 import * as assert from "node:assert/strict";
-import { LocalFunction } from "../../local/lambda/local-function";
 import type { InvocationOutcome } from "../../local/lambda/execution-environment";
-import { BROKEN_INIT_HANDLER, probeFunction } from "./helpers/function-factory";
+import { BROKEN_INIT_HANDLER, probeFunction, stopAfterEach, successResponse } from "./helpers/function-factory";
 
 type ProbeResponse = { probeSetting: string | null; functionName: string; remainingAtStart: number; lambdaFunctionName: string; invocationsInThisEnvironment: number; memoryLimitInMB: string };
 
 function responseOf(outcome: InvocationOutcome): ProbeResponse {
-    assert.equal(outcome.kind, "success", JSON.stringify(outcome));
-    return (outcome as { response: ProbeResponse }).response;
+    return successResponse<ProbeResponse>(outcome);
 }
 
 describe("local Lambda function", () => {
-    let functions: LocalFunction[] = [];
-    const track = (fn: LocalFunction) => {
-        functions.push(fn);
-        return fn;
-    };
-    afterEach(async () => {
-        await Promise.all(functions.map((fn) => fn.stop()));
-        functions = [];
-    });
+    const track = stopAfterEach();
 
     it("gives each function its own environment variables, as separate Lambda functions have", async () => {
         // Prepare

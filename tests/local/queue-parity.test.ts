@@ -10,7 +10,7 @@ import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
 import type { PipelineOptions } from "../../pipeline/options";
 import { LOCAL_ACCOUNT_ID } from "../../local/lambda/lambda-context";
 import { type LocalRuntime, startLocalRuntime } from "../../local/runtime";
-import { runWithMocks, TEST_ACCOUNT_ID, TEST_REGION, type RecordedResource } from "../helpers/pulumi-mocks";
+import { runWithMocks, TEST_ACCOUNT_ID, TEST_REGION, type MockResource } from "../helpers/pulumi-mocks";
 
 const OPTIONS: PipelineOptions = {
     escalation: { functionTimeoutSeconds: 7, batchingWindowSeconds: 2, maxReceiveCount: 4 },
@@ -58,7 +58,7 @@ async function componentQueues(): Promise<Record<string, QueueShape>> {
                 attributes[attribute] = normalise(attribute, String(queue.inputs[input]));
             }
         }
-        const policy = policies.find((candidate: RecordedResource) => String(candidate.inputs.queueUrl).endsWith(`/${name}`));
+        const policy = policies.find((candidate: MockResource) => String(candidate.inputs.queueUrl).endsWith(`/${name}`));
         attributes.Policy = policy === undefined ? undefined : normalise("Policy", String(policy.inputs.policy));
         queues[name] = { attributes, tags: queue.inputs.tags as Record<string, string> };
     }

@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import * as assert from "node:assert/strict";
-import { IdempotencyTableSchema } from "../../handlers/idempotency/persistence";
+import { IdempotencyTableSchema } from "../../handlers/environment";
 import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
 import { createAwsClients } from "../../handlers/aws/clients";
 import { type LocalRuntime, startLocalRuntime } from "../../local/runtime";

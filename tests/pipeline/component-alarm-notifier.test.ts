@@ -2,15 +2,15 @@ import assert from "node:assert/strict";
 import { HandlerEnvironment } from "../../handlers/environment";
 import { alarmNotifierDeadLetterQueuePolicy, alarmNotifierPolicy } from "../../pipeline/alarm-notifier-policies";
 import { buildPipeline, ResourceTypes } from "../helpers/pipeline-fixture";
-import { parsedJson, RecordedResource, RecordedStack, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";
+import { parsedJson, MockResource, MockStack, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";
 
 const PREFIX = "escalation-pipeline-test-main";
 const TOPIC_ARN = `arn:aws:sns:${TEST_REGION}:${TEST_ACCOUNT_ID}:${PREFIX}-alarms`;
 const DLQ_ARN = `arn:aws:sqs:${TEST_REGION}:${TEST_ACCOUNT_ID}:${PREFIX}-alarm-notifier-dlq`;
 
 describe("EscalationPipeline alarm notifier", () => {
-    let stack: RecordedStack;
-    let notifier: RecordedResource;
+    let stack: MockStack;
+    let notifier: MockResource;
 
     before(async () => {
         ({ stack } = await buildPipeline({ options: { toolCall: { alarms: { routes: { functionErrors: "page" } } } } }));

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { buildPipeline, laneResource, ResourceTypes, TestAlarmEndpoints } from "../helpers/pipeline-fixture";
-import { RecordedStack } from "../helpers/pulumi-mocks";
+import { MockStack } from "../helpers/pulumi-mocks";
 
 describe("EscalationPipeline alarms and shared resources", () => {
-    let stack: RecordedStack;
+    let stack: MockStack;
 
     before(async () => {
         ({ stack } = await buildPipeline({

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { buildPipeline, ResourceTypes } from "../helpers/pipeline-fixture";
-import { parsedJson, RecordedResource, RecordedStack, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";
+import { parsedJson, MockResource, MockStack, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";
 
 interface KeyStatement {
     Sid: string;
@@ -10,15 +10,15 @@ interface KeyStatement {
     Condition?: Record<string, Record<string, string | string[]>>;
 }
 
-const keyPolicyOf = (stack: RecordedStack) => parsedJson<{ Statement: KeyStatement[] }>(stack.ofType(ResourceTypes.kmsKey)[0].inputs.policy).Statement;
-const single = (stack: RecordedStack, type: string): RecordedResource => {
+const keyPolicyOf = (stack: MockStack) => parsedJson<{ Statement: KeyStatement[] }>(stack.ofType(ResourceTypes.kmsKey)[0].inputs.policy).Statement;
+const single = (stack: MockStack, type: string): MockResource => {
     const found = stack.ofType(type);
     assert.equal(found.length, 1, `expected one ${type}`);
     return found[0];
 };
 
 describe("EscalationPipeline encryption with the key the stack creates", () => {
-    let stack: RecordedStack;
+    let stack: MockStack;
     let keyArn: string;
 
     before(async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { buildPipeline, ResourceTypes } from "../helpers/pipeline-fixture";
-import { RecordedResource, RecordedStack } from "../helpers/pulumi-mocks";
+import { MockResource, MockStack } from "../helpers/pulumi-mocks";
 
 /**
  * On a brand-new stack's first `pulumi preview` every computed output (ARNs, URLs, ids) is
@@ -22,7 +22,7 @@ function unknownPaths(value: unknown, path: string): string[] {
     return [];
 }
 
-function assertKnown(resource: RecordedResource, properties: string[]): void {
+function assertKnown(resource: MockResource, properties: string[]): void {
     for (const property of properties) {
         assert.notEqual(resource.inputs[property], undefined, `${resource.name}.${property} is missing`);
         assert.deepEqual(unknownPaths(resource.inputs[property], `${resource.name}.${property}`), []);
@@ -30,7 +30,7 @@ function assertKnown(resource: RecordedResource, properties: string[]): void {
 }
 
 describe("values the policy pack reads are known at preview", () => {
-    let stack: RecordedStack;
+    let stack: MockStack;
 
     before(async () => {
         // Reserved concurrency is optional; set it so the test sees it when it is there.

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { buildPipeline, ResourceTypes } from "../helpers/pipeline-fixture";
-import { RecordedStack } from "../helpers/pulumi-mocks";
+import { MockStack } from "../helpers/pulumi-mocks";
 
 const PREFIX = "escalation-pipeline-test-main";
 
 /** The physical name of a resource, whichever input the provider takes it from. */
-function physicalName(resource: RecordedStack["resources"][number]): unknown {
+function physicalName(resource: MockStack["resources"][number]): unknown {
     return resource.type === ResourceTypes.bucket ? resource.inputs.bucket : resource.inputs.name;
 }
 

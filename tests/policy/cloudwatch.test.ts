@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { cloudwatchAlarmHasAction, cloudwatchConsumerAlarms, cloudwatchDlqDepthAlarm } from "../../policy/cloudwatch";
 import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
 import { buildLane, topicArn } from "../helpers/policy-lane";
 
 describe("policy cloudwatch-dlq-depth-alarm", () => {
@@ -18,7 +18,7 @@ describe("policy cloudwatch-dlq-depth-alarm", () => {
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager-dlq' is a dead-letter queue and must have a CloudWatch alarm on AWS/SQS ApproximateNumberOfMessagesVisible with dimension QueueName; found none.", resource: lane.dlq, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' is a dead-letter queue and must have a CloudWatch alarm on AWS/SQS ApproximateNumberOfMessagesVisible with dimension QueueName; found none.", resource: lane.dlq, enforcementLevel: "mandatory" });
     });
 
     it("does not count an alarm on another metric", async () => {
@@ -26,7 +26,7 @@ describe("policy cloudwatch-dlq-depth-alarm", () => {
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager-dlq' is a dead-letter queue and must have a CloudWatch alarm" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' is a dead-letter queue and must have a CloudWatch alarm" });
     });
 
     it("does not ask the source queue for an alarm", async () => {
@@ -82,6 +82,9 @@ describe("policy cloudwatch-dlq-depth-alarm: only an alarm that can page counts"
         [{ alarmActions: [] }, "CloudWatch alarm 'pager-dlq-depth' has no alarmActions"],
         [{ actionsEnabled: false }, "CloudWatch alarm 'pager-dlq-depth' has actionsEnabled false"],
         [{ threshold: 100 }, "CloudWatch alarm 'pager-dlq-depth' fires only above 100 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)"],
+        [{ threshold: 1 }, "CloudWatch alarm 'pager-dlq-depth' fires only above 1 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)"],
+        [{ comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 2 }, "CloudWatch alarm 'pager-dlq-depth' fires only from 2 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)"],
+        [{ comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 0 }, "CloudWatch alarm 'pager-dlq-depth' fires only from 0 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)"],
         [{ comparisonOperator: "LessThanThreshold" }, "CloudWatch alarm 'pager-dlq-depth' uses comparisonOperator LessThanThreshold"],
         [{ statistic: "SampleCount" }, "CloudWatch alarm 'pager-dlq-depth' uses statistic SampleCount (it counts data points, not messages)"],
     ];
@@ -91,7 +94,7 @@ describe("policy cloudwatch-dlq-depth-alarm: only an alarm that can page counts"
 
             const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
 
-            assertViolation(violations, { message: `SQS queue 'pager-dlq' is a dead-letter queue and must have a CloudWatch alarm on its depth that can page; ${reason}.`, resource: lane.dlq, enforcementLevel: "mandatory" });
+            assertOnlyViolation(violations, { message: `SQS queue 'pager-dlq' is a dead-letter queue and must have a CloudWatch alarm on its depth that can page; ${reason}.`, resource: lane.dlq, enforcementLevel: "mandatory" });
         });
     }
 
@@ -123,7 +126,7 @@ describe("policy cloudwatch-dlq-depth-alarm: only an alarm that can page counts"
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, query]);
 
-        assertViolation(violations, { message: "CloudWatch alarm 'dlq-depth-query' returns the series 'zero', not the depth", resource: lane.dlq });
+        assertOnlyViolation(violations, { message: "CloudWatch alarm 'dlq-depth-query' returns the series 'zero', not the depth", resource: lane.dlq });
     });
 });
 
@@ -141,7 +144,7 @@ describe("policy cloudwatch-alarm-has-action", () => {
 
         const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
 
-        assertViolation(violations, { message: "CloudWatch alarm 'pager-dlq-depth' must have an enabled alarm action (alarmActions, actionsEnabled not false); found no alarmActions.", resource: lane.alarm, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, { message: "CloudWatch alarm 'pager-dlq-depth' must have an enabled alarm action (alarmActions, actionsEnabled not false); found no alarmActions.", resource: lane.alarm, enforcementLevel: "advisory" });
     });
 
     it("reports an alarm with actionsEnabled false", async () => {
@@ -149,7 +152,7 @@ describe("policy cloudwatch-alarm-has-action", () => {
 
         const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
 
-        assertViolation(violations, { message: "found actionsEnabled false." });
+        assertOnlyViolation(violations, { message: "found actionsEnabled false." });
     });
 
     it("accepts alarmActions unknown at preview (an SNS topic's ARN output): they are set", async () => {
@@ -165,7 +168,7 @@ describe("policy cloudwatch-alarm-has-action", () => {
 
         const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
 
-        assertViolation(violations, { message: "CloudWatch alarm 'pager-dlq-depth' actionsEnabled is unknown at preview" });
+        assertOnlyViolation(violations, { message: "CloudWatch alarm 'pager-dlq-depth' actionsEnabled is unknown at preview" });
     });
 });
 
@@ -188,7 +191,7 @@ describe("policy cloudwatch-consumer-alarms", () => {
 
         const violations = await runStackPolicy(cloudwatchConsumerAlarms, [...lane.resources, lambdaAlarm("errors", "Errors")]);
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' consumes SQS and must have CloudWatch alarms on AWS/Lambda Errors and Throttles (dimension FunctionName); found none on Throttles.", resource: lane.fn, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' consumes SQS and must have CloudWatch alarms on AWS/Lambda Errors and Throttles (dimension FunctionName); found none on Throttles.", resource: lane.fn, enforcementLevel: "advisory" });
     });
 
     it("does not count an alarm on another function", async () => {
@@ -196,7 +199,7 @@ describe("policy cloudwatch-consumer-alarms", () => {
 
         const violations = await runStackPolicy(cloudwatchConsumerAlarms, [...lane.resources, lambdaAlarm("errors", "Errors", "other"), lambdaAlarm("throttles", "Throttles")]);
 
-        assertViolation(violations, { message: "found none on Errors." });
+        assertOnlyViolation(violations, { message: "found none on Errors." });
     });
 
     it("reports an alarm whose function is unknown at preview when a consumer lacks one", async () => {

@@ -8,7 +8,7 @@ import {
     sqsVisibilityTimeoutCoversConsumers,
 } from "../../policy/event-source-mapping";
 import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
 import { buildLane, functionArn, queueArn } from "../helpers/policy-lane";
 
 const KINESIS_ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks";
@@ -27,7 +27,7 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
-        assertViolation(violations, {
+        assertOnlyViolation(violations, {
             message: "SQS queue 'pager' visibilityTimeoutSeconds must be at least 6 x 30 s (timeout of Lambda function 'pager-fn') + 5 s (batching window of Event source mapping 'pager-mapping') = 185 s; found 60 s.",
             resource: lane.queue,
             enforcementLevel: "mandatory",
@@ -47,7 +47,7 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
-        assertViolation(violations, { message: "= 185 s; found 30 s." });
+        assertOnlyViolation(violations, { message: "= 185 s; found 30 s." });
     });
 
     it("checks every consumer of the queue", async () => {
@@ -58,7 +58,7 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, [...lane.resources, slow, second]);
 
-        assertViolation(violations, { message: "at least 6 x 60 s (timeout of Lambda function 'audit-fn') + 0 s" });
+        assertOnlyViolation(violations, { message: "at least 6 x 60 s (timeout of Lambda function 'audit-fn') + 0 s" });
     });
 
     it("uses the configured multiplier", async () => {
@@ -74,7 +74,7 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' visibilityTimeoutSeconds must be at least" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' visibilityTimeoutSeconds must be at least" });
     });
 
     it("reports a visibility timeout unknown at preview", async () => {
@@ -82,7 +82,7 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' visibilityTimeoutSeconds is unknown at preview; it must be known so this rule can be checked.", resource: lane.queue, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' visibilityTimeoutSeconds is unknown at preview; it must be known so this rule can be checked.", resource: lane.queue, enforcementLevel: "mandatory" });
     });
 
     it("reports a mapping whose queue is unknown at preview and not linked by dependency", async () => {
@@ -90,7 +90,7 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' eventSourceArn is unknown at preview", resource: lane.mapping });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' eventSourceArn is unknown at preview", resource: lane.mapping });
     });
 
     it("reports a consumer function declared outside the stack", async () => {
@@ -98,7 +98,7 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' function must be declared in this stack so this rule can check it; found 'arn:aws:lambda:eu-west-1:123456789012:function:elsewhere'." });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' function must be declared in this stack so this rule can check it; found 'arn:aws:lambda:eu-west-1:123456789012:function:elsewhere'." });
     });
 });
 
@@ -116,7 +116,7 @@ describe("policy lambda-esm-reports-batch-item-failures", () => {
 
         const violations = await runStackPolicy(lambdaEsmReportsBatchItemFailures, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' functionResponseTypes must include \"ReportBatchItemFailures\"; found [].", resource: lane.mapping });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' functionResponseTypes must include \"ReportBatchItemFailures\"; found [].", resource: lane.mapping });
     });
 
     it("leaves a Kinesis mapping alone", async () => {
@@ -132,7 +132,7 @@ describe("policy lambda-esm-reports-batch-item-failures", () => {
 
         const violations = await runStackPolicy(lambdaEsmReportsBatchItemFailures, lane.resources);
 
-        assertViolation(violations, { message: "functionResponseTypes is unknown at preview" });
+        assertOnlyViolation(violations, { message: "functionResponseTypes is unknown at preview" });
     });
 });
 
@@ -150,7 +150,7 @@ describe("policy lambda-esm-fifo-batching", () => {
 
         const violations = await runStackPolicy(lambdaEsmFifoBatching, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' reads FIFO queue SQS queue 'pager', so maximumBatchingWindowInSeconds must be unset or 0; found 5.", resource: lane.mapping });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' reads FIFO queue SQS queue 'pager', so maximumBatchingWindowInSeconds must be unset or 0; found 5.", resource: lane.mapping });
     });
 
     it("reports a FIFO mapping with batchSize above 10", async () => {
@@ -158,7 +158,7 @@ describe("policy lambda-esm-fifo-batching", () => {
 
         const violations = await runStackPolicy(lambdaEsmFifoBatching, lane.resources);
 
-        assertViolation(violations, { message: "so batchSize must be at most 10; found 20." });
+        assertOnlyViolation(violations, { message: "so batchSize must be at most 10; found 20." });
     });
 
     it("leaves a standard queue's mapping with a window alone", async () => {
@@ -174,7 +174,7 @@ describe("policy lambda-esm-fifo-batching", () => {
 
         const violations = await runStackPolicy(lambdaEsmFifoBatching, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' batchSize is unknown at preview" });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' batchSize is unknown at preview" });
     });
 });
 
@@ -192,7 +192,7 @@ describe("policy lambda-esm-batch-window", () => {
 
         const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' batchSize is 100, above 10, so maximumBatchingWindowInSeconds must be at least 1; found 0.", resource: lane.mapping });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' batchSize is 100, above 10, so maximumBatchingWindowInSeconds must be at least 1; found 0.", resource: lane.mapping });
     });
 
     it("leaves a Kinesis mapping with batchSize 100 alone", async () => {
@@ -208,7 +208,7 @@ describe("policy lambda-esm-batch-window", () => {
 
         const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 
-        assertViolation(violations, { message: "maximumBatchingWindowInSeconds is unknown at preview" });
+        assertOnlyViolation(violations, { message: "maximumBatchingWindowInSeconds is unknown at preview" });
     });
 });
 
@@ -242,7 +242,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' must set scalingConfig.maximumConcurrency (2..1000, within the reserved 5) or provisionedPollerConfig: reservedConcurrentExecutions alone does not slow the pollers, and their throttled receives count toward maxReceiveCount; found reservedConcurrentExecutions 5 and neither.", resource: lane.mapping, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' must set scalingConfig.maximumConcurrency (2..1000, within the reserved 5) or provisionedPollerConfig: reservedConcurrentExecutions alone does not slow the pollers, and their throttled receives count toward maxReceiveCount; found reservedConcurrentExecutions 5 and neither.", resource: lane.mapping, enforcementLevel: "mandatory" });
     });
 
     it("reports a consumer with neither bound (-1 means no reservation)", async () => {
@@ -250,7 +250,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' must bound the concurrency of Lambda function 'pager-fn' with scalingConfig.maximumConcurrency (2..1000) or provisionedPollerConfig; found neither.", resource: lane.mapping });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' must bound the concurrency of Lambda function 'pager-fn' with scalingConfig.maximumConcurrency (2..1000) or provisionedPollerConfig; found neither.", resource: lane.mapping });
     });
 
     it("reports reserved concurrency 0 (every invocation throttles)", async () => {
@@ -258,7 +258,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must not be 0 for a consumer of SQS (every invocation is throttled); found 0.", resource: lane.fn });
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must not be 0 for a consumer of SQS (every invocation is throttled); found 0.", resource: lane.fn });
     });
 
     it("reports maximumConcurrency 1, below AWS's range 2..1000", async () => {
@@ -266,7 +266,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' scalingConfig.maximumConcurrency must be between 2 and 1000; found 1.", resource: lane.mapping });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' scalingConfig.maximumConcurrency must be between 2 and 1000; found 1.", resource: lane.mapping });
     });
 
     it("reports maximumConcurrency above reserved concurrency", async () => {
@@ -274,7 +274,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 10); found 5.", resource: lane.fn });
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 10); found 5.", resource: lane.fn });
     });
 
     it("reports reserved concurrency below the sum over two mappings, each within it", async () => {
@@ -283,7 +283,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources, second]);
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 5, 'pager-mapping-2' 5); found 8." });
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 5, 'pager-mapping-2' 5); found 8." });
     });
 
     it("passes reserved concurrency equal to the sum over two mappings", async () => {
@@ -300,7 +300,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' must not set both scalingConfig.maximumConcurrency and provisionedPollerConfig (AWS rejects the combination); choose one.", resource: lane.mapping });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' must not set both scalingConfig.maximumConcurrency and provisionedPollerConfig (AWS rejects the combination); choose one.", resource: lane.mapping });
     });
 
     for (const [config, message] of [
@@ -313,7 +313,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
             const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-            assertViolation(violations, { message, resource: lane.mapping });
+            assertOnlyViolation(violations, { message, resource: lane.mapping });
         });
     }
 
@@ -322,7 +322,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions is unknown at preview", resource: lane.fn });
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions is unknown at preview", resource: lane.fn });
     });
 
     it("reports provisioned pollers unknown at preview", async () => {
@@ -330,7 +330,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' provisionedPollerConfig is unknown at preview", resource: lane.mapping });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' provisionedPollerConfig is unknown at preview", resource: lane.mapping });
     });
 
     it("follows a mapping whose functionName is an alias ARN (unknown at preview) to the function", async () => {
@@ -340,7 +340,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources.filter((r) => r !== lane.mapping), alias, mapping]);
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum", resource: lane.fn });
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum", resource: lane.fn });
     });
 });
 
@@ -358,7 +358,7 @@ describe("policy lambda-esm-batch-window: AWS's limits", () => {
 
         const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' batchSize must be at most 10000; found 10001.", resource: lane.mapping });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' batchSize must be at most 10000; found 10001.", resource: lane.mapping });
     });
 
     it("passes batchSize 10,000 with a window", async () => {
@@ -374,7 +374,7 @@ describe("policy lambda-esm-batch-window: AWS's limits", () => {
 
         const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' maximumBatchingWindowInSeconds must be at most 300; found 301.", resource: lane.mapping });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' maximumBatchingWindowInSeconds must be at most 300; found 301.", resource: lane.mapping });
     });
 });
 
@@ -384,7 +384,7 @@ describe("policy sqs-visibility-timeout-covers-consumers: the batching window co
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
-        assertViolation(violations, { message: "= 185 s; found 180 s.", resource: lane.queue });
+        assertOnlyViolation(violations, { message: "= 185 s; found 180 s.", resource: lane.queue });
     });
 
     it("reports one second short of 6 x timeout + window", async () => {
@@ -392,7 +392,7 @@ describe("policy sqs-visibility-timeout-covers-consumers: the batching window co
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
-        assertViolation(violations, { message: "found 184 s." });
+        assertOnlyViolation(violations, { message: "found 184 s." });
     });
 
     it("follows a mapping whose functionName is a qualified name 'fn:live'", async () => {
@@ -400,7 +400,7 @@ describe("policy sqs-visibility-timeout-covers-consumers: the batching window co
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
-        assertViolation(violations, { message: "at least 6 x 60 s (timeout of Lambda function 'pager-fn')", resource: lane.queue });
+        assertOnlyViolation(violations, { message: "at least 6 x 60 s (timeout of Lambda function 'pager-fn')", resource: lane.queue });
     });
 });
 
@@ -418,7 +418,7 @@ describe("policy lambda-esm-filter-drops-messages", () => {
 
         const violations = await runStackPolicy(lambdaEsmFilterDropsMessages, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' has filterCriteria on SQS queue 'pager': Lambda deletes every message that matches no filter", resource: lane.mapping, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' has filterCriteria on SQS queue 'pager': Lambda deletes every message that matches no filter", resource: lane.mapping, enforcementLevel: "advisory" });
     });
 
     it("leaves a Kinesis mapping with filterCriteria alone", async () => {
@@ -434,7 +434,57 @@ describe("policy lambda-esm-filter-drops-messages", () => {
 
         const violations = await runStackPolicy(lambdaEsmFilterDropsMessages, lane.resources);
 
-        assertViolation(violations, { message: "filterCriteria is unknown at preview" });
+        assertOnlyViolation(violations, { message: "filterCriteria is unknown at preview" });
+    });
+});
+
+describe("policy lambda-consumer-concurrency-bounded and lambda-esm-batch-window at AWS's edges", () => {
+    it("passes maximumConcurrency 1000, the top of AWS's range (reserved concurrency as high)", async () => {
+        const lane = buildLane({ mapping: { scalingConfig: { maximumConcurrency: 1000 } }, fn: { reservedConcurrentExecutions: 1000 } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("passes provisioned pollers at both ends of AWS's ranges, minimum equal to maximum", async () => {
+        const lane = buildLane({ mapping: { scalingConfig: undefined, provisionedPollerConfig: { minimumPollers: 200, maximumPollers: 200 } } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("passes provisioned pollers 1..2000", async () => {
+        const lane = buildLane({ mapping: { scalingConfig: undefined, provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 2000 } } });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("passes batchSize 10 without a window (the most Lambda allows without one)", async () => {
+        const lane = buildLane({ mapping: { batchSize: 10, maximumBatchingWindowInSeconds: undefined } });
+
+        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports batchSize 11 without a window", async () => {
+        const lane = buildLane({ mapping: { batchSize: 11, maximumBatchingWindowInSeconds: undefined } });
+
+        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
+
+        assertOnlyViolation(violations, { message: "batchSize is 11, above 10, so maximumBatchingWindowInSeconds must be at least 1; found 0.", resource: lane.mapping });
+    });
+
+    it("passes batchSize 11 with a window of 1 s", async () => {
+        const lane = buildLane({ mapping: { batchSize: 11, maximumBatchingWindowInSeconds: 1 } });
+
+        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
+
+        assertNoViolations(violations);
     });
 });
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { iamConsumerRoleLeastPrivilege } from "../../policy/iam";
 import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
 import { buildLane } from "../helpers/policy-lane";
 
 const grant = (action: string | string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
@@ -20,7 +20,7 @@ describe("policy iam-consumer-role-least-privilege", () => {
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
 
-        assertViolation(violations, { message: "IAM role 'pager-role' must not allow wildcard actions; found sqs:* in IAM role policy 'pager-consume'.", resource: lane.role, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "IAM role 'pager-role' must not allow wildcard actions; found sqs:* in IAM role policy 'pager-consume'.", resource: lane.role, enforcementLevel: "mandatory" });
     });
 
     it("reports * in an inline policy of the role", async () => {
@@ -37,7 +37,7 @@ describe("policy iam-consumer-role-least-privilege", () => {
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
 
-        assertViolation(violations, { message: "IAM role 'pager-role' must not attach broad managed policies (*FullAccess, AdministratorAccess, PowerUserAccess); found AmazonSQSFullAccess in IAM role policy attachment 'pager-sqs-full'." });
+        assertOnlyViolation(violations, { message: "IAM role 'pager-role' must not attach broad managed policies (*FullAccess, AdministratorAccess, PowerUserAccess); found AmazonSQSFullAccess in IAM role policy attachment 'pager-sqs-full'." });
     });
 
     it("reports AdministratorAccess in managedPolicyArns", async () => {
@@ -45,7 +45,7 @@ describe("policy iam-consumer-role-least-privilege", () => {
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
 
-        assertViolation(violations, { message: "found AdministratorAccess in managedPolicyArns." });
+        assertOnlyViolation(violations, { message: "found AdministratorAccess in managedPolicyArns." });
     });
 
     it("checks a customer managed policy attached to the role", async () => {
@@ -56,7 +56,7 @@ describe("policy iam-consumer-role-least-privilege", () => {
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, attachment]);
 
-        assertViolation(violations, { message: "found dynamodb:* in IAM policy 'pager-extra' via IAM role policy attachment 'pager-extra-attach'." });
+        assertOnlyViolation(violations, { message: "found dynamodb:* in IAM policy 'pager-extra' via IAM role policy attachment 'pager-extra-attach'." });
     });
 
     it("leaves roles of functions that consume no queue alone", async () => {
@@ -72,7 +72,7 @@ describe("policy iam-consumer-role-least-privilege", () => {
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
 
-        assertViolation(violations, { message: "IAM role policy 'pager-consume' policy is unknown at preview" });
+        assertOnlyViolation(violations, { message: "IAM role policy 'pager-consume' policy is unknown at preview" });
     });
 
     it("treats inlinePolicies the provider computes (unknown, no dependency) as unset", async () => {
@@ -89,7 +89,7 @@ describe("policy iam-consumer-role-least-privilege", () => {
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, orphan]);
 
-        assertViolation(violations, { message: "IAM role policy 'orphan' role is unknown at preview", resource: orphan });
+        assertOnlyViolation(violations, { message: "IAM role policy 'orphan' role is unknown at preview", resource: orphan });
     });
 });
 
@@ -99,7 +99,7 @@ describe("policy iam-consumer-role-least-privilege: every way a policy reaches a
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
 
-        assertViolation(violations, { message: "IAM role 'pager-role' must not allow wildcard actions; found NotAction \"iam:*\" in IAM role policy 'pager-consume'.", resource: lane.role });
+        assertOnlyViolation(violations, { message: "IAM role 'pager-role' must not allow wildcard actions; found NotAction \"iam:*\" in IAM role policy 'pager-consume'.", resource: lane.role });
     });
 
     it("reports AmazonSQSFullAccess attached with aws.iam.PolicyAttachment", async () => {
@@ -108,7 +108,7 @@ describe("policy iam-consumer-role-least-privilege: every way a policy reaches a
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
 
-        assertViolation(violations, { message: "found AmazonSQSFullAccess in IAM policy attachment 'sqs-full'.", resource: lane.role });
+        assertOnlyViolation(violations, { message: "found AmazonSQSFullAccess in IAM policy attachment 'sqs-full'.", resource: lane.role });
     });
 
     it("reports AmazonSQSFullAccess attached with aws.iam.RolePolicyAttachmentsExclusive", async () => {
@@ -117,7 +117,7 @@ describe("policy iam-consumer-role-least-privilege: every way a policy reaches a
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
 
-        assertViolation(violations, { message: "found AmazonSQSFullAccess in IAM exclusive role policy attachments 'pager-exclusive'.", resource: lane.role });
+        assertOnlyViolation(violations, { message: "found AmazonSQSFullAccess in IAM exclusive role policy attachments 'pager-exclusive'.", resource: lane.role });
     });
 
     it("follows an aws.iam.PolicyAttachment whose roles are unknown through its dependency", async () => {
@@ -126,7 +126,7 @@ describe("policy iam-consumer-role-least-privilege: every way a policy reaches a
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
 
-        assertViolation(violations, { message: "found AmazonSQSFullAccess in IAM policy attachment 'sqs-full'." });
+        assertOnlyViolation(violations, { message: "found AmazonSQSFullAccess in IAM policy attachment 'sqs-full'." });
     });
 
     it("passes an exclusive attachment of a narrow managed policy", async () => {
@@ -147,7 +147,7 @@ describe("policy iam-consumer-role-least-privilege: Resource \"*\"", () => {
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
 
-        assertViolation(violations, { message: "IAM role 'pager-role' must not allow Resource \"*\" except for actions AWS requires it for (X-Ray, cloudwatch:PutMetricData, EC2 network interfaces); found sqs:ReceiveMessage, sqs:DeleteMessage on \"*\" in IAM role policy 'pager-consume'.", resource: lane.role });
+        assertOnlyViolation(violations, { message: "IAM role 'pager-role' must not allow Resource \"*\" except for actions AWS requires it for (X-Ray, cloudwatch:PutMetricData, EC2 network interfaces); found sqs:ReceiveMessage, sqs:DeleteMessage on \"*\" in IAM role policy 'pager-consume'.", resource: lane.role });
     });
 
     it("passes X-Ray's actions on Resource \"*\" (X-Ray has no resource-level permissions)", async () => {
@@ -219,5 +219,45 @@ describe("policy iam-consumer-role-least-privilege: customer managed policies at
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
 
         assertViolation(violations, { message: "IAM exclusive role policy attachments 'pager-exclusive' policyArns is unknown at preview", resource: attachment });
+    });
+});
+
+describe("policy iam-consumer-role-least-privilege: cases the mutation run found untested", () => {
+    it("reports a role two consumers share once", async () => {
+        const lane = buildLane({ rolePolicy: { policy: grant("sqs:*") } });
+        const secondFn = fakeResource(aws.lambda.Function, "pager-fn-2", { name: "pager-fn-2", role: lane.fn.props.role as string, timeout: 30 }, { propertyDependencies: { role: [lane.role] } });
+        const secondMapping = fakeResource(aws.lambda.EventSourceMapping, "pager-mapping-2", { eventSourceArn: lane.queue.props.arn as string, functionName: "pager-fn-2" },
+            { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [secondFn] } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, secondFn, secondMapping]);
+
+        assertOnlyViolation(violations, { message: "found sqs:* in IAM role policy 'pager-consume'.", resource: lane.role });
+    });
+
+    it("checks a customer managed policy attached with aws.iam.RolePolicyAttachmentsExclusive", async () => {
+        const lane = buildLane();
+        const customer = fakeResource(aws.iam.Policy, "pager-extra", { arn: "arn:aws:iam::123456789012:policy/pager-extra", policy: grant("dynamodb:*") });
+        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", { roleName: "pager-role", policyArns: ["arn:aws:iam::123456789012:policy/pager-extra"] });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, attachment]);
+
+        assertOnlyViolation(violations, { message: "found dynamodb:* in IAM policy 'pager-extra' via IAM exclusive role policy attachments 'pager-exclusive'.", resource: lane.role });
+    });
+
+    it("does not count a Deny of sqs:* as a grant", async () => {
+        const lane = buildLane({ rolePolicy: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "sqs:*", Resource: "*" }] }) } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("says nothing of a role policy whose role is unknown when no function consumes a queue", async () => {
+        const lane = buildLane({ omit: ["mapping"] });
+        const orphan = fakeResource(aws.iam.RolePolicy, "orphan", { role: UNKNOWN, policy: grant("sqs:ReceiveMessage") }, { dependencies: [lane.queue] });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, orphan]);
+
+        assertNoViolations(violations);
     });
 });

@@ -4,7 +4,7 @@ import { LAMBDA_RUNTIMES, LAMBDA_RUNTIMES_REVIEWED, runtimeStatus } from "../../
 import { lambdaConsumerNotPublic, lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive, runtimeClock } from "../../policy/lambda";
 import { ConsumerRuntime } from "../../pipeline/consumer-lane";
 import { fakeResource, FakeLinks, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
 import { buildLane } from "../helpers/policy-lane";
 
 const lambdaFunction = (props: PropsOf<aws.lambda.FunctionArgs>) =>
@@ -28,7 +28,7 @@ describe("policy lambda-timeout-explicit", () => {
 
         const violations = await runResourcePolicy(lambdaTimeoutExplicit, fn);
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' must set timeout explicitly; found none (AWS default 3 s).", resource: fn, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' must set timeout explicitly; found none (AWS default 3 s).", resource: fn, enforcementLevel: "advisory" });
     });
 });
 
@@ -42,19 +42,19 @@ describe("policy lambda-tracing-active", () => {
     it("reports PassThrough tracing", async () => {
         const violations = await runResourcePolicy(lambdaTracingActive, lambdaFunction({ tracingConfig: { mode: "PassThrough" } }));
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' tracingConfig.mode must be \"Active\"; found \"PassThrough\"." });
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' tracingConfig.mode must be \"Active\"; found \"PassThrough\"." });
     });
 
     it("reports a function without tracingConfig", async () => {
         const violations = await runResourcePolicy(lambdaTracingActive, lambdaFunction({}));
 
-        assertViolation(violations, { message: "found \"unset\"." });
+        assertOnlyViolation(violations, { message: "found \"unset\"." });
     });
 
     it("reports a tracing mode unknown at preview", async () => {
         const violations = await runResourcePolicy(lambdaTracingActive, lambdaFunction({ tracingConfig: { mode: UNKNOWN } }));
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' tracingConfig.mode is unknown at preview" });
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' tracingConfig.mode is unknown at preview" });
     });
 });
 
@@ -81,13 +81,13 @@ describe("policy lambda-runtime-supported (judged as on 2026-12-01)", () => {
     it("reports nodejs16.x", async () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "nodejs16.x" }));
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' runtime must be a supported Lambda runtime (e.g. nodejs24.x); found nodejs16.x (deprecated since 2024-06-12).", enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' runtime must be a supported Lambda runtime (e.g. nodejs24.x); found nodejs16.x (deprecated since 2024-06-12).", enforcementLevel: "mandatory" });
     });
 
     it("reports python3.8", async () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "python3.8" }));
 
-        assertViolation(violations, { message: "found python3.8 (deprecated since 2024-10-14)." });
+        assertOnlyViolation(violations, { message: "found python3.8 (deprecated since 2024-10-14)." });
     });
 
     // The runtimes the issue found passing that AWS had deprecated by 2026-12-01.
@@ -95,7 +95,7 @@ describe("policy lambda-runtime-supported (judged as on 2026-12-01)", () => {
         it(`reports ${runtime}, deprecated by 2026-12-01`, async () => {
             const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime }));
 
-            assertViolation(violations, { message: `found ${runtime} (deprecated since`, enforcementLevel: "mandatory" });
+            assertOnlyViolation(violations, { message: `found ${runtime} (deprecated since`, enforcementLevel: "mandatory" });
         });
     }
 
@@ -130,7 +130,7 @@ describe("policy lambda-runtime-supported (judged as on 2026-12-01)", () => {
     it("reports a runtime unknown at preview", async () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: UNKNOWN }));
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' runtime is unknown at preview", enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' runtime is unknown at preview", enforcementLevel: "mandatory" });
     });
 });
 
@@ -184,7 +184,7 @@ describe("policy lambda-log-retention", () => {
 
         const violations = await runStackPolicy(lambdaLogRetention, lane.resources);
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' must have a log group with retentionInDays", resource: lane.fn, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' must have a log group with retentionInDays", resource: lane.fn, enforcementLevel: "advisory" });
     });
 
     it("reports a log group without retentionInDays", async () => {
@@ -192,7 +192,7 @@ describe("policy lambda-log-retention", () => {
 
         const violations = await runStackPolicy(lambdaLogRetention, lane.resources);
 
-        assertViolation(violations, { message: "CloudWatch log group 'pager-logs' of Lambda function 'pager-fn' must set retentionInDays; found none (logs kept forever).", resource: lane.logGroup });
+        assertOnlyViolation(violations, { message: "CloudWatch log group 'pager-logs' of Lambda function 'pager-fn' must set retentionInDays; found none (logs kept forever).", resource: lane.logGroup });
     });
 
     it("follows loggingConfig's dependency when the group name is unknown at preview", async () => {
@@ -200,7 +200,7 @@ describe("policy lambda-log-retention", () => {
 
         const violations = await runStackPolicy(lambdaLogRetention, lane.resources);
 
-        assertViolation(violations, { message: "CloudWatch log group 'pager-logs' of Lambda function 'pager-fn' must set retentionInDays; found 0" });
+        assertOnlyViolation(violations, { message: "CloudWatch log group 'pager-logs' of Lambda function 'pager-fn' must set retentionInDays; found 0" });
     });
 
     it("reports a retention unknown at preview", async () => {
@@ -208,7 +208,7 @@ describe("policy lambda-log-retention", () => {
 
         const violations = await runStackPolicy(lambdaLogRetention, lane.resources);
 
-        assertViolation(violations, { message: "CloudWatch log group 'pager-logs' retentionInDays is unknown at preview" });
+        assertOnlyViolation(violations, { message: "CloudWatch log group 'pager-logs' retentionInDays is unknown at preview" });
     });
 });
 
@@ -296,7 +296,7 @@ describe("policy lambda-runtime-supported ahead of a deprecation", () => {
         // nodejs24.x deprecates on 2028-04-30: 516 days after 2026-12-01, within a 730-day window.
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "nodejs24.x" }), { warnDaysAhead: 730 });
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' runtime nodejs24.x is deprecated by AWS on 2028-04-30; move to a supported runtime before then.", enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' runtime nodejs24.x is deprecated by AWS on 2028-04-30; move to a supported runtime before then.", enforcementLevel: "advisory" });
     });
 });
 
@@ -315,7 +315,7 @@ describe("policy lambda-consumer-not-public", () => {
 
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, permission]);
 
-        assertViolation(violations, { message: "Lambda permission 'pager-public' must not let any principal invoke consumer Lambda function 'pager-fn'; found principal \"*\" with no sourceArn, sourceAccount or principalOrgId.", resource: permission, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "Lambda permission 'pager-public' must not let any principal invoke consumer Lambda function 'pager-fn'; found principal \"*\" with no sourceArn, sourceAccount or principalOrgId.", resource: permission, enforcementLevel: "mandatory" });
     });
 
     it("passes a service permission scoped by sourceArn", async () => {
@@ -333,7 +333,7 @@ describe("policy lambda-consumer-not-public", () => {
 
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, url]);
 
-        assertViolation(violations, { message: "Lambda function URL 'pager-url' of consumer Lambda function 'pager-fn' must use authorizationType AWS_IAM; found NONE.", resource: url });
+        assertOnlyViolation(violations, { message: "Lambda function URL 'pager-url' of consumer Lambda function 'pager-fn' must use authorizationType AWS_IAM; found NONE.", resource: url });
     });
 
     it("reports a function URL whose authorizationType is unknown at preview", async () => {
@@ -342,7 +342,7 @@ describe("policy lambda-consumer-not-public", () => {
 
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, url]);
 
-        assertViolation(violations, { message: "Lambda function URL 'pager-url' authorizationType is unknown at preview" });
+        assertOnlyViolation(violations, { message: "Lambda function URL 'pager-url' authorizationType is unknown at preview" });
     });
 });
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { sqsQueueOneAccessPolicy, sqsQueuePolicyDeniesInsecureTransport, sqsQueuePolicyNoWildcards, sqsQueuePolicyServicePrincipalScoped } from "../../policy/sqs-access";
 import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
 import { buildLane, queueArn, queueUrl } from "../helpers/policy-lane";
 
 const document = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
@@ -21,7 +21,7 @@ describe("policy sqs-queue-policy-denies-insecure-transport", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' must have a queue policy that denies all SQS actions when aws:SecureTransport is false; found no queue policy.", resource: lane.queue, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' must have a queue policy that denies all SQS actions when aws:SecureTransport is false; found no queue policy.", resource: lane.queue, enforcementLevel: "advisory" });
     });
 
     it("reports a queue policy without the Deny statement", async () => {
@@ -29,7 +29,7 @@ describe("policy sqs-queue-policy-denies-insecure-transport", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
 
-        assertViolation(violations, { message: "found no such statement in SQS queue policy 'pager-policy'." });
+        assertOnlyViolation(violations, { message: "found no such statement in SQS queue policy 'pager-policy'." });
     });
 
     it("accepts the Deny statement in the queue's own policy property", async () => {
@@ -53,7 +53,7 @@ describe("policy sqs-queue-policy-denies-insecure-transport", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue policy 'pager-policy' policy is unknown at preview", resource: lane.queuePolicy });
+        assertOnlyViolation(violations, { message: "SQS queue policy 'pager-policy' policy is unknown at preview", resource: lane.queuePolicy });
     });
 
     it("reports a queue policy whose queue is unknown at preview when a queue lacks one", async () => {
@@ -88,7 +88,7 @@ describe("policy sqs-queue-policy-no-wildcards", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue policy 'pager-policy' must not allow a wildcard principal; found Principal \"*\" in statement 'AgentSends'.", resource: lane.queuePolicy, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "SQS queue policy 'pager-policy' must not allow a wildcard principal; found Principal \"*\" in statement 'AgentSends'.", resource: lane.queuePolicy, enforcementLevel: "mandatory" });
     });
 
     it("reports an Allow of sqs:*", async () => {
@@ -96,7 +96,7 @@ describe("policy sqs-queue-policy-no-wildcards", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertViolation(violations, { message: "must not allow wildcard actions; found sqs:* in statement 'AgentSends'." });
+        assertOnlyViolation(violations, { message: "must not allow wildcard actions; found sqs:* in statement 'AgentSends'." });
     });
 
     it("reports a wildcard in the queue's own policy property", async () => {
@@ -104,7 +104,7 @@ describe("policy sqs-queue-policy-no-wildcards", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' must not allow a wildcard principal", resource: lane.queue });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' must not allow a wildcard principal", resource: lane.queue });
     });
 
     it("reports a policy document unknown at preview", async () => {
@@ -112,7 +112,7 @@ describe("policy sqs-queue-policy-no-wildcards", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue policy 'pager-policy' policy is unknown at preview" });
+        assertOnlyViolation(violations, { message: "SQS queue policy 'pager-policy' policy is unknown at preview" });
     });
 
     it("treats a queue policy the provider computes (unknown, no dependency) as unset", async () => {
@@ -128,7 +128,7 @@ describe("policy sqs-queue-policy-no-wildcards", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue policy 'pager-policy' policy must be a valid policy document; it is not valid JSON." });
+        assertOnlyViolation(violations, { message: "SQS queue policy 'pager-policy' policy must be a valid policy document; it is not valid JSON." });
     });
 });
 
@@ -148,7 +148,7 @@ describe("policy sqs-queue-policy-denies-insecure-transport: exact statement sem
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' must have a queue policy that denies all SQS actions when aws:SecureTransport is false; found no such statement", resource: lane.queue });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' must have a queue policy that denies all SQS actions when aws:SecureTransport is false; found no such statement", resource: lane.queue });
     });
 
     it("reports a queue whose inline policy and an aws.sqs.QueuePolicy both write its Policy attribute", async () => {
@@ -156,7 +156,7 @@ describe("policy sqs-queue-policy-denies-insecure-transport: exact statement sem
 
         const violations = await runStackPolicy(sqsQueueOneAccessPolicy, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' has 2 access policies (its own policy, SQS queue policy 'pager-policy'), but SQS keeps one: the last write wins; keep exactly one.", resource: lane.queue });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' has 2 access policies (its own policy, SQS queue policy 'pager-policy'), but SQS keeps one: the last write wins; keep exactly one.", resource: lane.queue });
     });
 
     it("does not count a deny that only one of two access policies has", async () => {
@@ -164,7 +164,7 @@ describe("policy sqs-queue-policy-denies-insecure-transport: exact statement sem
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' must have a queue policy that denies all SQS actions", resource: lane.queue });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' must have a queue policy that denies all SQS actions", resource: lane.queue });
     });
 
     it("passes a queue with exactly one access policy (sqs-queue-one-access-policy)", async () => {
@@ -181,7 +181,7 @@ describe("policy sqs-queue-policy-denies-insecure-transport: exact statement sem
 
         const violations = await runStackPolicy(sqsQueueOneAccessPolicy, [...lane.resources, second]);
 
-        assertViolation(violations, { message: "SQS queue 'pager' has 2 access policies (SQS queue policy 'pager-policy', SQS queue policy 'pager-policy-2')" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' has 2 access policies (SQS queue policy 'pager-policy', SQS queue policy 'pager-policy-2')" });
     });
 });
 
@@ -207,7 +207,7 @@ describe("policy sqs-queue-policy-no-wildcards: what is public and what is not",
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertViolation(violations, { message: "must not allow a wildcard principal; found Principal \"*\" in statement 'FromTopic'." });
+        assertOnlyViolation(violations, { message: "must not allow a wildcard principal; found Principal \"*\" in statement 'FromTopic'." });
     });
 
     it("reports Principal \"*\" restricted only by a condition that does not name the caller (aws:SecureTransport)", async () => {
@@ -215,7 +215,7 @@ describe("policy sqs-queue-policy-no-wildcards: what is public and what is not",
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertViolation(violations, { message: "must not allow a wildcard principal" });
+        assertOnlyViolation(violations, { message: "must not allow a wildcard principal" });
     });
 
     it("reports an Allow with NotPrincipal (everyone but the listed principals)", async () => {
@@ -223,7 +223,7 @@ describe("policy sqs-queue-policy-no-wildcards: what is public and what is not",
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue policy 'pager-policy' must not allow with NotPrincipal (it grants every principal but those listed); found it in statement 'AllButOne'.", resource: lane.queuePolicy });
+        assertOnlyViolation(violations, { message: "SQS queue policy 'pager-policy' must not allow with NotPrincipal (it grants every principal but those listed); found it in statement 'AllButOne'.", resource: lane.queuePolicy });
     });
 
     it("reports an Allow with NotAction as a wildcard action", async () => {
@@ -231,7 +231,7 @@ describe("policy sqs-queue-policy-no-wildcards: what is public and what is not",
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertViolation(violations, { message: "must not allow wildcard actions; found NotAction \"sqs:DeleteQueue\" in statement 'AgentSends'.", resource: lane.queuePolicy });
+        assertOnlyViolation(violations, { message: "must not allow wildcard actions; found NotAction \"sqs:DeleteQueue\" in statement 'AgentSends'.", resource: lane.queuePolicy });
     });
 
     it("reports the action written \"SQS:*\" as a wildcard", async () => {
@@ -239,7 +239,7 @@ describe("policy sqs-queue-policy-no-wildcards: what is public and what is not",
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertViolation(violations, { message: "found SQS:* in statement 'AgentSends'." });
+        assertOnlyViolation(violations, { message: "found SQS:* in statement 'AgentSends'." });
     });
 });
 
@@ -259,7 +259,7 @@ describe("policy sqs-queue-policy-service-principal-scoped", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyServicePrincipalScoped, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue policy 'pager-policy' must scope service principal sns.amazonaws.com with aws:SourceArn or aws:SourceAccount; found none in statement 'FromSns'.", resource: lane.queuePolicy, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "SQS queue policy 'pager-policy' must scope service principal sns.amazonaws.com with aws:SourceArn or aws:SourceAccount; found none in statement 'FromSns'.", resource: lane.queuePolicy, enforcementLevel: "mandatory" });
     });
 
     it("passes a policy with no service principal", async () => {

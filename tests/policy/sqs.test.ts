@@ -12,7 +12,7 @@ import {
     sqsQueueHasDlq,
 } from "../../policy/sqs";
 import { fakeResource, foreignResource, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
 import { buildLane, queueArn, queueUrl } from "../helpers/policy-lane";
 
 const redrive = (maxReceiveCount: unknown, target = queueArn("pager-dlq")) =>
@@ -87,7 +87,7 @@ describe("policy sqs-max-receive-count", () => {
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' maxReceiveCount must be between 3 and 5; found 10.", resource: lane.queue });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' maxReceiveCount must be between 3 and 5; found 10.", resource: lane.queue });
     });
 
     it("reports maxReceiveCount below the lower bound", async () => {
@@ -95,7 +95,7 @@ describe("policy sqs-max-receive-count", () => {
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
 
-        assertViolation(violations, { message: "maxReceiveCount must be between 3 and 5; found 2." });
+        assertOnlyViolation(violations, { message: "maxReceiveCount must be between 3 and 5; found 2." });
     });
 
     it("accepts maxReceiveCount written as a string", async () => {
@@ -111,7 +111,7 @@ describe("policy sqs-max-receive-count", () => {
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' maxReceiveCount must be between 3 and 5; found 6.", resource: lane.queue, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' maxReceiveCount must be between 3 and 5; found 6.", resource: lane.queue, enforcementLevel: "mandatory" });
     });
 
     for (const count of [3, 4]) {
@@ -120,7 +120,7 @@ describe("policy sqs-max-receive-count", () => {
 
             const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
 
-            const note = assertViolation(violations, { message: `SQS queue 'pager' maxReceiveCount ${count} is within the bounds, but AWS advises at least 5 for queues consumed by Lambda`, enforcementLevel: "advisory" });
+            const note = assertOnlyViolation(violations, { message: `SQS queue 'pager' maxReceiveCount ${count} is within the bounds, but AWS advises at least 5 for queues consumed by Lambda`, enforcementLevel: "advisory" });
             assert.deepEqual(violations.filter((v) => v !== note), []);
         });
     }
@@ -146,7 +146,7 @@ describe("policy sqs-max-receive-count", () => {
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
 
-        assertViolation(violations, { message: "maxReceiveCount must be between 3 and 5; found none." });
+        assertOnlyViolation(violations, { message: "maxReceiveCount must be between 3 and 5; found none." });
     });
 
     it("checks an aws.sqs.RedrivePolicy resource", async () => {
@@ -155,7 +155,7 @@ describe("policy sqs-max-receive-count", () => {
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, [...lane.resources, separate]);
 
-        assertViolation(violations, { message: "SQS redrive policy 'pager-redrive' maxReceiveCount must be between 3 and 5; found 7.", resource: separate });
+        assertOnlyViolation(violations, { message: "SQS redrive policy 'pager-redrive' maxReceiveCount must be between 3 and 5; found 7.", resource: separate });
     });
 
     it("reports a redrivePolicy that is not JSON", async () => {
@@ -163,7 +163,7 @@ describe("policy sqs-max-receive-count", () => {
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' redrivePolicy is not valid JSON" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' redrivePolicy is not valid JSON" });
     });
 
     it("uses configured bounds: 2 passes within 2..4", async () => {
@@ -179,7 +179,7 @@ describe("policy sqs-max-receive-count", () => {
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources, { lowerBound: 2, upperBound: 4 });
 
-        assertViolation(violations, { message: "maxReceiveCount must be between 2 and 4; found 5." });
+        assertOnlyViolation(violations, { message: "maxReceiveCount must be between 2 and 4; found 5." });
     });
 
     it("rejects a configuration whose lower bound exceeds its upper bound", async () => {
@@ -195,7 +195,7 @@ describe("policy sqs-max-receive-count", () => {
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' redrivePolicy is unknown at preview", resource: lane.queue, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' redrivePolicy is unknown at preview", resource: lane.queue, enforcementLevel: "mandatory" });
     });
 
     it("reports an unknown redrivePolicy as advisory when unknownValues is 'advisory'", async () => {
@@ -203,7 +203,7 @@ describe("policy sqs-max-receive-count", () => {
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources, { unknownValues: "advisory" });
 
-        assertViolation(violations, { message: "redrivePolicy is unknown at preview", enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, { message: "redrivePolicy is unknown at preview", enforcementLevel: "advisory" });
     });
 });
 
@@ -221,7 +221,7 @@ describe("policy sqs-dlq-same-type", () => {
 
         const violations = await runStackPolicy(sqsDlqSameType, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' is FIFO, so its dead-letter queue SQS queue 'pager-dlq' must be FIFO too; found a standard queue.", resource: lane.queue });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' is FIFO, so its dead-letter queue SQS queue 'pager-dlq' must be FIFO too; found a standard queue.", resource: lane.queue });
     });
 
     it("reports a DLQ whose fifoQueue is unknown at preview", async () => {
@@ -229,7 +229,7 @@ describe("policy sqs-dlq-same-type", () => {
 
         const violations = await runStackPolicy(sqsDlqSameType, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager-dlq' fifoQueue is unknown at preview", resource: lane.dlq });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' fifoQueue is unknown at preview", resource: lane.dlq });
     });
 });
 
@@ -247,7 +247,7 @@ describe("policy sqs-dlq-retention-longer", () => {
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager-dlq' messageRetentionSeconds must be at least that of its FIFO source SQS queue 'pager' (345600); found 86400.", resource: lane.dlq });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' messageRetentionSeconds must be at least that of its FIFO source SQS queue 'pager' (345600); found 86400.", resource: lane.dlq });
     });
 
     it("passes a DLQ at the 14-day maximum behind a source at 14 days (it cannot be longer)", async () => {
@@ -263,7 +263,7 @@ describe("policy sqs-dlq-retention-longer", () => {
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' dead-letter queue 'arn:aws:sqs:eu-west-1:999999999999:central-dlq' is in account 999999999999, not this stack's 123456789012: this rule cannot read its settings", resource: lane.queue });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' dead-letter queue 'arn:aws:sqs:eu-west-1:999999999999:central-dlq' is in account 999999999999, not this stack's 123456789012: this rule cannot read its settings", resource: lane.queue });
     });
 
     it("says a DLQ in another region is in another region", async () => {
@@ -271,7 +271,7 @@ describe("policy sqs-dlq-retention-longer", () => {
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
-        assertViolation(violations, { message: "is in region us-east-1, not this stack's eu-west-1" });
+        assertOnlyViolation(violations, { message: "is in region us-east-1, not this stack's eu-west-1" });
     });
 
     it("passes a DLQ that keeps messages 14 days behind a 4-day queue", async () => {
@@ -287,7 +287,7 @@ describe("policy sqs-dlq-retention-longer", () => {
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager-dlq' messageRetentionSeconds must be longer than that of its source SQS queue 'pager' (345600); found 345600.", resource: lane.dlq });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' messageRetentionSeconds must be longer than that of its source SQS queue 'pager' (345600); found 345600.", resource: lane.dlq });
     });
 
     it("reports a retention unknown at preview", async () => {
@@ -295,7 +295,7 @@ describe("policy sqs-dlq-retention-longer", () => {
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' messageRetentionSeconds is unknown at preview", resource: lane.queue });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' messageRetentionSeconds is unknown at preview", resource: lane.queue });
     });
 });
 
@@ -325,25 +325,25 @@ describe("policy sqs-queue-encrypted-at-rest", () => {
 
         const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, resource);
 
-        assertViolation(violations, { message: "SQS queue 'pager' must be encrypted at rest (sqsManagedSseEnabled true or a kmsMasterKeyId); found sqsManagedSseEnabled unset", resource, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' must be encrypted at rest (sqsManagedSseEnabled true or a kmsMasterKeyId); found sqsManagedSseEnabled unset", resource, enforcementLevel: "advisory" });
     });
 
     it("reports sqsManagedSseEnabled false", async () => {
         const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, queue({ sqsManagedSseEnabled: false }));
 
-        assertViolation(violations, { message: "found sqsManagedSseEnabled false and no kmsMasterKeyId." });
+        assertOnlyViolation(violations, { message: "found sqsManagedSseEnabled false and no kmsMasterKeyId." });
     });
 
     it("reports sqsManagedSseEnabled unknown at preview", async () => {
         const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, queue({ sqsManagedSseEnabled: UNKNOWN }));
 
-        assertViolation(violations, { message: "SQS queue 'pager' sqsManagedSseEnabled is unknown at preview" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' sqsManagedSseEnabled is unknown at preview" });
     });
 
     it("uses the configured enforcement level", async () => {
         const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, queue({}), { enforcementLevel: "mandatory" });
 
-        assertViolation(violations, { message: "must be encrypted at rest", enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "must be encrypted at rest", enforcementLevel: "mandatory" });
     });
 
     it("does not apply to other resource types", async () => {
@@ -460,7 +460,7 @@ describe("policy sqs-dlq-message-size-not-smaller", () => {
 
         const violations = await runStackPolicy(sqsDlqMessageSizeNotSmaller, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager-dlq' maxMessageSize must be at least that of its source SQS queue 'pager' (1048576 bytes); found 262144 bytes.", resource: lane.dlq, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' maxMessageSize must be at least that of its source SQS queue 'pager' (1048576 bytes); found 262144 bytes.", resource: lane.dlq, enforcementLevel: "mandatory" });
     });
 
     it("reports a maxMessageSize unknown at preview", async () => {
@@ -468,7 +468,7 @@ describe("policy sqs-dlq-message-size-not-smaller", () => {
 
         const violations = await runStackPolicy(sqsDlqMessageSizeNotSmaller, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager-dlq' maxMessageSize is unknown at preview", resource: lane.dlq });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' maxMessageSize is unknown at preview", resource: lane.dlq });
     });
 });
 
@@ -486,7 +486,7 @@ describe("policy sqs-redrive-no-cycle", () => {
 
         const violations = await runStackPolicy(sqsRedriveNoCycle, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' redrives into a cycle: SQS queue 'pager' -> SQS queue 'pager'; a failed message would never come to rest.", resource: lane.queue, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' redrives into a cycle: SQS queue 'pager' -> SQS queue 'pager'; a failed message would never come to rest.", resource: lane.queue, enforcementLevel: "mandatory" });
     });
 
     it("reports A <-> B", async () => {
@@ -494,7 +494,7 @@ describe("policy sqs-redrive-no-cycle", () => {
 
         const violations = await runStackPolicy(sqsRedriveNoCycle, lane.resources);
 
-        assertViolation(violations, { message: "redrives into a cycle: SQS queue 'pager' -> SQS queue 'pager-dlq' -> SQS queue 'pager'" });
+        assertOnlyViolation(violations, { message: "redrives into a cycle: SQS queue 'pager' -> SQS queue 'pager-dlq' -> SQS queue 'pager'" });
     });
 
     it("reports a cycle once, not once per member", async () => {
@@ -530,7 +530,7 @@ describe("policy sqs-dlq-admits-source", () => {
 
         const violations = await runStackPolicy(sqsDlqAdmitsSource, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager-dlq' redriveAllowPolicy must admit its source SQS queue 'pager'; found denyAll.", resource: lane.dlq, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' redriveAllowPolicy must admit its source SQS queue 'pager'; found denyAll.", resource: lane.dlq, enforcementLevel: "mandatory" });
     });
 
     it("reports a byQueue redriveAllowPolicy (aws.sqs.RedriveAllowPolicy) that names other queues only", async () => {
@@ -541,7 +541,7 @@ describe("policy sqs-dlq-admits-source", () => {
 
         const violations = await runStackPolicy(sqsDlqAdmitsSource, [...lane.resources, policy]);
 
-        assertViolation(violations, { resource: policy, message: `SQS redrive allow policy 'pager-dlq-allow' redriveAllowPolicy must admit its source SQS queue 'pager'; found byQueue with ${JSON.stringify([queueArn("orders")])}.` });
+        assertOnlyViolation(violations, { resource: policy, message: `SQS redrive allow policy 'pager-dlq-allow' redriveAllowPolicy must admit its source SQS queue 'pager'; found byQueue with ${JSON.stringify([queueArn("orders")])}.` });
     });
 
     it("follows the source ARN's dependency when sourceQueueArns is unknown at preview", async () => {
@@ -557,7 +557,7 @@ describe("policy sqs-dlq-admits-source", () => {
 
         const violations = await runStackPolicy(sqsDlqAdmitsSource, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager-dlq' redriveAllowPolicy is unknown at preview", resource: lane.dlq });
+        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' redriveAllowPolicy is unknown at preview", resource: lane.dlq });
     });
 });
 
