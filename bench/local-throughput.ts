@@ -1,24 +1,36 @@
 /**
- * End-to-end throughput of the local runtime against the emulator's own ceiling, and latency from
- * send to page, measured in one run (printed, never asserted):
- * 1. ceiling: a bare receive/delete loop (as many loops as the escalation lane's maximum
- *    concurrency, 10 messages per receive) on the same fauxqs, on a queue of its own;
- * 2. end-to-end: a burst of escalations sent through the producer library, consumed by the real
- *    escalation handler (idempotency in dynalite, PagerDuty and Slack on loopback) until every one
- *    has paged; the ratio to the ceiling is what the Lambda emulation and the handler cost;
- * 3. latency: escalations sent at a steady rate well under capacity, send -> PagerDuty request,
+ * End-to-end throughput of the local runtime against two ceilings, where its time goes, and
+ * latency from send to page, measured in one run (printed, never asserted):
+ * 1. bare ceiling: a receive/delete loop (as many loops as the escalation lane's maximum
+ *    concurrency, 10 messages per receive) on the same fauxqs, on a queue of its own: what the
+ *    emulator alone allows, no work done;
+ * 2. I/O ceiling (the honest one, bench/io-ceiling.ts): the same loops doing, per message, the I/O
+ *    the escalation consumer does: the receive, Powertools Idempotency's writes on dynalite as it
+ *    sends them (PutItem INPROGRESS with its condition, then UpdateItem COMPLETED, for each of the
+ *    two steps), the PagerDuty and Slack posts to the loopback receivers with the same bodies, and
+ *    the delete; messages of a receive run side by side, as BatchProcessor runs records. Run twice:
+ *    the loops on one thread, and each loop on a worker thread as the consumers run; end to end is
+ *    held to the higher;
+ * 3. end-to-end: a burst of escalations sent through the producer library, consumed by the real
+ *    escalation handler (bundle, worker thread, Powertools) until every one has paged; the ratio to
+ *    the I/O ceiling is what the Lambda emulation and the handler's own work cost (target >= 0.5);
+ * 4. breakdown: the burst's batches split into mapping poll, worker hop, handler (busy, and its
+ *    requests in flight) and delete, beside the I/O ceiling's own requests;
+ * 5. latency: escalations sent at a steady rate well under capacity, send -> PagerDuty request,
  *    p50 and p99 (a burst would measure the backlog, not the pipeline).
  * Run: npx tsx bench/local-throughput.ts [--messages 2000] [--rate 20] [--seconds 10]
  */
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { emitEscalation, type EscalationInput } from "../handlers/producer";
+import type { BatchReport } from "../local/event-source-mapping";
+import { ioCeiling } from "./io-ceiling";
 import { resolvePipelineSettings } from "../pipeline/pipeline-settings";
 import { integerFlag, parseCommandLine } from "../local/cli/arguments";
 import { mappingSettingsFromLane } from "../local/event-source-mapping";
 import { percentiles } from "../local/percentiles";
 import { localProducerTargets } from "../local/producer-targets";
 import { MappingScaling } from "../local/event-source-mapping";
-import { startLocalRuntime } from "../local/runtime";
+import { type LocalRuntime, startLocalRuntime } from "../local/runtime";
 
 const { values } = parseCommandLine(process.argv.slice(2), { messages: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" } });
 const MESSAGES = integerFlag("messages", values.messages, { min: 100, max: 100_000 }, 2000);
@@ -30,12 +42,19 @@ async function main(): Promise<void> {
     const settings = resolvePipelineSettings({ logLevel: "WARN" });
     const concurrency = mappingSettingsFromLane(settings.lanes.escalation).maximumConcurrency;
     const pagedAt = new Map<string, number>();
+    const batches: BatchReport[] = [];
     const runtime = await startLocalRuntime({
         settings,
         namePrefix: "bench",
         warmEnvironments: concurrency,
         // AWS's ramp (5 concurrent batches first) is modelled; the default concurrency is 5, so it does not bind here.
         scaling: MappingScaling.ramp,
+        measureRequests: true,
+        onBatch: (lane, report) => {
+            if (lane === "escalation") {
+                batches.push(report);
+            }
+        },
         onReceiverRequest: (request) => {
             const dedupKey = (request.json as { dedup_key?: string } | undefined)?.dedup_key;
             if (request.receiver === "pagerduty" && request.answeredStatus === 202 && dedupKey !== undefined && !pagedAt.has(dedupKey)) {
@@ -46,14 +65,43 @@ async function main(): Promise<void> {
     const targets = localProducerTargets(runtime);
     try {
         const ceiling = await bareReceiveDeleteRate(runtime.sqs, MESSAGES, concurrency);
+        // CPU time of the whole process (every thread) per message: unlike messages/s, it hardly moves with the machine's load.
+        const cpuMsPerMessage = (before: NodeJS.CpuUsage, messages: number) => {
+            const used = process.cpuUsage(before);
+            return (used.user + used.system) / 1000 / messages;
+        };
+        const ceilingSetup = (queueUrl: string) => ({
+            environment: runtime.emulators.environment,
+            queueUrl,
+            tableName: runtime.pipeline.idempotencyTableName,
+            pagerDutyUrl: runtime.receivers.pagerDuty.url,
+            slackUrl: runtime.receivers.slack.url,
+            routingKey: runtime.pagerDutyRoutingKey,
+            messages: MESSAGES,
+        });
+        const oneThreadQueue = await loadedQueue(runtime, "bench-io-one-thread", MESSAGES);
+        let cpuBefore = process.cpuUsage();
+        const ioOneThread = await ioCeiling(ceilingSetup(oneThreadQueue), concurrency, "one thread");
+        const ioOneThreadCpuMs = cpuMsPerMessage(cpuBefore, MESSAGES);
+        const workersQueue = await loadedQueue(runtime, "bench-io-workers", MESSAGES);
+        cpuBefore = process.cpuUsage();
+        const ioWorkers = await ioCeiling(ceilingSetup(workersQueue), concurrency, "worker threads");
+        const ioWorkersCpuMs = cpuMsPerMessage(cpuBefore, MESSAGES);
+        // The stricter of the two is the ceiling end to end is held to.
+        const ioCeilingFigures = ioWorkers.rate >= ioOneThread.rate ? ioWorkers : ioOneThread;
 
         const burst = escalations("burst", MESSAGES);
+        batches.length = 0;
+        cpuBefore = process.cpuUsage();
         const burstStart = Date.now();
         for (let start = 0; start < burst.length; start += 100) {
             await emitEscalation(targets.escalation, burst.slice(start, start + 100));
         }
         await until(() => burst.every((escalation) => pagedAt.has(escalation.callId)));
         const endToEnd = MESSAGES / ((Math.max(...burst.map((escalation) => pagedAt.get(escalation.callId)!)) - burstStart) / 1000);
+        // Includes the producer's sends, which the ceilings' queues had before their clocks started.
+        const endToEndCpuMs = cpuMsPerMessage(cpuBefore, MESSAGES);
+        const breakdown = breakDown(batches);
 
         const sentAt = new Map<string, number>();
         const paced = escalations("paced", RATE_PER_SECOND * LATENCY_SECONDS);
@@ -65,19 +113,85 @@ async function main(): Promise<void> {
         await until(() => paced.every((escalation) => pagedAt.has(escalation.callId)));
         const latency = percentiles(paced.map((escalation) => pagedAt.get(escalation.callId)! - sentAt.get(escalation.callId)!));
 
-        const row = (label: string, value: string) => console.log(`  ${label.padEnd(62)}${value}`);
+        const row = (label: string, value: string) => console.log(`  ${label.padEnd(66)}${value}`);
+        const ms = (value: number) => `${value.toFixed(1)} ms`;
         console.log(
             `Local runtime throughput (${MESSAGES} escalations, batch ${settings.lanes.escalation.mapping.batchSize}, concurrency ${concurrency}, scaling ${MappingScaling.ramp}, consumers: ${runtime.handlerCode}):`,
         );
-        row(`emulator ceiling (bare receive/delete, ${concurrency} loops)`, `${ceiling.toFixed(0)} messages/s`);
+        row(`bare ceiling (receive/delete only, ${concurrency} loops)`, `${ceiling.toFixed(0)} messages/s`);
+        row(`I/O ceiling, ${concurrency} loops on one thread`, `${ioOneThread.rate.toFixed(0)} messages/s`);
+        row(`I/O ceiling, ${concurrency} loops each on a worker thread (as the consumers)`, `${ioWorkers.rate.toFixed(0)} messages/s`);
         row("end to end (producer -> mapping -> handler -> PagerDuty)", `${endToEnd.toFixed(0)} messages/s`);
-        row("ratio end-to-end / ceiling", (endToEnd / ceiling).toFixed(3));
+        row("ratio end-to-end / the higher I/O ceiling (target >= 0.5)", (endToEnd / ioCeilingFigures.rate).toFixed(3));
+        row("ratio end-to-end / bare ceiling", (endToEnd / ceiling).toFixed(3));
+        row("CPU per message (all threads): I/O one thread / I/O workers / end to end", `${ms(ioOneThreadCpuMs)} / ${ms(ioWorkersCpuMs)} / ${ms(endToEndCpuMs)}`);
+        row("ratio of CPU per message, lower I/O ceiling / end to end", (Math.min(ioOneThreadCpuMs, ioWorkersCpuMs) / endToEndCpuMs).toFixed(3));
+        console.log(`Where a batch's time goes (means over ${breakdown.batches} burst batches of ${breakdown.recordsPerBatch.toFixed(1)} records; per message = per batch / records):`);
+        const phase = (label: string, perBatch: number) => row(label, `${ms(perBatch).padStart(10)} per batch ${ms(perBatch / breakdown.recordsPerBatch).padStart(9)} per message`);
+        phase("mapping: receive until the batch is ready (poll)", breakdown.pollMs);
+        phase("worker hop: invoke -> handler starts, handler ends -> result", breakdown.hopMs);
+        phase("handler (wall, records side by side)", breakdown.handlerMs);
+        phase("  of which the worker thread was busy (JS, not waiting)", breakdown.handlerBusyMs);
+        phase("mapping: deletes after the result", breakdown.deleteMs);
+        phase("batch total (poll to deleted)", breakdown.totalMs);
+        row("handler requests per record (SDK + fetch), summed time in flight", `${breakdown.requestsPerRecord.toFixed(1)} requests, ${ms(breakdown.requestMsPerRecord)}`);
+        row("higher I/O ceiling, per record: the same requests, summed in flight", `${ioCeilingFigures.requestsPerRecord.toFixed(1)} requests, ${ms(ioCeilingFigures.requestMsPerRecord)}`);
+        row("higher I/O ceiling, per batch: receive / records' I/O / delete", `${ms(ioCeilingFigures.receiveMs)} / ${ms(ioCeilingFigures.recordsMs)} / ${ms(ioCeilingFigures.deleteMs)}`);
         console.log(`Latency send -> page at ${RATE_PER_SECOND}/s for ${LATENCY_SECONDS} s (${latency.count} escalations):`);
         row("p50 / p99 / max", `${latency.p50} / ${latency.p99} / ${latency.max} ms`);
     } finally {
         targets.close();
         await runtime.stop();
     }
+}
+
+interface Breakdown {
+    readonly batches: number;
+    readonly recordsPerBatch: number;
+    readonly pollMs: number;
+    readonly hopMs: number;
+    readonly handlerMs: number;
+    readonly handlerBusyMs: number;
+    readonly deleteMs: number;
+    readonly totalMs: number;
+    readonly requestsPerRecord: number;
+    readonly requestMsPerRecord: number;
+}
+
+/** Means over the invocations that carry the worker's timing (every successful or failed one). */
+function breakDown(reports: readonly BatchReport[]): Breakdown {
+    const timed = reports.flatMap((report) => (report.outcome.kind !== "throttled" && report.outcome.kind !== "timeout" && report.outcome.timing ? [{ report, timing: report.outcome.timing }] : []));
+    const mean = (value: (entry: (typeof timed)[number]) => number) => timed.reduce((sum, entry) => sum + value(entry), 0) / Math.max(1, timed.length);
+    const records = timed.reduce((sum, { report }) => sum + report.records.length, 0);
+    const requests = timed.reduce((sum, { timing }) => sum + (timing.requests?.count ?? 0), 0);
+    const requestMs = timed.reduce((sum, { timing }) => sum + (timing.requests?.inFlightMs ?? 0), 0);
+    return {
+        batches: timed.length,
+        recordsPerBatch: records / Math.max(1, timed.length),
+        pollMs: mean(({ report }) => report.phases.invokedAt - report.phases.receivedFrom),
+        hopMs: mean(({ report, timing }) => timing.receivedAt - report.phases.invokedAt + (report.phases.returnedAt - timing.handlerEndedAt)),
+        handlerMs: mean(({ timing }) => timing.handlerEndedAt - timing.receivedAt),
+        handlerBusyMs: mean(({ timing }) => timing.handlerBusyMs),
+        deleteMs: mean(({ report }) => report.phases.settledAt - report.phases.returnedAt),
+        totalMs: mean(({ report }) => report.phases.settledAt - report.phases.receivedFrom),
+        requestsPerRecord: requests / Math.max(1, records),
+        requestMsPerRecord: requestMs / Math.max(1, records),
+    };
+}
+
+/** A queue of its own holding `messages` escalations sent through the producer library, as the burst's are. */
+async function loadedQueue(runtime: LocalRuntime, name: string, messages: number): Promise<string> {
+    const { QueueUrl } = await runtime.sqs.send(new CreateQueueCommand({ QueueName: name }));
+    const producer = localProducerTargets(runtime);
+    try {
+        const inputs = escalations(name, messages);
+        for (let start = 0; start < inputs.length; start += 100) {
+            await emitEscalation({ ...producer.escalation, queueUrl: QueueUrl! }, inputs.slice(start, start + 100));
+        }
+    } finally {
+        producer.close();
+    }
+    return QueueUrl!;
 }
 
 /** Messages per second a plain consumer gets out of the emulator: receive 10, delete 10, repeat. */

@@ -4,7 +4,7 @@
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import { AnalyzerConnection } from "./analyzer-client";
-import { analyzeRequestOf, analyzerResourceOf } from "./analyzer-requests";
+import { MessageCache, analyzeRequestOf, analyzerResourceOf } from "./analyzer-requests";
 import { addDefaultProviders } from "./default-providers";
 import { PolicyViolation, levelToProto, violationFromProto } from "./diagnostics";
 import { GateUsageError } from "./errors";
@@ -103,11 +103,12 @@ export class PolicyGateSession {
 
         // The engine analyses what it registers; resources read with .get are only in the stack.
         const registered = resources.filter((r) => r.kind !== registrationKinds.read);
+        const messages = new MessageCache();
         await forEachConcurrently(registered, analyzeConcurrency, async (resource) => {
-            collect(await this.connection.analyze(analyzeRequestOf(resource, providerOf.get(resource.urn))), resource.urn);
+            collect(await this.connection.analyze(analyzeRequestOf(resource, providerOf.get(resource.urn), messages)), resource.urn);
         });
         const stackRequest = new analyzerproto.AnalyzeStackRequest();
-        stackRequest.setResourcesList(resources.map((r) => analyzerResourceOf(r, providerOf.get(r.urn))));
+        stackRequest.setResourcesList(resources.map((r) => analyzerResourceOf(r, providerOf.get(r.urn), messages)));
         collect(await this.connection.analyzeStack(stackRequest), rootUrn);
 
         const locations = new Map<string, SourcePosition>();

@@ -20,6 +20,26 @@ function downgradeReferences(value: unknown): unknown {
     return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, downgradeReferences(v)]));
 }
 
+/**
+ * Messages built during one analysis. AnalyzeStack sends every resource again, mostly with the
+ * properties its Analyze call sent (a first preview's outputs are its inputs), and every resource
+ * names the same default provider: each is built once per recorded object and shared (messages
+ * are only serialized, never modified). One per analysis, so nothing outlives it.
+ */
+export class MessageCache {
+    readonly structs = new WeakMap<WireProperties, Struct>();
+    readonly providers = new WeakMap<RecordedResource, analyzerproto.AnalyzerProviderResource>();
+}
+
+function propertiesOf(properties: WireProperties, cache: MessageCache): Struct {
+    let struct = cache.structs.get(properties);
+    if (struct === undefined) {
+        struct = toAnalyzerProperties(properties);
+        cache.structs.set(properties, struct);
+    }
+    return struct;
+}
+
 export function toAnalyzerProperties(properties: WireProperties): Struct {
     const kept: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(properties)) {
@@ -54,12 +74,17 @@ function optionsOf(resource: RecordedResource): analyzerproto.AnalyzerResourceOp
     return options;
 }
 
-function providerOf(provider: RecordedResource): analyzerproto.AnalyzerProviderResource {
+function providerOf(provider: RecordedResource, cache: MessageCache): analyzerproto.AnalyzerProviderResource {
+    const known = cache.providers.get(provider);
+    if (known !== undefined) {
+        return known;
+    }
     const message = new analyzerproto.AnalyzerProviderResource();
+    cache.providers.set(provider, message);
     message.setUrn(provider.urn);
     message.setType(provider.type);
     message.setName(provider.name);
-    message.setProperties(toAnalyzerProperties(provider.inputs));
+    message.setProperties(propertiesOf(provider.inputs, cache));
     return message;
 }
 
@@ -73,29 +98,29 @@ interface ResourceMessage {
     setProvider(value?: analyzerproto.AnalyzerProviderResource): unknown;
 }
 
-function fill<M extends ResourceMessage>(message: M, resource: RecordedResource, properties: WireProperties, provider: RecordedResource | undefined): M {
+function fill<M extends ResourceMessage>(message: M, resource: RecordedResource, properties: WireProperties, provider: RecordedResource | undefined, cache: MessageCache): M {
     message.setUrn(resource.urn);
     message.setType(resource.type);
     message.setName(resource.name);
-    message.setProperties(toAnalyzerProperties(properties));
+    message.setProperties(propertiesOf(properties, cache));
     message.setOptions(optionsOf(resource));
     if (provider) {
-        message.setProvider(providerOf(provider));
+        message.setProvider(providerOf(provider, cache));
     }
     return message;
 }
 
 /** Analyze sees a resource's inputs, before the engine acts on it. */
-export function analyzeRequestOf(resource: RecordedResource, provider: RecordedResource | undefined): analyzerproto.AnalyzeRequest {
-    return fill(new analyzerproto.AnalyzeRequest(), resource, resource.inputs, provider);
+export function analyzeRequestOf(resource: RecordedResource, provider: RecordedResource | undefined, cache = new MessageCache()): analyzerproto.AnalyzeRequest {
+    return fill(new analyzerproto.AnalyzeRequest(), resource, resource.inputs, provider, cache);
 }
 
 /**
  * AnalyzeStack sees each resource's outputs. In a first preview those are the planned state: the
  * inputs (computed attributes still unknown), or what a component registered as its outputs.
  */
-export function analyzerResourceOf(resource: RecordedResource, provider: RecordedResource | undefined): analyzerproto.AnalyzerResource {
-    const message = fill(new analyzerproto.AnalyzerResource(), resource, resource.outputs ?? resource.inputs, provider);
+export function analyzerResourceOf(resource: RecordedResource, provider: RecordedResource | undefined, cache = new MessageCache()): analyzerproto.AnalyzerResource {
+    const message = fill(new analyzerproto.AnalyzerResource(), resource, resource.outputs ?? resource.inputs, provider, cache);
     if (resource.parent !== undefined) {
         message.setParent(resource.parent);
     }

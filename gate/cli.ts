@@ -1,16 +1,22 @@
 // Offline policy gate: runs a Pulumi program under preview-mode mocks, feeds what it registered to
 // the real policy pack over the Analyzer protocol, and prints the violations.
 // Exit codes: 0 no mandatory violation, 1 mandatory violation(s), 2 the run could not be judged.
+import "./compile-cache";
 import { PolicyGateSession } from "./analysis";
 import { GateOptions, HelpRequestedError, gateUsage, parseGateArgs, shortStackName } from "./args";
+import * as path from "node:path";
 import { GateUsageError, PolicyPackError, ProgramRunError } from "./errors";
 import { readInvokeAnswersFile } from "./invoke-answers";
-import { loadPolicyPackProject } from "./pack-process";
+import { PolicyPackProject, loadPolicyPackProject } from "./pack-process";
 import { PhaseTimer } from "./phases";
 import { readPolicyConfigFile } from "./policy-config";
 import { recordProgram } from "./program-process";
-import { loadProject, loadStackConfig } from "./project";
+import { PulumiProject, loadProject, loadStackConfig } from "./project";
 import { remoteComponentsOf } from "./remote-components";
+import { cacheDirFor } from "./cache-dir";
+import { readManifest, resolveEntrypoint } from "./entrypoint";
+import { TypeCheckTarget, cliCompilerDefaults, compilerPathFor, typeScriptEntry } from "./typecheck";
+import { TypeCheckRunError, typeCheck } from "./typecheck-run";
 import { requireRegion, StackConfigError } from "../pipeline/stack-config";
 import { formatReport, hasMandatoryViolation } from "./report";
 import { formatJsonReport } from "./report-json";
@@ -21,6 +27,37 @@ export const exitCodes = { passed: 0, violations: 1, error: 2 } as const;
 const warn = (message: string): void => {
     process.stderr.write(`warning: ${message}\n`);
 };
+
+/** The pack and (unless Pulumi.yaml or the environment turns it off) the program, where their entry is TypeScript. */
+function typeCheckTargets(project: PulumiProject, pack: PolicyPackProject): { target: TypeCheckTarget; cacheDir: string }[] {
+    const targets: { target: TypeCheckTarget; cacheDir: string }[] = [];
+    const add = (label: string, dir: string, entry: string | undefined, esModule: boolean): void => {
+        if (entry !== undefined) {
+            const defaults = cliCompilerDefaults(compilerPathFor(dir), esModule);
+            targets.push({ target: { label, dir, entry, defaults }, cacheDir: path.join(cacheDirFor(dir), "typecheck") });
+        }
+    };
+    add("policy pack", pack.dir, typeScriptEntry(pack.entry), false);
+    // The CLI's own switch: PULUMI_NODEJS_TRANSPILE_ONLY=true loads the program without its type
+    // check (the pack's runner has none and always checks).
+    if (project.typescript && process.env.PULUMI_NODEJS_TRANSPILE_ONLY !== "true") {
+        const manifest = readManifest(project.programDir);
+        add("program", project.programDir, typeScriptEntry(resolveEntrypoint(project.programDir, project.main, manifest)), manifest.type === "module");
+    }
+    return targets;
+}
+
+/** Throws the CLI's verdict on code that does not compile: the pack's or the program's errors. */
+async function requireTypeChecks(targets: ReturnType<typeof typeCheckTargets>): Promise<void> {
+    for (const { target, errors } of await typeCheck(targets)) {
+        if (errors.length === 0) {
+            continue;
+        }
+        const message = `the ${target.label} ${target.dir} does not type-check, so \`pulumi preview\` would refuse to load it ` +
+            `(the CLI loads TypeScript through ts-node with type checking):\n  ${errors.join("\n  ")}`;
+        throw target.label === "policy pack" ? new PolicyPackError(message) : new ProgramRunError(message);
+    }
+}
 
 export async function runGate(options: GateOptions): Promise<number> {
     const phases = new PhaseTimer();
@@ -48,16 +85,23 @@ export async function runGate(options: GateOptions): Promise<number> {
         warnings.push(message);
         warn(message);
     };
-    // The program and the pack start independently; starting both at once saves seconds.
-    const [recorded, session] = await Promise.allSettled([
+    // The program and the pack start independently; starting both at once saves seconds. The type
+    // check the CLI does while loading them runs beside them (cached by its inputs).
+    const checks = typeCheckTargets(project, policyPack);
+    const [recorded, session, typeChecked] = await Promise.allSettled([
         phases.time("run the program (in parallel with the pack)", () =>
             recordProgram({ programDir: project.programDir, main: project.main, ...identity, invokeAnswers, timeoutSeconds: options.timeoutSeconds })),
         phases.time("start and configure the policy pack (in parallel)", () =>
             PolicyGateSession.open({ policyPack, policyConfig, identity, warn: collectWarning })),
+        phases.time("type-check the pack and the program (in parallel; cached)", () => requireTypeChecks(checks)),
     ]);
     phases.end("program and pack, wall time");
-    if (session.status === "fulfilled" && recorded.status === "rejected") {
+    if (session.status === "fulfilled" && (recorded.status === "rejected" || typeChecked.status === "rejected")) {
         await session.value.close();
+    }
+    // Code that does not compile never runs under the CLI: its errors come first.
+    if (typeChecked.status === "rejected") {
+        throw typeChecked.reason;
     }
     if (recorded.status === "rejected") {
         throw recorded.reason;
@@ -94,7 +138,7 @@ export async function runGate(options: GateOptions): Promise<number> {
     }
 }
 
-const judgedErrors = [GateUsageError, ProgramRunError, PolicyPackError];
+const judgedErrors = [GateUsageError, ProgramRunError, PolicyPackError, TypeCheckRunError];
 
 async function main(): Promise<void> {
     let code: number;

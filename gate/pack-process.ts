@@ -2,14 +2,17 @@
 // `pulumi-analyzer-policy` plugin runs `node <@pulumi/pulumi>/cmd/run-policy-pack <engine> <pack>`
 // with the pack's directory as working directory (the pack reads its version from
 // ./package.json). That runner loads TypeScript through ts-node with type checking, using the
-// pack's tsconfig.json, so a pack that would not compile under `pulumi preview` fails here too.
+// pack's tsconfig.json. Here the same runner loads it transpile-only (pack-loader.ts), and the gate
+// runs that type check beside it (typecheck.ts), so a pack that would not compile under
+// `pulumi preview` still fails the gate; whoever starts a pack for a verdict must check it.
 // The first line the pack prints on stdout is the port of its Analyzer gRPC server.
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { readManifest } from "./entrypoint";
 import { PolicyPackError, GateUsageError } from "./errors";
-import { OutputTail } from "./node-process";
+import { cacheDirFor } from "./cache-dir";
+import { OutputTail, childEnv, typeScriptExecArgv } from "./node-process";
 import { readYamlMap, runtimeName } from "./project";
 
 export interface PolicyPackProject {
@@ -47,7 +50,7 @@ export interface RunningPolicyPack {
     stop(): Promise<void>;
 }
 
-// Generous: on a busy CI runner a first start type-checks the whole pack (about 12 s of CPU here).
+// Generous: a busy CI runner may take tens of seconds to load the pack and its SDK.
 const startTimeoutMs = 300_000;
 /**
  * The runner drops its first argument, the engine's address; packs built on @pulumi/policy never
@@ -66,8 +69,10 @@ function policyPackRunner(project: PolicyPackProject): string {
 
 /** Starts the pack and resolves once it has printed its port. */
 export async function startPolicyPack(project: PolicyPackProject): Promise<RunningPolicyPack> {
-    const child = spawn(process.execPath, [policyPackRunner(project), ENGINE_ADDRESS_PLACEHOLDER, project.dir], {
+    const loader = path.join(__dirname, "pack-loader.ts");
+    const child = spawn(process.execPath, [...typeScriptExecArgv(), "--require", loader, policyPackRunner(project), ENGINE_ADDRESS_PLACEHOLDER, project.dir], {
         cwd: project.dir,
+        env: childEnv(cacheDirFor(project.dir)),
         stdio: ["ignore", "pipe", "pipe"],
     });
     const tail = new OutputTail();

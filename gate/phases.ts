@@ -11,7 +11,7 @@ export class PhaseTimer {
 
     constructor() {
         this.last = uptimeMs();
-        this.phases.push({ name: "start the gate (node, tsx, imports)", ms: this.last });
+        this.phases.push({ name: "start the gate (node, TypeScript loader, imports)", ms: this.last });
     }
 
     /** Ends the phase that started at the previous `end`. */

@@ -4,9 +4,8 @@
 // program has nothing left to do (the event loop is empty): every registration, invoke and
 // output has settled, so a registration that fails late is still seen. It then sends the
 // recording (or every failure) to the gate over the IPC channel and exits.
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { cacheDirFor } from "./cache-dir";
 import { loadEntrypoint } from "./entrypoint";
 import { installEsbuildCache } from "./esbuild-cache";
 import { InvokeAnswerEntry, RefusedInvoke } from "./invoke-table";
@@ -55,18 +54,6 @@ function send(message: ProgramHostMessage, exitCode: number): void {
     // The channel was unref'd so an idle program could end; hold the process until the send is out.
     process.channel?.ref();
     process.send(message, () => process.exit(exitCode));
-}
-
-/** `node_modules/.cache/offline-gate` nearest the program (where CI caches go), else the temp dir. */
-export function cacheDirFor(programDir: string): string {
-    for (let dir = programDir; ; dir = path.dirname(dir)) {
-        if (fs.existsSync(path.join(dir, "node_modules"))) {
-            return path.join(dir, "node_modules", ".cache", "offline-gate");
-        }
-        if (path.dirname(dir) === dir) {
-            return path.join(os.tmpdir(), "offline-gate-cache");
-        }
-    }
 }
 
 async function main(): Promise<void> {

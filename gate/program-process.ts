@@ -3,7 +3,9 @@
 import { fork } from "child_process";
 import * as path from "path";
 import { ProgramRunError } from "./errors";
-import { OutputTail, tsxExecArgv } from "./node-process";
+import { cacheDirFor } from "./cache-dir";
+import { readManifest, resolveEntrypoint } from "./entrypoint";
+import { OutputTail, childEnv, typeScriptExecArgv } from "./node-process";
 import { RefusedInvoke } from "./invoke-table";
 import type { ProgramHostMessage, ProgramHostRequest } from "./program-host";
 import { RecordedStack } from "./recorded-stack";
@@ -24,10 +26,17 @@ export function refusedInvokesMessage(refused: readonly RefusedInvoke[]): string
         "\nAnswer each with '--invoke-answers <file>' (see README, \"Invoke answers\"), or build the value from config.";
 }
 
+/** An ES module program (package.json type module, or a .mjs/.mts entry) loads through tsx. */
+function isEsModuleProgram(programDir: string, main: string | undefined): boolean {
+    const manifest = readManifest(programDir);
+    return manifest.type === "module" || /\.m[jt]s$/.test(resolveEntrypoint(programDir, main, manifest));
+}
+
 export async function recordProgram(request: ProgramHostRequest): Promise<RecordedStack> {
     const child = fork(path.join(__dirname, "program-host.ts"), [JSON.stringify(request)], {
         cwd: request.programDir,
-        execArgv: tsxExecArgv(),
+        execArgv: typeScriptExecArgv(isEsModuleProgram(request.programDir, request.main)),
+        env: childEnv(cacheDirFor(request.programDir)),
         stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     const tail = new OutputTail();

@@ -14,6 +14,8 @@ export interface PulumiProject {
     /** `main` from Pulumi.yaml, relative to the program directory, if set. */
     readonly main?: string;
     readonly programDir: string;
+    /** `runtime.options.typescript` from Pulumi.yaml: false when the CLI loads no TypeScript. */
+    readonly typescript: boolean;
     /** `config:` from Pulumi.yaml (project-level defaults), kept so stack config needs no second read. */
     readonly config: Readonly<Record<string, unknown>>;
 }
@@ -89,7 +91,8 @@ export function loadProject(programDir: string): PulumiProject {
     if (doc.main !== undefined && typeof doc.main !== "string") {
         throw new GateUsageError(`'main' in ${file} must be a path, ${JSON.stringify(doc.main)} given`);
     }
-    return { name: doc.name, runtime, main: doc.main, programDir, config: isMap(doc.config) ? doc.config : {} };
+    const options = isMap(doc.runtime) && isMap(doc.runtime.options) ? doc.runtime.options : {};
+    return { name: doc.name, runtime, main: doc.main, programDir, typescript: options.typescript !== false, config: isMap(doc.config) ? doc.config : {} };
 }
 
 /** Reads `config:` from Pulumi.yaml (defaults) and Pulumi.<stack>.yaml (which wins), with the reader the program and the local runtime share. */

@@ -8,8 +8,7 @@
  * fauxqs needs Node >= 22.5 (node:sqlite): run anything importing this module with the Node 22
  * binary from node_modules (npx puts it first on PATH).
  */
-import type * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import { Worker } from "node:worker_threads";
 import { receiveFifoGroupsAsSqs } from "./fifo-receive";
 import { LOCAL_ACCOUNT_ID } from "./lambda/lambda-context";
 import { type LocalParameterStore, startParameterStore } from "./parameter-store";
@@ -74,28 +73,42 @@ export interface LocalEmulators {
     stop(): Promise<void>;
 }
 
-/** The part of dynalite's factory we use; the package ships no types. */
-type DynaliteFactory = (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => http.Server;
+/** What the dynalite thread tells the runtime. */
+type DynaliteThreadMessage =
+    | { readonly type: "listening"; readonly port: number }
+    | { readonly type: "error"; readonly code?: string; readonly message: string }
+    | { readonly type: "closed" };
+
+/** dynalite as it runs in its thread; plain CommonJS (the thread has no TypeScript loader), dynalite ships no types. */
+const DYNALITE_THREAD = `const { parentPort, workerData } = require("node:worker_threads");
+const dynalite = require(workerData.dynalitePath);
+// Tables become ACTIVE at once: tests should not wait out dynalite's default 500 ms.
+const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.once("error", (error) => parentPort.postMessage({ type: "error", code: error.code, message: error.message }));
+server.listen(workerData.port, "127.0.0.1", () => parentPort.postMessage({ type: "listening", port: server.address().port }));
+parentPort.on("message", () => {
+    // Idle keep-alive sockets the SDK holds open would keep close() waiting.
+    server.close(() => parentPort.postMessage({ type: "closed" }));
+    server.closeAllConnections();
+});`;
 
 /** Starts fauxqs, dynalite and the parameter store on loopback and returns their endpoints. */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<LocalEmulators> {
     const region = options.region ?? "us-east-1";
     const ports = { sqs: 0, dynamoDb: 0, ssm: 0, ...options.ports };
     const fauxqs = await portTaken("sqs", ports.sqs, () => startFauxqsOnLoopback(region, ports.sqs));
-    let dynamo: http.Server | undefined;
+    let dynamo: DynaliteServer | undefined;
     let parameterStore: LocalParameterStore;
     try {
         dynamo = await portTaken("dynamoDb", ports.dynamoDb, () => startDynaliteOnLoopback(ports.dynamoDb));
         parameterStore = await portTaken("ssm", ports.ssm, () => startParameterStore(region, LOCAL_ACCOUNT_ID, ports.ssm));
     } catch (error) {
         await fauxqs.close();
-        if (dynamo) {
-            await closeServer(dynamo);
-        }
+        await dynamo?.close();
         throw error;
     }
     const sqsEndpoint = fauxqs.endpoint;
-    const dynamoDbEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+    const dynamoDbEndpoint = `http://127.0.0.1:${dynamo.port}`;
     return {
         sqsEndpoint,
         s3Endpoint: sqsEndpoint,
@@ -113,7 +126,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Loc
             AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
         },
         async stop() {
-            await Promise.all([fauxqs.close(), closeServer(dynamo!), parameterStore.close()]);
+            await Promise.all([fauxqs.close(), dynamo!.close(), parameterStore.close()]);
         },
     };
 }
@@ -137,16 +150,46 @@ async function startFauxqsOnLoopback(region: string, port: number): Promise<{ en
     }
 }
 
-async function startDynaliteOnLoopback(port: number): Promise<http.Server> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite is CommonJS without types
-    const dynalite = require("dynalite") as DynaliteFactory;
-    // Tables become ACTIVE at once: tests should not wait out dynalite's default 500 ms.
-    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, "127.0.0.1", () => resolve());
+interface DynaliteServer {
+    readonly port: number;
+    close(): Promise<void>;
+}
+
+/**
+ * dynalite in a worker thread of its own: every idempotency write is parsed, validated and stored
+ * there, so DynamoDB's work runs beside fauxqs, the receivers and the event source mappings on the
+ * main thread rather than taking turns with them (on one thread it was the local path's bottleneck).
+ * Its state lives and dies with the thread, as it did with the server.
+ */
+function startDynaliteOnLoopback(port: number): Promise<DynaliteServer> {
+    const worker = new Worker(DYNALITE_THREAD, { eval: true, workerData: { dynalitePath: require.resolve("dynalite"), port } });
+    return new Promise<DynaliteServer>((resolve, reject) => {
+        const fail = (error: Error) => {
+            void worker.terminate();
+            reject(error);
+        };
+        worker.once("error", fail);
+        worker.once("message", (message: DynaliteThreadMessage) => {
+            worker.off("error", fail);
+            if (message.type === "listening") {
+                resolve({ port: message.port, close: () => closeDynalite(worker) });
+            } else if (message.type === "error") {
+                fail(Object.assign(new Error(message.message), { code: message.code }));
+            }
+        });
     });
-    return server;
+}
+
+function closeDynalite(worker: Worker): Promise<void> {
+    return new Promise<void>((resolve) => {
+        const done = () => {
+            void worker.terminate().then(() => resolve());
+        };
+        worker.once("message", done);
+        worker.once("error", done);
+        worker.once("exit", () => resolve());
+        worker.postMessage("close");
+    });
 }
 
 /** Runs `start`, turning "address in use" into an error that names the service and the flag. */
@@ -159,12 +202,4 @@ async function portTaken<T>(service: keyof EmulatorPorts, port: number, start: (
         }
         throw error;
     }
-}
-
-/** Closes a server without waiting for idle keep-alive sockets the SDK holds open. */
-function closeServer(server: http.Server): Promise<void> {
-    return new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-    });
 }

@@ -25,7 +25,7 @@ import { Problems } from "../pipeline/checks";
 import { PipelineConfigError } from "../pipeline/config-error";
 import { consumerConcurrencyBound, LaneKind, type LaneSettings, validateBatching } from "../pipeline/lane-settings";
 import { BatchVerdict, judgeBatch } from "./batch-response";
-import type { InvocationOutcome } from "./lambda/execution-environment";
+import { type InvocationOutcome, preciseNow } from "./lambda/execution-environment";
 import { compileFilters } from "./event-filter";
 import { ConcurrencyExceededError } from "./lambda/local-function";
 import { SqsEventSource, toSqsEvent, toSqsRecord } from "./lambda/sqs-event";
@@ -114,6 +114,21 @@ export interface BatchReport {
     readonly filteredOut: readonly string[];
     /** Invocations of this batch that were throttled and retried after a backoff before this outcome. */
     readonly throttles: number;
+    /** Where the batch's time went in the mapping (see BatchPhases). */
+    readonly phases: BatchPhases;
+}
+
+/**
+ * The mapping's side of one batch, in epoch milliseconds with sub-millisecond precision (the
+ * invocation's own side is `outcome.timing`). `receivedFrom` is when the receive that brought the
+ * batch's first record started (a long poll on an empty queue is waiting, not work, so it is not
+ * counted); receivedFrom -> invokedAt is the poll, returnedAt -> settledAt the deletes.
+ */
+export interface BatchPhases {
+    readonly receivedFrom: number;
+    readonly invokedAt: number;
+    readonly returnedAt: number;
+    readonly settledAt: number;
 }
 
 export function mappingSettingsFromLane(lane: LaneSettings): MappingSettings {
@@ -222,7 +237,7 @@ export class EventSourceMapping {
                 await sleep(SCALING_CHECK_MS);
                 continue;
             }
-            const messages = await this.gatherBatch(carried);
+            const { messages, receivedFrom } = await this.gatherBatch(carried);
             // Scaling grows while receives find messages and falls back when the queue runs dry.
             if (messages.length > 0) {
                 this.backlogSince ??= Date.now();
@@ -234,7 +249,7 @@ export class EventSourceMapping {
             }
             this.inFlight++;
             try {
-                await this.invokeAndSettle(messages);
+                await this.invokeAndSettle(messages, receivedFrom);
             } catch (error) {
                 // The target could not be invoked at all: nothing was deleted, the messages come back.
                 this.options.onError?.(error);
@@ -249,7 +264,7 @@ export class EventSourceMapping {
      * opened by the first record, closes. `carried` holds the records a full payload left over;
      * it is emptied into this batch first and refilled with what does not fit.
      */
-    private async gatherBatch(carried: Message[]): Promise<Message[]> {
+    private async gatherBatch(carried: Message[]): Promise<{ messages: Message[]; receivedFrom: number }> {
         const { batchSize, maximumBatchingWindowSeconds, receiveWaitTimeSeconds } = this.options;
         const batch: Message[] = [];
         let payloadBytes = EVENT_ENVELOPE_BYTES;
@@ -268,6 +283,7 @@ export class EventSourceMapping {
             }
             carried.push(...rest);
         };
+        let receivedFrom = preciseNow();
         take(carried.splice(0));
         let windowClosesAt = batch.length > 0 ? Date.now() + maximumBatchingWindowSeconds * 1000 : Number.POSITIVE_INFINITY;
         while (this.polling && batch.length < batchSize && !payloadFull) {
@@ -276,16 +292,18 @@ export class EventSourceMapping {
                 break;
             }
             const waitTimeSeconds = batch.length === 0 ? receiveWaitTimeSeconds : Math.min(MAX_WAIT_TIME_SECONDS, Math.floor(remainingMs / 1000));
+            const receiveStartedAt = preciseNow();
             const received = await this.receive(Math.min(MAX_MESSAGES_PER_RECEIVE, batchSize - batch.length), waitTimeSeconds);
             if (received.length > 0 && batch.length === 0) {
                 windowClosesAt = Date.now() + maximumBatchingWindowSeconds * 1000;
+                receivedFrom = receiveStartedAt;
             }
             take(received);
             if (received.length === 0 && batch.length > 0 && waitTimeSeconds === 0) {
                 await sleep(Math.min(SHORT_POLL_PAUSE_MS, Math.max(0, windowClosesAt - Date.now())));
             }
         }
-        return batch;
+        return { messages: batch, receivedFrom };
     }
 
     private async receive(maxNumberOfMessages: number, waitTimeSeconds: number): Promise<Message[]> {
@@ -318,7 +336,7 @@ export class EventSourceMapping {
         }
     }
 
-    private async invokeAndSettle(received: Message[]): Promise<void> {
+    private async invokeAndSettle(received: Message[], receivedFrom: number): Promise<void> {
         const allRecords = toSqsEvent(received, this.options.source).Records;
         const filteredOut = await this.deleteRecords(allRecords.filter((record) => !this.passesFilters(record)));
         const messages = received.filter((_, index) => this.passesFilters(allRecords[index]!));
@@ -330,10 +348,12 @@ export class EventSourceMapping {
         const hiddenUntil = Math.min(...messages.map((message) => this.receivedAt.get(message) ?? Date.now())) + (await this.visibilityTimeoutSeconds()) * 1000;
         const backoff = this.options.throttleBackoff ?? DEFAULT_THROTTLE_BACKOFF;
         let startedAt = Date.now();
+        let invokedAt = preciseNow();
         let outcome: BatchReport["outcome"] | undefined;
         let throttles = 0;
         while (outcome === undefined) {
             startedAt = Date.now();
+            invokedAt = preciseNow();
             try {
                 outcome = await this.options.target.invoke(event);
             } catch (error) {
@@ -351,6 +371,7 @@ export class EventSourceMapping {
                 }
             }
         }
+        const returnedAt = preciseNow();
         if (this.state === "killed") {
             return;
         }
@@ -370,6 +391,7 @@ export class EventSourceMapping {
             retried: ids.filter((id) => !deletedSet.has(id)),
             filteredOut,
             throttles,
+            phases: { receivedFrom, invokedAt, returnedAt, settledAt: preciseNow() },
         });
     }
 

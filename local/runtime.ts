@@ -9,7 +9,7 @@ import { createAwsClients } from "../handlers/aws/clients";
 import { pipelineNames, type PipelineNames } from "../pipeline/naming";
 import { type LaneName, Lanes, type PipelineSettings } from "../pipeline/pipeline-settings";
 import { type EmulatorPorts, type LocalEmulators, startEmulators } from "./emulators";
-import { EventSourceMapping, type MappingScaling, mappingSettingsFromLane } from "./event-source-mapping";
+import { type BatchReport, EventSourceMapping, type MappingScaling, mappingSettingsFromLane } from "./event-source-mapping";
 import { type FakeReceivers, type RecordedRequest, startFakeReceivers } from "./fake-receivers";
 import type { LocalHandlerInput } from "./functions/handler-input";
 import { LocalHandlerModules } from "./functions";
@@ -68,6 +68,13 @@ export interface LocalRuntimeOptions {
      * @default 1
      */
     readonly warmEnvironments?: number;
+    /** Called after every batch a mapping settles (after its deletes), e.g. to break down where the time went. */
+    readonly onBatch?: (lane: LaneName, report: BatchReport) => void;
+    /**
+     * Time the consumers' outgoing HTTP requests (BatchReport.outcome.timing.requests), for benchmarks.
+     * @default false
+     */
+    readonly measureRequests?: boolean;
 }
 
 export interface RuntimeLane extends ProvisionedLane {
@@ -179,6 +186,7 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
             reservedConcurrency: laneSettings.consumer.reservedConcurrency ?? mappingSettingsFromLane(laneSettings).maximumConcurrency,
             region: emulators.region,
             logSink: options.functionLogSink,
+            measureRequests: options.measureRequests,
             environment: {
                 ...options.extraFunctionEnvironment,
                 ...laneEnvironment({
@@ -199,7 +207,10 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
             throw new Error("The consumers are already running; stop or kill them first");
         }
         const functions = LANE_NAMES.map((lane) => new LocalFunction(functionDefinition(lane)));
-        await Promise.all(functions.map((fn) => fn.warm(options.warmEnvironments ?? 1)));
+        // One function after the other: warming is CPU-bound (see LocalFunction.warm).
+        for (const fn of functions) {
+            await fn.warm(options.warmEnvironments ?? 1);
+        }
         consumers = LANE_NAMES.map((lane, index) => {
             const fn = functions[index];
             const mapping = new EventSourceMapping({
@@ -210,7 +221,10 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
                 queueUrl: lanes[lane].queueUrl,
                 source: { queueArn: lanes[lane].queueArn, region: emulators.region },
                 target: fn,
-                onBatch: (report) => stats[lane].record(report),
+                onBatch: (report) => {
+                    stats[lane].record(report);
+                    options.onBatch?.(lane, report);
+                },
                 onError: (error) => {
                     stats.mappingErrors++;
                     options.onMappingError?.(lane, error);

@@ -3,9 +3,11 @@
  * init phase), then serves invocations one at a time, as a Lambda execution environment does.
  * The runtime terminates the thread when an invocation overruns its timeout.
  */
+import { subscribe } from "node:diagnostics_channel";
+import { performance } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Context } from "aws-lambda";
-import { EnvironmentMessage, EnvironmentWorkerData, InvokeRequest, serializeError } from "./environment-protocol";
+import { EnvironmentMessage, EnvironmentWorkerData, InvokeRequest, serializeError, type WorkerTiming } from "./environment-protocol";
 import { installFreezer } from "./freeze";
 import { createLambdaContext } from "./lambda-context";
 
@@ -46,20 +48,71 @@ port.on("message", (request: InvokeRequest) => {
     void invoke(request);
 });
 
+/** Epoch milliseconds with sub-millisecond precision, comparable with the runtime thread's. */
+const now = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * Summed time in flight of the HTTP requests the handler sends (the SDK's through node:http,
+ * fetch's through undici), measured from Node's diagnostics channels only when the runtime asks
+ * (benchmarks): nothing is subscribed otherwise, so invocations pay nothing for it.
+ */
+const requestClock = data.measureRequests === true ? startRequestClock() : undefined;
+
+function startRequestClock(): { take(): { count: number; inFlightMs: number } } {
+    const started = new WeakMap<object, number>();
+    let count = 0;
+    let inFlightMs = 0;
+    const start = (message: unknown) => started.set((message as { request: object }).request, now());
+    const end = (message: unknown) => {
+        const request = (message as { request: object }).request;
+        const at = started.get(request);
+        if (at !== undefined) {
+            started.delete(request);
+            count++;
+            inFlightMs += now() - at;
+        }
+    };
+    subscribe("http.client.request.start", start);
+    subscribe("http.client.response.finish", end);
+    subscribe("http.client.request.error", end);
+    subscribe("undici:request:create", start);
+    subscribe("undici:request:headers", end);
+    subscribe("undici:request:error", end);
+    return {
+        take() {
+            const taken = { count, inFlightMs };
+            count = 0;
+            inFlightMs = 0;
+            return taken;
+        },
+    };
+}
+
 async function invoke(request: InvokeRequest): Promise<void> {
+    const receivedAt = now();
+    const loopBefore = performance.eventLoopUtilization();
+    requestClock?.take();
+    const timing = (): WorkerTiming => ({
+        receivedAt,
+        handlerEndedAt: now(),
+        handlerBusyMs: performance.eventLoopUtilization(loopBefore).active,
+        ...(requestClock !== undefined ? { requests: requestClock.take() } : {}),
+    });
     const awsRequestId = request.identity.awsRequestId;
     // Lambda sets the trace header per invocation; the SDK and Powertools Tracer read it.
     process.env._X_AMZN_TRACE_ID = request.identity.traceId;
     freezer.thaw();
     try {
         const response = await callHandler(request);
+        const handlerTiming = timing();
         // Lambda serialises the response as JSON; a value JSON cannot carry is lost the same way here.
         const serialized = response === undefined ? null : (JSON.parse(JSON.stringify(response)) as unknown);
         freezer.freeze();
-        post({ type: "result", awsRequestId, response: serialized });
+        post({ type: "result", awsRequestId, response: serialized, timing: handlerTiming });
     } catch (error) {
+        const handlerTiming = timing();
         freezer.freeze();
-        post({ type: "error", awsRequestId, error: serializeError(error) });
+        post({ type: "error", awsRequestId, error: serializeError(error), timing: handlerTiming });
     }
 }
 

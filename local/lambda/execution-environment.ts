@@ -1,14 +1,28 @@
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
+import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
-import { EnvironmentMessage, EnvironmentWorkerData, InvokeRequest, SerializedError } from "./environment-protocol";
+import { EnvironmentMessage, EnvironmentWorkerData, InvokeRequest, SerializedError, type WorkerTiming } from "./environment-protocol";
 import { LAMBDA_INIT_TIMEOUT_MS, LocalFunctionDefinition, lambdaRuntimeEnvironment } from "./function-definition";
+
+/**
+ * The hop between the runtime and the execution environment, around the handler's own time (all
+ * epoch milliseconds, sub-millisecond): posted -> received is the hop in, handlerEndedAt -> settledAt
+ * the hop out (the response's JSON round trip and the message back).
+ */
+export interface InvocationTiming extends WorkerTiming {
+    readonly postedAt: number;
+    readonly settledAt: number;
+}
 
 /** How one invocation ended, as the event source mapping needs to know it. */
 export type InvocationOutcome =
-    | { readonly kind: "success"; readonly response: unknown; readonly durationMs: number }
-    | { readonly kind: "error"; readonly error: SerializedError; readonly durationMs: number }
+    | { readonly kind: "success"; readonly response: unknown; readonly durationMs: number; readonly timing?: InvocationTiming }
+    | { readonly kind: "error"; readonly error: SerializedError; readonly durationMs: number; readonly timing?: InvocationTiming }
     | { readonly kind: "timeout"; readonly durationMs: number };
+
+/** Epoch milliseconds with sub-millisecond precision, comparable with the worker threads' clocks. */
+export const preciseNow = (): number => performance.timeOrigin + performance.now();
 
 const WORKER_MODULE = path.join(__dirname, "environment-worker.ts");
 /** The worker registers tsx itself: worker threads do not inherit the parent's require hooks. */
@@ -30,7 +44,7 @@ export class FunctionInitError extends Error {
  * handler cannot finish its work (or delete anything) after Lambda would have stopped it.
  */
 export class ExecutionEnvironment {
-    private pending?: { readonly awsRequestId: string; readonly settle: (outcome: InvocationOutcome) => void; readonly startedAt: number };
+    private pending?: { readonly awsRequestId: string; readonly settle: (outcome: InvocationOutcome) => void; readonly startedAt: number; readonly postedAt: number };
     private dead = false;
 
     private constructor(
@@ -57,6 +71,7 @@ export class ExecutionEnvironment {
             handlerModule: definition.handlerModule,
             handlerExport: definition.handlerExport ?? "handler",
             handlerInput: definition.handlerInput,
+            measureRequests: definition.measureRequests,
         };
         const worker = new Worker(BOOTSTRAP, {
             eval: true,
@@ -94,9 +109,11 @@ export class ExecutionEnvironment {
                 this.settle({ kind: "timeout", durationMs: Date.now() - startedAt });
                 void this.terminate();
             }, timeoutMs);
+            const postedAt = preciseNow();
             this.pending = {
                 awsRequestId,
                 startedAt,
+                postedAt,
                 settle: (outcome) => {
                     clearTimeout(timer);
                     resolve(outcome);
@@ -115,6 +132,7 @@ export class ExecutionEnvironment {
                     logStreamName: this.logStreamName,
                     traceId: newTraceId(startedAt),
                 },
+                postedAt,
             };
             this.worker.postMessage(request);
         });
@@ -133,7 +151,10 @@ export class ExecutionEnvironment {
         }
         if ((message.type === "result" || message.type === "error") && this.pending?.awsRequestId === message.awsRequestId) {
             const durationMs = Date.now() - this.pending.startedAt;
-            this.settle(message.type === "result" ? { kind: "success", response: message.response, durationMs } : { kind: "error", error: message.error, durationMs });
+            const timing: InvocationTiming = { ...message.timing, postedAt: this.pending.postedAt, settledAt: preciseNow() };
+            this.settle(
+                message.type === "result" ? { kind: "success", response: message.response, durationMs, timing } : { kind: "error", error: message.error, durationMs, timing },
+            );
         }
     }
 

@@ -27,13 +27,24 @@ type TimerCallback = (...args: unknown[]) => void;
 /** Frames that say nothing about who set the timer. */
 const UNINFORMATIVE_FRAME = /freeze\.ts|\(node:|^node:|<anonymous>|^Error$/;
 
-/** The first frame of the code that set the timer, or undefined for Node's own (fetch's connection pool). */
-function callerFrame(): string | undefined {
+/**
+ * Where a timer is being set, captured cheaply: V8 records the frames now and formats them (through
+ * the bundle's source map, which costs far more) only if the callback is ever held and reported.
+ * Every SDK call and fetch sets timers, so formatting each one put a source-mapped stack trace on
+ * every request the handler made.
+ */
+function captureCaller(): { readonly stack?: string } {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 30;
-    const stack = new Error().stack ?? "";
+    const holder: { stack?: string } = {};
+    Error.captureStackTrace(holder);
     Error.stackTraceLimit = limit;
-    const frames = stack.split("\n").map((line) => line.trim().replace(/^at /, ""));
+    return holder;
+}
+
+/** The first frame of the code that set the timer, or undefined for Node's own (fetch's connection pool). */
+function callerFrame(captured: { readonly stack?: string }): string | undefined {
+    const frames = (captured.stack ?? "").split("\n").map((line) => line.trim().replace(/^at /, ""));
     return frames.find((frame) => frame !== "" && !UNINFORMATIVE_FRAME.test(frame));
 }
 
@@ -44,7 +55,7 @@ export function installFreezer(report: (work: FrozenWorkReport) => void): Freeze
     const originalSetTimeout = globalThis.setTimeout;
     const originalSetInterval = globalThis.setInterval;
     // Node's own timers (fetch's connection pool) are held as well, but not reported: the handler did not set them.
-    const wrap = (kind: string, callback: TimerCallback, setAt: string | undefined, once: boolean): TimerCallback => {
+    const wrap = (kind: string, callback: TimerCallback, caller: { readonly stack?: string }, once: boolean): TimerCallback => {
         let waiting = false;
         return (...args: unknown[]) => {
             if (!frozen) {
@@ -56,6 +67,7 @@ export function installFreezer(report: (work: FrozenWorkReport) => void): Freeze
                 return;
             }
             waiting = true;
+            const setAt = callerFrame(caller);
             if (setAt !== undefined) {
                 report({ kind, setAt });
             }
@@ -66,9 +78,9 @@ export function installFreezer(report: (work: FrozenWorkReport) => void): Freeze
         };
     };
     globalThis.setTimeout = ((callback: TimerCallback, ms?: number, ...args: unknown[]) =>
-        originalSetTimeout(wrap("setTimeout", callback, callerFrame(), true), ms, ...args)) as typeof setTimeout;
+        originalSetTimeout(wrap("setTimeout", callback, captureCaller(), true), ms, ...args)) as typeof setTimeout;
     globalThis.setInterval = ((callback: TimerCallback, ms?: number, ...args: unknown[]) =>
-        originalSetInterval(wrap("setInterval", callback, callerFrame(), false), ms, ...args)) as typeof setInterval;
+        originalSetInterval(wrap("setInterval", callback, captureCaller(), false), ms, ...args)) as typeof setInterval;
     return {
         freeze() {
             frozen = true;

@@ -57,6 +57,12 @@ export interface LocalFunctionDefinition {
      */
     readonly initTimeoutMs?: number;
     /**
+     * Time the handler's outgoing HTTP requests in each invocation (InvocationTiming.requests), for
+     * benchmarks; subscribes to Node's diagnostics channels in the execution environment.
+     * @default false
+     */
+    readonly measureRequests?: boolean;
+    /**
      * Where the function's stdout and stderr go (CloudWatch Logs on AWS).
      * @default discarded
      */

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { availableParallelism } from "node:os";
 import type { InvocationOutcome } from "../../local/lambda/execution-environment";
 import { BROKEN_INIT_HANDLER, probeFunction, stopAfterEach, successResponse } from "./helpers/function-factory";
 
@@ -113,5 +114,17 @@ describe("local Lambda function", () => {
         // Assess
         await assert.rejects(third, { name: "ConcurrencyExceededError" });
         await Promise.all(running);
+    });
+    it("warms more environments than the machine has cores and keeps them all warm", async () => {
+        // Prepare
+        const wanted = availableParallelism() + 1;
+        const fn = track(probeFunction({ reservedConcurrency: wanted }));
+
+        // Act
+        await fn.warm(wanted);
+        const outcomes = await Promise.all(Array.from({ length: wanted }, () => fn.invoke({ sleepMs: 200 })));
+
+        // Assess
+        assert.deepEqual([fn.coldStarts, outcomes.every((outcome) => outcome.kind === "success")], [wanted, true]);
     });
 });
