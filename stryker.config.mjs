@@ -13,21 +13,54 @@ const scopes = {
     // Access rules: queue policies (TLS deny, principals), IAM wildcards, the policy documents they read.
     "policy-access": { mutate: ["policy/sqs-access.ts", "policy/iam.ts", "policy/policy-documents.ts"], spec: policyTests },
     // Consumer rules: event source mappings, Lambda settings, alarms, AWS's limits.
-    "policy-lambda": { mutate: ["policy/event-source-mapping.ts", "policy/lambda.ts", "policy/cloudwatch.ts", "policy/aws-facts.ts"], spec: policyTests },
+    "policy-lambda": {
+        mutate: ["policy/event-source-mapping.ts", "policy/lambda.ts", "policy/cloudwatch.ts", "policy/aws-facts.ts"],
+        spec: policyTests,
+    },
     // What every rule stands on: links between resources, unknown values, exemptions, config.
     "policy-index": {
-        mutate: ["policy/stack-index.ts", "policy/unknown-values.ts", "policy/references.ts", "policy/rule.ts", "policy/exemptions.ts", "policy/config.ts", "policy/config-schema.ts", "policy/messages.ts", "policy/resource-props.ts", "policy/policies.ts"],
+        mutate: [
+            "policy/stack-index.ts",
+            "policy/unknown-values.ts",
+            "policy/references.ts",
+            "policy/rule.ts",
+            "policy/exemptions.ts",
+            "policy/config.ts",
+            "policy/config-schema.ts",
+            "policy/messages.ts",
+            "policy/resource-props.ts",
+            "policy/policies.ts",
+        ],
         spec: policyTests,
     },
     // The handlers' failure policy: failure kinds, backoff, dead-letter building and forwarding.
-    failures: {
+    "failures": {
         mutate: ["handlers/failures/**/*.ts"],
-        spec: ["tests/handlers/failure-errors.test.ts", "tests/handlers/failure-policy.test.ts", "tests/handlers/dead-letter-faults.test.ts", "tests/handlers/delivery-faults.test.ts"],
+        spec: [
+            "tests/handlers/failure-errors.test.ts",
+            "tests/handlers/failure-policy.test.ts",
+            "tests/handlers/dead-letter-faults.test.ts",
+            "tests/handlers/delivery-faults.test.ts",
+        ],
     },
     // The pipeline's settings and checks (no Pulumi resources): lane settings, validation, names.
-    pipeline: {
-        mutate: ["pipeline/lane-settings.ts", "pipeline/pipeline-settings.ts", "pipeline/checks.ts", "pipeline/limits.ts", "pipeline/naming.ts", "pipeline/policy-documents.ts", "pipeline/stack-config.ts"],
-        spec: ["tests/pipeline/lane-settings.test.ts", "tests/pipeline/naming.test.ts", "tests/pipeline/pipeline-validation.test.ts", "tests/pipeline/policy-documents.test.ts", "tests/pipeline/preflight.test.ts"],
+    "pipeline": {
+        mutate: [
+            "pipeline/lane-settings.ts",
+            "pipeline/pipeline-settings.ts",
+            "pipeline/checks.ts",
+            "pipeline/limits.ts",
+            "pipeline/naming.ts",
+            "pipeline/policy-documents.ts",
+            "pipeline/stack-config.ts",
+        ],
+        spec: [
+            "tests/pipeline/lane-settings.test.ts",
+            "tests/pipeline/naming.test.ts",
+            "tests/pipeline/pipeline-validation.test.ts",
+            "tests/pipeline/policy-documents.test.ts",
+            "tests/pipeline/preflight.test.ts",
+        ],
     },
 };
 

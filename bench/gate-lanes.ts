@@ -12,7 +12,13 @@ const account = "123456789012";
 
 const noOptions = { protect: false, ignoreChanges: [], additionalSecretOutputs: [], aliases: [] } as const;
 
-function resource(type: string, name: string, parent: string, inputs: Record<string, unknown>, propertyDependencies: Record<string, string[]> = {}): RecordedResource {
+function resource(
+    type: string,
+    name: string,
+    parent: string,
+    inputs: Record<string, unknown>,
+    propertyDependencies: Record<string, string[]> = {},
+): RecordedResource {
     return {
         urn: makeUrn(stack, project, parent, type, name),
         type,
@@ -31,7 +37,11 @@ function resource(type: string, name: string, parent: string, inputs: Record<str
 function lane(index: number, root: string): RecordedResource[] {
     const name = `lane-${index}`;
     const sqsArn = (queue: string): string => `arn:aws:sqs:${region}:${account}:${queue}`;
-    const dlq = resource("aws:sqs/queue:Queue", `${name}-dlq`, root, { name: `${name}-dlq`, messageRetentionSeconds: 1_209_600, sqsManagedSseEnabled: true });
+    const dlq = resource("aws:sqs/queue:Queue", `${name}-dlq`, root, {
+        name: `${name}-dlq`,
+        messageRetentionSeconds: 1_209_600,
+        sqsManagedSseEnabled: true,
+    });
     const queue = resource("aws:sqs/queue:Queue", name, root, {
         name,
         visibilityTimeoutSeconds: 180,
@@ -39,37 +49,102 @@ function lane(index: number, root: string): RecordedResource[] {
         sqsManagedSseEnabled: true,
         redrivePolicy: JSON.stringify({ deadLetterTargetArn: sqsArn(`${name}-dlq`), maxReceiveCount: 5 }),
     });
-    const queuePolicy = (target: RecordedResource): RecordedResource => resource("aws:sqs/queuePolicy:QueuePolicy", `${target.name}-policy`, root, {
-        queueUrl: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-        policy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{
-                Effect: "Deny", Principal: { AWS: "*" }, Action: "sqs:*", Resource: sqsArn(target.name),
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            }],
-        }),
-    }, { queueUrl: [target.urn] });
+    const queuePolicy = (target: RecordedResource): RecordedResource =>
+        resource(
+            "aws:sqs/queuePolicy:QueuePolicy",
+            `${target.name}-policy`,
+            root,
+            {
+                queueUrl: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Deny",
+                            Principal: { AWS: "*" },
+                            Action: "sqs:*",
+                            Resource: sqsArn(target.name),
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                    ],
+                }),
+            },
+            { queueUrl: [target.urn] },
+        );
     const role = resource("aws:iam/role:Role", `${name}-consumer`, root, {
         name: `${name}-consumer`,
-        assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+        assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
     });
-    const rolePolicy = resource("aws:iam/rolePolicy:RolePolicy", `${name}-consumer`, root, {
-        role: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: sqsArn(name) }] }),
-    }, { role: [role.urn] });
-    const logGroup = resource("aws:cloudwatch/logGroup:LogGroup", `${name}-logs`, root, { name: `/aws/lambda/${name}-consumer`, retentionInDays: 14 });
-    const fn = resource("aws:lambda/function:Function", `${name}-consumer`, root, {
-        name: `${name}-consumer`, role: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", runtime: "nodejs22.x", handler: "index.handler",
-        timeout: 30, reservedConcurrentExecutions: 5, tracingConfig: { mode: "Active" },
-    }, { role: [role.urn] });
-    const mapping = resource("aws:lambda/eventSourceMapping:EventSourceMapping", `${name}-mapping`, root, {
-        eventSourceArn: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", functionName: `${name}-consumer`, batchSize: 10,
-        functionResponseTypes: ["ReportBatchItemFailures"], scalingConfig: { maximumConcurrency: 5 },
-    }, { eventSourceArn: [queue.urn], functionName: [fn.urn] });
-    const alarm = resource("aws:cloudwatch/metricAlarm:MetricAlarm", `${name}-dlq-depth`, root, {
-        namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: `${name}-dlq` },
-        statistic: "Maximum", period: 60, evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold",
-    }, { dimensions: [dlq.urn] });
+    const rolePolicy = resource(
+        "aws:iam/rolePolicy:RolePolicy",
+        `${name}-consumer`,
+        root,
+        {
+            role: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+                        Resource: sqsArn(name),
+                    },
+                ],
+            }),
+        },
+        { role: [role.urn] },
+    );
+    const logGroup = resource("aws:cloudwatch/logGroup:LogGroup", `${name}-logs`, root, {
+        name: `/aws/lambda/${name}-consumer`,
+        retentionInDays: 14,
+    });
+    const fn = resource(
+        "aws:lambda/function:Function",
+        `${name}-consumer`,
+        root,
+        {
+            name: `${name}-consumer`,
+            role: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+            runtime: "nodejs22.x",
+            handler: "index.handler",
+            timeout: 30,
+            reservedConcurrentExecutions: 5,
+            tracingConfig: { mode: "Active" },
+        },
+        { role: [role.urn] },
+    );
+    const mapping = resource(
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
+        `${name}-mapping`,
+        root,
+        {
+            eventSourceArn: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+            functionName: `${name}-consumer`,
+            batchSize: 10,
+            functionResponseTypes: ["ReportBatchItemFailures"],
+            scalingConfig: { maximumConcurrency: 5 },
+        },
+        { eventSourceArn: [queue.urn], functionName: [fn.urn] },
+    );
+    const alarm = resource(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        `${name}-dlq-depth`,
+        root,
+        {
+            namespace: "AWS/SQS",
+            metricName: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: `${name}-dlq` },
+            statistic: "Maximum",
+            period: 60,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+        },
+        { dimensions: [dlq.urn] },
+    );
     return [dlq, queue, queuePolicy(queue), queuePolicy(dlq), role, rolePolicy, logGroup, fn, mapping, alarm];
 }
 

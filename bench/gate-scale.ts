@@ -39,7 +39,14 @@ async function measure(session: PolicyGateSession, lanes: number): Promise<Measu
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         const used = process.cpuUsage(cpu);
         if (best === undefined || ms < best.ms) {
-            best = { lanes, resources: result.resourceCount, violations: result.violations.length, ms, gateCpuMs: (used.user + used.system) / 1000, load };
+            best = {
+                lanes,
+                resources: result.resourceCount,
+                violations: result.violations.length,
+                ms,
+                gateCpuMs: (used.user + used.system) / 1000,
+                load,
+            };
         }
     }
     return best as Measurement;
@@ -58,17 +65,21 @@ async function main(): Promise<void> {
             results.push(await measure(session, lanes));
         }
         for (const r of results) {
-            console.log(`${String(r.lanes).padStart(5)} lanes  ${String(r.resources).padStart(6)} resources  ` +
-                `${(r.ms / 1000).toFixed(2).padStart(7)} s  ${(r.ms / r.resources).toFixed(3)} ms/resource  ${r.violations} violations  ` +
-                `gate process CPU ${(r.gateCpuMs / 1000).toFixed(2)} s  load average ${r.load.toFixed(1)}`);
+            console.log(
+                `${String(r.lanes).padStart(5)} lanes  ${String(r.resources).padStart(6)} resources  ` +
+                    `${(r.ms / 1000).toFixed(2).padStart(7)} s  ${(r.ms / r.resources).toFixed(3)} ms/resource  ${r.violations} violations  ` +
+                    `gate process CPU ${(r.gateCpuMs / 1000).toFixed(2)} s  load average ${r.load.toFixed(1)}`,
+            );
         }
         const [small, large] = results;
-        const ratio = (large.ms / large.resources) / (small.ms / small.resources);
+        const ratio = large.ms / large.resources / (small.ms / small.resources);
         console.log(`time per resource, ${large.lanes} lanes / ${small.lanes} lanes: ${ratio.toFixed(2)} (linear => ~1.0)`);
         const atTarget = results.find((r) => r.lanes === targetLanes);
         if (atTarget !== undefined) {
-            console.log(`target: ${targetLanes} lanes under ${targetSeconds} s: ${atTarget.ms / 1000 < targetSeconds ? "met" : "not met"} ` +
-                `(${(atTarget.ms / 1000).toFixed(2)} s at load average ${atTarget.load.toFixed(1)} on ${os.cpus().length} cores)`);
+            console.log(
+                `target: ${targetLanes} lanes under ${targetSeconds} s: ${atTarget.ms / 1000 < targetSeconds ? "met" : "not met"} ` +
+                    `(${(atTarget.ms / 1000).toFixed(2)} s at load average ${atTarget.load.toFixed(1)} on ${os.cpus().length} cores)`,
+            );
         }
     } finally {
         await session.close();

@@ -89,7 +89,9 @@ async function main(): Promise<void> {
         for (const checkout of checkouts) {
             const run = await runGate(checkout);
             results.get(checkout)?.push(run);
-            console.log(`${checkout.label}: run ${i + 1}: ${run.seconds.toFixed(2)} s wall, ${run.cpuSeconds.toFixed(2)} s CPU, exit ${run.code}, load average ${run.load.toFixed(1)}`);
+            console.log(
+                `${checkout.label}: run ${i + 1}: ${run.seconds.toFixed(2)} s wall, ${run.cpuSeconds.toFixed(2)} s CPU, exit ${run.code}, load average ${run.load.toFixed(1)}`,
+            );
         }
     }
     const summary = checkouts.map((c) => {
@@ -101,9 +103,13 @@ async function main(): Promise<void> {
     }
     const [mine, baseline] = summary;
     if (baseline !== undefined) {
-        console.log(`ratio this tree / baseline: wall ${(mine.wall / baseline.wall).toFixed(2)}, CPU ${(mine.cpu / baseline.cpu).toFixed(2)}`);
+        console.log(
+            `ratio this tree / baseline: wall ${(mine.wall / baseline.wall).toFixed(2)}, CPU ${(mine.cpu / baseline.cpu).toFixed(2)}`,
+        );
     }
-    console.log(`target: median under ${targetSeconds} s: ${mine.wall < targetSeconds ? "met" : "not met"} (load average now ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
+    console.log(
+        `target: median under ${targetSeconds} s: ${mine.wall < targetSeconds ? "met" : "not met"} (load average now ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`,
+    );
 }
 
 main().catch((err: unknown) => {

@@ -67,7 +67,10 @@ async function perRecordOverhead(): Promise<void> {
     for (let offset = 0; offset < RECORDS; offset += BATCH_SIZE) {
         batches.push({
             Records: Array.from({ length: BATCH_SIZE }, (_, index) =>
-                sqsRecord({ body: JSON.stringify(escalation({ callId: `call-${offset + index}` })), messageAttributes: escalationAttributes() }),
+                sqsRecord({
+                    body: JSON.stringify(escalation({ callId: `call-${offset + index}` })),
+                    messageAttributes: escalationAttributes(),
+                }),
             ),
         });
     }
@@ -133,7 +136,9 @@ function initMs(file: string): number {
 }
 
 function bundlesAndColdStart(): void {
-    console.log(`\ncold start (module init, median of ${INIT_SAMPLES} fresh processes; target < ${INIT_TARGET_MS} ms) and bundle size (target < ${SIZE_TARGET_KIB} KiB without the SDK):`);
+    console.log(
+        `\ncold start (module init, median of ${INIT_SAMPLES} fresh processes; target < ${INIT_TARGET_MS} ms) and bundle size (target < ${SIZE_TARGET_KIB} KiB without the SDK):`,
+    );
     // The floor on this machine: requiring an empty module in a fresh process, measured the same way.
     const emptyModule = path.join(BUILD_DIRECTORY, "empty.js");
     fs.mkdirSync(BUILD_DIRECTORY, { recursive: true });
@@ -144,7 +149,10 @@ function bundlesAndColdStart(): void {
     for (const name of Object.keys(HandlerEntryPoints) as HandlerName[]) {
         const bundled = buildBundle(name, AwsSdkPlacement.bundled);
         const withRuntimeSdk = buildBundle(name, AwsSdkPlacement.runtime);
-        for (const [awsSdk, bundle] of [[AwsSdkPlacement.bundled, bundled], [AwsSdkPlacement.runtime, withRuntimeSdk]] as const) {
+        for (const [awsSdk, bundle] of [
+            [AwsSdkPlacement.bundled, bundled],
+            [AwsSdkPlacement.runtime, withRuntimeSdk],
+        ] as const) {
             const samples = Array.from({ length: INIT_SAMPLES }, () => initMs(bundle.file));
             const init = median(samples);
             console.log(
@@ -153,7 +161,9 @@ function bundlesAndColdStart(): void {
         }
         // The bundle that leaves the SDK to the runtime is the code without the SDK.
         const withoutSdk = withRuntimeSdk.bytes / 1024;
-        console.log(`  ${name.padEnd(10)}  code without the SDK: ${withoutSdk.toFixed(0)} KiB = ${(withoutSdk / SIZE_TARGET_KIB).toFixed(2)} of the ${SIZE_TARGET_KIB} KiB target`);
+        console.log(
+            `  ${name.padEnd(10)}  code without the SDK: ${withoutSdk.toFixed(0)} KiB = ${(withoutSdk / SIZE_TARGET_KIB).toFixed(2)} of the ${SIZE_TARGET_KIB} KiB target`,
+        );
     }
 }
 

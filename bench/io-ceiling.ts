@@ -79,7 +79,12 @@ export async function runIoLoop(setup: IoLoopSetup): Promise<IoLoopResult> {
     };
     const post = (url: string, body: unknown) =>
         timed(async () => {
-            const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
+            const response = await fetch(url, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify(body),
+                signal: AbortSignal.timeout(POST_TIMEOUT_MS),
+            });
             await response.text();
             if (!response.ok) {
                 throw new Error(`${url} answered ${response.status}`);
@@ -99,9 +104,19 @@ export async function runIoLoop(setup: IoLoopSetup): Promise<IoLoopResult> {
                         status: { S: "INPROGRESS" },
                         in_progress_expiration: { N: String(now + 60_000) },
                     },
-                    ExpressionAttributeNames: { "#id": IdempotencyTableSchema.partitionKey, "#expiry": IdempotencyTableSchema.timeToLiveAttribute, "#in_progress_expiry": "in_progress_expiration", "#status": "status" },
-                    ExpressionAttributeValues: { ":now": { N: String(now / 1000) }, ":now_in_millis": { N: String(now) }, ":inprogress": { S: "INPROGRESS" } },
-                    ConditionExpression: "attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_in_millis)",
+                    ExpressionAttributeNames: {
+                        "#id": IdempotencyTableSchema.partitionKey,
+                        "#expiry": IdempotencyTableSchema.timeToLiveAttribute,
+                        "#in_progress_expiry": "in_progress_expiration",
+                        "#status": "status",
+                    },
+                    ExpressionAttributeValues: {
+                        ":now": { N: String(now / 1000) },
+                        ":now_in_millis": { N: String(now) },
+                        ":inprogress": { S: "INPROGRESS" },
+                    },
+                    ConditionExpression:
+                        "attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_in_millis)",
                     ReturnValuesOnConditionCheckFailure: "ALL_OLD",
                 }),
             ),
@@ -113,7 +128,11 @@ export async function runIoLoop(setup: IoLoopSetup): Promise<IoLoopResult> {
                     TableName: setup.tableName,
                     Key: { [IdempotencyTableSchema.partitionKey]: { S: id } },
                     UpdateExpression: "SET #expiry = :expiry, #status = :status, #response_data = :response_data",
-                    ExpressionAttributeNames: { "#expiry": IdempotencyTableSchema.timeToLiveAttribute, "#status": "status", "#response_data": "data" },
+                    ExpressionAttributeNames: {
+                        "#expiry": IdempotencyTableSchema.timeToLiveAttribute,
+                        "#status": "status",
+                        "#response_data": "data",
+                    },
                     ExpressionAttributeValues: {
                         ":expiry": { N: String(Math.floor(Date.now() / 1000) + STEP_RECORD_MIN_EXPIRY_SECONDS) },
                         ":status": { S: "COMPLETED" },
@@ -151,14 +170,21 @@ export async function runIoLoop(setup: IoLoopSetup): Promise<IoLoopResult> {
                     const message = JSON.parse(received.Body!) as EscalationMessage;
                     const escalationId = escalationIdOf(message);
                     const messageId = received.MessageId!;
-                    const pagerDutyEvent = pagerDutyTriggerEvent(message, escalationId, setup.routingKey, { fullPayload: `SQS message ${messageId}` });
+                    const pagerDutyEvent = pagerDutyTriggerEvent(message, escalationId, setup.routingKey, {
+                        fullPayload: `SQS message ${messageId}`,
+                    });
                     await step(DeliveryStep.pagerDuty, escalationId, messageId, () => post(setup.pagerDutyUrl, pagerDutyEvent));
-                    await step(DeliveryStep.slack, escalationId, messageId, () => post(setup.slackUrl, slackEscalationMessage(message, escalationId)));
+                    await step(DeliveryStep.slack, escalationId, messageId, () =>
+                        post(setup.slackUrl, slackEscalationMessage(message, escalationId)),
+                    );
                 }),
             );
             const deleteStartedAt = preciseNow();
             await sqs.send(
-                new DeleteMessageBatchCommand({ QueueUrl: setup.queueUrl, Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })) }),
+                new DeleteMessageBatchCommand({
+                    QueueUrl: setup.queueUrl,
+                    Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+                }),
             );
             batches++;
             records += Messages.length;
@@ -186,7 +212,11 @@ require(workerData.module);`;
  * Runs `loops` loops until `messages` are deleted, timed from the start to the delete that
  * completed the target (the other loops' last long polls are idle time, not throughput).
  */
-export async function ioCeiling(setup: Omit<IoLoopSetup, "consumed">, loops: number, where: "one thread" | "worker threads"): Promise<IoCeiling> {
+export async function ioCeiling(
+    setup: Omit<IoLoopSetup, "consumed">,
+    loops: number,
+    where: "one thread" | "worker threads",
+): Promise<IoCeiling> {
     const full: IoLoopSetup = { ...setup, consumed: new SharedArrayBuffer(4) };
     const startedAt = Date.now();
     const results = await Promise.all(
@@ -194,7 +224,14 @@ export async function ioCeiling(setup: Omit<IoLoopSetup, "consumed">, loops: num
             where === "one thread"
                 ? runIoLoop(full)
                 : new Promise<IoLoopResult>((resolve, reject) => {
-                      const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { tsxApiPath: require.resolve("tsx/cjs/api"), module: path.join(__dirname, "io-ceiling.ts"), ioLoop: full } });
+                      const worker = new Worker(BOOTSTRAP, {
+                          eval: true,
+                          workerData: {
+                              tsxApiPath: require.resolve("tsx/cjs/api"),
+                              module: path.join(__dirname, "io-ceiling.ts"),
+                              ioLoop: full,
+                          },
+                      });
                       worker.once("message", (result: IoLoopResult) => {
                           resolve(result);
                           void worker.terminate();
@@ -203,7 +240,8 @@ export async function ioCeiling(setup: Omit<IoLoopSetup, "consumed">, loops: num
                   }),
         ),
     );
-    const sum = (field: "batches" | "records" | "receiveMs" | "recordsMs" | "deleteMs" | "requests" | "requestMs") => results.reduce((total, result) => total + result[field], 0);
+    const sum = (field: "batches" | "records" | "receiveMs" | "recordsMs" | "deleteMs" | "requests" | "requestMs") =>
+        results.reduce((total, result) => total + result[field], 0);
     const finishedAt = Math.min(...results.flatMap((result) => (result.finishedAt !== undefined ? [result.finishedAt] : [])));
     const batches = Math.max(1, sum("batches"));
     return {

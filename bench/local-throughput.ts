@@ -20,7 +20,13 @@
  *    p50 and p99 (a burst would measure the backlog, not the pipeline).
  * Run: npx tsx bench/local-throughput.ts [--messages 2000] [--rate 20] [--seconds 10]
  */
-import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+    CreateQueueCommand,
+    DeleteMessageBatchCommand,
+    ReceiveMessageCommand,
+    SendMessageBatchCommand,
+    type SQSClient,
+} from "@aws-sdk/client-sqs";
 import { emitEscalation, type EscalationInput } from "../handlers/producer";
 import type { BatchReport } from "../local/event-source-mapping";
 import { ioCeiling } from "./io-ceiling";
@@ -32,7 +38,11 @@ import { localProducerTargets } from "../local/producer-targets";
 import { MappingScaling } from "../local/event-source-mapping";
 import { type LocalRuntime, startLocalRuntime } from "../local/runtime";
 
-const { values } = parseCommandLine(process.argv.slice(2), { messages: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" } });
+const { values } = parseCommandLine(process.argv.slice(2), {
+    messages: { type: "string" },
+    rate: { type: "string" },
+    seconds: { type: "string" },
+});
 const MESSAGES = integerFlag("messages", values.messages, { min: 100, max: 100_000 }, 2000);
 const RATE_PER_SECOND = integerFlag("rate", values.rate, { min: 1, max: 1000 }, 20);
 const LATENCY_SECONDS = integerFlag("seconds", values.seconds, { min: 1, max: 600 }, 10);
@@ -124,19 +134,37 @@ async function main(): Promise<void> {
         row("end to end (producer -> mapping -> handler -> PagerDuty)", `${endToEnd.toFixed(0)} messages/s`);
         row("ratio end-to-end / the higher I/O ceiling (target >= 0.5)", (endToEnd / ioCeilingFigures.rate).toFixed(3));
         row("ratio end-to-end / bare ceiling", (endToEnd / ceiling).toFixed(3));
-        row("CPU per message (all threads): I/O one thread / I/O workers / end to end", `${ms(ioOneThreadCpuMs)} / ${ms(ioWorkersCpuMs)} / ${ms(endToEndCpuMs)}`);
-        row("ratio of CPU per message, lower I/O ceiling / end to end", (Math.min(ioOneThreadCpuMs, ioWorkersCpuMs) / endToEndCpuMs).toFixed(3));
-        console.log(`Where a batch's time goes (means over ${breakdown.batches} burst batches of ${breakdown.recordsPerBatch.toFixed(1)} records; per message = per batch / records):`);
-        const phase = (label: string, perBatch: number) => row(label, `${ms(perBatch).padStart(10)} per batch ${ms(perBatch / breakdown.recordsPerBatch).padStart(9)} per message`);
+        row(
+            "CPU per message (all threads): I/O one thread / I/O workers / end to end",
+            `${ms(ioOneThreadCpuMs)} / ${ms(ioWorkersCpuMs)} / ${ms(endToEndCpuMs)}`,
+        );
+        row(
+            "ratio of CPU per message, lower I/O ceiling / end to end",
+            (Math.min(ioOneThreadCpuMs, ioWorkersCpuMs) / endToEndCpuMs).toFixed(3),
+        );
+        console.log(
+            `Where a batch's time goes (means over ${breakdown.batches} burst batches of ${breakdown.recordsPerBatch.toFixed(1)} records; per message = per batch / records):`,
+        );
+        const phase = (label: string, perBatch: number) =>
+            row(label, `${ms(perBatch).padStart(10)} per batch ${ms(perBatch / breakdown.recordsPerBatch).padStart(9)} per message`);
         phase("mapping: receive until the batch is ready (poll)", breakdown.pollMs);
         phase("worker hop: invoke -> handler starts, handler ends -> result", breakdown.hopMs);
         phase("handler (wall, records side by side)", breakdown.handlerMs);
         phase("  of which the worker thread was busy (JS, not waiting)", breakdown.handlerBusyMs);
         phase("mapping: deletes after the result", breakdown.deleteMs);
         phase("batch total (poll to deleted)", breakdown.totalMs);
-        row("handler requests per record (SDK + fetch), summed time in flight", `${breakdown.requestsPerRecord.toFixed(1)} requests, ${ms(breakdown.requestMsPerRecord)}`);
-        row("higher I/O ceiling, per record: the same requests, summed in flight", `${ioCeilingFigures.requestsPerRecord.toFixed(1)} requests, ${ms(ioCeilingFigures.requestMsPerRecord)}`);
-        row("higher I/O ceiling, per batch: receive / records' I/O / delete", `${ms(ioCeilingFigures.receiveMs)} / ${ms(ioCeilingFigures.recordsMs)} / ${ms(ioCeilingFigures.deleteMs)}`);
+        row(
+            "handler requests per record (SDK + fetch), summed time in flight",
+            `${breakdown.requestsPerRecord.toFixed(1)} requests, ${ms(breakdown.requestMsPerRecord)}`,
+        );
+        row(
+            "higher I/O ceiling, per record: the same requests, summed in flight",
+            `${ioCeilingFigures.requestsPerRecord.toFixed(1)} requests, ${ms(ioCeilingFigures.requestMsPerRecord)}`,
+        );
+        row(
+            "higher I/O ceiling, per batch: receive / records' I/O / delete",
+            `${ms(ioCeilingFigures.receiveMs)} / ${ms(ioCeilingFigures.recordsMs)} / ${ms(ioCeilingFigures.deleteMs)}`,
+        );
         console.log(`Latency send -> page at ${RATE_PER_SECOND}/s for ${LATENCY_SECONDS} s (${latency.count} escalations):`);
         row("p50 / p99 / max", `${latency.p50} / ${latency.p99} / ${latency.max} ms`);
     } finally {
@@ -160,8 +188,13 @@ interface Breakdown {
 
 /** Means over the invocations that carry the worker's timing (every successful or failed one). */
 function breakDown(reports: readonly BatchReport[]): Breakdown {
-    const timed = reports.flatMap((report) => (report.outcome.kind !== "throttled" && report.outcome.kind !== "timeout" && report.outcome.timing ? [{ report, timing: report.outcome.timing }] : []));
-    const mean = (value: (entry: (typeof timed)[number]) => number) => timed.reduce((sum, entry) => sum + value(entry), 0) / Math.max(1, timed.length);
+    const timed = reports.flatMap((report) =>
+        report.outcome.kind !== "throttled" && report.outcome.kind !== "timeout" && report.outcome.timing
+            ? [{ report, timing: report.outcome.timing }]
+            : [],
+    );
+    const mean = (value: (entry: (typeof timed)[number]) => number) =>
+        timed.reduce((sum, entry) => sum + value(entry), 0) / Math.max(1, timed.length);
     const records = timed.reduce((sum, { report }) => sum + report.records.length, 0);
     const requests = timed.reduce((sum, { timing }) => sum + (timing.requests?.count ?? 0), 0);
     const requestMs = timed.reduce((sum, { timing }) => sum + (timing.requests?.inFlightMs ?? 0), 0);
@@ -169,7 +202,9 @@ function breakDown(reports: readonly BatchReport[]): Breakdown {
         batches: timed.length,
         recordsPerBatch: records / Math.max(1, timed.length),
         pollMs: mean(({ report }) => report.phases.invokedAt - report.phases.receivedFrom),
-        hopMs: mean(({ report, timing }) => timing.receivedAt - report.phases.invokedAt + (report.phases.returnedAt - timing.handlerEndedAt)),
+        hopMs: mean(
+            ({ report, timing }) => timing.receivedAt - report.phases.invokedAt + (report.phases.returnedAt - timing.handlerEndedAt),
+        ),
         handlerMs: mean(({ timing }) => timing.handlerEndedAt - timing.receivedAt),
         handlerBusyMs: mean(({ timing }) => timing.handlerBusyMs),
         deleteMs: mean(({ report }) => report.phases.settledAt - report.phases.returnedAt),
@@ -201,7 +236,10 @@ async function bareReceiveDeleteRate(sqs: SQSClient, messages: number, loops: nu
         await sqs.send(
             new SendMessageBatchCommand({
                 QueueUrl,
-                Entries: Array.from({ length: Math.min(10, messages - start) }, (_, index) => ({ Id: String(index), MessageBody: JSON.stringify({ n: start + index }) })),
+                Entries: Array.from({ length: Math.min(10, messages - start) }, (_, index) => ({
+                    Id: String(index),
+                    MessageBody: JSON.stringify({ n: start + index }),
+                })),
             }),
         );
     }
@@ -213,9 +251,22 @@ async function bareReceiveDeleteRate(sqs: SQSClient, messages: number, loops: nu
     await Promise.all(
         Array.from({ length: loops }, async () => {
             while (consumed < messages) {
-                const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, AttributeNames: ["All"], MessageAttributeNames: ["All"] }));
+                const { Messages = [] } = await sqs.send(
+                    new ReceiveMessageCommand({
+                        QueueUrl,
+                        MaxNumberOfMessages: 10,
+                        WaitTimeSeconds: 1,
+                        AttributeNames: ["All"],
+                        MessageAttributeNames: ["All"],
+                    }),
+                );
                 if (Messages.length > 0) {
-                    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })) }));
+                    await sqs.send(
+                        new DeleteMessageBatchCommand({
+                            QueueUrl,
+                            Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+                        }),
+                    );
                     consumed += Messages.length;
                     if (consumed >= messages && finishedAt === 0) {
                         finishedAt = Date.now();
@@ -228,7 +279,12 @@ async function bareReceiveDeleteRate(sqs: SQSClient, messages: number, loops: nu
 }
 
 function escalations(prefix: string, count: number): EscalationInput[] {
-    return Array.from({ length: count }, (_, index) => ({ callId: `bench-${prefix}-${index}`, severity: "warning", reason: `Benchmark escalation ${index}`, context: {} }));
+    return Array.from({ length: count }, (_, index) => ({
+        callId: `bench-${prefix}-${index}`,
+        severity: "warning",
+        reason: `Benchmark escalation ${index}`,
+        context: {},
+    }));
 }
 
 async function until(condition: () => boolean, timeoutMs = 600_000): Promise<void> {

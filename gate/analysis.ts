@@ -92,7 +92,8 @@ export class PolicyGateSession {
     async analyze(stack: RecordedStack): Promise<AnalysisResult> {
         const { resources, providerOf } = addDefaultProviders(stack, this.identity.config);
         const knownUrns = new Set(resources.map((r) => r.urn));
-        const rootUrn = resources.find((r) => r.type === rootStackType)?.urn ??
+        const rootUrn =
+            resources.find((r) => r.type === rootStackType)?.urn ??
             makeUrn(stack.stack, stack.project, undefined, rootStackType, `${stack.project}-${stack.stack}`);
         const violations: PolicyViolation[] = [];
         const collect = (response: analyzerproto.AnalyzeResponse, fallbackUrn: string): void => {

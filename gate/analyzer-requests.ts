@@ -98,7 +98,13 @@ interface ResourceMessage {
     setProvider(value?: analyzerproto.AnalyzerProviderResource): unknown;
 }
 
-function fill<M extends ResourceMessage>(message: M, resource: RecordedResource, properties: WireProperties, provider: RecordedResource | undefined, cache: MessageCache): M {
+function fill<M extends ResourceMessage>(
+    message: M,
+    resource: RecordedResource,
+    properties: WireProperties,
+    provider: RecordedResource | undefined,
+    cache: MessageCache,
+): M {
     message.setUrn(resource.urn);
     message.setType(resource.type);
     message.setName(resource.name);
@@ -111,7 +117,11 @@ function fill<M extends ResourceMessage>(message: M, resource: RecordedResource,
 }
 
 /** Analyze sees a resource's inputs, before the engine acts on it. */
-export function analyzeRequestOf(resource: RecordedResource, provider: RecordedResource | undefined, cache = new MessageCache()): analyzerproto.AnalyzeRequest {
+export function analyzeRequestOf(
+    resource: RecordedResource,
+    provider: RecordedResource | undefined,
+    cache = new MessageCache(),
+): analyzerproto.AnalyzeRequest {
     return fill(new analyzerproto.AnalyzeRequest(), resource, resource.inputs, provider, cache);
 }
 
@@ -119,7 +129,11 @@ export function analyzeRequestOf(resource: RecordedResource, provider: RecordedR
  * AnalyzeStack sees each resource's outputs. In a first preview those are the planned state: the
  * inputs (computed attributes still unknown), or what a component registered as its outputs.
  */
-export function analyzerResourceOf(resource: RecordedResource, provider: RecordedResource | undefined, cache = new MessageCache()): analyzerproto.AnalyzerResource {
+export function analyzerResourceOf(
+    resource: RecordedResource,
+    provider: RecordedResource | undefined,
+    cache = new MessageCache(),
+): analyzerproto.AnalyzerResource {
     const message = fill(new analyzerproto.AnalyzerResource(), resource, resource.outputs ?? resource.inputs, provider, cache);
     if (resource.parent !== undefined) {
         message.setParent(resource.parent);

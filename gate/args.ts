@@ -52,7 +52,16 @@ export const gateUsage = [
     "  --verbose                time per phase on stderr",
 ].join("\n");
 
-const flags = ["--program", "--stack", "--policy-pack", "--policy-config", "--invoke-answers", "--timeout", "--remote-components", "--format"] as const;
+const flags = [
+    "--program",
+    "--stack",
+    "--policy-pack",
+    "--policy-config",
+    "--invoke-answers",
+    "--timeout",
+    "--remote-components",
+    "--format",
+] as const;
 const switches = ["--verbose"] as const;
 type Flag = (typeof flags)[number];
 
@@ -124,7 +133,13 @@ function isInside(inner: string, outer: string): boolean {
     return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }
 
-function policyConfigChoice(explicit: string | undefined, cwd: string, policyPackDir: string, programDir: string, stack: string): { file?: string; reason: string } {
+function policyConfigChoice(
+    explicit: string | undefined,
+    cwd: string,
+    policyPackDir: string,
+    programDir: string,
+    stack: string,
+): { file?: string; reason: string } {
     if (explicit !== undefined) {
         const file = path.resolve(cwd, explicit);
         return { file, reason: `policy config ${file} (named by --policy-config)` };
@@ -136,10 +151,14 @@ function policyConfigChoice(explicit: string | undefined, cwd: string, policyPac
     // The pack's per-stack configs are written for the program the pack ships with; a stack that
     // happens to be called "dev" in another program must not get our dev relaxations.
     if (isInside(policyPackDir, programDir)) {
-        return { file: packConfig, reason: `policy config ${packConfig} (the pack's config for stack '${shortStackName(stack)}'; the pack lives in this program's directory)` };
+        return {
+            file: packConfig,
+            reason: `policy config ${packConfig} (the pack's config for stack '${shortStackName(stack)}'; the pack lives in this program's directory)`,
+        };
     }
     return {
-        reason: `no policy config: ${packConfig} is written for the pack's own program, not for ${programDir}, ` +
+        reason:
+            `no policy config: ${packConfig} is written for the pack's own program, not for ${programDir}, ` +
             "so every policy runs at the pack's own level; name a config with --policy-config to apply one",
     };
 }

@@ -42,7 +42,12 @@ function typeCheckTargets(project: PulumiProject, pack: PolicyPackProject): { ta
     // check (the pack's runner has none and always checks).
     if (project.typescript && process.env.PULUMI_NODEJS_TRANSPILE_ONLY !== "true") {
         const manifest = readManifest(project.programDir);
-        add("program", project.programDir, typeScriptEntry(resolveEntrypoint(project.programDir, project.main, manifest)), manifest.type === "module");
+        add(
+            "program",
+            project.programDir,
+            typeScriptEntry(resolveEntrypoint(project.programDir, project.main, manifest)),
+            manifest.type === "module",
+        );
     }
     return targets;
 }
@@ -53,7 +58,8 @@ async function requireTypeChecks(targets: ReturnType<typeof typeCheckTargets>): 
         if (errors.length === 0) {
             continue;
         }
-        const message = `the ${target.label} ${target.dir} does not type-check, so \`pulumi preview\` would refuse to load it ` +
+        const message =
+            `the ${target.label} ${target.dir} does not type-check, so \`pulumi preview\` would refuse to load it ` +
             `(the CLI loads TypeScript through ts-node with type checking):\n  ${errors.join("\n  ")}`;
         throw target.label === "policy pack" ? new PolicyPackError(message) : new ProgramRunError(message);
     }
@@ -90,9 +96,17 @@ export async function runGate(options: GateOptions): Promise<number> {
     const checks = typeCheckTargets(project, policyPack);
     const [recorded, session, typeChecked] = await Promise.allSettled([
         phases.time("run the program (in parallel with the pack)", () =>
-            recordProgram({ programDir: project.programDir, main: project.main, ...identity, invokeAnswers, timeoutSeconds: options.timeoutSeconds })),
+            recordProgram({
+                programDir: project.programDir,
+                main: project.main,
+                ...identity,
+                invokeAnswers,
+                timeoutSeconds: options.timeoutSeconds,
+            }),
+        ),
         phases.time("start and configure the policy pack (in parallel)", () =>
-            PolicyGateSession.open({ policyPack, policyConfig, identity, warn: collectWarning })),
+            PolicyGateSession.open({ policyPack, policyConfig, identity, warn: collectWarning }),
+        ),
         phases.time("type-check the pack and the program (in parallel; cached)", () => requireTypeChecks(checks)),
     ]);
     phases.end("program and pack, wall time");
@@ -112,7 +126,8 @@ export async function runGate(options: GateOptions): Promise<number> {
     try {
         const remote = remoteComponentsOf(recorded.value);
         if (remote.length > 0) {
-            const message = `the policy pack cannot see inside ${remote.length} remote (multi-language) component(s); ` +
+            const message =
+                `the policy pack cannot see inside ${remote.length} remote (multi-language) component(s); ` +
                 `their children are built by the component's provider and reach no policy:\n  ${remote.join("\n  ")}`;
             if (options.remoteComponents === "error") {
                 throw new ProgramRunError(`${message}\n(--remote-components error)`);

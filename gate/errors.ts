@@ -27,11 +27,14 @@ export class PolicyPackError extends Error {
 
 /** The program called a provider function the offline gate cannot answer without a cloud account. */
 export class UnknownInvokeError extends Error {
-    constructor(readonly token: string, known: readonly string[]) {
+    constructor(
+        readonly token: string,
+        known: readonly string[],
+    ) {
         super(
             `the offline gate cannot answer invoke '${token}': it has no cloud account; ` +
-            `it answers only ${known.map((k) => `'${k}'`).join(", ")}. ` +
-            "Build the value from config or from these invokes instead, or run a real `pulumi preview`.",
+                `it answers only ${known.map((k) => `'${k}'`).join(", ")}. ` +
+                "Build the value from config or from these invokes instead, or run a real `pulumi preview`.",
         );
         this.name = "UnknownInvokeError";
     }
@@ -39,7 +42,10 @@ export class UnknownInvokeError extends Error {
 
 /** The failure an `--invoke-answers` entry gives for its invoke, as the provider's error would read. */
 export class AnsweredInvokeError extends Error {
-    constructor(readonly token: string, message: string) {
+    constructor(
+        readonly token: string,
+        message: string,
+    ) {
         super(`${message} (answered by --invoke-answers)`);
         this.name = "AnsweredInvokeError";
     }

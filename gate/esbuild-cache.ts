@@ -12,9 +12,22 @@ import Module from "node:module";
 import * as path from "node:path";
 
 type BuildOptions = Record<string, unknown> & { write?: boolean; metafile?: boolean; absWorkingDir?: string };
-interface OutputFile { readonly path: string; readonly contents: Uint8Array; readonly hash?: string; readonly text: string }
-interface BuildResult { outputFiles?: OutputFile[]; metafile?: { inputs: Record<string, unknown> }; [key: string]: unknown }
-interface Esbuild { version: string; buildSync(options: BuildOptions): BuildResult; [key: string]: unknown }
+interface OutputFile {
+    readonly path: string;
+    readonly contents: Uint8Array;
+    readonly hash?: string;
+    readonly text: string;
+}
+interface BuildResult {
+    outputFiles?: OutputFile[];
+    metafile?: { inputs: Record<string, unknown> };
+    [key: string]: unknown;
+}
+interface Esbuild {
+    version: string;
+    buildSync(options: BuildOptions): BuildResult;
+    [key: string]: unknown;
+}
 
 interface CacheEntry {
     readonly inputs: Readonly<Record<string, { readonly size: number; readonly mtimeMs: number }>>;
@@ -24,7 +37,14 @@ interface CacheEntry {
 
 function outputFile(file: { path: string; base64: string; hash?: string }): OutputFile {
     const contents = Buffer.from(file.base64, "base64");
-    return { path: file.path, contents, hash: file.hash, get text() { return contents.toString("utf8"); } };
+    return {
+        path: file.path,
+        contents,
+        hash: file.hash,
+        get text() {
+            return contents.toString("utf8");
+        },
+    };
 }
 
 function statOf(file: string): { size: number; mtimeMs: number } | undefined {
@@ -53,7 +73,9 @@ export function cachingEsbuild(real: Esbuild, cacheDir: string): Esbuild {
             return real.buildSync(options);
         }
         const workingDir = options.absWorkingDir ?? process.cwd();
-        const key = createHash("sha256").update(JSON.stringify([real.version, workingDir, options])).digest("hex");
+        const key = createHash("sha256")
+            .update(JSON.stringify([real.version, workingDir, options]))
+            .digest("hex");
         const file = path.join(cacheDir, `${key}.json`);
         try {
             const entry = JSON.parse(fs.readFileSync(file, "utf8")) as CacheEntry;

@@ -18,7 +18,9 @@ export function parseInvokeAnswers(text: string, source: string): InvokeAnswerEn
         throw new GateUsageError(`invoke answers ${source} is not valid JSON: ${(err as Error).message}`);
     }
     if (!isObject(doc) || !Array.isArray(doc.answers)) {
-        throw new GateUsageError(`invoke answers ${source} must be an object with an 'answers' list, ${JSON.stringify(doc)?.slice(0, 80)} given`);
+        throw new GateUsageError(
+            `invoke answers ${source} must be an object with an 'answers' list, ${JSON.stringify(doc)?.slice(0, 80)} given`,
+        );
     }
     return doc.answers.map((entry: unknown, i: number): InvokeAnswerEntry => {
         const where = `answers[${i}] in ${source}`;
@@ -26,7 +28,9 @@ export function parseInvokeAnswers(text: string, source: string): InvokeAnswerEn
             throw new GateUsageError(`${where} must be an object { token, args?, result }, ${JSON.stringify(entry)} given`);
         }
         if (typeof entry.token !== "string" || !/^[^:]+:[^:]*:[^:]+$/.test(entry.token)) {
-            throw new GateUsageError(`'token' of ${where} must be an invoke token such as 'aws:ecr/getImage:getImage', ${JSON.stringify(entry.token)} given`);
+            throw new GateUsageError(
+                `'token' of ${where} must be an invoke token such as 'aws:ecr/getImage:getImage', ${JSON.stringify(entry.token)} given`,
+            );
         }
         if (entry.args !== undefined && !isObject(entry.args)) {
             throw new GateUsageError(`'args' of ${where} must be an object of argument values, ${JSON.stringify(entry.args)} given`);
@@ -37,12 +41,16 @@ export function parseInvokeAnswers(text: string, source: string): InvokeAnswerEn
         }
         if (entry.error !== undefined) {
             if (typeof entry.error !== "string" || entry.error === "") {
-                throw new GateUsageError(`'error' of ${where} must be a non-empty string (the provider's error message), ${JSON.stringify(entry.error)} given`);
+                throw new GateUsageError(
+                    `'error' of ${where} must be a non-empty string (the provider's error message), ${JSON.stringify(entry.error)} given`,
+                );
             }
             return { token: entry.token, args: entry.args, error: entry.error };
         }
         if (!isObject(entry.result)) {
-            throw new GateUsageError(`'result' of ${where} must be an object (the invoke's outputs), ${JSON.stringify(entry.result)} given`);
+            throw new GateUsageError(
+                `'result' of ${where} must be an object (the invoke's outputs), ${JSON.stringify(entry.result)} given`,
+            );
         }
         return { token: entry.token, args: entry.args, result: entry.result };
     });

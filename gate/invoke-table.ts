@@ -72,8 +72,8 @@ interface InvokeAnswerMatch {
  * One `--invoke-answers` entry: the invoke's outputs, or the error the provider would give (so a
  * program's "does not exist" branch can be chosen and judged; such an invoke is answered, not refused).
  */
-export type InvokeAnswerEntry = InvokeAnswerMatch & ({ readonly result: InvokeResult; readonly error?: undefined } | { readonly error: string; readonly result?: undefined });
-
+export type InvokeAnswerEntry = InvokeAnswerMatch &
+    ({ readonly result: InvokeResult; readonly error?: undefined } | { readonly error: string; readonly result?: undefined });
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 

@@ -10,7 +10,8 @@ import * as path from "node:path";
 import { compilerVersion } from "./typecheck";
 
 const runnerFiles = [path.join("cmd", "run-policy-pack", "run.js"), `${path.sep}tsutils.js`];
-const isRunnerFile = (file: string | undefined): boolean => file !== undefined && file.includes(`${path.sep}@pulumi${path.sep}pulumi${path.sep}`) && runnerFiles.some((f) => file.endsWith(f));
+const isRunnerFile = (file: string | undefined): boolean =>
+    file !== undefined && file.includes(`${path.sep}@pulumi${path.sep}pulumi${path.sep}`) && runnerFiles.some((f) => file.endsWith(f));
 
 const typeScriptStandIn = (parentFile: string) => {
     let version = "5.0.0";
@@ -30,7 +31,7 @@ function standIn(request: string, parentFile: string): unknown {
     if (request === "ts-node" || base.startsWith("ts-node@")) {
         return tsNodeStandIn;
     }
-    if (request === "typescript" || base === "typescript.js" && request.includes(`${path.sep}vendor${path.sep}typescript@`)) {
+    if (request === "typescript" || (base === "typescript.js" && request.includes(`${path.sep}vendor${path.sep}typescript@`))) {
         return typeScriptStandIn(parentFile);
     }
     if (request === "./typescript-shim") {

@@ -37,7 +37,8 @@ export function loadPolicyPackProject(dir: string): PolicyPackProject {
     }
     const manifest = readManifest(dir);
     const named = typeof doc.main === "string" ? doc.main : manifest.main;
-    const entry = named !== undefined ? path.resolve(dir, named) : entryCandidates.map((c) => path.join(dir, c)).find((f) => fs.existsSync(f));
+    const entry =
+        named !== undefined ? path.resolve(dir, named) : entryCandidates.map((c) => path.join(dir, c)).find((f) => fs.existsSync(f));
     if (entry === undefined || !fs.existsSync(entry)) {
         throw new GateUsageError(`policy pack ${dir} has no entry file (looked for ${named ?? entryCandidates.join(", ")})`);
     }
@@ -70,11 +71,15 @@ function policyPackRunner(project: PolicyPackProject): string {
 /** Starts the pack and resolves once it has printed its port. */
 export async function startPolicyPack(project: PolicyPackProject): Promise<RunningPolicyPack> {
     const loader = path.join(__dirname, "pack-loader.ts");
-    const child = spawn(process.execPath, [...typeScriptExecArgv(), "--require", loader, policyPackRunner(project), ENGINE_ADDRESS_PLACEHOLDER, project.dir], {
-        cwd: project.dir,
-        env: childEnv(cacheDirFor(project.dir)),
-        stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+        process.execPath,
+        [...typeScriptExecArgv(), "--require", loader, policyPackRunner(project), ENGINE_ADDRESS_PLACEHOLDER, project.dir],
+        {
+            cwd: project.dir,
+            env: childEnv(cacheDirFor(project.dir)),
+            stdio: ["ignore", "pipe", "pipe"],
+        },
+    );
     const tail = new OutputTail();
     child.stderr.on("data", (chunk: Buffer) => {
         tail.append(chunk);
@@ -91,7 +96,11 @@ function readPort(child: ChildProcess, tail: OutputTail): Promise<number> {
         let buffered = "";
         const timer = setTimeout(() => {
             child.kill();
-            reject(new PolicyPackError(`the policy pack printed no port within ${startTimeoutMs / 1000} s${tail.toString() ? `:\n${tail}` : ""}`));
+            reject(
+                new PolicyPackError(
+                    `the policy pack printed no port within ${startTimeoutMs / 1000} s${tail.toString() ? `:\n${tail}` : ""}`,
+                ),
+            );
         }, startTimeoutMs);
         const onData = (chunk: Buffer): void => {
             buffered += chunk.toString();

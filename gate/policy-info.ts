@@ -26,7 +26,8 @@ function policyOf(info: analyzerproto.PolicyInfo): PolicyDescription {
 }
 
 export function packInfoFromProto(info: analyzerproto.AnalyzerInfo, versionOverride: string | undefined): PackInfo {
-    const initialConfig: Record<string, { enforcementLevel?: ReturnType<typeof levelFromProto>; properties?: Record<string, unknown> }> = {};
+    const initialConfig: Record<string, { enforcementLevel?: ReturnType<typeof levelFromProto>; properties?: Record<string, unknown> }> =
+        {};
     info.getInitialconfigMap().forEach((config, name) => {
         initialConfig[name] = {
             enforcementLevel: levelFromProto(config.getEnforcementlevel()),

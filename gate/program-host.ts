@@ -36,7 +36,11 @@ const stacklessNames = new Set(["TSError", "SyntaxError", "ProgramRunError", "Un
 
 function isStackless(err: Error): boolean {
     const marked = err as Error & { __pulumiRunError?: boolean; __pulumResourceError?: boolean; hideStack?: boolean };
-    return marked.__pulumiRunError === true || (marked.__pulumResourceError === true && marked.hideStack === true) || stacklessNames.has(err.name);
+    return (
+        marked.__pulumiRunError === true ||
+        (marked.__pulumResourceError === true && marked.hideStack === true) ||
+        stacklessNames.has(err.name)
+    );
 }
 
 function describe(err: unknown): string {
@@ -84,9 +88,11 @@ async function main(): Promise<void> {
         if (stack === undefined && failures.length === 0) {
             const pending = run.pendingRegistrations();
             const waitingFor = pending.length > 0 ? `\nstill waiting for the registration of:\n  ${pending.join("\n  ")}` : "";
-            failures.push(reason === "timeout"
-                ? `the program did not finish within ${request.timeoutSeconds} s (--timeout)${waitingFor}`
-                : `the program stopped with outputs that never settle: nothing is left to run, but its stack never finished registering${waitingFor}`);
+            failures.push(
+                reason === "timeout"
+                    ? `the program did not finish within ${request.timeoutSeconds} s (--timeout)${waitingFor}`
+                    : `the program stopped with outputs that never settle: nothing is left to run, but its stack never finished registering${waitingFor}`,
+            );
         }
         if (failures.length > 0) {
             send({ kind: "failed", message: failures.join("\n"), refusedInvokes }, 1);

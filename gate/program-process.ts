@@ -20,10 +20,12 @@ export function describeInvoke(invoke: RefusedInvoke): string {
 
 /** The report of every refused invoke, with the remedy. */
 export function refusedInvokesMessage(refused: readonly RefusedInvoke[]): string {
-    return `the program called ${refused.length} provider function(s) the offline gate cannot answer (no cloud account); ` +
+    return (
+        `the program called ${refused.length} provider function(s) the offline gate cannot answer (no cloud account); ` +
         "their results would have shaped what it registered, so the stack cannot be judged:\n  " +
         refused.map(describeInvoke).join("\n  ") +
-        "\nAnswer each with '--invoke-answers <file>' (see README, \"Invoke answers\"), or build the value from config.";
+        "\nAnswer each with '--invoke-answers <file>' (see README, \"Invoke answers\"), or build the value from config."
+    );
 }
 
 /** An ES module program (package.json type module, or a .mjs/.mts entry) loads through tsx. */
@@ -51,10 +53,13 @@ export async function recordProgram(request: ProgramHostRequest): Promise<Record
         message = m as ProgramHostMessage;
     });
     let killedAfterTimeout = false;
-    const killer = setTimeout(() => {
-        killedAfterTimeout = true;
-        child.kill("SIGKILL");
-    }, request.timeoutSeconds * 1000 + hostGraceMs);
+    const killer = setTimeout(
+        () => {
+            killedAfterTimeout = true;
+            child.kill("SIGKILL");
+        },
+        request.timeoutSeconds * 1000 + hostGraceMs,
+    );
     const exitCode = await new Promise<number | null>((resolve, reject) => {
         child.on("error", reject);
         // 'close' comes after the exit and after the IPC channel and pipes have drained.
@@ -70,14 +75,16 @@ export async function recordProgram(request: ProgramHostRequest): Promise<Record
     if (message?.kind === "failed") {
         throw new ProgramRunError(
             `the program at ${request.programDir} failed under the preview mocks:\n${message.message}` +
-            (refused.length > 0 ? `\n${refusedInvokesMessage(refused)}` : ""),
+                (refused.length > 0 ? `\n${refusedInvokesMessage(refused)}` : ""),
         );
     }
     if (killedAfterTimeout) {
-        throw new ProgramRunError(`the program at ${request.programDir} did not finish within ${request.timeoutSeconds} s (--timeout) and did not answer, so it was killed: it was still running synchronous code (loading modules, or a loop)`);
+        throw new ProgramRunError(
+            `the program at ${request.programDir} did not finish within ${request.timeoutSeconds} s (--timeout) and did not answer, so it was killed: it was still running synchronous code (loading modules, or a loop)`,
+        );
     }
     throw new ProgramRunError(
         `the program at ${request.programDir} exited (code ${exitCode}) without finishing its preview` +
-        (tail.toString() ? `; its last output:\n${tail}` : ""),
+            (tail.toString() ? `; its last output:\n${tail}` : ""),
     );
 }

@@ -86,20 +86,31 @@ export function loadProject(programDir: string): PulumiProject {
     }
     const runtime = runtimeName(doc.runtime, file);
     if (runtime !== "nodejs") {
-        throw new GateUsageError(`'runtime' in ${file} must be 'nodejs' (the gate runs TypeScript/JavaScript programs), '${runtime}' given`);
+        throw new GateUsageError(
+            `'runtime' in ${file} must be 'nodejs' (the gate runs TypeScript/JavaScript programs), '${runtime}' given`,
+        );
     }
     if (doc.main !== undefined && typeof doc.main !== "string") {
         throw new GateUsageError(`'main' in ${file} must be a path, ${JSON.stringify(doc.main)} given`);
     }
     const options = isMap(doc.runtime) && isMap(doc.runtime.options) ? doc.runtime.options : {};
-    return { name: doc.name, runtime, main: doc.main, programDir, typescript: options.typescript !== false, config: isMap(doc.config) ? doc.config : {} };
+    return {
+        name: doc.name,
+        runtime,
+        main: doc.main,
+        programDir,
+        typescript: options.typescript !== false,
+        config: isMap(doc.config) ? doc.config : {},
+    };
 }
 
 /** Reads `config:` from Pulumi.yaml (defaults) and Pulumi.<stack>.yaml (which wins), with the reader the program and the local runtime share. */
 export function loadStackConfig(project: PulumiProject, stack: string): StackConfig {
     const stackFile = stackFilePath(project.programDir, stack);
     if (!fs.existsSync(stackFile)) {
-        throw new GateUsageError(`no stack config file ${stackFile}; '--stack ${stack}' needs Pulumi.${stack}.yaml in the program directory`);
+        throw new GateUsageError(
+            `no stack config file ${stackFile}; '--stack ${stack}' needs Pulumi.${stack}.yaml in the program directory`,
+        );
     }
     try {
         return readStackConfigValues(project.name, project.config, stackFile);

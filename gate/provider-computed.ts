@@ -44,12 +44,18 @@ function physicalName(type: string, logicalName: string, inputs: Inputs, fifoSuf
     }
     const fifo = fifoSuffix && (inputs.fifoQueue === true || inputs.fifoTopic === true) ? ".fifo" : "";
     if (inputs.namePrefix !== undefined) {
-        return known(inputs.namePrefix) ? { name: `${inputs.namePrefix}${prefixedIdOf(type, logicalName)}${fifo}`, auto: false } : undefined;
+        return known(inputs.namePrefix)
+            ? { name: `${inputs.namePrefix}${prefixedIdOf(type, logicalName)}${fifo}`, auto: false }
+            : undefined;
     }
     return { name: `${logicalName}-${suffixOf(type, logicalName)}${fifo}`, auto: true };
 }
 
-type Model = (name: string, inputs: Inputs, aws: AwsContext & { partition: string; dnsSuffix: string }) => { id: string; outputs: Record<string, string> };
+type Model = (
+    name: string,
+    inputs: Inputs,
+    aws: AwsContext & { partition: string; dnsSuffix: string },
+) => { id: string; outputs: Record<string, string> };
 
 /** The resource types whose identifiers follow from their name, and how (AWS's ARN formats). */
 const models: Readonly<Record<string, { readonly fifoSuffix: boolean; readonly model: Model }>> = {
@@ -91,7 +97,10 @@ const models: Readonly<Record<string, { readonly fifoSuffix: boolean; readonly m
     },
     "aws:cloudwatch/logGroup:LogGroup": {
         fifoSuffix: false,
-        model: (name, _inputs, aws) => ({ id: name, outputs: { name, arn: `arn:${aws.partition}:logs:${aws.region}:${aws.account}:log-group:${name}` } }),
+        model: (name, _inputs, aws) => ({
+            id: name,
+            outputs: { name, arn: `arn:${aws.partition}:logs:${aws.region}:${aws.account}:log-group:${name}` },
+        }),
     },
 };
 
@@ -102,7 +111,12 @@ export const modelledTypes: readonly string[] = Object.keys(models);
  * The identifiers of a new resource of a modelled type, or undefined (type not modelled, no
  * region configured, or a name that depends on an unknown value).
  */
-export function computedIdentity(type: string, logicalName: string, inputs: Inputs, region: string | undefined): ComputedIdentity | undefined {
+export function computedIdentity(
+    type: string,
+    logicalName: string,
+    inputs: Inputs,
+    region: string | undefined,
+): ComputedIdentity | undefined {
     const entry = models[type];
     if (entry === undefined || region === undefined) {
         return undefined;

@@ -82,7 +82,10 @@ export function digestAssets(value: unknown): unknown {
     const object = value as Record<string, unknown>;
     if (object[wireSignature.key] === wireSignature.asset && typeof object.text === "string") {
         const bytes = Buffer.byteLength(object.text);
-        return { ...object, text: `offline-gate asset digest: ${bytes} bytes, sha256 ${createHash("sha256").update(object.text).digest("hex")}` };
+        return {
+            ...object,
+            text: `offline-gate asset digest: ${bytes} bytes, sha256 ${createHash("sha256").update(object.text).digest("hex")}`,
+        };
     }
     return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, digestAssets(v)]));
 }
@@ -190,9 +193,15 @@ export function defineRecordingMonitor(Base: MockMonitorClass) {
         // The provider's Check fills in the auto-name; the engine hands the policy pack checked inputs.
         private checkedInputs(req: RegisterResourceRequest): WireProperties {
             const inputs = structToWire(req.getObject());
-            const autoName = req.getCustom() && !req.getImportid()
-                ? computedIdentity(req.getType(), req.getName(), inputs, configuredRegion(this.settings.config, process.env) ?? "us-east-1")?.autoName
-                : undefined;
+            const autoName =
+                req.getCustom() && !req.getImportid()
+                    ? computedIdentity(
+                          req.getType(),
+                          req.getName(),
+                          inputs,
+                          configuredRegion(this.settings.config, process.env) ?? "us-east-1",
+                      )?.autoName
+                    : undefined;
             return autoName === undefined ? inputs : { ...inputs, name: autoName };
         }
 

@@ -8,5 +8,7 @@ import { RecordedStack } from "./recorded-stack";
 export function remoteComponentsOf(stack: RecordedStack): string[] {
     return stack.resources
         .filter((r) => r.remote === true)
-        .map((r) => `${r.type} '${r.name}'${r.sourcePosition ? ` (constructed at ${r.sourcePosition.file}:${r.sourcePosition.line})` : ""}`);
+        .map(
+            (r) => `${r.type} '${r.name}'${r.sourcePosition ? ` (constructed at ${r.sourcePosition.file}:${r.sourcePosition.line})` : ""}`,
+        );
 }

@@ -16,7 +16,10 @@ export interface ReportContext {
 }
 
 /** A source position with its file relative to the working directory (how CI names files). */
-export function relativeLocation(position: SourcePosition | undefined, cwd = process.cwd()): { file: string; line: number; column: number } | undefined {
+export function relativeLocation(
+    position: SourcePosition | undefined,
+    cwd = process.cwd(),
+): { file: string; line: number; column: number } | undefined {
     if (position === undefined) {
         return undefined;
     }

@@ -11,7 +11,11 @@ import { sortViolations } from "./report";
 export const sarifSchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 
 function locationOf(v: PolicyViolation, result: AnalysisResult, context: ReportContext) {
-    const at = relativeLocation(result.locations.get(v.urn)) ?? { file: relativeLocation({ file: path.join(context.programDir, "Pulumi.yaml"), line: 1, column: 1 })?.file ?? "Pulumi.yaml", line: 1, column: 1 };
+    const at = relativeLocation(result.locations.get(v.urn)) ?? {
+        file: relativeLocation({ file: path.join(context.programDir, "Pulumi.yaml"), line: 1, column: 1 })?.file ?? "Pulumi.yaml",
+        line: 1,
+        column: 1,
+    };
     return {
         physicalLocation: {
             artifactLocation: { uri: at.file },
@@ -28,7 +32,13 @@ function resultOf(v: PolicyViolation, result: AnalysisResult, context: ReportCon
         level: v.enforcementLevel === "mandatory" ? "error" : "warning",
         message: { text: v.message },
         locations: [locationOf(v, result, context)],
-        ...(v.exemption ? { suppressions: [{ kind: "external", status: "accepted", justification: `${v.exemption.reason} (until ${v.exemption.expires})` }] } : {}),
+        ...(v.exemption
+            ? {
+                  suppressions: [
+                      { kind: "external", status: "accepted", justification: `${v.exemption.reason} (until ${v.exemption.expires})` },
+                  ],
+              }
+            : {}),
         properties: { enforcementLevel: v.enforcementLevel, policyPack: `${v.policyPackName}@${v.policyPackVersion}` },
     };
 }
@@ -37,20 +47,36 @@ export function formatSarifReport(result: AnalysisResult, context: ReportContext
     const rules = result.pack.policies.map((p) => ({
         id: p.name,
         shortDescription: { text: p.description ?? p.name },
-        defaultConfiguration: { level: p.enforcementLevel === "mandatory" ? "error" : p.enforcementLevel === "disabled" ? "none" : "warning" },
+        defaultConfiguration: {
+            level: p.enforcementLevel === "mandatory" ? "error" : p.enforcementLevel === "disabled" ? "none" : "warning",
+        },
     }));
     const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
     const log = {
         $schema: sarifSchemaUri,
         version: "2.1.0",
-        runs: [{
-            tool: { driver: { name: "offline-policy-gate", semanticVersion: result.pack.version, rules, properties: { policyPack: result.pack.name } } },
-            invocations: [{
-                executionSuccessful: true,
-                toolExecutionNotifications: [context.policyConfig, ...context.warnings].map((text) => ({ level: "note", message: { text } })),
-            }],
-            results: sortViolations(result.violations).map((v) => resultOf(v, result, context, ruleIndex)),
-        }],
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: "offline-policy-gate",
+                        semanticVersion: result.pack.version,
+                        rules,
+                        properties: { policyPack: result.pack.name },
+                    },
+                },
+                invocations: [
+                    {
+                        executionSuccessful: true,
+                        toolExecutionNotifications: [context.policyConfig, ...context.warnings].map((text) => ({
+                            level: "note",
+                            message: { text },
+                        })),
+                    },
+                ],
+                results: sortViolations(result.violations).map((v) => resultOf(v, result, context, ruleIndex)),
+            },
+        ],
     };
     return `${JSON.stringify(log, null, 2)}\n`;
 }

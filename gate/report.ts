@@ -6,7 +6,7 @@ import { parseUrn } from "./urn";
 
 const levelRank: Readonly<Record<string, number>> = { mandatory: 0, remediate: 0, advisory: 1, disabled: 2 };
 const rankOf = (v: PolicyViolation): number => levelRank[v.enforcementLevel] + (v.exemption ? 0.5 : 0);
-const severityRank: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium: 2, low: 3, "": 4 };
+const severityRank: Readonly<Record<Severity, number>> = { "critical": 0, "high": 1, "medium": 2, "low": 3, "": 4 };
 
 /** Mandatory first, then by severity, policy name and URN (the CLI's order). */
 export function sortViolations(violations: readonly PolicyViolation[]): PolicyViolation[] {
@@ -30,7 +30,10 @@ export function formatViolation(v: PolicyViolation): string {
     const severity = v.severity ? ` [severity: ${v.severity}]` : "";
     const level = v.exemption ? "exempted" : v.enforcementLevel;
     const heading = `${indent}[${level}]${severity}  ${v.policyPackName} v${v.policyPackVersion}  ${v.policyName} ${resourceClause(v.urn)}`;
-    const message = v.message.replace(/\n+$/, "").split("\n").map((line) => `${indent}  ${line}`);
+    const message = v.message
+        .replace(/\n+$/, "")
+        .split("\n")
+        .map((line) => `${indent}  ${line}`);
     return [heading, ...message, `${indent}  urn: ${v.urn}`].join("\n");
 }
 

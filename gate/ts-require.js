@@ -156,9 +156,10 @@ function errorHeader(error) {
 // dev stack's run, so they get a placeholder. Every other stack is formatted and mapped in full.
 const leakStackPlaceholder = "Error\n    at debuggablePromise (stack not kept under the offline gate)";
 
-Error.prepareStackTrace = (error, frames) => frames[0]?.getFunctionName() === "debuggablePromise"
-    ? leakStackPlaceholder
-    : [errorHeader(error), ...frames.map((f) => `    at ${formatFrame(f)}`)].join("\n");
+Error.prepareStackTrace = (error, frames) =>
+    frames[0]?.getFunctionName() === "debuggablePromise"
+        ? leakStackPlaceholder
+        : [errorHeader(error), ...frames.map((f) => `    at ${formatFrame(f)}`)].join("\n");
 
 // --- registration ----------------------------------------------------------------------------
 

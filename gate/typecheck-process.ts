@@ -8,8 +8,7 @@ export interface TypeCheckRequest {
     readonly targets: readonly { readonly target: TypeCheckTarget; readonly cacheDir: string }[];
 }
 export type TypeCheckReply =
-    | { readonly kind: "checked"; readonly errors: readonly (readonly string[])[] }
-    | { readonly kind: "failed"; readonly message: string };
+    { readonly kind: "checked"; readonly errors: readonly (readonly string[])[] } | { readonly kind: "failed"; readonly message: string };
 
 function reply(message: TypeCheckReply): void {
     if (!process.send) {

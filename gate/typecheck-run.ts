@@ -41,10 +41,13 @@ function runChecker(request: TypeCheckRequest, cacheRoot: string): Promise<reado
 }
 
 /** Type-checks every target, from the cache where its inputs are unchanged. */
-export async function typeCheck(targets: readonly { readonly target: TypeCheckTarget; readonly cacheDir: string }[]): Promise<TypeCheckResult[]> {
+export async function typeCheck(
+    targets: readonly { readonly target: TypeCheckTarget; readonly cacheDir: string }[],
+): Promise<TypeCheckResult[]> {
     const answers = new FileSystemAnswers();
     const results: (TypeCheckResult | undefined)[] = targets.map(({ target, cacheDir }) =>
-        cachedClean(target, cacheDir, answers) ? { target, errors: [], cached: true } : undefined);
+        cachedClean(target, cacheDir, answers) ? { target, errors: [], cached: true } : undefined,
+    );
     const pending = targets.filter((_, i) => results[i] === undefined);
     if (pending.length > 0) {
         const errors = await runChecker({ targets: pending }, path.dirname(pending[0].cacheDir));

@@ -102,7 +102,10 @@ export const fileSystem = {
     },
     directoriesIn(dir: string): string[] {
         try {
-            return fs.readdirSync(dir).filter((name) => fileSystem.isDirectory(path.join(dir, name))).sort();
+            return fs
+                .readdirSync(dir)
+                .filter((name) => fileSystem.isDirectory(path.join(dir, name)))
+                .sort();
         } catch {
             return [];
         }
@@ -191,7 +194,9 @@ export function typeScriptEntry(entry: string): string | undefined {
 function cacheKey(target: TypeCheckTarget, compilerPath: string): string {
     const stat = fs.statSync(compilerPath);
     const caseSensitive = process.platform !== "win32" && process.platform !== "darwin";
-    return sha256(JSON.stringify([checkVersion, compilerPath, stat.size, stat.mtimeMs, caseSensitive, target.dir, target.entry, target.defaults]));
+    return sha256(
+        JSON.stringify([checkVersion, compilerPath, stat.size, stat.mtimeMs, caseSensitive, target.dir, target.entry, target.defaults]),
+    );
 }
 
 /**
@@ -238,7 +243,8 @@ export class FileSystemAnswers {
         if (seen === null) {
             return !stat.isFile() && this.remember("digest", file, () => fileSystem.digest(file)) === null;
         }
-        const untouched = stat.size === seen.size && stat.mtimeMs === seen.mtimeMs && stat.ctimeMs === seen.ctimeMs && stat.ino === seen.ino;
+        const untouched =
+            stat.size === seen.size && stat.mtimeMs === seen.mtimeMs && stat.ctimeMs === seen.ctimeMs && stat.ino === seen.ino;
         if (untouched && seen.ctimeMs < startedAt - racyWindowMs) {
             return true;
         }
@@ -250,11 +256,13 @@ export class FileSystemAnswers {
 export function observationsHold(observations: Observations, answers = new FileSystemAnswers()): boolean {
     const same = <T>(record: Record<string, T>, answer: (p: string) => T): boolean =>
         Object.entries(record).every(([p, seen]) => JSON.stringify(answer(p)) === JSON.stringify(seen));
-    return same(observations.files, (p) => answers.isFile(p)) &&
+    return (
+        same(observations.files, (p) => answers.isFile(p)) &&
         same(observations.directories, (p) => answers.isDirectory(p)) &&
         same(observations.realpaths, (p) => answers.realpath(p)) &&
         same(observations.listings, (p) => answers.directoriesIn(p)) &&
-        Object.entries(observations.reads).every(([p, seen]) => answers.readHolds(p, seen, observations.startedAt));
+        Object.entries(observations.reads).every(([p, seen]) => answers.readHolds(p, seen, observations.startedAt))
+    );
 }
 
 function entryFile(cacheDir: string, key: string): string {
@@ -275,7 +283,11 @@ export function cachedClean(target: TypeCheckTarget, cacheDir: string, answers =
 /** Raw compiler options as ts-node gets them: the CLI's defaults, the tsconfig's own over them. */
 function rawOptions(compiler: typeof ts, target: TypeCheckTarget, readFile: (file: string) => string | undefined): Record<string, unknown> {
     const text = readFile(path.join(target.dir, "tsconfig.json"));
-    const own = text === undefined ? {} : ((compiler.parseConfigFileTextToJson("tsconfig.json", text).config ?? {}) as { compilerOptions?: Record<string, unknown> }).compilerOptions ?? {};
+    const own =
+        text === undefined
+            ? {}
+            : (((compiler.parseConfigFileTextToJson("tsconfig.json", text).config ?? {}) as { compilerOptions?: Record<string, unknown> })
+                  .compilerOptions ?? {});
     return { ...target.defaults, ...own };
 }
 
@@ -312,9 +324,18 @@ export function checkTarget(target: TypeCheckTarget): { errors: string[]; observ
     };
     const configFile = path.join(target.dir, "tsconfig.json");
     const hasConfig = fileExists(configFile);
-    const json = { ...(hasConfig ? (compiler.readConfigFile(configFile, readFile).config ?? {}) : {}), compilerOptions: rawOptions(compiler, target, readFile) };
+    const json = {
+        ...(hasConfig ? (compiler.readConfigFile(configFile, readFile).config ?? {}) : {}),
+        compilerOptions: rawOptions(compiler, target, readFile),
+    };
     // As ts-node does: no emit, no declarations, no build info.
-    const parsed = compiler.parseJsonConfigFileContent(json, parseHost, target.dir, { noEmit: true, declaration: false, composite: false, incremental: false }, hasConfig ? configFile : undefined);
+    const parsed = compiler.parseJsonConfigFileContent(
+        json,
+        parseHost,
+        target.dir,
+        { noEmit: true, declaration: false, composite: false, incremental: false },
+        hasConfig ? configFile : undefined,
+    );
     const options = { ...parsed.options, noEmit: true };
     const host = compiler.createCompilerHost(options);
     host.readFile = readFile;

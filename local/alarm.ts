@@ -22,9 +22,9 @@ const USAGE = `Usage: npm run alarm -- --lane <${Object.keys(Lanes).join("|")}> 
 
 async function main(): Promise<number> {
     const { values } = parseCommandLine(process.argv.slice(2), {
-        lane: { type: "string" },
-        alarm: { type: "string", default: "deadLetterQueueDepth" },
-        stack: { type: "string" },
+        "lane": { type: "string" },
+        "alarm": { type: "string", default: "deadLetterQueueDepth" },
+        "stack": { type: "string" },
         "no-recover": { type: "boolean", default: false },
     });
     const lane = values.lane;
@@ -53,14 +53,22 @@ async function main(): Promise<number> {
     try {
         console.log("CloudWatch -> SNS -> alarm notifier: ALARM");
         console.log("(then, unless --no-recover, the same alarm back to OK)");
-        const run = await fireSyntheticAlarm(runtime, notifier, { lane: lane as LaneName, kind: kind as LaneAlarmKind, recover: !values["no-recover"] });
+        const run = await fireSyntheticAlarm(runtime, notifier, {
+            lane: lane as LaneName,
+            kind: kind as LaneAlarmKind,
+            recover: !values["no-recover"],
+        });
         if (run.fired.kind !== "success") {
-            console.log(`The notifier failed (${JSON.stringify(run.fired)}); on AWS, Lambda would retry twice and then put the event in ${runtime.names.alarmNotifier.deadLetterQueue}.`);
+            console.log(
+                `The notifier failed (${JSON.stringify(run.fired)}); on AWS, Lambda would retry twice and then put the event in ${runtime.names.alarmNotifier.deadLetterQueue}.`,
+            );
             return 1;
         }
         const incident = runtime.receivers.pagerDuty.incidents.get(run.alarmArn);
         console.log(`\nAlarm ${run.alarmName}`);
-        console.log(`  PagerDuty incident (dedup_key = alarm ARN): ${incident === undefined ? "none (this alarm only posts to Slack)" : incident.status}`);
+        console.log(
+            `  PagerDuty incident (dedup_key = alarm ARN): ${incident === undefined ? "none (this alarm only posts to Slack)" : incident.status}`,
+        );
         console.log(`  Slack posts: ${runtime.receivers.slack.requests.length}`);
         return run.recovered === undefined || run.recovered.kind === "success" ? 0 : 1;
     } finally {

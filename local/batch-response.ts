@@ -39,9 +39,13 @@ function judgeResponse(response: unknown, batch: ReadonlySet<string>): BatchVerd
     }
     const failedMessageIds = new Set<string>();
     for (const failure of failures as unknown[]) {
-        const identifier = typeof failure === "object" && failure !== null ? (failure as { itemIdentifier?: unknown }).itemIdentifier : undefined;
+        const identifier =
+            typeof failure === "object" && failure !== null ? (failure as { itemIdentifier?: unknown }).itemIdentifier : undefined;
         if (typeof identifier !== "string" || identifier.length === 0 || !batch.has(identifier)) {
-            return { kind: "failed", reason: `every 'batchItemFailures' entry must name a message of the batch in 'itemIdentifier', ${JSON.stringify(failure)} returned` };
+            return {
+                kind: "failed",
+                reason: `every 'batchItemFailures' entry must name a message of the batch in 'itemIdentifier', ${JSON.stringify(failure)} returned`,
+            };
         }
         failedMessageIds.add(identifier);
     }

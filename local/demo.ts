@@ -18,11 +18,36 @@ export interface DemoSummary {
 
 export function demoEscalations(runId: string): EscalationInput[] {
     return [
-        { callId: `${runId}-billing-dispute`, severity: "critical", reason: "Caller disputes a $4,200 charge and asks for a supervisor", context: { customer: "ACME Corp", agent: "billing-bot" } },
-        { callId: `${runId}-cancel-threat`, severity: "error", reason: "Customer threatens to cancel after three failed refunds", context: { customer: "Globex", attempts: 3 } },
-        { callId: `${runId}-medical`, severity: "critical", reason: "Caller mentions chest pain: hand over to a human now", context: { line: "after-hours" } },
-        { callId: `${runId}-language`, severity: "warning", reason: "Caller speaks a language the agent does not support", context: { detected: "pt-BR" } },
-        { callId: `${runId}-callback`, severity: "info", reason: "Customer asked for a callback tomorrow morning", context: { preferredTime: "09:00" } },
+        {
+            callId: `${runId}-billing-dispute`,
+            severity: "critical",
+            reason: "Caller disputes a $4,200 charge and asks for a supervisor",
+            context: { customer: "ACME Corp", agent: "billing-bot" },
+        },
+        {
+            callId: `${runId}-cancel-threat`,
+            severity: "error",
+            reason: "Customer threatens to cancel after three failed refunds",
+            context: { customer: "Globex", attempts: 3 },
+        },
+        {
+            callId: `${runId}-medical`,
+            severity: "critical",
+            reason: "Caller mentions chest pain: hand over to a human now",
+            context: { line: "after-hours" },
+        },
+        {
+            callId: `${runId}-language`,
+            severity: "warning",
+            reason: "Caller speaks a language the agent does not support",
+            context: { detected: "pt-BR" },
+        },
+        {
+            callId: `${runId}-callback`,
+            severity: "info",
+            reason: "Customer asked for a callback tomorrow morning",
+            context: { preferredTime: "09:00" },
+        },
         {
             callId: `${runId}-long-transcript`,
             severity: "error",
@@ -52,9 +77,16 @@ export async function sendDemoTraffic(runtime: LocalRuntime, runId = `demo-${Dat
         await emitEscalation(targets.escalation, escalations[0]!);
         const toolCalls = demoToolCalls(runId);
         await enqueueToolCall(targets.toolCall, toolCalls);
-        await enqueueToolCall(targets.toolCall, { callId: `${runId}-cancel-threat`, toolCallId: "step-3", toolName: "transfer-to-mars", arguments: {} });
+        await enqueueToolCall(targets.toolCall, {
+            callId: `${runId}-cancel-threat`,
+            toolCallId: "step-3",
+            toolName: "transfer-to-mars",
+            arguments: {},
+        });
         // Not JSON at all: bypasses the producer's validation, as a buggy client would.
-        await runtime.sqs.send(new SendMessageCommand({ QueueUrl: runtime.lanes.escalation.queueUrl, MessageBody: "{ this is not an escalation" }));
+        await runtime.sqs.send(
+            new SendMessageCommand({ QueueUrl: runtime.lanes.escalation.queueUrl, MessageBody: "{ this is not an escalation" }),
+        );
         const summary = { escalations: escalations.length, duplicates: 1, toolCalls: toolCalls.length, poison: 2 };
         runtime.stats.sent += summary.escalations + summary.duplicates + summary.toolCalls + summary.poison;
         return summary;

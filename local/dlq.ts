@@ -46,18 +46,18 @@ const LaneChoices = [...Object.keys(Lanes), "all"];
 
 async function main(): Promise<number> {
     const { values, positionals } = parseCommandLine(process.argv.slice(2), {
-        outputs: { type: "string" },
-        lane: { type: "string", default: "all" },
+        "outputs": { type: "string" },
+        "lane": { type: "string", default: "all" },
         "dlq-url": { type: "string" },
         "queue-url": { type: "string" },
-        region: { type: "string" },
-        endpoint: { type: "string" },
-        max: { type: "string" },
+        "region": { type: "string" },
+        "endpoint": { type: "string" },
+        "max": { type: "string" },
         "message-id": { type: "string", multiple: true },
-        method: { type: "string", default: "auto" },
-        yes: { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        operator: { type: "string" },
+        "method": { type: "string", default: "auto" },
+        "yes": { type: "boolean", default: false },
+        "json": { type: "boolean", default: false },
+        "operator": { type: "string" },
         "audit-file": { type: "string" },
     });
     const command = positionals[0] as Command | undefined;
@@ -93,10 +93,19 @@ async function main(): Promise<number> {
     }
     try {
         const operations = createDlqOperations(targets, { operator: values.operator, auditFile: values["audit-file"] });
-        return await runDlqCommand(command, operations, { max, method, json: values.json, yes: values.yes, messageIds: values["message-id"], messageId: positionals[1] });
+        return await runDlqCommand(command, operations, {
+            max,
+            method,
+            json: values.json,
+            yes: values.yes,
+            messageIds: values["message-id"],
+            messageId: positionals[1],
+        });
     } catch (error) {
         if ((error as { code?: string }).code === "ECONNREFUSED") {
-            throw new UsageError(`Cannot reach SQS (${(error as Error).message}): is the local runtime (npm start) still running, or are the outputs from an older run?`);
+            throw new UsageError(
+                `Cannot reach SQS (${(error as Error).message}): is the local runtime (npm start) still running, or are the outputs from an older run?`,
+            );
         }
         return oneLineError(error);
     } finally {
@@ -139,7 +148,9 @@ async function list(operations: DlqOperations, max: number | undefined, json: bo
         console.log(`${lane.lane} DLQ ${lane.deadLetterQueue.url}: ${depth.visible} waiting, ${depth.inFlight} held`);
         entries.forEach((entry) => console.log(`  ${describeEntry(entry)}`));
         if (lane.fifo && entries.length < depth.visible) {
-            console.log(`  (FIFO: only the first message of each group can be seen; ${depth.visible - entries.length} more wait behind them)`);
+            console.log(
+                `  (FIFO: only the first message of each group can be seen; ${depth.visible - entries.length} more wait behind them)`,
+            );
         }
     }
     if (json) {
@@ -160,11 +171,21 @@ async function show(operations: DlqOperations, messageId: string | undefined, js
         return 1;
     }
     const { lane, entry } = found;
-    console.log(json ? JSON.stringify({ lane, ...entry }, null, 2) : `${lane} DLQ\n${JSON.stringify({ ...entry, body: parsedOrText(entry.body) }, null, 2)}`);
+    console.log(
+        json
+            ? JSON.stringify({ lane, ...entry }, null, 2)
+            : `${lane} DLQ\n${JSON.stringify({ ...entry, body: parsedOrText(entry.body) }, null, 2)}`,
+    );
     return 0;
 }
 
-async function redrive(operations: DlqOperations, lane: DlqLaneTarget, method: RedriveMethod, max: number | undefined, messageIds: string[] | undefined): Promise<number> {
+async function redrive(
+    operations: DlqOperations,
+    lane: DlqLaneTarget,
+    method: RedriveMethod,
+    max: number | undefined,
+    messageIds: string[] | undefined,
+): Promise<number> {
     const selective = max !== undefined || messageIds !== undefined;
     if (method === RedriveMethod.moveTask && (isFifoQueue(lane.deadLetterQueueUrl) || selective)) {
         throw new UsageError("'--method move-task' moves a whole standard DLQ: it takes neither a FIFO queue nor --max / --message-id");
@@ -178,7 +199,9 @@ async function redrive(operations: DlqOperations, lane: DlqLaneTarget, method: R
         console.log("This SQS endpoint does not support StartMessageMoveTask (fauxqs does not); moving by copy instead.");
     }
     const copy = report.copy!;
-    console.log(`Moved ${copy.moved.length} message(s) from the ${lane.lane} DLQ to ${lane.queueUrl} (the messages there when the redrive started, each once; audit: ${operations.audit.location}).`);
+    console.log(
+        `Moved ${copy.moved.length} message(s) from the ${lane.lane} DLQ to ${lane.queueUrl} (the messages there when the redrive started, each once; audit: ${operations.audit.location}).`,
+    );
     copy.kept.forEach((problem) => console.log(`  kept ${problem.messageId}: ${problem.reason}`));
     return copy.kept.length > 0 ? 1 : 0;
 }
@@ -192,7 +215,9 @@ async function purge(operations: DlqOperations, lane: DlqLaneTarget, yes: boolea
         }
         const depth = (await operations.overview()).find((candidate) => candidate.lane === lane.lane)?.deadLetterQueue.depth;
         const prompt = readline.createInterface({ input: process.stdin, output: process.stdout });
-        answer = await prompt.question(`Purge deletes all ${(depth?.visible ?? 0) + (depth?.inFlight ?? 0)} message(s) of ${queueName} for good. Type the queue name to confirm: `);
+        answer = await prompt.question(
+            `Purge deletes all ${(depth?.visible ?? 0) + (depth?.inFlight ?? 0)} message(s) of ${queueName} for good. Type the queue name to confirm: `,
+        );
         prompt.close();
     }
     if (!purgeConfirmed(queueName, answer, yes)) {

@@ -14,7 +14,9 @@ const INVALID_CONTENTS = "InvalidMessageContents";
 const AWS_RANGE = "#x10000";
 
 function explain(message: string | undefined): string | undefined {
-    return message !== undefined && !message.includes(AWS_RANGE) && !message.includes(EMULATOR_CHARACTER_NOTE) ? `${message}${EMULATOR_CHARACTER_NOTE}` : message;
+    return message !== undefined && !message.includes(AWS_RANGE) && !message.includes(EMULATOR_CHARACTER_NOTE)
+        ? `${message}${EMULATOR_CHARACTER_NOTE}`
+        : message;
 }
 
 export function explainEmulatorCharacterLimit(sqs: SQSClient): void {

@@ -27,7 +27,11 @@ export interface EmulatorPorts {
 export const DEFAULT_EMULATOR_PORTS: EmulatorPorts = { sqs: 4600, dynamoDb: 4601, ssm: 4602 };
 
 /** Which flag of `npm start` overrides each port, for the error when one is taken. */
-export const EMULATOR_PORT_FLAGS: Readonly<Record<keyof EmulatorPorts, string>> = { sqs: "--sqs-port", dynamoDb: "--dynamodb-port", ssm: "--ssm-port" };
+export const EMULATOR_PORT_FLAGS: Readonly<Record<keyof EmulatorPorts, string>> = {
+    sqs: "--sqs-port",
+    dynamoDb: "--dynamodb-port",
+    ssm: "--ssm-port",
+};
 
 export class PortInUseError extends Error {
     constructor(

@@ -54,7 +54,13 @@ function matchesObject(pattern: Pattern, value: unknown): boolean {
 
 function matchesRules(rules: readonly unknown[], value: unknown): boolean {
     const values = Array.isArray(value) ? value : [value];
-    return rules.some((rule) => (isExistsRule(rule) ? (rule.exists ? value !== undefined : value === undefined) : values.some((item) => item !== undefined && matchesRule(rule, item))));
+    return rules.some((rule) =>
+        isExistsRule(rule)
+            ? rule.exists
+                ? value !== undefined
+                : value === undefined
+            : values.some((item) => item !== undefined && matchesRule(rule, item)),
+    );
 }
 
 function isExistsRule(rule: unknown): rule is { exists: boolean } {
@@ -84,7 +90,18 @@ function numericMatches(conditions: readonly unknown[], value: number): boolean 
     for (let index = 0; index + 1 < conditions.length; index += 2) {
         const operator = conditions[index];
         const limit = Number(conditions[index + 1]);
-        const ok = operator === "=" ? value === limit : operator === "<" ? value < limit : operator === "<=" ? value <= limit : operator === ">" ? value > limit : operator === ">=" ? value >= limit : false;
+        const ok =
+            operator === "="
+                ? value === limit
+                : operator === "<"
+                  ? value < limit
+                  : operator === "<="
+                    ? value <= limit
+                    : operator === ">"
+                      ? value > limit
+                      : operator === ">="
+                        ? value >= limit
+                        : false;
         if (!ok) {
             return false;
         }

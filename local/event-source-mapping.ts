@@ -136,7 +136,8 @@ export function mappingSettingsFromLane(lane: LaneSettings): MappingSettings {
         batchSize: lane.mapping.batchSize,
         maximumBatchingWindowSeconds: lane.mapping.maximumBatchingWindowSeconds ?? 0,
         // Provisioned mode runs a fixed poller count here, the provisioned minimum: the local runtime does not scale pollers.
-        maximumConcurrency: lane.mapping.maximumConcurrency ?? lane.mapping.provisionedPollers?.minimumPollers ?? consumerConcurrencyBound(lane),
+        maximumConcurrency:
+            lane.mapping.maximumConcurrency ?? lane.mapping.provisionedPollers?.minimumPollers ?? consumerConcurrencyBound(lane),
         receiveWaitTimeSeconds: lane.queue.receiveWaitTimeSeconds,
         visibilityTimeoutSeconds: lane.queue.visibilityTimeoutSeconds,
     };
@@ -273,7 +274,11 @@ export class EventSourceMapping {
             const rest: Message[] = [];
             for (const message of messages) {
                 const bytes = Buffer.byteLength(JSON.stringify(toSqsRecord(message, this.options.source))) + 1;
-                if (!payloadFull && batch.length < batchSize && (batch.length === 0 || payloadBytes + bytes <= MAX_INVOCATION_PAYLOAD_BYTES)) {
+                if (
+                    !payloadFull &&
+                    batch.length < batchSize &&
+                    (batch.length === 0 || payloadBytes + bytes <= MAX_INVOCATION_PAYLOAD_BYTES)
+                ) {
                     batch.push(message);
                     payloadBytes += bytes;
                 } else {
@@ -291,7 +296,8 @@ export class EventSourceMapping {
             if (batch.length > 0 && (maximumBatchingWindowSeconds === 0 || remainingMs <= 0)) {
                 break;
             }
-            const waitTimeSeconds = batch.length === 0 ? receiveWaitTimeSeconds : Math.min(MAX_WAIT_TIME_SECONDS, Math.floor(remainingMs / 1000));
+            const waitTimeSeconds =
+                batch.length === 0 ? receiveWaitTimeSeconds : Math.min(MAX_WAIT_TIME_SECONDS, Math.floor(remainingMs / 1000));
             const receiveStartedAt = preciseNow();
             const received = await this.receive(Math.min(MAX_MESSAGES_PER_RECEIVE, batchSize - batch.length), waitTimeSeconds);
             if (received.length > 0 && batch.length === 0) {
@@ -345,7 +351,9 @@ export class EventSourceMapping {
         }
         const event = toSqsEvent(messages, this.options.source);
         // The batch's messages stay hidden until the visibility timeout of the earliest receive.
-        const hiddenUntil = Math.min(...messages.map((message) => this.receivedAt.get(message) ?? Date.now())) + (await this.visibilityTimeoutSeconds()) * 1000;
+        const hiddenUntil =
+            Math.min(...messages.map((message) => this.receivedAt.get(message) ?? Date.now())) +
+            (await this.visibilityTimeoutSeconds()) * 1000;
         const backoff = this.options.throttleBackoff ?? DEFAULT_THROTTLE_BACKOFF;
         let startedAt = Date.now();
         let invokedAt = preciseNow();
@@ -377,9 +385,15 @@ export class EventSourceMapping {
         }
         const ids = event.Records.map((record) => record.messageId);
         const verdict: BatchVerdict =
-            outcome.kind === "throttled" ? { kind: "failed", reason: "the function was throttled (reserved concurrency reached)" } : judgeBatch(outcome, ids);
+            outcome.kind === "throttled"
+                ? { kind: "failed", reason: "the function was throttled (reserved concurrency reached)" }
+                : judgeBatch(outcome, ids);
         const toDelete =
-            verdict.kind === "succeeded" ? event.Records : verdict.kind === "partial" ? event.Records.filter((record) => !verdict.failedMessageIds.has(record.messageId)) : [];
+            verdict.kind === "succeeded"
+                ? event.Records
+                : verdict.kind === "partial"
+                  ? event.Records.filter((record) => !verdict.failedMessageIds.has(record.messageId))
+                  : [];
         const deleted = await this.deleteRecords(toDelete);
         const deletedSet = new Set(deleted);
         this.options.onBatch?.({
@@ -397,7 +411,9 @@ export class EventSourceMapping {
 
     private async visibilityTimeoutSeconds(): Promise<number> {
         if (this.queueVisibilityTimeoutSeconds === undefined) {
-            const { Attributes = {} } = await this.options.sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.options.queueUrl, AttributeNames: ["VisibilityTimeout"] }));
+            const { Attributes = {} } = await this.options.sqs.send(
+                new GetQueueAttributesCommand({ QueueUrl: this.options.queueUrl, AttributeNames: ["VisibilityTimeout"] }),
+            );
             this.queueVisibilityTimeoutSeconds = Number(Attributes.VisibilityTimeout ?? 30);
         }
         return this.queueVisibilityTimeoutSeconds;
@@ -422,7 +438,9 @@ export class EventSourceMapping {
                     }
                 });
                 if (failed.size > 0) {
-                    this.options.onError?.(new Error(`SQS refused to delete ${failed.size} processed message(s): ${JSON.stringify(result.Failed)}`));
+                    this.options.onError?.(
+                        new Error(`SQS refused to delete ${failed.size} processed message(s): ${JSON.stringify(result.Failed)}`),
+                    );
                 }
             } catch (error) {
                 this.options.onError?.(error);
@@ -441,7 +459,12 @@ function checkSettings(settings: MappingSettings & { readonly queueUrl: string; 
     const problems = new Problems();
     // SQS requires a FIFO queue's name to end in ".fifo", so its URL tells the queue type.
     const kind = isFifoQueue(settings.queueUrl) ? LaneKind.fifo : LaneKind.standard;
-    validateBatching(problems, settings.settingsKey ?? "mapping", { batchSize: settings.batchSize, batchingWindowSeconds: settings.maximumBatchingWindowSeconds }, kind);
+    validateBatching(
+        problems,
+        settings.settingsKey ?? "mapping",
+        { batchSize: settings.batchSize, batchingWindowSeconds: settings.maximumBatchingWindowSeconds },
+        kind,
+    );
     if (problems.list.length > 0) {
         throw new PipelineConfigError(problems.list);
     }

@@ -33,8 +33,7 @@ export interface RecordedRequest {
  * (longer than the caller's timeout) and then answer normally, as a slow server does.
  */
 export type Fault =
-    | { readonly status: number; readonly body?: string }
-    | { readonly hangMs: number; readonly status?: number; readonly body?: string };
+    { readonly status: number; readonly body?: string } | { readonly hangMs: number; readonly status?: number; readonly body?: string };
 
 export interface FakeReceiver {
     /** The URL to POST to. */
@@ -107,7 +106,11 @@ export async function startFakeReceivers(options: FakeReceiverOptions = {}): Pro
     const openings: FakeIncidentOpening[] = [];
     const pagerDuty = await startReceiver(FakeReceiverKind.pagerDuty, PAGERDUTY_PATH, options, (parsedBody, bytes) =>
         bytes > PAGERDUTY_MAX_EVENT_BYTES
-            ? json(400, { status: "invalid event", message: "Event object is invalid", errors: [`event is ${bytes} bytes, over the 512 KB limit`] })
+            ? json(400, {
+                  status: "invalid event",
+                  message: "Event object is invalid",
+                  errors: [`event is ${bytes} bytes, over the 512 KB limit`],
+              })
             : answerPagerDutyEvent(parsedBody, incidents, openings),
     );
     const slack = await startReceiver(FakeReceiverKind.slack, SLACK_PATH, options, answerSlackWebhook);
@@ -170,7 +173,10 @@ async function startReceiver(
             if (request.method !== "POST" || request.url !== path) {
                 reply({ status: 404, body: "not found", contentType: "text/plain" }, "none");
             } else if (fault !== undefined && !("hangMs" in fault)) {
-                reply({ status: fault.status, body: fault.body ?? defaultFaultBody(kind, fault.status), contentType: "application/json" }, "status");
+                reply(
+                    { status: fault.status, body: fault.body ?? defaultFaultBody(kind, fault.status), contentType: "application/json" },
+                    "status",
+                );
             } else if (fault !== undefined) {
                 // A slow server still processes the request (unless told to fail it): the caller timed out, the side effect happened.
                 const timer = setTimeout(() => {

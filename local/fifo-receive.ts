@@ -59,7 +59,9 @@ function fauxqsStoreModuleUrl(): string {
  * It corrects fauxqs's store class once (every emulator in the process is the local runtime's).
  */
 export async function receiveFifoGroupsAsSqs(): Promise<void> {
-    const { SqsStore } = (await import(fauxqsStoreModuleUrl())) as { SqsStore: { prototype: FauxqsStorePrototype & { [CORRECTED]?: true } } };
+    const { SqsStore } = (await import(fauxqsStoreModuleUrl())) as {
+        SqsStore: { prototype: FauxqsStorePrototype & { [CORRECTED]?: true } };
+    };
     const prototype = SqsStore.prototype;
     if (prototype[CORRECTED]) {
         return;

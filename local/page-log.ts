@@ -13,7 +13,9 @@ export class PageLog {
     }
 
     append(request: RecordedRequest): void {
-        this.stream.write(`${JSON.stringify({ receiver: request.receiver, receivedAt: request.receivedAt, status: request.answeredStatus, fault: request.fault, body: request.json ?? request.body })}\n`);
+        this.stream.write(
+            `${JSON.stringify({ receiver: request.receiver, receivedAt: request.receivedAt, status: request.answeredStatus, fault: request.fault, body: request.json ?? request.body })}\n`,
+        );
     }
 
     close(): Promise<void> {

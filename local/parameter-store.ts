@@ -63,7 +63,10 @@ export async function startParameterStore(region: string, accountId: string, por
                     InvalidParameters: names.filter((name) => !parameters.has(name)),
                 });
             } else {
-                reply(400, { __type: "UnknownOperationException", message: `the local parameter store answers GetParameter and GetParameters, not ${target}` });
+                reply(400, {
+                    __type: "UnknownOperationException",
+                    message: `the local parameter store answers GetParameter and GetParameters, not ${target}`,
+                });
             }
         });
     });

@@ -7,8 +7,16 @@ export function localProducerTargets(runtime: LocalRuntime): { escalation: Produ
     const { s3 } = createAwsClients(runtime.emulators.environment);
     const base = { sqs: runtime.sqs, s3, payloadBucketName: runtime.pipeline.payloadBucketName };
     return {
-        escalation: { ...base, queueUrl: runtime.lanes.escalation.queueUrl, maximumMessageSizeBytes: runtime.settings.lanes.escalation.queue.maximumMessageSizeBytes },
-        toolCall: { ...base, queueUrl: runtime.lanes.toolCall.queueUrl, maximumMessageSizeBytes: runtime.settings.lanes.toolCall.queue.maximumMessageSizeBytes },
+        escalation: {
+            ...base,
+            queueUrl: runtime.lanes.escalation.queueUrl,
+            maximumMessageSizeBytes: runtime.settings.lanes.escalation.queue.maximumMessageSizeBytes,
+        },
+        toolCall: {
+            ...base,
+            queueUrl: runtime.lanes.toolCall.queueUrl,
+            maximumMessageSizeBytes: runtime.settings.lanes.toolCall.queue.maximumMessageSizeBytes,
+        },
         close: () => s3.destroy(),
     };
 }

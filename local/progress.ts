@@ -44,7 +44,10 @@ export interface PipelineSnapshot {
 export async function snapshot(runtime: LocalRuntime): Promise<PipelineSnapshot> {
     const lanes = Object.keys(runtime.lanes) as LaneName[];
     const depths = await Promise.all(
-        lanes.flatMap((lane) => [queueDepth(runtime.sqs, runtime.lanes[lane].queueUrl), queueDepth(runtime.sqs, runtime.lanes[lane].deadLetterQueueUrl)]),
+        lanes.flatMap((lane) => [
+            queueDepth(runtime.sqs, runtime.lanes[lane].queueUrl),
+            queueDepth(runtime.sqs, runtime.lanes[lane].deadLetterQueueUrl),
+        ]),
     );
     const { stats } = runtime;
     return {

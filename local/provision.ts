@@ -77,7 +77,12 @@ export async function provisionPipeline(
 }
 
 /** The DLQ first (it admits redrive only from its source, whose ARN follows from its name), then the source. */
-async function provisionLane(clients: ProvisionClients, lane: LaneSettings, names: LaneNames, common: QueueCommon): Promise<ProvisionedLane> {
+async function provisionLane(
+    clients: ProvisionClients,
+    lane: LaneSettings,
+    names: LaneNames,
+    common: QueueCommon,
+): Promise<ProvisionedLane> {
     const queueArn = localQueueArn(clients.region, names.queue);
     const deadLetterQueueArn = localQueueArn(clients.region, names.deadLetterQueue);
     const fifo: Record<string, string> = lane.queue.fifo ? { FifoQueue: "true" } : {};
@@ -113,7 +118,12 @@ async function provisionLane(clients: ProvisionClients, lane: LaneSettings, name
     return { queueUrl, queueArn, deadLetterQueueUrl, deadLetterQueueArn };
 }
 
-async function createQueue(sqs: SQSClient, name: string, tags: Readonly<Record<string, string>>, attributes: Record<string, string>): Promise<string> {
+async function createQueue(
+    sqs: SQSClient,
+    name: string,
+    tags: Readonly<Record<string, string>>,
+    attributes: Record<string, string>,
+): Promise<string> {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes, tags: { ...tags } }));
     if (QueueUrl === undefined) {
         throw new Error(`CreateQueue returned no URL for ${name}`);

@@ -144,7 +144,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
 }
 
-async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmulators, receivers: FakeReceivers, stats: RuntimeStats): Promise<LocalRuntime> {
+async function assembleRuntime(
+    options: LocalRuntimeOptions,
+    emulators: LocalEmulators,
+    receivers: FakeReceivers,
+    stats: RuntimeStats,
+): Promise<LocalRuntime> {
     const { settings } = options;
     const handlerCode = options.handlerCode ?? (options.extraToolsModule !== undefined ? HandlerCode.source : HandlerCode.bundle);
     if (handlerCode === HandlerCode.bundle && options.extraToolsModule !== undefined) {
@@ -170,7 +175,9 @@ async function assembleRuntime(options: LocalRuntimeOptions, emulators: LocalEmu
         const laneSettings = settings.lanes[lane];
         const handlerInput: LocalHandlerInput = {
             secrets,
-            downstreamTimeoutMs: options.downstreamTimeoutMs ?? Math.min(MAX_DOWNSTREAM_TIMEOUT_MS, Math.floor((laneSettings.consumer.timeoutSeconds * 1000) / 3)),
+            downstreamTimeoutMs:
+                options.downstreamTimeoutMs ??
+                Math.min(MAX_DOWNSTREAM_TIMEOUT_MS, Math.floor((laneSettings.consumer.timeoutSeconds * 1000) / 3)),
             extraToolsModule: options.extraToolsModule,
         };
         return {

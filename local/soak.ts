@@ -25,17 +25,19 @@ const USAGE = `Usage: npm run soak -- [--messages N] [--scenario mixed|kill-rest
 
 async function main(): Promise<number> {
     const { values } = parseCommandLine(process.argv.slice(2), {
-        messages: { type: "string" },
-        scenario: { type: "string", default: SoakScenario.mixed },
-        seed: { type: "string" },
+        "messages": { type: "string" },
+        "scenario": { type: "string", default: SoakScenario.mixed },
+        "seed": { type: "string" },
         "function-timeout": { type: "string" },
-        concurrency: { type: "string" },
+        "concurrency": { type: "string" },
         "failure-rate": { type: "string" },
         "max-wait": { type: "string" },
     });
     const scenario = values.scenario as SoakScenario;
     if (!Object.values(SoakScenario).includes(scenario)) {
-        throw new UsageError(`'--scenario' must be one of ${Object.values(SoakScenario).join(", ")}, ${JSON.stringify(values.scenario)} given`);
+        throw new UsageError(
+            `'--scenario' must be one of ${Object.values(SoakScenario).join(", ")}, ${JSON.stringify(values.scenario)} given`,
+        );
     }
     const messages = integerFlag("messages", values.messages, { min: 100, max: 1_000_000 }, 10_000);
     const line = new LiveLine();

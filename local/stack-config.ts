@@ -74,7 +74,14 @@ export function readStackConfig(options: ReadStackConfigOptions = {}): LocalStac
             throw new StackConfigError(`no stack config file ${file}; '--stack ${stack}' needs Pulumi.${stack}.yaml in ${programDir}`);
         }
         const namePrefix = defaultNamePrefix(project.name, STACK_WITHOUT_FILE, COMPONENT_NAME);
-        return { project: project.name, stack: STACK_WITHOUT_FILE, region: configuredRegion({}, env) ?? REGION_WITHOUT_FILE, namePrefix, settings: computePipelineSettings(), warnings: [] };
+        return {
+            project: project.name,
+            stack: STACK_WITHOUT_FILE,
+            region: configuredRegion({}, env) ?? REGION_WITHOUT_FILE,
+            namePrefix,
+            settings: computePipelineSettings(),
+            warnings: [],
+        };
     }
     const { values, warnings } = readStackConfigValues(project.name, project.config, file);
     const region = requireRegion(values, stack, env);
@@ -84,5 +91,15 @@ export function readStackConfig(options: ReadStackConfigOptions = {}): LocalStac
     if (problems.length > 0) {
         throw new PipelineConfigError(problems);
     }
-    return { project: project.name, stack, file, region, namePrefix, options: program.options, settings: computePipelineSettings(program.options), tags: program.tags, warnings };
+    return {
+        project: project.name,
+        stack,
+        file,
+        region,
+        namePrefix,
+        options: program.options,
+        settings: computePipelineSettings(program.options),
+        tags: program.tags,
+        warnings,
+    };
 }

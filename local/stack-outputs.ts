@@ -35,7 +35,9 @@ export class StackOutputsError extends Error {
 
 export function readStackOutputs(file: string): Record<string, unknown> {
     if (!fs.existsSync(file)) {
-        throw new StackOutputsError(`Stack outputs file ${file} does not exist; write it with 'pulumi stack output --json > ${file}', or start the local runtime`);
+        throw new StackOutputsError(
+            `Stack outputs file ${file} does not exist; write it with 'pulumi stack output --json > ${file}', or start the local runtime`,
+        );
     }
     try {
         const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
@@ -54,11 +56,18 @@ export function laneQueuesFromOutputs(outputs: Record<string, unknown>, lane: La
     const read = (field: keyof LaneQueues): string => {
         const value = outputs[keys[field]];
         if (typeof value !== "string" || value.length === 0) {
-            throw new StackOutputsError(`Stack outputs have no '${keys[field]}' (lane ${lane}); found keys: ${Object.keys(outputs).join(", ") || "none"}`);
+            throw new StackOutputsError(
+                `Stack outputs have no '${keys[field]}' (lane ${lane}); found keys: ${Object.keys(outputs).join(", ") || "none"}`,
+            );
         }
         return value;
     };
-    return { queueUrl: read("queueUrl"), queueArn: read("queueArn"), deadLetterQueueUrl: read("deadLetterQueueUrl"), deadLetterQueueArn: read("deadLetterQueueArn") };
+    return {
+        queueUrl: read("queueUrl"),
+        queueArn: read("queueArn"),
+        deadLetterQueueUrl: read("deadLetterQueueUrl"),
+        deadLetterQueueArn: read("deadLetterQueueArn"),
+    };
 }
 
 export function localStackOutputs(runtime: LocalRuntime): Record<string, string> {

@@ -40,11 +40,11 @@ const PROGRESS_INTERVAL_MS = 1000;
 
 async function main(): Promise<number> {
     const { values } = parseCommandLine(process.argv.slice(2), {
-        stack: { type: "string" },
-        demo: { type: "boolean", default: false },
+        "stack": { type: "string" },
+        "demo": { type: "boolean", default: false },
         "state-dir": { type: "string", default: path.join(PROJECT_ROOT, ".local-runtime") },
-        operator: { type: "string" },
-        source: { type: "boolean", default: false },
+        "operator": { type: "string" },
+        "source": { type: "boolean", default: false },
         "sqs-port": { type: "string" },
         "dynamodb-port": { type: "string" },
         "ssm-port": { type: "string" },
@@ -64,7 +64,9 @@ async function main(): Promise<number> {
     const pageLog = new PageLog(path.join(stateDirectory, "pages.jsonl"));
     const functionLogFile = path.join(stateDirectory, "functions.log");
     const functionLog = fs.createWriteStream(functionLogFile, { flags: "w" });
-    console.log(`Starting the escalation pipeline locally (${stack.file ? `stack ${stack.stack} from ${path.relative(process.cwd(), stack.file)}` : "default settings: no stack file"})...`);
+    console.log(
+        `Starting the escalation pipeline locally (${stack.file ? `stack ${stack.stack} from ${path.relative(process.cwd(), stack.file)}` : "default settings: no stack file"})...`,
+    );
 
     const runtime = await startLocalRuntime({
         settings,
@@ -84,7 +86,9 @@ async function main(): Promise<number> {
     writeStackOutputs(outputsFile, localStackOutputs(runtime));
     const triageConsole = await startLocalConsole(runtime, { stateDirectory, operator: values.operator });
     console.log(summary(runtime, { pageLog: pageLog.file, functionLog: functionLogFile, outputsFile }));
-    console.log(`  DLQ triage console  ${triageConsole.url}   (operator ${values.operator ?? defaultOperator()}; audit ${path.relative(process.cwd(), path.join(stateDirectory, "dlq-audit.jsonl"))})\n`);
+    console.log(
+        `  DLQ triage console  ${triageConsole.url}   (operator ${values.operator ?? defaultOperator()}; audit ${path.relative(process.cwd(), path.join(stateDirectory, "dlq-audit.jsonl"))})\n`,
+    );
 
     const timer = setInterval(() => {
         snapshot(runtime).then(

@@ -111,7 +111,10 @@ function cloudWatchTime(time: Date): string {
 export function startLocalAlarmNotifier(runtime: LocalRuntime): LocalFunction {
     const names = runtime.names.alarmNotifier;
     const handlerInput: LocalHandlerInput = {
-        secrets: { [runtime.names.pagerDutyRoutingKeyParameter]: runtime.pagerDutyRoutingKey, [runtime.names.slackWebhookUrlParameter]: runtime.receivers.slack.url },
+        secrets: {
+            [runtime.names.pagerDutyRoutingKeyParameter]: runtime.pagerDutyRoutingKey,
+            [runtime.names.slackWebhookUrlParameter]: runtime.receivers.slack.url,
+        },
         downstreamTimeoutMs: NOTIFIER_DOWNSTREAM_TIMEOUT_MS,
     };
     return new LocalFunction({
@@ -152,11 +155,16 @@ export async function fireSyntheticAlarm(
     target: { readonly lane: LaneName; readonly kind: LaneAlarmKind; readonly recover?: boolean },
 ): Promise<SyntheticAlarmRun> {
     const firing = syntheticAlarmEvent(runtime, { lane: target.lane, kind: target.kind, state: "ALARM", previousState: "OK" });
-    const { AlarmName: alarmName, AlarmArn: alarmArn } = JSON.parse(firing.Records[0]!.Sns.Message) as { AlarmName: string; AlarmArn: string };
+    const { AlarmName: alarmName, AlarmArn: alarmArn } = JSON.parse(firing.Records[0]!.Sns.Message) as {
+        AlarmName: string;
+        AlarmArn: string;
+    };
     const fired = await notifier.invoke(firing);
     if (target.recover === false || fired.kind !== "success") {
         return { alarmName, alarmArn, fired };
     }
-    const recovered = await notifier.invoke(syntheticAlarmEvent(runtime, { lane: target.lane, kind: target.kind, state: "OK", previousState: "ALARM" }));
+    const recovered = await notifier.invoke(
+        syntheticAlarmEvent(runtime, { lane: target.lane, kind: target.kind, state: "OK", previousState: "ALARM" }),
+    );
     return { alarmName, alarmArn, fired, recovered };
 }

@@ -18,14 +18,29 @@ export interface AlarmNotifierResources {
  */
 export function alarmNotifierPolicy(resources: AlarmNotifierResources): PolicyDocument {
     const statements: PolicyStatement[] = [
-        { Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [...resources.parameterArns] },
+        {
+            Sid: "ReadOwnSecrets",
+            Effect: "Allow",
+            Action: ["ssm:GetParameter", "ssm:GetParameters"],
+            Resource: [...resources.parameterArns],
+        },
         { Sid: "OnFailureDestination", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: resources.deadLetterQueueArn },
-        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${resources.logGroupArn}:*` },
+        {
+            Sid: "WriteOwnLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `${resources.logGroupArn}:*`,
+        },
         // X-Ray write actions support no resource-level permissions.
         { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
     ];
     if (resources.kmsKeyArn !== undefined) {
-        statements.push({ Sid: "UseCustomerKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: resources.kmsKeyArn });
+        statements.push({
+            Sid: "UseCustomerKey",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: resources.kmsKeyArn,
+        });
     }
     return { Version: "2012-10-17", Statement: statements };
 }

@@ -4,7 +4,14 @@ import type { AlarmRoutes } from "../handlers/alarm-notifier/alarm-routes";
 import { bundleHandler } from "../handlers/bundle";
 import { HandlerEnvironment } from "../handlers/environment";
 import { alarmNotifierDeadLetterQueuePolicy, alarmNotifierPolicy } from "./alarm-notifier-policies";
-import { bundledFunctionCode, createFunctionLogGroupAndRole, type DeployedFunctionArgs, encryptionAtRest, lambdaLoggingConfig, stampedHandlerVersion } from "./consumer-lane";
+import {
+    bundledFunctionCode,
+    createFunctionLogGroupAndRole,
+    type DeployedFunctionArgs,
+    encryptionAtRest,
+    lambdaLoggingConfig,
+    stampedHandlerVersion,
+} from "./consumer-lane";
 import { DEAD_LETTER_RETENTION_SECONDS } from "./limits";
 import { AlarmNotifierNames } from "./naming";
 import { statefulOptions } from "./shared-resources";
@@ -86,12 +93,20 @@ export class AlarmNotifier extends pulumi.ComponentResource {
             `${name}-dlq-policy`,
             {
                 queueUrl: this.deadLetterQueueUrl,
-                policy: pulumi.jsonStringify(pulumi.all([this.deadLetterQueueArn, topicArn]).apply(([queueArn, topic]) => alarmNotifierDeadLetterQueuePolicy(queueArn, topic))),
+                policy: pulumi.jsonStringify(
+                    pulumi
+                        .all([this.deadLetterQueueArn, topicArn])
+                        .apply(([queueArn, topic]) => alarmNotifierDeadLetterQueuePolicy(queueArn, topic)),
+                ),
             },
             { parent: this.deadLetterQueue },
         );
 
-        const { logGroup, role } = createFunctionLogGroupAndRole(name, { ...names, logRetentionDays: args.logRetentionDays, awsContext, tags }, this);
+        const { logGroup, role } = createFunctionLogGroupAndRole(
+            name,
+            { ...names, logRetentionDays: args.logRetentionDays, awsContext, tags },
+            this,
+        );
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-permissions`,
             {
@@ -102,7 +117,9 @@ export class AlarmNotifier extends pulumi.ComponentResource {
                         .output({
                             deadLetterQueueArn: this.deadLetterQueueArn,
                             logGroupArn: awsContext.logGroupArn(logGroup.name),
-                            parameterArns: [args.pagerDutyRoutingKeyParameter, args.slackWebhookUrlParameter].map((parameter) => awsContext.ssmParameterArn(parameter)),
+                            parameterArns: [args.pagerDutyRoutingKeyParameter, args.slackWebhookUrlParameter].map((parameter) =>
+                                awsContext.ssmParameterArn(parameter),
+                            ),
                             kmsKeyArn: args.kmsKeyArn,
                         })
                         .apply(alarmNotifierPolicy),

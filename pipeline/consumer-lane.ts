@@ -100,7 +100,9 @@ export class ConsumerLane extends pulumi.ComponentResource {
                 messageRetentionSeconds: settings.queue.messageRetentionSeconds,
                 receiveWaitTimeSeconds: settings.queue.receiveWaitTimeSeconds,
                 maxMessageSize: settings.queue.maximumMessageSizeBytes,
-                redrivePolicy: pulumi.jsonStringify(this.deadLetterQueueArn.apply((arn) => redrivePolicy(arn, settings.deadLetterQueue.maxReceiveCount))),
+                redrivePolicy: pulumi.jsonStringify(
+                    this.deadLetterQueueArn.apply((arn) => redrivePolicy(arn, settings.deadLetterQueue.maxReceiveCount)),
+                ),
                 ...encryptionAtRest(args.kmsKeyArn),
                 tags,
             },
@@ -115,12 +117,19 @@ export class ConsumerLane extends pulumi.ComponentResource {
         ] as const) {
             new aws.sqs.QueuePolicy(
                 `${name}-${suffix}-tls-only`,
-                { queueUrl: awsContext.sqsQueueUrl(queue.name), policy: pulumi.jsonStringify(arn.apply((a) => denyInsecureTransportPolicy("sqs", [a]))) },
+                {
+                    queueUrl: awsContext.sqsQueueUrl(queue.name),
+                    policy: pulumi.jsonStringify(arn.apply((a) => denyInsecureTransportPolicy("sqs", [a]))),
+                },
                 { parent: queue },
             );
         }
 
-        const { logGroup, role } = createFunctionLogGroupAndRole(name, { ...names, logRetentionDays: args.logRetentionDays, awsContext, tags }, this);
+        const { logGroup, role } = createFunctionLogGroupAndRole(
+            name,
+            { ...names, logRetentionDays: args.logRetentionDays, awsContext, tags },
+            this,
+        );
         this.role = role;
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-permissions`,
@@ -138,7 +147,10 @@ export class ConsumerLane extends pulumi.ComponentResource {
                             parameterArns: args.parameters.map((parameter) => awsContext.ssmParameterArn(parameter.name)),
                             // The stack key's ARN would make the whole document unknown at preview.
                             kmsKeyArn: args.stackKeyAlias === undefined ? args.kmsKeyArn : undefined,
-                            stackKey: args.stackKeyAlias === undefined ? undefined : { alias: args.stackKeyAlias, keyArnPattern: awsContext.kmsKeyArnPattern() },
+                            stackKey:
+                                args.stackKeyAlias === undefined
+                                    ? undefined
+                                    : { alias: args.stackKeyAlias, keyArnPattern: awsContext.kmsKeyArnPattern() },
                         })
                         .apply(consumerPolicy),
                 ),
@@ -217,12 +229,16 @@ export function lambdaLoggingConfig(logGroup: pulumi.Input<string>, logLevel: Lo
 }
 
 /** The function's runtime, architecture, handler and code: the bundle of one of handlers/entry-points.ts. */
-export function bundledFunctionCode(bundle: HandlerBundle): Pick<aws.lambda.FunctionArgs, "runtime" | "architectures" | "handler" | "code"> {
+export function bundledFunctionCode(
+    bundle: HandlerBundle,
+): Pick<aws.lambda.FunctionArgs, "runtime" | "architectures" | "handler" | "code"> {
     return {
         runtime: ConsumerRuntime.runtime,
         architectures: [ConsumerRuntime.architecture],
         handler: `${BUNDLE_FILE_NAME.replace(/\.js$/, "")}.handler`,
-        code: new pulumi.asset.AssetArchive(Object.fromEntries(Object.entries(bundle.files).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)]))),
+        code: new pulumi.asset.AssetArchive(
+            Object.fromEntries(Object.entries(bundle.files).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)])),
+        ),
     };
 }
 
@@ -248,7 +264,11 @@ export function createFunctionLogGroupAndRole(
     parent: pulumi.Resource,
 ): { readonly logGroup: aws.cloudwatch.LogGroup; readonly role: aws.iam.Role } {
     const { awsContext, tags } = args;
-    const logGroup = new aws.cloudwatch.LogGroup(`${logicalPrefix}-logs`, { name: args.logGroup, retentionInDays: args.logRetentionDays, tags }, { parent });
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${logicalPrefix}-logs`,
+        { name: args.logGroup, retentionInDays: args.logRetentionDays, tags },
+        { parent },
+    );
     const role = new aws.iam.Role(
         `${logicalPrefix}-role`,
         { name: args.function, assumeRolePolicy: pulumi.jsonStringify(awsContext.accountId.apply(lambdaAssumeRolePolicy)), tags },
@@ -258,7 +278,9 @@ export function createFunctionLogGroupAndRole(
 }
 
 /** SQS-managed encryption by default; a customer key when one is configured. */
-export function encryptionAtRest(kmsKeyArn: pulumi.Input<string> | undefined): Pick<aws.sqs.QueueArgs, "sqsManagedSseEnabled" | "kmsMasterKeyId"> {
+export function encryptionAtRest(
+    kmsKeyArn: pulumi.Input<string> | undefined,
+): Pick<aws.sqs.QueueArgs, "sqsManagedSseEnabled" | "kmsMasterKeyId"> {
     return kmsKeyArn !== undefined ? { kmsMasterKeyId: kmsKeyArn } : { sqsManagedSseEnabled: true };
 }
 

@@ -10,7 +10,14 @@ import { defaultNamePrefix, pipelineNames, PipelineNames } from "./naming";
 import { EncryptionMode, PipelineOptions } from "./options";
 import { computePipelineSettings, LaneName, Lanes, PipelineSettings } from "./pipeline-settings";
 import { pipelineArgumentProblems } from "./stack-config";
-import { createAlarmTopic, createDlqAuditLogGroup, createIdempotencyTable, createPayloadBucket, createSecretParameter, createStackKey } from "./shared-resources";
+import {
+    createAlarmTopic,
+    createDlqAuditLogGroup,
+    createIdempotencyTable,
+    createPayloadBucket,
+    createSecretParameter,
+    createStackKey,
+} from "./shared-resources";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const PACKAGE_VERSION: string = require("../package.json").version;
@@ -86,11 +93,25 @@ export class EscalationPipeline extends pulumi.ComponentResource {
         this.alarmTopic = createAlarmTopic(shared, this.names.alarmTopic, this.settings.alarms);
         this.idempotencyTable = createIdempotencyTable(shared, this.names.idempotencyTable);
         this.dlqAuditLogGroup = createDlqAuditLogGroup(shared, this.names.dlqAuditLogGroup);
-        this.payloadBucket = createPayloadBucket(shared, awsContext, awsContext.accountId.apply(this.names.payloadBucket), this.settings.payloadExpiryDays);
-        const routingKey = createSecretParameter(shared, "pagerduty-routing-key", this.names.pagerDutyRoutingKeyParameter, args.pagerDutyRoutingKey);
+        this.payloadBucket = createPayloadBucket(
+            shared,
+            awsContext,
+            awsContext.accountId.apply(this.names.payloadBucket),
+            this.settings.payloadExpiryDays,
+        );
+        const routingKey = createSecretParameter(
+            shared,
+            "pagerduty-routing-key",
+            this.names.pagerDutyRoutingKeyParameter,
+            args.pagerDutyRoutingKey,
+        );
         const slackWebhook = createSecretParameter(shared, "slack-webhook-url", this.names.slackWebhookUrlParameter, args.slackWebhookUrl);
 
-        const lane = (laneName: LaneName, parameters: ConstructorParameters<typeof ConsumerLane>[1]["parameters"], environment: Record<string, pulumi.Input<string>>) =>
+        const lane = (
+            laneName: LaneName,
+            parameters: ConstructorParameters<typeof ConsumerLane>[1]["parameters"],
+            environment: Record<string, pulumi.Input<string>>,
+        ) =>
             new ConsumerLane(
                 `${name}-${Lanes[laneName].logicalName}`,
                 {
@@ -120,8 +141,14 @@ export class EscalationPipeline extends pulumi.ComponentResource {
             escalation: lane(
                 "escalation",
                 [
-                    { variable: HandlerEnvironment.pagerDutyRoutingKeyParameter, name: routingKey?.name ?? this.names.pagerDutyRoutingKeyParameter },
-                    { variable: HandlerEnvironment.slackWebhookUrlParameter, name: slackWebhook?.name ?? this.names.slackWebhookUrlParameter },
+                    {
+                        variable: HandlerEnvironment.pagerDutyRoutingKeyParameter,
+                        name: routingKey?.name ?? this.names.pagerDutyRoutingKeyParameter,
+                    },
+                    {
+                        variable: HandlerEnvironment.slackWebhookUrlParameter,
+                        name: slackWebhook?.name ?? this.names.slackWebhookUrlParameter,
+                    },
                 ],
                 { [HandlerEnvironment.pagerDutyEventsUrl]: this.settings.pagerDutyEventsUrl },
             ),
@@ -142,7 +169,9 @@ export class EscalationPipeline extends pulumi.ComponentResource {
                 logLevel: this.settings.logLevel,
                 handlerVersion: PACKAGE_VERSION,
                 kmsKeyArn,
-                reservedConcurrency: Object.values(this.settings.lanes).some((lane) => lane.consumer.reservedConcurrency !== undefined) ? NOTIFIER_RESERVED_CONCURRENCY : undefined,
+                reservedConcurrency: Object.values(this.settings.lanes).some((lane) => lane.consumer.reservedConcurrency !== undefined)
+                    ? NOTIFIER_RESERVED_CONCURRENCY
+                    : undefined,
                 dataProtection,
                 tags,
             },

@@ -12,7 +12,14 @@ export const KEY_USING_SERVICES = ["sqs", "sns", "lambda", "dynamodb", "s3", "ss
  * What those services do with the key on an account principal's behalf: encrypt and decrypt
  * messages, parameters and objects; Lambda and DynamoDB create grants on it for their own use.
  */
-export const SERVICE_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"] as const;
+export const SERVICE_USE_ACTIONS = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:CreateGrant",
+    "kms:DescribeKey",
+] as const;
 
 /**
  * CloudWatch publishes alarm notifications to the encrypted topic as its own service principal.
@@ -33,9 +40,22 @@ export const SNS_SERVICE_PRINCIPAL = "sns.amazonaws.com";
  * schedule deletion of the key, and update this policy, but only the services above use it.
  */
 const ADMINISTRATION_ACTIONS = [
-    "kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias", "kms:DescribeKey", "kms:Enable*", "kms:Disable*", "kms:List*",
-    "kms:Get*", "kms:Put*", "kms:Update*", "kms:Revoke*", "kms:TagResource", "kms:UntagResource",
-    "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:UpdateAlias",
+    "kms:DescribeKey",
+    "kms:Enable*",
+    "kms:Disable*",
+    "kms:List*",
+    "kms:Get*",
+    "kms:Put*",
+    "kms:Update*",
+    "kms:Revoke*",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+    "kms:RotateKeyOnDemand",
 ];
 
 export interface KeyPolicyContext {
@@ -52,7 +72,13 @@ export function stackKeyPolicy(context: KeyPolicyContext): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: accountRoot }, Action: ADMINISTRATION_ACTIONS, Resource: "*" },
+            {
+                Sid: "AccountAdministersKey",
+                Effect: "Allow",
+                Principal: { AWS: accountRoot },
+                Action: ADMINISTRATION_ACTIONS,
+                Resource: "*",
+            },
             {
                 Sid: "AccountUsesKeyThroughPipelineServices",
                 Effect: "Allow",
@@ -88,7 +114,13 @@ export function stackKeyPolicy(context: KeyPolicyContext): PolicyDocument {
 
 /** Whether `granted` (an IAM action pattern, `*` wildcards allowed) covers `wanted`. */
 function actionCovers(granted: string, wanted: string): boolean {
-    const pattern = new RegExp(`^${granted.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+    const pattern = new RegExp(
+        `^${granted
+            .split("*")
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+            .join(".*")}$`,
+        "i",
+    );
     // A wanted pattern such as kms:GenerateDataKey* is covered by a grant of exactly that pattern or of a wider one.
     return pattern.test(wanted) || pattern.test(wanted.replace(/\*$/, ""));
 }
@@ -127,14 +159,22 @@ export function missingKeyPolicyGrants(policy: PolicyDocument, accountId: string
             `no statement lets ${SNS_SERVICE_PRINCIPAL} ${SNS_REDRIVE_ACTIONS.join(" and ")}: alarm notifications SNS cannot deliver to the notifier could not reach its encrypted DLQ and would be lost`,
         );
     }
-    const accountPrincipals = [`arn:aws:iam::${accountId}:root`, `arn:aws-cn:iam::${accountId}:root`, `arn:aws-us-gov:iam::${accountId}:root`, accountId, "*"];
+    const accountPrincipals = [
+        `arn:aws:iam::${accountId}:root`,
+        `arn:aws-cn:iam::${accountId}:root`,
+        `arn:aws-us-gov:iam::${accountId}:root`,
+        accountId,
+        "*",
+    ];
     const account = allows.some(
-        (statement) => principalsOf(statement, "AWS").some((principal) => accountPrincipals.includes(principal)) && statementGrants(statement, SERVICE_USE_ACTIONS),
+        (statement) =>
+            principalsOf(statement, "AWS").some((principal) => accountPrincipals.includes(principal)) &&
+            statementGrants(statement, SERVICE_USE_ACTIONS),
     );
     if (!account) {
         missing.push(
             `no statement lets account ${accountId} (its IAM principals, through ${KEY_USING_SERVICES.join(", ")}) ${SERVICE_USE_ACTIONS.join(", ")}: ` +
-                "Lambda's CreateFunction would fail with \"KMS key is invalid for CreateGrant\" and the queues, table and parameters could not use the key",
+                'Lambda\'s CreateFunction would fail with "KMS key is invalid for CreateGrant" and the queues, table and parameters could not use the key',
         );
     }
     return missing;

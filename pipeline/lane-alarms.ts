@@ -19,11 +19,26 @@ const ALARM_SUFFIXES: Readonly<Record<LaneAlarmKind, string>> = {
 
 /** What each alarm watches: the metric, its statistic, and which of the lane's resources it is about. */
 export const LaneAlarmMetrics = {
-    deadLetterQueueDepth: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", statistic: "Maximum", dimension: "QueueName", of: "deadLetterQueue" },
-    oldestMessageAge: { namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", statistic: "Maximum", dimension: "QueueName", of: "queue" },
+    deadLetterQueueDepth: {
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        statistic: "Maximum",
+        dimension: "QueueName",
+        of: "deadLetterQueue",
+    },
+    oldestMessageAge: {
+        namespace: "AWS/SQS",
+        metricName: "ApproximateAgeOfOldestMessage",
+        statistic: "Maximum",
+        dimension: "QueueName",
+        of: "queue",
+    },
     functionErrors: { namespace: "AWS/Lambda", metricName: "Errors", statistic: "Sum", dimension: "FunctionName", of: "function" },
     functionThrottles: { namespace: "AWS/Lambda", metricName: "Throttles", statistic: "Sum", dimension: "FunctionName", of: "function" },
-} as const satisfies Record<LaneAlarmKind, { namespace: string; metricName: string; statistic: string; dimension: string; of: keyof LaneNames }>;
+} as const satisfies Record<
+    LaneAlarmKind,
+    { namespace: string; metricName: string; statistic: string; dimension: string; of: keyof LaneNames }
+>;
 
 /**
  * Deterministic alarm names (naming.ts: "<prefix>-<lane>-<suffix>", e.g.
@@ -31,13 +46,18 @@ export const LaneAlarmMetrics = {
  * deployed, so the notifier's routing table (alarm name -> page or slack) is a plain value.
  */
 export function laneAlarmNames(names: LaneNames): Readonly<Record<LaneAlarmKind, string>> {
-    return Object.fromEntries(Object.entries(ALARM_SUFFIXES).map(([kind, suffix]) => [kind, names.alarm(suffix)])) as Record<LaneAlarmKind, string>;
+    return Object.fromEntries(Object.entries(ALARM_SUFFIXES).map(([kind, suffix]) => [kind, names.alarm(suffix)])) as Record<
+        LaneAlarmKind,
+        string
+    >;
 }
 
 /** The notifier's routing table entries for one lane: each alarm's name and where it goes. */
 export function laneAlarmRoutes(names: LaneNames, settings: LaneSettings): AlarmRoutes {
     const alarmNames = laneAlarmNames(names);
-    return Object.fromEntries((Object.keys(ALARM_SUFFIXES) as LaneAlarmKind[]).map((kind) => [alarmNames[kind], settings.alarms.routes[kind]]));
+    return Object.fromEntries(
+        (Object.keys(ALARM_SUFFIXES) as LaneAlarmKind[]).map((kind) => [alarmNames[kind], settings.alarms.routes[kind]]),
+    );
 }
 
 /**
@@ -47,11 +67,9 @@ export function laneAlarmRoutes(names: LaneNames, settings: LaneSettings): Alarm
  */
 export function pipelineAlarmRoutes(names: PipelineNames, settings: PipelineSettings): AlarmRoutes {
     const lanes = Object.keys(settings.lanes) as LaneName[];
-    return Object.assign(
-        {},
-        ...lanes.map((lane) => laneAlarmRoutes(names.lanes[lane], settings.lanes[lane])),
-        { [names.alarmNotifier.deadLetterQueueDepthAlarm]: AlarmRoute.page },
-    ) as AlarmRoutes;
+    return Object.assign({}, ...lanes.map((lane) => laneAlarmRoutes(names.lanes[lane], settings.lanes[lane])), {
+        [names.alarmNotifier.deadLetterQueueDepthAlarm]: AlarmRoute.page,
+    }) as AlarmRoutes;
 }
 
 export interface LaneAlarmTargets {
@@ -67,7 +85,10 @@ export interface LaneAlarmTargets {
 
 export type LaneAlarms = Readonly<Record<LaneAlarmKind, aws.cloudwatch.MetricAlarm>>;
 
-type AlarmArgs = Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "period" | "comparisonOperator" | "treatMissingData" | "namespace" | "metricName" | "statistic">;
+type AlarmArgs = Omit<
+    aws.cloudwatch.MetricAlarmArgs,
+    "name" | "period" | "comparisonOperator" | "treatMissingData" | "namespace" | "metricName" | "statistic"
+>;
 
 /**
  * The four alarms of a lane. Missing data is "not breaching": an idle queue publishes no

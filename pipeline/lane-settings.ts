@@ -2,7 +2,15 @@ import { AlarmRoute } from "../handlers/alarm-notifier/alarm-routes";
 import { DEFAULT_BACKOFF_TIERS_SECONDS, DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES } from "../handlers/environment";
 import { Problems } from "./checks";
 import { DEAD_LETTER_RETENTION_SECONDS, Limits, VISIBILITY_TO_FUNCTION_TIMEOUT_RATIO } from "./limits";
-import { FifoDeduplication, FifoLaneOptions, LaneAlarmKind, LaneAlarmKinds, LaneAlarmOptions, LaneOptions, ProvisionedPollerOptions } from "./options";
+import {
+    FifoDeduplication,
+    FifoLaneOptions,
+    LaneAlarmKind,
+    LaneAlarmKinds,
+    LaneAlarmOptions,
+    LaneOptions,
+    ProvisionedPollerOptions,
+} from "./options";
 
 import { LaneKind } from "./lanes";
 // Re-exported so the modules that read lane kinds from the settings keep one import.
@@ -115,9 +123,20 @@ export function idempotencyExpirySeconds(visibilityTimeoutSeconds: number, maxRe
 }
 
 export const LANE_OPTION_KEYS: readonly (keyof LaneOptions)[] = [
-    "functionTimeoutSeconds", "memorySizeMb", "reservedConcurrency", "maximumConcurrency", "batchSize",
-    "batchingWindowSeconds", "maxReceiveCount", "visibilityTimeoutSeconds", "messageRetentionSeconds",
-    "oldestMessageAgeSlaSeconds", "backoffTiersSeconds", "provisionedPollers", "maximumMessageSizeBytes", "alarms",
+    "functionTimeoutSeconds",
+    "memorySizeMb",
+    "reservedConcurrency",
+    "maximumConcurrency",
+    "batchSize",
+    "batchingWindowSeconds",
+    "maxReceiveCount",
+    "visibilityTimeoutSeconds",
+    "messageRetentionSeconds",
+    "oldestMessageAgeSlaSeconds",
+    "backoffTiersSeconds",
+    "provisionedPollers",
+    "maximumMessageSizeBytes",
+    "alarms",
 ];
 const PROVISIONED_POLLER_KEYS: readonly (keyof ProvisionedPollerOptions)[] = ["minimumPollers", "maximumPollers"];
 const LANE_ALARM_KEYS: readonly (keyof LaneAlarmOptions)[] = ["deadLetterQueueDepthMinutes", "routes"];
@@ -160,7 +179,10 @@ export function validateLaneOptions(problems: Problems, key: string, value: unkn
     const window = kind === LaneKind.fifo ? 0 : (options.batchingWindowSeconds ?? LaneDefaults.batchingWindowSeconds);
     const minimumVisibility = minimumVisibilityTimeoutSeconds(timeout, window);
     const visibility = options.visibilityTimeoutSeconds;
-    if (visibility !== undefined && (!Number.isInteger(visibility) || visibility < minimumVisibility || visibility > Limits.visibilityTimeoutSeconds.max)) {
+    if (
+        visibility !== undefined &&
+        (!Number.isInteger(visibility) || visibility < minimumVisibility || visibility > Limits.visibilityTimeoutSeconds.max)
+    ) {
         problems.add(
             `'${field("visibilityTimeoutSeconds")}' must be an integer between ${minimumVisibility} ` +
                 `(${VISIBILITY_TO_FUNCTION_TIMEOUT_RATIO} x functionTimeoutSeconds ${timeout} + batchingWindowSeconds ${window}) ` +
@@ -177,7 +199,9 @@ export function validateLaneOptions(problems: Problems, key: string, value: unkn
             problems.add(`'${field("backoffTiersSeconds")}' must list at least one tier, [] given`);
         }
         if (tiers.some((tier, index) => index > 0 && tier < tiers[index - 1])) {
-            problems.add(`'${field("backoffTiersSeconds")}' must not decrease from one attempt to the next, ${JSON.stringify(tiers)} given`);
+            problems.add(
+                `'${field("backoffTiersSeconds")}' must not decrease from one attempt to the next, ${JSON.stringify(tiers)} given`,
+            );
         }
     }
 
@@ -239,7 +263,9 @@ export function validateBatching(problems: Problems, key: string, options: LaneO
     if (kind === LaneKind.fifo) {
         problems.integerInRange(batchSizeKey, options.batchSize, Limits.fifoBatchSize);
         if (options.batchingWindowSeconds !== undefined && options.batchingWindowSeconds !== 0) {
-            problems.add(`'${windowKey}' must be 0 on a FIFO lane (FIFO event source mappings accept no batching window), ${JSON.stringify(options.batchingWindowSeconds)} given`);
+            problems.add(
+                `'${windowKey}' must be 0 on a FIFO lane (FIFO event source mappings accept no batching window), ${JSON.stringify(options.batchingWindowSeconds)} given`,
+            );
         }
         return;
     }
@@ -277,7 +303,8 @@ export function computeLaneSettings(kind: LaneKind, options: FifoLaneOptions = {
     const fifo = kind === LaneKind.fifo;
     const timeoutSeconds = options.functionTimeoutSeconds ?? LaneDefaults.functionTimeoutSeconds;
     const batchingWindowSeconds = fifo ? 0 : (options.batchingWindowSeconds ?? LaneDefaults.batchingWindowSeconds);
-    const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? minimumVisibilityTimeoutSeconds(timeoutSeconds, batchingWindowSeconds);
+    const visibilityTimeoutSeconds =
+        options.visibilityTimeoutSeconds ?? minimumVisibilityTimeoutSeconds(timeoutSeconds, batchingWindowSeconds);
     const maxReceiveCount = options.maxReceiveCount ?? LaneDefaults.maxReceiveCount;
     const reservedConcurrency = options.reservedConcurrency;
     const highThroughput = options.highThroughput ?? LaneDefaults.highThroughput;
@@ -329,7 +356,9 @@ export function computeLaneSettings(kind: LaneKind, options: FifoLaneOptions = {
             routes: { ...LaneDefaults.alarmRoutes, ...options.alarms?.routes },
         },
         // A tier above the visibility timeout would hold a retry longer than a crash would.
-        backoffTiersSeconds: (options.backoffTiersSeconds ?? LaneDefaults.backoffTiersSeconds).map((tier) => Math.min(tier, visibilityTimeoutSeconds)),
+        backoffTiersSeconds: (options.backoffTiersSeconds ?? LaneDefaults.backoffTiersSeconds).map((tier) =>
+            Math.min(tier, visibilityTimeoutSeconds),
+        ),
         oldestMessageAgeSlaSeconds: options.oldestMessageAgeSlaSeconds ?? LaneDefaults.oldestMessageAgeSlaSeconds[kind],
         idempotencyExpirySeconds: idempotencyExpirySeconds(visibilityTimeoutSeconds, maxReceiveCount),
     };

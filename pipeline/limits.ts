@@ -53,7 +53,9 @@ export const Limits = {
     /** DLQ depth must stay above zero this many one-minute periods before paging: 1 to an hour. */
     deadLetterQueueDepthMinutes: { min: 1, max: 60 },
     /** CloudWatch Logs accepts only these retention periods (days). */
-    logRetentionDays: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as readonly number[],
+    logRetentionDays: [
+        1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+    ] as readonly number[],
     /** S3 bucket names: 63 characters, lower case. */
     bucketNameLength: 63,
 } as const;

@@ -46,7 +46,15 @@ export interface PipelineSettings {
 }
 
 const PIPELINE_KEYS: readonly (keyof PipelineOptions)[] = [
-    "escalation", "toolCall", "alarms", "encryption", "kmsKeyArn", "dataProtection", "logRetentionDays", "logLevel", "pagerDutyEventsUrl",
+    "escalation",
+    "toolCall",
+    "alarms",
+    "encryption",
+    "kmsKeyArn",
+    "dataProtection",
+    "logRetentionDays",
+    "logLevel",
+    "pagerDutyEventsUrl",
 ];
 const ALARM_KEYS: readonly (keyof AlarmOptions)[] = ["emailEndpoints", "httpsEndpoints"];
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -97,7 +105,9 @@ function validateEncryption(problems: Problems, key: string, encryption: unknown
     }
     if (encryption === EncryptionMode.existingKey) {
         if (kmsKeyArn === undefined) {
-            problems.add(`'${key}.kmsKeyArn' must be set when '${key}.encryption' is "existingKey" (the ARN of the key to use), nothing given`);
+            problems.add(
+                `'${key}.kmsKeyArn' must be set when '${key}.encryption' is "existingKey" (the ARN of the key to use), nothing given`,
+            );
         }
         problems.matches(`${key}.kmsKeyArn`, kmsKeyArn, KMS_KEY_ARN, "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)");
     } else if (kmsKeyArn !== undefined) {
@@ -126,7 +136,9 @@ export function computePipelineSettings(options: PipelineOptions = {}): Pipeline
         alarms: { emailEndpoints: options.alarms?.emailEndpoints ?? [], httpsEndpoints: options.alarms?.httpsEndpoints ?? [] },
         encryption: encryptionSettings(options),
         dataProtection: options.dataProtection ?? PipelineDefaults.dataProtection,
-        payloadExpiryDays: payloadExpiryDays([options.escalation, options.toolCall].map((lane) => lane?.messageRetentionSeconds ?? LaneDefaults.messageRetentionSeconds)),
+        payloadExpiryDays: payloadExpiryDays(
+            [options.escalation, options.toolCall].map((lane) => lane?.messageRetentionSeconds ?? LaneDefaults.messageRetentionSeconds),
+        ),
         logRetentionDays: options.logRetentionDays ?? PipelineDefaults.logRetentionDays,
         logLevel: options.logLevel ?? PipelineDefaults.logLevel,
         pagerDutyEventsUrl: options.pagerDutyEventsUrl ?? PipelineDefaults.pagerDutyEventsUrl,

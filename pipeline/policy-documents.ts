@@ -133,7 +133,12 @@ export function consumerPolicy(resources: ConsumerResources): PolicyDocument {
         },
     ];
     if (resources.parameterArns.length > 0) {
-        statements.push({ Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [...resources.parameterArns] });
+        statements.push({
+            Sid: "ReadOwnSecrets",
+            Effect: "Allow",
+            Action: ["ssm:GetParameter", "ssm:GetParameters"],
+            Resource: [...resources.parameterArns],
+        });
     }
     if (resources.stackKey !== undefined) {
         statements.push({
@@ -144,7 +149,12 @@ export function consumerPolicy(resources: ConsumerResources): PolicyDocument {
             Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": resources.stackKey.alias } },
         });
     } else if (resources.kmsKeyArn !== undefined) {
-        statements.push({ Sid: "UseCustomerKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: resources.kmsKeyArn });
+        statements.push({
+            Sid: "UseCustomerKey",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: resources.kmsKeyArn,
+        });
     }
     return { Version: "2012-10-17", Statement: statements };
 }

@@ -8,7 +8,6 @@ import { stackKeyPolicy } from "./key-policy";
 import { DataProtection } from "./options";
 import { denyInsecureTransportPolicy } from "./policy-documents";
 
-
 export interface SharedResourceContext {
     readonly parent: pulumi.Resource;
     /** Logical-name prefix for children (the component's name). */
@@ -93,7 +92,11 @@ export function createAlarmTopic(
         { parent: ctx.parent },
     );
     for (const endpoint of endpoints.emailEndpoints) {
-        new aws.sns.TopicSubscription(subscriptionLogicalName(ctx, "email", endpoint), { topic: topic.arn, protocol: "email", endpoint }, { parent: topic });
+        new aws.sns.TopicSubscription(
+            subscriptionLogicalName(ctx, "email", endpoint),
+            { topic: topic.arn, protocol: "email", endpoint },
+            { parent: topic },
+        );
     }
     for (const endpoint of endpoints.httpsEndpoints) {
         new aws.sns.TopicSubscription(
@@ -111,7 +114,11 @@ export const DLQ_AUDIT_RETENTION_DAYS = 365;
 
 /** Where the DLQ tools (CLI and triage console) record every replay, edit, delete and purge. */
 export function createDlqAuditLogGroup(ctx: SharedResourceContext, logGroupName: string): aws.cloudwatch.LogGroup {
-    return new aws.cloudwatch.LogGroup(`${ctx.logicalPrefix}-dlq-audit`, { name: logGroupName, retentionInDays: DLQ_AUDIT_RETENTION_DAYS, tags: ctx.tags }, { parent: ctx.parent });
+    return new aws.cloudwatch.LogGroup(
+        `${ctx.logicalPrefix}-dlq-audit`,
+        { name: logGroupName, retentionInDays: DLQ_AUDIT_RETENTION_DAYS, tags: ctx.tags },
+        { parent: ctx.parent },
+    );
 }
 
 /**
@@ -119,7 +126,11 @@ export function createDlqAuditLogGroup(ctx: SharedResourceContext, logGroupName:
  * endpoint then leaves the others alone (no replacement, no fresh confirmation e-mails). A hash,
  * because an HTTPS endpoint's path often is an integration key that does not belong in a URN.
  */
-export function subscriptionLogicalName(ctx: Pick<SharedResourceContext, "logicalPrefix">, protocol: "email" | "https", endpoint: string): string {
+export function subscriptionLogicalName(
+    ctx: Pick<SharedResourceContext, "logicalPrefix">,
+    protocol: "email" | "https",
+    endpoint: string,
+): string {
     const digest = crypto.createHash("sha256").update(endpoint).digest("hex").slice(0, 12);
     return `${ctx.logicalPrefix}-alarms-${protocol}-${digest}`;
 }
@@ -129,7 +140,12 @@ export function subscriptionLogicalName(ctx: Pick<SharedResourceContext, "logica
  * encrypted, TLS-only, and objects expire when no message can point at them any more
  * (`payloadExpiryDays`).
  */
-export function createPayloadBucket(ctx: SharedResourceContext, awsContext: AwsContext, bucketName: pulumi.Input<string>, expireAfterDays: number): aws.s3.Bucket {
+export function createPayloadBucket(
+    ctx: SharedResourceContext,
+    awsContext: AwsContext,
+    bucketName: pulumi.Input<string>,
+    expireAfterDays: number,
+): aws.s3.Bucket {
     const bucket = new aws.s3.Bucket(
         `${ctx.logicalPrefix}-payloads`,
         // Only a disposable stack (dataProtection none) may delete the bucket with objects still in it.
@@ -149,7 +165,9 @@ export function createPayloadBucket(ctx: SharedResourceContext, awsContext: AwsC
             rules: [
                 {
                     applyServerSideEncryptionByDefault:
-                        ctx.kmsKeyArn !== undefined ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: ctx.kmsKeyArn } : { sseAlgorithm: "AES256" },
+                        ctx.kmsKeyArn !== undefined
+                            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: ctx.kmsKeyArn }
+                            : { sseAlgorithm: "AES256" },
                     bucketKeyEnabled: ctx.kmsKeyArn !== undefined,
                 },
             ],
@@ -164,7 +182,10 @@ export function createPayloadBucket(ctx: SharedResourceContext, awsContext: AwsC
     const bucketArn = awsContext.s3BucketArn(bucket.bucket);
     new aws.s3.BucketPolicy(
         `${ctx.logicalPrefix}-payloads`,
-        { bucket: bucket.bucket, policy: pulumi.jsonStringify(bucketArn.apply((arn) => denyInsecureTransportPolicy("s3", [arn, `${arn}/*`]))) },
+        {
+            bucket: bucket.bucket,
+            policy: pulumi.jsonStringify(bucketArn.apply((arn) => denyInsecureTransportPolicy("s3", [arn, `${arn}/*`]))),
+        },
         childOpts,
     );
     return bucket;
@@ -182,7 +203,10 @@ export function createSecretParameter(
     value: pulumi.Input<string> | undefined,
 ): aws.ssm.Parameter | undefined {
     if (value === undefined) {
-        pulumi.log.info(`SSM parameter '${parameterName}' is not in stack config; the consumer will read it as managed outside this stack.`, ctx.parent);
+        pulumi.log.info(
+            `SSM parameter '${parameterName}' is not in stack config; the consumer will read it as managed outside this stack.`,
+            ctx.parent,
+        );
         return undefined;
     }
     return new aws.ssm.Parameter(

@@ -82,7 +82,9 @@ function isMap(value: unknown): value is YamlMap {
  * `null`, and be reported as "null given"). Kept as the text written, the validators name it.
  */
 /** js-yaml's own float type; its typings omit the `types` export the package has. */
-const YAML_FLOAT = (yaml as unknown as { types: { float: yaml.Type & { resolve(data: string): boolean; construct(data: string): unknown } } }).types.float;
+const YAML_FLOAT = (
+    yaml as unknown as { types: { float: yaml.Type & { resolve(data: string): boolean; construct(data: string): unknown } } }
+).types.float;
 
 const floatAsWritten = new yaml.Type("tag:yaml.org,2002:float", {
     kind: "scalar",
@@ -152,7 +154,11 @@ function projectConfigValue(entry: unknown): unknown {
  * the CLI hands them to the Node.js language host.
  * @throws StackConfigError when the stack file is missing, is not YAML, or `config` is no mapping
  */
-export function readStackConfigValues(project: string, projectConfig: Readonly<Record<string, unknown>>, stackFile: string): StackConfigValues {
+export function readStackConfigValues(
+    project: string,
+    projectConfig: Readonly<Record<string, unknown>>,
+    stackFile: string,
+): StackConfigValues {
     if (!fs.existsSync(stackFile)) {
         throw new StackConfigError(`no stack config file ${stackFile}`);
     }
@@ -178,7 +184,9 @@ export function readStackConfigValues(project: string, projectConfig: Readonly<R
     }
     const stackDocument = readYamlMapping(stackFile, "stack config file");
     if (stackDocument.config !== undefined && !isMap(stackDocument.config)) {
-        throw new StackConfigError(`'config' in ${stackFile} must be a mapping of keys to values, ${JSON.stringify(stackDocument.config)} given`);
+        throw new StackConfigError(
+            `'config' in ${stackFile} must be a mapping of keys to values, ${JSON.stringify(stackDocument.config)} given`,
+        );
     }
     for (const [key, raw] of Object.entries(stackDocument.config ?? {})) {
         apply(key, raw);

@@ -142,7 +142,8 @@ export function runtimeStatus(runtime: string, today: Date, warnDaysAhead: numbe
         return { kind: "unlisted" };
     }
     const deprecation = Date.parse(`${entry.deprecation}T00:00:00Z`);
-    const details = entry.successor === undefined ? { deprecation: entry.deprecation } : { deprecation: entry.deprecation, successor: entry.successor };
+    const details =
+        entry.successor === undefined ? { deprecation: entry.deprecation } : { deprecation: entry.deprecation, successor: entry.successor };
     if (today.getTime() >= deprecation) {
         return { kind: "deprecated", ...details };
     }

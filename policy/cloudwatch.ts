@@ -32,11 +32,20 @@ function whyDepthAlarmCannotPage(alarm: PolicyResource): string | undefined {
         const limit = threshold.value ?? 0;
         const firesOnOne = operator.value === "GreaterThanThreshold" ? limit < 1 : limit > 0 && limit <= 1;
         if (!firesOnOne) {
-            return `${name} fires only ${operator.value === "GreaterThanThreshold" ? "above" : "from"} ${limit} messages (it must fire on one: ` +
-                "GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)";
+            return (
+                `${name} fires only ${operator.value === "GreaterThanThreshold" ? "above" : "from"} ${limit} messages (it must fire on one: ` +
+                "GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)"
+            );
         }
     }
-    const queries = read(() => (props.metricQueries ?? []).map((query) => ({ id: query.id, returnData: query.returnData, metricName: query.metric?.metricName, stat: query.metric?.stat })));
+    const queries = read(() =>
+        (props.metricQueries ?? []).map((query) => ({
+            id: query.id,
+            returnData: query.returnData,
+            metricName: query.metric?.metricName,
+            stat: query.metric?.stat,
+        })),
+    );
     if (queries.known && queries.value.length > 0) {
         const returned = queries.value.length === 1 ? queries.value : queries.value.filter((query) => query.returnData === true);
         const series = returned[0];
@@ -66,7 +75,8 @@ function whyDepthAlarmCannotPage(alarm: PolicyResource): string | undefined {
  */
 export const cloudwatchDlqDepthAlarm = stackRule({
     name: "cloudwatch-dlq-depth-alarm",
-    description: "Every dead-letter queue must have a CloudWatch alarm on its depth (AWS/SQS ApproximateNumberOfMessagesVisible) that pages on one message.",
+    description:
+        "Every dead-letter queue must have a CloudWatch alarm on its depth (AWS/SQS ApproximateNumberOfMessagesVisible) that pages on one message.",
     enforcementLevel: "mandatory",
     check: (index, report) => {
         let someDlqUnwatched = false;
@@ -79,12 +89,18 @@ export const cloudwatchDlqDepthAlarm = stackRule({
                 }
                 someDlqUnwatched = true;
                 if (alarms.length === 0) {
-                    report.violation(dlq, `${describe(dlq)} is a dead-letter queue and must have a CloudWatch alarm on AWS/SQS ` +
-                        "ApproximateNumberOfMessagesVisible with dimension QueueName; found none.");
+                    report.violation(
+                        dlq,
+                        `${describe(dlq)} is a dead-letter queue and must have a CloudWatch alarm on AWS/SQS ` +
+                            "ApproximateNumberOfMessagesVisible with dimension QueueName; found none.",
+                    );
                     return;
                 }
-                report.violation(dlq, `${describe(dlq)} is a dead-letter queue and must have a CloudWatch alarm on its depth that can ` +
-                    `page; ${reasons.join("; ")}.`);
+                report.violation(
+                    dlq,
+                    `${describe(dlq)} is a dead-letter queue and must have a CloudWatch alarm on its depth that can ` +
+                        `page; ${reasons.join("; ")}.`,
+                );
             });
         }
         // An alarm whose metric or queue is unknown might be the missing one: say so.
@@ -109,14 +125,20 @@ export const cloudwatchAlarmHasAction = stackRule({
                 // Presence is what counts: actions unknown at preview come from another resource
                 // (a topic's ARN), so they are set.
                 const actions = readOutput(alarm, () => props.alarmActions);
-                const enabled = report.knownValue(alarm, readOutput(alarm, () => props.actionsEnabled));
+                const enabled = report.knownValue(
+                    alarm,
+                    readOutput(alarm, () => props.actionsEnabled),
+                );
                 if (enabled === undefined) {
                     return;
                 }
                 const noActions = actions.known && (actions.value ?? []).length === 0;
                 const found = noActions ? "no alarmActions" : enabled.value === false ? "actionsEnabled false" : undefined;
                 if (found !== undefined) {
-                    report.violation(alarm, `${describe(alarm)} must have an enabled alarm action (alarmActions, actionsEnabled not false); found ${found}.`);
+                    report.violation(
+                        alarm,
+                        `${describe(alarm)} must have an enabled alarm action (alarmActions, actionsEnabled not false); found ${found}.`,
+                    );
                 }
             });
         }
@@ -143,8 +165,11 @@ export const cloudwatchConsumerAlarms = stackRule({
                     return;
                 }
                 someConsumerUnwatched = true;
-                report.violation(fn, `${describe(fn)} consumes SQS and must have CloudWatch alarms on AWS/Lambda Errors and Throttles ` +
-                    `(dimension FunctionName); found none on ${missing.join(" and ")}.`);
+                report.violation(
+                    fn,
+                    `${describe(fn)} consumes SQS and must have CloudWatch alarms on AWS/Lambda Errors and Throttles ` +
+                        `(dimension FunctionName); found none on ${missing.join(" and ")}.`,
+                );
             });
         }
         if (someConsumerUnwatched) {

@@ -11,15 +11,24 @@ import { orDefault, Reading, readOutput } from "./unknown-values";
 const REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures";
 
 function batchingWindowOf(mapping: PolicyResource): Reading<number> {
-    return orDefault(readOutput(mapping, () => propsOf<EventSourceMappingProps>(mapping).maximumBatchingWindowInSeconds), AwsDefaults.batchingWindowSeconds);
+    return orDefault(
+        readOutput(mapping, () => propsOf<EventSourceMappingProps>(mapping).maximumBatchingWindowInSeconds),
+        AwsDefaults.batchingWindowSeconds,
+    );
 }
 
 function batchSizeOf(mapping: PolicyResource): Reading<number> {
-    return orDefault(readOutput(mapping, () => propsOf<EventSourceMappingProps>(mapping).batchSize), AwsDefaults.sqsBatchSize);
+    return orDefault(
+        readOutput(mapping, () => propsOf<EventSourceMappingProps>(mapping).batchSize),
+        AwsDefaults.sqsBatchSize,
+    );
 }
 
 function functionTimeoutOf(fn: PolicyResource): Reading<number> {
-    return orDefault(readOutput(fn, () => propsOf<FunctionProps>(fn).timeout), AwsDefaults.functionTimeoutSeconds);
+    return orDefault(
+        readOutput(fn, () => propsOf<FunctionProps>(fn).timeout),
+        AwsDefaults.functionTimeoutSeconds,
+    );
 }
 
 /**
@@ -45,10 +54,17 @@ interface VisibilityConfig {
  */
 export const sqsVisibilityTimeoutCoversConsumers = stackRule<VisibilityConfig>({
     name: "sqs-visibility-timeout-covers-consumers",
-    description: "An SQS queue's visibility timeout must be at least the multiplier x the timeout of every Lambda function consuming it, plus the mapping's batching window.",
+    description:
+        "An SQS queue's visibility timeout must be at least the multiplier x the timeout of every Lambda function consuming it, plus the mapping's batching window.",
     enforcementLevel: "mandatory",
     configSchema: {
-        timeoutMultiplier: { type: "number", minimum: 1, maximum: 100, default: 6, description: "Multiple of the function timeout the visibility timeout must reach." },
+        timeoutMultiplier: {
+            type: "number",
+            minimum: 1,
+            maximum: 100,
+            default: 6,
+            description: "Multiple of the function timeout the visibility timeout must reach.",
+        },
     },
     check: (index, report, { timeoutMultiplier }) => {
         for (const link of index.mappings) {
@@ -73,9 +89,12 @@ export const sqsVisibilityTimeoutCoversConsumers = stackRule<VisibilityConfig>({
                     }
                     const required = timeoutMultiplier * timeout.value + window.value;
                     if (visibility.value < required) {
-                        report.violation(queue, `${describe(queue)} visibilityTimeoutSeconds must be at least ${timeoutMultiplier} x ` +
-                            `${seconds(timeout.value)} (timeout of ${describe(fn)}) + ${seconds(window.value)} (batching window of ` +
-                            `${describe(consumer.mapping)}) = ${seconds(required)}; found ${seconds(visibility.value)}.`);
+                        report.violation(
+                            queue,
+                            `${describe(queue)} visibilityTimeoutSeconds must be at least ${timeoutMultiplier} x ` +
+                                `${seconds(timeout.value)} (timeout of ${describe(fn)}) + ${seconds(window.value)} (batching window of ` +
+                                `${describe(consumer.mapping)}) = ${seconds(required)}; found ${seconds(visibility.value)}.`,
+                        );
                     }
                 }
             });
@@ -94,7 +113,10 @@ export const lambdaEsmReportsBatchItemFailures = stackRule({
     enforcementLevel: "mandatory",
     check: (index, report) => {
         forEachPossibleSqsMapping(index, report, (link) => {
-            const types = report.knownValue(link.mapping, readOutput(link.mapping, () => propsOf<EventSourceMappingProps>(link.mapping).functionResponseTypes));
+            const types = report.knownValue(
+                link.mapping,
+                readOutput(link.mapping, () => propsOf<EventSourceMappingProps>(link.mapping).functionResponseTypes),
+            );
             if (types === undefined || (types.value ?? []).includes(REPORT_BATCH_ITEM_FAILURES)) {
                 return;
             }
@@ -103,8 +125,11 @@ export const lambdaEsmReportsBatchItemFailures = stackRule({
                 report.unknown(link.mapping, link.queue.path);
                 return;
             }
-            report.violation(link.mapping, `${describe(link.mapping)} functionResponseTypes must include ` +
-                `"${REPORT_BATCH_ITEM_FAILURES}"; found ${JSON.stringify(types.value ?? [])}.`);
+            report.violation(
+                link.mapping,
+                `${describe(link.mapping)} functionResponseTypes must include ` +
+                    `"${REPORT_BATCH_ITEM_FAILURES}"; found ${JSON.stringify(types.value ?? [])}.`,
+            );
         });
     },
 });
@@ -140,7 +165,10 @@ export const lambdaEsmFifoBatching = stackRule({
             }
             const fifo = report.knownValue(link.queue.kind === "resource" ? link.queue.resource : link.mapping, isFifoQueue(link.queue));
             if (fifo?.value === true) {
-                report.violation(link.mapping, `${describe(link.mapping)} reads FIFO queue ${describeTarget(link.queue)}, so ${problems.join("; and ")}.`);
+                report.violation(
+                    link.mapping,
+                    `${describe(link.mapping)} reads FIFO queue ${describeTarget(link.queue)}, so ${problems.join("; and ")}.`,
+                );
             }
         });
     },
@@ -153,7 +181,8 @@ export const lambdaEsmFifoBatching = stackRule({
  */
 export const lambdaEsmBatchWindow = stackRule({
     name: "lambda-esm-batch-window",
-    description: "Event source mappings that read SQS with batchSize above 10 must set a batching window; batchSize at most 10,000 and the window at most 300 s.",
+    description:
+        "Event source mappings that read SQS with batchSize above 10 must set a batching window; batchSize at most 10,000 and the window at most 300 s.",
     enforcementLevel: "mandatory",
     check: (index, report) => {
         forEachPossibleSqsMapping(index, report, (link) => {
@@ -167,7 +196,9 @@ export const lambdaEsmBatchWindow = stackRule({
                 problems.push(`batchSize must be at most ${AwsLimits.sqsBatchSize.max}; found ${batchSize.value}`);
             }
             if (window.value > AwsLimits.batchingWindowSeconds.max) {
-                problems.push(`maximumBatchingWindowInSeconds must be at most ${AwsLimits.batchingWindowSeconds.max}; found ${window.value}`);
+                problems.push(
+                    `maximumBatchingWindowInSeconds must be at most ${AwsLimits.batchingWindowSeconds.max}; found ${window.value}`,
+                );
             }
             const needsWindow = batchSize.value > AwsLimits.batchSizeWithoutWindow && window.value < 1;
             if (problems.length === 0 && !needsWindow) {
@@ -182,7 +213,9 @@ export const lambdaEsmBatchWindow = stackRule({
                 return;
             }
             if (needsWindow) {
-                problems.push(`batchSize is ${batchSize.value}, above ${AwsLimits.batchSizeWithoutWindow}, so maximumBatchingWindowInSeconds must be at least 1; found ${window.value}`);
+                problems.push(
+                    `batchSize is ${batchSize.value}, above ${AwsLimits.batchSizeWithoutWindow}, so maximumBatchingWindowInSeconds must be at least 1; found ${window.value}`,
+                );
             }
             for (const problem of problems) {
                 report.violation(link.mapping, `${describe(link.mapping)} ${problem}.`);
@@ -203,33 +236,54 @@ interface MappingBound {
 /** Checks one mapping's own bound (ranges, exclusive choice); undefined when a value is unknown. */
 function mappingBound(link: MappingLink, report: Reporter): MappingBound | undefined {
     const props = propsOf<EventSourceMappingProps>(link.mapping);
-    const maximum = report.knownValue(link.mapping, readOutput(link.mapping, () => props.scalingConfig?.maximumConcurrency));
-    const pollers = report.knownValue(link.mapping, readOutput(link.mapping, () => {
-        const config = props.provisionedPollerConfig;
-        return config === undefined ? undefined : { minimum: config.minimumPollers, maximum: config.maximumPollers };
-    }));
+    const maximum = report.knownValue(
+        link.mapping,
+        readOutput(link.mapping, () => props.scalingConfig?.maximumConcurrency),
+    );
+    const pollers = report.knownValue(
+        link.mapping,
+        readOutput(link.mapping, () => {
+            const config = props.provisionedPollerConfig;
+            return config === undefined ? undefined : { minimum: config.minimumPollers, maximum: config.maximumPollers };
+        }),
+    );
     if (maximum === undefined || pollers === undefined) {
         return undefined;
     }
     const where = describe(link.mapping);
     if (maximum.value !== undefined && pollers.value !== undefined) {
-        report.violation(link.mapping, `${where} must not set both scalingConfig.maximumConcurrency and provisionedPollerConfig ` +
-            "(AWS rejects the combination); choose one.");
+        report.violation(
+            link.mapping,
+            `${where} must not set both scalingConfig.maximumConcurrency and provisionedPollerConfig ` +
+                "(AWS rejects the combination); choose one.",
+        );
     }
     if (maximum.value !== undefined && (maximum.value < MIN_MAXIMUM_CONCURRENCY || maximum.value > MAX_MAXIMUM_CONCURRENCY)) {
-        report.violation(link.mapping, `${where} scalingConfig.maximumConcurrency must be between ${MIN_MAXIMUM_CONCURRENCY} and ` +
-            `${MAX_MAXIMUM_CONCURRENCY}; found ${maximum.value}.`);
+        report.violation(
+            link.mapping,
+            `${where} scalingConfig.maximumConcurrency must be between ${MIN_MAXIMUM_CONCURRENCY} and ` +
+                `${MAX_MAXIMUM_CONCURRENCY}; found ${maximum.value}.`,
+        );
     }
     if (pollers.value !== undefined) {
         const { minimum, maximum: most } = pollers.value;
-        const ranges = [["minimumPollers", minimum, AwsLimits.minimumPollers], ["maximumPollers", most, AwsLimits.maximumPollers]] as const;
+        const ranges = [
+            ["minimumPollers", minimum, AwsLimits.minimumPollers],
+            ["maximumPollers", most, AwsLimits.maximumPollers],
+        ] as const;
         for (const [name, value, range] of ranges) {
             if (value !== undefined && (value < range.min || value > range.max)) {
-                report.violation(link.mapping, `${where} provisionedPollerConfig.${name} must be between ${range.min} and ${range.max}; found ${value}.`);
+                report.violation(
+                    link.mapping,
+                    `${where} provisionedPollerConfig.${name} must be between ${range.min} and ${range.max}; found ${value}.`,
+                );
             }
         }
         if (minimum !== undefined && most !== undefined && minimum > most) {
-            report.violation(link.mapping, `${where} provisionedPollerConfig.minimumPollers must not exceed maximumPollers (${most}); found ${minimum}.`);
+            report.violation(
+                link.mapping,
+                `${where} provisionedPollerConfig.minimumPollers must not exceed maximumPollers (${most}); found ${minimum}.`,
+            );
         }
     }
     return { link, maximumConcurrency: maximum.value, pollers: pollers.value !== undefined };
@@ -246,7 +300,8 @@ function mappingBound(link: MappingLink, report: Reporter): MappingBound | undef
  */
 export const lambdaConsumerConcurrencyBounded = stackRule({
     name: "lambda-consumer-concurrency-bounded",
-    description: "A Lambda function consuming SQS must be bounded by its mappings (scalingConfig.maximumConcurrency 2..1000, or provisioned pollers), with any reserved concurrency at least the sum of maximumConcurrency over its SQS mappings and never 0.",
+    description:
+        "A Lambda function consuming SQS must be bounded by its mappings (scalingConfig.maximumConcurrency 2..1000, or provisioned pollers), with any reserved concurrency at least the sum of maximumConcurrency over its SQS mappings and never 0.",
     enforcementLevel: "mandatory",
     check: (index, report) => {
         const byFunction = new Map<string, { fn: PolicyResource; bounds: MappingBound[] }>();
@@ -267,34 +322,46 @@ export const lambdaConsumerConcurrencyBounded = stackRule({
         }
         for (const { fn, bounds } of byFunction.values()) {
             report.forResource(fn, () => {
-                const reserved = report.knownValue(fn, readOutput(fn, () => propsOf<FunctionProps>(fn).reservedConcurrentExecutions));
+                const reserved = report.knownValue(
+                    fn,
+                    readOutput(fn, () => propsOf<FunctionProps>(fn).reservedConcurrentExecutions),
+                );
                 if (reserved === undefined) {
                     return;
                 }
                 // -1 is the provider's "no reserved concurrency".
                 const reservation = reserved.value === undefined || reserved.value < 0 ? undefined : reserved.value;
                 if (reservation === 0) {
-                    report.violation(fn, `${describe(fn)} reservedConcurrentExecutions must not be 0 for a consumer of SQS (every ` +
-                        "invocation is throttled); found 0.");
+                    report.violation(
+                        fn,
+                        `${describe(fn)} reservedConcurrentExecutions must not be 0 for a consumer of SQS (every ` +
+                            "invocation is throttled); found 0.",
+                    );
                     return;
                 }
                 for (const { link, maximumConcurrency, pollers } of bounds) {
                     if (maximumConcurrency !== undefined || pollers) {
                         continue;
                     }
-                    report.violation(link.mapping, reservation === undefined
-                        ? `${describe(link.mapping)} must bound the concurrency of ${describe(fn)} with scalingConfig.maximumConcurrency ` +
-                            `(${MIN_MAXIMUM_CONCURRENCY}..${MAX_MAXIMUM_CONCURRENCY}) or provisionedPollerConfig; found neither.`
-                        : `${describe(link.mapping)} must set scalingConfig.maximumConcurrency (${MIN_MAXIMUM_CONCURRENCY}..${MAX_MAXIMUM_CONCURRENCY}, ` +
-                            `within the reserved ${reservation}) or provisionedPollerConfig: reservedConcurrentExecutions alone does not slow ` +
-                            `the pollers, and their throttled receives count toward maxReceiveCount; found reservedConcurrentExecutions ${reservation} and neither.`);
+                    report.violation(
+                        link.mapping,
+                        reservation === undefined
+                            ? `${describe(link.mapping)} must bound the concurrency of ${describe(fn)} with scalingConfig.maximumConcurrency ` +
+                                  `(${MIN_MAXIMUM_CONCURRENCY}..${MAX_MAXIMUM_CONCURRENCY}) or provisionedPollerConfig; found neither.`
+                            : `${describe(link.mapping)} must set scalingConfig.maximumConcurrency (${MIN_MAXIMUM_CONCURRENCY}..${MAX_MAXIMUM_CONCURRENCY}, ` +
+                                  `within the reserved ${reservation}) or provisionedPollerConfig: reservedConcurrentExecutions alone does not slow ` +
+                                  `the pollers, and their throttled receives count toward maxReceiveCount; found reservedConcurrentExecutions ${reservation} and neither.`,
+                    );
                 }
                 const limited = bounds.filter((bound) => bound.maximumConcurrency !== undefined);
                 const sum = limited.reduce((total, bound) => total + (bound.maximumConcurrency ?? 0), 0);
                 if (reservation !== undefined && limited.length > 0 && sum > reservation) {
                     const terms = limited.map((bound) => `'${bound.link.mapping.name}' ${bound.maximumConcurrency}`).join(", ");
-                    report.violation(fn, `${describe(fn)} reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency ` +
-                        `over its SQS mappings (${sum}: ${terms}); found ${reservation}.`);
+                    report.violation(
+                        fn,
+                        `${describe(fn)} reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency ` +
+                            `over its SQS mappings (${sum}: ${terms}); found ${reservation}.`,
+                    );
                 }
             });
         }
@@ -312,7 +379,10 @@ export const lambdaEsmFilterDropsMessages = stackRule({
     enforcementLevel: "advisory",
     check: (index, report) => {
         forEachPossibleSqsMapping(index, report, (link) => {
-            const filters = report.knownValue(link.mapping, readOutput(link.mapping, () => propsOf<EventSourceMappingProps>(link.mapping).filterCriteria?.filters));
+            const filters = report.knownValue(
+                link.mapping,
+                readOutput(link.mapping, () => propsOf<EventSourceMappingProps>(link.mapping).filterCriteria?.filters),
+            );
             if (filters === undefined || (filters.value ?? []).length === 0) {
                 return;
             }
@@ -320,9 +390,12 @@ export const lambdaEsmFilterDropsMessages = stackRule({
                 report.unknown(link.mapping, link.queue.kind === "unknown" ? link.queue.path : "eventSourceArn");
                 return;
             }
-            report.violation(link.mapping, `${describe(link.mapping)} has filterCriteria on ${describeTarget(link.queue)}: ` +
-                "Lambda deletes every message that matches no filter, and it reaches neither the consumer nor the dead-letter queue; " +
-                "filter in the producer or the handler instead.");
+            report.violation(
+                link.mapping,
+                `${describe(link.mapping)} has filterCriteria on ${describeTarget(link.queue)}: ` +
+                    "Lambda deletes every message that matches no filter, and it reaches neither the consumer nor the dead-letter queue; " +
+                    "filter in the producer or the handler instead.",
+            );
         });
     },
 });

@@ -1,4 +1,14 @@
-import { EnforcementLevel, Policies, PolicyConfigSchema, Policy, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import {
+    EnforcementLevel,
+    Policies,
+    PolicyConfigSchema,
+    Policy,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 
 /**
  * Per-resource exemptions, configured in the policy config under the `policy-exemptions` policy:
@@ -64,7 +74,10 @@ export function parseExemptions(value: unknown): Exemption[] {
 }
 
 function globToRegExp(glob: string): RegExp {
-    const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const escaped = glob
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${escaped}$`);
 }
 
@@ -158,7 +171,8 @@ export function withExemptions(policy: Policy, now: () => Date = () => new Date(
     if (validateResource !== undefined) {
         const validations = Array.isArray(validateResource) ? validateResource : [validateResource];
         const exempting = validations.map((validation) => {
-            const each = (args: ResourceValidationArgs, report: ReportViolation) => validation(args, exemptingReporter(policy, report, args.urn, now));
+            const each = (args: ResourceValidationArgs, report: ReportViolation) =>
+                validation(args, exemptingReporter(policy, report, args.urn, now));
             // validateResourceOfType tags its function with the type it checks; keep the tag.
             return Object.assign(each, validation);
         });

@@ -2,7 +2,14 @@ import { PolicyResource } from "@pulumi/policy";
 import { describe } from "./messages";
 import { isAllow, isWildcardAction, starResourceActionsOf, statementsOrReport, wildcardActionsOf } from "./policy-documents";
 import { policyNameFromArn } from "./references";
-import { ManagedPolicyProps, propsOf, RolePolicyAttachmentProps, RolePolicyAttachmentsExclusiveProps, RolePolicyProps, RoleProps } from "./resource-props";
+import {
+    ManagedPolicyProps,
+    propsOf,
+    RolePolicyAttachmentProps,
+    RolePolicyAttachmentsExclusiveProps,
+    RolePolicyProps,
+    RoleProps,
+} from "./resource-props";
 import { ResourceTypes } from "./resource-types";
 import { Reporter, stackRule } from "./rule";
 import { StackIndex } from "./stack-index";
@@ -23,18 +30,31 @@ interface Grant {
 
 function grantsOf(index: StackIndex, role: PolicyResource, report: Reporter): Grant[] {
     const grants: Grant[] = [];
-    const inline = report.knownValue(role, readOutput(role, () => (propsOf<RoleProps>(role).inlinePolicies ?? []).map((p) => p.policy as unknown)));
-    inline?.value?.forEach((document, position) => grants.push({
-        origin: `inline policy ${position + 1}`, holder: role, document: { known: true, value: document },
-    }));
-    const managed = report.knownValue(role, readOutput(role, () => propsOf<RoleProps>(role).managedPolicyArns));
+    const inline = report.knownValue(
+        role,
+        readOutput(role, () => (propsOf<RoleProps>(role).inlinePolicies ?? []).map((p) => p.policy as unknown)),
+    );
+    inline?.value?.forEach((document, position) =>
+        grants.push({
+            origin: `inline policy ${position + 1}`,
+            holder: role,
+            document: { known: true, value: document },
+        }),
+    );
+    const managed = report.knownValue(
+        role,
+        readOutput(role, () => propsOf<RoleProps>(role).managedPolicyArns),
+    );
     for (const arn of managed?.value ?? []) {
         checkManagedPolicyArn(role, arn, "managedPolicyArns", report);
     }
     for (const holder of index.rolePolicies.byTarget.get(role.urn) ?? []) {
         if (holder.type === ResourceTypes.rolePolicyAttachmentsExclusive) {
-            const grantOf = (customer: PolicyResource): Grant => ({ origin: `${describe(customer)} via ${describe(holder)}`, holder: customer,
-                document: readOutput(customer, () => propsOf<ManagedPolicyProps>(customer).policy as unknown) });
+            const grantOf = (customer: PolicyResource): Grant => ({
+                origin: `${describe(customer)} via ${describe(holder)}`,
+                holder: customer,
+                document: readOutput(customer, () => propsOf<ManagedPolicyProps>(customer).policy as unknown),
+            });
             const arns = readOutput(holder, () => propsOf<RolePolicyAttachmentsExclusiveProps>(holder).policyArns);
             if (!arns.known) {
                 // A customer managed policy's ARN is unknown at preview; the engine records the
@@ -58,13 +78,22 @@ function grantsOf(index: StackIndex, role: PolicyResource, report: Reporter): Gr
             continue;
         }
         if (holder.type === ResourceTypes.rolePolicy) {
-            grants.push({ origin: describe(holder), holder, document: readOutput(holder, () => propsOf<RolePolicyProps>(holder).policy as unknown) });
+            grants.push({
+                origin: describe(holder),
+                holder,
+                document: readOutput(holder, () => propsOf<RolePolicyProps>(holder).policy as unknown),
+            });
             continue;
         }
         const attachment = propsOf<RolePolicyAttachmentProps>(holder);
         const policyArn = readOutput(holder, () => attachment.policyArn);
-        const customer = index.link(holder, "policyArn", ResourceTypes.managedPolicy, policyArn,
-            (arn) => index.findManagedPolicy(arn) ?? "external");
+        const customer = index.link(
+            holder,
+            "policyArn",
+            ResourceTypes.managedPolicy,
+            policyArn,
+            (arn) => index.findManagedPolicy(arn) ?? "external",
+        );
         if (customer.kind === "resource") {
             const document = readOutput(customer.resource, () => propsOf<ManagedPolicyProps>(customer.resource).policy as unknown);
             grants.push({ origin: `${describe(customer.resource)} via ${describe(holder)}`, holder: customer.resource, document });
@@ -80,8 +109,11 @@ function grantsOf(index: StackIndex, role: PolicyResource, report: Reporter): Gr
 function checkManagedPolicyArn(role: PolicyResource, arn: string, origin: string, report: Reporter): void {
     const name = policyNameFromArn(arn);
     if (BROAD_MANAGED_POLICY.test(name)) {
-        report.violation(role, `${describe(role)} must not attach broad managed policies (*FullAccess, AdministratorAccess, ` +
-            `PowerUserAccess); found ${name} in ${origin}.`);
+        report.violation(
+            role,
+            `${describe(role)} must not attach broad managed policies (*FullAccess, AdministratorAccess, ` +
+                `PowerUserAccess); found ${name} in ${origin}.`,
+        );
     }
 }
 
@@ -94,8 +126,11 @@ function checkGrant(role: PolicyResource, grant: Grant, report: Reporter): void 
     // Wildcard actions are reported above; here only named actions granted on every resource.
     const onEverything = statements.flatMap(starResourceActionsOf).filter((action) => !isWildcardAction(action));
     if (onEverything.length > 0) {
-        report.violation(role, `${describe(role)} must not allow Resource "*" except for actions AWS requires it for (X-Ray, ` +
-            `cloudwatch:PutMetricData, EC2 network interfaces); found ${onEverything.join(", ")} on "*" in ${grant.origin}.`);
+        report.violation(
+            role,
+            `${describe(role)} must not allow Resource "*" except for actions AWS requires it for (X-Ray, ` +
+                `cloudwatch:PutMetricData, EC2 network interfaces); found ${onEverything.join(", ")} on "*" in ${grant.origin}.`,
+        );
     }
 }
 
@@ -105,7 +140,8 @@ function checkGrant(role: PolicyResource, grant: Grant, report: Reporter): void 
  */
 export const iamConsumerRoleLeastPrivilege = stackRule({
     name: "iam-consumer-role-least-privilege",
-    description: "Roles of Lambda functions that consume SQS must not allow wildcard actions, Resource \"*\" (except where AWS requires it) or attach *FullAccess managed policies.",
+    description:
+        'Roles of Lambda functions that consume SQS must not allow wildcard actions, Resource "*" (except where AWS requires it) or attach *FullAccess managed policies.',
     enforcementLevel: "mandatory",
     check: (index, report) => {
         const checkedRoles = new Set<string>();

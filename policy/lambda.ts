@@ -35,9 +35,15 @@ export const lambdaTracingActive = resourceRule({
     enforcementLevel: "advisory",
     resourceClass: aws.lambda.Function,
     check: (fn, resource, report) => {
-        const mode = report.knownValue(resource, read(() => fn.tracingConfig?.mode));
+        const mode = report.knownValue(
+            resource,
+            read(() => fn.tracingConfig?.mode),
+        );
         if (mode !== undefined && mode.value !== "Active") {
-            report.violation(resource, `${describe(resource)} tracingConfig.mode must be "Active"; found ${JSON.stringify(mode.value ?? "unset")}.`);
+            report.violation(
+                resource,
+                `${describe(resource)} tracingConfig.mode must be "Active"; found ${JSON.stringify(mode.value ?? "unset")}.`,
+            );
         }
     },
 });
@@ -64,11 +70,20 @@ export const lambdaRuntimeSupported = resourceRule<RuntimeConfig, aws.lambda.Fun
     description: "Lambda functions must not use a deprecated runtime.",
     enforcementLevel: "mandatory",
     configSchema: {
-        warnDaysAhead: { type: "integer", minimum: 0, maximum: 730, default: 90, description: "Days before AWS's deprecation date from which an advisory note is given." },
+        warnDaysAhead: {
+            type: "integer",
+            minimum: 0,
+            maximum: 730,
+            default: 90,
+            description: "Days before AWS's deprecation date from which an advisory note is given.",
+        },
     },
     resourceClass: aws.lambda.Function,
     check: (fn, resource, report, { warnDaysAhead }) => {
-        const runtime = report.knownValue(resource, read(() => fn.runtime));
+        const runtime = report.knownValue(
+            resource,
+            read(() => fn.runtime),
+        );
         if (runtime?.value === undefined) {
             return;
         }
@@ -76,11 +91,17 @@ export const lambdaRuntimeSupported = resourceRule<RuntimeConfig, aws.lambda.Fun
         const next = status.kind === "deprecated" || status.kind === "deprecating" ? status.successor : undefined;
         const move = next === undefined ? "a supported runtime" : next;
         if (status.kind === "deprecated") {
-            report.violation(resource, `${describe(resource)} runtime must be a supported Lambda runtime (e.g. ${move}); found ` +
-                `${runtime.value} (deprecated since ${status.deprecation}).`);
+            report.violation(
+                resource,
+                `${describe(resource)} runtime must be a supported Lambda runtime (e.g. ${move}); found ` +
+                    `${runtime.value} (deprecated since ${status.deprecation}).`,
+            );
         } else if (status.kind === "deprecating") {
-            report.advisory(resource, `${describe(resource)} runtime ${runtime.value} is deprecated by AWS on ${status.deprecation}; ` +
-                `move to ${move} before then.`);
+            report.advisory(
+                resource,
+                `${describe(resource)} runtime ${runtime.value} is deprecated by AWS on ${status.deprecation}; ` +
+                    `move to ${move} before then.`,
+            );
         }
     },
 });
@@ -98,18 +119,27 @@ export const lambdaLogRetention = stackRule({
             report.forResource(fn, () => {
                 const logGroup = index.logGroupOf(fn);
                 if (logGroup.kind === "absent") {
-                    report.violation(fn, `${describe(fn)} must have a log group with retentionInDays (an ` +
-                        "aws.cloudwatch.LogGroup named /aws/lambda/<function name>, or one set as loggingConfig.logGroup); found none.");
+                    report.violation(
+                        fn,
+                        `${describe(fn)} must have a log group with retentionInDays (an ` +
+                            "aws.cloudwatch.LogGroup named /aws/lambda/<function name>, or one set as loggingConfig.logGroup); found none.",
+                    );
                     return;
                 }
                 const group = report.resourceOrReport(fn, "log group", logGroup);
                 if (group === undefined) {
                     return;
                 }
-                const retention = report.knownValue(group, readOutput(group, () => propsOf<LogGroupProps>(group).retentionInDays));
+                const retention = report.knownValue(
+                    group,
+                    readOutput(group, () => propsOf<LogGroupProps>(group).retentionInDays),
+                );
                 if (retention !== undefined && (retention.value ?? 0) <= 0) {
-                    report.violation(group, `${describe(group)} of ${describe(fn)} must set retentionInDays; found ` +
-                        `${retention.value ?? "none"} (logs kept forever).`);
+                    report.violation(
+                        group,
+                        `${describe(group)} of ${describe(fn)} must set retentionInDays; found ` +
+                            `${retention.value ?? "none"} (logs kept forever).`,
+                    );
                 }
             });
         }
@@ -149,8 +179,13 @@ export const lambdaConsumerNotPublic = stackRule({
                 if (fn === undefined) {
                     return;
                 }
-                const principal = report.knownValue(permission, readOutput(permission, () => props.principal));
-                const scoped = read(() => [props.sourceArn, props.sourceAccount, props.principalOrgId].some((value) => value !== undefined && value !== ""));
+                const principal = report.knownValue(
+                    permission,
+                    readOutput(permission, () => props.principal),
+                );
+                const scoped = read(() =>
+                    [props.sourceArn, props.sourceAccount, props.principalOrgId].some((value) => value !== undefined && value !== ""),
+                );
                 if (principal?.value !== "*" || !scoped.known || scoped.value) {
                     return;
                 }
@@ -158,8 +193,11 @@ export const lambdaConsumerNotPublic = stackRule({
                     report.knownValue(permission, reference);
                     return;
                 }
-                report.violation(permission, `${describe(permission)} must not let any principal invoke consumer ${describe(fn)}; found principal "*" ` +
-                    "with no sourceArn, sourceAccount or principalOrgId.");
+                report.violation(
+                    permission,
+                    `${describe(permission)} must not let any principal invoke consumer ${describe(fn)}; found principal "*" ` +
+                        "with no sourceArn, sourceAccount or principalOrgId.",
+                );
             });
         }
         for (const url of index.ofType(ResourceTypes.functionUrl)) {
@@ -170,7 +208,10 @@ export const lambdaConsumerNotPublic = stackRule({
                 if (fn === undefined) {
                     return;
                 }
-                const auth = report.knownValue(url, readOutput(url, () => props.authorizationType));
+                const auth = report.knownValue(
+                    url,
+                    readOutput(url, () => props.authorizationType),
+                );
                 if (auth === undefined || auth.value === "AWS_IAM") {
                     return;
                 }
@@ -178,7 +219,10 @@ export const lambdaConsumerNotPublic = stackRule({
                     report.knownValue(url, reference);
                     return;
                 }
-                report.violation(url, `${describe(url)} of consumer ${describe(fn)} must use authorizationType AWS_IAM; found ${auth.value ?? "unset"}.`);
+                report.violation(
+                    url,
+                    `${describe(url)} of consumer ${describe(fn)} must use authorizationType AWS_IAM; found ${auth.value ?? "unset"}.`,
+                );
             });
         }
     },

@@ -23,8 +23,7 @@ export interface ParsedStatement {
 }
 
 export type ParsedDocument =
-    | { readonly ok: true; readonly statements: readonly ParsedStatement[] }
-    | { readonly ok: false; readonly problem: string };
+    { readonly ok: true; readonly statements: readonly ParsedStatement[] } | { readonly ok: false; readonly problem: string };
 
 export function parsePolicyDocument(value: unknown): ParsedDocument {
     let document: unknown = value;
@@ -99,7 +98,8 @@ export function wildcardActionsOf(statement: ParsedStatement): readonly string[]
  * form that works: X-Ray's writes, CloudWatch PutMetricData, and the EC2 network-interface
  * calls a function in a VPC needs.
  */
-const STAR_RESOURCE_ACTIONS = /^(xray:[A-Za-z]+|cloudwatch:PutMetricData|ec2:(Create|Describe|Delete|Assign|Unassign)NetworkInterfaces?|ec2:(Un)?[Aa]ssignPrivateIpAddresses)$/i;
+const STAR_RESOURCE_ACTIONS =
+    /^(xray:[A-Za-z]+|cloudwatch:PutMetricData|ec2:(Create|Describe|Delete|Assign|Unassign)NetworkInterfaces?|ec2:(Un)?[Aa]ssignPrivateIpAddresses)$/i;
 
 /** The actions of an Allow statement granted on `Resource: "*"` that AWS does not require it for. */
 export function starResourceActionsOf(statement: ParsedStatement): readonly string[] {
@@ -136,7 +136,14 @@ export function hasWildcardPrincipal(statement: ParsedStatement): boolean {
  * public (AWS Config's sqs-queue-no-public-access draws the same line, and the @pulumi/aws
  * QueuePolicy example is exactly such a statement).
  */
-const CALLER_KEYS: ReadonlySet<string> = new Set(["aws:sourcearn", "aws:sourceaccount", "aws:principalorgid", "aws:principalaccount", "aws:sourceorgid", "aws:sourceowner"]);
+const CALLER_KEYS: ReadonlySet<string> = new Set([
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:principalorgid",
+    "aws:principalaccount",
+    "aws:sourceorgid",
+    "aws:sourceowner",
+]);
 
 /** Operators that hold only when the key is present and equal to (or like) the given values. */
 const POSITIVE_OPERATORS: ReadonlySet<string> = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"]);
@@ -147,13 +154,18 @@ const POSITIVE_OPERATORS: ReadonlySet<string> = new Set(["stringequals", "string
  * in any value.
  */
 export function restrictsCaller(statement: ParsedStatement): boolean {
-    return Object.entries(statement.Condition ?? {}).some(([operator, entries]) =>
-        POSITIVE_OPERATORS.has(operator.toLowerCase())
-        && Object.entries(entries ?? {}).some(([key, value]) => {
-            const values = Array.isArray(value) ? value : [value];
-            return CALLER_KEYS.has(key.toLowerCase()) && values.length > 0
-                && values.every((v) => typeof v === "string" && v !== "" && !/[*?]/.test(v));
-        }));
+    return Object.entries(statement.Condition ?? {}).some(
+        ([operator, entries]) =>
+            POSITIVE_OPERATORS.has(operator.toLowerCase()) &&
+            Object.entries(entries ?? {}).some(([key, value]) => {
+                const values = Array.isArray(value) ? value : [value];
+                return (
+                    CALLER_KEYS.has(key.toLowerCase()) &&
+                    values.length > 0 &&
+                    values.every((v) => typeof v === "string" && v !== "" && !/[*?]/.test(v))
+                );
+            }),
+    );
 }
 
 /** A statement open to anyone: a wildcard principal with no condition pinning the caller. */

@@ -26,17 +26,26 @@ export function isFifoQueue(link: Link & { kind: "resource" | "external" }): Rea
 
 /** messageRetentionSeconds, AWS's 4 days when unset. */
 export function retentionSecondsOf(queue: PolicyResource): Reading<number> {
-    return orDefault(readOutput(queue, () => propsOf<QueueProps>(queue).messageRetentionSeconds), AwsDefaults.messageRetentionSeconds);
+    return orDefault(
+        readOutput(queue, () => propsOf<QueueProps>(queue).messageRetentionSeconds),
+        AwsDefaults.messageRetentionSeconds,
+    );
 }
 
 /** maxMessageSize in bytes, AWS's 256 KiB when unset. */
 export function maxMessageSizeOf(queue: PolicyResource): Reading<number> {
-    return orDefault(readOutput(queue, () => propsOf<QueueProps>(queue).maxMessageSize), AwsDefaults.maximumMessageSizeBytes);
+    return orDefault(
+        readOutput(queue, () => propsOf<QueueProps>(queue).maxMessageSize),
+        AwsDefaults.maximumMessageSizeBytes,
+    );
 }
 
 /** visibilityTimeoutSeconds, AWS's 30 s when unset. */
 export function visibilityTimeoutOf(queue: PolicyResource): Reading<number> {
-    return orDefault(readOutput(queue, () => propsOf<QueueProps>(queue).visibilityTimeoutSeconds), AwsDefaults.visibilityTimeoutSeconds);
+    return orDefault(
+        readOutput(queue, () => propsOf<QueueProps>(queue).visibilityTimeoutSeconds),
+        AwsDefaults.visibilityTimeoutSeconds,
+    );
 }
 
 /** The queue kind for messages: "FIFO" or "standard". */

@@ -10,8 +10,7 @@ export interface RedriveSettings {
 }
 
 export type ParsedRedrive =
-    | { readonly ok: true; readonly settings: RedriveSettings | undefined }
-    | { readonly ok: false; readonly problem: string };
+    { readonly ok: true; readonly settings: RedriveSettings | undefined } | { readonly ok: false; readonly problem: string };
 
 /** Parses a redrive policy value; an empty string or absent value means "no redrive". */
 export function parseRedrivePolicy(value: unknown): ParsedRedrive {
@@ -56,8 +55,7 @@ export interface RedriveAllowSettings {
 }
 
 export type ParsedRedriveAllow =
-    | { readonly ok: true; readonly settings: RedriveAllowSettings | undefined }
-    | { readonly ok: false; readonly problem: string };
+    { readonly ok: true; readonly settings: RedriveAllowSettings | undefined } | { readonly ok: false; readonly problem: string };
 
 /** Parses a redriveAllowPolicy value; an empty string or absent value means "allowAll" by default (undefined). */
 export function parseRedriveAllowPolicy(value: unknown): ParsedRedriveAllow {
@@ -74,7 +72,9 @@ export function parseRedriveAllowPolicy(value: unknown): ParsedRedriveAllow {
     if (permission === undefined) {
         return { ok: false, problem: `must set redrivePermission to allowAll, denyAll or byQueue; found ${JSON.stringify(value)}` };
     }
-    const arns = Array.isArray(record.sourceQueueArns) ? record.sourceQueueArns.filter((arn): arn is string => typeof arn === "string") : [];
+    const arns = Array.isArray(record.sourceQueueArns)
+        ? record.sourceQueueArns.filter((arn): arn is string => typeof arn === "string")
+        : [];
     return { ok: true, settings: { permission, sourceQueueArns: permission === RedrivePermissions.byQueue ? arns : [] } };
 }
 
@@ -82,7 +82,12 @@ export function parseRedriveAllowPolicy(value: unknown): ParsedRedriveAllow {
  * The first step of reading either policy: absent (undefined, null or "") or decoded (a JSON
  * string parsed, an object taken as it is, as the provider accepts both).
  */
-function decodePolicyJson(value: unknown): { readonly ok: true; readonly absent: true } | { readonly ok: true; readonly absent: false; readonly parsed: unknown } | { readonly ok: false; readonly problem: string } {
+function decodePolicyJson(
+    value: unknown,
+):
+    | { readonly ok: true; readonly absent: true }
+    | { readonly ok: true; readonly absent: false; readonly parsed: unknown }
+    | { readonly ok: false; readonly problem: string } {
     if (value === undefined || value === null || value === "") {
         return { ok: true, absent: true };
     }

@@ -16,7 +16,10 @@ export function isNonSqsArn(reference: string): boolean {
 
 /** "https://sqs.eu-west-1.amazonaws.com/123456789012/orders" -> "orders". */
 export function queueNameFromUrl(url: string): string | undefined {
-    const last = url.split("/").filter((part) => part !== "").pop();
+    const last = url
+        .split("/")
+        .filter((part) => part !== "")
+        .pop();
     return last !== undefined && url.includes("/") ? last : undefined;
 }
 
@@ -57,7 +60,9 @@ export function parseSqsArn(reference: string): { readonly region: string; reado
 /** The region and account of an ARN ("arn:aws:lambda:eu-west-1:123456789012:..."), when it names both. */
 export function regionAndAccountOf(arn: string): { readonly region: string; readonly account: string } | undefined {
     const parts = arn.split(":");
-    return parts.length >= 6 && parts[0] === "arn" && parts[3] !== "" && /^\d{12}$/.test(parts[4]) ? { region: parts[3], account: parts[4] } : undefined;
+    return parts.length >= 6 && parts[0] === "arn" && parts[3] !== "" && /^\d{12}$/.test(parts[4])
+        ? { region: parts[3], account: parts[4] }
+        : undefined;
 }
 
 /** What JSON.stringify gives for a Pulumi Output: a sign the program serialised an Output by mistake. */
@@ -71,5 +76,7 @@ export function whyNotSqsArn(reference: string): string {
     if (!reference.startsWith("arn:")) {
         return "it is not an ARN";
     }
-    return queueNameFromArn(reference) === undefined ? "it is the ARN of another service, not of an SQS queue" : "it is not a well-formed SQS queue ARN (arn:aws:sqs:<region>:<account>:<queue name>)";
+    return queueNameFromArn(reference) === undefined
+        ? "it is the ARN of another service, not of an SQS queue"
+        : "it is not a well-formed SQS queue ARN (arn:aws:sqs:<region>:<account>:<queue name>)";
 }

@@ -51,10 +51,12 @@ export const sqsQueuePolicyDeniesInsecureTransport = stackRule({
                 const unknownDocuments = documents.filter(({ document }) => !document.known);
                 // Every document must deny: when two write the one Policy attribute, the last write
                 // wins, and which one that is the program does not say (sqs-queue-one-access-policy).
-                const denies = documents.length > 0 && documents.every(({ document }) => {
-                    const parsed = document.known ? parsePolicyDocument(document.value) : undefined;
-                    return parsed?.ok === true && parsed.statements.some(deniesInsecureTransport);
-                });
+                const denies =
+                    documents.length > 0 &&
+                    documents.every(({ document }) => {
+                        const parsed = document.known ? parsePolicyDocument(document.value) : undefined;
+                        return parsed?.ok === true && parsed.statements.some(deniesInsecureTransport);
+                    });
                 if (denies) {
                     return;
                 }
@@ -65,11 +67,15 @@ export const sqsQueuePolicyDeniesInsecureTransport = stackRule({
                     return;
                 }
                 someQueueUnprotected = true;
-                const found = documents.length === 0
-                    ? "found no queue policy"
-                    : `found no such statement in ${documents.map(({ holder }) => describe(holder)).join(", ")}`;
-                report.violation(queue, `${describe(queue)} must have a queue policy that denies all SQS actions ` +
-                    `when aws:SecureTransport is false; ${found}.`);
+                const found =
+                    documents.length === 0
+                        ? "found no queue policy"
+                        : `found no such statement in ${documents.map(({ holder }) => describe(holder)).join(", ")}`;
+                report.violation(
+                    queue,
+                    `${describe(queue)} must have a queue policy that denies all SQS actions ` +
+                        `when aws:SecureTransport is false; ${found}.`,
+                );
             });
         }
         // Queue policies whose queue is unknown at preview might be the ones a queue lacks.
@@ -99,17 +105,25 @@ export const sqsQueuePolicyNoWildcards = stackRule({
                     }
                     const where = statementLabel(statement, position);
                     if (isPublicPrincipal(statement)) {
-                        report.violation(holder, `${describe(holder)} must not allow a wildcard principal; found ` +
-                            `Principal ${JSON.stringify(statement.Principal)} in ${where}.`);
+                        report.violation(
+                            holder,
+                            `${describe(holder)} must not allow a wildcard principal; found ` +
+                                `Principal ${JSON.stringify(statement.Principal)} in ${where}.`,
+                        );
                     }
                     if (statement.NotPrincipal !== undefined) {
-                        report.violation(holder, `${describe(holder)} must not allow with NotPrincipal (it grants every principal ` +
-                            `but those listed); found it in ${where}.`);
+                        report.violation(
+                            holder,
+                            `${describe(holder)} must not allow with NotPrincipal (it grants every principal ` +
+                                `but those listed); found it in ${where}.`,
+                        );
                     }
                     const wildcards = wildcardActionsOf(statement);
                     if (wildcards.length > 0) {
-                        report.violation(holder, `${describe(holder)} must not allow wildcard actions; found ` +
-                            `${wildcards.join(", ")} in ${where}.`);
+                        report.violation(
+                            holder,
+                            `${describe(holder)} must not allow wildcard actions; found ` + `${wildcards.join(", ")} in ${where}.`,
+                        );
                     }
                 });
             });
@@ -135,8 +149,11 @@ export const sqsQueueOneAccessPolicy = stackRule({
                     return;
                 }
                 const holders = documents.map(({ holder }) => (holder === queue ? "its own policy" : describe(holder)));
-                report.violation(queue, `${describe(queue)} has ${documents.length} access policies (${holders.join(", ")}), but SQS ` +
-                    "keeps one: the last write wins; keep exactly one.");
+                report.violation(
+                    queue,
+                    `${describe(queue)} has ${documents.length} access policies (${holders.join(", ")}), but SQS ` +
+                        "keeps one: the last write wins; keep exactly one.",
+                );
             });
         }
     },
@@ -160,8 +177,11 @@ export const sqsQueuePolicyServicePrincipalScoped = stackRule({
                     if (services.length === 0 || restrictsCaller(statement)) {
                         return;
                     }
-                    report.violation(holder, `${describe(holder)} must scope service principal ${services.join(", ")} with aws:SourceArn or ` +
-                        `aws:SourceAccount; found none in ${statementLabel(statement, position)}.`);
+                    report.violation(
+                        holder,
+                        `${describe(holder)} must scope service principal ${services.join(", ")} with aws:SourceArn or ` +
+                            `aws:SourceAccount; found none in ${statementLabel(statement, position)}.`,
+                    );
                 });
             });
         }

@@ -28,8 +28,11 @@ export const sqsQueueHasDlq = stackRule({
                 // A target SQS would reject is no DLQ, even on a queue that is itself one.
                 for (const edge of redrives) {
                     if (edge.deadLetter.kind === "malformed") {
-                        report.violation(edge.holder, `${describe(edge.holder)} redrivePolicy deadLetterTargetArn must be the ARN of an SQS ` +
-                            `queue; found '${edge.deadLetter.reference}': ${whyNotSqsArn(edge.deadLetter.reference)}.`);
+                        report.violation(
+                            edge.holder,
+                            `${describe(edge.holder)} redrivePolicy deadLetterTargetArn must be the ARN of an SQS ` +
+                                `queue; found '${edge.deadLetter.reference}': ${whyNotSqsArn(edge.deadLetter.reference)}.`,
+                        );
                     }
                 }
                 if (index.isDeadLetterQueue(queue)) {
@@ -47,16 +50,26 @@ export const sqsQueueHasDlq = stackRule({
                     return;
                 }
                 someQueueLacksDlq = true;
-                report.violation(queue, `${describe(queue)} must have a dead-letter queue (a redrivePolicy with a ` +
-                    "deadLetterTargetArn, or an aws.sqs.RedrivePolicy); found none.");
+                report.violation(
+                    queue,
+                    `${describe(queue)} must have a dead-letter queue (a redrivePolicy with a ` +
+                        "deadLetterTargetArn, or an aws.sqs.RedrivePolicy); found none.",
+                );
             });
         }
         // A redrive whose source is unknown, or a dead-letter reference whose queue is unknown,
         // might be what a queue lacks: say so.
         if (someQueueLacksDlq) {
-            report.unknownReferences(index.redrives.flatMap((edge) =>
-                edge.source.kind === "unknown" ? [{ resource: edge.holder, path: edge.source.path }] : []));
-            report.unknownReferences(index.unresolvedDeadLetterReferences.filter(({ resource }) => resource.type !== ResourceTypes.queue && resource.type !== ResourceTypes.redrivePolicy));
+            report.unknownReferences(
+                index.redrives.flatMap((edge) =>
+                    edge.source.kind === "unknown" ? [{ resource: edge.holder, path: edge.source.path }] : [],
+                ),
+            );
+            report.unknownReferences(
+                index.unresolvedDeadLetterReferences.filter(
+                    ({ resource }) => resource.type !== ResourceTypes.queue && resource.type !== ResourceTypes.redrivePolicy,
+                ),
+            );
         }
     },
 });
@@ -87,12 +100,16 @@ export const sqsMaxReceiveCount = stackRule<MaxReceiveCountConfig>({
     configSchema: {
         lowerBound: receiveCountBound(3, "Smallest maxReceiveCount allowed."),
         upperBound: receiveCountBound(5, "Largest maxReceiveCount allowed."),
-        advisedMinimumForLambda: receiveCountBound(AwsAdvice.lambdaMaxReceiveCount,
-            "Below this (within the bounds), a queue consumed by Lambda gets an advisory note; AWS advises 5."),
+        advisedMinimumForLambda: receiveCountBound(
+            AwsAdvice.lambdaMaxReceiveCount,
+            "Below this (within the bounds), a queue consumed by Lambda gets an advisory note; AWS advises 5.",
+        ),
     },
     validateConfig: ({ lowerBound, upperBound }) => {
         if (lowerBound > upperBound) {
-            throw new PolicyConfigError(`Policy 'sqs-max-receive-count' setting 'lowerBound' must not exceed 'upperBound' (${upperBound}); ${lowerBound} given.`);
+            throw new PolicyConfigError(
+                `Policy 'sqs-max-receive-count' setting 'lowerBound' must not exceed 'upperBound' (${upperBound}); ${lowerBound} given.`,
+            );
         }
     },
     check: (index, report, { lowerBound, upperBound, advisedMinimumForLambda }) => {
@@ -110,15 +127,21 @@ export const sqsMaxReceiveCount = stackRule<MaxReceiveCountConfig>({
                 const count = parsed.value.settings === undefined ? undefined : maxReceiveCountOf(parsed.value.settings);
                 if (count === undefined || count < lowerBound || count > upperBound) {
                     const found = raw === undefined ? "none" : JSON.stringify(raw);
-                    report.violation(edge.holder, `${describe(edge.holder)} maxReceiveCount must be between ${lowerBound} and ${upperBound}; found ${found}.`);
+                    report.violation(
+                        edge.holder,
+                        `${describe(edge.holder)} maxReceiveCount must be between ${lowerBound} and ${upperBound}; found ${found}.`,
+                    );
                     return;
                 }
                 // Within the bounds, but throttled receives count too: AWS's advice, never a block.
                 const consumedByLambda = edge.source.kind === "resource" && index.consumersOf(edge.source.resource).length > 0;
                 if (consumedByLambda && count < advisedMinimumForLambda) {
-                    report.advisory(edge.holder, `${describe(edge.holder)} maxReceiveCount ${count} is within the bounds, but AWS advises at ` +
-                        `least ${advisedMinimumForLambda} for queues consumed by Lambda: throttled receives count toward it, so a burst ` +
-                        "can send good messages to the dead-letter queue.");
+                    report.advisory(
+                        edge.holder,
+                        `${describe(edge.holder)} maxReceiveCount ${count} is within the bounds, but AWS advises at ` +
+                            `least ${advisedMinimumForLambda} for queues consumed by Lambda: throttled receives count toward it, so a burst ` +
+                            "can send good messages to the dead-letter queue.",
+                    );
                 }
             });
         }
@@ -141,12 +164,18 @@ export const sqsDlqSameType = stackRule({
             }
             report.forResource(source.resource, () => {
                 const sourceFifo = report.knownValue(source.resource, isFifoQueue(source));
-                const deadLetterFifo = report.knownValue(deadLetter.kind === "resource" ? deadLetter.resource : edge.holder, isFifoQueue(deadLetter));
+                const deadLetterFifo = report.knownValue(
+                    deadLetter.kind === "resource" ? deadLetter.resource : edge.holder,
+                    isFifoQueue(deadLetter),
+                );
                 if (sourceFifo === undefined || deadLetterFifo === undefined || sourceFifo.value === deadLetterFifo.value) {
                     return;
                 }
-                report.violation(source.resource, `${describe(source.resource)} is ${queueKind(sourceFifo.value)}, so its dead-letter ` +
-                    `queue ${describeTarget(deadLetter)} must be ${queueKind(sourceFifo.value)} too; found a ${queueKind(deadLetterFifo.value)} queue.`);
+                report.violation(
+                    source.resource,
+                    `${describe(source.resource)} is ${queueKind(sourceFifo.value)}, so its dead-letter ` +
+                        `queue ${describeTarget(deadLetter)} must be ${queueKind(sourceFifo.value)} too; found a ${queueKind(deadLetterFifo.value)} queue.`,
+                );
             });
         }
     },
@@ -162,8 +191,11 @@ function reportExternalDeadLetter(index: StackIndex, report: Reporter, edge: Red
         report.violation(edge.holder, outsideStackMessage(edge.holder, "dead-letter queue", reference));
         return;
     }
-    report.violation(edge.holder, `${describe(edge.holder)} dead-letter queue '${reference}' is ${elsewhere}: this rule cannot read its ` +
-        "settings there; check that queue with the pack in its own stack and exempt this one, or move the DLQ into this stack.");
+    report.violation(
+        edge.holder,
+        `${describe(edge.holder)} dead-letter queue '${reference}' is ${elsewhere}: this rule cannot read its ` +
+            "settings there; check that queue with the pack in its own stack and exempt this one, or move the DLQ into this stack.",
+    );
 }
 
 /**
@@ -175,7 +207,8 @@ function reportExternalDeadLetter(index: StackIndex, report: Reporter, edge: Red
  */
 export const sqsDlqRetentionLonger = stackRule({
     name: "sqs-dlq-retention-longer",
-    description: "A dead-letter queue must retain messages longer than its source queue (FIFO: at least as long; 14 days, the maximum, always passes).",
+    description:
+        "A dead-letter queue must retain messages longer than its source queue (FIFO: at least as long; 14 days, the maximum, always passes).",
     enforcementLevel: "mandatory",
     check: (index, report) => {
         for (const edge of index.redrives) {
@@ -202,14 +235,20 @@ export const sqsDlqRetentionLonger = stackRule({
                 }
                 if (fifo.value) {
                     if (dlqRetention.value < sourceRetention.value) {
-                        report.violation(deadLetter.resource, `${describe(deadLetter.resource)} messageRetentionSeconds must be at least that ` +
-                            `of its FIFO source ${describe(source.resource)} (${sourceRetention.value}); found ${dlqRetention.value}.`);
+                        report.violation(
+                            deadLetter.resource,
+                            `${describe(deadLetter.resource)} messageRetentionSeconds must be at least that ` +
+                                `of its FIFO source ${describe(source.resource)} (${sourceRetention.value}); found ${dlqRetention.value}.`,
+                        );
                     }
                     return;
                 }
                 if (dlqRetention.value <= sourceRetention.value) {
-                    report.violation(deadLetter.resource, `${describe(deadLetter.resource)} messageRetentionSeconds must be longer than ` +
-                        `that of its source ${describe(source.resource)} (${sourceRetention.value}); found ${dlqRetention.value}.`);
+                    report.violation(
+                        deadLetter.resource,
+                        `${describe(deadLetter.resource)} messageRetentionSeconds must be longer than ` +
+                            `that of its source ${describe(source.resource)} (${sourceRetention.value}); found ${dlqRetention.value}.`,
+                    );
                 }
             });
         }
@@ -236,8 +275,11 @@ export const sqsDlqMessageSizeNotSmaller = stackRule({
                 if (sourceSize === undefined || dlqSize === undefined || dlqSize.value >= sourceSize.value) {
                     return;
                 }
-                report.violation(deadLetter.resource, `${describe(deadLetter.resource)} maxMessageSize must be at least that of its ` +
-                    `source ${describe(source.resource)} (${sourceSize.value} bytes); found ${dlqSize.value} bytes.`);
+                report.violation(
+                    deadLetter.resource,
+                    `${describe(deadLetter.resource)} maxMessageSize must be at least that of its ` +
+                        `source ${describe(source.resource)} (${sourceSize.value} bytes); found ${dlqSize.value} bytes.`,
+                );
             });
         }
     },
@@ -268,8 +310,11 @@ export const sqsRedriveNoCycle = stackRule({
                 continue;
             }
             cycle.forEach((member) => reported.add(member.urn));
-            report.violation(queue, `${describe(queue)} redrives into a cycle: ${[...cycle, queue].map(describe).join(" -> ")}; ` +
-                "a failed message would never come to rest.");
+            report.violation(
+                queue,
+                `${describe(queue)} redrives into a cycle: ${[...cycle, queue].map(describe).join(" -> ")}; ` +
+                    "a failed message would never come to rest.",
+            );
         }
     },
 });
@@ -340,7 +385,10 @@ export const sqsDlqAdmitsSource = stackRule({
                         return;
                     }
                     const found = allow.permission === "denyAll" ? "denyAll" : `byQueue with ${JSON.stringify(allow.sourceQueueArns)}`;
-                    report.violation(holder, `${describe(holder)} redriveAllowPolicy must admit its source ${describe(source.resource)}; found ${found}.`);
+                    report.violation(
+                        holder,
+                        `${describe(holder)} redriveAllowPolicy must admit its source ${describe(source.resource)}; found ${found}.`,
+                    );
                 });
             }
         }
@@ -365,10 +413,16 @@ export const sqsQueueEncryptedAtRest = resourceRule({
                 return;
             }
         }
-        const sse = report.knownValue(resource, read(() => queue.sqsManagedSseEnabled));
+        const sse = report.knownValue(
+            resource,
+            read(() => queue.sqsManagedSseEnabled),
+        );
         if (sse !== undefined && sse.value !== true) {
-            report.violation(resource, `${describe(resource)} must be encrypted at rest (sqsManagedSseEnabled true or a ` +
-                `kmsMasterKeyId); found sqsManagedSseEnabled ${sse.value ?? "unset"} and no kmsMasterKeyId.`);
+            report.violation(
+                resource,
+                `${describe(resource)} must be encrypted at rest (sqsManagedSseEnabled true or a ` +
+                    `kmsMasterKeyId); found sqsManagedSseEnabled ${sse.value ?? "unset"} and no kmsMasterKeyId.`,
+            );
         }
     },
 });

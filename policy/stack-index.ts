@@ -129,7 +129,10 @@ interface LazyRelations {
     deadLetterReferencesByQueue: ReadonlyMap<string, readonly DeadLetterReference[]>;
     redriveAllowPolicies: readonly (RedriveAllow & { readonly queue: Link })[];
     homes: { readonly regions: ReadonlySet<string>; readonly accounts: ReadonlySet<string> };
-    redriveGroups: { readonly bySource: ReadonlyMap<string, readonly RedriveEdge[]>; readonly byDeadLetter: ReadonlyMap<string, readonly RedriveEdge[]> };
+    redriveGroups: {
+        readonly bySource: ReadonlyMap<string, readonly RedriveEdge[]>;
+        readonly byDeadLetter: ReadonlyMap<string, readonly RedriveEdge[]>;
+    };
     mappings: readonly MappingLink[];
     consumers: ReadonlyMap<string, readonly MappingLink[]>;
     consumerFunctions: readonly PolicyResource[];
@@ -185,13 +188,17 @@ export class StackIndex {
     }
 
     findFunction(reference: string): PolicyResource | undefined {
-        return this.lookup(ResourceTypes.function, "arn").get(reference)
-            ?? this.lookup(ResourceTypes.function, "name").get(functionNameFromReference(reference));
+        return (
+            this.lookup(ResourceTypes.function, "arn").get(reference) ??
+            this.lookup(ResourceTypes.function, "name").get(functionNameFromReference(reference))
+        );
     }
 
     findRole(reference: string): PolicyResource | undefined {
-        return this.lookup(ResourceTypes.role, "arn").get(reference)
-            ?? this.lookup(ResourceTypes.role, "name").get(roleNameFromReference(reference));
+        return (
+            this.lookup(ResourceTypes.role, "arn").get(reference) ??
+            this.lookup(ResourceTypes.role, "name").get(roleNameFromReference(reference))
+        );
     }
 
     findLogGroup(name: string): PolicyResource | undefined {
@@ -231,13 +238,7 @@ export class StackIndex {
      * Follows the reference `holder` keeps in property `key` to a resource of `targetType`:
      * through the property's dependencies first, then by the reference's known value.
      */
-    link(
-        holder: PolicyResource,
-        key: string,
-        targetType: string,
-        reference: Reading<unknown>,
-        match: (reference: string) => Match,
-    ): Link {
+    link(holder: PolicyResource, key: string, targetType: string, reference: Reading<unknown>, match: (reference: string) => Match): Link {
         const dependencies = holder.propertyDependencies?.[key] ?? [];
         const viaProperty = dependencies.filter((r) => r.type === targetType);
         if (viaProperty.length === 1) {
@@ -246,7 +247,12 @@ export class StackIndex {
         // An unknown value that the engine says came only from event sources or destinations of
         // another kind (a Kinesis stream's ARN, an SNS topic's) is a reference of that kind, not
         // an unknown queue; a value from anything else (another stack, a role) stays unknown.
-        if (!reference.known && dependencies.length > 0 && viaProperty.length === 0 && dependencies.every((r) => OTHER_KIND_ENDPOINTS.has(r.type))) {
+        if (
+            !reference.known &&
+            dependencies.length > 0 &&
+            viaProperty.length === 0 &&
+            dependencies.every((r) => OTHER_KIND_ENDPOINTS.has(r.type))
+        ) {
             return ABSENT;
         }
         if (!reference.known) {
@@ -273,7 +279,8 @@ export class StackIndex {
     private queueByArn = (arn: string): Match => (isNonSqsArn(arn) ? "absent" : (this.findQueueByArn(arn) ?? "external"));
     /** A redrive's deadLetterTargetArn: SQS accepts nothing but a well-formed queue ARN there. */
     private deadLetterTargetByArn = (arn: string): Match =>
-        this.lookup(ResourceTypes.queue, "arn").get(arn) ?? (parseSqsArn(arn) === undefined ? "malformed" : (this.findQueueByArn(arn) ?? "external"));
+        this.lookup(ResourceTypes.queue, "arn").get(arn) ??
+        (parseSqsArn(arn) === undefined ? "malformed" : (this.findQueueByArn(arn) ?? "external"));
     private queueByUrl = (url: string): Match => this.findQueueByUrl(url) ?? "external";
     private queueByName = (name: string): Match => this.findQueueByName(name) ?? "external";
     private functionByReference = (reference: string): Match => this.findFunction(reference) ?? "external";
@@ -335,7 +342,11 @@ export class StackIndex {
      */
     get deadLetterReferences(): readonly DeadLetterReference[] {
         return this.lazily("deadLetterReferences", () => {
-            const references: DeadLetterReference[] = this.redrives.map((edge) => ({ kind: DeadLetterKinds.sqsRedrive, holder: edge.holder, queue: edge.deadLetter }));
+            const references: DeadLetterReference[] = this.redrives.map((edge) => ({
+                kind: DeadLetterKinds.sqsRedrive,
+                holder: edge.holder,
+                queue: edge.deadLetter,
+            }));
             const add = (kind: DeadLetterKind, type: string, key: string, get: (holder: PolicyResource) => unknown) => {
                 for (const holder of this.ofType(type)) {
                     const value = readOutput(holder, () => get(holder));
@@ -345,18 +356,39 @@ export class StackIndex {
                     }
                 }
             };
-            add(DeadLetterKinds.lambdaDeadLetterConfig, ResourceTypes.function, "deadLetterConfig",
-                (fn) => propsOf<FunctionProps>(fn).deadLetterConfig?.targetArn);
-            add(DeadLetterKinds.invokeConfigOnFailure, ResourceTypes.functionEventInvokeConfig, "destinationConfig",
-                (config) => propsOf<FunctionEventInvokeConfigProps>(config).destinationConfig?.onFailure?.destination);
-            add(DeadLetterKinds.mappingOnFailure, ResourceTypes.eventSourceMapping, "destinationConfig",
-                (mapping) => propsOf<EventSourceMappingProps>(mapping).destinationConfig?.onFailure?.destinationArn);
-            add(DeadLetterKinds.snsSubscription, ResourceTypes.topicSubscription, "redrivePolicy",
-                (subscription) => deadLetterTargetOf(propsOf<TopicSubscriptionProps>(subscription).redrivePolicy));
-            add(DeadLetterKinds.eventBridgeTarget, ResourceTypes.eventTarget, "deadLetterConfig",
-                (target) => propsOf<EventTargetProps>(target).deadLetterConfig?.arn);
-            add(DeadLetterKinds.schedulerSchedule, ResourceTypes.schedule, "target",
-                (schedule) => propsOf<ScheduleProps>(schedule).target?.deadLetterConfig?.arn);
+            add(
+                DeadLetterKinds.lambdaDeadLetterConfig,
+                ResourceTypes.function,
+                "deadLetterConfig",
+                (fn) => propsOf<FunctionProps>(fn).deadLetterConfig?.targetArn,
+            );
+            add(
+                DeadLetterKinds.invokeConfigOnFailure,
+                ResourceTypes.functionEventInvokeConfig,
+                "destinationConfig",
+                (config) => propsOf<FunctionEventInvokeConfigProps>(config).destinationConfig?.onFailure?.destination,
+            );
+            add(
+                DeadLetterKinds.mappingOnFailure,
+                ResourceTypes.eventSourceMapping,
+                "destinationConfig",
+                (mapping) => propsOf<EventSourceMappingProps>(mapping).destinationConfig?.onFailure?.destinationArn,
+            );
+            add(DeadLetterKinds.snsSubscription, ResourceTypes.topicSubscription, "redrivePolicy", (subscription) =>
+                deadLetterTargetOf(propsOf<TopicSubscriptionProps>(subscription).redrivePolicy),
+            );
+            add(
+                DeadLetterKinds.eventBridgeTarget,
+                ResourceTypes.eventTarget,
+                "deadLetterConfig",
+                (target) => propsOf<EventTargetProps>(target).deadLetterConfig?.arn,
+            );
+            add(
+                DeadLetterKinds.schedulerSchedule,
+                ResourceTypes.schedule,
+                "target",
+                (schedule) => propsOf<ScheduleProps>(schedule).target?.deadLetterConfig?.arn,
+            );
             add(DeadLetterKinds.pipe, ResourceTypes.pipe, "sourceParameters", (pipe) => {
                 const source = propsOf<PipeProps>(pipe).sourceParameters;
                 return source?.kinesisStreamParameters?.deadLetterConfig?.arn ?? source?.dynamodbStreamParameters?.deadLetterConfig?.arn;
@@ -366,7 +398,11 @@ export class StackIndex {
                     // Unknown: it may or may not name sources; only a known byQueue makes a DLQ.
                     continue;
                 }
-                if (settings.value.ok && settings.value.settings?.permission === RedrivePermissions.byQueue && settings.value.settings.sourceQueueArns.length > 0) {
+                if (
+                    settings.value.ok &&
+                    settings.value.settings?.permission === RedrivePermissions.byQueue &&
+                    settings.value.settings.sourceQueueArns.length > 0
+                ) {
                     references.push({ kind: DeadLetterKinds.redriveAllowPolicy, holder, queue });
                 }
             }
@@ -376,15 +412,17 @@ export class StackIndex {
 
     /** References that name `queue` a dead-letter queue: non-empty means it is one. */
     deadLetterReferencesTo(queue: PolicyResource): readonly DeadLetterReference[] {
-        return this.lazily("deadLetterReferencesByQueue", () => {
-            const byQueue = new Map<string, DeadLetterReference[]>();
-            for (const reference of this.deadLetterReferences) {
-                if (reference.queue.kind === "resource") {
-                    push(byQueue, reference.queue.resource.urn, reference);
+        return (
+            this.lazily("deadLetterReferencesByQueue", () => {
+                const byQueue = new Map<string, DeadLetterReference[]>();
+                for (const reference of this.deadLetterReferences) {
+                    if (reference.queue.kind === "resource") {
+                        push(byQueue, reference.queue.resource.urn, reference);
+                    }
                 }
-            }
-            return byQueue;
-        }).get(queue.urn) ?? [];
+                return byQueue;
+            }).get(queue.urn) ?? []
+        );
     }
 
     isDeadLetterQueue(queue: PolicyResource): boolean {
@@ -399,7 +437,8 @@ export class StackIndex {
     /** Dead-letter references whose queue is unknown at preview: each might name a queue. */
     get unresolvedDeadLetterReferences(): readonly { readonly resource: PolicyResource; readonly path: string }[] {
         return this.deadLetterReferences.flatMap((reference) =>
-            reference.queue.kind === "unknown" ? [{ resource: reference.holder, path: reference.queue.path }] : []);
+            reference.queue.kind === "unknown" ? [{ resource: reference.holder, path: reference.queue.path }] : [],
+        );
     }
 
     /** Every redriveAllowPolicy with the queue it governs (the queue's own, or an aws.sqs.RedriveAllowPolicy's). */
@@ -409,12 +448,22 @@ export class StackIndex {
             for (const queue of this.ofType(ResourceTypes.queue)) {
                 const settings = readOutput(queue, () => parseRedriveAllowPolicy(propsOf<QueueProps>(queue).redriveAllowPolicy));
                 if (!settings.known || settings.value?.ok !== true || settings.value.settings !== undefined) {
-                    policies.push({ holder: queue, queue: { kind: "resource", resource: queue }, settings: settings as Reading<ParsedRedriveAllow> });
+                    policies.push({
+                        holder: queue,
+                        queue: { kind: "resource", resource: queue },
+                        settings: settings as Reading<ParsedRedriveAllow>,
+                    });
                 }
             }
             for (const holder of this.ofType(ResourceTypes.redriveAllowPolicy)) {
                 const props = propsOf<RedriveAllowPolicyProps>(holder);
-                const queue = this.link(holder, "queueUrl", ResourceTypes.queue, readOutput(holder, () => props.queueUrl), this.queueByUrl);
+                const queue = this.link(
+                    holder,
+                    "queueUrl",
+                    ResourceTypes.queue,
+                    readOutput(holder, () => props.queueUrl),
+                    this.queueByUrl,
+                );
                 const settings = readOutput(holder, () => parseRedriveAllowPolicy(props.redriveAllowPolicy));
                 policies.push({ holder, queue, settings: settings as Reading<ParsedRedriveAllow> });
             }
@@ -478,16 +527,18 @@ export class StackIndex {
     // ---- event source mappings (queue -> function) ---------------------------------------------
 
     get mappings(): readonly MappingLink[] {
-        return this.lazily("mappings", () => this.ofType(ResourceTypes.eventSourceMapping).map((mapping) => {
-            const props = propsOf<EventSourceMappingProps>(mapping);
-            const source = readOutput(mapping, () => props.eventSourceArn);
-            const target = readOutput(mapping, () => props.functionName);
-            return {
-                mapping,
-                queue: this.link(mapping, "eventSourceArn", ResourceTypes.queue, source, this.queueByArn),
-                function: this.functionReferencedBy(mapping, "functionName", target),
-            };
-        }));
+        return this.lazily("mappings", () =>
+            this.ofType(ResourceTypes.eventSourceMapping).map((mapping) => {
+                const props = propsOf<EventSourceMappingProps>(mapping);
+                const source = readOutput(mapping, () => props.eventSourceArn);
+                const target = readOutput(mapping, () => props.functionName);
+                return {
+                    mapping,
+                    queue: this.link(mapping, "eventSourceArn", ResourceTypes.queue, source, this.queueByArn),
+                    function: this.functionReferencedBy(mapping, "functionName", target),
+                };
+            }),
+        );
     }
 
     /**
@@ -504,21 +555,28 @@ export class StackIndex {
             return direct;
         }
         const alias = aliases[0];
-        return this.link(alias, "functionName", ResourceTypes.function,
-            readOutput(alias, () => propsOf<AliasProps>(alias).functionName), this.functionByReference);
+        return this.link(
+            alias,
+            "functionName",
+            ResourceTypes.function,
+            readOutput(alias, () => propsOf<AliasProps>(alias).functionName),
+            this.functionByReference,
+        );
     }
 
     /** Mappings that read `queue`. */
     consumersOf(queue: PolicyResource): readonly MappingLink[] {
-        return this.lazily("consumers", () => {
-            const byQueue = new Map<string, MappingLink[]>();
-            for (const link of this.mappings) {
-                if (link.queue.kind === "resource") {
-                    push(byQueue, link.queue.resource.urn, link);
+        return (
+            this.lazily("consumers", () => {
+                const byQueue = new Map<string, MappingLink[]>();
+                for (const link of this.mappings) {
+                    if (link.queue.kind === "resource") {
+                        push(byQueue, link.queue.resource.urn, link);
+                    }
                 }
-            }
-            return byQueue;
-        }).get(queue.urn) ?? [];
+                return byQueue;
+            }).get(queue.urn) ?? []
+        );
     }
 
     /** Functions invoked by a mapping that reads an SQS queue (in this stack or not). */
@@ -537,11 +595,20 @@ export class StackIndex {
     // ---- queue policies, alarms ----------------------------------------------------------------
 
     get queuePolicies(): Grouped {
-        return this.lazily("queuePolicies", () => group(this.ofType(ResourceTypes.queuePolicy).map((policy) => ({
-            item: policy,
-            link: this.link(policy, "queueUrl", ResourceTypes.queue,
-                readOutput(policy, () => propsOf<QueuePolicyProps>(policy).queueUrl), this.queueByUrl),
-        }))));
+        return this.lazily("queuePolicies", () =>
+            group(
+                this.ofType(ResourceTypes.queuePolicy).map((policy) => ({
+                    item: policy,
+                    link: this.link(
+                        policy,
+                        "queueUrl",
+                        ResourceTypes.queue,
+                        readOutput(policy, () => propsOf<QueuePolicyProps>(policy).queueUrl),
+                        this.queueByUrl,
+                    ),
+                })),
+            ),
+        );
     }
 
     /**
@@ -558,19 +625,35 @@ export class StackIndex {
         return this.alarmsOn("AWS/Lambda", metricName, "FunctionName", ResourceTypes.function, this.functionByReference);
     }
 
-    private alarmsOn(namespace: string, metricName: string, dimension: string, targetType: string, match: (reference: string) => Match): Grouped {
+    private alarmsOn(
+        namespace: string,
+        metricName: string,
+        dimension: string,
+        targetType: string,
+        match: (reference: string) => Match,
+    ): Grouped {
         const byMetric = this.lazily("alarmsByMetric", () => new Map<string, Grouped>());
         const key = `${namespace}#${metricName}`;
         let alarms = byMetric.get(key);
         if (alarms === undefined) {
-            alarms = group(this.ofType(ResourceTypes.metricAlarm).flatMap((alarm) =>
-                this.alarmLinks(alarm, namespace, metricName, dimension, targetType, match).map((link) => ({ item: alarm, link }))));
+            alarms = group(
+                this.ofType(ResourceTypes.metricAlarm).flatMap((alarm) =>
+                    this.alarmLinks(alarm, namespace, metricName, dimension, targetType, match).map((link) => ({ item: alarm, link })),
+                ),
+            );
             byMetric.set(key, alarms);
         }
         return alarms;
     }
 
-    private alarmLinks(alarm: PolicyResource, namespace: string, metricName: string, dimension: string, targetType: string, match: (reference: string) => Match): Link[] {
+    private alarmLinks(
+        alarm: PolicyResource,
+        namespace: string,
+        metricName: string,
+        dimension: string,
+        targetType: string,
+        match: (reference: string) => Match,
+    ): Link[] {
         const props = propsOf<MetricAlarmProps>(alarm);
         const metrics = readOutput(alarm, () => {
             const queries = (props.metricQueries ?? []).map((query) => ({
@@ -608,8 +691,7 @@ export class StackIndex {
     logGroupOf(fn: PolicyResource): Link {
         const props = propsOf<FunctionProps>(fn);
         const configured = readOutput(fn, () => props.loggingConfig?.logGroup);
-        const link = this.link(fn, "loggingConfig", ResourceTypes.logGroup, configured,
-            (name) => this.findLogGroup(name) ?? "external");
+        const link = this.link(fn, "loggingConfig", ResourceTypes.logGroup, configured, (name) => this.findLogGroup(name) ?? "external");
         if (link.kind !== "absent") {
             return link;
         }
@@ -622,7 +704,13 @@ export class StackIndex {
     }
 
     roleOf(fn: PolicyResource): Link {
-        return this.link(fn, "role", ResourceTypes.role, readOutput(fn, () => propsOf<FunctionProps>(fn).role), this.roleByReference);
+        return this.link(
+            fn,
+            "role",
+            ResourceTypes.role,
+            readOutput(fn, () => propsOf<FunctionProps>(fn).role),
+            this.roleByReference,
+        );
     }
 
     /**

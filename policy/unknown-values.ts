@@ -9,9 +9,7 @@ import { PolicyResource } from "@pulumi/policy";
  * gate passes. So every read a rule makes goes through `read`, which turns the error into a
  * value the rule can report on the resource it was checking.
  */
-export type Reading<T> =
-    | { readonly known: true; readonly value: T }
-    | { readonly known: false; readonly path: string };
+export type Reading<T> = { readonly known: true; readonly value: T } | { readonly known: false; readonly path: string };
 
 interface UnknownValueErrorShape extends Error {
     readonly props: readonly PropertyKey[];

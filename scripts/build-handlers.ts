@@ -30,7 +30,13 @@ function main(): void {
                 const code = Buffer.from(text);
                 const sourceMap = bundle.files[`${relative}.map`] ?? "";
                 const label = relative === BUNDLE_FILE_NAME ? name : `  (loaded on first use)`;
-                rows.push([label, path.relative(process.cwd(), file), kibibytes(code.byteLength), kibibytes(gzipSync(code).byteLength), kibibytes(Buffer.byteLength(sourceMap))]);
+                rows.push([
+                    label,
+                    path.relative(process.cwd(), file),
+                    kibibytes(code.byteLength),
+                    kibibytes(gzipSync(code).byteLength),
+                    kibibytes(Buffer.byteLength(sourceMap)),
+                ]);
             }
         }
     }

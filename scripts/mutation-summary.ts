@@ -35,7 +35,11 @@ const rows: string[] = [];
 const alive: string[] = [];
 let detectedTotal = 0;
 let undetectedTotal = 0;
-const scopes = existsSync(reportsDir) ? readdirSync(reportsDir).filter((scope) => existsSync(join(reportsDir, scope, "mutation.json"))).sort() : [];
+const scopes = existsSync(reportsDir)
+    ? readdirSync(reportsDir)
+          .filter((scope) => existsSync(join(reportsDir, scope, "mutation.json")))
+          .sort()
+    : [];
 for (const scope of scopes) {
     const report = JSON.parse(readFileSync(join(reportsDir, scope, "mutation.json"), "utf8")) as MutationReport;
     let detected = 0;
@@ -60,13 +64,15 @@ for (const scope of scopes) {
 }
 rows.push(`| **all** | ${detectedTotal} | ${undetectedTotal} | ${percent(detectedTotal, detectedTotal + undetectedTotal)} |`);
 
-process.stdout.write([
-    "| scope | killed (incl. timeouts) | survived + no coverage | score |",
-    "| --- | --- | --- | --- |",
-    ...rows,
-    "",
-    "| scope | where | status | mutator | code -> mutant |",
-    "| --- | --- | --- | --- | --- |",
-    ...alive,
-    "",
-].join("\n"));
+process.stdout.write(
+    [
+        "| scope | killed (incl. timeouts) | survived + no coverage | score |",
+        "| --- | --- | --- | --- |",
+        ...rows,
+        "",
+        "| scope | where | status | mutator | code -> mutant |",
+        "| --- | --- | --- | --- | --- |",
+        ...alive,
+        "",
+    ].join("\n"),
+);

@@ -5,12 +5,24 @@
  * returns findings; nothing here writes to the account.
  */
 import { DescribeKeyCommand, DescribeKeyCommandOutput, GetKeyPolicyCommand, GetKeyPolicyCommandOutput } from "@aws-sdk/client-kms";
-import { GetAccountSettingsCommand, GetAccountSettingsCommandOutput, GetFunctionConcurrencyCommand, GetFunctionConcurrencyCommandOutput } from "@aws-sdk/client-lambda";
+import {
+    GetAccountSettingsCommand,
+    GetAccountSettingsCommandOutput,
+    GetFunctionConcurrencyCommand,
+    GetFunctionConcurrencyCommandOutput,
+} from "@aws-sdk/client-lambda";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { NOTIFIER_RESERVED_CONCURRENCY } from "../pipeline/alarm-notifier";
-import { endpointHost, EncryptionMode, LaneName, missingKeyPolicyGrants, PipelineNames, PipelineSettings, PolicyDocument } from "../pipeline";
+import {
+    endpointHost,
+    EncryptionMode,
+    LaneName,
+    missingKeyPolicyGrants,
+    PipelineNames,
+    PipelineSettings,
+    PolicyDocument,
+} from "../pipeline";
 import { LANE_NAMES } from "../pipeline/lanes";
-
 
 export const FindingLevel = { ok: "ok", warn: "warn", fail: "fail" } as const;
 export type FindingLevel = (typeof FindingLevel)[keyof typeof FindingLevel];
@@ -69,7 +81,13 @@ export async function checkLambdaConcurrency(input: PreflightInput, lambda: Comm
     try {
         settings = (await lambda.send(new GetAccountSettingsCommand({}))) as GetAccountSettingsCommandOutput;
     } catch (error) {
-        return [{ level: FindingLevel.fail, check, message: `could not read Lambda account settings (lambda:GetAccountSettings): ${errorText(error)}` }];
+        return [
+            {
+                level: FindingLevel.fail,
+                check,
+                message: `could not read Lambda account settings (lambda:GetAccountSettings): ${errorText(error)}`,
+            },
+        ];
     }
     const quota = settings.AccountLimit?.ConcurrentExecutions ?? 0;
     const unreserved = settings.AccountLimit?.UnreservedConcurrentExecutions ?? 0;
@@ -92,7 +110,11 @@ export async function checkLambdaConcurrency(input: PreflightInput, lambda: Comm
     const minimum = minimumUnreservedConcurrency(quota);
     const reservable = unreserved + heldByUs - minimum;
     if (wanted === 0) {
-        findings.push({ level: FindingLevel.ok, check, message: `no lane reserves concurrency; account quota ${quota}, ${unreserved} unreserved` });
+        findings.push({
+            level: FindingLevel.ok,
+            check,
+            message: `no lane reserves concurrency; account quota ${quota}, ${unreserved} unreserved`,
+        });
     } else if (wanted > reservable) {
         findings.push({
             level: FindingLevel.fail,
@@ -104,12 +126,20 @@ export async function checkLambdaConcurrency(input: PreflightInput, lambda: Comm
                 "or ask AWS for a higher concurrency quota (Service Quotas, 'Concurrent executions').",
         });
     } else {
-        findings.push({ level: FindingLevel.ok, check, message: `reserving ${wanted} of ${reservable} reservable concurrent executions (quota ${quota})` });
+        findings.push({
+            level: FindingLevel.ok,
+            check,
+            message: `reserving ${wanted} of ${reservable} reservable concurrent executions (quota ${quota})`,
+        });
     }
     for (const lane of LANES) {
         const maximum = input.settings.lanes[lane].mapping.maximumConcurrency;
         if (maximum !== undefined && maximum > quota) {
-            findings.push({ level: FindingLevel.warn, check, message: `'${lane}.maximumConcurrency' ${maximum} is above the account's quota ${quota}: the lane will never reach it` });
+            findings.push({
+                level: FindingLevel.warn,
+                check,
+                message: `'${lane}.maximumConcurrency' ${maximum} is above the account's quota ${quota}: the lane will never reach it`,
+            });
         }
     }
     return findings;
@@ -117,7 +147,9 @@ export async function checkLambdaConcurrency(input: PreflightInput, lambda: Comm
 
 async function currentReservation(lambda: CommandSender, functionName: string): Promise<number> {
     try {
-        const output = (await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }))) as GetFunctionConcurrencyCommandOutput;
+        const output = (await lambda.send(
+            new GetFunctionConcurrencyCommand({ FunctionName: functionName }),
+        )) as GetFunctionConcurrencyCommandOutput;
         return output.ReservedConcurrentExecutions ?? 0;
     } catch (error) {
         if (errorName(error) === "ResourceNotFoundException") {
@@ -135,12 +167,24 @@ export async function checkKmsKey(input: PreflightInput, kms: CommandSender): Pr
         return [{ level: FindingLevel.ok, check, message: "AWS-managed encryption: no customer key to check" }];
     }
     if (encryption.mode === EncryptionMode.stackKey) {
-        return [{ level: FindingLevel.ok, check, message: `the stack creates its own key (${input.names.keyAlias}) with the key policy it needs` }];
+        return [
+            {
+                level: FindingLevel.ok,
+                check,
+                message: `the stack creates its own key (${input.names.keyAlias}) with the key policy it needs`,
+            },
+        ];
     }
     const keyArn = encryption.keyArn;
     const [, , , keyRegion, keyAccount] = keyArn.split(":");
     if (keyRegion !== input.region) {
-        return [{ level: FindingLevel.fail, check, message: `key ${keyArn} is in ${keyRegion}, the stack deploys to ${input.region}: SQS, SNS and Lambda need a key in their own region` }];
+        return [
+            {
+                level: FindingLevel.fail,
+                check,
+                message: `key ${keyArn} is in ${keyRegion}, the stack deploys to ${input.region}: SQS, SNS and Lambda need a key in their own region`,
+            },
+        ];
     }
     let metadata: DescribeKeyCommandOutput["KeyMetadata"];
     try {
@@ -150,27 +194,47 @@ export async function checkKmsKey(input: PreflightInput, kms: CommandSender): Pr
     }
     const findings: Finding[] = [];
     if (metadata?.KeyState !== "Enabled") {
-        findings.push({ level: FindingLevel.fail, check, message: `key ${keyArn} is ${metadata?.KeyState ?? "in an unknown state"}, not Enabled` });
+        findings.push({
+            level: FindingLevel.fail,
+            check,
+            message: `key ${keyArn} is ${metadata?.KeyState ?? "in an unknown state"}, not Enabled`,
+        });
     }
     if (metadata?.KeyManager !== "CUSTOMER") {
-        findings.push({ level: FindingLevel.fail, check, message: `key ${keyArn} is managed by ${metadata?.KeyManager ?? "?"}: its policy cannot admit CloudWatch, so alarms to the topic would be dropped; use a customer-managed key` });
+        findings.push({
+            level: FindingLevel.fail,
+            check,
+            message: `key ${keyArn} is managed by ${metadata?.KeyManager ?? "?"}: its policy cannot admit CloudWatch, so alarms to the topic would be dropped; use a customer-managed key`,
+        });
     }
     if (metadata?.KeySpec !== "SYMMETRIC_DEFAULT" || metadata?.KeyUsage !== "ENCRYPT_DECRYPT") {
-        findings.push({ level: FindingLevel.fail, check, message: `key ${keyArn} is ${metadata?.KeySpec ?? "?"} for ${metadata?.KeyUsage ?? "?"}: SQS, SNS, DynamoDB and Lambda need a SYMMETRIC_DEFAULT ENCRYPT_DECRYPT key` });
+        findings.push({
+            level: FindingLevel.fail,
+            check,
+            message: `key ${keyArn} is ${metadata?.KeySpec ?? "?"} for ${metadata?.KeyUsage ?? "?"}: SQS, SNS, DynamoDB and Lambda need a SYMMETRIC_DEFAULT ENCRYPT_DECRYPT key`,
+        });
     }
     let policy: PolicyDocument;
     try {
         const output = (await kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: "default" }))) as GetKeyPolicyCommandOutput;
         policy = JSON.parse(output.Policy ?? "{}") as PolicyDocument;
     } catch (error) {
-        findings.push({ level: FindingLevel.fail, check, message: `could not read the policy of key ${keyArn} (kms:GetKeyPolicy): ${errorText(error)}` });
+        findings.push({
+            level: FindingLevel.fail,
+            check,
+            message: `could not read the policy of key ${keyArn} (kms:GetKeyPolicy): ${errorText(error)}`,
+        });
         return findings;
     }
     for (const missing of missingKeyPolicyGrants({ Version: "2012-10-17", Statement: [policy.Statement ?? []].flat() }, keyAccount)) {
         findings.push({ level: FindingLevel.fail, check, message: `key policy of ${keyArn}: ${missing}` });
     }
     if (findings.length === 0) {
-        findings.push({ level: FindingLevel.ok, check, message: `key ${keyArn} is enabled and its policy grants CloudWatch and the pipeline's services` });
+        findings.push({
+            level: FindingLevel.ok,
+            check,
+            message: `key ${keyArn} is enabled and its policy grants CloudWatch and the pipeline's services`,
+        });
     }
     return findings;
 }
@@ -179,7 +243,11 @@ export async function checkKmsKey(input: PreflightInput, kms: CommandSender): Pr
 export async function checkSsmParameters(input: PreflightInput, ssm: CommandSender): Promise<Finding[]> {
     const check = "ssm-parameters";
     const parameters = [
-        { name: input.names.pagerDutyRoutingKeyParameter, inConfig: input.secretsInConfig.pagerDutyRoutingKey, configKey: "pagerdutyRoutingKey" },
+        {
+            name: input.names.pagerDutyRoutingKeyParameter,
+            inConfig: input.secretsInConfig.pagerDutyRoutingKey,
+            configKey: "pagerdutyRoutingKey",
+        },
         { name: input.names.slackWebhookUrlParameter, inConfig: input.secretsInConfig.slackWebhookUrl, configKey: "slackWebhookUrl" },
     ];
     const findings: Finding[] = [];
@@ -191,7 +259,11 @@ export async function checkSsmParameters(input: PreflightInput, ssm: CommandSend
             exists = true;
         } catch (error) {
             if (errorName(error) !== "ParameterNotFound") {
-                findings.push({ level: FindingLevel.fail, check, message: `could not read ${parameter.name} (ssm:GetParameter): ${errorText(error)}` });
+                findings.push({
+                    level: FindingLevel.fail,
+                    check,
+                    message: `could not read ${parameter.name} (ssm:GetParameter): ${errorText(error)}`,
+                });
                 continue;
             }
             exists = false;
@@ -200,7 +272,8 @@ export async function checkSsmParameters(input: PreflightInput, ssm: CommandSend
             findings.push({
                 level: FindingLevel.fail,
                 check,
-                message: `${parameter.name} does not exist and '${parameter.configKey}' is not in stack config: the pager would fail every page. ` +
+                message:
+                    `${parameter.name} does not exist and '${parameter.configKey}' is not in stack config: the pager would fail every page. ` +
                     `Run 'pulumi config set --secret ${parameter.configKey} <value>' or create the SecureString parameter.`,
             });
         } else if (parameter.inConfig && exists) {
@@ -210,7 +283,11 @@ export async function checkSsmParameters(input: PreflightInput, ssm: CommandSend
                 message: `${parameter.name} exists and '${parameter.configKey}' is in stack config: fine if this stack created it; on a first 'pulumi up' the create fails with ParameterAlreadyExists (import it, or remove the secret from config)`,
             });
         } else {
-            findings.push({ level: FindingLevel.ok, check, message: `${parameter.name}: ${parameter.inConfig ? "created from stack config" : "exists, managed outside the stack"}` });
+            findings.push({
+                level: FindingLevel.ok,
+                check,
+                message: `${parameter.name}: ${parameter.inConfig ? "created from stack config" : "exists, managed outside the stack"}`,
+            });
         }
     }
     return findings;
@@ -224,15 +301,30 @@ export async function checkAlarmEndpoints(input: PreflightInput, resolves: Prefl
         ...input.settings.alarms.httpsEndpoints.map((endpoint) => ({ endpoint, kind: "https" as const })),
     ];
     if (endpoints.length === 0) {
-        return [{ level: FindingLevel.warn, check, message: "no alarm subscription: alarms reach the topic and notify no one. Set 'pipeline.alarms.emailEndpoints' or 'httpsEndpoints'." }];
+        return [
+            {
+                level: FindingLevel.warn,
+                check,
+                message:
+                    "no alarm subscription: alarms reach the topic and notify no one. Set 'pipeline.alarms.emailEndpoints' or 'httpsEndpoints'.",
+            },
+        ];
     }
     const findings: Finding[] = [];
     for (const { endpoint, kind } of endpoints) {
         const host = endpointHost(endpoint) ?? "";
         if (await resolves(host, kind)) {
-            findings.push({ level: FindingLevel.ok, check, message: `${kind} ${endpoint}: ${host} resolves${kind === "email" ? " (confirm the e-mail SNS sends)" : ""}` });
+            findings.push({
+                level: FindingLevel.ok,
+                check,
+                message: `${kind} ${endpoint}: ${host} resolves${kind === "email" ? " (confirm the e-mail SNS sends)" : ""}`,
+            });
         } else {
-            findings.push({ level: FindingLevel.fail, check, message: `${kind} endpoint ${endpoint}: ${host} does not resolve, so the subscription can never be confirmed` });
+            findings.push({
+                level: FindingLevel.fail,
+                check,
+                message: `${kind} endpoint ${endpoint}: ${host} does not resolve, so the subscription can never be confirmed`,
+            });
         }
     }
     return findings;
@@ -253,6 +345,10 @@ export function formatFindings(findings: readonly Finding[]): string {
     const lines = findings.map((finding) => `${finding.level.toUpperCase().padEnd(4)} ${finding.check}: ${finding.message}`);
     const failures = findings.filter((finding) => finding.level === FindingLevel.fail).length;
     const warnings = findings.filter((finding) => finding.level === FindingLevel.warn).length;
-    lines.push(failures > 0 ? `${failures} check(s) would make 'pulumi up' fail, ${warnings} warning(s)` : `nothing found that would make 'pulumi up' fail, ${warnings} warning(s)`);
+    lines.push(
+        failures > 0
+            ? `${failures} check(s) would make 'pulumi up' fail, ${warnings} warning(s)`
+            : `nothing found that would make 'pulumi up' fail, ${warnings} warning(s)`,
+    );
     return lines.join("\n");
 }

@@ -11,7 +11,15 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { loadProject, loadStackConfig } from "../gate/project";
-import { computePipelineSettings, defaultNamePrefix, PipelineConfigError, pipelineNames, PipelineOptions, validateNamePrefix, validatePipelineOptions } from "../pipeline";
+import {
+    computePipelineSettings,
+    defaultNamePrefix,
+    PipelineConfigError,
+    pipelineNames,
+    PipelineOptions,
+    validateNamePrefix,
+    validatePipelineOptions,
+} from "../pipeline";
 import { formatFindings, FindingLevel, PreflightClients, PreflightInput, runPreflight } from "./preflight-checks";
 
 /** The component's name in index.ts: the default prefix is `<project>-<stack>-main`. */
@@ -30,7 +38,10 @@ export function parsePreflightArgs(argv: readonly string[]): { stack: string; re
         const index = argv.indexOf(flag);
         return index >= 0 ? argv[index + 1] : undefined;
     };
-    const unknown = argv.filter((arg, index) => arg.startsWith("--") && !["--stack", "--region"].includes(arg) && !["--stack", "--region"].includes(argv[index - 1] ?? ""));
+    const unknown = argv.filter(
+        (arg, index) =>
+            arg.startsWith("--") && !["--stack", "--region"].includes(arg) && !["--stack", "--region"].includes(argv[index - 1] ?? ""),
+    );
     if (unknown.length > 0) {
         throw new PreflightUsageError(`unknown option ${unknown[0]}; usage: npm run preflight -- --stack <name> [--region <region>]`);
     }
@@ -42,7 +53,12 @@ export function parsePreflightArgs(argv: readonly string[]): { stack: string; re
 }
 
 /** The preflight input from a stack file, validated as the component validates it. */
-export function preflightInputFromStack(programDir: string, stack: string, regionOverride?: string, env: NodeJS.ProcessEnv = process.env): PreflightInput {
+export function preflightInputFromStack(
+    programDir: string,
+    stack: string,
+    regionOverride?: string,
+    env: NodeJS.ProcessEnv = process.env,
+): PreflightInput {
     const project = loadProject(programDir);
     const config = loadStackConfig(project, stack).values;
     const key = (name: string) => `${project.name}:${name}`;

@@ -57,7 +57,9 @@ export function slackRecoveredMessage(alarm: AlarmNotification, resolved: boolea
 
 function metricOf(alarm: AlarmNotification): string {
     const trigger = alarm.Trigger;
-    return trigger?.Namespace !== undefined && trigger.MetricName !== undefined ? `${trigger.Namespace} ${trigger.MetricName}` : alarm.AlarmName;
+    return trigger?.Namespace !== undefined && trigger.MetricName !== undefined
+        ? `${trigger.Namespace} ${trigger.MetricName}`
+        : alarm.AlarmName;
 }
 
 function truncate(text: string, length: number): string {

@@ -41,11 +41,15 @@ export function parseAlarmNotification(record: SNSEventRecord): AlarmNotificatio
     try {
         parsed = JSON.parse(record.Sns.Message) as unknown;
     } catch (error) {
-        throw new InvalidMessageError(`SNS message ${record.Sns.MessageId} is not JSON, so not a CloudWatch alarm notification`, { cause: error });
+        throw new InvalidMessageError(`SNS message ${record.Sns.MessageId} is not JSON, so not a CloudWatch alarm notification`, {
+            cause: error,
+        });
     }
     const result = z.safeParse(AlarmNotificationSchema, parsed);
     if (!result.success) {
-        throw new InvalidMessageError(`SNS message ${record.Sns.MessageId} is not a CloudWatch alarm notification: ${describeSchemaIssues(result.error.issues, parsed)}`);
+        throw new InvalidMessageError(
+            `SNS message ${record.Sns.MessageId} is not a CloudWatch alarm notification: ${describeSchemaIssues(result.error.issues, parsed)}`,
+        );
     }
     return result.data;
 }

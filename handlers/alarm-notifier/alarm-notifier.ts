@@ -56,7 +56,11 @@ function readNotifierTargets(environment: EnvironmentSource): NotifierTargets {
     } catch (error) {
         problems.push((error as Error).message);
     }
-    const routes = parseAlarmRoutes(new EnvironmentReader(environment, problems).optional(HandlerEnvironment.alarmRoutes), HandlerEnvironment.alarmRoutes, problems);
+    const routes = parseAlarmRoutes(
+        new EnvironmentReader(environment, problems).optional(HandlerEnvironment.alarmRoutes),
+        HandlerEnvironment.alarmRoutes,
+        problems,
+    );
     if (problems.length > 0 || delivery === undefined) {
         throw new HandlerConfigError(problems.join("; "));
     }
@@ -117,16 +121,27 @@ export function createAlarmNotifier(options: AlarmNotifierOptions = {}): AlarmNo
             try {
                 alarm = parseAlarmNotification(record);
             } catch (error) {
-                logger.error("SNS message is not an alarm notification; Lambda retries, then the notifier's DLQ keeps it", { messageId: record.Sns.MessageId, error: error as Error });
+                logger.error("SNS message is not an alarm notification; Lambda retries, then the notifier's DLQ keeps it", {
+                    messageId: record.Sns.MessageId,
+                    error: error as Error,
+                });
                 throw error;
             }
-            const log = { alarmName: alarm.AlarmName, alarmArn: alarm.AlarmArn, state: alarm.NewStateValue, previousState: alarm.OldStateValue };
+            const log = {
+                alarmName: alarm.AlarmName,
+                alarmArn: alarm.AlarmArn,
+                state: alarm.NewStateValue,
+                previousState: alarm.OldStateValue,
+            };
             try {
                 const outcome = await notify(alarm);
                 logger.info("alarm notification handled", { ...log, outcome });
                 outcomes.push(outcome);
             } catch (error) {
-                logger.error("alarm notification failed; Lambda retries, then the notifier's DLQ keeps it", { ...log, error: error as Error });
+                logger.error("alarm notification failed; Lambda retries, then the notifier's DLQ keeps it", {
+                    ...log,
+                    error: error as Error,
+                });
                 throw error;
             }
         }

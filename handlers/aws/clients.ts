@@ -47,7 +47,9 @@ export function clientConfig(environment: EnvironmentSource, endpointVariable: s
     return {
         ...(region !== undefined ? { region } : {}),
         ...(endpoint !== undefined ? { endpoint } : {}),
-        ...(endpoint !== undefined && accessKeyId !== undefined && secretAccessKey !== undefined ? { credentials: { accessKeyId, secretAccessKey } } : {}),
+        ...(endpoint !== undefined && accessKeyId !== undefined && secretAccessKey !== undefined
+            ? { credentials: { accessKeyId, secretAccessKey } }
+            : {}),
     };
 }
 

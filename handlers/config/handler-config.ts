@@ -1,4 +1,9 @@
-import { DEFAULT_BACKOFF_TIERS_SECONDS, DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES, HandlerEnvironment, LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES } from "../environment";
+import {
+    DEFAULT_BACKOFF_TIERS_SECONDS,
+    DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES,
+    HandlerEnvironment,
+    LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES,
+} from "../environment";
 
 /** Where settings come from: `process.env` in Lambda, a plain object in tests and the local runtime. */
 export type EnvironmentSource = Readonly<Record<string, string | undefined>>;
@@ -51,7 +56,9 @@ export function readConsumerConfig(environment: EnvironmentSource): ConsumerConf
     const idempotencyExpirySeconds = read.integer(HandlerEnvironment.idempotencyExpirySeconds, 1, Number.MAX_SAFE_INTEGER);
     // Optional: a function deployed before the limits were passed runs at the SQS default.
     const messageSize = (name: string) =>
-        read.optional(name) === undefined ? DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES : read.integer(name, SMALLEST_MAXIMUM_MESSAGE_SIZE_BYTES, LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES);
+        read.optional(name) === undefined
+            ? DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES
+            : read.integer(name, SMALLEST_MAXIMUM_MESSAGE_SIZE_BYTES, LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES);
     const maximumMessageSizeBytes = messageSize(HandlerEnvironment.maximumMessageSizeBytes);
     const deadLetterMaximumMessageSizeBytes = messageSize(HandlerEnvironment.deadLetterMaximumMessageSizeBytes);
     const payloadBucketName = read.optional(HandlerEnvironment.payloadBucketName);

@@ -44,7 +44,9 @@ export class StepDeadlineExceededError extends TransientError {
         readonly step: string,
         readonly ranMs: number,
     ) {
-        super(`${step} was still running after ${ranMs} ms, at the invocation's safety margin before its deadline; stopped (AbortSignal) and failed so the batch could answer in time`);
+        super(
+            `${step} was still running after ${ranMs} ms, at the invocation's safety margin before its deadline; stopped (AbortSignal) and failed so the batch could answer in time`,
+        );
         this.name = "StepDeadlineExceededError";
     }
 }
@@ -114,7 +116,11 @@ export class InvocationDeadline {
  * once, without waiting for `work` (which should stop on the signal; if it ignores it, it may
  * still finish in a later invocation of this environment: README, "what can still repeat").
  */
-export async function runUntilMargin<T>(deadline: InvocationDeadline | undefined, step: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function runUntilMargin<T>(
+    deadline: InvocationDeadline | undefined,
+    step: string,
+    work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
     const controller = new AbortController();
     if (deadline === undefined) {
         return work(controller.signal);

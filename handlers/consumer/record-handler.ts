@@ -12,7 +12,12 @@ import type { EventType } from "../messages/message-attributes";
 import { parseBody, type ParsedBody } from "../messages/parse-message";
 import { type ConsumerMetrics, MetricName } from "../observability/metrics";
 import { handleHeldBack } from "../failures/failure-policy";
-import { type InvocationDeadline, InvocationDeadlineNearError, InvocationDeadlinePassedError, type RemainingTime } from "./invocation-deadline";
+import {
+    type InvocationDeadline,
+    InvocationDeadlineNearError,
+    InvocationDeadlinePassedError,
+    type RemainingTime,
+} from "./invocation-deadline";
 import { receiveCountOf } from "./record-facts";
 import { peekCallId, resolveMessageBody } from "./resolve-message";
 
@@ -123,7 +128,9 @@ async function returnInProgressMessage(record: SQSRecord, dependencies: RecordHa
             }),
         );
         dependencies.metrics?.count(MetricName.inProgressElsewhere);
-        log.info("message in progress in another invocation on its last receive; a delayed copy is back in the queue", { retryInSeconds: seconds });
+        log.info("message in progress in another invocation on its last receive; a delayed copy is back in the queue", {
+            retryInSeconds: seconds,
+        });
         return HandBackOutcome.settled;
     }
     await changeVisibility(clients.sqs, config.queueUrl, record, seconds, log);
@@ -148,7 +155,10 @@ async function handBackCutOffMessage(
     const { config, clients } = dependencies;
     dependencies.metrics?.count(MetricName.cutOffAtDeadline);
     if (receiveCountOf(record) < config.maxReceiveCount) {
-        log.warn("invocation near its deadline; message handed back unstarted (not an attempt)", { step: error.step, remainingMs: error.remainingMs });
+        log.warn("invocation near its deadline; message handed back unstarted (not an attempt)", {
+            step: error.step,
+            remainingMs: error.remainingMs,
+        });
         return HandBackOutcome.returned;
     }
     if (record.attributes.MessageGroupId !== undefined) {
@@ -157,7 +167,9 @@ async function handBackCutOffMessage(
     await clients.sqs.send(
         new SendMessageCommand({ QueueUrl: config.queueUrl, MessageBody: record.body, MessageAttributes: toSdkAttributes(record) }),
     );
-    log.warn("invocation near its deadline on the message's last receive; a fresh copy is back in the queue (not an attempt)", { step: error.step });
+    log.warn("invocation near its deadline on the message's last receive; a fresh copy is back in the queue (not an attempt)", {
+        step: error.step,
+    });
     return HandBackOutcome.settled;
 }
 

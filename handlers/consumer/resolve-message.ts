@@ -15,7 +15,9 @@ import { stringAttributeOf } from "./record-facts";
 export async function resolveMessageBody(record: SQSRecord, expectedEventType: EventType, clients: AwsClients): Promise<string> {
     const eventType = stringAttributeOf(record, MessageAttributeName.eventType);
     if (eventType !== undefined && eventType !== expectedEventType) {
-        throw new InvalidMessageError(`'${MessageAttributeName.eventType}' must be "${expectedEventType}" on this queue, "${eventType}" given`);
+        throw new InvalidMessageError(
+            `'${MessageAttributeName.eventType}' must be "${expectedEventType}" on this queue, "${eventType}" given`,
+        );
     }
     const schemaVersion = stringAttributeOf(record, MessageAttributeName.schemaVersion);
     if (schemaVersion !== undefined && schemaVersion !== CURRENT_SCHEMA_VERSION) {

@@ -75,7 +75,11 @@ export function createSqsConsumer(lane: LaneDefinition, dependencies: ConsumerDe
         }
         const deadline = InvocationDeadline.of(context);
         const processMessage = lane.prepare(context, deadline);
-        const invocationDependencies: RecordHandlerDependencies = { ...recordDependencies, remainingTime: remainingTimeOf(context), deadline };
+        const invocationDependencies: RecordHandlerDependencies = {
+            ...recordDependencies,
+            remainingTime: remainingTimeOf(context),
+            deadline,
+        };
         try {
             if (!lane.fifo) {
                 // Batch's own full-batch-failure behaviour: it throws FullBatchFailureError when every record failed.
@@ -88,7 +92,9 @@ export function createSqsConsumer(lane: LaneDefinition, dependencies: ConsumerDe
             }
             const response = await processFifoBatch(event, processMessage, invocationDependencies, context);
             if (event.Records.length > 0 && response.batchItemFailures.length === event.Records.length) {
-                throw new FullBatchFailureError(response.batchItemFailures.map(({ itemIdentifier }) => new Error(`record ${itemIdentifier} failed`)));
+                throw new FullBatchFailureError(
+                    response.batchItemFailures.map(({ itemIdentifier }) => new Error(`record ${itemIdentifier} failed`)),
+                );
             }
             return response;
         } finally {
@@ -124,11 +130,19 @@ async function processFifoBatch(
             if (await handleHeldBack(record, dependencies, dependencies.logger).catch(() => false)) {
                 forwarded.add(record.messageId);
             } else if (backoffByGroup.has(groupOf(record))) {
-                await changeVisibility(dependencies.clients.sqs, dependencies.config.queueUrl, record, backoffByGroup.get(groupOf(record))!, dependencies.logger);
+                await changeVisibility(
+                    dependencies.clients.sqs,
+                    dependencies.config.queueUrl,
+                    record,
+                    backoffByGroup.get(groupOf(record))!,
+                    dependencies.logger,
+                );
             }
         }),
     );
-    return forwarded.size === 0 ? response : { batchItemFailures: response.batchItemFailures.filter((failure) => !forwarded.has(failure.itemIdentifier)) };
+    return forwarded.size === 0
+        ? response
+        : { batchItemFailures: response.batchItemFailures.filter((failure) => !forwarded.has(failure.itemIdentifier)) };
 }
 
 function groupOf(record: SQSRecord): string {

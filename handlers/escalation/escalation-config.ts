@@ -17,7 +17,9 @@ export function readEscalationTargets(environment: EnvironmentSource): Escalatio
         slackWebhookUrlParameter: read.required(HandlerEnvironment.slackWebhookUrlParameter),
     };
     if (!URL.canParse(targets.pagerDutyEventsUrl)) {
-        problems.push(`'${HandlerEnvironment.pagerDutyEventsUrl}' must be an absolute URL, ${JSON.stringify(targets.pagerDutyEventsUrl)} given`);
+        problems.push(
+            `'${HandlerEnvironment.pagerDutyEventsUrl}' must be an absolute URL, ${JSON.stringify(targets.pagerDutyEventsUrl)} given`,
+        );
     }
     if (problems.length > 0) {
         throw new HandlerConfigError(`invalid handler environment: ${problems.join("; ")}`);

@@ -168,7 +168,10 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
                         log.info("escalation delivered", { severity: message.severity, pagerDutyDedupKey: paged.pagerDutyDedupKey });
                     } else if (paged.byMessageId !== thisMessage && posted.byMessageId !== thisMessage) {
                         resolved.metrics.count(MetricName.duplicatesAbsorbed);
-                        log.info("escalation already delivered; duplicate acknowledged", { pagedBy: paged.byMessageId, postedBy: posted.byMessageId });
+                        log.info("escalation already delivered; duplicate acknowledged", {
+                            pagedBy: paged.byMessageId,
+                            postedBy: posted.byMessageId,
+                        });
                     } else {
                         log.info("escalation delivery completed: only the steps not done before ran", {
                             pagedBy: paged.byMessageId,
@@ -187,7 +190,11 @@ export function createEscalationConsumer(options: EscalationConsumerOptions = {}
  * (poison or transient). "Someone else holds the step" and "deadline passed" pass through as they are.
  */
 function slackFailureAfterPage(error: Error): Error {
-    if (error instanceof IdempotencyAlreadyInProgressError || error instanceof InvocationDeadlinePassedError || error instanceof InvocationDeadlineNearError) {
+    if (
+        error instanceof IdempotencyAlreadyInProgressError ||
+        error instanceof InvocationDeadlinePassedError ||
+        error instanceof InvocationDeadlineNearError
+    ) {
         return error;
     }
     return failureKindOf(error) === FailureKind.poison ? new SlackFailedAfterPageError(error) : new SlackUnavailableAfterPageError(error);

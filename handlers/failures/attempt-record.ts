@@ -56,14 +56,22 @@ export class AttemptRecords {
 
     /** Counts one failed run and returns the counts after it. */
     async recordFailure(identity: string, error: Error): Promise<AttemptCount> {
-        const failure: RecordedFailure = { errorClass: error.name, errorMessage: error.message.slice(0, MAX_RECORDED_MESSAGE_LENGTH), at: new Date().toISOString() };
+        const failure: RecordedFailure = {
+            errorClass: error.name,
+            errorMessage: error.message.slice(0, MAX_RECORDED_MESSAGE_LENGTH),
+            at: new Date().toISOString(),
+        };
         const { Attributes } = await this.client.send(
             new UpdateItemCommand({
                 TableName: this.tableName,
                 Key: this.key(identity),
                 UpdateExpression: "ADD attempts :one SET lastFailure = :failure, #expiration = :expiration",
                 ExpressionAttributeNames: { "#expiration": IdempotencyTableSchema.timeToLiveAttribute },
-                ExpressionAttributeValues: { ":one": { N: "1" }, ":failure": { S: JSON.stringify(failure) }, ":expiration": { N: String(this.expiration()) } },
+                ExpressionAttributeValues: {
+                    ":one": { N: "1" },
+                    ":failure": { S: JSON.stringify(failure) },
+                    ":expiration": { N: String(this.expiration()) },
+                },
                 ReturnValues: "ALL_NEW",
             }),
         );
@@ -85,7 +93,9 @@ export class AttemptRecords {
 
     /** The counts and last failure of a message, read consistently (tests and DLQ tools). */
     async read(identity: string): Promise<AttemptCount & { readonly lastFailure?: RecordedFailure }> {
-        const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: this.key(identity), ConsistentRead: true }));
+        const { Item } = await this.client.send(
+            new GetItemCommand({ TableName: this.tableName, Key: this.key(identity), ConsistentRead: true }),
+        );
         const lastFailure = Item?.lastFailure?.S;
         return { ...countOf(Item), ...(lastFailure !== undefined ? { lastFailure: JSON.parse(lastFailure) as RecordedFailure } : {}) };
     }

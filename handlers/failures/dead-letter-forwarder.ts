@@ -58,7 +58,12 @@ export async function forwardToDeadLetterQueue(
                 ...(config.payloadBucketName !== undefined ? { payloadBucketName: config.payloadBucketName } : {}),
             });
         } catch (error) {
-            throw refused(DeadLetterRefusal.size, asError(error), log, error instanceof DeadLetterTooLargeError ? { bytes: error.bytes, limitBytes: error.limitBytes } : {});
+            throw refused(
+                DeadLetterRefusal.size,
+                asError(error),
+                log,
+                error instanceof DeadLetterTooLargeError ? { bytes: error.bytes, limitBytes: error.limitBytes } : {},
+            );
         }
     };
     let draft = build(config.deadLetterMaximumMessageBytes);
@@ -67,7 +72,12 @@ export async function forwardToDeadLetterQueue(
     } catch (thrown) {
         const error = asError(thrown);
         const limit = Number(TOO_LONG.exec(error.message)?.[1]);
-        if (error instanceof DeadLetterRefusedError || !Number.isInteger(limit) || limit >= config.deadLetterMaximumMessageBytes || draft.offload !== undefined) {
+        if (
+            error instanceof DeadLetterRefusedError ||
+            !Number.isInteger(limit) ||
+            limit >= config.deadLetterMaximumMessageBytes ||
+            draft.offload !== undefined
+        ) {
             throw error instanceof DeadLetterRefusedError ? error : refused(DeadLetterRefusal.sendMessage, error, log);
         }
         refused(DeadLetterRefusal.size, error, log, { configuredLimitBytes: config.deadLetterMaximumMessageBytes, limitBytes: limit });
@@ -85,7 +95,14 @@ async function send(draft: DeadLetterDraft, clients: AwsClients, log: Logger): P
     if (draft.offload !== undefined) {
         const { PutObjectCommand } = s3Module();
         try {
-            await clients.s3.send(new PutObjectCommand({ Bucket: draft.offload.bucket, Key: draft.offload.key, Body: draft.offload.body, ContentType: "application/json" }));
+            await clients.s3.send(
+                new PutObjectCommand({
+                    Bucket: draft.offload.bucket,
+                    Key: draft.offload.key,
+                    Body: draft.offload.body,
+                    ContentType: "application/json",
+                }),
+            );
         } catch (error) {
             throw refused(DeadLetterRefusal.payloadBucket, asError(error), log, { bucket: draft.offload.bucket, key: draft.offload.key });
         }

@@ -85,7 +85,8 @@ interface DeadLetterEnvelope {
     readonly attributes: Record<string, EncodedAttribute>;
 }
 
-type EncodedAttribute = { readonly DataType: string; readonly StringValue: string } | { readonly DataType: string; readonly BinaryValue: string };
+type EncodedAttribute =
+    { readonly DataType: string; readonly StringValue: string } | { readonly DataType: string; readonly BinaryValue: string };
 
 export interface DeadLetterLimits {
     readonly deadLetterQueueUrl: string;
@@ -124,7 +125,9 @@ export class DeadLetterTooLargeError extends Error {
 /** A dead letter whose original body is in the payload bucket was replayed without fetching it. */
 export class DeadLetterPayloadRequiredError extends Error {
     constructor(readonly pointer: PayloadPointer) {
-        super(`the dead letter's original body is in s3://${pointer.s3BucketName}/${pointer.s3Key}; fetch it and pass it to replayRequestOf`);
+        super(
+            `the dead letter's original body is in s3://${pointer.s3BucketName}/${pointer.s3Key}; fetch it and pass it to replayRequestOf`,
+        );
         this.name = "DeadLetterPayloadRequiredError";
     }
 }
@@ -177,10 +180,24 @@ export function buildDeadLetter(record: SQSRecord, reason: DeadLetterReason, lim
     const compose = (deadLetter: DeadLetterRecord, body: string | undefined): SendMessageCommandInput => {
         const reasonAttribute = { [DEAD_LETTER_ATTRIBUTE]: text(JSON.stringify(deadLetter)) };
         if (layout === DeadLetterLayout.attributes) {
-            return { QueueUrl: limits.deadLetterQueueUrl, MessageBody: body, MessageAttributes: { ...original, ...reasonAttribute }, ...fifoFields };
+            return {
+                QueueUrl: limits.deadLetterQueueUrl,
+                MessageBody: body,
+                MessageAttributes: { ...original, ...reasonAttribute },
+                ...fifoFields,
+            };
         }
-        const envelope: DeadLetterEnvelope = { deadLetterEnvelope: 1, ...(body !== undefined ? { body } : {}), attributes: encodeAttributes(original) };
-        return { QueueUrl: limits.deadLetterQueueUrl, MessageBody: JSON.stringify(envelope), MessageAttributes: reasonAttribute, ...fifoFields };
+        const envelope: DeadLetterEnvelope = {
+            deadLetterEnvelope: 1,
+            ...(body !== undefined ? { body } : {}),
+            attributes: encodeAttributes(original),
+        };
+        return {
+            QueueUrl: limits.deadLetterQueueUrl,
+            MessageBody: JSON.stringify(envelope),
+            MessageAttributes: reasonAttribute,
+            ...fifoFields,
+        };
     };
 
     const inline = compose(base, record.body);
@@ -200,7 +217,11 @@ export function buildDeadLetter(record: SQSRecord, reason: DeadLetterReason, lim
     const request = compose(offloaded, layout === DeadLetterLayout.attributes ? encodePayloadPointer(pointer) : undefined);
     const bytes = sendSize(request);
     if (bytes > limits.maxMessageBytes) {
-        throw new DeadLetterTooLargeError(bytes, limits.maxMessageBytes, "its attributes alone are too large, even with the body in the payload bucket");
+        throw new DeadLetterTooLargeError(
+            bytes,
+            limits.maxMessageBytes,
+            "its attributes alone are too large, even with the body in the payload bucket",
+        );
     }
     return { request, record: offloaded, offload: { bucket: pointer.s3BucketName, key: pointer.s3Key, body: record.body } };
 }
@@ -218,8 +239,16 @@ export function deadLetterRecordOf(message: Message): DeadLetterRecord | undefin
         throw new MalformedDeadLetterError(`the '${DEAD_LETTER_ATTRIBUTE}' attribute is not JSON: ${value.slice(0, 120)}`);
     }
     const record = parsed as Partial<DeadLetterRecord> | null;
-    if (record === null || typeof record !== "object" || record.format !== 1 || typeof record.kind !== "string" || typeof record.attempts !== "number") {
-        throw new MalformedDeadLetterError(`the '${DEAD_LETTER_ATTRIBUTE}' attribute is not a format-1 dead-letter record: ${value.slice(0, 120)}`);
+    if (
+        record === null ||
+        typeof record !== "object" ||
+        record.format !== 1 ||
+        typeof record.kind !== "string" ||
+        typeof record.attempts !== "number"
+    ) {
+        throw new MalformedDeadLetterError(
+            `the '${DEAD_LETTER_ATTRIBUTE}' attribute is not a format-1 dead-letter record: ${value.slice(0, 120)}`,
+        );
     }
     return record as DeadLetterRecord;
 }
@@ -243,18 +272,33 @@ export function originalMessageOf(message: Message, fetchedBody?: string): Origi
     const groupId = record?.messageGroupId ?? system.MessageGroupId;
     const deduplicationId = record?.messageDeduplicationId ?? system.MessageDeduplicationId;
     const ids = { ...(groupId !== undefined ? { groupId } : {}), ...(deduplicationId !== undefined ? { deduplicationId } : {}) };
-    const payload = record?.offloadedBody !== undefined ? { s3BucketName: record.offloadedBody.s3BucketName, s3Key: record.offloadedBody.s3Key } : undefined;
-    const attributes = Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).filter(([name]) => name !== DEAD_LETTER_ATTRIBUTE));
+    const payload =
+        record?.offloadedBody !== undefined
+            ? { s3BucketName: record.offloadedBody.s3BucketName, s3Key: record.offloadedBody.s3Key }
+            : undefined;
+    const attributes = Object.fromEntries(
+        Object.entries(message.MessageAttributes ?? {}).filter(([name]) => name !== DEAD_LETTER_ATTRIBUTE),
+    );
     if (record === undefined || record.layout === DeadLetterLayout.attributes) {
         if (payload !== undefined && fetchedBody === undefined) {
             // The body is a pointer; with the size attribute the consumers resolve it like any large message.
             const size = { DataType: "Number", StringValue: String(record!.offloadedBody!.bytes) };
-            return { body: message.Body ?? "", attributes: { ...attributes, [MessageAttributeName.extendedPayloadSize]: size }, ...ids, payload };
+            return {
+                body: message.Body ?? "",
+                attributes: { ...attributes, [MessageAttributeName.extendedPayloadSize]: size },
+                ...ids,
+                payload,
+            };
         }
         return { body: fetchedBody ?? message.Body ?? "", attributes, ...ids, ...(payload !== undefined ? { payload } : {}) };
     }
     const envelope = parseEnvelope(message.Body ?? "");
-    return { body: envelope.body ?? fetchedBody, attributes: decodeAttributes(envelope.attributes), ...ids, ...(payload !== undefined ? { payload } : {}) };
+    return {
+        body: envelope.body ?? fetchedBody,
+        attributes: decodeAttributes(envelope.attributes),
+        ...ids,
+        ...(payload !== undefined ? { payload } : {}),
+    };
 }
 
 /**
@@ -272,7 +316,12 @@ export function replayRequestOf(message: Message, queueUrl: string, fetchedBody?
         QueueUrl: queueUrl,
         MessageBody: original.body,
         ...(Object.keys(original.attributes).length > 0 ? { MessageAttributes: original.attributes } : {}),
-        ...(fifo ? { MessageGroupId: original.groupId ?? message.MessageId, MessageDeduplicationId: original.deduplicationId ?? message.MessageId } : {}),
+        ...(fifo
+            ? {
+                  MessageGroupId: original.groupId ?? message.MessageId,
+                  MessageDeduplicationId: original.deduplicationId ?? message.MessageId,
+              }
+            : {}),
     };
 }
 
@@ -344,7 +393,9 @@ function decodeAttributes(attributes: Record<string, EncodedAttribute>): Record<
     return Object.fromEntries(
         Object.entries(attributes).map(([name, value]) => [
             name,
-            "BinaryValue" in value ? { DataType: value.DataType, BinaryValue: Buffer.from(value.BinaryValue, "base64") } : { DataType: value.DataType, StringValue: value.StringValue },
+            "BinaryValue" in value
+                ? { DataType: value.DataType, BinaryValue: Buffer.from(value.BinaryValue, "base64") }
+                : { DataType: value.DataType, StringValue: value.StringValue },
         ]),
     );
 }
@@ -356,4 +407,3 @@ function text(value: string): MessageAttributeValue {
 function truncate(message: string): string {
     return message.length > MAX_ERROR_MESSAGE_LENGTH ? `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 3)}...` : message;
 }
-

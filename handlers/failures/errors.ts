@@ -27,7 +27,10 @@ export class InvalidMessageError extends PoisonMessageError {
 
 /** A tool call names a tool the registry does not have. */
 export class UnknownToolError extends PoisonMessageError {
-    constructor(readonly toolName: string, knownTools: readonly string[]) {
+    constructor(
+        readonly toolName: string,
+        knownTools: readonly string[],
+    ) {
         super(`tool '${toolName}' is not registered; known tools: ${knownTools.join(", ") || "none"}`);
         this.name = "UnknownToolError";
     }
@@ -35,7 +38,11 @@ export class UnknownToolError extends PoisonMessageError {
 
 /** A downstream answered with a status that says the request itself is wrong (4xx other than 408/429). */
 export class DownstreamRejectedError extends PoisonMessageError {
-    constructor(readonly downstream: string, readonly status: number, detail: string) {
+    constructor(
+        readonly downstream: string,
+        readonly status: number,
+        detail: string,
+    ) {
         super(`${downstream} rejected the request with HTTP ${status}: ${detail}`);
         this.name = "DownstreamRejectedError";
     }
@@ -59,7 +66,11 @@ export class TransientError extends Error {
 
 /** A downstream timed out, could not be reached, throttled us or failed on its side. */
 export class DownstreamUnavailableError extends TransientError {
-    constructor(readonly downstream: string, detail: string, options?: ErrorOptions) {
+    constructor(
+        readonly downstream: string,
+        detail: string,
+        options?: ErrorOptions,
+    ) {
         super(`${downstream} is unavailable: ${detail}`, options);
         this.name = "DownstreamUnavailableError";
     }

@@ -82,20 +82,38 @@ export async function handleHeldBack(record: SQSRecord, dependencies: FailurePol
         log.warn("could not read the attempt record; assuming no attempts", { error: asError(error) });
         return { attempts: 0, deadLetters: 0 };
     });
-    const error = new Error(`held back behind a failing message of group '${record.attributes.MessageGroupId ?? ""}' until SQS's receive limit (${dependencies.config.maxReceiveCount})`);
+    const error = new Error(
+        `held back behind a failing message of group '${record.attributes.MessageGroupId ?? ""}' until SQS's receive limit (${dependencies.config.maxReceiveCount})`,
+    );
     error.name = "HeldBackError";
     await deadLetter(record, DeadLetterKind.receiveLimit, error, count, dependencies, log);
     return true;
 }
 
-async function deadLetter(record: SQSRecord, kind: DeadLetterKind, error: Error, count: AttemptCount, dependencies: FailurePolicyDependencies, log: Logger): Promise<void> {
+async function deadLetter(
+    record: SQSRecord,
+    kind: DeadLetterKind,
+    error: Error,
+    count: AttemptCount,
+    dependencies: FailurePolicyDependencies,
+    log: Logger,
+): Promise<void> {
     const { config, clients } = dependencies;
     // A frozen invocation resumed past its deadline must not add a second dead letter to the one its successor sent.
     assertWithinDeadline(dependencies.remainingTime, "the dead-letter forward");
-    await forwardToDeadLetterQueue(record, { kind, error, attempts: count.attempts, handlerVersion: config.handlerVersion }, count.deadLetters, clients, config, log);
+    await forwardToDeadLetterQueue(
+        record,
+        { kind, error, attempts: count.attempts, handlerVersion: config.handlerVersion },
+        count.deadLetters,
+        clients,
+        config,
+        log,
+    );
     await attemptRecords(dependencies)
         .recordDeadLetter(messageIdentityOf(record))
-        .catch((recordError: unknown) => log.warn("could not reset the attempt record after dead-lettering", { error: asError(recordError) }));
+        .catch((recordError: unknown) =>
+            log.warn("could not reset the attempt record after dead-lettering", { error: asError(recordError) }),
+        );
     dependencies.metrics?.deadLettered(kind);
     log.error("message dead-lettered", { deadLetterKind: kind, attempts: count.attempts, error });
 }
@@ -117,7 +135,13 @@ function attemptRecords({ config, clients }: FailurePolicyDependencies): Attempt
     return new AttemptRecords(clients.dynamoDb, config.idempotencyTableName, config.idempotencyExpirySeconds);
 }
 
-async function retryAfter(record: SQSRecord, seconds: number, dependencies: FailurePolicyDependencies, log: Logger, onRetryScheduled?: RetryScheduled): Promise<void> {
+async function retryAfter(
+    record: SQSRecord,
+    seconds: number,
+    dependencies: FailurePolicyDependencies,
+    log: Logger,
+    onRetryScheduled?: RetryScheduled,
+): Promise<void> {
     await changeVisibility(dependencies.clients.sqs, dependencies.config.queueUrl, record, seconds, log);
     onRetryScheduled?.(record, seconds);
 }
@@ -128,7 +152,9 @@ async function retryAfter(record: SQSRecord, seconds: number, dependencies: Fail
  */
 export async function changeVisibility(sqs: SQSClient, queueUrl: string, record: SQSRecord, seconds: number, log: Logger): Promise<void> {
     try {
-        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }));
+        await sqs.send(
+            new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: seconds }),
+        );
     } catch (error) {
         log.warn("could not change message visibility; it returns after the queue's visibility timeout", { error: asError(error) });
     }

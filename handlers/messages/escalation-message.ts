@@ -9,10 +9,14 @@ export type Severity = (typeof Severity)[keyof typeof Severity];
 const ID_CHARACTERS = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]+$/;
 
 /** Call ids become PagerDuty dedup keys (max 255 chars) and FIFO group ids (max 128, restricted characters). */
-export const CallIdSchema = z.string().check(z.minLength(1), z.maxLength(128), z.regex(ID_CHARACTERS, "must be letters, digits or ASCII punctuation"));
+export const CallIdSchema = z
+    .string()
+    .check(z.minLength(1), z.maxLength(128), z.regex(ID_CHARACTERS, "must be letters, digits or ASCII punctuation"));
 
 /** One escalation's identity: the idempotency key of its delivery (a call can escalate more than once). */
-export const EscalationIdSchema = z.string().check(z.minLength(1), z.maxLength(128), z.regex(ID_CHARACTERS, "must be letters, digits or ASCII punctuation"));
+export const EscalationIdSchema = z
+    .string()
+    .check(z.minLength(1), z.maxLength(128), z.regex(ID_CHARACTERS, "must be letters, digits or ASCII punctuation"));
 
 /** "A human must look at this": what an agent publishes on the escalation lane (schema version 1). */
 export const EscalationMessageSchema = z.strictObject({

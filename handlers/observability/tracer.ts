@@ -23,7 +23,12 @@ export function createTracer(defaultServiceName: string, environment: Environmen
  * wrapper when tracing is off. Subsegments follow the async context, so records running side by
  * side each get their own.
  */
-export function traceStep<T>(tracer: Tracer, name: string, annotations: Readonly<Record<string, string>>, action: () => Promise<T>): Promise<T> {
+export function traceStep<T>(
+    tracer: Tracer,
+    name: string,
+    annotations: Readonly<Record<string, string>>,
+    action: () => Promise<T>,
+): Promise<T> {
     if (!tracer.isTracingEnabled()) {
         return action();
     }

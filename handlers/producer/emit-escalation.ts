@@ -25,7 +25,10 @@ export function envelopeAttributes(eventType: EventTypeName): Record<string, Mes
  * is stamped, so resending the same escalation keeps its id), `occurredAt` stamped when missing,
  * large payloads moved to S3. The report lists the escalation ids in input order.
  */
-export async function emitEscalation(target: ProducerTarget, escalations: EscalationInput | readonly EscalationInput[]): Promise<EscalationSendReport> {
+export async function emitEscalation(
+    target: ProducerTarget,
+    escalations: EscalationInput | readonly EscalationInput[],
+): Promise<EscalationSendReport> {
     const inputs: readonly EscalationInput[] = Array.isArray(escalations) ? escalations : [escalations as EscalationInput];
     const messages = validateAll(inputs, EscalationMessageSchema, "escalation");
     const sentAt = new Date().toISOString();

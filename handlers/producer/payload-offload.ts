@@ -27,7 +27,12 @@ export interface PreparedMessage {
  * under a key derived from its content (a retried send rewrites the same object) and the body
  * becomes a pointer the consumers resolve transparently.
  */
-export async function fitMessage(target: ProducerTarget, body: string, attributes: Record<string, MessageAttributeValue>, keyPrefix: string): Promise<PreparedMessage> {
+export async function fitMessage(
+    target: ProducerTarget,
+    body: string,
+    attributes: Record<string, MessageAttributeValue>,
+    keyPrefix: string,
+): Promise<PreparedMessage> {
     const size = messageSize(body, attributes);
     // One setting, the queue's limit; the threshold follows from it (environment.ts).
     const threshold = offloadThresholdBytes(target.maximumMessageSizeBytes ?? MAX_SQS_MESSAGE_BYTES);
@@ -40,9 +45,7 @@ export async function fitMessage(target: ProducerTarget, body: string, attribute
         );
     }
     const key = `${keyPrefix}/${createHash("sha256").update(body).digest("hex")}.json`;
-    await target.s3.send(
-        new PutObjectCommand({ Bucket: target.payloadBucketName, Key: key, Body: body, ContentType: "application/json" }),
-    );
+    await target.s3.send(new PutObjectCommand({ Bucket: target.payloadBucketName, Key: key, Body: body, ContentType: "application/json" }));
     return {
         body: encodePayloadPointer({ s3BucketName: target.payloadBucketName, s3Key: key }),
         attributes: {

@@ -44,7 +44,9 @@ export class ProducerValidationError extends Error {
 /** Entries SQS still refused after every attempt; `failures` says which and why. */
 export class ProducerSendError extends Error {
     constructor(readonly failures: readonly { readonly index: number; readonly code: string; readonly message: string }[]) {
-        super(`${failures.length} message(s) were not sent: ${failures.map((failure) => `#${failure.index} ${failure.code}: ${failure.message}`).join("; ")}`);
+        super(
+            `${failures.length} message(s) were not sent: ${failures.map((failure) => `#${failure.index} ${failure.code}: ${failure.message}`).join("; ")}`,
+        );
         this.name = "ProducerSendError";
     }
 }

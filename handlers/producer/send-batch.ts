@@ -97,7 +97,10 @@ function chunkBySize(indexes: readonly number[], entries: readonly Entry[]): num
  * and a wave's retries finish before the next wave starts, so a retried message can never land
  * behind its successor. If a message fails for good, the rest of its group is not sent.
  */
-export async function sendFifoInBatches(target: ProducerTarget, entries: readonly (Entry & { MessageGroupId: string })[]): Promise<string[]> {
+export async function sendFifoInBatches(
+    target: ProducerTarget,
+    entries: readonly (Entry & { MessageGroupId: string })[],
+): Promise<string[]> {
     const waves: number[][] = [];
     const ordinalByGroup = new Map<string, number>();
     entries.forEach((entry, index) => {
@@ -122,7 +125,10 @@ export async function sendFifoInBatches(target: ProducerTarget, entries: readonl
         if (sendable.length === 0) {
             continue;
         }
-        const outcome = await sendCollectingFailures(target, sendable.map((index) => entries[index]!));
+        const outcome = await sendCollectingFailures(
+            target,
+            sendable.map((index) => entries[index]!),
+        );
         sendable.forEach((index, position) => (messageIds[index] = outcome.messageIds[position]!));
         for (const failure of outcome.failures) {
             const index = sendable[failure.index]!;

@@ -10,7 +10,10 @@ export interface SecretSource {
 }
 
 export class SecretNotFoundError extends Error {
-    constructor(readonly secretName: string, options?: ErrorOptions) {
+    constructor(
+        readonly secretName: string,
+        options?: ErrorOptions,
+    ) {
         super(`secret '${secretName}' was not found`, options);
         this.name = "SecretNotFoundError";
     }

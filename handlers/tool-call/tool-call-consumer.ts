@@ -41,12 +41,22 @@ export function createToolCallConsumer(options: ToolCallConsumerOptions = {}): S
     // stopped at the invocation's safety margin (its signal aborted, the record failed as a
     // transient StepDeadlineExceededError), inside the idempotent run, so its in-progress record
     // is released for the retry rather than left to expire.
-    const run = async (_key: ToolRunKey, call: ResolvedToolCall, invocation: Omit<ToolInvocation, "signal">, deadline: InvocationDeadline | undefined): Promise<ToolRunRecord> =>
-        toolRunRecordOf(await runUntilMargin(deadline, `tool '${call.tool.name}'`, (signal) => call.tool.run(call.args, { ...invocation, signal })));
+    const run = async (
+        _key: ToolRunKey,
+        call: ResolvedToolCall,
+        invocation: Omit<ToolInvocation, "signal">,
+        deadline: InvocationDeadline | undefined,
+    ): Promise<ToolRunRecord> =>
+        toolRunRecordOf(
+            await runUntilMargin(deadline, `tool '${call.tool.name}'`, (signal) => call.tool.run(call.args, { ...invocation, signal })),
+        );
 
     // One config per execution environment, as Powertools intends; each invocation registers its
     // context, whose remaining time bounds how long a record may stay in progress.
-    const config = new IdempotencyConfig({ eventKeyJmesPath: "idempotencyKey", expiresAfterSeconds: resolved.config.idempotencyExpirySeconds });
+    const config = new IdempotencyConfig({
+        eventKeyJmesPath: "idempotencyKey",
+        expiresAfterSeconds: resolved.config.idempotencyExpirySeconds,
+    });
     const runOnce = makeIdempotent(run, { persistenceStore, config, keyPrefix: "tool-call", dataIndexArgument: 0 });
 
     return createSqsConsumer(
@@ -64,7 +74,12 @@ export function createToolCallConsumer(options: ToolCallConsumerOptions = {}): S
                     const idempotencyKey = toolCallDeduplicationId(message.callId, message.toolCallId);
                     // No room for the tool's idempotency record and a run: hand the record back unstarted.
                     deadline?.assertRoomFor(`tool '${message.toolName}'`);
-                    const record = await runOnce({ idempotencyKey }, call, { callId: message.callId, toolCallId: message.toolCallId, idempotencyKey, log }, deadline);
+                    const record = await runOnce(
+                        { idempotencyKey },
+                        call,
+                        { callId: message.callId, toolCallId: message.toolCallId, idempotencyKey, log },
+                        deadline,
+                    );
                     log.info("tool call executed", { toolName: message.toolName, toolCallId: message.toolCallId, ...record });
                 };
             },

@@ -75,7 +75,9 @@ export class ToolRegistry {
         }
         const parsed = z.safeParse(tool.argumentsSchema, args);
         if (!parsed.success) {
-            throw new InvalidMessageError(`arguments of tool '${toolName}' are invalid: ${describeSchemaIssues(parsed.error.issues, args)}`);
+            throw new InvalidMessageError(
+                `arguments of tool '${toolName}' are invalid: ${describeSchemaIssues(parsed.error.issues, args)}`,
+            );
         }
         return { tool, args: parsed.data };
     }

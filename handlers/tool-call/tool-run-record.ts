@@ -28,5 +28,10 @@ export function toolRunRecordOf(result: ToolResult): ToolRunRecord {
     const resultSha256 = createHash("sha256").update(json).digest("hex");
     return resultBytes <= MAX_STORED_RESULT_BYTES
         ? { status: "succeeded", resultBytes, resultSha256, result }
-        : { status: "succeeded", resultBytes, resultSha256, resultPreview: Buffer.from(json, "utf8").subarray(0, MAX_STORED_RESULT_BYTES).toString("utf8") };
+        : {
+              status: "succeeded",
+              resultBytes,
+              resultSha256,
+              resultPreview: Buffer.from(json, "utf8").subarray(0, MAX_STORED_RESULT_BYTES).toString("utf8"),
+          };
 }

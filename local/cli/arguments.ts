@@ -41,7 +41,14 @@ export function numberFlag(name: string, value: string | undefined, range: { min
 }
 
 /** Errors that describe what the user gave (a flag, a stack file, outputs): their message says it all. */
-const USER_ERRORS: ReadonlySet<string> = new Set(["PipelineConfigError", "StackConfigError", "StackOutputsError", "GateUsageError", "PortInUseError", "HandlerCodeError"]);
+const USER_ERRORS: ReadonlySet<string> = new Set([
+    "PipelineConfigError",
+    "StackConfigError",
+    "StackOutputsError",
+    "GateUsageError",
+    "PortInUseError",
+    "HandlerCodeError",
+]);
 
 /** Runs a command's main, printing usage and input errors without a stack trace and exiting non-zero. */
 export function runCommand(main: () => Promise<number | void>, usage: string): void {

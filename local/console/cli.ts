@@ -21,12 +21,12 @@ const USAGE = `Usage: npm run console -- [--outputs <file>] [--operator <name>] 
 
 async function main(): Promise<number> {
     const { values } = parseCommandLine(process.argv.slice(2), {
-        outputs: { type: "string" },
-        operator: { type: "string" },
-        host: { type: "string", default: "127.0.0.1" },
-        port: { type: "string" },
-        region: { type: "string" },
-        endpoint: { type: "string" },
+        "outputs": { type: "string" },
+        "operator": { type: "string" },
+        "host": { type: "string", default: "127.0.0.1" },
+        "port": { type: "string" },
+        "region": { type: "string" },
+        "endpoint": { type: "string" },
         "audit-file": { type: "string" },
     });
     const port = integerFlag("port", values.port, { min: 0, max: 65_535 }, 0);

@@ -26,14 +26,24 @@ async function main(): Promise<void> {
     const server = await startLocalConsole(runtime, { stateDirectory, operator: "alice" });
     const { escalation, toolCall } = runtime.lanes;
     const region = runtime.emulators.region;
-    const attributes = { "event-type": { dataType: "String", stringValue: "escalation.requested" }, "schema-version": { dataType: "String", stringValue: "1" } };
+    const attributes = {
+        "event-type": { dataType: "String", stringValue: "escalation.requested" },
+        "schema-version": { dataType: "String", stringValue: "1" },
+    };
     const severities = ["urgent", "high", "P1"];
     let firstId = "";
     for (const [index, severity] of severities.entries()) {
         const id = await putDeadLetter(runtime.sqs, escalation, region, {
-            body: JSON.stringify({ callId: `call-${4711 + index}`, reason: "Caller asks for a human about a double charge", severity, context: { customer: "ACME-42", apiKey: "sk_live_not_shown" } }),
+            body: JSON.stringify({
+                callId: `call-${4711 + index}`,
+                reason: "Caller asks for a human about a double charge",
+                severity,
+                context: { customer: "ACME-42", apiKey: "sk_live_not_shown" },
+            }),
             kind: DeadLetterKind.poison,
-            error: new InvalidMessageError(`escalation is invalid: severity: must be one of critical, error, warning, info ("${severity}" given)`),
+            error: new InvalidMessageError(
+                `escalation is invalid: severity: must be one of critical, error, warning, info ("${severity}" given)`,
+            ),
             handlerVersion: "0.1.0",
             attributes,
         });
@@ -63,7 +73,11 @@ async function main(): Promise<void> {
             handlerVersion: "0.1.0",
         });
     }
-    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+    const browser = await puppeteer.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    });
     try {
         const page = await browser.newPage();
         await page.setViewport({ width: 1280, height: 860, deviceScaleFactor: 1 });

@@ -46,7 +46,8 @@ const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["127.0.0.1", "::1", "localh
 const MAX_FORM_BYTES = 2 * 1024 * 1024;
 const CSS_FILE = path.join(__dirname, "console.css");
 const SECURITY_HEADERS = {
-    "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "content-security-policy":
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
     "cache-control": "no-store",
@@ -103,7 +104,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         const queryToken = url.searchParams.get("token");
         if (request.method === "GET" && queryToken !== null && sameToken(queryToken, token)) {
             // The token leaves the address bar (and the history) at once; the cookie carries it from here.
-            response.writeHead(303, { location: url.pathname, "set-cookie": `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, ...SECURITY_HEADERS });
+            response.writeHead(303, {
+                "location": url.pathname,
+                "set-cookie": `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+                ...SECURITY_HEADERS,
+            });
             response.end();
             return;
         }
@@ -154,9 +159,14 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
             const lane = decodeURIComponent(messageMatch[1]!);
             const found = await operations.find(decodeURIComponent(messageMatch[2]!), lane);
             if (found === undefined) {
-                throw new RequestRefusedError(404, "That message is not in the DLQ any more (or, in a FIFO DLQ, waits behind its group's head)");
+                throw new RequestRefusedError(
+                    404,
+                    "That message is not in the DLQ any more (or, in a FIFO DLQ, waits behind its group's head)",
+                );
             }
-            return messageMatch[3] !== undefined ? payloadPage(context(), lane, found.entry, await operations.payload(found.entry)) : messagePage(context(), lane, found.entry);
+            return messageMatch[3] !== undefined
+                ? payloadPage(context(), lane, found.entry, await operations.payload(found.entry))
+                : messagePage(context(), lane, found.entry);
         }
         throw new RequestRefusedError(404, `No page ${url.pathname}`);
     }
@@ -165,11 +175,15 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         const operations = options.operations;
         const lane = form.get("lane") ?? "";
         const ids = form.getAll("messageId");
-        const title = (text: string, lines: string[], ok = true): [number, string] => [ok ? 200 : 409, resultPage(context(), text, lines, ok)];
+        const title = (text: string, lines: string[], ok = true): [number, string] => [
+            ok ? 200 : 409,
+            resultPage(context(), text, lines, ok),
+        ];
         switch (pathname) {
             case "/actions/replay": {
                 const groupKey = form.get("group");
-                const messageIds = groupKey !== null ? ((await operations.groups()).find((group) => group.key === groupKey)?.messageIds ?? []) : ids;
+                const messageIds =
+                    groupKey !== null ? ((await operations.groups()).find((group) => group.key === groupKey)?.messageIds ?? []) : ids;
                 if (messageIds.length === 0) {
                     throw new RequestRefusedError(400, "Choose at least one message to replay");
                 }
@@ -179,7 +193,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
             case "/actions/replay-all": {
                 const report = await operations.replay(lane, { method: "auto" });
                 if (report.moveTask !== undefined) {
-                    return title("Move task started", [`StartMessageMoveTask ${report.moveTask.taskHandle}: the ${lane} DLQ drains into its source queue at the rate SQS chooses.`]);
+                    return title("Move task started", [
+                        `StartMessageMoveTask ${report.moveTask.taskHandle}: the ${lane} DLQ drains into its source queue at the rate SQS chooses.`,
+                    ]);
                 }
                 return replayResult(report.copy?.moved ?? [], report.copy?.kept ?? [], title);
             }
@@ -194,7 +210,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
                         throw error;
                     }
                     const found = await operations.find(messageId, lane);
-                    return found === undefined ? title("Not replayed", [error.message], false) : [400, messagePage(context(), lane, found.entry, { error: error.message, editedBody: body })];
+                    return found === undefined
+                        ? title("Not replayed", [error.message], false)
+                        : [400, messagePage(context(), lane, found.entry, { error: error.message, editedBody: body })];
                 }
             }
             case "/actions/delete": {
@@ -202,7 +220,10 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
                     throw new RequestRefusedError(400, "Choose at least one message to delete");
                 }
                 const report = await operations.delete(lane, ids);
-                return title(`Deleted ${report.deleted} message(s)`, report.notFound.length > 0 ? [`Not found (moved, or behind a FIFO group's head): ${report.notFound.join(", ")}`] : []);
+                return title(
+                    `Deleted ${report.deleted} message(s)`,
+                    report.notFound.length > 0 ? [`Not found (moved, or behind a FIFO group's head): ${report.notFound.join(", ")}`] : [],
+                );
             }
             case "/actions/purge": {
                 const purged = await operations.purge(lane, form.get("confirm") ?? "");
@@ -234,7 +255,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     };
 }
 
-function replayResult(moved: readonly string[], kept: readonly { messageId: string; reason: string }[], title: (text: string, lines: string[], ok?: boolean) => [number, string]): [number, string] {
+function replayResult(
+    moved: readonly string[],
+    kept: readonly { messageId: string; reason: string }[],
+    title: (text: string, lines: string[], ok?: boolean) => [number, string],
+): [number, string] {
     return title(
         `Replayed ${moved.length} message(s)`,
         [...moved.map((id) => `moved ${id}`), ...kept.map((problem) => `kept ${problem.messageId}: ${problem.reason}`)],

@@ -7,12 +7,7 @@
  * Locally the trail is a JSONL file next to the stack outputs; in AWS it is the CloudWatch Logs
  * group the component creates for it (`<prefix>-dlq-audit`, exported as `dlqAuditLogGroupName`).
  */
-import {
-    CloudWatchLogsClient,
-    CreateLogStreamCommand,
-    FilterLogEventsCommand,
-    PutLogEventsCommand,
-} from "@aws-sdk/client-cloudwatch-logs";
+import { CloudWatchLogsClient, CreateLogStreamCommand, FilterLogEventsCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { createHash, randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -118,12 +113,18 @@ export class CloudWatchLogsAuditTrail implements AuditTrail {
             this.streamName = name;
         }
         await this.logs.send(
-            new PutLogEventsCommand({ logGroupName: this.logGroupName, logStreamName: this.streamName, logEvents: [{ timestamp: Date.parse(record.time), message: JSON.stringify(record) }] }),
+            new PutLogEventsCommand({
+                logGroupName: this.logGroupName,
+                logStreamName: this.streamName,
+                logEvents: [{ timestamp: Date.parse(record.time), message: JSON.stringify(record) }],
+            }),
         );
     }
 
     async recent(limit: number): Promise<AuditRecord[]> {
-        const { events = [] } = await this.logs.send(new FilterLogEventsCommand({ logGroupName: this.logGroupName, startTime: Date.now() - RECENT_WINDOW_MS, limit: 10_000 }));
+        const { events = [] } = await this.logs.send(
+            new FilterLogEventsCommand({ logGroupName: this.logGroupName, startTime: Date.now() - RECENT_WINDOW_MS, limit: 10_000 }),
+        );
         return events
             .map((event) => JSON.parse(event.message ?? "{}") as AuditRecord)
             .sort((a, b) => b.time.localeCompare(a.time))

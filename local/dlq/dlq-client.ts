@@ -64,7 +64,14 @@ export async function resolveDlqTargets(flags: DlqTargetFlags, defaultOutputsFil
     if (flags.dlqUrl !== undefined && flags.queueUrl !== undefined) {
         const deadLetterQueueArn = await queueArnOf(sqs, flags.dlqUrl, "DLQ (--dlq-url)");
         const queueArn = await queueArnOf(sqs, flags.queueUrl, "source queue (--queue-url)");
-        return { sqs, endpoint, region, outputs, outputsFile, lanes: [{ lane: "custom", queueUrl: flags.queueUrl, queueArn, deadLetterQueueUrl: flags.dlqUrl, deadLetterQueueArn }] };
+        return {
+            sqs,
+            endpoint,
+            region,
+            outputs,
+            outputsFile,
+            lanes: [{ lane: "custom", queueUrl: flags.queueUrl, queueArn, deadLetterQueueUrl: flags.dlqUrl, deadLetterQueueArn }],
+        };
     }
     const lanes = flags.lane === "all" ? LANES : [flags.lane];
     return { sqs, endpoint, region, outputs, outputsFile, lanes: lanes.map((lane) => ({ lane, ...laneQueuesFromOutputs(outputs, lane) })) };
@@ -93,7 +100,10 @@ export function createDlqOperations(targets: DlqTargets, flags: OperationsFlags 
     const audit =
         flags.auditFile === undefined && !local && logGroup !== undefined
             ? new CloudWatchLogsAuditTrail(new CloudWatchLogsClient(clientConfig), logGroup, operator)
-            : new JsonlAuditTrail(flags.auditFile ?? path.join(targets.outputsFile === undefined ? process.cwd() : path.dirname(targets.outputsFile), "dlq-audit.jsonl"));
+            : new JsonlAuditTrail(
+                  flags.auditFile ??
+                      path.join(targets.outputsFile === undefined ? process.cwd() : path.dirname(targets.outputsFile), "dlq-audit.jsonl"),
+              );
     let s3: S3Client | undefined;
     return new DlqOperations({
         sqs: targets.sqs,

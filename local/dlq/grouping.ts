@@ -7,7 +7,11 @@ import { createHash } from "node:crypto";
 import type { DeadLetterEntry } from "./dead-letter-entry";
 
 /** The reason shown for a message SQS moved by itself (maxReceiveCount passed, no handler verdict). */
-export const SQS_MOVED = { failureKind: "moved-by-sqs", errorClass: "(no reason recorded)", errorMessage: "received maxReceiveCount times without a verdict: timeouts or crashes" } as const;
+export const SQS_MOVED = {
+    failureKind: "moved-by-sqs",
+    errorClass: "(no reason recorded)",
+    errorMessage: "received maxReceiveCount times without a verdict: timeouts or crashes",
+} as const;
 
 export interface LaneDeadLetter {
     readonly lane: string;
@@ -40,11 +44,16 @@ const VARIABLE_PARTS: readonly [RegExp, string][] = [
 ];
 
 export function normaliseErrorMessage(message: string): string {
-    return VARIABLE_PARTS.reduce((text, [pattern, placeholder]) => text.replace(pattern, placeholder), message).replace(/\s+/g, " ").trim();
+    return VARIABLE_PARTS.reduce((text, [pattern, placeholder]) => text.replace(pattern, placeholder), message)
+        .replace(/\s+/g, " ")
+        .trim();
 }
 
 export function groupDeadLetters(letters: readonly LaneDeadLetter[]): DeadLetterGroup[] {
-    const groups = new Map<string, { lane: string; failureKind: string; errorClass: string; normalisedMessage: string; entries: DeadLetterEntry[] }>();
+    const groups = new Map<
+        string,
+        { lane: string; failureKind: string; errorClass: string; normalisedMessage: string; entries: DeadLetterEntry[] }
+    >();
     for (const { lane, entry } of letters) {
         const failureKind = entry.reason?.failureKind ?? SQS_MOVED.failureKind;
         const errorClass = entry.reason?.errorClass ?? SQS_MOVED.errorClass;

@@ -20,7 +20,15 @@ import { peekMessages } from "./peek";
 import { deleteMessages, purgeDeadLetterQueue } from "./purge";
 import { type QueueAgeReader, queueNameOf } from "./queue-age";
 import { REDACTED, restoreRedacted } from "./redaction";
-import { assertQueuesExist, type CopyRedriveReport, isUnsupportedAction, type MoveTaskReport, redriveByCopy, redriveWithMoveTask, type RedriveTarget } from "./redrive";
+import {
+    assertQueuesExist,
+    type CopyRedriveReport,
+    isUnsupportedAction,
+    type MoveTaskReport,
+    redriveByCopy,
+    redriveWithMoveTask,
+    type RedriveTarget,
+} from "./redrive";
 import { isFifoQueue } from "../../handlers/aws/queue-type";
 
 export const RedriveMethod = { auto: "auto", moveTask: "move-task", copy: "copy" } as const;
@@ -92,7 +100,9 @@ export class DlqOperations {
     lane(name: string): DlqLaneTarget {
         const lane = this.options.lanes.find((candidate) => candidate.lane === name);
         if (lane === undefined) {
-            throw new DlqOperationError(`'lane' must be one of ${this.options.lanes.map((candidate) => candidate.lane).join(", ")}, ${JSON.stringify(name)} given`);
+            throw new DlqOperationError(
+                `'lane' must be one of ${this.options.lanes.map((candidate) => candidate.lane).join(", ")}, ${JSON.stringify(name)} given`,
+            );
         }
         return lane;
     }
@@ -110,18 +120,24 @@ export class DlqOperations {
 
     /** What a scan sees now, without consuming it (FIFO: the head of each group). */
     async deadLetters(laneName: string, max?: number): Promise<DeadLetterEntry[]> {
-        return (await peekMessages(this.options.sqs, this.lane(laneName).deadLetterQueueUrl, { max, holdSeconds: 10 })).map(toDeadLetterEntry);
+        return (await peekMessages(this.options.sqs, this.lane(laneName).deadLetterQueueUrl, { max, holdSeconds: 10 })).map(
+            toDeadLetterEntry,
+        );
     }
 
     async groups(): Promise<DeadLetterGroup[]> {
-        const letters = await Promise.all(this.options.lanes.map(async (lane) => (await this.deadLetters(lane.lane)).map((entry) => ({ lane: lane.lane, entry }))));
+        const letters = await Promise.all(
+            this.options.lanes.map(async (lane) => (await this.deadLetters(lane.lane)).map((entry) => ({ lane: lane.lane, entry }))),
+        );
         return groupDeadLetters(letters.flat());
     }
 
     /** Finds a dead letter by the DLQ's message id or by the id SendMessage gave the producer (kept as sourceMessageId). */
     async find(messageId: string, laneName?: string): Promise<FoundDeadLetter | undefined> {
         for (const lane of laneName === undefined ? this.options.lanes : [this.lane(laneName)]) {
-            const entry = (await this.deadLetters(lane.lane)).find((candidate) => candidate.messageId === messageId || candidate.reason?.sourceMessageId === messageId);
+            const entry = (await this.deadLetters(lane.lane)).find(
+                (candidate) => candidate.messageId === messageId || candidate.reason?.sourceMessageId === messageId,
+            );
             if (entry !== undefined) {
                 return { lane: lane.lane, entry };
             }
@@ -156,14 +172,19 @@ export class DlqOperations {
      * Replays chosen messages (or, with none chosen, everything that was in the DLQ at the start),
      * FIFO-safe. `auto` on a whole standard DLQ uses StartMessageMoveTask where the service has it.
      */
-    async replay(laneName: string, choice: { messageIds?: readonly string[]; max?: number; method?: RedriveMethod } = {}): Promise<ReplayReport> {
+    async replay(
+        laneName: string,
+        choice: { messageIds?: readonly string[]; max?: number; method?: RedriveMethod } = {},
+    ): Promise<ReplayReport> {
         const lane = this.lane(laneName);
         const target = redriveTarget(lane);
         const method = choice.method ?? RedriveMethod.auto;
         const fifo = isFifoQueue(lane.deadLetterQueueUrl);
         const selective = choice.messageIds !== undefined || choice.max !== undefined;
         if (method === RedriveMethod.moveTask && (fifo || selective)) {
-            throw new DlqOperationError("'method' move-task moves a whole standard DLQ: it takes neither a FIFO queue nor chosen messages or a maximum");
+            throw new DlqOperationError(
+                "'method' move-task moves a whole standard DLQ: it takes neither a FIFO queue nor chosen messages or a maximum",
+            );
         }
         await assertQueuesExist(this.options.sqs, [
             { url: lane.deadLetterQueueUrl, role: "DLQ" },
@@ -173,7 +194,12 @@ export class DlqOperations {
         if (method !== RedriveMethod.copy && !fifo && !selective) {
             try {
                 const moveTask = await redriveWithMoveTask(this.options.sqs, target);
-                await this.record(AuditAction.replayAll, lane, [], `StartMessageMoveTask ${moveTask.taskHandle} started: the whole DLQ drains into ${lane.queueUrl}`);
+                await this.record(
+                    AuditAction.replayAll,
+                    lane,
+                    [],
+                    `StartMessageMoveTask ${moveTask.taskHandle} started: the whole DLQ drains into ${lane.queueUrl}`,
+                );
                 return { moveTask, fellBack };
             } catch (error) {
                 if (method === RedriveMethod.moveTask || !isUnsupportedAction(error)) {
@@ -190,7 +216,11 @@ export class DlqOperations {
         await this.record(
             selective ? AuditAction.replay : AuditAction.replayAll,
             lane,
-            copy.movedMessages.map((moved) => ({ messageId: moved.messageId, bodySha256Before: moved.bodySha256Before, bodySha256After: moved.bodySha256After })),
+            copy.movedMessages.map((moved) => ({
+                messageId: moved.messageId,
+                bodySha256Before: moved.bodySha256Before,
+                bodySha256After: moved.bodySha256After,
+            })),
             copyOutcome(copy),
         );
         return { copy, fellBack };
@@ -204,7 +234,9 @@ export class DlqOperations {
         const lane = this.lane(laneName);
         const found = await this.find(messageId, laneName);
         if (found === undefined) {
-            throw new DlqOperationError(`No message ${messageId} is visible in the ${laneName} DLQ (it may have moved, or wait behind its FIFO group's head)`);
+            throw new DlqOperationError(
+                `No message ${messageId} is visible in the ${laneName} DLQ (it may have moved, or wait behind its FIFO group's head)`,
+            );
         }
         const body = restoreSecrets(editedBody, found.entry.body);
         const schema = LANE_SCHEMAS[laneName as LaneName];
@@ -216,12 +248,19 @@ export class DlqOperations {
             }
         }
         await assertQueuesExist(this.options.sqs, [{ url: lane.queueUrl, role: "source queue" }]);
-        const copy = await redriveByCopy(this.options.sqs, redriveTarget(lane), { messageIds: new Set([found.entry.messageId]), bodies: new Map([[found.entry.messageId, body]]) });
+        const copy = await redriveByCopy(this.options.sqs, redriveTarget(lane), {
+            messageIds: new Set([found.entry.messageId]),
+            bodies: new Map([[found.entry.messageId, body]]),
+        });
         await this.record(
             AuditAction.replayEdited,
             lane,
             copy.movedMessages.length > 0
-                ? copy.movedMessages.map((moved) => ({ messageId: moved.messageId, bodySha256Before: moved.bodySha256Before, bodySha256After: moved.bodySha256After }))
+                ? copy.movedMessages.map((moved) => ({
+                      messageId: moved.messageId,
+                      bodySha256Before: moved.bodySha256Before,
+                      bodySha256After: moved.bodySha256After,
+                  }))
                 : [{ messageId: found.entry.messageId, bodySha256Before: sha256(found.entry.body), bodySha256After: sha256(body) }],
             copyOutcome(copy),
         );
@@ -245,7 +284,9 @@ export class DlqOperations {
         const lane = this.lane(laneName);
         const queueName = queueNameOf(lane.deadLetterQueueUrl);
         if (typedName.trim() !== queueName) {
-            throw new DlqOperationError(`Purge deletes every message for good: type the DLQ's name, ${queueName}, to confirm (${JSON.stringify(typedName)} given); nothing was deleted`);
+            throw new DlqOperationError(
+                `Purge deletes every message for good: type the DLQ's name, ${queueName}, to confirm (${JSON.stringify(typedName)} given); nothing was deleted`,
+            );
         }
         const purged = await purgeDeadLetterQueue(this.options.sqs, lane.deadLetterQueueUrl);
         await this.record(AuditAction.purge, lane, [], `purged ${queueName} (${purged} message(s))`);
@@ -259,13 +300,31 @@ export class DlqOperations {
         return { url, name: queueNameOf(url), depth, oldestAgeSeconds };
     }
 
-    private async record(action: AuditRecord["action"], lane: DlqLaneTarget, messages: AuditRecord["messages"], outcome: string): Promise<void> {
-        await this.options.audit.append({ time: new Date().toISOString(), operator: this.options.operator, action, lane: lane.lane, deadLetterQueueUrl: lane.deadLetterQueueUrl, messages, outcome });
+    private async record(
+        action: AuditRecord["action"],
+        lane: DlqLaneTarget,
+        messages: AuditRecord["messages"],
+        outcome: string,
+    ): Promise<void> {
+        await this.options.audit.append({
+            time: new Date().toISOString(),
+            operator: this.options.operator,
+            action,
+            lane: lane.lane,
+            deadLetterQueueUrl: lane.deadLetterQueueUrl,
+            messages,
+            outcome,
+        });
     }
 }
 
 export function redriveTarget(lane: DlqLaneTarget): RedriveTarget {
-    return { deadLetterQueueUrl: lane.deadLetterQueueUrl, deadLetterQueueArn: lane.deadLetterQueueArn, sourceQueueUrl: lane.queueUrl, sourceQueueArn: lane.queueArn };
+    return {
+        deadLetterQueueUrl: lane.deadLetterQueueUrl,
+        deadLetterQueueArn: lane.deadLetterQueueArn,
+        sourceQueueUrl: lane.queueUrl,
+        sourceQueueArn: lane.queueArn,
+    };
 }
 
 function copyOutcome(copy: CopyRedriveReport): string {

@@ -23,7 +23,12 @@ export interface DeleteReport {
 }
 
 /** Deletes the chosen DLQ messages; every other message is released at once, untouched. */
-export async function deleteMessages(sqs: SQSClient, deadLetterQueueUrl: string, messageIds: ReadonlySet<string>, holdSeconds = 60): Promise<DeleteReport> {
+export async function deleteMessages(
+    sqs: SQSClient,
+    deadLetterQueueUrl: string,
+    messageIds: ReadonlySet<string>,
+    holdSeconds = 60,
+): Promise<DeleteReport> {
     const held = await receiveHeld(sqs, deadLetterQueueUrl, Number.POSITIVE_INFINITY, holdSeconds);
     const deleted: DeadLetterEntry[] = [];
     const others = [];

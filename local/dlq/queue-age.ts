@@ -26,7 +26,9 @@ export class FauxqsQueueAgeReader implements QueueAgeReader {
         if (!response.ok) {
             return undefined;
         }
-        const inspected = (await response.json()) as { messages?: { ready?: InspectedMessage[]; delayed?: InspectedMessage[]; inflight?: { message?: InspectedMessage }[] } };
+        const inspected = (await response.json()) as {
+            messages?: { ready?: InspectedMessage[]; delayed?: InspectedMessage[]; inflight?: { message?: InspectedMessage }[] };
+        };
         const sent = [
             ...(inspected.messages?.ready ?? []),
             ...(inspected.messages?.delayed ?? []),

@@ -17,7 +17,12 @@ export function redactValue(value: unknown): unknown {
         return value.map(redactValue);
     }
     if (typeof value === "object" && value !== null) {
-        return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, isSecretName(key) && inner !== null && typeof inner !== "object" ? REDACTED : redactValue(inner)]));
+        return Object.fromEntries(
+            Object.entries(value).map(([key, inner]) => [
+                key,
+                isSecretName(key) && inner !== null && typeof inner !== "object" ? REDACTED : redactValue(inner),
+            ]),
+        );
     }
     return value;
 }

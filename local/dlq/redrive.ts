@@ -105,11 +105,15 @@ const RECEIVE_WAIT_SECONDS = 1;
 /** True when the service does not know StartMessageMoveTask (fauxqs and other emulators). */
 export function isUnsupportedAction(error: unknown): boolean {
     const name = (error as { name?: string; Code?: string } | undefined)?.name ?? "";
-    return name === "InvalidAction" || name === "UnsupportedOperation" || /Unknown action/i.test((error as Error | undefined)?.message ?? "");
+    return (
+        name === "InvalidAction" || name === "UnsupportedOperation" || /Unknown action/i.test((error as Error | undefined)?.message ?? "")
+    );
 }
 
 export async function redriveWithMoveTask(sqs: SQSClient, target: RedriveTarget): Promise<MoveTaskReport> {
-    const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: target.deadLetterQueueArn, DestinationArn: target.sourceQueueArn }));
+    const { TaskHandle } = await sqs.send(
+        new StartMessageMoveTaskCommand({ SourceArn: target.deadLetterQueueArn, DestinationArn: target.sourceQueueArn }),
+    );
     return { method: "moveTask", taskHandle: TaskHandle ?? "" };
 }
 
@@ -163,7 +167,12 @@ export async function redriveByCopy(sqs: SQSClient, target: RedriveTarget, optio
                 }
                 if (outcome.problem === undefined) {
                     moved.push(entry.messageId);
-                    movedMessages.push({ messageId: entry.messageId, copyId: outcome.copyId ?? "", bodySha256Before: sha256(entry.body), bodySha256After: sha256(editedBody ?? entry.body) });
+                    movedMessages.push({
+                        messageId: entry.messageId,
+                        copyId: outcome.copyId ?? "",
+                        bodySha256Before: sha256(entry.body),
+                        bodySha256After: sha256(editedBody ?? entry.body),
+                    });
                     held.splice(held.indexOf(message), 1);
                 } else {
                     kept.push({ messageId: entry.messageId, reason: outcome.problem });
@@ -243,7 +252,10 @@ async function copyThenDelete(
     let request: SendMessageCommandInput;
     try {
         // An edited body stands in for the original everywhere, also where the forward offloaded it (no pointer attribute then).
-        request = editedBody !== undefined ? { ...replayRequestOf(message, target.sourceQueueUrl, editedBody), MessageBody: editedBody } : await replayRequest(message, target.sourceQueueUrl, fetchPayload);
+        request =
+            editedBody !== undefined
+                ? { ...replayRequestOf(message, target.sourceQueueUrl, editedBody), MessageBody: editedBody }
+                : await replayRequest(message, target.sourceQueueUrl, fetchPayload);
     } catch (error) {
         return { problem: `its original body cannot be read: ${(error as Error).message}` };
     }
@@ -257,12 +269,17 @@ async function copyThenDelete(
         return { problem: "the source queue answered without a message id; the copy is not confirmed" };
     }
     if (fifo && (sentMessageId === entry.messageId || sentMessageId === entry.reason?.sourceMessageId)) {
-        return { problem: "SQS treated the copy as a duplicate of the original send (same deduplication id within 5 minutes); try again later" };
+        return {
+            problem: "SQS treated the copy as a duplicate of the original send (same deduplication id within 5 minutes); try again later",
+        };
     }
     try {
         await sqs.send(new DeleteMessageCommand({ QueueUrl: target.deadLetterQueueUrl, ReceiptHandle: message.ReceiptHandle }));
     } catch (error) {
-        return { copyId: sentMessageId, problem: `copied as ${sentMessageId}, but deleting it from the DLQ failed (${(error as Error).message}); the consumer's idempotency absorbs the duplicate` };
+        return {
+            copyId: sentMessageId,
+            problem: `copied as ${sentMessageId}, but deleting it from the DLQ failed (${(error as Error).message}); the consumer's idempotency absorbs the duplicate`,
+        };
     }
     return { copyId: sentMessageId };
 }
@@ -270,6 +287,8 @@ async function copyThenDelete(
 async function releaseAll(sqs: SQSClient, queueUrl: string, messages: readonly Message[]): Promise<void> {
     // One by one and in order, so a FIFO group's head goes back before the messages behind it.
     for (const message of messages) {
-        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }));
+        await sqs.send(
+            new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }),
+        );
     }
 }

@@ -8,4 +8,7 @@ import { localHandlerInput } from "./handler-input";
 
 const input = localHandlerInput();
 
-export const handler = createAlarmNotifier({ secrets: inMemorySecretSource(input.secrets), downstreamTimeoutMs: input.downstreamTimeoutMs });
+export const handler = createAlarmNotifier({
+    secrets: inMemorySecretSource(input.secrets),
+    downstreamTimeoutMs: input.downstreamTimeoutMs,
+});

@@ -44,7 +44,12 @@ export class FunctionInitError extends Error {
  * handler cannot finish its work (or delete anything) after Lambda would have stopped it.
  */
 export class ExecutionEnvironment {
-    private pending?: { readonly awsRequestId: string; readonly settle: (outcome: InvocationOutcome) => void; readonly startedAt: number; readonly postedAt: number };
+    private pending?: {
+        readonly awsRequestId: string;
+        readonly settle: (outcome: InvocationOutcome) => void;
+        readonly startedAt: number;
+        readonly postedAt: number;
+    };
     private dead = false;
 
     private constructor(
@@ -53,8 +58,12 @@ export class ExecutionEnvironment {
         private readonly logStreamName: string,
     ) {
         worker.on("message", (message: EnvironmentMessage) => this.onMessage(message));
-        worker.on("error", (error) => this.fail({ name: error.name, message: `the execution environment crashed: ${error.message}`, stack: error.stack }));
-        worker.on("exit", (code) => this.fail({ name: "Runtime.ExitError", message: `the execution environment exited with code ${code}` }));
+        worker.on("error", (error) =>
+            this.fail({ name: error.name, message: `the execution environment crashed: ${error.message}`, stack: error.stack }),
+        );
+        worker.on("exit", (code) =>
+            this.fail({ name: "Runtime.ExitError", message: `the execution environment exited with code ${code}` }),
+        );
     }
 
     /** Starts a worker and waits for the handler module to load (Lambda's init phase). */
@@ -145,7 +154,12 @@ export class ExecutionEnvironment {
 
     private onMessage(message: EnvironmentMessage): void {
         if (message.type === "frozen-work") {
-            const report = this.definition.onFrozenWork ?? ((work) => process.stderr.write(`warning: ${this.definition.functionName}: ${work.kind} set at ${work.setAt} came due after the handler returned; on Lambda it waits for the next invocation (held locally too)\n`));
+            const report =
+                this.definition.onFrozenWork ??
+                ((work) =>
+                    process.stderr.write(
+                        `warning: ${this.definition.functionName}: ${work.kind} set at ${work.setAt} came due after the handler returned; on Lambda it waits for the next invocation (held locally too)\n`,
+                    ));
             report({ kind: message.kind, setAt: message.setAt });
             return;
         }
@@ -153,7 +167,9 @@ export class ExecutionEnvironment {
             const durationMs = Date.now() - this.pending.startedAt;
             const timing: InvocationTiming = { ...message.timing, postedAt: this.pending.postedAt, settledAt: preciseNow() };
             this.settle(
-                message.type === "result" ? { kind: "success", response: message.response, durationMs, timing } : { kind: "error", error: message.error, durationMs, timing },
+                message.type === "result"
+                    ? { kind: "success", response: message.response, durationMs, timing }
+                    : { kind: "error", error: message.error, durationMs, timing },
             );
         }
     }
@@ -174,7 +190,10 @@ export class ExecutionEnvironment {
 
 /** An X-Ray trace header as Lambda passes it to a sampled invocation. */
 function newTraceId(startedAt: number): string {
-    const hex = (bytes: number) => randomUUID().replace(/-/g, "").slice(0, bytes * 2);
+    const hex = (bytes: number) =>
+        randomUUID()
+            .replace(/-/g, "")
+            .slice(0, bytes * 2);
     return `Root=1-${Math.floor(startedAt / 1000).toString(16)}-${hex(12)};Parent=${hex(8)};Sampled=1`;
 }
 
@@ -186,7 +205,10 @@ function waitUntilReady(worker: Worker, functionName: string, initTimeoutMs: num
             void worker.terminate();
             reject(new FunctionInitError(functionName, cause));
         };
-        const timer = setTimeout(() => fail(`the init phase (loading the handler module) took longer than ${initTimeoutMs} ms (Lambda allows 10 s)`), initTimeoutMs);
+        const timer = setTimeout(
+            () => fail(`the init phase (loading the handler module) took longer than ${initTimeoutMs} ms (Lambda allows 10 s)`),
+            initTimeoutMs,
+        );
         const onMessage = (message: EnvironmentMessage) => {
             if (message.type === "ready") {
                 clearTimeout(timer);

@@ -4,7 +4,9 @@ import { LocalFunctionDefinition } from "./function-definition";
 
 export class ConcurrencyExceededError extends Error {
     constructor(functionName: string, reservedConcurrency: number) {
-        super(`Function ${functionName} is already running ${reservedConcurrency} invocations (its reserved concurrency); Lambda would throttle this one`);
+        super(
+            `Function ${functionName} is already running ${reservedConcurrency} invocations (its reserved concurrency); Lambda would throttle this one`,
+        );
         this.name = "ConcurrencyExceededError";
     }
 }
@@ -67,7 +69,11 @@ export class LocalFunction {
         }
         if (this.stopped) {
             void environment.terminate();
-            return { kind: "error", error: { name: "Runtime.ExitError", message: `function ${this.name} was stopped` }, durationMs: Date.now() - startedAt };
+            return {
+                kind: "error",
+                error: { name: "Runtime.ExitError", message: `function ${this.name} was stopped` },
+                durationMs: Date.now() - startedAt,
+            };
         }
         this.busy.add(environment);
         try {
@@ -94,7 +100,9 @@ export class LocalFunction {
             // Inits are CPU-bound: started a core's worth at a time, each stays within its init limit
             // even when many are warmed at once on a small machine (all at once, ten of them overran 10 s).
             for (let remaining = wanted; remaining > 0; remaining -= WARM_PARALLELISM) {
-                const wave = await Promise.all(Array.from({ length: Math.min(WARM_PARALLELISM, remaining) }, () => ExecutionEnvironment.start(this.definition)));
+                const wave = await Promise.all(
+                    Array.from({ length: Math.min(WARM_PARALLELISM, remaining) }, () => ExecutionEnvironment.start(this.definition)),
+                );
                 started.push(...wave);
                 this.coldStartCount += wave.length;
             }

@@ -112,7 +112,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const scenario = options.scenario ?? SoakScenario.mixed;
     const functionTimeoutSeconds = options.functionTimeoutSeconds ?? 1;
     const escalationTimeoutSeconds = options.escalationTimeoutSeconds ?? 5;
-    const settings = resolvePipelineSettings(soakPipelineOptions({ escalation: escalationTimeoutSeconds, toolCall: functionTimeoutSeconds }, options.concurrency ?? 3));
+    const settings = resolvePipelineSettings(
+        soakPipelineOptions({ escalation: escalationTimeoutSeconds, toolCall: functionTimeoutSeconds }, options.concurrency ?? 3),
+    );
     const stateDirectory = options.stateDirectory ?? path.join(os.tmpdir(), `escalation-soak-${process.pid}-${Date.now()}`);
     prepareSoakState(stateDirectory);
     const plan = planSoak(options.messages, { seed: options.seed, slowSleepMs: functionTimeoutSeconds * 1000 + 1500 });
@@ -129,22 +131,34 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         onReceiverRequest: (request) => injector?.observe(request),
     });
     try {
-        injector = new FaultInjector(runtime.receivers, options.transientFailureRate ?? 0.02, seededRandom((options.seed ?? 1) + 1), options.slackRefusalRate ?? 0.002);
+        injector = new FaultInjector(
+            runtime.receivers,
+            options.transientFailureRate ?? 0.02,
+            seededRandom((options.seed ?? 1) + 1),
+            options.slackRefusalRate ?? 0.002,
+        );
         const startedAt = Date.now();
         reporting = reportProgress(runtime, options.onProgress);
         const processed = () => runtime.stats.escalation.processed + runtime.stats.toolCall.processed;
         const sending = sendSoakPlan(runtime, plan);
         const killedInvocations =
-            scenario === SoakScenario.killRestart ? await killMidBatchAndRestart(runtime, Math.round(plan.total * (options.killAfterShare ?? 0.3))) : 0;
+            scenario === SoakScenario.killRestart
+                ? await killMidBatchAndRestart(runtime, Math.round(plan.total * (options.killAfterShare ?? 0.3)))
+                : 0;
         const freezeSeconds = options.freezeSeconds ?? (scenario === SoakScenario.mixed ? escalationTimeoutSeconds + 2 : 0);
         const freezeWindows: FreezeWindow[] = [];
         let frozenMs = 0;
         if (freezeSeconds > 0) {
-            await waitUntil(() => processed() >= Math.round(plan.total * (options.freezeAfterShare ?? 0.5)) && runtime.invocationsInFlight() > 0);
+            await waitUntil(
+                () => processed() >= Math.round(plan.total * (options.freezeAfterShare ?? 0.5)) && runtime.invocationsInFlight() > 0,
+            );
             // Anything that started within one function timeout before the freeze may have been cut off by it.
             const frozen = await freezeProcess(freezeSeconds);
             frozenMs = frozen.endMs - frozen.startMs;
-            freezeWindows.push({ startMs: frozen.startMs - Math.max(escalationTimeoutSeconds, functionTimeoutSeconds) * 1000, endMs: frozen.endMs });
+            freezeWindows.push({
+                startMs: frozen.startMs - Math.max(escalationTimeoutSeconds, functionTimeoutSeconds) * 1000,
+                endMs: frozen.endMs,
+            });
         }
         await sending;
         const maxWaitMs = (options.maxWaitSeconds ?? 600) * 1000;
@@ -173,7 +187,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             slackRefusals: injector.slackRefusals,
             frozenMs,
             killedInvocations,
-            invocationMs: { escalation: percentiles(runtime.stats.escalation.durationsMs), toolCall: percentiles(runtime.stats.toolCall.durationsMs) },
+            invocationMs: {
+                escalation: percentiles(runtime.stats.escalation.durationsMs),
+                toolCall: percentiles(runtime.stats.toolCall.durationsMs),
+            },
         };
     } finally {
         await reporting?.stop();

@@ -70,11 +70,19 @@ export function checkSoak(plan: SoakPlan, seen: SoakObservations, options: Check
 
 /** Every escalation of the plan (originals and follow-ups) by escalation id, as the producer derives it. */
 export function plannedEscalationIds(plan: SoakPlan): Map<string, string> {
-    return new Map([...plan.escalations, ...plan.followUpEscalations].map((escalation) => [escalation.escalationId ?? deriveEscalationId(escalation), escalation.callId]));
+    return new Map(
+        [...plan.escalations, ...plan.followUpEscalations].map((escalation) => [
+            escalation.escalationId ?? deriveEscalationId(escalation),
+            escalation.callId,
+        ]),
+    );
 }
 
 /** Accepted deliveries per escalation id, with when each arrived. */
-function deliveriesByEscalation(requests: readonly RecordedRequest[], escalationIdOf: (request: RecordedRequest) => string | undefined): Map<string, number[]> {
+function deliveriesByEscalation(
+    requests: readonly RecordedRequest[],
+    escalationIdOf: (request: RecordedRequest) => string | undefined,
+): Map<string, number[]> {
     const deliveries = new Map<string, number[]>();
     for (const request of requests) {
         const escalationId = escalationIdOf(request);
@@ -96,7 +104,9 @@ const slackEscalationId = (request: RecordedRequest): string | undefined =>
 /** A repeat is allowed in the kill scenario, or when the first delivery happened around a freeze. */
 function repeatAllowed(times: readonly number[], seen: SoakObservations, options: CheckOptions): boolean {
     const first = Math.min(...times);
-    return options.tolerateRepeats === true || (seen.freezeWindows ?? []).some((window) => first >= window.startMs && first <= window.endMs);
+    return (
+        options.tolerateRepeats === true || (seen.freezeWindows ?? []).some((window) => first >= window.startMs && first <= window.endMs)
+    );
 }
 
 function checkPagedOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOptions): CheckResult {
@@ -108,15 +118,24 @@ function checkPagedOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOp
     const noSlack = ids.filter((id) => !posts.has(id));
     const unexpected = [...new Set([...triggers.keys(), ...posts.keys()])].filter((id) => !expected.has(id));
     const repeated = (deliveries: Map<string, number[]>, allowed: boolean) =>
-        [...deliveries.entries()].filter(([, times]) => times.length > 1 && repeatAllowed(times, seen, options) === allowed).map(([id]) => id);
+        [...deliveries.entries()]
+            .filter(([, times]) => times.length > 1 && repeatAllowed(times, seen, options) === allowed)
+            .map(([id]) => id);
     const repeatedTriggers = repeated(triggers, false);
     const repeatedSlack = repeated(posts, false);
     const allowedTriggers = repeated(triggers, true);
     const allowedPosts = repeated(posts, true);
-    const allowedWhy = options.tolerateRepeats ? "allowed: killed between the call and its completion record" : "in flight when the process froze: the named window";
+    const allowedWhy = options.tolerateRepeats
+        ? "allowed: killed between the call and its completion record"
+        : "in flight when the process froze: the named window";
     return {
         name: "every valid escalation paged and posted to Slack exactly once",
-        passed: notPaged.length === 0 && noSlack.length === 0 && unexpected.length === 0 && repeatedTriggers.length === 0 && repeatedSlack.length === 0,
+        passed:
+            notPaged.length === 0 &&
+            noSlack.length === 0 &&
+            unexpected.length === 0 &&
+            repeatedTriggers.length === 0 &&
+            repeatedSlack.length === 0,
         detail:
             `${expected.size} escalations (${plan.followUpEscalations.length} of them a second escalation of a call): ` +
             `${expected.size - notPaged.length} triggered PagerDuty, ${posts.size} posted to Slack` +
@@ -140,13 +159,17 @@ function checkNoSecondPage(plan: SoakPlan, seen: SoakObservations): CheckResult 
     return {
         name: "no second page: one incident per call, opened once",
         passed: reopened.length === 0,
-        detail: `${calls.size} calls, ${withFollowUp} with a second escalation folded into the open incident` + problems([[reopened, "opened a second incident"]]),
+        detail:
+            `${calls.size} calls, ${withFollowUp} with a second escalation folded into the open incident` +
+            problems([[reopened, "opened a second incident"]]),
     };
 }
 
 function checkSlackFailedReplayed(seen: SoakObservations): CheckResult {
     const replays = seen.slackFailedReplays ?? { replayed: [], refusalsInjected: 0 };
-    const unmarked = replays.replayed.filter((entry) => !(entry.reason?.errorMessage ?? "").startsWith("paged; Slack failed:")).map((entry) => entry.messageId);
+    const unmarked = replays.replayed
+        .filter((entry) => !(entry.reason?.errorMessage ?? "").startsWith("paged; Slack failed:"))
+        .map((entry) => entry.messageId);
     return {
         name: "every escalation whose Slack post was refused after the page dead-lettered as 'paged; Slack failed', and its replay posted to Slack only",
         passed: replays.replayed.length === replays.refusalsInjected && unmarked.length === 0,
@@ -159,16 +182,27 @@ function checkSlackFailedReplayed(seen: SoakObservations): CheckResult {
 function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations): CheckResult {
     const expectedBodies = new Set(plan.malformedBodies);
     const expectedUnknown = new Set(plan.unknownToolCalls.map((call) => call.callId));
-    const withoutReason = [...seen.escalationDeadLetters, ...seen.toolCallDeadLetters].filter((entry) => entry.reason === undefined).map((entry) => entry.messageId);
-    const escalationBodies = new Set(seen.escalationDeadLetters.filter((entry) => entry.reason?.errorClass === "InvalidMessageError").map((entry) => entry.body));
-    const unknownTools = new Set(seen.toolCallDeadLetters.filter((entry) => entry.reason?.errorClass === "UnknownToolError").map((entry) => entry.groupId ?? ""));
+    const withoutReason = [...seen.escalationDeadLetters, ...seen.toolCallDeadLetters]
+        .filter((entry) => entry.reason === undefined)
+        .map((entry) => entry.messageId);
+    const escalationBodies = new Set(
+        seen.escalationDeadLetters.filter((entry) => entry.reason?.errorClass === "InvalidMessageError").map((entry) => entry.body),
+    );
+    const unknownTools = new Set(
+        seen.toolCallDeadLetters.filter((entry) => entry.reason?.errorClass === "UnknownToolError").map((entry) => entry.groupId ?? ""),
+    );
     const missingMalformed = [...expectedBodies].filter((body) => !escalationBodies.has(body));
     const missingUnknown = [...expectedUnknown].filter((callId) => !unknownTools.has(callId));
     const extraEscalation = seen.deadLetterCounts.escalation - expectedBodies.size;
     const extraToolCall = seen.deadLetterCounts.toolCall - expectedUnknown.size;
     return {
         name: "every poison message in the DLQ with its reason",
-        passed: withoutReason.length === 0 && missingMalformed.length === 0 && missingUnknown.length === 0 && extraEscalation === 0 && extraToolCall === 0,
+        passed:
+            withoutReason.length === 0 &&
+            missingMalformed.length === 0 &&
+            missingUnknown.length === 0 &&
+            extraEscalation === 0 &&
+            extraToolCall === 0,
         detail:
             `escalation DLQ ${seen.deadLetterCounts.escalation} (expected ${expectedBodies.size} malformed, reason InvalidMessageError in '${DEAD_LETTER_ATTRIBUTE}'), ` +
             `tool-call DLQ ${seen.deadLetterCounts.toolCall} (expected ${expectedUnknown.size} unknown tools, reason UnknownToolError)` +
@@ -201,7 +235,12 @@ function checkToolStepsOnce(plan: SoakPlan, seen: SoakObservations, options: Che
             problems([
                 [never, "never executed"],
                 [forbidden, "executed more than once"],
-                [allowed, options.tolerateRepeats ? "executed more than once (allowed: killed between run and idempotency record)" : "executed again after running when the process froze (the named window)"],
+                [
+                    allowed,
+                    options.tolerateRepeats
+                        ? "executed more than once (allowed: killed between run and idempotency record)"
+                        : "executed again after running when the process froze (the named window)",
+                ],
             ]),
     };
 }
@@ -234,7 +273,9 @@ function deadLetterKeyOf(entry: DeadLetterEntry, lane: "escalation" | "toolCall"
     }
     const fields = (typeof parsed === "object" && parsed !== null ? parsed : {}) as Record<string, unknown>;
     if (lane === "toolCall") {
-        return typeof fields.callId === "string" && typeof fields.toolCallId === "string" ? `${fields.callId}/${fields.toolCallId}` : entry.body;
+        return typeof fields.callId === "string" && typeof fields.toolCallId === "string"
+            ? `${fields.callId}/${fields.toolCallId}`
+            : entry.body;
     }
     if (typeof fields.escalationId === "string") {
         return fields.escalationId;
@@ -258,12 +299,18 @@ function checkNoneLost(plan: SoakPlan, seen: SoakObservations): CheckResult {
     const executed = new Set(seen.toolRuns.map((run) => `${run.callId}/${run.toolCallId}`));
     const toolKey = (call: { callId: string; toolCallId: string }) => `${call.callId}/${call.toolCallId}`;
     const escalationKeys = [...plannedEscalationIds(plan).keys()];
-    const processed = new Set([...escalationKeys.filter((key) => triggered.has(key)), ...plan.toolCalls.map(toolKey).filter((key) => executed.has(key))]);
+    const processed = new Set([
+        ...escalationKeys.filter((key) => triggered.has(key)),
+        ...plan.toolCalls.map(toolKey).filter((key) => executed.has(key)),
+    ]);
     const poison = new Set([...plan.malformedBodies, ...plan.unknownToolCalls.map(toolKey)]);
     // A malformed body is its own key, even one that looks like an escalation (an unknown severity).
     const malformed = new Set(plan.malformedBodies);
     const dead = [
-        ...seen.escalationDeadLetters.map((entry) => ({ entry, key: malformed.has(entry.body) ? entry.body : deadLetterKeyOf(entry, "escalation") })),
+        ...seen.escalationDeadLetters.map((entry) => ({
+            entry,
+            key: malformed.has(entry.body) ? entry.body : deadLetterKeyOf(entry, "escalation"),
+        })),
         ...seen.toolCallDeadLetters.map((entry) => ({ entry, key: deadLetterKeyOf(entry, "toolCall") })),
     ];
     const deadWithReason = new Set(dead.filter(({ entry }) => entry.reason !== undefined).map(({ key }) => key));
@@ -281,7 +328,10 @@ function checkNoneLost(plan: SoakPlan, seen: SoakObservations): CheckResult {
             lost.push(key);
         }
     }
-    const duplicateKeys = [...plan.duplicateEscalations.map((escalation) => escalation.escalationId ?? deriveEscalationId(escalation)), ...plan.duplicateToolCalls.map(toolKey)];
+    const duplicateKeys = [
+        ...plan.duplicateEscalations.map((escalation) => escalation.escalationId ?? deriveEscalationId(escalation)),
+        ...plan.duplicateToolCalls.map(toolKey),
+    ];
     for (const key of duplicateKeys) {
         if (processed.has(key) || deadWithReason.has(key)) {
             counts.absorbed++;

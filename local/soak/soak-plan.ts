@@ -75,7 +75,8 @@ export function planSoak(total: number, options: { seed?: number; mix?: SoakMix;
     const toolSteps = calls * mix.stepsPerCall;
     const duplicateEscalationCount = count(mix.duplicateEscalations);
     const followUpCount = count(mix.followUpEscalations);
-    const escalationCount = total - malformed - unknownTools - duplicateToolCallCount - toolSteps - duplicateEscalationCount - followUpCount;
+    const escalationCount =
+        total - malformed - unknownTools - duplicateToolCallCount - toolSteps - duplicateEscalationCount - followUpCount;
     if (escalationCount < duplicateEscalationCount + followUpCount || duplicateToolCallCount > toolSteps) {
         throw new RangeError(`'messages' must be at least 100 for the soak's mix, ${total} given`);
     }
@@ -90,7 +91,8 @@ export function planSoak(total: number, options: { seed?: number; mix?: SoakMix;
     for (let call = 0; call < calls; call++) {
         for (let step = 0; step < mix.stepsPerCall; step++) {
             const roll = random();
-            const tool = roll < mix.slowSteps ? SoakToolName.slow : roll < mix.slowSteps + mix.flakySteps ? SoakToolName.flaky : SoakToolName.record;
+            const tool =
+                roll < mix.slowSteps ? SoakToolName.slow : roll < mix.slowSteps + mix.flakySteps ? SoakToolName.flaky : SoakToolName.record;
             toolCalls.push({
                 callId: `${runId}-call-${call}`,
                 toolCallId: `step-${step}`,

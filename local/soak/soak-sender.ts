@@ -13,7 +13,9 @@ export async function sendSoakPlan(runtime: LocalRuntime, plan: SoakPlan): Promi
     try {
         // Each duplicate right behind its original: both copies usually land in one batch and run side by side.
         const duplicates = new Set(plan.duplicateEscalations);
-        const withDuplicates = plan.escalations.flatMap((escalation) => (duplicates.has(escalation) ? [escalation, { ...escalation }] : [escalation]));
+        const withDuplicates = plan.escalations.flatMap((escalation) =>
+            duplicates.has(escalation) ? [escalation, { ...escalation }] : [escalation],
+        );
         const sendEscalations = async () => {
             for (let start = 0; start < withDuplicates.length; start += ESCALATION_CHUNK) {
                 const chunk = withDuplicates.slice(start, start + ESCALATION_CHUNK);

@@ -43,7 +43,11 @@ function stateDirectory(): string {
 
 /** True exactly once per tool call id, whichever environment asks first. */
 function firstAttempt(invocation: ToolInvocation): boolean {
-    const marker = path.join(stateDirectory(), "markers", `${encodeURIComponent(invocation.callId)}--${encodeURIComponent(invocation.toolCallId)}`);
+    const marker = path.join(
+        stateDirectory(),
+        "markers",
+        `${encodeURIComponent(invocation.callId)}--${encodeURIComponent(invocation.toolCallId)}`,
+    );
     try {
         fs.writeFileSync(marker, "", { flag: "wx" });
         return true;
@@ -94,9 +98,13 @@ export const tools: readonly ToolDefinition[] = [
     }),
     // Stopped by its signal at the invocation's safety margin (so the step is not recorded on that attempt), as a
     // well-behaved tool passes the signal on to its own calls.
-    failsOnFirstAttempt(SoakToolName.slow, "Overrun the function timeout on the first attempt, then record the step.", async (args, invocation) => {
-        await sleep(args.sleepMs ?? 60_000, undefined, { signal: invocation.signal });
-    }),
+    failsOnFirstAttempt(
+        SoakToolName.slow,
+        "Overrun the function timeout on the first attempt, then record the step.",
+        async (args, invocation) => {
+            await sleep(args.sleepMs ?? 60_000, undefined, { signal: invocation.signal });
+        },
+    ),
 ];
 
 /** Creates (empty) the files the tools write. */

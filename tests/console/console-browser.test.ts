@@ -40,7 +40,9 @@ describe("triage console in Chromium", function () {
         await fixture.deadLetter("escalation", "{ two");
 
         // Act: the table refreshes by itself every two seconds
-        await page.waitForFunction(() => document.querySelector('tr[data-lane="escalation"] td.dlq-visible')?.textContent === "2", { timeout: 10_000 });
+        await page.waitForFunction(() => document.querySelector('tr[data-lane="escalation"] td.dlq-visible')?.textContent === "2", {
+            timeout: 10_000,
+        });
 
         // Assess
         assert.equal(await cellText('tr[data-lane="escalation"] td.dlq-visible'), "2");
@@ -81,7 +83,11 @@ describe("triage console in Chromium", function () {
         await page.goto(`${fixture.server.origin}/lanes/escalation/messages/${id}`);
 
         // Act
-        await page.$eval("#edited-body", (area, body) => ((area as HTMLTextAreaElement).value = body), escalation(callId, "Edited in the console", "critical"));
+        await page.$eval(
+            "#edited-body",
+            (area, body) => ((area as HTMLTextAreaElement).value = body),
+            escalation(callId, "Edited in the console", "critical"),
+        );
         await Promise.all([page.waitForNavigation(), page.click("button.replay-edited")]);
 
         // Assess
@@ -116,7 +122,10 @@ describe("triage console in Chromium", function () {
         await Promise.all([page.waitForNavigation(), page.click(`${form} button`)]);
 
         // Assess
-        assert.deepEqual([disabledWhenWrong, (await queueDepth(fixture.runtime.sqs, fixture.runtime.lanes.escalation.deadLetterQueueUrl)).visible], [true, 0]);
+        assert.deepEqual(
+            [disabledWhenWrong, (await queueDepth(fixture.runtime.sqs, fixture.runtime.lanes.escalation.deadLetterQueueUrl)).visible],
+            [true, 0],
+        );
     });
 
     it("refuses a purge posted with the wrong name even when the script is bypassed, deleting nothing", async () => {
@@ -164,12 +173,19 @@ describe("triage console in Chromium", function () {
 
         // Act: the browser has the cookie; the form lacks the token field
         const status = await page.evaluate(async () => {
-            const response = await fetch("/actions/purge", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "lane=escalation&confirm=x" });
+            const response = await fetch("/actions/purge", {
+                method: "POST",
+                headers: { "content-type": "application/x-www-form-urlencoded" },
+                body: "lane=escalation&confirm=x",
+            });
             return response.status;
         });
 
         // Assess
-        assert.deepEqual([status, (await queueDepth(fixture.runtime.sqs, fixture.runtime.lanes.escalation.deadLetterQueueUrl)).visible], [403, 1]);
+        assert.deepEqual(
+            [status, (await queueDepth(fixture.runtime.sqs, fixture.runtime.lanes.escalation.deadLetterQueueUrl)).visible],
+            [403, 1],
+        );
     });
 
     it("refuses an action from another origin even with the token", async () => {
@@ -179,7 +195,7 @@ describe("triage console in Chromium", function () {
         // Act
         const response = await fetch(`${fixture.server.origin}/actions/purge`, {
             method: "POST",
-            headers: { cookie, origin: "http://evil.example", "content-type": "application/x-www-form-urlencoded" },
+            headers: { cookie, "origin": "http://evil.example", "content-type": "application/x-www-form-urlencoded" },
             body: `token=${fixture.server.token}&lane=escalation&confirm=x`,
         });
 

@@ -14,8 +14,13 @@ const EPHEMERAL_PORTS = ["--sqs-port", "0", "--dynamodb-port", "0", "--ssm-port"
 const CONSOLE_URL = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})/;
 
 /** Runs a local/ command (tsx, as npm does) until it prints the console URL; returns it and the child. */
-async function consoleUrlOf(script: string, args: readonly string[]): Promise<{ url: string; child: ChildProcess; exited: Promise<number | null> }> {
-    const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(LOCAL, script), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+async function consoleUrlOf(
+    script: string,
+    args: readonly string[],
+): Promise<{ url: string; child: ChildProcess; exited: Promise<number | null> }> {
+    const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(LOCAL, script), ...args], {
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -41,13 +46,22 @@ describe("console commands", function () {
     it("npm start prints the triage console's URL, which serves the overview", async () => {
         // Prepare
         const stateDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "console-start-"));
-        const { url, child, exited } = await consoleUrlOf("start.ts", ["--state-dir", stateDirectory, "--operator", "alice", ...EPHEMERAL_PORTS]);
+        const { url, child, exited } = await consoleUrlOf("start.ts", [
+            "--state-dir",
+            stateDirectory,
+            "--operator",
+            "alice",
+            ...EPHEMERAL_PORTS,
+        ]);
         try {
             // Act
             const overview = await openOverview(url);
 
             // Assess
-            assert.deepEqual([overview.status, overview.html.includes("escalations-dlq"), overview.html.includes("operator <b>alice</b>")], [200, true, true]);
+            assert.deepEqual(
+                [overview.status, overview.html.includes("escalations-dlq"), overview.html.includes("operator <b>alice</b>")],
+                [200, true, true],
+            );
         } finally {
             child.kill("SIGINT");
             await exited;

@@ -22,7 +22,12 @@ describe("triage console server", () => {
     let server: ConsoleServer;
     before(async () => {
         // No page below reaches SQS: every request is answered before any operation runs.
-        const operations = new DlqOperations({ sqs: {} as SQSClient, lanes: [], audit: new JsonlAuditTrail("/nonexistent/audit.jsonl"), operator: "test" });
+        const operations = new DlqOperations({
+            sqs: {} as SQSClient,
+            lanes: [],
+            audit: new JsonlAuditTrail("/nonexistent/audit.jsonl"),
+            operator: "test",
+        });
         server = await startConsoleServer({ operations });
     });
     after(async () => {
@@ -46,7 +51,10 @@ describe("triage console server", () => {
         const response = await fetch(server.url, { redirect: "manual" });
 
         // Assess
-        assert.deepEqual([response.status, response.headers.get("location"), response.headers.get("set-cookie")], [303, "/", `dlq_console_token=${server.token}; HttpOnly; SameSite=Strict; Path=/`]);
+        assert.deepEqual(
+            [response.status, response.headers.get("location"), response.headers.get("set-cookie")],
+            [303, "/", `dlq_console_token=${server.token}; HttpOnly; SameSite=Strict; Path=/`],
+        );
     });
 
     it("refuses a wrong token", async () => {
@@ -62,7 +70,14 @@ describe("triage console server", () => {
         const script = await fetch(`${server.origin}/assets/console.js`);
 
         // Assess
-        assert.deepEqual([script.status, script.headers.get("content-type"), /script-src 'self';/.test(script.headers.get("content-security-policy") ?? "")], [200, "text/javascript; charset=utf-8", true]);
+        assert.deepEqual(
+            [
+                script.status,
+                script.headers.get("content-type"),
+                /script-src 'self';/.test(script.headers.get("content-security-policy") ?? ""),
+            ],
+            [200, "text/javascript; charset=utf-8", true],
+        );
     });
 });
 

@@ -26,7 +26,11 @@ describe("Analyzer messages built from recorded resources", () => {
     });
 
     it("turns a resource reference into its id, or its URN for a component, as the engine does", () => {
-        const ref = (extra: Record<string, unknown>) => ({ [wireSignature.key]: wireSignature.resourceReference, urn: "urn:pulumi:dev::shop::t::x", ...extra });
+        const ref = (extra: Record<string, unknown>) => ({
+            [wireSignature.key]: wireSignature.resourceReference,
+            urn: "urn:pulumi:dev::shop::t::x",
+            ...extra,
+        });
 
         const struct = toAnalyzerProperties({ custom: ref({ id: unknownValue }), component: ref({}) });
 
@@ -40,7 +44,10 @@ describe("Analyzer messages built from recorded resources", () => {
     });
 
     it("sends only property dependencies that name a resource (the engine skips empty ones)", () => {
-        const message = analyzerResourceOf(aQueue({ propertyDependencies: { name: [], redrivePolicy: ["urn:pulumi:dev::shop::aws:sqs/queue:Queue::dlq"] } }), undefined);
+        const message = analyzerResourceOf(
+            aQueue({ propertyDependencies: { name: [], redrivePolicy: ["urn:pulumi:dev::shop::aws:sqs/queue:Queue::dlq"] } }),
+            undefined,
+        );
 
         const sent: Record<string, string[]> = {};
         message.getPropertydependenciesMap().forEach((deps, key) => (sent[key] = deps.getUrnsList()));
@@ -50,7 +57,13 @@ describe("Analyzer messages built from recorded resources", () => {
     it("builds a nested child's URN from its parent's full type chain but not the root stack's", () => {
         const component = makeUrn("dev", "shop", "urn:pulumi:dev::shop::pulumi:pulumi:Stack::shop-dev", "pkg:index:Pipeline", "main");
 
-        const child = makeUrn("dev", "shop", makeUrn("dev", "shop", component, "pkg:index:Lane", "orders"), "aws:sqs/queue:Queue", "orders-dlq");
+        const child = makeUrn(
+            "dev",
+            "shop",
+            makeUrn("dev", "shop", component, "pkg:index:Lane", "orders"),
+            "aws:sqs/queue:Queue",
+            "orders-dlq",
+        );
 
         assert.strictEqual(child, "urn:pulumi:dev::shop::pkg:index:Pipeline$pkg:index:Lane$aws:sqs/queue:Queue::orders-dlq");
     });

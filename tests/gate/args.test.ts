@@ -20,8 +20,15 @@ describe("gate arguments", () => {
         const { policyConfigReason: _reason, ...options } = parseGateArgs([], cwd);
 
         assert.deepStrictEqual(options, {
-            programDir: cwd, stack: "dev", policyPackDir: path.join(cwd, "policy"), policyConfigFile: undefined,
-            invokeAnswersFile: undefined, timeoutSeconds: 120, remoteComponents: "warn", format: "text", verbose: false,
+            programDir: cwd,
+            stack: "dev",
+            policyPackDir: path.join(cwd, "policy"),
+            policyConfigFile: undefined,
+            invokeAnswersFile: undefined,
+            timeoutSeconds: 120,
+            remoteComponents: "warn",
+            format: "text",
+            verbose: false,
         });
     });
 
@@ -33,7 +40,10 @@ describe("gate arguments", () => {
 
         assert.deepStrictEqual(
             [options.policyConfigFile, options.policyConfigReason],
-            [path.join(cwd, "policy", "config", "prod.json"), `policy config ${path.join(cwd, "policy", "config", "prod.json")} (the pack's config for stack 'prod'; the pack lives in this program's directory)`],
+            [
+                path.join(cwd, "policy", "config", "prod.json"),
+                `policy config ${path.join(cwd, "policy", "config", "prod.json")} (the pack's config for stack 'prod'; the pack lives in this program's directory)`,
+            ],
         );
     });
 
@@ -46,7 +56,12 @@ describe("gate arguments", () => {
         fs.rmSync(path.join(cwd, "..", path.basename(cwd) + "-other"), { recursive: true, force: true });
 
         assert.deepStrictEqual(
-            [options.policyConfigFile, /^no policy config: .*dev\.json is written for the pack's own program, not for .*-other, so every policy runs at the pack's own level; name a config with --policy-config/.test(options.policyConfigReason)],
+            [
+                options.policyConfigFile,
+                /^no policy config: .*dev\.json is written for the pack's own program, not for .*-other, so every policy runs at the pack's own level; name a config with --policy-config/.test(
+                    options.policyConfigReason,
+                ),
+            ],
             [undefined, true],
         );
     });
@@ -58,7 +73,10 @@ describe("gate arguments", () => {
     });
 
     it("rejects a timeout that is not a whole number of seconds from 1 to 3600", () => {
-        assert.throws(() => parseGateArgs(["--timeout", "0.5"], cwd), /'--timeout' must be a whole number of seconds from 1 to 3600, '0.5' given/);
+        assert.throws(
+            () => parseGateArgs(["--timeout", "0.5"], cwd),
+            /'--timeout' must be a whole number of seconds from 1 to 3600, '0.5' given/,
+        );
     });
 
     it("rejects a format it cannot write, naming the allowed ones", () => {
@@ -81,8 +99,11 @@ describe("gate arguments", () => {
     });
 
     it("rejects an unknown flag, naming it and the allowed ones", () => {
-        assert.throws(() => parseGateArgs(["--stak", "dev"], cwd), (err: Error) =>
-            err instanceof GateUsageError && err.message.startsWith("unknown argument '--stak'; allowed: --program, --stack"));
+        assert.throws(
+            () => parseGateArgs(["--stak", "dev"], cwd),
+            (err: Error) =>
+                err instanceof GateUsageError && err.message.startsWith("unknown argument '--stak'; allowed: --program, --stack"),
+        );
     });
 
     it("rejects a flag without a value", () => {

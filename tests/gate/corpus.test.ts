@@ -27,8 +27,15 @@ const judged: Readonly<Record<string, Judged>> = {
     "corpus-on-event": {
         program: "corpus-on-event",
         rules: [
-            "cloudwatch-consumer-alarms", "iam-consumer-role-least-privilege", "lambda-consumer-concurrency-bounded", "lambda-esm-reports-batch-item-failures", "lambda-log-retention",
-            "lambda-tracing-active", "sqs-queue-encrypted-at-rest", "sqs-queue-has-dlq", "sqs-queue-policy-denies-insecure-transport",
+            "cloudwatch-consumer-alarms",
+            "iam-consumer-role-least-privilege",
+            "lambda-consumer-concurrency-bounded",
+            "lambda-esm-reports-batch-item-failures",
+            "lambda-log-retention",
+            "lambda-tracing-active",
+            "sqs-queue-encrypted-at-rest",
+            "sqs-queue-has-dlq",
+            "sqs-queue-policy-denies-insecure-transport",
             "sqs-visibility-timeout-covers-consumers",
         ],
     },
@@ -36,26 +43,48 @@ const judged: Readonly<Record<string, Judged>> = {
     "corpus-callback-fifo-arn-string": {
         program: "corpus-callback-fifo-arn-string",
         rules: [
-            "cloudwatch-consumer-alarms", "cloudwatch-dlq-depth-alarm", "iam-consumer-role-least-privilege", "lambda-consumer-concurrency-bounded", "lambda-log-retention",
-            "lambda-tracing-active", "sqs-queue-encrypted-at-rest", "sqs-queue-policy-denies-insecure-transport",
+            "cloudwatch-consumer-alarms",
+            "cloudwatch-dlq-depth-alarm",
+            "iam-consumer-role-least-privilege",
+            "lambda-consumer-concurrency-bounded",
+            "lambda-log-retention",
+            "lambda-tracing-active",
+            "sqs-queue-encrypted-at-rest",
+            "sqs-queue-policy-denies-insecure-transport",
         ],
     },
     // dlq.arn.apply(JSON.stringify) and RedriveAllowPolicy, auto-named: the count (4) is judged and passes.
-    "corpus-redrive-allow-apply": { program: "corpus-redrive-allow-apply", rules: ["cloudwatch-dlq-depth-alarm", "sqs-queue-encrypted-at-rest", "sqs-queue-policy-denies-insecure-transport"] },
+    "corpus-redrive-allow-apply": {
+        program: "corpus-redrive-allow-apply",
+        rules: ["cloudwatch-dlq-depth-alarm", "sqs-queue-encrypted-at-rest", "sqs-queue-policy-denies-insecure-transport"],
+    },
     // A QueueLambda component: the 60 s function timeout is not covered by the default 30 s visibility.
     "corpus-queue-lambda-component": {
         program: "corpus-queue-lambda-component",
         rules: [
-            "cloudwatch-consumer-alarms", "cloudwatch-dlq-depth-alarm", "lambda-consumer-concurrency-bounded", "lambda-log-retention", "lambda-tracing-active",
-            "sqs-queue-encrypted-at-rest", "sqs-queue-policy-denies-insecure-transport", "sqs-visibility-timeout-covers-consumers",
+            "cloudwatch-consumer-alarms",
+            "cloudwatch-dlq-depth-alarm",
+            "lambda-consumer-concurrency-bounded",
+            "lambda-log-retention",
+            "lambda-tracing-active",
+            "sqs-queue-encrypted-at-rest",
+            "sqs-queue-policy-denies-insecure-transport",
+            "sqs-visibility-timeout-covers-consumers",
         ],
     },
     // JavaScript, an explicit provider and onEvent: 180 s of visibility is one CallbackFunction timeout, not six.
     "corpus-js-explicit-provider": {
         program: "corpus-js-explicit-provider",
         rules: [
-            "cloudwatch-consumer-alarms", "iam-consumer-role-least-privilege", "lambda-consumer-concurrency-bounded", "lambda-esm-reports-batch-item-failures", "lambda-log-retention",
-            "lambda-tracing-active", "sqs-queue-has-dlq", "sqs-queue-policy-denies-insecure-transport", "sqs-visibility-timeout-covers-consumers",
+            "cloudwatch-consumer-alarms",
+            "iam-consumer-role-least-privilege",
+            "lambda-consumer-concurrency-bounded",
+            "lambda-esm-reports-batch-item-failures",
+            "lambda-log-retention",
+            "lambda-tracing-active",
+            "sqs-queue-has-dlq",
+            "sqs-queue-policy-denies-insecure-transport",
+            "sqs-visibility-timeout-covers-consumers",
         ],
     },
     // JavaScript, an async function never awaited, the DLQ by an ARN string from getCallerIdentity, the count as "4": the count passes.
@@ -72,27 +101,48 @@ const judged: Readonly<Record<string, Judged>> = {
     "corpus-fifo-secret-entry (answered)": {
         program: "corpus-fifo-secret-entry",
         args: answers("corpus-fifo-secret.json"),
-        rules: ["cloudwatch-consumer-alarms", "cloudwatch-dlq-depth-alarm", "lambda-log-retention", "lambda-tracing-active", "sqs-queue-policy-denies-insecure-transport"],
+        rules: [
+            "cloudwatch-consumer-alarms",
+            "cloudwatch-dlq-depth-alarm",
+            "lambda-log-retention",
+            "lambda-tracing-active",
+            "sqs-queue-policy-denies-insecure-transport",
+        ],
     },
     // The same lookups answered "does not exist" (errors in --invoke-answers): the branch that creates everything is judged.
     "corpus-async-entry-lookups (not found)": {
         program: "corpus-async-entry-lookups",
         args: answers("corpus-lookups-not-found.json"),
         rules: [
-            "cloudwatch-consumer-alarms", "lambda-consumer-concurrency-bounded", "lambda-esm-reports-batch-item-failures", "lambda-log-retention", "lambda-tracing-active",
-            "sqs-queue-encrypted-at-rest", "sqs-queue-has-dlq", "sqs-queue-policy-denies-insecure-transport",
+            "cloudwatch-consumer-alarms",
+            "lambda-consumer-concurrency-bounded",
+            "lambda-esm-reports-batch-item-failures",
+            "lambda-log-retention",
+            "lambda-tracing-active",
+            "sqs-queue-encrypted-at-rest",
+            "sqs-queue-has-dlq",
+            "sqs-queue-policy-denies-insecure-transport",
         ],
     },
     // API Gateway sends to the queue; the account comes from a getCallerIdentity promise inside pulumi.interpolate.
-    "corpus-apigw-producer": { program: "corpus-apigw-producer", rules: ["sqs-queue-has-dlq", "sqs-queue-policy-denies-insecure-transport"] },
+    "corpus-apigw-producer": {
+        program: "corpus-apigw-producer",
+        rules: ["sqs-queue-has-dlq", "sqs-queue-policy-denies-insecure-transport"],
+    },
     // An otherwise sound lane whose mapping filters: only the filter blocks.
     "corpus-esm-filter": { program: "corpus-esm-filter", rules: ["lambda-esm-filter-drops-messages"] },
     // Components, onEvent handed an aws.lambda.Function, a topic feeding the queue, a log group without retention.
     "corpus-component-on-event-function": {
         program: "corpus-component-on-event-function",
         rules: [
-            "cloudwatch-consumer-alarms", "lambda-consumer-concurrency-bounded", "lambda-esm-reports-batch-item-failures", "lambda-log-retention", "lambda-tracing-active",
-            "sqs-queue-has-dlq", "sqs-queue-policy-denies-insecure-transport", "sqs-visibility-timeout-covers-consumers",
+            "cloudwatch-consumer-alarms",
+            "lambda-consumer-concurrency-bounded",
+            "lambda-esm-reports-batch-item-failures",
+            "lambda-log-retention",
+            "lambda-tracing-active",
+            "sqs-queue-has-dlq",
+            "sqs-queue-policy-denies-insecure-transport",
+            "sqs-visibility-timeout-covers-consumers",
         ],
     },
 };
@@ -109,7 +159,10 @@ const unjudged: Readonly<Record<string, Unjudged>> = {
         ],
     },
     // The entry awaits a secret before it registers anything.
-    "corpus-fifo-secret-entry": { program: "corpus-fifo-secret-entry", refused: ['aws:secretsmanager/getSecretVersion:getSecretVersion({"secretId":"ledger-qa"})'] },
+    "corpus-fifo-secret-entry": {
+        program: "corpus-fifo-secret-entry",
+        refused: ['aws:secretsmanager/getSecretVersion:getSecretVersion({"secretId":"ledger-qa"})'],
+    },
 };
 
 /** The refused invokes the gate listed, one per line starting with two spaces and a token. */
@@ -122,17 +175,25 @@ describe("offline gate on the real-world style corpus (prod policy config)", fun
     let runs: Map<string, Promise<GateRun>>;
 
     before(() => {
-        runs = startRuns(Object.fromEntries([
-            ...Object.entries(judged).map(([key, { program, args }]) => [key, () => runGateOnFixture(program, [...prod, ...(args ?? [])])] as const),
-            ...Object.entries(unjudged).map(([key, { program }]) => [key, () => runGateOnFixture(program, prod)] as const),
-        ]));
+        runs = startRuns(
+            Object.fromEntries([
+                ...Object.entries(judged).map(
+                    ([key, { program, args }]) => [key, () => runGateOnFixture(program, [...prod, ...(args ?? [])])] as const,
+                ),
+                ...Object.entries(unjudged).map(([key, { program }]) => [key, () => runGateOnFixture(program, prod)] as const),
+            ]),
+        );
     });
 
     for (const [key, { rules }] of Object.entries(judged)) {
         it(`${key}: exits 1 naming exactly ${rules.length} rule(s)`, async () => {
             const run = await runOf(runs, key);
 
-            assert.deepStrictEqual({ code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") }, { code: 1, mandatory: [...rules].sort() }, run.stdout + run.stderr);
+            assert.deepStrictEqual(
+                { code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") },
+                { code: 1, mandatory: [...rules].sort() },
+                run.stdout + run.stderr,
+            );
         });
     }
 

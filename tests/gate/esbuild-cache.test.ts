@@ -15,14 +15,23 @@ describe("esbuild cache of the program host", () => {
     let dir: string;
     let builds: number;
     let cached: Esbuild;
-    const options = (): Record<string, unknown> => ({ entryPoints: [path.join(dir, "entry.ts")], bundle: true, write: false, outfile: "index.js", logLevel: "silent" });
+    const options = (): Record<string, unknown> => ({
+        entryPoints: [path.join(dir, "entry.ts")],
+        bundle: true,
+        write: false,
+        outfile: "index.js",
+        logLevel: "silent",
+    });
 
     beforeEach(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-esbuild-"));
         fs.writeFileSync(path.join(dir, "entry.ts"), 'import { value } from "./dep";\nconsole.log(value);\n');
         fs.writeFileSync(path.join(dir, "dep.ts"), "export const value = 1;\n");
         builds = 0;
-        const counting = { ...esbuild, buildSync: (o: Record<string, unknown>) => (builds++, esbuild.buildSync(o as esbuild.BuildOptions)) } as unknown as Esbuild;
+        const counting = {
+            ...esbuild,
+            buildSync: (o: Record<string, unknown>) => (builds++, esbuild.buildSync(o as esbuild.BuildOptions)),
+        } as unknown as Esbuild;
         cached = cachingEsbuild(counting, path.join(dir, "cache"));
     });
 
@@ -57,7 +66,9 @@ describe("asset digests in the recording", () => {
     it("replaces a string asset's text by its size and SHA-256, keeping it a string asset", () => {
         const asset = { [wireSignature.key]: wireSignature.asset, text: "exports.handler = 1;" };
 
-        const digested = digestAssets({ code: { [wireSignature.key]: "0def7320c3a5731c473e5ecbe6d01bc7", assets: { "index.js": asset } } }) as { code: { assets: Record<string, { text: string }> } };
+        const digested = digestAssets({
+            code: { [wireSignature.key]: "0def7320c3a5731c473e5ecbe6d01bc7", assets: { "index.js": asset } },
+        }) as { code: { assets: Record<string, { text: string }> } };
 
         assert.match(digested.code.assets["index.js"].text, /^offline-gate asset digest: 20 bytes, sha256 [0-9a-f]{64}$/);
     });

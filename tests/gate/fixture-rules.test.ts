@@ -1,7 +1,16 @@
 // Each fixture program breaks one rule of the real pack; the gate, run as users run it under the
 // prod policy config (every rule mandatory), must exit 1 and name that rule and no other.
 import * as assert from "assert";
-import { GateRun, assertGateRun, noViolations, realPolicyConfig, reportedPolicies, runGateOnFixture, runOf, startRuns } from "./helpers/gate-process";
+import {
+    GateRun,
+    assertGateRun,
+    noViolations,
+    realPolicyConfig,
+    reportedPolicies,
+    runGateOnFixture,
+    runOf,
+    startRuns,
+} from "./helpers/gate-process";
 
 const ruleFixtures: Readonly<Record<string, string>> = {
     "missing-dlq": "sqs-queue-has-dlq",
@@ -36,26 +45,40 @@ describe("offline gate on fixture programs that break one rule (prod policy conf
     let runs: Map<string, Promise<GateRun>>;
 
     before(() => {
-        const programs = [...Object.keys(ruleFixtures), "unknown-redrive", "max-receive-count-three", "mapping-through-alias", "property-dependency-links"];
-        runs = startRuns(Object.fromEntries(programs.map((program) => [
-            program,
-            () => runGateOnFixture(program, ["--policy-config", realPolicyConfig("prod")]),
-        ])));
+        const programs = [
+            ...Object.keys(ruleFixtures),
+            "unknown-redrive",
+            "max-receive-count-three",
+            "mapping-through-alias",
+            "property-dependency-links",
+        ];
+        runs = startRuns(
+            Object.fromEntries(
+                programs.map((program) => [program, () => runGateOnFixture(program, ["--policy-config", realPolicyConfig("prod")])]),
+            ),
+        );
     });
 
     for (const [program, rule] of Object.entries(ruleFixtures)) {
         it(`${program}: exits 1 naming only ${rule}`, async () => {
             const run = await runOf(runs, program);
 
-            assert.deepStrictEqual({ code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") }, { code: 1, mandatory: [rule] }, run.stderr);
+            assert.deepStrictEqual(
+                { code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") },
+                { code: 1, mandatory: [rule] },
+                run.stderr,
+            );
         });
     }
 
     it("max-receive-count-three: exits 0 with only sqs-max-receive-count's advisory note (AWS advises >= 5), even with every rule mandatory", async () => {
         const run = await runOf(runs, "max-receive-count-three");
 
-        assert.deepStrictEqual({ code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory"), advisory: reportedPolicies(run.stdout, "advisory") },
-            { code: 0, mandatory: [], advisory: ["sqs-max-receive-count"] }, run.stdout);
+        assert.deepStrictEqual(
+            { code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory"), advisory: reportedPolicies(run.stdout, "advisory") },
+            { code: 0, mandatory: [], advisory: ["sqs-max-receive-count"] },
+            run.stdout,
+        );
     });
 
     it("mapping-through-alias: a compliant lane whose mapping invokes an alias (ARN unknown at preview) prints no violation", async () => {
@@ -76,6 +99,10 @@ describe("offline gate on fixture programs that break one rule (prod policy conf
     it("property-dependency-links: follows a mapping to its queue through property dependencies alone", async () => {
         const run = await runOf(runs, "property-dependency-links");
 
-        assertGateRun(run, 1, "SQS queue 'orders' visibilityTimeoutSeconds must be at least 6 x 30 s (timeout of Lambda function 'orders-consumer') + 0 s (batching window of Event source mapping 'orders-mapping') = 180 s; found 60 s.");
+        assertGateRun(
+            run,
+            1,
+            "SQS queue 'orders' visibilityTimeoutSeconds must be at least 6 x 30 s (timeout of Lambda function 'orders-consumer') + 0 s (batching window of Event source mapping 'orders-mapping') = 180 s; found 60 s.",
+        );
     });
 });

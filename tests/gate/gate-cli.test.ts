@@ -28,8 +28,10 @@ describe("offline gate CLI", function () {
             compliantProd: () => runGateOnFixture("compliant", ["--policy-config", realPolicyConfig("prod")]),
             unencryptedDev: () => runGateOnFixture("unencrypted-queue", ["--policy-config", realPolicyConfig("dev")]),
             asyncEntry: () => runGateOnFixture("async-entry", ["--policy-config", realPolicyConfig("prod")]),
-            miniStrict: () => runGateOnFixture("compliant", [...miniPack, "--policy-config", path.join(fixturePolicyConfigs, "mini-strict.json")]),
-            miniInvalid: () => runGateOnFixture("compliant", [...miniPack, "--policy-config", path.join(fixturePolicyConfigs, "mini-invalid.json")]),
+            miniStrict: () =>
+                runGateOnFixture("compliant", [...miniPack, "--policy-config", path.join(fixturePolicyConfigs, "mini-strict.json")]),
+            miniInvalid: () =>
+                runGateOnFixture("compliant", [...miniPack, "--policy-config", path.join(fixturePolicyConfigs, "mini-invalid.json")]),
             programThrows: () => runGateOnFixture("program-throws"),
             unknownInvoke: () => runGateOnFixture("unknown-invoke"),
             packTypeError: () => runGateOnFixture("compliant", ["--policy-pack", path.join(fixturePacks, "type-error")]),
@@ -47,7 +49,11 @@ describe("offline gate CLI", function () {
             const run = await runOf(runs, "unencryptedDev");
 
             assert.deepStrictEqual(
-                { code: run.code, advisory: reportedPolicies(run.stdout, "advisory"), mandatory: reportedPolicies(run.stdout, "mandatory") },
+                {
+                    code: run.code,
+                    advisory: reportedPolicies(run.stdout, "advisory"),
+                    mandatory: reportedPolicies(run.stdout, "mandatory"),
+                },
                 { code: 0, advisory: ["sqs-queue-encrypted-at-rest"], mandatory: [] },
                 run.stdout + run.stderr,
             );
@@ -73,7 +79,10 @@ describe("offline gate CLI", function () {
         it("sends config file values to the pack over its schema defaults (200 s instead of 30 s)", async () => {
             const run = await runOf(runs, "miniStrict");
 
-            assert.deepStrictEqual({ code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") }, { code: 1, mandatory: ["mini-visibility-bounded"] });
+            assert.deepStrictEqual(
+                { code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") },
+                { code: 1, mandatory: ["mini-visibility-bounded"] },
+            );
         });
 
         it("exits 2 naming the policy, the setting and the value when config breaks the pack's schema", async () => {
@@ -85,16 +94,36 @@ describe("offline gate CLI", function () {
         it("exits 2 naming the policy and the allowed levels for an invalid enforcement level", async () => {
             const run = await runGateOnFixture("compliant", ["--policy-config", path.join(fixturePolicyConfigs, "bad-level.json")]);
 
-            assertGateRun(run, 2, /'sqs-queue-has-dlq' in .*bad-level\.json must be one of advisory, mandatory, remediate, disabled, "sometimes" given/);
+            assertGateRun(
+                run,
+                2,
+                /'sqs-queue-has-dlq' in .*bad-level\.json must be one of advisory, mandatory, remediate, disabled, "sometimes" given/,
+            );
         });
     });
 
     describe("runs that cannot be judged exit 2", () => {
         const unjudgeable: readonly { title: string; args: string[]; says: RegExp }[] = [
-            { title: "names a program directory that does not exist", args: ["--program", path.join(fixturePrograms, "no-such-program")], says: /program directory .*no-such-program does not exist/ },
-            { title: "names a directory without Pulumi.yaml", args: ["--program", path.join(fixturePrograms, "shared")], says: /no Pulumi\.yaml in program directory .*shared/ },
-            { title: "names the missing stack config file", args: ["--program", path.join(fixturePrograms, "compliant"), "--stack", "qa"], says: /no stack config file .*Pulumi\.qa\.yaml/ },
-            { title: "names a policy pack directory without PulumiPolicy.yaml", args: ["--program", path.join(fixturePrograms, "compliant"), "--policy-pack", fixturePrograms], says: /no PulumiPolicy\.yaml in .*programs/ },
+            {
+                title: "names a program directory that does not exist",
+                args: ["--program", path.join(fixturePrograms, "no-such-program")],
+                says: /program directory .*no-such-program does not exist/,
+            },
+            {
+                title: "names a directory without Pulumi.yaml",
+                args: ["--program", path.join(fixturePrograms, "shared")],
+                says: /no Pulumi\.yaml in program directory .*shared/,
+            },
+            {
+                title: "names the missing stack config file",
+                args: ["--program", path.join(fixturePrograms, "compliant"), "--stack", "qa"],
+                says: /no stack config file .*Pulumi\.qa\.yaml/,
+            },
+            {
+                title: "names a policy pack directory without PulumiPolicy.yaml",
+                args: ["--program", path.join(fixturePrograms, "compliant"), "--policy-pack", fixturePrograms],
+                says: /no PulumiPolicy\.yaml in .*programs/,
+            },
             { title: "rejects an unknown flag with the usage", args: ["--stak", "dev"], says: /unknown argument '--stak'/ },
         ];
         for (const { title, args, says } of unjudgeable) {

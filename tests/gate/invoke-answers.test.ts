@@ -4,13 +4,20 @@ import { parseInvokeAnswers } from "../../gate/invoke-answers";
 import { RefusedInvoke, answerInvoke, createInvokeTable } from "../../gate/invoke-table";
 
 const table = createInvokeTable({ "aws:region": "eu-west-1" }, {});
-const answers = parseInvokeAnswers(JSON.stringify({
-    answers: [
-        { token: "aws:ecr/getImage:getImage", args: { repositoryName: "orders" }, result: { imageUri: "orders:1" } },
-        { token: "aws:ecr/getImage:getImage", result: { imageUri: "any:1" } },
-        { token: "aws:lambda/getFunction:getFunction", args: { functionName: "billing" }, error: "ResourceNotFoundException: Function not found: billing" },
-    ],
-}), "answers.json");
+const answers = parseInvokeAnswers(
+    JSON.stringify({
+        answers: [
+            { token: "aws:ecr/getImage:getImage", args: { repositoryName: "orders" }, result: { imageUri: "orders:1" } },
+            { token: "aws:ecr/getImage:getImage", result: { imageUri: "any:1" } },
+            {
+                token: "aws:lambda/getFunction:getFunction",
+                args: { functionName: "billing" },
+                error: "ResourceNotFoundException: Function not found: billing",
+            },
+        ],
+    }),
+    "answers.json",
+);
 
 describe("invoke answers", () => {
     it("answers with the first entry whose token and given arguments match", () => {
@@ -38,7 +45,10 @@ describe("invoke answers", () => {
     });
 
     it("fails an invoke answered with an error, with that message, as the provider would (a lookup of what does not exist)", () => {
-        assert.throws(() => answerInvoke(table, "aws:lambda/getFunction:getFunction", { functionName: "billing" }, answers), /^AnsweredInvokeError: ResourceNotFoundException: Function not found: billing \(answered by --invoke-answers\)$/);
+        assert.throws(
+            () => answerInvoke(table, "aws:lambda/getFunction:getFunction", { functionName: "billing" }, answers),
+            /^AnsweredInvokeError: ResourceNotFoundException: Function not found: billing \(answered by --invoke-answers\)$/,
+        );
     });
 
     it("does not count an invoke answered with an error as refused", () => {
@@ -54,21 +64,30 @@ describe("invoke answers", () => {
     });
 
     it("rejects an entry without a result or an error, naming the entry and the fields", () => {
-        assert.throws(() => parseInvokeAnswers('{"answers": [{"token": "aws:ecr/getImage:getImage"}]}', "a.json"),
-            /answers\[0\] in a\.json must have either 'result' \(an object: the invoke's outputs\) or 'error' \(the provider's error message\); neither given/);
+        assert.throws(
+            () => parseInvokeAnswers('{"answers": [{"token": "aws:ecr/getImage:getImage"}]}', "a.json"),
+            /answers\[0\] in a\.json must have either 'result' \(an object: the invoke's outputs\) or 'error' \(the provider's error message\); neither given/,
+        );
     });
 
     it("rejects an entry with both a result and an error", () => {
-        assert.throws(() => parseInvokeAnswers('{"answers": [{"token": "aws:ecr/getImage:getImage", "result": {}, "error": "x"}]}', "a.json"),
-            /answers\[0\] in a\.json must have either 'result' \(an object: the invoke's outputs\) or 'error' \(the provider's error message\); both given/);
+        assert.throws(
+            () => parseInvokeAnswers('{"answers": [{"token": "aws:ecr/getImage:getImage", "result": {}, "error": "x"}]}', "a.json"),
+            /answers\[0\] in a\.json must have either 'result' \(an object: the invoke's outputs\) or 'error' \(the provider's error message\); both given/,
+        );
     });
 
     it("rejects an error that is not a non-empty string", () => {
-        assert.throws(() => parseInvokeAnswers('{"answers": [{"token": "aws:ecr/getImage:getImage", "error": 404}]}', "a.json"),
-            /'error' of answers\[0\] in a\.json must be a non-empty string \(the provider's error message\), 404 given/);
+        assert.throws(
+            () => parseInvokeAnswers('{"answers": [{"token": "aws:ecr/getImage:getImage", "error": 404}]}', "a.json"),
+            /'error' of answers\[0\] in a\.json must be a non-empty string \(the provider's error message\), 404 given/,
+        );
     });
 
     it("rejects a token that is not an invoke token", () => {
-        assert.throws(() => parseInvokeAnswers('{"answers": [{"token": "getImage", "result": {}}]}', "a.json"), /'token' of answers\[0\] in a\.json must be an invoke token/);
+        assert.throws(
+            () => parseInvokeAnswers('{"answers": [{"token": "getImage", "result": {}}]}', "a.json"),
+            /'token' of answers\[0\] in a\.json must be an invoke token/,
+        );
     });
 });

@@ -33,8 +33,15 @@ describe("offline gate on our own stacks", function () {
                 assertGateRun(run, 0, noViolations);
                 return;
             }
-            assert.deepEqual({ code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory"), advisory: reportedPolicies(run.stdout, "advisory") },
-                { code: 0, mandatory: [], advisory: tolerated }, run.stdout);
+            assert.deepEqual(
+                {
+                    code: run.code,
+                    mandatory: reportedPolicies(run.stdout, "mandatory"),
+                    advisory: reportedPolicies(run.stdout, "advisory"),
+                },
+                { code: 0, mandatory: [], advisory: tolerated },
+                run.stdout,
+            );
         });
 
         it(`gate --stack ${stack} applies policy/config/${stack}.json and says why`, async () => {

@@ -21,19 +21,27 @@ describe("policy pack project loading", () => {
     it("refuses a PulumiPolicy.yaml that is not valid YAML with a usage error naming the file", () => {
         const dir = packDir({ "PulumiPolicy.yaml": "runtime: [nodejs\n", "index.ts": "" });
 
-        assert.throws(() => loadPolicyPackProject(dir), (err: Error) =>
-            err instanceof GateUsageError && /policy pack file .*PulumiPolicy\.yaml is not valid YAML/.test(err.message));
+        assert.throws(
+            () => loadPolicyPackProject(dir),
+            (err: Error) => err instanceof GateUsageError && /policy pack file .*PulumiPolicy\.yaml is not valid YAML/.test(err.message),
+        );
     });
 
     it("refuses a PulumiPolicy.yaml that holds a list instead of a mapping", () => {
         const dir = packDir({ "PulumiPolicy.yaml": "- runtime: nodejs\n", "index.ts": "" });
 
-        assert.throws(() => loadPolicyPackProject(dir), (err: Error) =>
-            err instanceof GateUsageError && /PulumiPolicy\.yaml must hold a YAML mapping, found a list/.test(err.message));
+        assert.throws(
+            () => loadPolicyPackProject(dir),
+            (err: Error) => err instanceof GateUsageError && /PulumiPolicy\.yaml must hold a YAML mapping, found a list/.test(err.message),
+        );
     });
 
     it("accepts the runtime in its { name } form and finds the entry from package.json main", () => {
-        const dir = packDir({ "PulumiPolicy.yaml": "runtime:\n  name: nodejs\nversion: 1.2.3\n", "package.json": '{"main": "pack.ts"}', "pack.ts": "" });
+        const dir = packDir({
+            "PulumiPolicy.yaml": "runtime:\n  name: nodejs\nversion: 1.2.3\n",
+            "package.json": '{"main": "pack.ts"}',
+            "pack.ts": "",
+        });
 
         const project = loadPolicyPackProject(dir);
 

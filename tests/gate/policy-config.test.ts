@@ -30,7 +30,10 @@ describe("policy config (as the CLI reconciles it)", () => {
 
         const { config } = reconcilePolicyConfig([bounds], {}, file);
 
-        assert.deepStrictEqual(config.get("sqs-max-receive-count"), { enforcementLevel: "mandatory", properties: { lowerBound: 3, upperBound: 4 } });
+        assert.deepStrictEqual(config.get("sqs-max-receive-count"), {
+            enforcementLevel: "mandatory",
+            properties: { lowerBound: 3, upperBound: 4 },
+        });
     });
 
     it("applies 'all' to every policy, then per-policy levels over it", () => {
@@ -38,7 +41,10 @@ describe("policy config (as the CLI reconciles it)", () => {
 
         const { config } = reconcilePolicyConfig([bounds, tracing], {}, file);
 
-        assert.deepStrictEqual([config.get("sqs-max-receive-count")?.enforcementLevel, config.get("lambda-tracing-active")?.enforcementLevel], ["advisory", "mandatory"]);
+        assert.deepStrictEqual(
+            [config.get("sqs-max-receive-count")?.enforcementLevel, config.get("lambda-tracing-active")?.enforcementLevel],
+            ["advisory", "mandatory"],
+        );
     });
 
     it("reports values that break the schema with the policy, the setting, the limit and the value", () => {
@@ -58,7 +64,12 @@ describe("policy config (as the CLI reconciles it)", () => {
     });
 
     it("rejects an enforcement level that does not exist, naming the allowed ones", () => {
-        assert.throws(() => parsePolicyConfig('{ "lambda-tracing-active": "strict" }', "test.json"), (err: Error) =>
-            err instanceof GateUsageError && err.message === "'lambda-tracing-active' in test.json must be one of advisory, mandatory, remediate, disabled, \"strict\" given");
+        assert.throws(
+            () => parsePolicyConfig('{ "lambda-tracing-active": "strict" }', "test.json"),
+            (err: Error) =>
+                err instanceof GateUsageError &&
+                err.message ===
+                    "'lambda-tracing-active' in test.json must be one of advisory, mandatory, remediate, disabled, \"strict\" given",
+        );
     });
 });

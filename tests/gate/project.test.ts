@@ -34,7 +34,10 @@ describe("project and stack config loading", () => {
     });
 
     it("replaces each secure value with a placeholder that stays marked secret", () => {
-        const dir = make({ "Pulumi.yaml": "name: shop\nruntime: nodejs\n", "Pulumi.dev.yaml": "config:\n  shop:token:\n    secure: AAABAxyz\n" });
+        const dir = make({
+            "Pulumi.yaml": "name: shop\nruntime: nodejs\n",
+            "Pulumi.dev.yaml": "config:\n  shop:token:\n    secure: AAABAxyz\n",
+        });
 
         const config = loadStackConfig(loadProject(dir), "dev");
 

@@ -10,7 +10,11 @@ describe("provider-computed identifiers", () => {
         assert.deepStrictEqual(identity, {
             autoName: undefined,
             id: "https://sqs.eu-west-1.amazonaws.com/123456789012/orders",
-            outputs: { name: "orders", url: "https://sqs.eu-west-1.amazonaws.com/123456789012/orders", arn: "arn:aws:sqs:eu-west-1:123456789012:orders" },
+            outputs: {
+                name: "orders",
+                url: "https://sqs.eu-west-1.amazonaws.com/123456789012/orders",
+                arn: "arn:aws:sqs:eu-west-1:123456789012:orders",
+            },
         });
     });
 
@@ -31,7 +35,10 @@ describe("provider-computed identifiers", () => {
         const role = computedIdentity("aws:iam/role:Role", "consumer", { name: "consumer", path: "/service/" }, "eu-west-1");
         const fn = computedIdentity("aws:lambda/function:Function", "consumer", { name: "consumer" }, "eu-west-1");
 
-        assert.deepStrictEqual([role?.outputs.arn, fn?.outputs.arn], ["arn:aws:iam::123456789012:role/service/consumer", "arn:aws:lambda:eu-west-1:123456789012:function:consumer"]);
+        assert.deepStrictEqual(
+            [role?.outputs.arn, fn?.outputs.arn],
+            ["arn:aws:iam::123456789012:role/service/consumer", "arn:aws:lambda:eu-west-1:123456789012:function:consumer"],
+        );
     });
 
     it("leaves a resource whose name is unknown, a type it does not model, or a stack without a region unknown", () => {

@@ -3,7 +3,17 @@
 // named; provider-computed identifiers known; exemptions; SARIF located at the program's lines.
 import * as assert from "assert";
 import * as path from "path";
-import { GateRun, assertGateRun, fixturePolicyConfigs, realPolicyConfig, repoRoot, reportedPolicies, runGateOnFixture, runOf, startRuns } from "./helpers/gate-process";
+import {
+    GateRun,
+    assertGateRun,
+    fixturePolicyConfigs,
+    realPolicyConfig,
+    repoRoot,
+    reportedPolicies,
+    runGateOnFixture,
+    runOf,
+    startRuns,
+} from "./helpers/gate-process";
 
 const prod = ["--policy-config", realPolicyConfig("prod")];
 const answers = path.join(repoRoot, "tests", "fixtures", "invoke-answers", "orders-image.json");
@@ -37,7 +47,11 @@ describe("offline gate on real-world program shapes", function () {
             const run = await runOf(runs, "imageInvoke");
 
             assert.deepStrictEqual(
-                { code: run.code, names: run.stderr.includes('aws:ecr/getImage:getImage({"imageTag":"latest","repositoryName":"orders-consumer"})'), verdict: verdict.test(run.stdout) },
+                {
+                    code: run.code,
+                    names: run.stderr.includes('aws:ecr/getImage:getImage({"imageTag":"latest","repositoryName":"orders-consumer"})'),
+                    verdict: verdict.test(run.stdout),
+                },
                 { code: 2, names: true, verdict: false },
                 run.stdout + run.stderr,
             );
@@ -48,7 +62,11 @@ describe("offline gate on real-world program shapes", function () {
 
             // Naming the invoke: exit 2 without a verdict alone would also be a pack that failed to start.
             assert.deepStrictEqual(
-                { code: run.code, names: run.stderr.includes('aws:ecr/getImage:getImage({"imageTag":"latest","repositoryName":"jobs-consumer"})'), verdict: verdict.test(run.stdout) },
+                {
+                    code: run.code,
+                    names: run.stderr.includes('aws:ecr/getImage:getImage({"imageTag":"latest","repositoryName":"jobs-consumer"})'),
+                    verdict: verdict.test(run.stdout),
+                },
                 { code: 2, names: true, verdict: false },
                 run.stdout + run.stderr,
             );
@@ -63,7 +81,11 @@ describe("offline gate on real-world program shapes", function () {
         it("stops a program whose outputs never settle, naming the registration it waited for", async () => {
             const run = await runOf(runs, "neverSettles");
 
-            assertGateRun(run, 2, /outputs that never settle[\s\S]*aws:sqs\/queue:Queue 'stuck' \(constructed at .*never-settles\/index\.ts:6\)/);
+            assertGateRun(
+                run,
+                2,
+                /outputs that never settle[\s\S]*aws:sqs\/queue:Queue 'stuck' \(constructed at .*never-settles\/index\.ts:6\)/,
+            );
         });
     });
 
@@ -71,7 +93,11 @@ describe("offline gate on real-world program shapes", function () {
         it("reports an invoke the program caught and exits 2, pointing at --invoke-answers", async () => {
             const run = await runOf(runs, "caughtInvoke");
 
-            assertGateRun(run, 2, /aws:lambda\/getFunction:getFunction\(\{"functionName":"orders-consumer"\}\)\nAnswer each with '--invoke-answers <file>'/);
+            assertGateRun(
+                run,
+                2,
+                /aws:lambda\/getFunction:getFunction\(\{"functionName":"orders-consumer"\}\)\nAnswer each with '--invoke-answers <file>'/,
+            );
         });
     });
 
@@ -79,7 +105,11 @@ describe("offline gate on real-world program shapes", function () {
         it("warns, naming each remote component and where it was constructed", async () => {
             const run = await runOf(runs, "remoteWarn");
 
-            assertGateRun(run, 0, /warning: the policy pack cannot see inside 1 remote .*\n {2}awsx:ec2:Vpc 'main' \(constructed at .*remote-component\/index\.ts:12\)/);
+            assertGateRun(
+                run,
+                0,
+                /warning: the policy pack cannot see inside 1 remote .*\n {2}awsx:ec2:Vpc 'main' \(constructed at .*remote-component\/index\.ts:12\)/,
+            );
         });
 
         it("exits 2 with --remote-components error", async () => {
@@ -96,7 +126,10 @@ describe("offline gate on real-world program shapes", function () {
             assert.deepStrictEqual(
                 { code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") },
                 // The count (4) passes; the alarm without an action and the missing TLS deny are this fixture's own gaps.
-                { code: 1, mandatory: ["cloudwatch-alarm-has-action", "cloudwatch-dlq-depth-alarm", "sqs-queue-policy-denies-insecure-transport"] },
+                {
+                    code: 1,
+                    mandatory: ["cloudwatch-alarm-has-action", "cloudwatch-dlq-depth-alarm", "sqs-queue-policy-denies-insecure-transport"],
+                },
                 run.stdout,
             );
         });
@@ -113,7 +146,15 @@ describe("offline gate on real-world program shapes", function () {
             assert.deepStrictEqual(
                 { code: run.code, mandatory: reportedPolicies(run.stdout, "mandatory") },
                 // The alarm without alarmActions is deliberate (see the fixture): it must not count as paging.
-                { code: 1, mandatory: ["cloudwatch-alarm-has-action", "cloudwatch-dlq-depth-alarm", "sqs-max-receive-count", "sqs-queue-policy-denies-insecure-transport"] },
+                {
+                    code: 1,
+                    mandatory: [
+                        "cloudwatch-alarm-has-action",
+                        "cloudwatch-dlq-depth-alarm",
+                        "sqs-max-receive-count",
+                        "sqs-queue-policy-denies-insecure-transport",
+                    ],
+                },
                 run.stdout,
             );
         });
@@ -123,13 +164,21 @@ describe("offline gate on real-world program shapes", function () {
         it("prints an exempted violation as exempted with its reason and does not block", async () => {
             const run = await runOf(runs, "exempted");
 
-            assertGateRun(run, 0, /\[exempted\] .* sqs-queue-has-dlq \(aws:sqs\/queue:Queue: orders\)\n(.*\n)*? {6}Exempted until 2099-12-31: replayed from the S3 archive, see RUNBOOK-12/);
+            assertGateRun(
+                run,
+                0,
+                /\[exempted\] .* sqs-queue-has-dlq \(aws:sqs\/queue:Queue: orders\)\n(.*\n)*? {6}Exempted until 2099-12-31: replayed from the S3 archive, see RUNBOOK-12/,
+            );
         });
 
         it("reports an exemption that matches nothing as stale", async () => {
             const run = await runOf(runs, "exempted");
 
-            assertGateRun(run, 0, "Exemption of 'aws:lambda/function:Function' from lambda-tracing-active (tracing budget exhausted) matches no violation of this stack; it is stale");
+            assertGateRun(
+                run,
+                0,
+                "Exemption of 'aws:lambda/function:Function' from lambda-tracing-active (tracing budget exhausted) matches no violation of this stack; it is stale",
+            );
         });
 
         it("blocks under an expired exemption and says it expired", async () => {
@@ -143,7 +192,16 @@ describe("offline gate on real-world program shapes", function () {
         it("locates each result at the line of the program that constructed the resource", async () => {
             const run = await runOf(runs, "sarif");
 
-            const results = (JSON.parse(run.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] }).runs[0].results;
+            const results = (
+                JSON.parse(run.stdout) as {
+                    runs: {
+                        results: {
+                            ruleId: string;
+                            locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+                        }[];
+                    }[];
+                }
+            ).runs[0].results;
             const dlq = results.find((r) => r.ruleId === "sqs-queue-has-dlq");
             assert.deepStrictEqual(
                 [run.code, dlq?.locations[0].physicalLocation.artifactLocation.uri, dlq?.locations[0].physicalLocation.region.startLine],

@@ -11,11 +11,15 @@ class Lane extends pulumi.ComponentResource {
         super("test:index:Lane", name, {}, opts);
         const dlq = new aws.sqs.Queue(`${name}-dlq`, { name: `${name}-dlq` }, { parent: this });
         const key = new aws.kms.Key(`${name}-key`, {}, { parent: this });
-        const queue = new aws.sqs.Queue(`${name}-queue`, {
-            name: pulumi.interpolate`${name}-${aws.getRegionOutput().region}`,
-            redrivePolicy: dlq.arn.apply((arn) => JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 5 })),
-            kmsMasterKeyId: key.arn,
-        }, { parent: this, dependsOn: [topic] });
+        const queue = new aws.sqs.Queue(
+            `${name}-queue`,
+            {
+                name: pulumi.interpolate`${name}-${aws.getRegionOutput().region}`,
+                redrivePolicy: dlq.arn.apply((arn) => JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 5 })),
+                kmsMasterKeyId: key.arn,
+            },
+            { parent: this, dependsOn: [topic] },
+        );
         new aws.sqs.Queue(`${name}-audit`, { fifoQueue: true }, { parent: this });
         this.registerOutputs({ queueName: queue.name });
     }
@@ -35,7 +39,11 @@ describe("recording monitor (preview mocks)", function () {
 
         assert.deepStrictEqual(
             { type: stack.resources[0].type, urn: stack.resources[0].urn, parent: stack.resources[0].parent },
-            { type: rootStackType, urn: `urn:pulumi:${unitStack}::${unitProject}::${rootStackType}::${unitProject}-${unitStack}`, parent: undefined },
+            {
+                type: rootStackType,
+                urn: `urn:pulumi:${unitStack}::${unitProject}::${rootStackType}::${unitProject}-${unitStack}`,
+                parent: undefined,
+            },
         );
     });
 
@@ -61,7 +69,9 @@ describe("recording monitor (preview mocks)", function () {
     it("records which resources each input came from (property dependencies)", async () => {
         const stack = await recordInline(laneProgram);
 
-        assert.deepStrictEqual(resourceNamed(stack, "orders-queue").propertyDependencies.redrivePolicy, [resourceNamed(stack, "orders-dlq").urn]);
+        assert.deepStrictEqual(resourceNamed(stack, "orders-queue").propertyDependencies.redrivePolicy, [
+            resourceNamed(stack, "orders-dlq").urn,
+        ]);
     });
 
     it("leaves a computed output it does not model unknown, so an input built from it is the unknown sentinel", async () => {
@@ -73,7 +83,10 @@ describe("recording monitor (preview mocks)", function () {
     it("knows a queue's arn from its name, as the provider computes it, so a redrive built from it is judged", async () => {
         const stack = await recordInline(laneProgram);
 
-        assert.strictEqual(resourceNamed(stack, "orders-queue").inputs.redrivePolicy, JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:eu-central-1:123456789012:orders-dlq", maxReceiveCount: 5 }));
+        assert.strictEqual(
+            resourceNamed(stack, "orders-queue").inputs.redrivePolicy,
+            JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:eu-central-1:123456789012:orders-dlq", maxReceiveCount: 5 }),
+        );
     });
 
     it("gives a queue without a name the auto-name Pulumi would (logical name, 7-character suffix, .fifo for FIFO)", async () => {
@@ -85,7 +98,10 @@ describe("recording monitor (preview mocks)", function () {
     it("records where the program constructed each resource (file and line)", async () => {
         const stack = await recordInline(laneProgram);
 
-        assert.deepStrictEqual([resourceNamed(stack, "alarms").sourcePosition?.file, resourceNamed(stack, "alarms").sourcePosition?.line], [__filename, 25]);
+        assert.deepStrictEqual(
+            [resourceNamed(stack, "alarms").sourcePosition?.file, resourceNamed(stack, "alarms").sourcePosition?.line],
+            [__filename, 25],
+        );
     });
 
     it("answers the region invoke from the aws:region config", async () => {

@@ -21,7 +21,11 @@ function analysis() {
     const result = anAnalysis([
         aViolation(),
         aViolation({ urn: rootUrn, policyName: "policy-exemptions-unused", enforcementLevel: "advisory" }),
-        aViolation({ enforcementLevel: "advisory", policyName: "lambda-tracing-active", exemption: { reason: "budget", expires: "2099-01-01" } }),
+        aViolation({
+            enforcementLevel: "advisory",
+            policyName: "lambda-tracing-active",
+            exemption: { reason: "budget", expires: "2099-01-01" },
+        }),
     ]);
     return { ...result, locations: new Map([[queueUrn, { file: path.join(programDir, "index.ts"), line: 4, column: 1 }]]) };
 }
@@ -42,7 +46,9 @@ describe("machine-readable gate reports", () => {
     it("locates a SARIF result at the program file and line that constructed the resource, relative to the working directory", () => {
         const log = JSON.parse(formatSarifReport(analysis(), context));
 
-        const located = log.runs[0].results.find((r: { ruleId: string; level: string }) => r.ruleId === "sqs-queue-has-dlq" && r.level === "error");
+        const located = log.runs[0].results.find(
+            (r: { ruleId: string; level: string }) => r.ruleId === "sqs-queue-has-dlq" && r.level === "error",
+        );
         assert.deepStrictEqual(located.locations[0].physicalLocation, {
             artifactLocation: { uri: "tests/fixtures/programs/missing-dlq/index.ts" },
             region: { startLine: 4, startColumn: 1 },
@@ -60,15 +66,31 @@ describe("machine-readable gate reports", () => {
         const log = JSON.parse(formatSarifReport(analysis(), context));
 
         const exempted = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === "lambda-tracing-active");
-        assert.deepStrictEqual(exempted.suppressions, [{ kind: "external", status: "accepted", justification: "budget (until 2099-01-01)" }]);
+        assert.deepStrictEqual(exempted.suppressions, [
+            { kind: "external", status: "accepted", justification: "budget (until 2099-01-01)" },
+        ]);
     });
 
     it("writes JSON with the verdict, the applied config, and each violation's level, resource and location", () => {
         const report = JSON.parse(formatJsonReport(analysis(), context));
 
         assert.deepStrictEqual(
-            [report.verdict, report.policyConfig, report.violations[0].level, report.violations[0].resource.name, report.violations[0].location, report.summary.exempted],
-            ["failed", context.policyConfig, "mandatory", "orders", { file: "tests/fixtures/programs/missing-dlq/index.ts", line: 4, column: 1 }, 1],
+            [
+                report.verdict,
+                report.policyConfig,
+                report.violations[0].level,
+                report.violations[0].resource.name,
+                report.violations[0].location,
+                report.summary.exempted,
+            ],
+            [
+                "failed",
+                context.policyConfig,
+                "mandatory",
+                "orders",
+                { file: "tests/fixtures/programs/missing-dlq/index.ts", line: 4, column: 1 },
+                1,
+            ],
         );
     });
 });

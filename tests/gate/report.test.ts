@@ -6,12 +6,15 @@ describe("gate report", () => {
     it("prints level, pack, version, policy and resource on the heading line, then the message and the URN", () => {
         const text = formatViolation(aViolation());
 
-        assert.strictEqual(text, [
-            "    [mandatory]  escalation-pipeline v0.1.0  sqs-queue-has-dlq (aws:sqs/queue:Queue: orders)",
-            "      Every SQS queue must have a dead-letter queue.",
-            "      SQS queue 'orders' must have a dead-letter queue; found none.",
-            "      urn: urn:pulumi:dev::shop::aws:sqs/queue:Queue::orders",
-        ].join("\n"));
+        assert.strictEqual(
+            text,
+            [
+                "    [mandatory]  escalation-pipeline v0.1.0  sqs-queue-has-dlq (aws:sqs/queue:Queue: orders)",
+                "      Every SQS queue must have a dead-letter queue.",
+                "      SQS queue 'orders' must have a dead-letter queue; found none.",
+                "      urn: urn:pulumi:dev::shop::aws:sqs/queue:Queue::orders",
+            ].join("\n"),
+        );
     });
 
     it("names the resource's own type, not its parents', for a child of a component", () => {
@@ -34,24 +37,36 @@ describe("gate report", () => {
             aViolation({ policyName: "a-rule" }),
         ]);
 
-        assert.deepStrictEqual(sorted.map((v) => `${v.policyName}@${v.urn.split("::").pop()}`), ["a-rule@orders", "b-rule@a", "b-rule@z", "a-advisory@orders"]);
+        assert.deepStrictEqual(
+            sorted.map((v) => `${v.policyName}@${v.urn.split("::").pop()}`),
+            ["a-rule@orders", "b-rule@a", "b-rule@z", "a-advisory@orders"],
+        );
     });
 
     it("says 'none' and PASSED when there is no violation", () => {
         const text = formatReport(anAnalysis([]));
 
-        assert.match(text, /^Policy Violations:\n {4}none\n\nSummary: 0 mandatory, 0 advisory violation\(s\) from escalation-pipeline v0\.1\.0 .*\nResult: PASSED/);
+        assert.match(
+            text,
+            /^Policy Violations:\n {4}none\n\nSummary: 0 mandatory, 0 advisory violation\(s\) from escalation-pipeline v0\.1\.0 .*\nResult: PASSED/,
+        );
     });
 
     it("counts mandatory and advisory violations in the summary and says FAILED when one is mandatory", () => {
         const text = formatReport(anAnalysis([aViolation(), aViolation({ enforcementLevel: "advisory" })]));
 
-        assert.match(text, /Summary: 1 mandatory, 1 advisory violation\(s\)[^\n]*over 12 resources \(12 Analyze calls, 1 AnalyzeStack call\)\.\nResult: FAILED/);
+        assert.match(
+            text,
+            /Summary: 1 mandatory, 1 advisory violation\(s\)[^\n]*over 12 resources \(12 Analyze calls, 1 AnalyzeStack call\)\.\nResult: FAILED/,
+        );
     });
 
     it("blocks the change only for a mandatory violation", () => {
         assert.deepStrictEqual(
-            [hasMandatoryViolation(anAnalysis([aViolation({ enforcementLevel: "advisory" })])), hasMandatoryViolation(anAnalysis([aViolation()]))],
+            [
+                hasMandatoryViolation(anAnalysis([aViolation({ enforcementLevel: "advisory" })])),
+                hasMandatoryViolation(anAnalysis([aViolation()])),
+            ],
             [false, true],
         );
     });

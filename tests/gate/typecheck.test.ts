@@ -21,7 +21,12 @@ function scratchProgram(files: Readonly<Record<string, string>>): Scratch {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-typecheck-"));
     const write = (file: string, text: string): void => fs.writeFileSync(path.join(dir, file), text);
     Object.entries(files).forEach(([file, text]) => write(file, text));
-    const target: TypeCheckTarget = { label: "program", dir, entry: path.join(dir, "main.ts"), defaults: cliCompilerDefaults(compilerPathFor(dir), false) };
+    const target: TypeCheckTarget = {
+        label: "program",
+        dir,
+        entry: path.join(dir, "main.ts"),
+        defaults: cliCompilerDefaults(compilerPathFor(dir), false),
+    };
     return { dir, cacheDir: path.join(dir, ".cache"), target, write };
 }
 
@@ -47,13 +52,20 @@ describe("type check beside the run", function () {
         it("exits 2 with the compiler's error when the program does not type-check", async () => {
             const run = await runGateOnFixture("program-type-error", [], { PULUMI_NODEJS_TRANSPILE_ONLY: "false" });
 
-            assertGateRun(run, 2, /the program \S+program-type-error does not type-check[^]*index\.ts\(5,7\): error TS2322: Type 'string' is not assignable to type 'number'/);
+            assertGateRun(
+                run,
+                2,
+                /the program \S+program-type-error does not type-check[^]*index\.ts\(5,7\): error TS2322: Type 'string' is not assignable to type 'number'/,
+            );
         });
     });
 
     describe("cache", () => {
         it("replays a clean result while no input changed", () => {
-            const program = scratch({ "main.ts": "import { twice } from \"./lib\";\nexport const n: number = twice(2);\n", "lib.ts": "export const twice = (x: number): number => 2 * x;\n" });
+            const program = scratch({
+                "main.ts": 'import { twice } from "./lib";\nexport const n: number = twice(2);\n',
+                "lib.ts": "export const twice = (x: number): number => 2 * x;\n",
+            });
             const errors = checkAndRemember(program.target, program.cacheDir);
 
             const replayed = cachedClean(program.target, program.cacheDir);
@@ -62,7 +74,10 @@ describe("type check beside the run", function () {
         });
 
         it("finds the error in an unchanged importer when only the imported file changed", () => {
-            const program = scratch({ "main.ts": "import { twice } from \"./lib\";\nexport const n: number = twice(2);\n", "lib.ts": "export const twice = (x: number): number => 2 * x;\n" });
+            const program = scratch({
+                "main.ts": 'import { twice } from "./lib";\nexport const n: number = twice(2);\n',
+                "lib.ts": "export const twice = (x: number): number => 2 * x;\n",
+            });
             checkAndRemember(program.target, program.cacheDir);
             program.write("lib.ts", "export const twice = (x: string): string => x + x;\n");
 
@@ -70,13 +85,19 @@ describe("type check beside the run", function () {
             const errors = checkAndRemember(program.target, program.cacheDir);
 
             assert.strictEqual(replayed, false);
-            assert.match(errors.join("\n"), /main\.ts\(2,\d+\): error TS2345: Argument of type 'number' is not assignable to parameter of type 'string'/);
+            assert.match(
+                errors.join("\n"),
+                /main\.ts\(2,\d+\): error TS2345: Argument of type 'number' is not assignable to parameter of type 'string'/,
+            );
         });
 
         it("checks again when a new file changes what an import resolves to", () => {
-            const program = scratch({ "main.ts": "import { value } from \"./value\";\nexport const n: number = value;\n", "value.d.ts": "export declare const value: number;\n" });
+            const program = scratch({
+                "main.ts": 'import { value } from "./value";\nexport const n: number = value;\n',
+                "value.d.ts": "export declare const value: number;\n",
+            });
             checkAndRemember(program.target, program.cacheDir);
-            program.write("value.ts", "export const value = \"text\";\n");
+            program.write("value.ts", 'export const value = "text";\n');
 
             const replayed = cachedClean(program.target, program.cacheDir);
             const errors = checkAndRemember(program.target, program.cacheDir);
@@ -86,7 +107,10 @@ describe("type check beside the run", function () {
         });
 
         it("sees an edit that keeps the file's size and modification time", async () => {
-            const program = scratch({ "main.ts": "import { twice } from \"./lib\";\nexport const n: number = twice(2);\n", "lib.ts": "export const twice = (x: number): number => 2 * x;\n" });
+            const program = scratch({
+                "main.ts": 'import { twice } from "./lib";\nexport const n: number = twice(2);\n',
+                "lib.ts": "export const twice = (x: number): number => 2 * x;\n",
+            });
             await sleep(2500); // past the racy window, so the check trusts unchanged stats
             checkAndRemember(program.target, program.cacheDir);
             const lib = path.join(program.dir, "lib.ts");
@@ -100,7 +124,7 @@ describe("type check beside the run", function () {
         });
 
         it("keeps no entry for a target with errors, so they are reported on every run", () => {
-            const program = scratch({ "main.ts": "export const n: number = \"text\";\n" });
+            const program = scratch({ "main.ts": 'export const n: number = "text";\n' });
             const first = checkAndRemember(program.target, program.cacheDir);
 
             const replayed = cachedClean(program.target, program.cacheDir);

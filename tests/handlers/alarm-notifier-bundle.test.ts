@@ -23,19 +23,23 @@ describe("alarm notifier bundle", () => {
         }
 
         // Act
-        const handlerType = execFileSync(process.execPath, ["-e", `process.stdout.write(typeof require("./${BUNDLE_FILE_NAME}").handler)`], {
-            cwd: directory,
-            env: {
-                PATH: process.env.PATH,
-                AWS_REGION: "eu-west-1",
-                NODE_PATH: "",
-                [HandlerEnvironment.pagerDutyRoutingKeyParameter]: "/p/pagerduty-routing-key",
-                [HandlerEnvironment.slackWebhookUrlParameter]: "/p/slack-webhook-url",
-                [HandlerEnvironment.alarmRoutes]: JSON.stringify({ "p-escalation-dlq-depth": "page" }),
+        const handlerType = execFileSync(
+            process.execPath,
+            ["-e", `process.stdout.write(typeof require("./${BUNDLE_FILE_NAME}").handler)`],
+            {
+                cwd: directory,
+                env: {
+                    PATH: process.env.PATH,
+                    AWS_REGION: "eu-west-1",
+                    NODE_PATH: "",
+                    [HandlerEnvironment.pagerDutyRoutingKeyParameter]: "/p/pagerduty-routing-key",
+                    [HandlerEnvironment.slackWebhookUrlParameter]: "/p/slack-webhook-url",
+                    [HandlerEnvironment.alarmRoutes]: JSON.stringify({ "p-escalation-dlq-depth": "page" }),
+                },
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "ignore"],
             },
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "ignore"],
-        });
+        );
 
         // Assess
         assert.equal(handlerType, "function");

@@ -49,7 +49,10 @@ describe("alarm notifier", () => {
 
         // Assess
         assert.equal(slackTexts().length, 1);
-        assert.match(slackTexts()[0]!, /^\[ALARM\] escalation-pipeline-prod-main-escalation-dlq-depth \(on-call paged\): Threshold Crossed/);
+        assert.match(
+            slackTexts()[0]!,
+            /^\[ALARM\] escalation-pipeline-prod-main-escalation-dlq-depth \(on-call paged\): Threshold Crossed/,
+        );
     });
 
     it("keeps one incident while the alarm flaps through INSUFFICIENT_DATA and fires again", async () => {
@@ -57,7 +60,12 @@ describe("alarm notifier", () => {
         const notify = notifierFor(receivers);
 
         // Act
-        for (const fixture of [AlarmFixture.dlqDepthAlarm, AlarmFixture.dlqDepthInsufficientData, AlarmFixture.dlqDepthAlarmAgain, AlarmFixture.dlqDepthAlarm]) {
+        for (const fixture of [
+            AlarmFixture.dlqDepthAlarm,
+            AlarmFixture.dlqDepthInsufficientData,
+            AlarmFixture.dlqDepthAlarmAgain,
+            AlarmFixture.dlqDepthAlarm,
+        ]) {
             await notify(alarmEvent(fixture));
         }
 
@@ -94,8 +102,15 @@ describe("alarm notifier", () => {
 
         // Assess
         const resolve = pagerDutyEvents().at(-1);
-        assert.deepEqual(resolve, { routing_key: TEST_ROUTING_KEY, event_action: "resolve", dedup_key: alarmMessage(AlarmFixture.dlqDepthOk).AlarmArn });
-        assert.deepEqual([...receivers.pagerDuty.incidents.values()].map((incident) => incident.status), ["resolved"]);
+        assert.deepEqual(resolve, {
+            routing_key: TEST_ROUTING_KEY,
+            event_action: "resolve",
+            dedup_key: alarmMessage(AlarmFixture.dlqDepthOk).AlarmArn,
+        });
+        assert.deepEqual(
+            [...receivers.pagerDuty.incidents.values()].map((incident) => incident.status),
+            ["resolved"],
+        );
     });
 
     it("posts a recovered message to Slack when a paging alarm returns to OK", async () => {
@@ -106,7 +121,10 @@ describe("alarm notifier", () => {
         await notify(alarmEvent(AlarmFixture.dlqDepthOk));
 
         // Assess
-        assert.match(slackTexts()[0]!, /^\[RECOVERED\] escalation-pipeline-prod-main-escalation-dlq-depth is OK again \(PagerDuty incident resolved\)/);
+        assert.match(
+            slackTexts()[0]!,
+            /^\[RECOVERED\] escalation-pipeline-prod-main-escalation-dlq-depth is OK again \(PagerDuty incident resolved\)/,
+        );
     });
 
     it("ignores INSUFFICIENT_DATA: no PagerDuty event, no Slack post", async () => {
@@ -165,7 +183,10 @@ describe("alarm notifier", () => {
         receivers.pagerDuty.failNext(1, { status: 503 });
 
         // Act
-        const failure = await notify(alarmEvent(AlarmFixture.dlqDepthAlarm)).then(() => undefined, (error: unknown) => error);
+        const failure = await notify(alarmEvent(AlarmFixture.dlqDepthAlarm)).then(
+            () => undefined,
+            (error: unknown) => error,
+        );
 
         // Assess
         assert.ok(failure instanceof DownstreamUnavailableError, String(failure));
@@ -178,7 +199,10 @@ describe("alarm notifier", () => {
         receivers.slack.failNext(1, { status: 500 });
 
         // Act
-        const failure = await notify(alarmEvent(AlarmFixture.dlqDepthAlarm)).then(() => undefined, (error: unknown) => error);
+        const failure = await notify(alarmEvent(AlarmFixture.dlqDepthAlarm)).then(
+            () => undefined,
+            (error: unknown) => error,
+        );
 
         // Assess
         assert.ok(failure instanceof DownstreamUnavailableError, String(failure));
@@ -206,7 +230,10 @@ describe("alarm notifier", () => {
         event.Records[0]!.Sns.Message = JSON.stringify({ ...message, NewStateValue: "BROKEN" });
 
         // Act
-        const failure = await notify(event).then(() => undefined, (error: unknown) => error);
+        const failure = await notify(event).then(
+            () => undefined,
+            (error: unknown) => error,
+        );
 
         // Assess
         assert.ok(failure instanceof InvalidMessageError, String(failure));
@@ -252,6 +279,11 @@ describe("alarm notifier", () => {
         const start = () => createAlarmNotifier({ environment, secrets: { get: async () => "" } });
 
         // Assess
-        assert.throws(start, (error: unknown) => error instanceof HandlerConfigError && /'ALARM_ROUTES' entry 'some-alarm' must be "page" or "slack", "email" given/.test(error.message));
+        assert.throws(
+            start,
+            (error: unknown) =>
+                error instanceof HandlerConfigError &&
+                /'ALARM_ROUTES' entry 'some-alarm' must be "page" or "slack", "email" given/.test(error.message),
+        );
     });
 });

@@ -49,8 +49,14 @@ describe("handler bundles", () => {
         it(`ships the ${name} bundle's lazily loaded modules where require finds them in the archive`, () => {
             const directory = unpack(name);
 
-            const resolved = loadInFreshProcess(directory, `process.stdout.write(require.resolve("@aws-sdk/client-s3", { paths: [${JSON.stringify(directory)}] }))`);
-            const exported = loadInFreshProcess(directory, `const s3 = require("@aws-sdk/client-s3"); process.stdout.write([typeof s3.S3Client, typeof s3.GetObjectCommand, typeof s3.NoSuchKey].join(","))`);
+            const resolved = loadInFreshProcess(
+                directory,
+                `process.stdout.write(require.resolve("@aws-sdk/client-s3", { paths: [${JSON.stringify(directory)}] }))`,
+            );
+            const exported = loadInFreshProcess(
+                directory,
+                `const s3 = require("@aws-sdk/client-s3"); process.stdout.write([typeof s3.S3Client, typeof s3.GetObjectCommand, typeof s3.NoSuchKey].join(","))`,
+            );
 
             assert.equal(resolved, path.join(directory, "node_modules", "@aws-sdk", "client-s3", BUNDLE_FILE_NAME));
             assert.equal(exported, "function,function,function");

@@ -16,7 +16,15 @@ import { toolCallDeduplicationId } from "../../handlers/messages/tool-call-messa
 import { createToolCallConsumer } from "../../handlers/tool-call/tool-call-consumer";
 import { defineTool, type ToolDefinition, type ToolInvocation } from "../../handlers/tool-call/tool-registry";
 import { recordingSqsClient, refusingSqsClient } from "../helpers/command-recorder";
-import { captureStdout, createLane, silentLogger, type Harness, type LaneFixture, type LaneOptions, useHarness } from "../helpers/handler-fixtures";
+import {
+    captureStdout,
+    createLane,
+    silentLogger,
+    type Harness,
+    type LaneFixture,
+    type LaneOptions,
+    useHarness,
+} from "../helpers/handler-fixtures";
 import { escalation, escalationAttributes, toolCall, toolCallAttributes } from "../helpers/messages";
 import { lambdaContext, onAttempt, sqsEvent, sqsRecord } from "../helpers/sqs-events";
 
@@ -27,7 +35,9 @@ import { lambdaContext, onAttempt, sqsEvent, sqsRecord } from "../helpers/sqs-ev
 
 /** `count` producer attributes beyond the envelope pair, so a message can use all ten SQS allows. */
 function extraAttributes(count: number): Record<string, MessageAttributeValue> {
-    return Object.fromEntries(Array.from({ length: count }, (_, index) => [`producer-${index}`, { DataType: "String", StringValue: `value-${index}` }]));
+    return Object.fromEntries(
+        Array.from({ length: count }, (_, index) => [`producer-${index}`, { DataType: "String", StringValue: `value-${index}` }]),
+    );
 }
 
 /** The DLQ message's attributes without the reason. */
@@ -38,7 +48,9 @@ function withoutReason(message: Message): Record<string, MessageAttributeValue> 
 
 /** Attributes as ReceiveMessage returns them (no empty list fields), for exact comparison. */
 function received(attributes: Record<string, MessageAttributeValue>): Record<string, MessageAttributeValue> {
-    return Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: value.DataType, StringValue: value.StringValue }]));
+    return Object.fromEntries(
+        Object.entries(attributes).map(([name, value]) => [name, { DataType: value.DataType, StringValue: value.StringValue }]),
+    );
 }
 
 /** A logger whose lines captureLogs can read. */
@@ -51,7 +63,11 @@ async function captureLogs(action: () => Promise<void>): Promise<Record<string, 
     const errors: string[] = [];
     const original = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string | Uint8Array) => {
-        errors.push(...String(chunk).split("\n").filter((line) => line.trim() !== ""));
+        errors.push(
+            ...String(chunk)
+                .split("\n")
+                .filter((line) => line.trim() !== ""),
+        );
         return true;
     }) as typeof process.stderr.write;
     let lines: string[];
@@ -79,17 +95,30 @@ describe("dead-letter faults", () => {
     useHarness((started) => (harness = started));
 
     const escalationConsumer = (lane: LaneFixture, environment: Record<string, string> = {}) =>
-        createEscalationConsumer({ environment: { ...lane.environment, ...environment }, secrets: lane.secrets, logger: silentLogger(), downstreamTimeoutMs: 2000 });
+        createEscalationConsumer({
+            environment: { ...lane.environment, ...environment },
+            secrets: lane.secrets,
+            logger: silentLogger(),
+            downstreamTimeoutMs: 2000,
+        });
 
     async function sendEscalation(lane: LaneFixture, body: unknown, attributes: Record<string, MessageAttributeValue>): Promise<string> {
-        const sent = await harness.sqs.send(new SendMessageCommand({ QueueUrl: lane.queueUrl, MessageBody: typeof body === "string" ? body : JSON.stringify(body), MessageAttributes: attributes }));
+        const sent = await harness.sqs.send(
+            new SendMessageCommand({
+                QueueUrl: lane.queueUrl,
+                MessageBody: typeof body === "string" ? body : JSON.stringify(body),
+                MessageAttributes: attributes,
+            }),
+        );
         return sent.MessageId!;
     }
 
     /** Receives one batch and runs it through `handle`, acknowledging as the event source mapping does. */
     async function runOnce(lane: LaneFixture, handle: SqsConsumerHandler) {
         const event = await lane.receiveEvent();
-        const response = await handle(event, lambdaContext()).catch(() => ({ batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })) }));
+        const response = await handle(event, lambdaContext()).catch(() => ({
+            batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })),
+        }));
         await lane.acknowledge(event, response);
         return { event, response };
     }
@@ -118,7 +147,15 @@ describe("dead-letter faults", () => {
                 [
                     body,
                     received(attributes),
-                    { format: 1, kind: "poison", errorClass: "InvalidMessageError", attempts: 1, handlerVersion: "test-1.2.3", sourceMessageId, layout: "attributes" },
+                    {
+                        format: 1,
+                        kind: "poison",
+                        errorClass: "InvalidMessageError",
+                        attempts: 1,
+                        handlerVersion: "test-1.2.3",
+                        sourceMessageId,
+                        layout: "attributes",
+                    },
                 ],
             );
         });
@@ -137,10 +174,23 @@ describe("dead-letter faults", () => {
             const [dead] = await lane.receiveDeadLetters();
             const replayed = replayRequestOf(dead!, lane.queueUrl);
             assert.deepEqual(
-                [Object.keys(dead?.MessageAttributes ?? {}), reasonOf(dead!), replayed.MessageBody, received(replayed.MessageAttributes ?? {})],
+                [
+                    Object.keys(dead?.MessageAttributes ?? {}),
+                    reasonOf(dead!),
+                    replayed.MessageBody,
+                    received(replayed.MessageAttributes ?? {}),
+                ],
                 [
                     [DEAD_LETTER_ATTRIBUTE],
-                    { format: 1, kind: "poison", errorClass: "InvalidMessageError", attempts: 1, handlerVersion: "test-1.2.3", sourceMessageId, layout: "envelope" },
+                    {
+                        format: 1,
+                        kind: "poison",
+                        errorClass: "InvalidMessageError",
+                        attempts: 1,
+                        handlerVersion: "test-1.2.3",
+                        sourceMessageId,
+                        layout: "envelope",
+                    },
                     body,
                     received(attributes),
                 ],
@@ -153,7 +203,10 @@ describe("dead-letter faults", () => {
             const payload = JSON.stringify(escalation({ callId: "call-pointer", context: { transcript: "t".repeat(300_000) } }));
             await harness.s3.send(new PutObjectCommand({ Bucket: lane.bucketName, Key: "escalation.requested/big.json", Body: payload }));
             const pointer = encodePayloadPointer({ s3BucketName: lane.bucketName, s3Key: "escalation.requested/big.json" });
-            const attributes = escalationAttributes({ ...extraAttributes(5), [MessageAttributeName.extendedPayloadSize]: { DataType: "Number", StringValue: String(payload.length) } });
+            const attributes = escalationAttributes({
+                ...extraAttributes(5),
+                [MessageAttributeName.extendedPayloadSize]: { DataType: "Number", StringValue: String(payload.length) },
+            });
             await sendEscalation(lane, pointer, attributes);
             const handle = escalationConsumer(lane);
             harness.receivers.pagerDuty.failNext(1, { status: 503 });
@@ -165,7 +218,13 @@ describe("dead-letter faults", () => {
 
             // Assess
             assert.deepEqual(
-                [dead?.Body, withoutReason(dead!), deadLetterRecordOf(dead!)?.kind, response.batchItemFailures, [...harness.receivers.pagerDuty.incidents.keys()]],
+                [
+                    dead?.Body,
+                    withoutReason(dead!),
+                    deadLetterRecordOf(dead!)?.kind,
+                    response.batchItemFailures,
+                    [...harness.receivers.pagerDuty.incidents.keys()],
+                ],
                 [pointer, received(attributes), "exhausted", [], ["call-pointer"]],
             );
         });
@@ -173,7 +232,8 @@ describe("dead-letter faults", () => {
 
     describe("the forward is size-aware, and every refusal is an ERROR (item 6)", () => {
         const smallDlq: LaneOptions = { deadLetterMaximumMessageSize: 2048 };
-        const bigPoison = () => JSON.stringify(escalation({ callId: "call-big", severity: "urgent" as "critical", context: { notes: "n".repeat(1900) } }));
+        const bigPoison = () =>
+            JSON.stringify(escalation({ callId: "call-big", severity: "urgent" as "critical", context: { notes: "n".repeat(1900) } }));
 
         it("puts the body of a copy too large for the DLQ in the payload bucket, and its replay is the original", async () => {
             // Prepare: the DLQ takes 2 KiB, and the function knows it (its source queue as small: a DLQ is never smaller than its source)
@@ -183,7 +243,13 @@ describe("dead-letter faults", () => {
             await sendEscalation(lane, body, attributes);
 
             // Act
-            await runOnce(lane, escalationConsumer(lane, { [HandlerEnvironment.maximumMessageSizeBytes]: "2048", [HandlerEnvironment.deadLetterMaximumMessageSizeBytes]: "2048" }));
+            await runOnce(
+                lane,
+                escalationConsumer(lane, {
+                    [HandlerEnvironment.maximumMessageSizeBytes]: "2048",
+                    [HandlerEnvironment.deadLetterMaximumMessageSizeBytes]: "2048",
+                }),
+            );
 
             // Assess: the pointer's object holds the original body; the replay carries every attribute plus the pointer's size
             const [dead] = await lane.receiveDeadLetters();
@@ -192,7 +258,14 @@ describe("dead-letter faults", () => {
             const replayed = replayRequestOf(dead!, lane.queueUrl);
             assert.deepEqual(
                 [await stored.Body!.transformToString("utf8"), withoutReason(dead!), received(replayed.MessageAttributes ?? {})],
-                [body, received(attributes), received({ ...attributes, [MessageAttributeName.extendedPayloadSize]: { DataType: "Number", StringValue: String(body.length) } })],
+                [
+                    body,
+                    received(attributes),
+                    received({
+                        ...attributes,
+                        [MessageAttributeName.extendedPayloadSize]: { DataType: "Number", StringValue: String(body.length) },
+                    }),
+                ],
             );
         });
 
@@ -204,14 +277,26 @@ describe("dead-letter faults", () => {
 
             // Act
             const lines = await captureLogs(async () => {
-                result = await runOnce(lane, createEscalationConsumer({ environment: lane.environment, secrets: lane.secrets, logger: infoLogger(), downstreamTimeoutMs: 2000 }));
+                result = await runOnce(
+                    lane,
+                    createEscalationConsumer({
+                        environment: lane.environment,
+                        secrets: lane.secrets,
+                        logger: infoLogger(),
+                        downstreamTimeoutMs: 2000,
+                    }),
+                );
             });
 
             // Assess
             const refusals = lines.filter((entry) => entry.message === "DLQ forward refused");
             const [dead] = await lane.receiveDeadLetters();
             assert.deepEqual(
-                [refusals.map((entry) => [entry.level, entry.refusal, /shorter than 2048 bytes/.test(String(entry.cause))]), deadLetterRecordOf(dead!)?.errorClass, result?.response.batchItemFailures],
+                [
+                    refusals.map((entry) => [entry.level, entry.refusal, /shorter than 2048 bytes/.test(String(entry.cause))]),
+                    deadLetterRecordOf(dead!)?.errorClass,
+                    result?.response.batchItemFailures,
+                ],
                 [[["ERROR", "size", true]], "InvalidMessageError", []],
             );
         });
@@ -219,13 +304,24 @@ describe("dead-letter faults", () => {
         it("logs an ERROR naming a KMS refusal and leaves the message in the queue, its reason in the attempt record", async () => {
             // Prepare: the DLQ's KMS key is not usable by the function
             const lane = await createLane(harness);
-            await sendEscalation(lane, JSON.stringify(escalation({ callId: "call-kms", severity: "urgent" as "critical" })), escalationAttributes());
-            const sqs = refusingSqsClient({ endpoint: harness.emulators.sqsEndpoint, region: harness.emulators.region, credentials: harness.emulators.credentials }, (name, input) =>
-                name === "SendMessageCommand" && input.QueueUrl === lane.deadLetterQueueUrl
-                    ? new KmsAccessDenied({ message: "User is not authorized to perform kms:GenerateDataKey", $metadata: {} })
-                    : undefined,
+            await sendEscalation(
+                lane,
+                JSON.stringify(escalation({ callId: "call-kms", severity: "urgent" as "critical" })),
+                escalationAttributes(),
             );
-            const handle = createEscalationConsumer({ environment: lane.environment, secrets: lane.secrets, logger: infoLogger(), clients: { sqs, s3: harness.s3, dynamoDb: harness.dynamoDb } });
+            const sqs = refusingSqsClient(
+                { endpoint: harness.emulators.sqsEndpoint, region: harness.emulators.region, credentials: harness.emulators.credentials },
+                (name, input) =>
+                    name === "SendMessageCommand" && input.QueueUrl === lane.deadLetterQueueUrl
+                        ? new KmsAccessDenied({ message: "User is not authorized to perform kms:GenerateDataKey", $metadata: {} })
+                        : undefined,
+            );
+            const handle = createEscalationConsumer({
+                environment: lane.environment,
+                secrets: lane.secrets,
+                logger: infoLogger(),
+                clients: { sqs, s3: harness.s3, dynamoDb: harness.dynamoDb },
+            });
             let result: Awaited<ReturnType<typeof runOnce>> | undefined;
 
             // Act
@@ -235,9 +331,17 @@ describe("dead-letter faults", () => {
 
             // Assess: not acknowledged (SQS's redrive is the safety net), the cause named, the reason on record
             const refusals = lines.filter((entry) => entry.message === "DLQ forward refused");
-            const attempts = await new AttemptRecords(harness.dynamoDb, lane.environment[HandlerEnvironment.idempotencyTableName]!, 3600).read(messageIdentityOf(result!.event.Records[0]!));
+            const attempts = await new AttemptRecords(
+                harness.dynamoDb,
+                lane.environment[HandlerEnvironment.idempotencyTableName]!,
+                3600,
+            ).read(messageIdentityOf(result!.event.Records[0]!));
             assert.deepEqual(
-                [refusals.map((entry) => [entry.level, entry.refusal, String(entry.cause).split(":")[0]]), result?.response.batchItemFailures.length, attempts.lastFailure?.errorClass],
+                [
+                    refusals.map((entry) => [entry.level, entry.refusal, String(entry.cause).split(":")[0]]),
+                    result?.response.batchItemFailures.length,
+                    attempts.lastFailure?.errorClass,
+                ],
                 [[["ERROR", "send-message", "KmsAccessDenied"]], 1, "InvalidMessageError"],
             );
         });
@@ -247,7 +351,12 @@ describe("dead-letter faults", () => {
         let lane: LaneFixture;
 
         beforeEach(async () => {
-            lane = await createLane(harness, { fifo: true, maxReceiveCount: 3, visibilityTimeoutSeconds: 60, backoffTiersSeconds: [5, 30, 300] });
+            lane = await createLane(harness, {
+                fifo: true,
+                maxReceiveCount: 3,
+                visibilityTimeoutSeconds: 60,
+                backoffTiersSeconds: [5, 30, 300],
+            });
         });
 
         /** A tool that fails transiently while `failing` holds its step, and is poison for step "poison" (bad arguments). */
@@ -278,7 +387,12 @@ describe("dead-letter faults", () => {
         }
 
         const toolConsumer = (tools: readonly ToolDefinition[], sqs = harness.sqs) =>
-            createToolCallConsumer({ environment: lane.environment, tools, logger: silentLogger(), clients: { sqs, s3: harness.s3, dynamoDb: harness.dynamoDb } });
+            createToolCallConsumer({
+                environment: lane.environment,
+                tools,
+                logger: silentLogger(),
+                clients: { sqs, s3: harness.s3, dynamoDb: harness.dynamoDb },
+            });
 
         it("keeps the producer's group and deduplication id on a handler-forwarded dead letter, and in its replay", async () => {
             // Prepare
@@ -299,7 +413,12 @@ describe("dead-letter faults", () => {
             const [dead] = await lane.receiveDeadLetters();
             const replayed = replayRequestOf(dead!, lane.queueUrl);
             assert.deepEqual(
-                [dead?.Attributes?.MessageGroupId, dead?.Attributes?.MessageDeduplicationId, replayed.MessageGroupId, replayed.MessageDeduplicationId],
+                [
+                    dead?.Attributes?.MessageGroupId,
+                    dead?.Attributes?.MessageDeduplicationId,
+                    replayed.MessageGroupId,
+                    replayed.MessageDeduplicationId,
+                ],
                 ["call-dedup", "ORIGINAL-DEDUP-ID", "call-dedup", "ORIGINAL-DEDUP-ID"],
             );
         });
@@ -318,7 +437,11 @@ describe("dead-letter faults", () => {
             // Assess: the second copy reached the DLQ, under a deduplication id derived from the producer's
             const dead = await lane.receiveDeadLetters();
             assert.deepEqual(
-                dead.map((message) => [deadLetterRecordOf(message)?.sourceMessageId, message.Attributes?.MessageDeduplicationId, replayRequestOf(message, lane.queueUrl).MessageDeduplicationId]),
+                dead.map((message) => [
+                    deadLetterRecordOf(message)?.sourceMessageId,
+                    message.Attributes?.MessageDeduplicationId,
+                    replayRequestOf(message, lane.queueUrl).MessageDeduplicationId,
+                ]),
                 [["replayed-message-id", `${record.attributes.MessageDeduplicationId}.dl2`, record.attributes.MessageDeduplicationId]],
             );
         });
@@ -327,7 +450,11 @@ describe("dead-letter faults", () => {
             // Prepare: a1 fails, a2 is held back behind it; on the next receive a1 succeeds and a2 fails
             const failing = new Set(["a1"]);
             const [a1, a2] = [fifoRecord("call-held", "a1"), fifoRecord("call-held", "a2")];
-            const { client, commands } = recordingSqsClient({ endpoint: harness.emulators.sqsEndpoint, region: harness.emulators.region, credentials: harness.emulators.credentials });
+            const { client, commands } = recordingSqsClient({
+                endpoint: harness.emulators.sqsEndpoint,
+                region: harness.emulators.region,
+                credentials: harness.emulators.credentials,
+            });
             const handle = toolConsumer([stepTool([], failing)], client);
             await assert.rejects(handle(sqsEvent([a1!, a2!]), lambdaContext()));
             failing.clear();
@@ -338,7 +465,9 @@ describe("dead-letter faults", () => {
             await handle(sqsEvent([onAttempt(a1!, 2), onAttempt(a2!, 2)]), lambdaContext());
 
             // Assess
-            const visibility = commands.filter((command) => command.name === "ChangeMessageVisibilityCommand").map((command) => command.input.VisibilityTimeout);
+            const visibility = commands
+                .filter((command) => command.name === "ChangeMessageVisibilityCommand")
+                .map((command) => command.input.VisibilityTimeout);
             assert.deepEqual(visibility, [5]);
         });
 
@@ -357,7 +486,10 @@ describe("dead-letter faults", () => {
 
             // Assess
             const dead = await lane.receiveDeadLetters();
-            assert.deepEqual(dead.map((message) => [deadLetterRecordOf(message)?.kind, deadLetterRecordOf(message)?.attempts]), [["poison", 1]]);
+            assert.deepEqual(
+                dead.map((message) => [deadLetterRecordOf(message)?.kind, deadLetterRecordOf(message)?.attempts]),
+                [["poison", 1]],
+            );
         });
 
         it("never dead-letters a held-back message as exhausted: on SQS's last receive it is forwarded as receive-limit, attempts 0", async () => {
@@ -371,7 +503,14 @@ describe("dead-letter faults", () => {
             // Assess: h1 comes back; h2 is in the DLQ with a reason rather than moved by SQS without one
             const dead = await lane.receiveDeadLetters();
             assert.deepEqual(
-                [response?.batchItemFailures.map((failure) => failure.itemIdentifier), dead.map((message) => [deadLetterRecordOf(message)?.kind, deadLetterRecordOf(message)?.errorClass, deadLetterRecordOf(message)?.attempts])],
+                [
+                    response?.batchItemFailures.map((failure) => failure.itemIdentifier),
+                    dead.map((message) => [
+                        deadLetterRecordOf(message)?.kind,
+                        deadLetterRecordOf(message)?.errorClass,
+                        deadLetterRecordOf(message)?.attempts,
+                    ]),
+                ],
                 [[h1!.messageId], [["receive-limit", "HeldBackError", 0]]],
             );
         });
@@ -409,7 +548,11 @@ describe("dead-letter faults", () => {
         it("runs a tool returning ~450 KB once, however often the message is delivered", async () => {
             // Prepare
             const runs: ToolInvocation[] = [];
-            const handle = createToolCallConsumer({ environment: lane.environment, tools: [resultTool(runs, () => "r".repeat(450_000))], logger: silentLogger() });
+            const handle = createToolCallConsumer({
+                environment: lane.environment,
+                tools: [resultTool(runs, () => "r".repeat(450_000))],
+                logger: silentLogger(),
+            });
             const event = sqsEvent([bigResultRecord("m-1", "d-1")]);
 
             // Act
@@ -422,14 +565,21 @@ describe("dead-letter faults", () => {
         it("gives the tool a stable invocation.idempotencyKey, and does not re-run it after SQS's own redrive changed the ids", async () => {
             // Prepare: SQS's redrive gives a new message id and replaces the deduplication id by it
             const runs: ToolInvocation[] = [];
-            const handle = createToolCallConsumer({ environment: lane.environment, tools: [resultTool(runs, () => "small")], logger: silentLogger() });
+            const handle = createToolCallConsumer({
+                environment: lane.environment,
+                tools: [resultTool(runs, () => "small")],
+                logger: silentLogger(),
+            });
             await handle(sqsEvent([bigResultRecord("m-1", "d-1")]), lambdaContext());
 
             // Act
             await handle(sqsEvent([bigResultRecord("m-2", "m-2")]), lambdaContext());
 
             // Assess
-            assert.deepEqual(runs.map((invocation) => invocation.idempotencyKey), [toolCallDeduplicationId("call-big-result", "t1")]);
+            assert.deepEqual(
+                runs.map((invocation) => invocation.idempotencyKey),
+                [toolCallDeduplicationId("call-big-result", "t1")],
+            );
         });
     });
 });

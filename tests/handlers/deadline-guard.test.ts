@@ -69,7 +69,9 @@ describe("deadline guard", () => {
         }
 
         const attemptsOf = (body: string) =>
-            new AttemptRecords(harness.dynamoDb, lane.environment[HandlerEnvironment.idempotencyTableName]!, 3600).read(messageIdentityOf({ body }));
+            new AttemptRecords(harness.dynamoDb, lane.environment[HandlerEnvironment.idempotencyTableName]!, 3600).read(
+                messageIdentityOf({ body }),
+            );
 
         it("stops a tool still running at the safety margin and answers before the deadline, with the rest of the batch handed back", async () => {
             // Prepare: a 1.5 s invocation; A1 would run for a minute, B1 comes after it
@@ -85,7 +87,10 @@ describe("deadline guard", () => {
             const remainingAtAnswer = context.getRemainingTimeInMillis();
 
             // Assess: answered in time (all failed: FullBatchFailureError, Lambda's whole-batch retry), the tool was told to stop
-            assert.deepEqual([response instanceof Error && response.name, remainingAtAnswer > 0, stopped, ran], ["FullBatchFailureError", true, ["A1"], []]);
+            assert.deepEqual(
+                [response instanceof Error && response.name, remainingAtAnswer > 0, stopped, ran],
+                ["FullBatchFailureError", true, ["A1"], []],
+            );
         });
 
         it("counts the stopped tool as an attempt and the records handed back unstarted as none", async () => {
@@ -99,7 +104,10 @@ describe("deadline guard", () => {
 
             // Assess
             const [slowCount, afterCount] = await Promise.all([attemptsOf(slow.body), attemptsOf(after.body)]);
-            assert.deepEqual([slowCount.attempts, slowCount.lastFailure?.errorClass, afterCount.attempts], [1, "StepDeadlineExceededError", 0]);
+            assert.deepEqual(
+                [slowCount.attempts, slowCount.lastFailure?.errorClass, afterCount.attempts],
+                [1, "StepDeadlineExceededError", 0],
+            );
         });
 
         it("runs a record handed back at the deadline on its next delivery, once", async () => {
@@ -107,7 +115,9 @@ describe("deadline guard", () => {
             const ran: string[] = [];
             const handler = createToolCallConsumer({ environment: lane.environment, tools: tools(ran, []), logger: silentLogger() });
             const cutOff = record("call-E", "E1", "record");
-            const first = await handler(sqsEvent([cutOff]), lambdaContext("tool-executor", safetyMarginMs(1000) - 50)).catch((error: Error) => error);
+            const first = await handler(sqsEvent([cutOff]), lambdaContext("tool-executor", safetyMarginMs(1000) - 50)).catch(
+                (error: Error) => error,
+            );
 
             // Act
             const second = await handler(sqsEvent([cutOff]), lambdaContext("tool-executor", 30_000));
@@ -125,13 +135,26 @@ describe("deadline guard", () => {
 
         it("does not start the PagerDuty step without room for its whole time limit, and counts no attempt", async () => {
             // Prepare: 2 s left, the PagerDuty call may take 2 s: no room for it and the margin
-            await harness.sqs.send(new SendMessageCommand({ QueueUrl: lane.queueUrl, MessageBody: JSON.stringify(escalation({ callId: "call-late" })), MessageAttributes: escalationAttributes() }));
+            await harness.sqs.send(
+                new SendMessageCommand({
+                    QueueUrl: lane.queueUrl,
+                    MessageBody: JSON.stringify(escalation({ callId: "call-late" })),
+                    MessageAttributes: escalationAttributes(),
+                }),
+            );
             const event = await lane.receiveEvent();
-            const handler = createEscalationConsumer({ environment: lane.environment, secrets: lane.secrets, logger: silentLogger(), downstreamTimeoutMs: 2000 });
+            const handler = createEscalationConsumer({
+                environment: lane.environment,
+                secrets: lane.secrets,
+                logger: silentLogger(),
+                downstreamTimeoutMs: 2000,
+            });
 
             // Act
             const outcome = await handler(event, lambdaContext("escalation-pager", 2000)).catch((error: Error) => error.name);
-            const count = await new AttemptRecords(harness.dynamoDb, lane.environment[HandlerEnvironment.idempotencyTableName]!, 3600).read(messageIdentityOf(event.Records[0]!));
+            const count = await new AttemptRecords(harness.dynamoDb, lane.environment[HandlerEnvironment.idempotencyTableName]!, 3600).read(
+                messageIdentityOf(event.Records[0]!),
+            );
 
             // Assess: nothing paged, the message is handed back (the whole batch: FullBatchFailureError), no attempt
             assert.deepEqual([outcome, harness.receivers.pagerDuty.requests.length, count.attempts], ["FullBatchFailureError", 0, 0]);
@@ -140,15 +163,26 @@ describe("deadline guard", () => {
         it("hands a message back as a fresh copy on its last receive, so SQS never moves it without a reason", async () => {
             // Prepare: the third (last) receive, no room for the PagerDuty step
             const body = JSON.stringify(escalation({ callId: "call-last-late" }));
-            const onLastReceive = { ...sqsRecord({ body, queueName: "escalations" }), attributes: { ...sqsRecord().attributes, ApproximateReceiveCount: "3" } };
-            const handler = createEscalationConsumer({ environment: lane.environment, secrets: lane.secrets, logger: silentLogger(), downstreamTimeoutMs: 2000 });
+            const onLastReceive = {
+                ...sqsRecord({ body, queueName: "escalations" }),
+                attributes: { ...sqsRecord().attributes, ApproximateReceiveCount: "3" },
+            };
+            const handler = createEscalationConsumer({
+                environment: lane.environment,
+                secrets: lane.secrets,
+                logger: silentLogger(),
+                downstreamTimeoutMs: 2000,
+            });
 
             // Act
             const response = await handler(sqsEvent([onLastReceive]), lambdaContext("escalation-pager", 2000));
             const copies = await lane.receiveEvent(10, 1);
 
             // Assess: acknowledged (not in batchItemFailures), its copy is in the queue, nothing paged
-            assert.deepEqual([response.batchItemFailures, copies.Records.map((copy) => copy.body), harness.receivers.pagerDuty.requests.length], [[], [body], 0]);
+            assert.deepEqual(
+                [response.batchItemFailures, copies.Records.map((copy) => copy.body), harness.receivers.pagerDuty.requests.length],
+                [[], [body], 0],
+            );
         });
     });
 });

@@ -40,7 +40,10 @@ describe("escalation delivery under faults", function () {
     const invocation = (): Context => lambdaContext("escalation-pager", FUNCTION_TIMEOUT_MS);
 
     const emit = (...inputs: Parameters<typeof escalation>[0][]) =>
-        emitEscalation({ sqs: harness.sqs, queueUrl: lane.queueUrl, s3: harness.s3, payloadBucketName: lane.bucketName }, inputs.map((input) => escalation(input)));
+        emitEscalation(
+            { sqs: harness.sqs, queueUrl: lane.queueUrl, s3: harness.s3, payloadBucketName: lane.bucketName },
+            inputs.map((input) => escalation(input)),
+        );
 
     /** Receives one message and runs it through `handle` as its own batch, deleting it if handled, as the event source mapping does. */
     async function deliverOne(handle = environment()): Promise<SQSEvent> {
@@ -108,7 +111,10 @@ describe("escalation delivery under faults", function () {
 
             // Assess
             const incident = harness.receivers.pagerDuty.incidents.get("call-B");
-            assert.deepEqual([incident?.opened, incident?.status, harness.receivers.pagerDuty.openings.length, slackPosts().length], [2, "triggered", 2, 2]);
+            assert.deepEqual(
+                [incident?.opened, incident?.status, harness.receivers.pagerDuty.openings.length, slackPosts().length],
+                [2, "triggered", 2, 2],
+            );
         });
 
         it("keeps the escalation id on a resend of the same escalation, which pages and posts once", async () => {
@@ -183,7 +189,10 @@ describe("escalation delivery under faults", function () {
 
             // Assess
             assert.equal(redrive.moved.length, 1);
-            assert.deepEqual([pagerDutyTriggers().length, harness.receivers.pagerDuty.incidents.get("call-F")?.opened, slackPosts().length], [1, 1, 1]);
+            assert.deepEqual(
+                [pagerDutyTriggers().length, harness.receivers.pagerDuty.incidents.get("call-F")?.opened, slackPosts().length],
+                [1, 1, 1],
+            );
             assert.deepEqual(await lane.receiveDeadLetters(), []);
         });
 
@@ -302,7 +311,10 @@ describe("escalation delivery under faults", function () {
             // Assess: PagerDuty folded both triggers into the one open incident; A stopped before Slack
             const incident = harness.receivers.pagerDuty.incidents.get("call-K");
             assert.deepEqual(successor, { batchItemFailures: [] });
-            assert.deepEqual([pagerDutyTriggers().length, incident?.opened, harness.receivers.pagerDuty.openings.length, slackPosts().length], [2, 1, 1, 1]);
+            assert.deepEqual(
+                [pagerDutyTriggers().length, incident?.opened, harness.receivers.pagerDuty.openings.length, slackPosts().length],
+                [2, 1, 1, 1],
+            );
             assert.deepEqual(await lane.receiveDeadLetters(), []);
         });
 
@@ -323,7 +335,10 @@ describe("escalation delivery under faults", function () {
             // Assess
             const deadLetters = await lane.receiveDeadLetters();
             assert.deepEqual(successor, { batchItemFailures: [] });
-            assert.deepEqual([deadLetters.length, reasonOf(deadLetters[0]).errorClass, pagerDutyTriggers().length], [1, "SlackFailedAfterPageError", 1]);
+            assert.deepEqual(
+                [deadLetters.length, reasonOf(deadLetters[0]).errorClass, pagerDutyTriggers().length],
+                [1, "SlackFailedAfterPageError", 1],
+            );
         });
 
         it("still posts to Slack twice when Slack accepted a post but answered after the downstream timeout (the window the README names)", async () => {
@@ -359,7 +374,13 @@ describe("escalation delivery under faults", function () {
             assert.ok(JSON.stringify({ transcript }).length > 625_000);
             assert.ok(Buffer.byteLength(trigger!.body) <= MAX_PAGERDUTY_EVENT_BYTES, `${Buffer.byteLength(trigger!.body)} bytes`);
             assert.deepEqual(
-                [trigger!.answeredStatus, details.callId, details.contextTruncated, details.contextBytes, String(details.fullPayload).startsWith(`s3://${lane.bucketName}/escalation.requested/`)],
+                [
+                    trigger!.answeredStatus,
+                    details.callId,
+                    details.contextTruncated,
+                    details.contextBytes,
+                    String(details.fullPayload).startsWith(`s3://${lane.bucketName}/escalation.requested/`),
+                ],
                 [202, "call-N", true, Buffer.byteLength(JSON.stringify({ transcript })), true],
             );
             assert.equal(slackPosts().length, 1);
@@ -376,7 +397,10 @@ describe("escalation delivery under faults", function () {
             // Assess
             const [trigger] = pagerDutyTriggers();
             const details = eventOf(trigger!).payload.custom_details;
-            assert.deepEqual([trigger!.answeredStatus, details.transcript === transcript, details.contextTruncated], [202, true, undefined]);
+            assert.deepEqual(
+                [trigger!.answeredStatus, details.transcript === transcript, details.contextTruncated],
+                [202, true, undefined],
+            );
         });
     });
 });

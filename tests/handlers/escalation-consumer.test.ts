@@ -6,7 +6,16 @@ import { createEscalationConsumer } from "../../handlers/escalation/escalation-c
 import { deadLetterRecordOf } from "../../handlers/failures/dead-letter";
 import { encodePayloadPointer } from "../../handlers/messages/payload-pointer";
 import { MessageAttributeName } from "../../handlers/messages/message-attributes";
-import { captureStdout, createLane, inflightDeadline, silentLogger, TEST_ROUTING_KEY, type Harness, type LaneFixture, useHarness } from "../helpers/handler-fixtures";
+import {
+    captureStdout,
+    createLane,
+    inflightDeadline,
+    silentLogger,
+    TEST_ROUTING_KEY,
+    type Harness,
+    type LaneFixture,
+    useHarness,
+} from "../helpers/handler-fixtures";
 import { escalation, escalationAttributes } from "../helpers/messages";
 import { lambdaContext, onAttempt } from "../helpers/sqs-events";
 
@@ -23,7 +32,9 @@ describe("escalation consumer", () => {
         createEscalationConsumer({ environment: lane.environment, secrets: lane.secrets, logger: silentLogger(), downstreamTimeoutMs });
 
     async function send(body: unknown, attributes = escalationAttributes()): Promise<void> {
-        await harness.sqs.send(new SendMessageCommand({ QueueUrl: lane.queueUrl, MessageBody: JSON.stringify(body), MessageAttributes: attributes }));
+        await harness.sqs.send(
+            new SendMessageCommand({ QueueUrl: lane.queueUrl, MessageBody: JSON.stringify(body), MessageAttributes: attributes }),
+        );
     }
 
     it("pages PagerDuty with the call id as dedup key and posts to Slack", async () => {
@@ -41,7 +52,10 @@ describe("escalation consumer", () => {
             [page.routing_key, page.event_action, page.dedup_key, (page.payload as Record<string, unknown>).severity],
             [TEST_ROUTING_KEY, "trigger", "call-success", "critical"],
         );
-        assert.match((harness.receivers.slack.requests[0]?.json as { text: string }).text, /call-success needs a human: caller asked for a human/);
+        assert.match(
+            (harness.receivers.slack.requests[0]?.json as { text: string }).text,
+            /call-success needs a human: caller asked for a human/,
+        );
     });
 
     it("reports only the failed record when one of a batch fails", async () => {
@@ -85,7 +99,14 @@ describe("escalation consumer", () => {
         const attributes = dead?.MessageAttributes ?? {};
         const reason = deadLetterRecordOf(dead!);
         assert.deepEqual(
-            [reason?.kind, reason?.errorClass, reason?.attempts, reason?.handlerVersion, reason?.sourceMessageId, attributes[MessageAttributeName.eventType]?.StringValue],
+            [
+                reason?.kind,
+                reason?.errorClass,
+                reason?.attempts,
+                reason?.handlerVersion,
+                reason?.sourceMessageId,
+                attributes[MessageAttributeName.eventType]?.StringValue,
+            ],
             ["poison", "InvalidMessageError", 1, "test-1.2.3", event.Records[0]!.messageId, "escalation.requested"],
         );
         assert.match(reason?.errorMessage ?? "", /'severity'.*"urgent" given/);
@@ -114,7 +135,9 @@ describe("escalation consumer", () => {
     it("caps the backoff at the queue's visibility timeout", async () => {
         // Prepare: attempt 3 of 5 falls in the 300 s tier; the queue's visibility timeout is 60 s
         const longLane = await createLane(harness, { maxReceiveCount: 5, visibilityTimeoutSeconds: 60 });
-        await harness.sqs.send(new SendMessageCommand({ QueueUrl: longLane.queueUrl, MessageBody: JSON.stringify(escalation({ callId: "call-cap" })) }));
+        await harness.sqs.send(
+            new SendMessageCommand({ QueueUrl: longLane.queueUrl, MessageBody: JSON.stringify(escalation({ callId: "call-cap" })) }),
+        );
         const [record] = (await longLane.receiveEvent()).Records;
         harness.receivers.pagerDuty.failNext(3, { status: 500 });
         const handle = createEscalationConsumer({ environment: longLane.environment, secrets: longLane.secrets, logger: silentLogger() });
@@ -147,7 +170,10 @@ describe("escalation consumer", () => {
         // Assess
         assert.deepEqual(response, { batchItemFailures: [] });
         const [dead] = await lane.receiveDeadLetters();
-        assert.deepEqual([deadLetterRecordOf(dead!)?.kind, deadLetterRecordOf(dead!)?.errorClass], ["exhausted", "DownstreamUnavailableError"]);
+        assert.deepEqual(
+            [deadLetterRecordOf(dead!)?.kind, deadLetterRecordOf(dead!)?.errorClass],
+            ["exhausted", "DownstreamUnavailableError"],
+        );
     });
 
     it("pages and posts once when the same escalation is delivered twice", async () => {
@@ -166,7 +192,11 @@ describe("escalation consumer", () => {
         assert.equal(second.Records.length, 1);
         assert.deepEqual(response, { batchItemFailures: [] });
         assert.deepEqual(
-            [harness.receivers.pagerDuty.requests.length, harness.receivers.pagerDuty.incidents.size, harness.receivers.slack.requests.length],
+            [
+                harness.receivers.pagerDuty.requests.length,
+                harness.receivers.pagerDuty.incidents.size,
+                harness.receivers.slack.requests.length,
+            ],
             [1, 1, 1],
         );
     });
@@ -208,7 +238,10 @@ describe("escalation consumer", () => {
         // Prepare
         await send(escalation({ callId: "call-logged" }));
         const event = await lane.receiveEvent();
-        const handle = createEscalationConsumer({ environment: { ...lane.environment, POWERTOOLS_LOG_LEVEL: "INFO" }, secrets: lane.secrets });
+        const handle = createEscalationConsumer({
+            environment: { ...lane.environment, POWERTOOLS_LOG_LEVEL: "INFO" },
+            secrets: lane.secrets,
+        });
 
         // Act
         const lines = await captureStdout(async () => {
@@ -227,7 +260,10 @@ describe("escalation consumer", () => {
         // Prepare
         await send(escalation({ callId: "call-quiet" }));
         const event = await lane.receiveEvent();
-        const handle = createEscalationConsumer({ environment: { ...lane.environment, POWERTOOLS_LOG_LEVEL: "WARN" }, secrets: lane.secrets });
+        const handle = createEscalationConsumer({
+            environment: { ...lane.environment, POWERTOOLS_LOG_LEVEL: "WARN" },
+            secrets: lane.secrets,
+        });
 
         // Act
         const lines = await captureStdout(async () => {
@@ -236,7 +272,10 @@ describe("escalation consumer", () => {
 
         // Assess
         const levels = lines.map((line) => (JSON.parse(line) as { level?: string }).level);
-        assert.deepEqual(levels.filter((level) => level === "INFO" || level === "DEBUG"), []);
+        assert.deepEqual(
+            levels.filter((level) => level === "INFO" || level === "DEBUG"),
+            [],
+        );
         assert.equal(harness.receivers.slack.requests.length, 1);
     });
 
@@ -244,7 +283,9 @@ describe("escalation consumer", () => {
         // Act + Assess
         assert.throws(
             () => createEscalationConsumer({ environment: { ...lane.environment, POWERTOOLS_LOG_LEVEL: "LOUD" }, secrets: lane.secrets }),
-            (error: Error) => error.name === "HandlerConfigError" && /'POWERTOOLS_LOG_LEVEL' must be one of TRACE, DEBUG, INFO, WARN, ERROR, SILENT, CRITICAL, "LOUD" given/.test(error.message),
+            (error: Error) =>
+                error.name === "HandlerConfigError" &&
+                /'POWERTOOLS_LOG_LEVEL' must be one of TRACE, DEBUG, INFO, WARN, ERROR, SILENT, CRITICAL, "LOUD" given/.test(error.message),
         );
     });
 
@@ -252,12 +293,17 @@ describe("escalation consumer", () => {
     function emfCounts(lines: readonly string[]): Record<string, number> {
         const counts: Record<string, number> = {};
         for (const line of lines) {
-            const document = JSON.parse(line) as Record<string, unknown> & { _aws?: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] } };
+            const document = JSON.parse(line) as Record<string, unknown> & {
+                _aws?: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] };
+            };
             for (const directive of document._aws?.CloudWatchMetrics ?? []) {
                 for (const { Name } of directive.Metrics) {
                     const value = document[Name];
                     const sum = Array.isArray(value) ? value.reduce((total: number, item: number) => total + item, 0) : Number(value);
-                    const key = typeof document.kind === "string" ? `${directive.Namespace}/${Name}/kind=${document.kind}` : `${directive.Namespace}/${Name}`;
+                    const key =
+                        typeof document.kind === "string"
+                            ? `${directive.Namespace}/${Name}/kind=${document.kind}`
+                            : `${directive.Namespace}/${Name}`;
                     counts[key] = (counts[key] ?? 0) + sum;
                 }
             }

@@ -38,7 +38,10 @@ describe("failure error classes", () => {
     });
 
     it("says which tools are known when a tool is not registered", () => {
-        assert.equal(new UnknownToolError("fetch", ["search", "lookup"]).message, "tool 'fetch' is not registered; known tools: search, lookup");
+        assert.equal(
+            new UnknownToolError("fetch", ["search", "lookup"]).message,
+            "tool 'fetch' is not registered; known tools: search, lookup",
+        );
     });
 
     it("says 'none' when no tool is registered", () => {

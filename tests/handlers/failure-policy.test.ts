@@ -1,7 +1,14 @@
 import { strict as assert } from "node:assert";
 import { readConsumerConfig, HandlerConfigError } from "../../handlers/config/handler-config";
 import { backoffSeconds } from "../../handlers/failures/backoff";
-import { buildDeadLetter, DEAD_LETTER_ATTRIBUTE, DeadLetterKind, DeadLetterPayloadRequiredError, DeadLetterTooLargeError, replayRequestOf } from "../../handlers/failures/dead-letter";
+import {
+    buildDeadLetter,
+    DEAD_LETTER_ATTRIBUTE,
+    DeadLetterKind,
+    DeadLetterPayloadRequiredError,
+    DeadLetterTooLargeError,
+    replayRequestOf,
+} from "../../handlers/failures/dead-letter";
 import { MessageAttributeName } from "../../handlers/messages/message-attributes";
 import { encodePayloadPointer } from "../../handlers/messages/payload-pointer";
 import { failureKindOf, InvalidMessageError, DownstreamUnavailableError, UnknownToolError } from "../../handlers/failures/errors";
@@ -22,7 +29,10 @@ const validEnvironment = {
 describe("failure policy building blocks", () => {
     describe("backoffSeconds", () => {
         it("uses the tier of each attempt: 5 s, 30 s, then 300 s", () => {
-            assert.deepEqual([1, 2, 3].map((attempt) => backoffSeconds(attempt, [5, 30, 300], 900)), [5, 30, 300]);
+            assert.deepEqual(
+                [1, 2, 3].map((attempt) => backoffSeconds(attempt, [5, 30, 300], 900)),
+                [5, 30, 300],
+            );
         });
 
         it("reuses the last tier for attempts beyond the tiers", () => {
@@ -57,17 +67,26 @@ describe("failure policy building blocks", () => {
         });
 
         it("refuses backoff tiers that are not whole seconds", () => {
-            assert.throws(() => readConsumerConfig({ ...validEnvironment, BACKOFF_TIERS_SECONDS: "5,soon" }), /'BACKOFF_TIERS_SECONDS' must be comma-separated whole seconds/);
+            assert.throws(
+                () => readConsumerConfig({ ...validEnvironment, BACKOFF_TIERS_SECONDS: "5,soon" }),
+                /'BACKOFF_TIERS_SECONDS' must be comma-separated whole seconds/,
+            );
         });
     });
 
     describe("failureKindOf", () => {
         it("treats validation errors and unknown tools as poison", () => {
-            assert.deepEqual([failureKindOf(new InvalidMessageError("x")), failureKindOf(new UnknownToolError("t", []))], ["poison", "poison"]);
+            assert.deepEqual(
+                [failureKindOf(new InvalidMessageError("x")), failureKindOf(new UnknownToolError("t", []))],
+                ["poison", "poison"],
+            );
         });
 
         it("treats downstream outages and unclassified errors as transient", () => {
-            assert.deepEqual([failureKindOf(new DownstreamUnavailableError("PagerDuty", "503")), failureKindOf(new TypeError("bug"))], ["transient", "transient"]);
+            assert.deepEqual(
+                [failureKindOf(new DownstreamUnavailableError("PagerDuty", "503")), failureKindOf(new TypeError("bug"))],
+                ["transient", "transient"],
+            );
         });
     });
 
@@ -75,11 +94,13 @@ describe("failure policy building blocks", () => {
         const poison = { kind: DeadLetterKind.poison, error: new InvalidMessageError("bad"), handlerVersion: "v7", attempts: 1 };
         const limits = { deadLetterQueueUrl: "https://sqs/dlq", maxMessageBytes: 262_144 };
         const attributesOf = (count: number) =>
-            Object.fromEntries(Array.from({ length: count }, (_, index) => [`extra-${index}`, { DataType: "String", StringValue: `v${index}` }]));
+            Object.fromEntries(
+                Array.from({ length: count }, (_, index) => [`extra-${index}`, { DataType: "String", StringValue: `v${index}` }]),
+            );
 
         it("keeps a standard message's body and every attribute, and adds the reason as one attribute", () => {
             // Prepare
-            const record = sqsRecord({ body: "{\"callId\":\"c\"}", messageAttributes: attributesOf(9) });
+            const record = sqsRecord({ body: '{"callId":"c"}', messageAttributes: attributesOf(9) });
 
             // Act
             const { request } = buildDeadLetter(record, { ...poison, kind: DeadLetterKind.exhausted, attempts: 4 }, limits);
@@ -88,7 +109,7 @@ describe("failure policy building blocks", () => {
             const { [DEAD_LETTER_ATTRIBUTE]: reason, ...kept } = request.MessageAttributes ?? {};
             assert.deepEqual(
                 [request.MessageBody, kept, JSON.parse(reason?.StringValue ?? "{}").attempts, request.MessageGroupId],
-                ["{\"callId\":\"c\"}", attributesOf(9), 4, undefined],
+                ['{"callId":"c"}', attributesOf(9), 4, undefined],
             );
         });
 
@@ -108,7 +129,11 @@ describe("failure policy building blocks", () => {
             const record = sqsRecord({ messageGroupId: "call-9", deduplicationId: "ORIGINAL-DEDUP-ID" });
 
             // Act
-            const { request } = buildDeadLetter(record, poison, { ...limits, deadLetterQueueUrl: "https://sqs/dlq.fifo", previousDeadLetters: 1 });
+            const { request } = buildDeadLetter(record, poison, {
+                ...limits,
+                deadLetterQueueUrl: "https://sqs/dlq.fifo",
+                previousDeadLetters: 1,
+            });
 
             // Assess
             assert.equal(request.MessageDeduplicationId, "ORIGINAL-DEDUP-ID.dl2");
@@ -120,12 +145,24 @@ describe("failure policy building blocks", () => {
             const { request } = buildDeadLetter(record, poison, { ...limits, deadLetterQueueUrl: "https://sqs/dlq.fifo" });
 
             // Act
-            const replay = replayRequestOf({ Body: request.MessageBody, MessageAttributes: request.MessageAttributes }, "https://sqs/q.fifo");
+            const replay = replayRequestOf(
+                { Body: request.MessageBody, MessageAttributes: request.MessageAttributes },
+                "https://sqs/q.fifo",
+            );
 
             // Assess
             assert.deepEqual(
                 [Object.keys(request.MessageAttributes ?? {}), replay],
-                [[DEAD_LETTER_ATTRIBUTE], { QueueUrl: "https://sqs/q.fifo", MessageBody: "original", MessageAttributes: attributesOf(10), MessageGroupId: "g", MessageDeduplicationId: "d" }],
+                [
+                    [DEAD_LETTER_ATTRIBUTE],
+                    {
+                        QueueUrl: "https://sqs/q.fifo",
+                        MessageBody: "original",
+                        MessageAttributes: attributesOf(10),
+                        MessageGroupId: "g",
+                        MessageDeduplicationId: "d",
+                    },
+                ],
             );
         });
 
@@ -135,7 +172,10 @@ describe("failure policy building blocks", () => {
             const draft = buildDeadLetter(record, poison, { ...limits, maxMessageBytes: 2048, payloadBucketName: "payloads" });
 
             // Act
-            const replay = replayRequestOf({ Body: draft.request.MessageBody, MessageAttributes: draft.request.MessageAttributes }, "https://sqs/q");
+            const replay = replayRequestOf(
+                { Body: draft.request.MessageBody, MessageAttributes: draft.request.MessageAttributes },
+                "https://sqs/q",
+            );
 
             // Assess
             assert.deepEqual(
@@ -159,13 +199,20 @@ describe("failure policy building blocks", () => {
             const replay = replayRequestOf(message, "https://sqs/q", draft.offload!.body);
 
             // Assess
-            assert.throws(withoutBody, (error: Error) => error instanceof DeadLetterPayloadRequiredError && error.message.includes(`s3://payloads/${draft.offload!.key}`));
+            assert.throws(
+                withoutBody,
+                (error: Error) =>
+                    error instanceof DeadLetterPayloadRequiredError && error.message.includes(`s3://payloads/${draft.offload!.key}`),
+            );
             assert.deepEqual([replay.MessageBody, replay.MessageAttributes], [record.body, attributesOf(10)]);
         });
 
         it("refuses a copy too large for the DLQ when there is no payload bucket, naming both sizes", () => {
             const record = sqsRecord({ body: "x".repeat(3000) });
-            assert.throws(() => buildDeadLetter(record, poison, { ...limits, maxMessageBytes: 2048 }), (error: Error) => error instanceof DeadLetterTooLargeError && /over the DLQ's 2048-byte maximum/.test(error.message));
+            assert.throws(
+                () => buildDeadLetter(record, poison, { ...limits, maxMessageBytes: 2048 }),
+                (error: Error) => error instanceof DeadLetterTooLargeError && /over the DLQ's 2048-byte maximum/.test(error.message),
+            );
         });
 
         it("cuts a long error message to 1 KiB", () => {
@@ -176,12 +223,20 @@ describe("failure policy building blocks", () => {
 
     describe("validateMessage", () => {
         it("names a body that is not JSON as invalid", () => {
-            assert.throws(() => validateMessage(parseBody("not json"), EscalationMessageSchema, "escalation"), (error: Error) => error instanceof InvalidMessageError && /body is not JSON/.test(error.message));
+            assert.throws(
+                () => validateMessage(parseBody("not json"), EscalationMessageSchema, "escalation"),
+                (error: Error) => error instanceof InvalidMessageError && /body is not JSON/.test(error.message),
+            );
         });
 
         it("names an unexpected field", () => {
             assert.throws(
-                () => validateMessage(parseBody(JSON.stringify({ callId: "c", reason: "r", severity: "info", priority: 1 })), EscalationMessageSchema, "escalation"),
+                () =>
+                    validateMessage(
+                        parseBody(JSON.stringify({ callId: "c", reason: "r", severity: "info", priority: 1 })),
+                        EscalationMessageSchema,
+                        "escalation",
+                    ),
                 /Unrecognized key: "priority"/,
             );
         });

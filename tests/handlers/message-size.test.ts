@@ -17,13 +17,21 @@ describe("messages up to 1 MiB", () => {
     });
 
     async function receiveBody(): Promise<string> {
-        const received = await harness.sqs.send(new ReceiveMessageCommand({ QueueUrl: lane.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
+        const received = await harness.sqs.send(
+            new ReceiveMessageCommand({ QueueUrl: lane.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }),
+        );
         return received.Messages?.[0]?.Body ?? "";
     }
 
     it("sends a 512 KiB escalation in the message itself when the queue accepts 1 MiB", async () => {
         // Prepare
-        const target = { sqs: harness.sqs, queueUrl: lane.queueUrl, s3: harness.s3, payloadBucketName: lane.bucketName, maximumMessageSizeBytes: 1_048_576 };
+        const target = {
+            sqs: harness.sqs,
+            queueUrl: lane.queueUrl,
+            s3: harness.s3,
+            payloadBucketName: lane.bucketName,
+            maximumMessageSizeBytes: 1_048_576,
+        };
 
         // Act
         const report = await emitEscalation(target, escalation({ callId: "call-512k", context: { transcript: "x".repeat(512 * 1024) } }));
@@ -36,10 +44,19 @@ describe("messages up to 1 MiB", () => {
     it("offloads at the queue's limit less the dead-letter headroom, one setting for both", async () => {
         // Prepare
         const limit = 65_536;
-        const target = { sqs: harness.sqs, queueUrl: lane.queueUrl, s3: harness.s3, payloadBucketName: lane.bucketName, maximumMessageSizeBytes: limit };
+        const target = {
+            sqs: harness.sqs,
+            queueUrl: lane.queueUrl,
+            s3: harness.s3,
+            payloadBucketName: lane.bucketName,
+            maximumMessageSizeBytes: limit,
+        };
 
         // Act
-        const report = await emitEscalation(target, escalation({ callId: "call-62k", context: { transcript: "x".repeat(offloadThresholdBytes(limit)) } }));
+        const report = await emitEscalation(
+            target,
+            escalation({ callId: "call-62k", context: { transcript: "x".repeat(offloadThresholdBytes(limit)) } }),
+        );
 
         // Assess
         assert.equal(offloadThresholdBytes(limit), limit - 4096);

@@ -43,15 +43,24 @@ function installedPowertools(directory: string, found: string[] = []): string[] 
 
 describe("Powertools versions", () => {
     it("pins every @aws-lambda-powertools package in package.json to one exact version", () => {
-        const pinned = Object.entries(readManifest(join(ROOT, "package.json")).dependencies ?? {}).filter(([name]) => name.startsWith(`${SCOPE}/`));
-        assert.deepEqual([...new Set(pinned.map(([, version]) => version))].length, 1, `mixed versions: ${pinned.map(([name, version]) => `${name}@${version}`).join(", ")}`);
+        const pinned = Object.entries(readManifest(join(ROOT, "package.json")).dependencies ?? {}).filter(([name]) =>
+            name.startsWith(`${SCOPE}/`),
+        );
+        assert.deepEqual(
+            [...new Set(pinned.map(([, version]) => version))].length,
+            1,
+            `mixed versions: ${pinned.map(([name, version]) => `${name}@${version}`).join(", ")}`,
+        );
     });
 
     it("installs exactly one copy of each Powertools package, commons included", () => {
         const copies = installedPowertools(ROOT);
         const names = copies.map((copy) => copy.slice(0, copy.lastIndexOf("@")));
         assert.deepEqual(
-            [names.filter((name, index) => names.indexOf(name) !== index), copies.filter((copy) => copy.startsWith(`${SCOPE}/commons@`)).length],
+            [
+                names.filter((name, index) => names.indexOf(name) !== index),
+                copies.filter((copy) => copy.startsWith(`${SCOPE}/commons@`)).length,
+            ],
             [[], 1],
             copies.join("\n"),
         );

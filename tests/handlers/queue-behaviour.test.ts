@@ -12,7 +12,12 @@ import { lambdaContext } from "../helpers/sqs-events";
  * End to end on the SQS emulator: receive, invoke, delete what succeeded, as the event source
  * mapping does, until `done` holds or the time runs out. A handler that throws fails the batch.
  */
-async function pollUntil(lane: LaneFixture, handle: SqsConsumerHandler, done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+async function pollUntil(
+    lane: LaneFixture,
+    handle: SqsConsumerHandler,
+    done: () => boolean | Promise<boolean>,
+    timeoutMs: number,
+): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await done())) {
         if (Date.now() > deadline) {
@@ -38,7 +43,13 @@ describe("queue behaviour on the SQS emulator", () => {
         // Prepare: visibility 60 s, first backoff tier 1 s
         const lane = await createLane(harness, { visibilityTimeoutSeconds: 60, backoffTiersSeconds: [1], maxReceiveCount: 3 });
         const handle = createEscalationConsumer({ environment: lane.environment, secrets: lane.secrets, logger: silentLogger() });
-        await harness.sqs.send(new SendMessageCommand({ QueueUrl: lane.queueUrl, MessageBody: JSON.stringify(escalation({ callId: "call-retry" })), MessageAttributes: escalationAttributes() }));
+        await harness.sqs.send(
+            new SendMessageCommand({
+                QueueUrl: lane.queueUrl,
+                MessageBody: JSON.stringify(escalation({ callId: "call-retry" })),
+                MessageAttributes: escalationAttributes(),
+            }),
+        );
         harness.receivers.slack.failNext(1, { status: 500 });
         const started = Date.now();
 
@@ -54,7 +65,9 @@ describe("queue behaviour on the SQS emulator", () => {
         // Prepare: PagerDuty is down for good
         const lane = await createLane(harness, { visibilityTimeoutSeconds: 30, backoffTiersSeconds: [0], maxReceiveCount: 3 });
         const handle = createEscalationConsumer({ environment: lane.environment, secrets: lane.secrets, logger: silentLogger() });
-        await harness.sqs.send(new SendMessageCommand({ QueueUrl: lane.queueUrl, MessageBody: JSON.stringify(escalation({ callId: "call-down" })) }));
+        await harness.sqs.send(
+            new SendMessageCommand({ QueueUrl: lane.queueUrl, MessageBody: JSON.stringify(escalation({ callId: "call-down" })) }),
+        );
         harness.receivers.pagerDuty.failNext(10, { status: 503 });
 
         // Act
@@ -74,7 +87,9 @@ describe("queue behaviour on the SQS emulator", () => {
         const crashing: SqsConsumerHandler = async () => {
             throw new Error("simulated crash");
         };
-        await harness.sqs.send(new SendMessageCommand({ QueueUrl: lane.queueUrl, MessageBody: JSON.stringify(escalation({ callId: "call-crash" })) }));
+        await harness.sqs.send(
+            new SendMessageCommand({ QueueUrl: lane.queueUrl, MessageBody: JSON.stringify(escalation({ callId: "call-crash" })) }),
+        );
         let deadLetters: Awaited<ReturnType<LaneFixture["receiveDeadLetters"]>> = [];
 
         // Act

@@ -16,7 +16,11 @@ describe("queue type by name", () => {
 
     it("calls a queue standard when .fifo is not its ending", () => {
         // Act
-        const verdicts = ["orders", "https://sqs.eu-west-1.amazonaws.com/123456789012/orders-fifo", "arn:aws:sqs:eu-west-1:123456789012:fifo.orders"].map(isFifoQueue);
+        const verdicts = [
+            "orders",
+            "https://sqs.eu-west-1.amazonaws.com/123456789012/orders-fifo",
+            "arn:aws:sqs:eu-west-1:123456789012:fifo.orders",
+        ].map(isFifoQueue);
 
         // Assess
         assert.deepEqual(verdicts, [false, false, false]);

@@ -48,7 +48,8 @@ describe("tool-call consumer", () => {
         );
     }
 
-    const consumer = (tools: readonly ToolDefinition[]) => createToolCallConsumer({ environment: lane.environment, tools, logger: silentLogger() });
+    const consumer = (tools: readonly ToolDefinition[]) =>
+        createToolCallConsumer({ environment: lane.environment, tools, logger: silentLogger() });
 
     /**
      * fauxqs hands out one message per FIFO group at a time; AWS returns several messages of a
@@ -95,7 +96,11 @@ describe("tool-call consumer", () => {
     it("gives the held-back tool calls of a failed call the same backoff", async () => {
         // Prepare
         const records = [fifoRecord("call-held", "h1"), fifoRecord("call-held", "h2")];
-        const { client, commands } = recordingSqsClient({ endpoint: harness.emulators.sqsEndpoint, region: harness.emulators.region, credentials: harness.emulators.credentials });
+        const { client, commands } = recordingSqsClient({
+            endpoint: harness.emulators.sqsEndpoint,
+            region: harness.emulators.region,
+            credentials: harness.emulators.credentials,
+        });
         const handle = createToolCallConsumer({
             environment: lane.environment,
             tools: [recordingTool([], new Set(["h1"]))],
@@ -107,8 +112,13 @@ describe("tool-call consumer", () => {
         await assert.rejects(handle(sqsEvent(records), lambdaContext()));
 
         // Assess
-        const visibility = commands.filter((command) => command.name === "ChangeMessageVisibilityCommand").map((command) => [command.input.ReceiptHandle, command.input.VisibilityTimeout]);
-        assert.deepEqual(visibility, records.map((record) => [record.receiptHandle, 5]));
+        const visibility = commands
+            .filter((command) => command.name === "ChangeMessageVisibilityCommand")
+            .map((command) => [command.input.ReceiptHandle, command.input.VisibilityTimeout]);
+        assert.deepEqual(
+            visibility,
+            records.map((record) => [record.receiptHandle, 5]),
+        );
     });
 
     it("dead-letters an unknown tool to the FIFO DLQ in its group with the producer's deduplication id, and the reason", async () => {

@@ -38,7 +38,11 @@ export const FIXTURE_ROUTES: AlarmRoutes = {
 };
 
 /** A notifier pointed at the loopback receivers, with the test secrets. */
-export function notifierFor(receivers: FakeReceivers, routes: AlarmRoutes = FIXTURE_ROUTES, downstreamTimeoutMs = 2000): AlarmNotifierHandler {
+export function notifierFor(
+    receivers: FakeReceivers,
+    routes: AlarmRoutes = FIXTURE_ROUTES,
+    downstreamTimeoutMs = 2000,
+): AlarmNotifierHandler {
     return createAlarmNotifier({
         environment: {
             [HandlerEnvironment.pagerDutyEventsUrl]: receivers.pagerDuty.url,
@@ -46,7 +50,10 @@ export function notifierFor(receivers: FakeReceivers, routes: AlarmRoutes = FIXT
             [HandlerEnvironment.slackWebhookUrlParameter]: SECRET_NAMES.slackWebhookUrl,
             [HandlerEnvironment.alarmRoutes]: JSON.stringify(routes),
         },
-        secrets: inMemorySecretSource({ [SECRET_NAMES.pagerDutyRoutingKey]: TEST_ROUTING_KEY, [SECRET_NAMES.slackWebhookUrl]: receivers.slack.url }),
+        secrets: inMemorySecretSource({
+            [SECRET_NAMES.pagerDutyRoutingKey]: TEST_ROUTING_KEY,
+            [SECRET_NAMES.slackWebhookUrl]: receivers.slack.url,
+        }),
         logger: silentLogger(),
         downstreamTimeoutMs,
     });

@@ -28,7 +28,10 @@ export function recordingSqsClient(config: SQSClientConfig): { client: SQSClient
  * error: a DLQ whose KMS key the function may not use, a missing queue... which fauxqs cannot be
  * made to answer.
  */
-export function refusingSqsClient(config: SQSClientConfig, refusal: (commandName: string, input: Record<string, unknown>) => Error | undefined): SQSClient {
+export function refusingSqsClient(
+    config: SQSClientConfig,
+    refusal: (commandName: string, input: Record<string, unknown>) => Error | undefined,
+): SQSClient {
     const client = new SQSClient(config);
     client.middlewareStack.add(
         (next, context) => async (args) => {

@@ -1,13 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import {
-    CreateQueueCommand,
-    DeleteMessageBatchCommand,
-    ReceiveMessageCommand,
-    SQSClient,
-    type Message,
-} from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { DEFAULT_BACKOFF_TIERS_SECONDS, HandlerEnvironment } from "../../handlers/environment";
 import { idempotencyTableDefinition } from "../../handlers/idempotency/persistence";
@@ -95,7 +89,9 @@ export async function createLane(harness: Harness, options: LaneOptions = {}): P
             QueueName: `${base}-dlq${suffix}`,
             Attributes: {
                 ...fifoAttributes,
-                ...(options.deadLetterMaximumMessageSize !== undefined ? { MaximumMessageSize: String(options.deadLetterMaximumMessageSize) } : {}),
+                ...(options.deadLetterMaximumMessageSize !== undefined
+                    ? { MaximumMessageSize: String(options.deadLetterMaximumMessageSize) }
+                    : {}),
             },
         }),
     );
@@ -107,7 +103,10 @@ export async function createLane(harness: Harness, options: LaneOptions = {}): P
             Attributes: {
                 ...fifoAttributes,
                 VisibilityTimeout: String(visibilityTimeoutSeconds),
-                RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArnOf(`${base}-dlq${suffix}`), maxReceiveCount: String(maxReceiveCount) }),
+                RedrivePolicy: JSON.stringify({
+                    deadLetterTargetArn: queueArnOf(`${base}-dlq${suffix}`),
+                    maxReceiveCount: String(maxReceiveCount),
+                }),
             },
         }),
     );
@@ -190,7 +189,11 @@ export async function captureStdout(action: () => Promise<void>): Promise<string
     const lines: string[] = [];
     const original = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string | Uint8Array) => {
-        lines.push(...String(chunk).split("\n").filter((line) => line.trim() !== ""));
+        lines.push(
+            ...String(chunk)
+                .split("\n")
+                .filter((line) => line.trim() !== ""),
+        );
         return true;
     }) as typeof process.stdout.write;
     try {

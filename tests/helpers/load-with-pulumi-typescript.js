@@ -15,7 +15,13 @@ require(tsnodeRequire).register({
     typeCheck: true,
     skipProject: false,
     compiler: typescriptRequire,
-    compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...tsutils.loadTypeScriptCompilerOptions("tsconfig.json") },
+    compilerOptions: {
+        target: "ES2020",
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        sourceMap: "true",
+        ...tsutils.loadTypeScriptCompilerOptions("tsconfig.json"),
+    },
 });
 
 const pulumi = require(sdk);

@@ -29,7 +29,10 @@ export const TestAlarmEndpoints = {
 } as const;
 
 /** Builds one pipeline named "main" under mocks and returns what it registered. */
-export async function buildPipeline(args: EscalationPipelineArgs = {}, run: MockRunOptions = {}): Promise<{ stack: MockStack; pipeline: EscalationPipeline }> {
+export async function buildPipeline(
+    args: EscalationPipelineArgs = {},
+    run: MockRunOptions = {},
+): Promise<{ stack: MockStack; pipeline: EscalationPipeline }> {
     const { stack, result } = await runWithMocks(() => new EscalationPipeline("main", args), run);
     return { stack, pipeline: result };
 }

@@ -26,10 +26,10 @@ type Unknown = typeof UNKNOWN;
 export type WithUnknowns<T> = T extends string | number | boolean
     ? T | Unknown
     : T extends readonly (infer E)[]
-        ? WithUnknowns<E>[] | Unknown
-        : T extends object
-            ? { [K in keyof T]?: WithUnknowns<T[K]> } | Unknown
-            : T;
+      ? WithUnknowns<E>[] | Unknown
+      : T extends object
+        ? { [K in keyof T]?: WithUnknowns<T[K]> } | Unknown
+        : T;
 
 /** Outputs a stack resource carries beside its inputs. */
 interface ComputedOutputs {
@@ -100,7 +100,10 @@ export function fakeResource<TResource extends Resource, TArgs>(
 }
 
 /** The policy's settings as the CLI passes them: schema defaults, then the configured values. */
-export function configFor(policy: ResourceValidationPolicy | StackValidationPolicy, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function configFor(
+    policy: ResourceValidationPolicy | StackValidationPolicy,
+    overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
     const defaults = Object.entries(policy.configSchema?.properties ?? {})
         .filter(([, property]) => property.default !== undefined)
         .map(([key, property]) => [key, property.default]);
@@ -171,7 +174,8 @@ export function createStackValidationArgs(
         byUrn.set(resource.urn, policyResource);
         return policyResource;
     });
-    const resolve = (list: readonly FakeResource[]) => list.map((r) => byUrn.get(r.urn)).filter((r): r is PolicyResource => r !== undefined);
+    const resolve = (list: readonly FakeResource[]) =>
+        list.map((r) => byUrn.get(r.urn)).filter((r): r is PolicyResource => r !== undefined);
     resources.forEach((resource, position) => {
         const target = built[position];
         const propertyDependencies = resource.links.propertyDependencies ?? {};
@@ -206,7 +210,12 @@ type ViolationObject = { message?: string; urn?: string; enforcementLevel?: Enfo
 function recorder(policy: ResourceValidationPolicy | StackValidationPolicy, into: ReportedViolation[], level: EnforcementLevel) {
     return (message: string | ViolationObject, urn?: string): void => {
         if (typeof message === "object") {
-            into.push({ policyName: policy.name, message: message.message ?? policy.description, urn: message.urn, enforcementLevel: message.enforcementLevel ?? level });
+            into.push({
+                policyName: policy.name,
+                message: message.message ?? policy.description,
+                urn: message.urn,
+                enforcementLevel: message.enforcementLevel ?? level,
+            });
             return;
         }
         into.push({ policyName: policy.name, message: `${policy.description}\n${message}`, urn, enforcementLevel: level });
@@ -235,7 +244,11 @@ async function runValidation(
             return violations;
         }
         if (error instanceof UnknownValueError) {
-            violations.push({ policyName: policy.name, message: `can't run policy '${policy.name}' during preview: ${error.message}`, enforcementLevel: "advisory" });
+            violations.push({
+                policyName: policy.name,
+                message: `can't run policy '${policy.name}' during preview: ${error.message}`,
+                enforcementLevel: "advisory",
+            });
             return violations;
         }
         throw error;
@@ -243,7 +256,11 @@ async function runValidation(
     return violations;
 }
 
-export function runResourcePolicy(policy: ResourceValidationPolicy, resource: FakeResource, overrides: Record<string, unknown> = {}): Promise<ReportedViolation[]> {
+export function runResourcePolicy(
+    policy: ResourceValidationPolicy,
+    resource: FakeResource,
+    overrides: Record<string, unknown> = {},
+): Promise<ReportedViolation[]> {
     const config = configFor(policy, overrides);
     const { enforcementLevel: _level, ...settings } = config;
     const args = createResourceValidationArgs(policy, resource, settings);
@@ -255,7 +272,11 @@ export function runResourcePolicy(policy: ResourceValidationPolicy, resource: Fa
     });
 }
 
-export function runStackPolicy(policy: StackValidationPolicy, resources: readonly FakeResource[], overrides: Record<string, unknown> = {}): Promise<ReportedViolation[]> {
+export function runStackPolicy(
+    policy: StackValidationPolicy,
+    resources: readonly FakeResource[],
+    overrides: Record<string, unknown> = {},
+): Promise<ReportedViolation[]> {
     const config = configFor(policy, overrides);
     const { enforcementLevel: _level, ...settings } = config;
     const args = createStackValidationArgs(policy, resources, settings);

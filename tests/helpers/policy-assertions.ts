@@ -22,13 +22,18 @@ export function assertNoViolations(violations: readonly ReportedViolation[]): vo
 }
 
 export function assertViolation(violations: readonly ReportedViolation[], expected: ExpectedViolation): ReportedViolation {
-    const found = violations.find((v) =>
-        v.message.includes(expected.message)
-        && (expected.resource === undefined || v.urn === expected.resource.urn)
-        && (expected.enforcementLevel === undefined || v.enforcementLevel === expected.enforcementLevel));
-    assert.ok(found, `expected a violation containing ${JSON.stringify(expected.message)}` +
-        `${expected.resource === undefined ? "" : ` on ${expected.resource.urn}`}` +
-        `${expected.enforcementLevel === undefined ? "" : ` at level ${expected.enforcementLevel}`}, got:\n${show(violations)}`);
+    const found = violations.find(
+        (v) =>
+            v.message.includes(expected.message) &&
+            (expected.resource === undefined || v.urn === expected.resource.urn) &&
+            (expected.enforcementLevel === undefined || v.enforcementLevel === expected.enforcementLevel),
+    );
+    assert.ok(
+        found,
+        `expected a violation containing ${JSON.stringify(expected.message)}` +
+            `${expected.resource === undefined ? "" : ` on ${expected.resource.urn}`}` +
+            `${expected.enforcementLevel === undefined ? "" : ` at level ${expected.enforcementLevel}`}, got:\n${show(violations)}`,
+    );
     return found;
 }
 
@@ -47,10 +52,16 @@ function isStackPolicy(policy: Policies[number]): policy is StackValidationPolic
 }
 
 /** Runs any policy of the pack over the resources: stack policies once, resource policies per resource. */
-export async function runPolicy(policy: Policies[number], resources: readonly FakeResource[], config: Record<string, unknown> = {}): Promise<ReportedViolation[]> {
+export async function runPolicy(
+    policy: Policies[number],
+    resources: readonly FakeResource[],
+    config: Record<string, unknown> = {},
+): Promise<ReportedViolation[]> {
     if (isStackPolicy(policy)) {
         return runStackPolicy(policy, resources, config);
     }
-    const perResource = await Promise.all(resources.map((resource) => runResourcePolicy(policy as ResourceValidationPolicy, resource, config)));
+    const perResource = await Promise.all(
+        resources.map((resource) => runResourcePolicy(policy as ResourceValidationPolicy, resource, config)),
+    );
     return perResource.flat();
 }

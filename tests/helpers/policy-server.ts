@@ -53,12 +53,14 @@ function call(handler: Handler, request: unknown): Promise<ServerDiagnostic[]> {
                 reject(error);
                 return;
             }
-            resolve((response?.getDiagnosticsList() ?? []).map((d) => ({
-                policyName: d.getPolicyname(),
-                message: d.getMessage(),
-                urn: d.getUrn(),
-                enforcementLevel: LEVELS[d.getEnforcementlevel()],
-            })));
+            resolve(
+                (response?.getDiagnosticsList() ?? []).map((d) => ({
+                    policyName: d.getPolicyname(),
+                    message: d.getMessage(),
+                    urn: d.getUrn(),
+                    enforcementLevel: LEVELS[d.getEnforcementlevel()],
+                })),
+            );
         });
     });
 }

@@ -113,12 +113,17 @@ export async function runWithMocks<T>(program: () => T, options: MockRunOptions 
     const result = program();
     await waitForRPCs();
     const noOptions: MockResourceOptions = { protect: false, retainOnDelete: false };
-    return { stack: new MockStack(mocks.resources.map((r) => ({ ...r, options: monitor.optionsByName.get(r.name) ?? noOptions }))), result };
+    return {
+        stack: new MockStack(mocks.resources.map((r) => ({ ...r, options: monitor.optionsByName.get(r.name) ?? noOptions }))),
+        result,
+    };
 }
 
 /** Pulumi keeps config as strings; structured values are JSON. */
 function toConfigMap(config: Record<string, unknown>): Record<string, string> {
-    return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+    return Object.fromEntries(
+        Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+    );
 }
 
 /** A stack's config as the language host passes it (`<project>:<key>` -> string), read as the offline gate reads it. */

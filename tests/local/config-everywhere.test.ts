@@ -83,7 +83,11 @@ describe("one config reader: the program, the gate and npm start refuse the same
         if (configCase.programToo) {
             it(`program (index.ts under mocks), stack '${configCase.stack}': refused before any resource, naming the cause`, async () => {
                 // Prepare
-                const { values } = readStackConfigValues("escalation-pipeline", loadProject(program.directory).config, path.join(program.directory, `Pulumi.${configCase.stack}.yaml`));
+                const { values } = readStackConfigValues(
+                    "escalation-pipeline",
+                    loadProject(program.directory).config,
+                    path.join(program.directory, `Pulumi.${configCase.stack}.yaml`),
+                );
                 let thrown: unknown;
 
                 // Act
@@ -123,7 +127,10 @@ describe("one config reader: the program, the gate and npm start refuse the same
             const read = () => readStackConfig({ stack: configCase.stack, programDir: program.directory, env: {} });
 
             // Assess
-            assert.throws(read, (error: Error) => ["PipelineConfigError", "StackConfigError"].includes(error.name) && configCase.says.test(error.message));
+            assert.throws(
+                read,
+                (error: Error) => ["PipelineConfigError", "StackConfigError"].includes(error.name) && configCase.says.test(error.message),
+            );
         });
     }
 });

@@ -31,9 +31,17 @@ describe("npm run dlq (command line, against the local runtime)", function () {
     });
     beforeEach(async () => {
         const { escalation } = runtime.lanes;
-        await deadLetter(runtime.sqs, { url: escalation.queueUrl, arn: escalation.queueArn, deadLetterUrl: escalation.deadLetterQueueUrl, deadLetterArn: escalation.deadLetterQueueArn, fifo: false }, [
-            { body: "{ not an escalation" },
-        ]);
+        await deadLetter(
+            runtime.sqs,
+            {
+                url: escalation.queueUrl,
+                arn: escalation.queueArn,
+                deadLetterUrl: escalation.deadLetterQueueUrl,
+                deadLetterArn: escalation.deadLetterQueueArn,
+                fifo: false,
+            },
+            [{ body: "{ not an escalation" }],
+        );
     });
     afterEach(async () => {
         await runLocalCommand("dlq.ts", ["purge", "--lane", "escalation", "--yes", "--outputs", outputsFile]);
@@ -53,7 +61,11 @@ describe("npm run dlq (command line, against the local runtime)", function () {
 
         // Assess
         assert.deepEqual(
-            [result.code, /pass --yes/.test(result.stderr), (await queueDepth(runtime.sqs, runtime.lanes.escalation.deadLetterQueueUrl)).visible],
+            [
+                result.code,
+                /pass --yes/.test(result.stderr),
+                (await queueDepth(runtime.sqs, runtime.lanes.escalation.deadLetterQueueUrl)).visible,
+            ],
             [2, true, 1],
         );
     });
@@ -64,7 +76,12 @@ describe("npm run dlq (command line, against the local runtime)", function () {
 
         // Assess
         assert.deepEqual(
-            [result.code, /does not support StartMessageMoveTask/.test(result.stdout), /Moved 1 message/.test(result.stdout), (await queueDepth(runtime.sqs, runtime.lanes.escalation.queueUrl)).visible],
+            [
+                result.code,
+                /does not support StartMessageMoveTask/.test(result.stdout),
+                /Moved 1 message/.test(result.stdout),
+                (await queueDepth(runtime.sqs, runtime.lanes.escalation.queueUrl)).visible,
+            ],
             [0, true, true, 1],
         );
     });
@@ -97,11 +114,24 @@ describe("npm run dlq (command line, against the local runtime)", function () {
         const missing = escalation.queueUrl.replace(/[^/]+$/, "no-such-queue");
 
         // Act
-        const result = await runLocalCommand("dlq.ts", ["redrive", "--dlq-url", escalation.deadLetterQueueUrl, "--queue-url", missing, "--outputs", outputsFile]);
+        const result = await runLocalCommand("dlq.ts", [
+            "redrive",
+            "--dlq-url",
+            escalation.deadLetterQueueUrl,
+            "--queue-url",
+            missing,
+            "--outputs",
+            outputsFile,
+        ]);
 
         // Assess
         assert.deepEqual(
-            [result.code, result.stderr.trim().split("\n").length, result.stderr.includes(missing), (await queueDepth(runtime.sqs, escalation.deadLetterQueueUrl)).visible],
+            [
+                result.code,
+                result.stderr.trim().split("\n").length,
+                result.stderr.includes(missing),
+                (await queueDepth(runtime.sqs, escalation.deadLetterQueueUrl)).visible,
+            ],
             [2, 1, true, 1],
         );
     });
@@ -109,10 +139,17 @@ describe("npm run dlq (command line, against the local runtime)", function () {
     it("reports the number of messages that were in the DLQ when the redrive started", async () => {
         // Prepare: two more dead letters, three in all
         const { escalation } = runtime.lanes;
-        await deadLetter(runtime.sqs, { url: escalation.queueUrl, arn: escalation.queueArn, deadLetterUrl: escalation.deadLetterQueueUrl, deadLetterArn: escalation.deadLetterQueueArn, fifo: false }, [
-            { body: "{ two" },
-            { body: "{ three" },
-        ]);
+        await deadLetter(
+            runtime.sqs,
+            {
+                url: escalation.queueUrl,
+                arn: escalation.queueArn,
+                deadLetterUrl: escalation.deadLetterQueueUrl,
+                deadLetterArn: escalation.deadLetterQueueArn,
+                fifo: false,
+            },
+            [{ body: "{ two" }, { body: "{ three" }],
+        );
 
         // Act
         const result = await runLocalCommand("dlq.ts", ["redrive", "--lane", "escalation", "--method", "copy", "--outputs", outputsFile]);
@@ -126,7 +163,10 @@ describe("npm run dlq (command line, against the local runtime)", function () {
         const result = await runLocalCommand("dlq.ts", ["list", "--lane", "pager", "--outputs", outputsFile]);
 
         // Assess
-        assert.deepEqual([result.code, result.stderr.split("\n")[0]], [2, `'--lane' must be one of escalation, toolCall, all, "pager" given`]);
+        assert.deepEqual(
+            [result.code, result.stderr.split("\n")[0]],
+            [2, `'--lane' must be one of escalation, toolCall, all, "pager" given`],
+        );
     });
 });
 
@@ -160,8 +200,13 @@ describe("npm run dlq -- redrive on a live pipeline (consumers running)", functi
         const result = await runLocalCommand("dlq.ts", ["redrive", "--lane", "escalation", "--outputs", outputsFile]);
 
         // Assess
-        await waitFor(async () => (await queueDepth(runtime.sqs, lane.deadLetterQueueUrl)).visible === 5 && (await queueDepth(runtime.sqs, lane.queueUrl)).visible === 0, 60_000, "the replays to be dead-lettered again");
+        await waitFor(
+            async () =>
+                (await queueDepth(runtime.sqs, lane.deadLetterQueueUrl)).visible === 5 &&
+                (await queueDepth(runtime.sqs, lane.queueUrl)).visible === 0,
+            60_000,
+            "the replays to be dead-lettered again",
+        );
         assert.match(result.stdout, /Moved 5 message\(s\)/);
     });
 });
-

@@ -38,14 +38,23 @@ describe("DLQ operations module (shared by the CLI and the console)", () => {
 
             // Assess
             assert.deepEqual(
-                groups.map((group) => [group.lane, group.failureKind, group.errorClass, group.normalisedMessage, group.count, group.handlerVersions]),
+                groups.map((group) => [
+                    group.lane,
+                    group.failureKind,
+                    group.errorClass,
+                    group.normalisedMessage,
+                    group.count,
+                    group.handlerVersions,
+                ]),
                 [["escalation", "poison", "InvalidMessageError", "bad body #<n>", 2, ["test-1"]]],
             );
         });
 
         it("normalises uuids, times, quoted values and numbers out of an error message", () => {
             assert.equal(
-                normaliseErrorMessage(`tool "lookup" failed for 1b4e28ba-2fa1-11d2-883f-0016d3cca427 at 2026-12-01T10:00:00Z after 3 tries`),
+                normaliseErrorMessage(
+                    `tool "lookup" failed for 1b4e28ba-2fa1-11d2-883f-0016d3cca427 at 2026-12-01T10:00:00Z after 3 tries`,
+                ),
                 `tool "<value>" failed for <uuid> at <time> after <n> tries`,
             );
         });
@@ -76,7 +85,10 @@ describe("DLQ operations module (shared by the CLI and the console)", () => {
             await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "big/one.json", Body: escalationBody("call-big") }));
             const queue = await fixture.createQueue();
             await deadLetter(fixture.sqs, queue, [
-                { body: encodePayloadPointer({ s3BucketName: bucket, s3Key: "big/one.json" }), attributes: { [MessageAttributeName.extendedPayloadSize]: { DataType: "Number", StringValue: "70" } } },
+                {
+                    body: encodePayloadPointer({ s3BucketName: bucket, s3Key: "big/one.json" }),
+                    attributes: { [MessageAttributeName.extendedPayloadSize]: { DataType: "Number", StringValue: "70" } },
+                },
             ]);
             const { operations } = operationsFor(fixture, queue, "escalation", () => s3);
             const [entry] = await operations.deadLetters("escalation");
@@ -100,7 +112,10 @@ describe("DLQ operations module (shared by the CLI and the console)", () => {
             const [lane] = await operations.overview();
 
             // Assess
-            assert.deepEqual([lane!.deadLetterQueue.depth.visible, typeof lane!.deadLetterQueue.oldestAgeSeconds, lane!.queue.oldestAgeSeconds], [2, "number", undefined]);
+            assert.deepEqual(
+                [lane!.deadLetterQueue.depth.visible, typeof lane!.deadLetterQueue.oldestAgeSeconds, lane!.queue.oldestAgeSeconds],
+                [2, "number", undefined],
+            );
         });
     });
 
@@ -112,7 +127,11 @@ describe("DLQ operations module (shared by the CLI and the console)", () => {
             const { operations } = operationsFor(fixture, queue);
 
             // Act
-            const attempt = operations.replayEdited("escalation", id!, JSON.stringify({ callId: "call-1", reason: "x", severity: "urgent" }));
+            const attempt = operations.replayEdited(
+                "escalation",
+                id!,
+                JSON.stringify({ callId: "call-1", reason: "x", severity: "urgent" }),
+            );
 
             // Assess
             await assert.rejects(attempt, (error: Error) => error.name === "DlqOperationError" && /severity/.test(error.message));
@@ -135,7 +154,12 @@ describe("DLQ operations module (shared by the CLI and the console)", () => {
             const [record] = await audit.recent(1);
             assert.deepEqual(
                 [replayed?.Body, record?.action, record?.operator, record?.messages],
-                [edited, "replay-edited", "test-operator", [{ messageId: id, bodySha256Before: sha256(original), bodySha256After: sha256(edited) }]],
+                [
+                    edited,
+                    "replay-edited",
+                    "test-operator",
+                    [{ messageId: id, bodySha256Before: sha256(original), bodySha256After: sha256(edited) }],
+                ],
             );
         });
     });
@@ -153,7 +177,10 @@ describe("DLQ operations module (shared by the CLI and the console)", () => {
             // Assess
             const remaining = (await operations.deadLetters("escalation")).map((entry) => entry.body);
             const [record] = await audit.recent(1);
-            assert.deepEqual([remaining, record?.action, record?.messages.map((message) => message.messageId)], [["{ stays"], "delete", [gone]]);
+            assert.deepEqual(
+                [remaining, record?.action, record?.messages.map((message) => message.messageId)],
+                [["{ stays"], "delete", [gone]],
+            );
         });
 
         it("refuses a purge whose typed name is not the DLQ's, deleting nothing", async () => {
@@ -189,9 +216,20 @@ describe("DLQ operations module (shared by the CLI and the console)", () => {
         it("asks SQS for StartMessageMoveTask on a standard DLQ where the service has it, and audits it", async () => {
             // Prepare: no emulator here implements the action, so a stub answers as AWS does
             const sent: string[] = [];
-            const sqs = { send: async (command: object) => (sent.push(command.constructor.name), { TaskHandle: "task-7", Attributes: { QueueArn: "arn" } }) } as unknown as SQSClient;
+            const sqs = {
+                send: async (command: object) => (
+                    sent.push(command.constructor.name),
+                    { TaskHandle: "task-7", Attributes: { QueueArn: "arn" } }
+                ),
+            } as unknown as SQSClient;
             const audit = new JsonlAuditTrail(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dlq-audit-")), "audit.jsonl"));
-            const lane = { lane: "escalation", queueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q", queueArn: "arn:q", deadLetterQueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q-dlq", deadLetterQueueArn: "arn:q-dlq" };
+            const lane = {
+                lane: "escalation",
+                queueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q",
+                queueArn: "arn:q",
+                deadLetterQueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q-dlq",
+                deadLetterQueueArn: "arn:q-dlq",
+            };
             const operations = new DlqOperations({ sqs, lanes: [lane], audit, operator: "alice" });
 
             // Act
@@ -199,7 +237,10 @@ describe("DLQ operations module (shared by the CLI and the console)", () => {
 
             // Assess
             const [record] = await audit.recent(1);
-            assert.deepEqual([report.moveTask?.taskHandle, sent.at(-1), record?.action], ["task-7", StartMessageMoveTaskCommand.name, "replay-all"]);
+            assert.deepEqual(
+                [report.moveTask?.taskHandle, sent.at(-1), record?.action],
+                ["task-7", StartMessageMoveTaskCommand.name, "replay-all"],
+            );
         });
     });
 
@@ -209,13 +250,24 @@ describe("DLQ operations module (shared by the CLI and the console)", () => {
             const sent: unknown[] = [];
             const logs = { send: async (command: { input: unknown }) => (sent.push([command.constructor.name, command.input]), {}) };
             const trail = new CloudWatchLogsAuditTrail(logs, "pipeline-dev-dlq-audit", "alice");
-            const record = { time: "2026-12-01T10:00:00.000Z", operator: "alice", action: "purge", lane: "escalation", deadLetterQueueUrl: "u", messages: [], outcome: "purged" } as const;
+            const record = {
+                time: "2026-12-01T10:00:00.000Z",
+                operator: "alice",
+                action: "purge",
+                lane: "escalation",
+                deadLetterQueueUrl: "u",
+                messages: [],
+                outcome: "purged",
+            } as const;
 
             // Act
             await trail.append(record);
 
             // Assess
-            const [[createName, create], [putName, put]] = sent as [string, { logGroupName: string; logStreamName: string; logEvents?: { message: string }[] }][];
+            const [[createName, create], [putName, put]] = sent as [
+                string,
+                { logGroupName: string; logStreamName: string; logEvents?: { message: string }[] },
+            ][];
             assert.deepEqual(
                 [createName, create.logGroupName, putName, put.logStreamName, JSON.parse(put.logEvents![0]!.message)],
                 [CreateLogStreamCommand.name, "pipeline-dev-dlq-audit", PutLogEventsCommand.name, create.logStreamName, record],
@@ -225,14 +277,20 @@ describe("DLQ operations module (shared by the CLI and the console)", () => {
 
     describe("secrets", () => {
         it("redacts secret-named fields from a displayed body", () => {
-            assert.deepEqual(JSON.parse(displayBody(JSON.stringify({ callId: "c", context: { routingKey: "R0UT1NG", apiKey: "k" } })).text), {
-                callId: "c",
-                context: { routingKey: REDACTED, apiKey: REDACTED },
-            });
+            assert.deepEqual(
+                JSON.parse(displayBody(JSON.stringify({ callId: "c", context: { routingKey: "R0UT1NG", apiKey: "k" } })).text),
+                {
+                    callId: "c",
+                    context: { routingKey: REDACTED, apiKey: REDACTED },
+                },
+            );
         });
 
         it("puts the original secret back where an edited body kept the placeholder", () => {
-            assert.deepEqual(restoreRedacted({ reason: "new", token: REDACTED }, { reason: "old", token: "t0k3n" }), { reason: "new", token: "t0k3n" });
+            assert.deepEqual(restoreRedacted({ reason: "new", token: REDACTED }, { reason: "old", token: "t0k3n" }), {
+                reason: "new",
+                token: "t0k3n",
+            });
         });
     });
 });

@@ -1,4 +1,10 @@
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+    DeleteMessageCommand,
+    ReceiveMessageCommand,
+    SendMessageCommand,
+    SetQueueAttributesCommand,
+    type SQSClient,
+} from "@aws-sdk/client-sqs";
 import * as assert from "node:assert/strict";
 import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/failures/dead-letter";
 import { toDeadLetterEntry } from "../../local/dlq/dead-letter-entry";
@@ -37,7 +43,14 @@ describe("DLQ operations", () => {
 
             // Assess
             assert.deepEqual(
-                entries.map((entry) => [entry.messageId, entry.reason?.failureKind, entry.reason?.errorClass, entry.reason?.errorMessage, entry.reason?.attempts, entry.reason?.handlerVersion]),
+                entries.map((entry) => [
+                    entry.messageId,
+                    entry.reason?.failureKind,
+                    entry.reason?.errorClass,
+                    entry.reason?.errorMessage,
+                    entry.reason?.attempts,
+                    entry.reason?.handlerVersion,
+                ]),
                 [[id, "poison", "InvalidMessageError", "bad body #0", 1, "test-1"]],
             );
         });
@@ -66,7 +79,10 @@ describe("DLQ operations", () => {
             const entries = (await peekMessages(fixture.sqs, queue.deadLetterUrl)).map(toDeadLetterEntry);
 
             // Assess
-            assert.deepEqual(entries.map((entry) => [entry.body, entry.reason]), [["timed out every time", undefined]]);
+            assert.deepEqual(
+                entries.map((entry) => [entry.body, entry.reason]),
+                [["timed out every time", undefined]],
+            );
         });
     });
 
@@ -90,7 +106,9 @@ describe("DLQ operations", () => {
         it("keeps the producer's attributes and drops the dead-letter reason on the replayed message", async () => {
             // Prepare
             const queue = await fixture.createQueue();
-            await deadLetter(fixture.sqs, queue, [{ body: "one", attributes: { "event-type": { DataType: "String", StringValue: "escalation.requested" } } }]);
+            await deadLetter(fixture.sqs, queue, [
+                { body: "one", attributes: { "event-type": { DataType: "String", StringValue: "escalation.requested" } } },
+            ]);
 
             // Act
             await redriveByCopy(fixture.sqs, redriveTarget(queue));
@@ -118,7 +136,9 @@ describe("DLQ operations", () => {
             // Assess: receive one at a time, deleting each, to read every group's order
             const received: [string, string, string][] = [];
             for (;;) {
-                const { Messages = [] } = await fixture.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 1, AttributeNames: ["All"] }));
+                const { Messages = [] } = await fixture.sqs.send(
+                    new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 1, AttributeNames: ["All"] }),
+                );
                 const message = Messages[0];
                 if (message === undefined) {
                     break;
@@ -126,7 +146,10 @@ describe("DLQ operations", () => {
                 received.push([message.Body!, message.Attributes!.MessageGroupId!, message.Attributes!.MessageDeduplicationId!]);
                 await fixture.sqs.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: message.ReceiptHandle }));
             }
-            assert.deepEqual(received.filter(([, group]) => group === "call-a").map(([body]) => body), ["a1", "a2", "a3"]);
+            assert.deepEqual(
+                received.filter(([, group]) => group === "call-a").map(([body]) => body),
+                ["a1", "a2", "a3"],
+            );
             const headDeduplicationIds = new Map(before.map((entry) => [entry.body, entry.deduplicationId]));
             assert.deepEqual(
                 received.filter(([body]) => headDeduplicationIds.has(body)).map(([body, group, dedup]) => [body, group, dedup]),
@@ -144,13 +167,23 @@ describe("DLQ operations", () => {
 
             // Assess
             const [replayed] = await drainVisible(fixture.sqs, queue.url);
-            assert.deepEqual([replayed?.Attributes?.MessageGroupId, replayed?.Attributes?.MessageDeduplicationId], ["call-p", "ORIGINAL-DEDUP-ID"]);
+            assert.deepEqual(
+                [replayed?.Attributes?.MessageGroupId, replayed?.Attributes?.MessageDeduplicationId],
+                ["call-p", "ORIGINAL-DEDUP-ID"],
+            );
         });
 
         it("keeps a FIFO message in the DLQ when SQS answers its copy as a duplicate of the original send", async () => {
             // Prepare: SQS itself dead-letters a message, so the DLQ copy keeps the original deduplication id
             const queue = await fixture.createQueue({ fifo: true, visibilityTimeoutSeconds: 0, maxReceiveCount: 3 });
-            await fixture.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: "step", MessageGroupId: "call-d", MessageDeduplicationId: "call-d:step-1" }));
+            await fixture.sqs.send(
+                new SendMessageCommand({
+                    QueueUrl: queue.url,
+                    MessageBody: "step",
+                    MessageGroupId: "call-d",
+                    MessageDeduplicationId: "call-d:step-1",
+                }),
+            );
             for (let receive = 0; receive < 4; receive++) {
                 await drainVisible(fixture.sqs, queue.url);
             }
@@ -159,7 +192,10 @@ describe("DLQ operations", () => {
             const report = await redriveByCopy(fixture.sqs, redriveTarget(queue));
 
             // Assess
-            assert.deepEqual([report.moved.length, report.kept.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible], [0, 1, 1]);
+            assert.deepEqual(
+                [report.moved.length, report.kept.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible],
+                [0, 1, 1],
+            );
         });
 
         it("deletes nothing from the DLQ when the source queue refuses the copy", async () => {
@@ -172,13 +208,20 @@ describe("DLQ operations", () => {
             const report = await redriveByCopy(fixture.sqs, redriveTarget(queue));
 
             // Assess
-            assert.deepEqual([report.moved.length, report.kept.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible], [0, 1, 1]);
+            assert.deepEqual(
+                [report.moved.length, report.kept.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible],
+                [0, 1, 1],
+            );
         });
 
         it("moves each message that was in a standard DLQ when it started exactly once, though every replay fails again", async () => {
             // Prepare: a consumer that dead-letters whatever reaches the source queue, as a poison message does
             const queue = await fixture.createQueue();
-            await deadLetter(fixture.sqs, queue, ["p0", "p1", "p2", "p3", "p4"].map((body) => ({ body })));
+            await deadLetter(
+                fixture.sqs,
+                queue,
+                ["p0", "p1", "p2", "p3", "p4"].map((body) => ({ body })),
+            );
             const consumer = startFailingConsumer(fixture.sqs, queue);
 
             // Act
@@ -217,7 +260,12 @@ describe("DLQ operations", () => {
             const dlq = sqs.createQueue("calls-dlq.fifo");
             sqs.put(dlq, "x".repeat(2000), "call-a");
             sqs.put(dlq, "a2", "call-a");
-            const target = { deadLetterQueueUrl: dlq.url, deadLetterQueueArn: dlq.arn, sourceQueueUrl: source.url, sourceQueueArn: source.arn };
+            const target = {
+                deadLetterQueueUrl: dlq.url,
+                deadLetterQueueArn: dlq.arn,
+                sourceQueueUrl: source.url,
+                sourceQueueArn: source.arn,
+            };
 
             // Act
             const report = await redriveByCopy(sqs.asClient(), target);
@@ -233,7 +281,12 @@ describe("DLQ operations", () => {
             const dlq = sqs.createQueue("calls-dlq.fifo");
             sqs.put(dlq, "a1", "call-a");
             sqs.put(dlq, "a2", "call-a");
-            const target = { deadLetterQueueUrl: dlq.url, deadLetterQueueArn: dlq.arn, sourceQueueUrl: source.url, sourceQueueArn: source.arn };
+            const target = {
+                deadLetterQueueUrl: dlq.url,
+                deadLetterQueueArn: dlq.arn,
+                sourceQueueUrl: source.url,
+                sourceQueueArn: source.arn,
+            };
 
             // Act
             const report = await redriveByCopy(sqs.asClient(), target);
@@ -272,14 +325,24 @@ describe("DLQ operations", () => {
         it("asks SQS to move a standard DLQ back to its own source with StartMessageMoveTask", async () => {
             // Prepare: no emulator here implements the action, so a stub client records the request AWS would get.
             const sent: unknown[] = [];
-            const sqs = { send: async (command: { input: unknown }) => (sent.push(command.input), { TaskHandle: "task-1" }) } as unknown as SQSClient;
-            const target = redriveTarget({ url: "u", arn: "arn:aws:sqs:eu-west-1:123456789012:q", deadLetterUrl: "d", deadLetterArn: "arn:aws:sqs:eu-west-1:123456789012:q-dlq", fifo: false });
+            const sqs = {
+                send: async (command: { input: unknown }) => (sent.push(command.input), { TaskHandle: "task-1" }),
+            } as unknown as SQSClient;
+            const target = redriveTarget({
+                url: "u",
+                arn: "arn:aws:sqs:eu-west-1:123456789012:q",
+                deadLetterUrl: "d",
+                deadLetterArn: "arn:aws:sqs:eu-west-1:123456789012:q-dlq",
+                fifo: false,
+            });
 
             // Act
             const report = await redriveWithMoveTask(sqs, target);
 
             // Assess
-            assert.deepEqual(sent, [{ SourceArn: "arn:aws:sqs:eu-west-1:123456789012:q-dlq", DestinationArn: "arn:aws:sqs:eu-west-1:123456789012:q" }]);
+            assert.deepEqual(sent, [
+                { SourceArn: "arn:aws:sqs:eu-west-1:123456789012:q-dlq", DestinationArn: "arn:aws:sqs:eu-west-1:123456789012:q" },
+            ]);
             assert.deepEqual(report, { method: "moveTask", taskHandle: "task-1" });
         });
 

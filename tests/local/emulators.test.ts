@@ -48,7 +48,11 @@ describe("local emulators", () => {
 
     it("serve DynamoDB with tables active at once", async () => {
         // Prepare
-        const dynamo = new DynamoDBClient({ endpoint: emulators.dynamoDbEndpoint, region: emulators.region, credentials: emulators.credentials });
+        const dynamo = new DynamoDBClient({
+            endpoint: emulators.dynamoDbEndpoint,
+            region: emulators.region,
+            credentials: emulators.credentials,
+        });
 
         // Act
         await dynamo.send(
@@ -67,7 +71,11 @@ describe("local emulators", () => {
 
     it("name every endpoint in the standard SDK environment variables", () => {
         assert.deepEqual(
-            [emulators.environment.AWS_ENDPOINT_URL_SQS, emulators.environment.AWS_ENDPOINT_URL_S3, emulators.environment.AWS_ENDPOINT_URL_DYNAMODB],
+            [
+                emulators.environment.AWS_ENDPOINT_URL_SQS,
+                emulators.environment.AWS_ENDPOINT_URL_S3,
+                emulators.environment.AWS_ENDPOINT_URL_DYNAMODB,
+            ],
             [emulators.sqsEndpoint, emulators.s3Endpoint, emulators.dynamoDbEndpoint],
         );
     });

@@ -56,7 +56,12 @@ describe("event filtering", () => {
         it("invokes with the matching records only and deletes the others unseen", async () => {
             // Prepare
             const queue = await fixture.createQueue();
-            await sendBodies(fixture.sqs, queue, ['{"severity":"critical","n":1}', '{"severity":"low","n":2}', '{"severity":"critical","n":3}', "not json"]);
+            await sendBodies(fixture.sqs, queue, [
+                '{"severity":"critical","n":1}',
+                '{"severity":"low","n":2}',
+                '{"severity":"critical","n":3}',
+                "not json",
+            ]);
             const target = new RecordingTarget(() => succeeded(null));
 
             // Act
@@ -64,7 +69,13 @@ describe("event filtering", () => {
             await waitFor(async () => total(await queueDepth(fixture.sqs, queue.url)) === 0, 20_000, "the queue empty");
 
             // Assess
-            assert.deepEqual([target.records.map((r) => (JSON.parse(r.body) as { n: number }).n).sort(), (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible], [[1, 3], 0]);
+            assert.deepEqual(
+                [
+                    target.records.map((r) => (JSON.parse(r.body) as { n: number }).n).sort(),
+                    (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible,
+                ],
+                [[1, 3], 0],
+            );
         });
     });
 });

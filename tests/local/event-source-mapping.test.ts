@@ -37,8 +37,8 @@ describe("local event source mapping", function () {
                     MessageBody: '{"hello":"world"}',
                     MessageAttributes: {
                         "event-type": { DataType: "String", StringValue: "escalation.requested" },
-                        attempt: { DataType: "Number", StringValue: "1" },
-                        blob: { DataType: "Binary", BinaryValue: Buffer.from("bytes") },
+                        "attempt": { DataType: "Number", StringValue: "1" },
+                        "blob": { DataType: "Binary", BinaryValue: Buffer.from("bytes") },
                     },
                 }),
             );
@@ -51,7 +51,16 @@ describe("local event source mapping", function () {
             // Assess
             const record = target.records[0];
             assert.deepEqual(Object.keys(record), [
-                "messageId", "receiptHandle", "body", "attributes", "messageAttributes", "md5OfBody", "eventSource", "eventSourceARN", "awsRegion", "md5OfMessageAttributes",
+                "messageId",
+                "receiptHandle",
+                "body",
+                "attributes",
+                "messageAttributes",
+                "md5OfBody",
+                "eventSource",
+                "eventSourceARN",
+                "awsRegion",
+                "md5OfMessageAttributes",
             ]);
             assert.equal(record.body, '{"hello":"world"}');
             assert.equal(record.md5OfBody, createHash("md5").update('{"hello":"world"}').digest("hex"));
@@ -59,12 +68,22 @@ describe("local event source mapping", function () {
                 { eventSource: record.eventSource, eventSourceARN: record.eventSourceARN, awsRegion: record.awsRegion },
                 { eventSource: "aws:sqs", eventSourceARN: queue.arn, awsRegion: "us-east-1" },
             );
-            assert.deepEqual(Object.keys(record.attributes).sort(), ["ApproximateFirstReceiveTimestamp", "ApproximateReceiveCount", "SenderId", "SentTimestamp"]);
+            assert.deepEqual(Object.keys(record.attributes).sort(), [
+                "ApproximateFirstReceiveTimestamp",
+                "ApproximateReceiveCount",
+                "SenderId",
+                "SentTimestamp",
+            ]);
             assert.equal(record.attributes.ApproximateReceiveCount, "1");
             assert.deepEqual(record.messageAttributes, {
                 "event-type": { stringValue: "escalation.requested", stringListValues: [], binaryListValues: [], dataType: "String" },
-                attempt: { stringValue: "1", stringListValues: [], binaryListValues: [], dataType: "Number" },
-                blob: { binaryValue: Buffer.from("bytes").toString("base64"), stringListValues: [], binaryListValues: [], dataType: "Binary" },
+                "attempt": { stringValue: "1", stringListValues: [], binaryListValues: [], dataType: "Number" },
+                "blob": {
+                    binaryValue: Buffer.from("bytes").toString("base64"),
+                    stringListValues: [],
+                    binaryListValues: [],
+                    dataType: "Binary",
+                },
             });
         });
 
@@ -72,7 +91,12 @@ describe("local event source mapping", function () {
             // Prepare
             const queue = await fixture.createQueue({ fifo: true });
             await fixture.sqs.send(
-                new SendMessageCommand({ QueueUrl: queue.url, MessageBody: "step-1", MessageGroupId: "call-7", MessageDeduplicationId: "call-7:tool-1" }),
+                new SendMessageCommand({
+                    QueueUrl: queue.url,
+                    MessageBody: "step-1",
+                    MessageGroupId: "call-7",
+                    MessageDeduplicationId: "call-7:tool-1",
+                }),
             );
             const target = new RecordingTarget();
 
@@ -92,7 +116,11 @@ describe("local event source mapping", function () {
         it("never puts more than batchSize records in one invocation", async () => {
             // Prepare
             const queue = await fixture.createQueue();
-            await sendBodies(fixture.sqs, queue, Array.from({ length: 23 }, (_, index) => `m${index}`));
+            await sendBodies(
+                fixture.sqs,
+                queue,
+                Array.from({ length: 23 }, (_, index) => `m${index}`),
+            );
             const target = new RecordingTarget();
 
             // Act
@@ -111,7 +139,11 @@ describe("local event source mapping", function () {
 
             // Act: 25 messages arriving over ~400 ms, all inside one window (more than one receive can return)
             for (let wave = 0; wave < 5; wave++) {
-                await sendBodies(fixture.sqs, queue, Array.from({ length: 5 }, (_, index) => `w${wave}-${index}`));
+                await sendBodies(
+                    fixture.sqs,
+                    queue,
+                    Array.from({ length: 5 }, (_, index) => `w${wave}-${index}`),
+                );
                 await sleep(80);
             }
             await waitFor(() => target.records.length === 25);
@@ -133,7 +165,10 @@ describe("local event source mapping", function () {
             await waitFor(() => target.records.length === 1);
 
             // Assess: well under a second, although the batch is far from full
-            assert.ok(target.invocations[0].startedAt - sentAt < 500, `invoked ${target.invocations[0].startedAt - sentAt} ms after the send`);
+            assert.ok(
+                target.invocations[0].startedAt - sentAt < 500,
+                `invoked ${target.invocations[0].startedAt - sentAt} ms after the send`,
+            );
         });
     });
 
@@ -154,7 +189,12 @@ describe("local event source mapping", function () {
             // Assess
             const payloads = target.invocations.map((invocation) => Buffer.byteLength(JSON.stringify({ Records: invocation.records })));
             assert.deepEqual(
-                [payloads.every((bytes) => bytes <= MAX_INVOCATION_PAYLOAD_BYTES), payloads.length > 1, new Set(target.records.map((record) => record.body.split(":")[0])).size, target.records.length],
+                [
+                    payloads.every((bytes) => bytes <= MAX_INVOCATION_PAYLOAD_BYTES),
+                    payloads.length > 1,
+                    new Set(target.records.map((record) => record.body.split(":")[0])).size,
+                    target.records.length,
+                ],
                 [true, true, 30, 30],
             );
         });
@@ -164,7 +204,11 @@ describe("local event source mapping", function () {
         it("runs at most maximumConcurrency invocations at once", async () => {
             // Prepare
             const queue = await fixture.createQueue();
-            await sendBodies(fixture.sqs, queue, Array.from({ length: 24 }, (_, index) => `m${index}`));
+            await sendBodies(
+                fixture.sqs,
+                queue,
+                Array.from({ length: 24 }, (_, index) => `m${index}`),
+            );
             const target = new RecordingTarget(async () => {
                 await sleep(100);
                 return succeeded(null);
@@ -185,7 +229,11 @@ describe("local event source mapping", function () {
             const queue = await fixture.createQueue({ visibilityTimeoutSeconds: 1 });
             await sendBodies(fixture.sqs, queue, ["keep-1", "fail-1", "keep-2", "fail-2"]);
             const target = new RecordingTarget((event) =>
-                itemFailures(event.Records.filter((record) => record.body.startsWith("fail") && record.attributes.ApproximateReceiveCount === "1").map((record) => record.messageId)),
+                itemFailures(
+                    event.Records.filter(
+                        (record) => record.body.startsWith("fail") && record.attributes.ApproximateReceiveCount === "1",
+                    ).map((record) => record.messageId),
+                ),
             );
 
             // Act
@@ -193,7 +241,9 @@ describe("local event source mapping", function () {
             await waitFor(() => target.records.length === 6, 10_000, "the two failed records to come back");
 
             // Assess
-            const redelivered = target.records.filter((record) => record.attributes.ApproximateReceiveCount === "2").map((record) => record.body);
+            const redelivered = target.records
+                .filter((record) => record.attributes.ApproximateReceiveCount === "2")
+                .map((record) => record.body);
             assert.deepEqual(redelivered.sort(), ["fail-1", "fail-2"]);
         });
 
@@ -206,11 +256,19 @@ describe("local event source mapping", function () {
 
             // Act
             track(startMapping(fixture.sqs, queue, target, { maximumConcurrency: 2, batchSize: 10 }));
-            await waitFor(() => target.invocations.length > 0 && target.records.filter((record) => record.attributes.ApproximateReceiveCount === "2").length === target.invocations[0].records.length);
+            await waitFor(
+                () =>
+                    target.invocations.length > 0 &&
+                    target.records.filter((record) => record.attributes.ApproximateReceiveCount === "2").length ===
+                        target.invocations[0].records.length,
+            );
 
             // Assess: every record of the failed batch came back; nothing was deleted
             const firstBatch = target.invocations[0].records.map((record) => record.messageId).sort();
-            const secondTime = target.records.filter((record) => record.attributes.ApproximateReceiveCount === "2").map((record) => record.messageId).sort();
+            const secondTime = target.records
+                .filter((record) => record.attributes.ApproximateReceiveCount === "2")
+                .map((record) => record.messageId)
+                .sort();
             assert.deepEqual(secondTime, firstBatch);
         });
 
@@ -228,7 +286,10 @@ describe("local event source mapping", function () {
             // Assess
             assert.deepEqual(
                 reports.map((report) => [report.verdict.kind, report.deleted.length]),
-                [["failed", 0], ["succeeded", 1]],
+                [
+                    ["failed", 0],
+                    ["succeeded", 1],
+                ],
             );
         });
 
@@ -266,7 +327,10 @@ describe("local event source mapping", function () {
                 ["timeout", 0, "2"],
             );
             const redeliveredAfterMs = second.startedAt - first.startedAt;
-            assert.ok(redeliveredAfterMs >= 1900, `redelivered ${redeliveredAfterMs} ms after the first attempt, before the 2 s visibility timeout`);
+            assert.ok(
+                redeliveredAfterMs >= 1900,
+                `redelivered ${redeliveredAfterMs} ms after the first attempt, before the 2 s visibility timeout`,
+            );
         });
     });
 
@@ -276,7 +340,12 @@ describe("local event source mapping", function () {
             const queue = await fixture.createQueue({ fifo: true });
             const groups = ["call-a", "call-b", "call-c", "call-d"];
             for (const group of groups) {
-                await sendBodies(fixture.sqs, queue, Array.from({ length: 8 }, (_, step) => `${group}:${step}`), group);
+                await sendBodies(
+                    fixture.sqs,
+                    queue,
+                    Array.from({ length: 8 }, (_, step) => `${group}:${step}`),
+                    group,
+                );
             }
             const inFlightGroups = new Set<string>();
             let overlap = false;
@@ -296,7 +365,10 @@ describe("local event source mapping", function () {
             // Assess
             for (const group of groups) {
                 const steps = target.records.filter((record) => record.attributes.MessageGroupId === group).map((record) => record.body);
-                assert.deepEqual(steps, Array.from({ length: 8 }, (_, step) => `${group}:${step}`));
+                assert.deepEqual(
+                    steps,
+                    Array.from({ length: 8 }, (_, step) => `${group}:${step}`),
+                );
             }
             assert.equal(overlap, false);
         });
@@ -313,7 +385,10 @@ describe("local event source mapping", function () {
             await waitFor(() => target.records.length === 6);
 
             // Assess
-            assert.deepEqual(target.invocations.map((invocation) => invocation.records.map((record) => record.body)), [["a-1", "a-2", "a-3", "a-4", "b-1", "b-2"]]);
+            assert.deepEqual(
+                target.invocations.map((invocation) => invocation.records.map((record) => record.body)),
+                [["a-1", "a-2", "a-3", "a-4", "b-1", "b-2"]],
+            );
         });
 
         it("never hands out a later message of a group while an earlier one of it is in flight", async () => {
@@ -327,7 +402,10 @@ describe("local event source mapping", function () {
             const second = await fixture.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10 }));
 
             // Assess
-            assert.deepEqual([first.Messages?.map((message) => message.Body), second.Messages?.map((message) => message.Body)], [["a-1"], ["b-1"]]);
+            assert.deepEqual(
+                [first.Messages?.map((message) => message.Body), second.Messages?.map((message) => message.Body)],
+                [["a-1"], ["b-1"]],
+            );
         });
 
         it("lets a handler that reports only the failed message lose its group's order, as in AWS", async () => {
@@ -335,7 +413,11 @@ describe("local event source mapping", function () {
             const queue = await fixture.createQueue({ fifo: true, visibilityTimeoutSeconds: 1 });
             await sendBodies(fixture.sqs, queue, ["step-1", "step-2", "step-3"], "call-x");
             const target = new RecordingTarget((event) =>
-                itemFailures(event.Records.filter((record) => record.body === "step-2" && record.attributes.ApproximateReceiveCount === "1").map((record) => record.messageId)),
+                itemFailures(
+                    event.Records.filter((record) => record.body === "step-2" && record.attributes.ApproximateReceiveCount === "1").map(
+                        (record) => record.messageId,
+                    ),
+                ),
             );
             const { reports } = track(startMapping(fixture.sqs, queue, target));
 
@@ -343,7 +425,10 @@ describe("local event source mapping", function () {
             await waitFor(() => reports.flatMap((report) => report.deleted).length === 3, 10_000, "all three steps processed");
 
             // Assess: step-3 ran before step-2 succeeded
-            assert.deepEqual(target.records.map((record) => record.body), ["step-1", "step-2", "step-3", "step-2"]);
+            assert.deepEqual(
+                target.records.map((record) => record.body),
+                ["step-1", "step-2", "step-3", "step-2"],
+            );
         });
 
         it("brings failed group mates back in their order", async () => {
@@ -351,7 +436,9 @@ describe("local event source mapping", function () {
             const queue = await fixture.createQueue({ fifo: true, visibilityTimeoutSeconds: 3 });
             await sendBodies(fixture.sqs, queue, ["step-1", "step-2", "step-3", "step-4"], "call-y");
             const target = new RecordingTarget((event) => {
-                const failedFrom = event.Records.findIndex((record) => record.body === "step-2" && record.attributes.ApproximateReceiveCount === "1");
+                const failedFrom = event.Records.findIndex(
+                    (record) => record.body === "step-2" && record.attributes.ApproximateReceiveCount === "1",
+                );
                 return itemFailures(failedFrom < 0 ? [] : event.Records.slice(failedFrom).map((record) => record.messageId));
             });
             const { reports } = track(startMapping(fixture.sqs, queue, target));
@@ -361,7 +448,13 @@ describe("local event source mapping", function () {
 
             // Assess: the returned mates come back in order (in one batch or several, as SQS may hand them out)
             const [first, ...later] = target.invocations.map((invocation) => invocation.records.map((record) => record.body));
-            assert.deepEqual([first, later.flat()], [["step-1", "step-2", "step-3", "step-4"], ["step-2", "step-3", "step-4"]]);
+            assert.deepEqual(
+                [first, later.flat()],
+                [
+                    ["step-1", "step-2", "step-3", "step-4"],
+                    ["step-2", "step-3", "step-4"],
+                ],
+            );
         });
     });
 

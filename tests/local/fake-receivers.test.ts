@@ -88,12 +88,18 @@ describe("fake receivers", () => {
 
         // Assess
         const incident = receivers.pagerDuty.incidents.get("call-reopen");
-        assert.deepEqual([incident?.status, incident?.opened, incident?.triggerEvents, receivers.pagerDuty.openings.length], ["triggered", 2, 3, 2]);
+        assert.deepEqual(
+            [incident?.status, incident?.opened, incident?.triggerEvents, receivers.pagerDuty.openings.length],
+            ["triggered", 2, 3, 2],
+        );
     });
 
     it("refuses an event over PagerDuty's 512 KB limit with 400 and opens no incident", async () => {
         // Prepare
-        const event = { ...trigger("call-huge"), payload: { ...trigger("call-huge").payload, custom_details: { blob: "x".repeat(PAGERDUTY_MAX_EVENT_BYTES) } } };
+        const event = {
+            ...trigger("call-huge"),
+            payload: { ...trigger("call-huge").payload, custom_details: { blob: "x".repeat(PAGERDUTY_MAX_EVENT_BYTES) } },
+        };
 
         // Act
         const answer = await post(receivers.pagerDuty.url, event);

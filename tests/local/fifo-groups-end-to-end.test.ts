@@ -23,7 +23,13 @@ describe("FIFO groups through the real tool-call consumer", function () {
     let stateDirectory: string;
     const runs = (): ToolRun[] => {
         const file = path.join(stateDirectory, TOOL_RUNS_FILE);
-        return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter((line) => line !== "").map((line) => JSON.parse(line) as ToolRun) : [];
+        return fs.existsSync(file)
+            ? fs
+                  .readFileSync(file, "utf8")
+                  .split("\n")
+                  .filter((line) => line !== "")
+                  .map((line) => JSON.parse(line) as ToolRun)
+            : [];
     };
 
     before(async () => {
@@ -31,7 +37,9 @@ describe("FIFO groups through the real tool-call consumer", function () {
         fs.mkdirSync(path.join(stateDirectory, "markers"));
         runtime = await startLocalRuntime({
             // Short backoff and visibility, so the failed step comes back within the test.
-            settings: resolvePipelineSettings({ toolCall: { functionTimeoutSeconds: 2, backoffTiersSeconds: [1, 1, 1], reservedConcurrency: 2, maximumConcurrency: 2 } }),
+            settings: resolvePipelineSettings({
+                toolCall: { functionTimeoutSeconds: 2, backoffTiersSeconds: [1, 1, 1], reservedConcurrency: 2, maximumConcurrency: 2 },
+            }),
             namePrefix: "fifo-groups",
             extraToolsModule: SOAK_TOOLS,
             extraFunctionEnvironment: { [SOAK_STATE_DIRECTORY_VARIABLE]: stateDirectory },
@@ -47,7 +55,12 @@ describe("FIFO groups through the real tool-call consumer", function () {
         // Prepare: call-a's step 2 fails transiently on its first attempt; call-b has no failure
         const targets = localProducerTargets(runtime);
         const steps = (callId: string, flakyStep?: number): ToolCallInput[] =>
-            Array.from({ length: STEPS }, (_, step) => ({ callId, toolCallId: `step-${step}`, toolName: step === flakyStep ? SoakToolName.flaky : SoakToolName.record, arguments: { step } }));
+            Array.from({ length: STEPS }, (_, step) => ({
+                callId,
+                toolCallId: `step-${step}`,
+                toolName: step === flakyStep ? SoakToolName.flaky : SoakToolName.record,
+                arguments: { step },
+            }));
         await enqueueToolCall(targets.toolCall, steps("call-a", 2));
         await enqueueToolCall(targets.toolCall, steps("call-b"));
         targets.close();
@@ -58,7 +71,10 @@ describe("FIFO groups through the real tool-call consumer", function () {
         await runtime.stopConsumers();
 
         // Assess
-        const stepsOf = (callId: string) => runs().filter((run) => run.callId === callId).map((run) => run.step);
+        const stepsOf = (callId: string) =>
+            runs()
+                .filter((run) => run.callId === callId)
+                .map((run) => run.step);
         assert.deepEqual(
             { a: stepsOf("call-a"), b: stepsOf("call-b"), multiMessageGroups: runtime.stats.toolCall.mostRecordsOfOneGroup > 1 },
             { a: [0, 1, 2, 3, 4], b: [0, 1, 2, 3, 4], multiMessageGroups: true },

@@ -43,7 +43,10 @@ describe("frozen execution environments", function () {
         await sleep(500);
 
         // Assess
-        assert.deepEqual(reports.map((report) => [report.kind, /frozen-timer-handler\.ts:11:\d+/.test(report.setAt)]), [["setTimeout", true]]);
+        assert.deepEqual(
+            reports.map((report) => [report.kind, /frozen-timer-handler\.ts:11:\d+/.test(report.setAt)]),
+            [["setTimeout", true]],
+        );
     });
 
     it("runs the held timer when the next invocation thaws the environment", async () => {

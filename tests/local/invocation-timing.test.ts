@@ -54,7 +54,12 @@ describe("invocation timing (bench:local's breakdown)", function () {
 
         // Assess
         assert.deepEqual(
-            [timing.postedAt <= timing.receivedAt, timing.receivedAt <= timing.handlerEndedAt, timing.handlerEndedAt <= timing.settledAt, timing.handlerEndedAt - timing.receivedAt >= 95],
+            [
+                timing.postedAt <= timing.receivedAt,
+                timing.receivedAt <= timing.handlerEndedAt,
+                timing.handlerEndedAt <= timing.settledAt,
+                timing.handlerEndedAt - timing.receivedAt >= 95,
+            ],
             [true, true, true, true],
         );
     });
@@ -123,12 +128,20 @@ describe("invocation timing (bench:local's breakdown)", function () {
             // Act
             const started = startMapping(fixture.sqs, queue, target, { maximumConcurrency: 1 });
             mapping = started.mapping;
-            await waitFor(() => started.reports.reduce((sum, report) => sum + report.deleted.length, 0) === 2, 20_000, "both messages deleted");
+            await waitFor(
+                () => started.reports.reduce((sum, report) => sum + report.deleted.length, 0) === 2,
+                20_000,
+                "both messages deleted",
+            );
 
             // Assess
             const { phases } = started.reports[0]!;
             assert.deepEqual(
-                [phases.receivedFrom <= phases.invokedAt, phases.returnedAt - phases.invokedAt >= 95, phases.returnedAt <= phases.settledAt],
+                [
+                    phases.receivedFrom <= phases.invokedAt,
+                    phases.returnedAt - phases.invokedAt >= 95,
+                    phases.returnedAt <= phases.settledAt,
+                ],
                 [true, true, true],
             );
         });

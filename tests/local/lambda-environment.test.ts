@@ -8,9 +8,26 @@ const SLOW_INIT_HANDLER = path.join(__dirname, "fixtures", "slow-init-handler.ts
 
 /** The variables AWS documents for the nodejs22.x runtime, less the role's credentials and the runtime API. */
 const LAMBDA_VARIABLES = [
-    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_NAME",
-    "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_LEVEL",
-    "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_REGION", "LAMBDA_RUNTIME_DIR", "LAMBDA_TASK_ROOT", "LANG", "LD_LIBRARY_PATH", "NODE_PATH", "PATH", "TZ",
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "AWS_DEFAULT_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_FORMAT",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_LEVEL",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_REGION",
+    "LAMBDA_RUNTIME_DIR",
+    "LAMBDA_TASK_ROOT",
+    "LANG",
+    "LD_LIBRARY_PATH",
+    "NODE_PATH",
+    "PATH",
+    "TZ",
 ];
 
 function environmentOf(outcome: InvocationOutcome): Record<string, string> {
@@ -24,7 +41,9 @@ describe("local execution environment", function () {
     it("gives the handler exactly Lambda's variables and the function's own, none of the developer's", async () => {
         // Prepare
         process.env.DEVELOPERS_OWN_SECRET = "must-not-leak";
-        const fn = track(probeFunction({ environment: { PROBE_SETTING: "one" }, logging: { logFormat: "JSON", applicationLogLevel: "WARN" } }));
+        const fn = track(
+            probeFunction({ environment: { PROBE_SETTING: "one" }, logging: { logFormat: "JSON", applicationLogLevel: "WARN" } }),
+        );
 
         // Act
         const environment = environmentOf(await fn.invoke({}));
@@ -43,7 +62,14 @@ describe("local execution environment", function () {
 
         // Assess
         assert.deepEqual(
-            [environment.TZ, environment._HANDLER, environment.LAMBDA_TASK_ROOT, environment.AWS_LAMBDA_LOG_FORMAT, "AWS_LAMBDA_LOG_LEVEL" in environment, /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=1$/.test(environment._X_AMZN_TRACE_ID ?? "")],
+            [
+                environment.TZ,
+                environment._HANDLER,
+                environment.LAMBDA_TASK_ROOT,
+                environment.AWS_LAMBDA_LOG_FORMAT,
+                "AWS_LAMBDA_LOG_LEVEL" in environment,
+                /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=1$/.test(environment._X_AMZN_TRACE_ID ?? ""),
+            ],
             [":UTC", "probe-handler.handler", path.join(__dirname, "fixtures"), "JSON", false, true],
         );
     });
@@ -68,6 +94,12 @@ describe("local execution environment", function () {
         const outcome = await fn.invoke({});
 
         // Assess
-        assert.deepEqual([outcome.kind, outcome.kind === "error" ? outcome.error.message : ""], ["error", "Function probe failed to initialise: the init phase (loading the handler module) took longer than 10000 ms (Lambda allows 10 s)"]);
+        assert.deepEqual(
+            [outcome.kind, outcome.kind === "error" ? outcome.error.message : ""],
+            [
+                "error",
+                "Function probe failed to initialise: the init phase (loading the handler module) took longer than 10000 ms (Lambda allows 10 s)",
+            ],
+        );
     });
 });

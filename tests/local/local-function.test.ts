@@ -3,7 +3,14 @@ import { availableParallelism } from "node:os";
 import type { InvocationOutcome } from "../../local/lambda/execution-environment";
 import { BROKEN_INIT_HANDLER, probeFunction, stopAfterEach, successResponse } from "./helpers/function-factory";
 
-type ProbeResponse = { probeSetting: string | null; functionName: string; remainingAtStart: number; lambdaFunctionName: string; invocationsInThisEnvironment: number; memoryLimitInMB: string };
+type ProbeResponse = {
+    probeSetting: string | null;
+    functionName: string;
+    remainingAtStart: number;
+    lambdaFunctionName: string;
+    invocationsInThisEnvironment: number;
+    memoryLimitInMB: string;
+};
 
 function responseOf(outcome: InvocationOutcome): ProbeResponse {
     return successResponse<ProbeResponse>(outcome);
@@ -100,7 +107,10 @@ describe("local Lambda function", () => {
         const outcome = await fn.invoke({});
 
         // Assess
-        assert.deepEqual(outcome.kind === "error" ? [outcome.error.name, /QUEUE_URL must be set/.test(outcome.error.message)] : outcome, ["Runtime.InitError", true]);
+        assert.deepEqual(outcome.kind === "error" ? [outcome.error.name, /QUEUE_URL must be set/.test(outcome.error.message)] : outcome, [
+            "Runtime.InitError",
+            true,
+        ]);
     });
 
     it("refuses an invocation beyond the reserved concurrency, as Lambda throttles", async () => {

@@ -17,7 +17,12 @@ function componentMessage(options: PipelineOptions): string {
     throw new Error("the component accepted the options");
 }
 
-function createMapping(queueUrl: string, settingsKey: string, batchSize: number, maximumBatchingWindowSeconds: number): () => EventSourceMapping {
+function createMapping(
+    queueUrl: string,
+    settingsKey: string,
+    batchSize: number,
+    maximumBatchingWindowSeconds: number,
+): () => EventSourceMapping {
     return () =>
         new EventSourceMapping({
             sqs,

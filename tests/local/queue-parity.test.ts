@@ -70,7 +70,13 @@ describe("local queues against the component's", function () {
     let runtime: LocalRuntime;
 
     before(async () => {
-        runtime = await startLocalRuntime({ settings: resolvePipelineSettings(OPTIONS), namePrefix: NAME_PREFIX, tags: TAGS, region: TEST_REGION, startConsumers: false });
+        runtime = await startLocalRuntime({
+            settings: resolvePipelineSettings(OPTIONS),
+            namePrefix: NAME_PREFIX,
+            tags: TAGS,
+            region: TEST_REGION,
+            startConsumers: false,
+        });
     });
     after(async () => {
         await runtime.stop();
@@ -84,11 +90,21 @@ describe("local queues against the component's", function () {
         const actual: Record<string, QueueShape> = {};
         for (const lane of Object.values(runtime.lanes)) {
             for (const queueUrl of [lane.queueUrl, lane.deadLetterQueueUrl]) {
-                const { Attributes = {} }: { Attributes?: Record<string, string> } = await runtime.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["All"] }));
+                const { Attributes = {} }: { Attributes?: Record<string, string> } = await runtime.sqs.send(
+                    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["All"] }),
+                );
                 const { Tags = {} } = await runtime.sqs.send(new ListQueueTagsCommand({ QueueUrl: queueUrl }));
                 const name = queueUrl.split("/").pop()!;
                 const attributeNames = Object.keys(expected[name]?.attributes ?? {});
-                actual[name] = { attributes: Object.fromEntries(attributeNames.map((attribute) => [attribute, Attributes[attribute] === undefined ? undefined : normalise(attribute, Attributes[attribute])])), tags: Tags };
+                actual[name] = {
+                    attributes: Object.fromEntries(
+                        attributeNames.map((attribute) => [
+                            attribute,
+                            Attributes[attribute] === undefined ? undefined : normalise(attribute, Attributes[attribute]),
+                        ]),
+                    ),
+                    tags: Tags,
+                };
             }
         }
 
@@ -99,7 +115,9 @@ describe("local queues against the component's", function () {
 
     it("puts the stack's region in queue ARNs, as the component does", async () => {
         // Act
-        const { Attributes = {} } = await runtime.sqs.send(new GetQueueAttributesCommand({ QueueUrl: runtime.lanes.escalation.queueUrl, AttributeNames: ["QueueArn"] }));
+        const { Attributes = {} } = await runtime.sqs.send(
+            new GetQueueAttributesCommand({ QueueUrl: runtime.lanes.escalation.queueUrl, AttributeNames: ["QueueArn"] }),
+        );
 
         // Assess
         assert.match(Attributes.QueueArn ?? "", new RegExp(`^arn:aws:sqs:${TEST_REGION}:`));

@@ -30,18 +30,37 @@ describe("local runtime provisioning", () => {
         // Assess: 6 x 7 s + a 2 s batching window
         const lane = settings.lanes.escalation;
         assert.deepEqual(
-            [attributes.VisibilityTimeout, attributes.MessageRetentionPeriod, attributes.ReceiveMessageWaitTimeSeconds, JSON.parse(attributes.RedrivePolicy!)],
-            ["44", "7200", String(lane.queue.receiveWaitTimeSeconds), { deadLetterTargetArn: runtime.lanes.escalation.deadLetterQueueArn, maxReceiveCount: 4 }],
+            [
+                attributes.VisibilityTimeout,
+                attributes.MessageRetentionPeriod,
+                attributes.ReceiveMessageWaitTimeSeconds,
+                JSON.parse(attributes.RedrivePolicy!),
+            ],
+            [
+                "44",
+                "7200",
+                String(lane.queue.receiveWaitTimeSeconds),
+                { deadLetterTargetArn: runtime.lanes.escalation.deadLetterQueueArn, maxReceiveCount: 4 },
+            ],
         );
     });
 
     it("creates the FIFO queue and its FIFO DLQ with the settings' deduplication", async () => {
         // Act
-        const [queue, deadLetterQueue] = await Promise.all([attributesOf(runtime.lanes.toolCall.queueUrl), attributesOf(runtime.lanes.toolCall.deadLetterQueueUrl)]);
+        const [queue, deadLetterQueue] = await Promise.all([
+            attributesOf(runtime.lanes.toolCall.queueUrl),
+            attributesOf(runtime.lanes.toolCall.deadLetterQueueUrl),
+        ]);
 
         // Assess
         assert.deepEqual(
-            [queue.FifoQueue, queue.ContentBasedDeduplication, queue.VisibilityTimeout, JSON.parse(queue.RedrivePolicy!).maxReceiveCount, deadLetterQueue.FifoQueue],
+            [
+                queue.FifoQueue,
+                queue.ContentBasedDeduplication,
+                queue.VisibilityTimeout,
+                JSON.parse(queue.RedrivePolicy!).maxReceiveCount,
+                deadLetterQueue.FifoQueue,
+            ],
             ["true", "true", "54", 3, "true"],
         );
     });
@@ -53,13 +72,20 @@ describe("local runtime provisioning", () => {
         // Assess
         assert.deepEqual(
             [JSON.parse(attributes.RedriveAllowPolicy!), attributes.MessageRetentionPeriod],
-            [{ redrivePermission: "byQueue", sourceQueueArns: [runtime.lanes.escalation.queueArn] }, String(settings.lanes.escalation.deadLetterQueue.messageRetentionSeconds)],
+            [
+                { redrivePermission: "byQueue", sourceQueueArns: [runtime.lanes.escalation.queueArn] },
+                String(settings.lanes.escalation.deadLetterQueue.messageRetentionSeconds),
+            ],
         );
     });
 
     it("names queues and functions as the stack does, from the name prefix", () => {
         assert.deepEqual(
-            [runtime.lanes.escalation.queueUrl.split("/").pop(), runtime.lanes.toolCall.queueUrl.split("/").pop(), runtime.lanes.escalation.functionName],
+            [
+                runtime.lanes.escalation.queueUrl.split("/").pop(),
+                runtime.lanes.toolCall.queueUrl.split("/").pop(),
+                runtime.lanes.escalation.functionName,
+            ],
             ["provision-test-escalations", "provision-test-tool-calls.fifo", "provision-test-escalation-pager"],
         );
     });

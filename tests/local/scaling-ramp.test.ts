@@ -23,7 +23,11 @@ describe("mapping scaling", function () {
     /** Invocations running at `atMs` after the first one started. */
     async function concurrencyOver(scaling: MappingScaling, samplesMs: readonly number[]): Promise<number[]> {
         const queue = await fixture.createQueue();
-        await sendBodies(fixture.sqs, queue, Array.from({ length: 120 }, (_, index) => `m-${index}`));
+        await sendBodies(
+            fixture.sqs,
+            queue,
+            Array.from({ length: 120 }, (_, index) => `m-${index}`),
+        );
         const target = new RecordingTarget(async () => {
             await sleep(400);
             return succeeded(null);
@@ -32,8 +36,12 @@ describe("mapping scaling", function () {
         await waitFor(() => target.invocations.length > 0, 10_000, "a first invocation");
         const firstStart = target.invocations[0]!.startedAt;
         await sleep(Math.max(...samplesMs) + 500);
-        return samplesMs.map((atMs) =>
-            target.invocations.filter((invocation) => invocation.startedAt <= firstStart + atMs && (invocation.endedAt ?? Number.POSITIVE_INFINITY) > firstStart + atMs).length,
+        return samplesMs.map(
+            (atMs) =>
+                target.invocations.filter(
+                    (invocation) =>
+                        invocation.startedAt <= firstStart + atMs && (invocation.endedAt ?? Number.POSITIVE_INFINITY) > firstStart + atMs,
+                ).length,
         );
     }
 

@@ -19,7 +19,9 @@ import { localProducerTargets } from "../../local/producer-targets";
 import { waitFor } from "./helpers/sqs-fixture";
 
 const pagesFor = (runtime: LocalRuntime, callId: string) =>
-    runtime.receivers.pagerDuty.requests.filter((request) => (request.json as { dedup_key?: string } | undefined)?.dedup_key === callId && request.answeredStatus === 202);
+    runtime.receivers.pagerDuty.requests.filter(
+        (request) => (request.json as { dedup_key?: string } | undefined)?.dedup_key === callId && request.answeredStatus === 202,
+    );
 
 describe("local runtime on the shipped bundles", function () {
     this.timeout(120_000);
@@ -34,15 +36,31 @@ describe("local runtime on the shipped bundles", function () {
 
     it("runs the dist/handlers bundles by default, built when missing or stale", () => {
         // Assess
-        assert.deepEqual([runtime.handlerCode, fs.existsSync(`${HANDLER_BUNDLE_DIRECTORY}/escalation/index.js`), fs.existsSync(`${HANDLER_BUNDLE_DIRECTORY}/toolCall/index.js`)], ["bundle", true, true]);
+        assert.deepEqual(
+            [
+                runtime.handlerCode,
+                fs.existsSync(`${HANDLER_BUNDLE_DIRECTORY}/escalation/index.js`),
+                fs.existsSync(`${HANDLER_BUNDLE_DIRECTORY}/toolCall/index.js`),
+            ],
+            ["bundle", true, true],
+        );
     });
 
     it("pages with the routing key the bundle read from SSM, for a message an outside client sent", async () => {
         // Prepare
-        const outside = new SQSClient({ endpoint: runtime.emulators.sqsEndpoint, region: runtime.emulators.region, credentials: { accessKeyId: "any", secretAccessKey: "any" } });
+        const outside = new SQSClient({
+            endpoint: runtime.emulators.sqsEndpoint,
+            region: runtime.emulators.region,
+            credentials: { accessKeyId: "any", secretAccessKey: "any" },
+        });
 
         // Act
-        await outside.send(new SendMessageCommand({ QueueUrl: runtime.lanes.escalation.queueUrl, MessageBody: JSON.stringify({ callId: "outside-1", reason: "Caller asks for a human", severity: "critical" }) }));
+        await outside.send(
+            new SendMessageCommand({
+                QueueUrl: runtime.lanes.escalation.queueUrl,
+                MessageBody: JSON.stringify({ callId: "outside-1", reason: "Caller asks for a human", severity: "critical" }),
+            }),
+        );
         await waitFor(() => pagesFor(runtime, "outside-1").length > 0, 60_000, "the outside message paged");
         outside.destroy();
 
@@ -91,7 +109,10 @@ describe("the emulator's character limit", function () {
         const sent = emitEscalation(targets.escalation, { callId: "emoji-1", reason: "Caller is upset \u{1F621}", severity: "critical" });
 
         // Assess
-        await assert.rejects(sent, { name: "ProducerSendError", message: new RegExp(EMULATOR_CHARACTER_NOTE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) });
+        await assert.rejects(sent, {
+            name: "ProducerSendError",
+            message: new RegExp(EMULATOR_CHARACTER_NOTE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
+        });
         targets.close();
     });
 });

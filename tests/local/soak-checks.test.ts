@@ -20,9 +20,18 @@ function perfectRun(plan: ReturnType<typeof planSoak>): SoakObservations {
         fault: "none",
     });
     const all = [...plan.escalations, ...plan.followUpEscalations];
-    const slack = (escalation: (typeof all)[number]) => request("slack", { text: `[INFO] Call ${escalation.callId} needs a human: x (escalation ${deriveEscalationId(escalation)})` }, 200);
+    const slack = (escalation: (typeof all)[number]) =>
+        request("slack", { text: `[INFO] Call ${escalation.callId} needs a human: x (escalation ${deriveEscalationId(escalation)})` }, 200);
     const trigger = (escalation: (typeof all)[number]) =>
-        request("pagerduty", { event_action: "trigger", dedup_key: escalation.callId, payload: { custom_details: { escalationId: deriveEscalationId(escalation) } } }, 202);
+        request(
+            "pagerduty",
+            {
+                event_action: "trigger",
+                dedup_key: escalation.callId,
+                payload: { custom_details: { escalationId: deriveEscalationId(escalation) } },
+            },
+            202,
+        );
     const deadLetter = (body: string, errorClass: string, groupId?: string): DeadLetterEntry => ({
         messageId: body,
         body,
@@ -30,7 +39,15 @@ function perfectRun(plan: ReturnType<typeof planSoak>): SoakObservations {
         sentAt: "",
         groupId,
         originalAttributes: {},
-        reason: { failureKind: "poison", errorClass, errorMessage: "", firstSeen: "", attempts: 1, handlerVersion: "t", sourceMessageId: "" },
+        reason: {
+            failureKind: "poison",
+            errorClass,
+            errorMessage: "",
+            firstSeen: "",
+            attempts: 1,
+            handlerVersion: "t",
+            sourceMessageId: "",
+        },
     });
     const toolRuns: ToolRun[] = plan.toolCalls.map((call, index) => ({
         callId: call.callId,
@@ -51,10 +68,13 @@ function perfectRun(plan: ReturnType<typeof planSoak>): SoakObservations {
     };
 }
 
-const NONE_LOST = "none lost: every message sent accounted for exactly once (processed, poison in the DLQ, dead-lettered with a reason, or a duplicate absorbed)";
+const NONE_LOST =
+    "none lost: every message sent accounted for exactly once (processed, poison in the DLQ, dead-lettered with a reason, or a duplicate absorbed)";
 
 const failedChecks = (observations: SoakObservations, plan: ReturnType<typeof planSoak>) =>
-    checkSoak(plan, observations).filter((check) => !check.passed).map((check) => check.name);
+    checkSoak(plan, observations)
+        .filter((check) => !check.passed)
+        .map((check) => check.name);
 
 describe("soak checks", () => {
     const plan = planSoak(200, { seed: 3, slowSleepMs: 10 });
@@ -130,7 +150,9 @@ describe("soak checks", () => {
         const failed = failedChecks({ ...run, slackFailedReplays: { replayed: [], refusalsInjected: 1 } }, plan);
 
         // Assess
-        assert.deepEqual(failed, ["every escalation whose Slack post was refused after the page dead-lettered as 'paged; Slack failed', and its replay posted to Slack only"]);
+        assert.deepEqual(failed, [
+            "every escalation whose Slack post was refused after the page dead-lettered as 'paged; Slack failed', and its replay posted to Slack only",
+        ]);
     });
 
     it("accept a repeated Slack post in the kill scenario, where at-least-once delivery allows it", () => {
@@ -187,12 +209,17 @@ describe("soak checks", () => {
         const deadLetter = { ...run.toolCallDeadLetters[0]!, messageId: "m-step", body: JSON.stringify(step), groupId: step.callId };
 
         // Act
-        const noneLost = checkSoak(plan, { ...run, toolCallDeadLetters: [...run.toolCallDeadLetters, deadLetter], deadLetterCounts: { ...run.deadLetterCounts, toolCall: run.deadLetterCounts.toolCall + 1 } }).find(
-            (check) => check.name === NONE_LOST,
-        )!;
+        const noneLost = checkSoak(plan, {
+            ...run,
+            toolCallDeadLetters: [...run.toolCallDeadLetters, deadLetter],
+            deadLetterCounts: { ...run.deadLetterCounts, toolCall: run.deadLetterCounts.toolCall + 1 },
+        }).find((check) => check.name === NONE_LOST)!;
 
         // Assess: still 200 accounted (not 201), and the double is named
-        assert.deepEqual([noneLost.passed, noneLost.detail.includes(`(${plan.total});`), noneLost.detail.includes("counted twice")], [false, true, true]);
+        assert.deepEqual(
+            [noneLost.passed, noneLost.detail.includes(`(${plan.total});`), noneLost.detail.includes("counted twice")],
+            [false, true, true],
+        );
     });
 
     it("account for a tool step that failed for good and was dead-lettered with its reason, while the step check still fails", () => {
@@ -204,7 +231,12 @@ describe("soak checks", () => {
 
         // Act
         const failed = failedChecks(
-            { ...run, toolRuns, toolCallDeadLetters: [...run.toolCallDeadLetters, deadLetter], deadLetterCounts: { ...run.deadLetterCounts, toolCall: run.deadLetterCounts.toolCall + 1 } },
+            {
+                ...run,
+                toolRuns,
+                toolCallDeadLetters: [...run.toolCallDeadLetters, deadLetter],
+                deadLetterCounts: { ...run.deadLetterCounts, toolCall: run.deadLetterCounts.toolCall + 1 },
+            },
             plan,
         );
 

@@ -11,21 +11,41 @@ describe("reliability soak (small run)", function () {
     it("pages every valid escalation once, dead-letters every poison message with its reason, keeps FIFO order and loses nothing, with every fault class mixed in", async () => {
         // Prepare: transient 5xx (Slack down after the page among them), Slack refusals to replay, duplicates side by side,
         // second escalations of a call, and a process freeze past the escalation timeout (the mixed scenario's default)
-        const options = { messages: 300, seed: 7, functionTimeoutSeconds: 2, concurrency: 3, transientFailureRate: 0.05, slackRefusalRate: 0.03 };
+        const options = {
+            messages: 300,
+            seed: 7,
+            functionTimeoutSeconds: 2,
+            concurrency: 3,
+            transientFailureRate: 0.05,
+            slackRefusalRate: 0.03,
+        };
 
         // Act
         const result = await runSoak(options);
 
         // Assess: every fault class happened, and every check held
         assert.deepEqual(
-            [result.injectedFaults > 0, result.slackRefusals > 0, result.frozenMs > 0, result.plan.followUpEscalations.length > 0, failures(result)],
+            [
+                result.injectedFaults > 0,
+                result.slackRefusals > 0,
+                result.frozenMs > 0,
+                result.plan.followUpEscalations.length > 0,
+                failures(result),
+            ],
             [true, true, true, true, []],
         );
     });
 
     it("loses nothing when the consumers are killed mid-batch and started again", async () => {
         // Prepare
-        const options = { messages: 200, seed: 11, scenario: SoakScenario.killRestart, functionTimeoutSeconds: 2, escalationTimeoutSeconds: 2, concurrency: 3 };
+        const options = {
+            messages: 200,
+            seed: 11,
+            scenario: SoakScenario.killRestart,
+            functionTimeoutSeconds: 2,
+            escalationTimeoutSeconds: 2,
+            concurrency: 3,
+        };
 
         // Act
         const result = await runSoak(options);

@@ -14,13 +14,19 @@ describe("local stack config (npm start's reader)", () => {
 
     it("reads the pipeline options of the named stack and names resources after it", () => {
         // Prepare
-        program.writeStack("staging", "config:\n  aws:region: eu-west-1\n  escalation-pipeline:pipeline:\n    escalation:\n      functionTimeoutSeconds: 12\n");
+        program.writeStack(
+            "staging",
+            "config:\n  aws:region: eu-west-1\n  escalation-pipeline:pipeline:\n    escalation:\n      functionTimeoutSeconds: 12\n",
+        );
 
         // Act
         const config = readStackConfig({ stack: "staging", programDir: program.directory, env: {} });
 
         // Assess
-        assert.deepEqual([config.stack, config.namePrefix, config.options], ["staging", "escalation-pipeline-staging-main", { escalation: { functionTimeoutSeconds: 12 } }]);
+        assert.deepEqual(
+            [config.stack, config.namePrefix, config.options],
+            ["staging", "escalation-pipeline-staging-main", { escalation: { functionTimeoutSeconds: 12 } }],
+        );
     });
 
     it("takes the stack's aws:region", () => {
@@ -69,7 +75,10 @@ describe("local stack config (npm start's reader)", () => {
         const read = () => readStackConfig({ stack: "Pulumi.dev.yaml", programDir: program.directory, env: {} });
 
         // Assess
-        assert.throws(read, { name: "StackConfigError", message: /'--stack' must be a stack name .*'Pulumi\.dev\.yaml' given; for Pulumi\.dev\.yaml pass '--stack dev'/ });
+        assert.throws(read, {
+            name: "StackConfigError",
+            message: /'--stack' must be a stack name .*'Pulumi\.dev\.yaml' given; for Pulumi\.dev\.yaml pass '--stack dev'/,
+        });
     });
 
     it("gives the gate's --stack the same meaning and the same message", () => {
@@ -77,6 +86,9 @@ describe("local stack config (npm start's reader)", () => {
         const parse = () => parseGateArgs(["--stack", "Pulumi.dev.yaml"], program.directory);
 
         // Assess
-        assert.throws(parse, { name: "GateUsageError", message: /'--stack' must be a stack name .*'Pulumi\.dev\.yaml' given; for Pulumi\.dev\.yaml pass '--stack dev'/ });
+        assert.throws(parse, {
+            name: "GateUsageError",
+            message: /'--stack' must be a stack name .*'Pulumi\.dev\.yaml' given; for Pulumi\.dev\.yaml pass '--stack dev'/,
+        });
     });
 });

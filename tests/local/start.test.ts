@@ -16,7 +16,11 @@ describe("npm start (smoke)", function () {
         // Prepare
         const stateDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "local-start-"));
         const pagesFile = path.join(stateDirectory, "pages.jsonl");
-        const child = spawn(process.execPath, [require.resolve("tsx/cli"), START, "--demo", "--state-dir", stateDirectory, ...EPHEMERAL_PORTS], { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(
+            process.execPath,
+            [require.resolve("tsx/cli"), START, "--demo", "--state-dir", stateDirectory, ...EPHEMERAL_PORTS],
+            { stdio: ["ignore", "pipe", "pipe"] },
+        );
         let output = "";
         child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
         child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -41,7 +45,10 @@ describe("npm start (smoke)", function () {
             const code = await exited;
 
             // Assess
-            assert.deepEqual([code, /Stopped\./.test(output), /SQS \+ S3 endpoint\s+http:\/\/127\.0\.0\.1:\d+/.test(output)], [0, true, true]);
+            assert.deepEqual(
+                [code, /Stopped\./.test(output), /SQS \+ S3 endpoint\s+http:\/\/127\.0\.0\.1:\d+/.test(output)],
+                [0, true, true],
+            );
         } finally {
             child.kill("SIGKILL");
             fs.rmSync(stateDirectory, { recursive: true, force: true });

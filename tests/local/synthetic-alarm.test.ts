@@ -63,10 +63,15 @@ describe("synthetic alarm in the local runtime (npm run alarm)", function () {
 
     it("creates the local queues with the lane's maximum message size", async () => {
         const attributes = async (queueUrl: string) =>
-            (await runtime.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["MaximumMessageSize"] }))).Attributes?.MaximumMessageSize;
+            (await runtime.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["MaximumMessageSize"] })))
+                .Attributes?.MaximumMessageSize;
 
         assert.deepEqual(
-            [await attributes(runtime.lanes.escalation.queueUrl), await attributes(runtime.lanes.escalation.deadLetterQueueUrl), await attributes(runtime.lanes.toolCall.queueUrl)],
+            [
+                await attributes(runtime.lanes.escalation.queueUrl),
+                await attributes(runtime.lanes.escalation.deadLetterQueueUrl),
+                await attributes(runtime.lanes.toolCall.queueUrl),
+            ],
             ["1048576", "1048576", "262144"],
         );
     });

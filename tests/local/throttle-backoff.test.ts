@@ -39,7 +39,11 @@ describe("throttled invocations", function () {
         await sendBodies(fixture.sqs, queue, ["sleep:300", "sleep:300", "sleep:300"]);
 
         // Act
-        const started = startMapping(fixture.sqs, queue, fn, { batchSize: 1, maximumConcurrency: 3, throttleBackoff: { initialMs: 200, maximumMs: 1000 } });
+        const started = startMapping(fixture.sqs, queue, fn, {
+            batchSize: 1,
+            maximumConcurrency: 3,
+            throttleBackoff: { initialMs: 200, maximumMs: 1000 },
+        });
         mapping = started.mapping;
         await waitFor(() => started.reports.flatMap((report) => report.deleted).length === 3, 30_000, "all three processed");
 
@@ -54,11 +58,18 @@ describe("throttled invocations", function () {
         await sendBodies(fixture.sqs, queue, ["sleep:2500", "sleep:2500", "sleep:2500"]);
 
         // Act
-        const started = startMapping(fixture.sqs, queue, fn, { batchSize: 1, maximumConcurrency: 3, throttleBackoff: { initialMs: 200, maximumMs: 1000 } });
+        const started = startMapping(fixture.sqs, queue, fn, {
+            batchSize: 1,
+            maximumConcurrency: 3,
+            throttleBackoff: { initialMs: 200, maximumMs: 1000 },
+        });
         mapping = started.mapping;
         await waitFor(async () => (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible > 0, 30_000, "a message dead-lettered");
 
         // Assess
-        assert.ok(started.reports.some((report) => report.outcome.kind === "throttled"), JSON.stringify(started.reports.map((report) => report.outcome.kind)));
+        assert.ok(
+            started.reports.some((report) => report.outcome.kind === "throttled"),
+            JSON.stringify(started.reports.map((report) => report.outcome.kind)),
+        );
     });
 });

@@ -17,7 +17,10 @@ describe("EscalationPipeline alarm notifier", () => {
         notifier = stack.named("main-alarm-notifier-function");
     });
 
-    const routes = () => JSON.parse((notifier.inputs.environment as { variables: Record<string, string> }).variables[HandlerEnvironment.alarmRoutes]!) as Record<string, string>;
+    const routes = () =>
+        JSON.parse(
+            (notifier.inputs.environment as { variables: Record<string, string> }).variables[HandlerEnvironment.alarmRoutes]!,
+        ) as Record<string, string>;
 
     it("subscribes the notifier function to the alarm topic", () => {
         const subscription = stack.ofType(ResourceTypes.topicSubscription).find((s) => s.inputs.protocol === "lambda");
@@ -61,7 +64,13 @@ describe("EscalationPipeline alarm notifier", () => {
 
         assert.deepEqual(
             [alarm.inputs.name, alarm.inputs.metricName, alarm.inputs.dimensions, alarm.inputs.threshold, alarm.inputs.evaluationPeriods],
-            [`${PREFIX}-alarm-notifier-dlq-depth`, "ApproximateNumberOfMessagesVisible", { QueueName: `${PREFIX}-alarm-notifier-dlq` }, 0, 1],
+            [
+                `${PREFIX}-alarm-notifier-dlq-depth`,
+                "ApproximateNumberOfMessagesVisible",
+                { QueueName: `${PREFIX}-alarm-notifier-dlq` },
+                0,
+                1,
+            ],
         );
         assert.deepEqual(alarm.inputs.okActions, alarm.inputs.alarmActions);
     });
@@ -104,7 +113,17 @@ describe("EscalationPipeline alarm notifier", () => {
     it("runs the notifier bundle on the consumers' runtime with tracing and JSON logs to its own log group", () => {
         assert.deepEqual(
             [notifier.inputs.runtime, notifier.inputs.architectures, notifier.inputs.tracingConfig, notifier.inputs.loggingConfig],
-            ["nodejs22.x", ["arm64"], { mode: "Active" }, { logFormat: "JSON", logGroup: `/aws/lambda/${PREFIX}-alarm-notifier`, applicationLogLevel: "INFO", systemLogLevel: "INFO" }],
+            [
+                "nodejs22.x",
+                ["arm64"],
+                { mode: "Active" },
+                {
+                    logFormat: "JSON",
+                    logGroup: `/aws/lambda/${PREFIX}-alarm-notifier`,
+                    applicationLogLevel: "INFO",
+                    systemLogLevel: "INFO",
+                },
+            ],
         );
     });
 });
@@ -116,7 +135,10 @@ describe("alarm notifier policies", () => {
         assert.deepEqual(
             document.Statement.map((statement) => [statement.Action, statement.Resource]),
             [
-                [["ssm:GetParameter", "ssm:GetParameters"], ["arn:p1", "arn:p2"]],
+                [
+                    ["ssm:GetParameter", "ssm:GetParameters"],
+                    ["arn:p1", "arn:p2"],
+                ],
                 [["sqs:SendMessage"], "arn:q"],
                 [["logs:CreateLogStream", "logs:PutLogEvents"], "arn:lg:*"],
                 [["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*"],
@@ -127,7 +149,10 @@ describe("alarm notifier policies", () => {
     it("lets SNS send to the notifier's DLQ only for the alarm topic, and only over TLS", () => {
         const document = alarmNotifierDeadLetterQueuePolicy("arn:q", "arn:topic");
 
-        assert.deepEqual(document.Statement.map((statement) => statement.Sid), ["DenyInsecureTransport", "AlarmTopicSubscriptionRedrive"]);
+        assert.deepEqual(
+            document.Statement.map((statement) => statement.Sid),
+            ["DenyInsecureTransport", "AlarmTopicSubscriptionRedrive"],
+        );
         assert.deepEqual(document.Statement[1]?.Condition, { ArnEquals: { "aws:SourceArn": "arn:topic" } });
         assert.deepEqual(document.Statement[1]?.Principal, { Service: "sns.amazonaws.com" });
     });

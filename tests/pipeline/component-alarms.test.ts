@@ -9,7 +9,10 @@ describe("EscalationPipeline alarms and shared resources", () => {
         ({ stack } = await buildPipeline({
             options: {
                 escalation: { oldestMessageAgeSlaSeconds: 120 },
-                alarms: { emailEndpoints: [TestAlarmEndpoints.email], httpsEndpoints: [TestAlarmEndpoints.pagerDuty, TestAlarmEndpoints.webhook] },
+                alarms: {
+                    emailEndpoints: [TestAlarmEndpoints.email],
+                    httpsEndpoints: [TestAlarmEndpoints.pagerDuty, TestAlarmEndpoints.webhook],
+                },
             },
         }));
     });
@@ -61,12 +64,19 @@ describe("EscalationPipeline alarms and shared resources", () => {
             .filter((s) => s.inputs.protocol !== "lambda")
             .map((s) => `${s.inputs.protocol} ${s.inputs.endpoint}`);
 
-        assert.deepEqual(subscriptions.sort(), [`email ${TestAlarmEndpoints.email}`, `https ${TestAlarmEndpoints.pagerDuty}`, `https ${TestAlarmEndpoints.webhook}`]);
+        assert.deepEqual(subscriptions.sort(), [
+            `email ${TestAlarmEndpoints.email}`,
+            `https ${TestAlarmEndpoints.pagerDuty}`,
+            `https ${TestAlarmEndpoints.webhook}`,
+        ]);
     });
 
     it("waits for confirmation only from an HTTPS endpoint that confirms by itself (PagerDuty)", () => {
         const autoConfirms = Object.fromEntries(
-            stack.ofType(ResourceTypes.topicSubscription).filter((s) => s.inputs.protocol === "https").map((s) => [s.inputs.endpoint, s.inputs.endpointAutoConfirms]),
+            stack
+                .ofType(ResourceTypes.topicSubscription)
+                .filter((s) => s.inputs.protocol === "https")
+                .map((s) => [s.inputs.endpoint, s.inputs.endpointAutoConfirms]),
         );
 
         assert.deepEqual(autoConfirms, { [TestAlarmEndpoints.pagerDuty]: true, [TestAlarmEndpoints.webhook]: undefined });
@@ -93,7 +103,12 @@ describe("EscalationPipeline alarms and shared resources", () => {
         const block = stack.ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0];
 
         assert.deepEqual(
-            [block.inputs.blockPublicAcls, block.inputs.blockPublicPolicy, block.inputs.ignorePublicAcls, block.inputs.restrictPublicBuckets],
+            [
+                block.inputs.blockPublicAcls,
+                block.inputs.blockPublicPolicy,
+                block.inputs.ignorePublicAcls,
+                block.inputs.restrictPublicBuckets,
+            ],
             [true, true, true, true],
         );
     });

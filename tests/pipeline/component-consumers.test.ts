@@ -24,7 +24,9 @@ describe("EscalationPipeline consumers", () => {
     });
 
     it("sets timeout, memory and reserved concurrency explicitly from config", async () => {
-        const { stack } = await buildPipeline({ options: { toolCall: { functionTimeoutSeconds: 45, memorySizeMb: 1024, reservedConcurrency: 8 } } });
+        const { stack } = await buildPipeline({
+            options: { toolCall: { functionTimeoutSeconds: 45, memorySizeMb: 1024, reservedConcurrency: 8 } },
+        });
         const fn = laneResource(stack, "tool-call", "consumer");
 
         assert.equal(fn.inputs.timeout, 45);
@@ -43,7 +45,12 @@ describe("EscalationPipeline consumers", () => {
         const fn = laneResource(stack, "escalation", "consumer");
         const logGroup = laneResource(stack, "escalation", "logs");
 
-        assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: logGroup.inputs.name, applicationLogLevel: "INFO", systemLogLevel: "INFO" });
+        assert.deepEqual(fn.inputs.loggingConfig, {
+            logFormat: "JSON",
+            logGroup: logGroup.inputs.name,
+            applicationLogLevel: "INFO",
+            systemLogLevel: "INFO",
+        });
         assert.equal(logGroup.inputs.name, `/aws/lambda/${fn.inputs.name}`);
         assert.equal(logGroup.inputs.retentionInDays, 14);
     });
@@ -94,7 +101,10 @@ describe("EscalationPipeline consumers", () => {
         const { stack } = await buildPipeline();
         const mapping = laneResource(stack, "escalation", "mapping");
 
-        assert.equal(mapping.inputs.eventSourceArn, `arn:aws:sqs:${TEST_REGION}:${TEST_ACCOUNT_ID}:${laneResource(stack, "escalation", "queue").inputs.name}`);
+        assert.equal(
+            mapping.inputs.eventSourceArn,
+            `arn:aws:sqs:${TEST_REGION}:${TEST_ACCOUNT_ID}:${laneResource(stack, "escalation", "queue").inputs.name}`,
+        );
         assert.equal(mapping.inputs.functionName, laneResource(stack, "escalation", "consumer").inputs.name);
     });
 
@@ -142,7 +152,10 @@ describe("EscalationPipeline consumers", () => {
         assert.equal(policies.length, 3);
         for (const policy of policies) {
             const granted = actions(parsedJson<{ Statement: Statement[] }>(policy.inputs.policy).Statement);
-            assert.ok(granted.every((action) => !action.includes("*")), `wildcard in ${granted.join(", ")}`);
+            assert.ok(
+                granted.every((action) => !action.includes("*")),
+                `wildcard in ${granted.join(", ")}`,
+            );
         }
     });
 
@@ -162,18 +175,27 @@ describe("EscalationPipeline consumers", () => {
         for (const lane of ["escalation", "tool-call"] as const) {
             const statements = parsedJson<{ Statement: Statement[] }>(laneResource(stack, lane, "permissions").inputs.policy).Statement;
             const listing = statements.filter((s) => actions([s]).includes("s3:ListBucket"));
-            assert.deepEqual(listing.map((s) => s.Resource), [`arn:aws:s3:::${bucketName}`]);
+            assert.deepEqual(
+                listing.map((s) => s.Resource),
+                [`arn:aws:s3:::${bucketName}`],
+            );
         }
     });
 
     it("names each role policy from the prefix", async () => {
         const { stack } = await buildPipeline();
 
-        assert.deepEqual(stack.ofType(ResourceTypes.rolePolicy).map((p) => p.inputs.name).sort(), [
-            "escalation-pipeline-test-main-alarm-notifier-permissions",
-            "escalation-pipeline-test-main-escalation-pager-permissions",
-            "escalation-pipeline-test-main-tool-executor-permissions",
-        ]);
+        assert.deepEqual(
+            stack
+                .ofType(ResourceTypes.rolePolicy)
+                .map((p) => p.inputs.name)
+                .sort(),
+            [
+                "escalation-pipeline-test-main-alarm-notifier-permissions",
+                "escalation-pipeline-test-main-escalation-pager-permissions",
+                "escalation-pipeline-test-main-tool-executor-permissions",
+            ],
+        );
     });
 
     it("lets each consumer use the stack-created key, and encrypts its environment with it", async () => {
@@ -183,24 +205,37 @@ describe("EscalationPipeline consumers", () => {
         const statements = parsedJson<{ Statement: Statement[] }>(laneResource(stack, "escalation", "permissions").inputs.policy).Statement;
 
         // By alias: the key's ARN is unknown at the first preview, when the policy pack reads this policy.
-        assert.deepEqual(statements.filter((s) => actions([s]).includes("kms:Decrypt")).map((s) => [s.Resource, s.Condition]), [
-            [`arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT_ID}:key/*`, { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/escalation-pipeline-test-main" } }],
-        ]);
+        assert.deepEqual(
+            statements.filter((s) => actions([s]).includes("kms:Decrypt")).map((s) => [s.Resource, s.Condition]),
+            [
+                [
+                    `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT_ID}:key/*`,
+                    { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/escalation-pipeline-test-main" } },
+                ],
+            ],
+        );
         assert.equal(laneResource(stack, "escalation", "consumer").inputs.kmsKeyArn, keyArn);
     });
 
     it("lets only the escalation pager read the PagerDuty and Slack parameters", async () => {
         const { stack } = await buildPipeline();
-        const pager = actions(parsedJson<{ Statement: Statement[] }>(laneResource(stack, "escalation", "permissions").inputs.policy).Statement);
-        const executor = actions(parsedJson<{ Statement: Statement[] }>(laneResource(stack, "tool-call", "permissions").inputs.policy).Statement);
+        const pager = actions(
+            parsedJson<{ Statement: Statement[] }>(laneResource(stack, "escalation", "permissions").inputs.policy).Statement,
+        );
+        const executor = actions(
+            parsedJson<{ Statement: Statement[] }>(laneResource(stack, "tool-call", "permissions").inputs.policy).Statement,
+        );
 
         assert.ok(pager.includes("ssm:GetParameter"));
         assert.ok(!executor.includes("ssm:GetParameter"));
     });
 
     it("tells the handler its queue, DLQ, maxReceiveCount, visibility, backoff tiers and idempotency expiry", async () => {
-        const { stack } = await buildPipeline({ options: { escalation: { functionTimeoutSeconds: 10, maxReceiveCount: 4, backoffTiersSeconds: [2, 20, 200] } } });
-        const variables = (laneResource(stack, "escalation", "consumer").inputs.environment as { variables: Record<string, string> }).variables;
+        const { stack } = await buildPipeline({
+            options: { escalation: { functionTimeoutSeconds: 10, maxReceiveCount: 4, backoffTiersSeconds: [2, 20, 200] } },
+        });
+        const variables = (laneResource(stack, "escalation", "consumer").inputs.environment as { variables: Record<string, string> })
+            .variables;
 
         assert.match(variables[HandlerEnvironment.queueUrl], /\/123456789012\/escalation-pipeline-test-main-escalations$/);
         assert.match(variables[HandlerEnvironment.deadLetterQueueUrl], /escalations-dlq$/);
@@ -211,8 +246,12 @@ describe("EscalationPipeline consumers", () => {
     });
 
     it("passes secrets to the handler only as SSM parameter names", async () => {
-        const { stack } = await buildPipeline({ pagerDutyRoutingKey: "R0UT1NGKEY", slackWebhookUrl: "https://hooks.slack.com/services/T/B/X" });
-        const variables = (laneResource(stack, "escalation", "consumer").inputs.environment as { variables: Record<string, string> }).variables;
+        const { stack } = await buildPipeline({
+            pagerDutyRoutingKey: "R0UT1NGKEY",
+            slackWebhookUrl: "https://hooks.slack.com/services/T/B/X",
+        });
+        const variables = (laneResource(stack, "escalation", "consumer").inputs.environment as { variables: Record<string, string> })
+            .variables;
 
         assert.equal(variables[HandlerEnvironment.pagerDutyRoutingKeyParameter], "/escalation-pipeline-test-main/pagerduty-routing-key");
         assert.ok(Object.values(variables).every((value) => !value.includes("R0UT1NGKEY") && !value.includes("hooks.slack.com")));

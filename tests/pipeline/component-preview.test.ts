@@ -35,7 +35,10 @@ describe("values the policy pack reads are known at preview", () => {
     before(async () => {
         // Reserved concurrency is optional; set it so the test sees it when it is there.
         const lane = { reservedConcurrency: 4, maximumConcurrency: 4 };
-        ({ stack } = await buildPipeline({ options: { escalation: { ...lane, batchingWindowSeconds: 2 }, toolCall: lane } }, { preview: true }));
+        ({ stack } = await buildPipeline(
+            { options: { escalation: { ...lane, batchingWindowSeconds: 2 }, toolCall: lane } },
+            { preview: true },
+        ));
     });
 
     it("leaves computed outputs unknown, as a first preview does (the test would catch a leak)", () => {
@@ -45,7 +48,9 @@ describe("values the policy pack reads are known at preview", () => {
     });
 
     it("knows every queue's name, visibility timeout and retention", () => {
-        stack.ofType(ResourceTypes.queue).forEach((queue) => assertKnown(queue, ["name", "visibilityTimeoutSeconds", "messageRetentionSeconds"]));
+        stack
+            .ofType(ResourceTypes.queue)
+            .forEach((queue) => assertKnown(queue, ["name", "visibilityTimeoutSeconds", "messageRetentionSeconds"]));
     });
 
     it("knows each source queue's redrive policy: DLQ ARN and maxReceiveCount", () => {
@@ -56,21 +61,31 @@ describe("values the policy pack reads are known at preview", () => {
     });
 
     it("knows each DLQ's redrive-allow policy", () => {
-        stack.ofType(ResourceTypes.queue)
+        stack
+            .ofType(ResourceTypes.queue)
             .filter((queue) => queue.inputs.redrivePolicy === undefined)
             .forEach((dlq) => assertKnown(dlq, ["redriveAllowPolicy"]));
     });
 
     it("knows each function's name, timeout, role, reserved concurrency, tracing and logging", () => {
-        stack.ofType(ResourceTypes.function).forEach((fn) =>
-            assertKnown(fn, ["name", "timeout", "role", "reservedConcurrentExecutions", "tracingConfig", "loggingConfig", "runtime"]),
-        );
+        stack
+            .ofType(ResourceTypes.function)
+            .forEach((fn) =>
+                assertKnown(fn, ["name", "timeout", "role", "reservedConcurrentExecutions", "tracingConfig", "loggingConfig", "runtime"]),
+            );
     });
 
     it("knows each mapping's queue ARN, function name, batch settings and concurrency", () => {
         const [standard, fifo] = stack.ofType(ResourceTypes.eventSourceMapping);
 
-        assertKnown(standard, ["eventSourceArn", "functionName", "batchSize", "maximumBatchingWindowInSeconds", "functionResponseTypes", "scalingConfig"]);
+        assertKnown(standard, [
+            "eventSourceArn",
+            "functionName",
+            "batchSize",
+            "maximumBatchingWindowInSeconds",
+            "functionResponseTypes",
+            "scalingConfig",
+        ]);
         assertKnown(fifo, ["eventSourceArn", "functionName", "batchSize", "functionResponseTypes", "scalingConfig"]);
     });
 
@@ -90,7 +105,9 @@ describe("values the policy pack reads are known at preview", () => {
     });
 
     it("knows each alarm's metric and dimensions", () => {
-        stack.ofType(ResourceTypes.metricAlarm).forEach((alarm) => assertKnown(alarm, ["namespace", "metricName", "dimensions", "threshold"]));
+        stack
+            .ofType(ResourceTypes.metricAlarm)
+            .forEach((alarm) => assertKnown(alarm, ["namespace", "metricName", "dimensions", "threshold"]));
     });
 
     it("knows each log group's name and retention", () => {

@@ -30,7 +30,13 @@ describe("EscalationPipeline data protection", () => {
         const [table] = stack.ofType(ResourceTypes.table);
         const [bucket] = stack.ofType(ResourceTypes.bucket);
 
-        assert.deepEqual([table.options, bucket.options], [{ protect: false, retainOnDelete: false }, { protect: false, retainOnDelete: false }]);
+        assert.deepEqual(
+            [table.options, bucket.options],
+            [
+                { protect: false, retainOnDelete: false },
+                { protect: false, retainOnDelete: false },
+            ],
+        );
         assert.equal(table.inputs.deletionProtectionEnabled, false);
         assert.equal(bucket.inputs.forceDestroy, true);
     });
@@ -51,10 +57,25 @@ describe("EscalationPipeline physical names", () => {
         const notPrefixed = named.filter((resource) => !derived.test(String(physicalName(resource))));
 
         // Every type that takes a name is here: a resource left to auto-naming would be missing.
-        assert.deepEqual([...new Set(named.map((r) => r.type))].sort(), [
-            ResourceTypes.logGroup, ResourceTypes.metricAlarm, ResourceTypes.role, ResourceTypes.rolePolicy, ResourceTypes.table,
-            ResourceTypes.kmsAlias, ResourceTypes.function, ResourceTypes.bucket, ResourceTypes.topic, ResourceTypes.queue, ResourceTypes.parameter,
-        ].sort());
-        assert.deepEqual(notPrefixed.map((r) => `${r.type} ${String(physicalName(r))}`), []);
+        assert.deepEqual(
+            [...new Set(named.map((r) => r.type))].sort(),
+            [
+                ResourceTypes.logGroup,
+                ResourceTypes.metricAlarm,
+                ResourceTypes.role,
+                ResourceTypes.rolePolicy,
+                ResourceTypes.table,
+                ResourceTypes.kmsAlias,
+                ResourceTypes.function,
+                ResourceTypes.bucket,
+                ResourceTypes.topic,
+                ResourceTypes.queue,
+                ResourceTypes.parameter,
+            ].sort(),
+        );
+        assert.deepEqual(
+            notPrefixed.map((r) => `${r.type} ${String(physicalName(r))}`),
+            [],
+        );
     });
 });

@@ -23,23 +23,38 @@ describe("EscalationPipeline queues", () => {
     it("uses the configured maxReceiveCount in the redrive policy", async () => {
         const { stack } = await buildPipeline({ options: { toolCall: { maxReceiveCount: 3 } } });
 
-        assert.equal(parsedJson<{ maxReceiveCount: number }>(laneResource(stack, "tool-call", "queue").inputs.redrivePolicy).maxReceiveCount, 3);
+        assert.equal(
+            parsedJson<{ maxReceiveCount: number }>(laneResource(stack, "tool-call", "queue").inputs.redrivePolicy).maxReceiveCount,
+            3,
+        );
     });
 
     it("refuses maxReceiveCount 6, one above the mission's bound, before registering anything", async () => {
-        await assert.rejects(buildPipeline({ options: { escalation: { maxReceiveCount: 6 } } }), (error: unknown) => error instanceof PipelineConfigError && /maxReceiveCount' must be an integer between 3 and 5, 6 given/.test(error.message));
+        await assert.rejects(
+            buildPipeline({ options: { escalation: { maxReceiveCount: 6 } } }),
+            (error: unknown) =>
+                error instanceof PipelineConfigError && /maxReceiveCount' must be an integer between 3 and 5, 6 given/.test(error.message),
+        );
     });
 
     it("builds with maxReceiveCount 5, the mission's upper bound, in the redrive policy", async () => {
         const { stack } = await buildPipeline({ options: { escalation: { maxReceiveCount: 5 }, toolCall: { maxReceiveCount: 5 } } });
 
-        assert.equal(parsedJson<{ maxReceiveCount: number }>(laneResource(stack, "tool-call", "queue").inputs.redrivePolicy).maxReceiveCount, 5);
+        assert.equal(
+            parsedJson<{ maxReceiveCount: number }>(laneResource(stack, "tool-call", "queue").inputs.redrivePolicy).maxReceiveCount,
+            5,
+        );
     });
 
     it("refuses a visibility timeout above 6 x timeout but below 6 x timeout + the batching window", async () => {
         const options = { escalation: { functionTimeoutSeconds: 20, batchingWindowSeconds: 10, visibilityTimeoutSeconds: 125 } };
 
-        await assert.rejects(buildPipeline({ options }), (error: unknown) => error instanceof PipelineConfigError && /visibilityTimeoutSeconds' must be an integer between 130 .* 125 given/.test(error.message));
+        await assert.rejects(
+            buildPipeline({ options }),
+            (error: unknown) =>
+                error instanceof PipelineConfigError &&
+                /visibilityTimeoutSeconds' must be an integer between 130 .* 125 given/.test(error.message),
+        );
     });
 
     it("admits redrive into each DLQ only from its own source queue", async () => {
@@ -47,7 +62,10 @@ describe("EscalationPipeline queues", () => {
         const queue = laneResource(stack, "tool-call", "queue");
         const dlq = laneResource(stack, "tool-call", "dlq");
 
-        assert.deepEqual(parsedJson(dlq.inputs.redriveAllowPolicy), { redrivePermission: "byQueue", sourceQueueArns: [arnOf(queue.inputs.name)] });
+        assert.deepEqual(parsedJson(dlq.inputs.redriveAllowPolicy), {
+            redrivePermission: "byQueue",
+            sourceQueueArns: [arnOf(queue.inputs.name)],
+        });
     });
 
     it("gives no DLQ a redrive policy of its own", async () => {
@@ -107,14 +125,22 @@ describe("EscalationPipeline queues", () => {
     it("encrypts every queue with SQS-managed keys by default", async () => {
         const { stack } = await buildPipeline();
 
-        assert.ok(stack.ofType(ResourceTypes.queue).every((queue) => queue.inputs.sqsManagedSseEnabled === true && queue.inputs.kmsMasterKeyId === undefined));
+        assert.ok(
+            stack
+                .ofType(ResourceTypes.queue)
+                .every((queue) => queue.inputs.sqsManagedSseEnabled === true && queue.inputs.kmsMasterKeyId === undefined),
+        );
     });
 
     it("encrypts every queue with the existing key named in config", async () => {
         const key = "arn:aws:kms:eu-west-1:123456789012:key/abcd-1234";
         const { stack } = await buildPipeline({ options: { encryption: "existingKey", kmsKeyArn: key } });
 
-        assert.ok(stack.ofType(ResourceTypes.queue).every((queue) => queue.inputs.kmsMasterKeyId === key && queue.inputs.sqsManagedSseEnabled === undefined));
+        assert.ok(
+            stack
+                .ofType(ResourceTypes.queue)
+                .every((queue) => queue.inputs.kmsMasterKeyId === key && queue.inputs.sqsManagedSseEnabled === undefined),
+        );
         assert.equal(stack.ofType(ResourceTypes.kmsKey).length, 0);
     });
 
@@ -125,30 +151,47 @@ describe("EscalationPipeline queues", () => {
 
         assert.equal(stack.ofType(ResourceTypes.kmsKey).length, 1);
         // The four lane queues and the alarm notifier's DLQ.
-        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.inputs.kmsMasterKeyId), Array(5).fill(keyArn));
+        assert.deepEqual(
+            stack.ofType(ResourceTypes.queue).map((queue) => queue.inputs.kmsMasterKeyId),
+            Array(5).fill(keyArn),
+        );
     });
 
     it("protects every queue and DLQ by default (the notifier's DLQ too), so a rename cannot delete them with their messages", async () => {
         const { stack } = await buildPipeline();
 
-        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.options), Array(5).fill({ protect: true, retainOnDelete: false }));
+        assert.deepEqual(
+            stack.ofType(ResourceTypes.queue).map((queue) => queue.options),
+            Array(5).fill({ protect: true, retainOnDelete: false }),
+        );
     });
 
     it("retains queues on delete instead when dataProtection is retainOnDelete", async () => {
         const { stack } = await buildPipeline({ options: { dataProtection: "retainOnDelete" } });
 
-        assert.deepEqual(stack.ofType(ResourceTypes.queue).map((queue) => queue.options), Array(5).fill({ protect: false, retainOnDelete: true }));
+        assert.deepEqual(
+            stack.ofType(ResourceTypes.queue).map((queue) => queue.options),
+            Array(5).fill({ protect: false, retainOnDelete: true }),
+        );
     });
 
     it("attaches to every queue a policy that denies requests not made over TLS", async () => {
         const { stack } = await buildPipeline();
         const denied = stack.ofType(ResourceTypes.queuePolicy).map((policy) => {
-            const [statement] = parsedJson<{ Statement: { Effect: string; Resource: string[]; Condition: unknown }[] }>(policy.inputs.policy).Statement;
+            const [statement] = parsedJson<{ Statement: { Effect: string; Resource: string[]; Condition: unknown }[] }>(
+                policy.inputs.policy,
+            ).Statement;
             assert.equal(statement.Effect, "Deny");
             assert.deepEqual(statement.Condition, { Bool: { "aws:SecureTransport": "false" } });
             return statement.Resource[0];
         });
 
-        assert.deepEqual(denied.sort(), stack.ofType(ResourceTypes.queue).map((queue) => arnOf(queue.inputs.name)).sort());
+        assert.deepEqual(
+            denied.sort(),
+            stack
+                .ofType(ResourceTypes.queue)
+                .map((queue) => arnOf(queue.inputs.name))
+                .sort(),
+        );
     });
 });

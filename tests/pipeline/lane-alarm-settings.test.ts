@@ -30,7 +30,9 @@ describe("per-lane alarm settings", () => {
         const { stack } = await buildPipeline();
 
         assert.deepEqual(
-            ["dlq-depth", "oldest-message-age", "function-errors", "function-throttles"].map((suffix) => laneResource(stack, "tool-call", suffix).inputs.name),
+            ["dlq-depth", "oldest-message-age", "function-errors", "function-throttles"].map(
+                (suffix) => laneResource(stack, "tool-call", suffix).inputs.name,
+            ),
             [
                 "escalation-pipeline-test-main-tool-call-dlq-depth",
                 "escalation-pipeline-test-main-tool-call-oldest-message-age",
@@ -44,13 +46,21 @@ describe("per-lane alarm settings", () => {
         const { stack } = await buildPipeline();
 
         assert.match(laneResource(stack, "escalation", "dlq-depth").inputs.alarmDescription as string, /Pages the on-call\.$/);
-        assert.match(laneResource(stack, "escalation", "function-throttles").inputs.alarmDescription as string, /Posts to Slack; does not page\.$/);
+        assert.match(
+            laneResource(stack, "escalation", "function-throttles").inputs.alarmDescription as string,
+            /Posts to Slack; does not page\.$/,
+        );
     });
 
     it("keeps the default route of alarms the lane does not mention", () => {
         const settings = computeLaneSettings(LaneKind.standard, { alarms: { routes: { functionThrottles: "page" } } });
 
-        assert.deepEqual(settings.alarms.routes, { deadLetterQueueDepth: "page", oldestMessageAge: "page", functionErrors: "slack", functionThrottles: "page" });
+        assert.deepEqual(settings.alarms.routes, {
+            deadLetterQueueDepth: "page",
+            oldestMessageAge: "page",
+            functionErrors: "slack",
+            functionThrottles: "page",
+        });
     });
 
     it("rejects a DLQ depth duration of 0 minutes, naming the field, the range and the value", () => {
@@ -65,13 +75,16 @@ describe("per-lane alarm settings", () => {
     });
 
     it("rejects a fractional DLQ depth duration", () => {
-        assert.match(onlyProblem({ escalation: { alarms: { deadLetterQueueDepthMinutes: 2.5 } } }), /deadLetterQueueDepthMinutes' must be an integer between 1 and 60, 2.5 given/);
+        assert.match(
+            onlyProblem({ escalation: { alarms: { deadLetterQueueDepthMinutes: 2.5 } } }),
+            /deadLetterQueueDepthMinutes' must be an integer between 1 and 60, 2.5 given/,
+        );
     });
 
     it("rejects a route other than page or slack", () => {
         assert.equal(
             onlyProblem({ escalation: { alarms: { routes: { functionErrors: "email" } } } }),
-            "'pipeline.escalation.alarms.routes.functionErrors' must be one of \"page\", \"slack\", \"email\" given",
+            '\'pipeline.escalation.alarms.routes.functionErrors\' must be one of "page", "slack", "email" given',
         );
     });
 
@@ -83,6 +96,9 @@ describe("per-lane alarm settings", () => {
     });
 
     it("rejects an unknown alarm setting", () => {
-        assert.match(onlyProblem({ toolCall: { alarms: { pageAfterMinutes: 3 } } }), /'pipeline\.toolCall\.alarms\.pageAfterMinutes' is not a known setting/);
+        assert.match(
+            onlyProblem({ toolCall: { alarms: { pageAfterMinutes: 3 } } }),
+            /'pipeline\.toolCall\.alarms\.pageAfterMinutes' is not a known setting/,
+        );
     });
 });

@@ -77,7 +77,11 @@ describe("lane settings", () => {
 
     it("keeps idempotency records longer than every redelivery (visibility x maxReceiveCount)", () => {
         // 43,200 s x 5 is well above the one-day floor, so the floor cannot hide the formula.
-        const settings = computeLaneSettings(LaneKind.standard, { functionTimeoutSeconds: 900, visibilityTimeoutSeconds: 43_200, maxReceiveCount: 5 });
+        const settings = computeLaneSettings(LaneKind.standard, {
+            functionTimeoutSeconds: 900,
+            visibilityTimeoutSeconds: 43_200,
+            maxReceiveCount: 5,
+        });
 
         assert.ok(settings.idempotencyExpirySeconds > 43_200 * 5, `${settings.idempotencyExpirySeconds} s`);
     });

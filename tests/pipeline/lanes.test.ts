@@ -10,11 +10,16 @@ import { pipelineNames } from "../../pipeline/naming";
 describe("the lane table", () => {
     it("names a Lambda entry point and a local twin that exist for every lane", () => {
         // Act
-        const missing = LANE_NAMES.flatMap((lane) => [HandlerEntryPoints[lane], LocalHandlerModules[lane]]).filter((file) => !fs.existsSync(file));
+        const missing = LANE_NAMES.flatMap((lane) => [HandlerEntryPoints[lane], LocalHandlerModules[lane]]).filter(
+            (file) => !fs.existsSync(file),
+        );
 
         // Assess
         assert.deepEqual(missing, []);
-        assert.deepEqual(LANE_NAMES.map((lane) => path.basename(HandlerEntryPoints[lane])), LANE_NAMES.map((lane) => Lanes[lane].entryModule));
+        assert.deepEqual(
+            LANE_NAMES.map((lane) => path.basename(HandlerEntryPoints[lane])),
+            LANE_NAMES.map((lane) => Lanes[lane].entryModule),
+        );
     });
 
     it("derives the stack output keys index.ts exports and the DLQ tools read", () => {

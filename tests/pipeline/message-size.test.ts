@@ -16,7 +16,10 @@ describe("maximum message size per lane", () => {
         const { stack } = await buildPipeline();
 
         assert.deepEqual(
-            [laneResource(stack, "escalation", "queue").inputs.maxMessageSize, laneResource(stack, "escalation", "dlq").inputs.maxMessageSize],
+            [
+                laneResource(stack, "escalation", "queue").inputs.maxMessageSize,
+                laneResource(stack, "escalation", "dlq").inputs.maxMessageSize,
+            ],
             [262_144, 262_144],
         );
     });
@@ -25,7 +28,10 @@ describe("maximum message size per lane", () => {
         const { stack } = await buildPipeline({ options: { toolCall: { maximumMessageSizeBytes: 1_048_576 } } });
 
         assert.deepEqual(
-            [laneResource(stack, "tool-call", "queue").inputs.maxMessageSize, laneResource(stack, "tool-call", "dlq").inputs.maxMessageSize],
+            [
+                laneResource(stack, "tool-call", "queue").inputs.maxMessageSize,
+                laneResource(stack, "tool-call", "dlq").inputs.maxMessageSize,
+            ],
             [1_048_576, 1_048_576],
         );
     });
@@ -57,7 +63,10 @@ describe("maximum message size per lane", () => {
     });
 
     it("rejects a limit too small for an offloaded pointer and its dead-letter reasons", () => {
-        assert.match(onlyProblem({ toolCall: { maximumMessageSizeBytes: 1024 } }), /'pipeline\.toolCall\.maximumMessageSizeBytes' must be an integer between 8192 and 1048576, 1024 given/);
+        assert.match(
+            onlyProblem({ toolCall: { maximumMessageSizeBytes: 1024 } }),
+            /'pipeline\.toolCall\.maximumMessageSizeBytes' must be an integer between 8192 and 1048576, 1024 given/,
+        );
     });
 
     it("rejects a limit given as text", () => {

@@ -22,7 +22,12 @@ describe("a missing payload, as S3 reports it to the consumer role", () => {
     });
 
     it("would be retried as transient when S3 says 403 AccessDenied, as it does without s3:ListBucket", async () => {
-        const denied = new S3ServiceException({ name: "AccessDenied", $fault: "client", message: "Access Denied", $metadata: { httpStatusCode: 403 } });
+        const denied = new S3ServiceException({
+            name: "AccessDenied",
+            $fault: "client",
+            message: "Access Denied",
+            $metadata: { httpStatusCode: 403 },
+        });
 
         await assert.rejects(fetchPointedPayload(s3Answering(denied), pointer), TransientError);
     });

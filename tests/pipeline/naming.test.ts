@@ -43,11 +43,17 @@ describe("naming", () => {
         const problems = validateNamePrefix("a".repeat(MAX_PREFIX_LENGTH + 1));
 
         assert.equal(problems.length, 1);
-        assert.match(problems[0], new RegExp(`'namePrefix' must be at most ${MAX_PREFIX_LENGTH} characters.*\\(${MAX_PREFIX_LENGTH + 1} characters\\)`));
+        assert.match(
+            problems[0],
+            new RegExp(`'namePrefix' must be at most ${MAX_PREFIX_LENGTH} characters.*\\(${MAX_PREFIX_LENGTH + 1} characters\\)`),
+        );
     });
 
     it("rejects upper case in a prefix, which S3 bucket names refuse", () => {
-        assert.match(validateNamePrefix("Prod-main")[0], /'namePrefix' must be lower case letters, digits and inner hyphens, "Prod-main" given/);
+        assert.match(
+            validateNamePrefix("Prod-main")[0],
+            /'namePrefix' must be lower case letters, digits and inner hyphens, "Prod-main" given/,
+        );
     });
 
     const reservedStarts = [

@@ -14,15 +14,23 @@ describe("pipeline config validation", () => {
     });
 
     it("rejects maxReceiveCount above 5 naming the key, the range and the value", () => {
-        assert.equal(onlyProblem({ escalation: { maxReceiveCount: 10 } }), "'pipeline.escalation.maxReceiveCount' must be an integer between 3 and 5, 10 given");
+        assert.equal(
+            onlyProblem({ escalation: { maxReceiveCount: 10 } }),
+            "'pipeline.escalation.maxReceiveCount' must be an integer between 3 and 5, 10 given",
+        );
     });
 
     it("rejects maxReceiveCount below 3", () => {
-        assert.match(onlyProblem({ toolCall: { maxReceiveCount: 2 } }), /'pipeline\.toolCall\.maxReceiveCount' must be an integer between 3 and 5, 2 given/);
+        assert.match(
+            onlyProblem({ toolCall: { maxReceiveCount: 2 } }),
+            /'pipeline\.toolCall\.maxReceiveCount' must be an integer between 3 and 5, 2 given/,
+        );
     });
 
     it("rejects a visibility timeout below 6 x function timeout + batching window, showing the arithmetic", () => {
-        const problem = onlyProblem({ escalation: { functionTimeoutSeconds: 30, batchingWindowSeconds: 5, visibilityTimeoutSeconds: 100 } });
+        const problem = onlyProblem({
+            escalation: { functionTimeoutSeconds: 30, batchingWindowSeconds: 5, visibilityTimeoutSeconds: 100 },
+        });
 
         assert.equal(
             problem,
@@ -35,11 +43,17 @@ describe("pipeline config validation", () => {
     });
 
     it("rejects a function timeout above Lambda's 900 s", () => {
-        assert.match(onlyProblem({ toolCall: { functionTimeoutSeconds: 901 } }), /'pipeline\.toolCall\.functionTimeoutSeconds' must be an integer between 1 and 900, 901 given/);
+        assert.match(
+            onlyProblem({ toolCall: { functionTimeoutSeconds: 901 } }),
+            /'pipeline\.toolCall\.functionTimeoutSeconds' must be an integer between 1 and 900, 901 given/,
+        );
     });
 
     it("rejects a value of the wrong type, quoting what was given", () => {
-        assert.match(onlyProblem({ escalation: { batchSize: "ten" } }), /'pipeline\.escalation\.batchSize' must be an integer between 1 and 10000, "ten" given/);
+        assert.match(
+            onlyProblem({ escalation: { batchSize: "ten" } }),
+            /'pipeline\.escalation\.batchSize' must be an integer between 1 and 10000, "ten" given/,
+        );
     });
 
     it("rejects maximumConcurrency above reserved concurrency", () => {
@@ -54,7 +68,10 @@ describe("pipeline config validation", () => {
     });
 
     it("rejects maxReceiveCount 6, one above the mission's bound", () => {
-        assert.match(onlyProblem({ escalation: { maxReceiveCount: 6 } }), /'pipeline\.escalation\.maxReceiveCount' must be an integer between 3 and 5, 6 given/);
+        assert.match(
+            onlyProblem({ escalation: { maxReceiveCount: 6 } }),
+            /'pipeline\.escalation\.maxReceiveCount' must be an integer between 3 and 5, 6 given/,
+        );
     });
 
     it("accepts maxReceiveCount 5, the mission's upper bound", () => {
@@ -63,27 +80,47 @@ describe("pipeline config validation", () => {
 
     it("rejects a visibility timeout between 6 x timeout and 6 x timeout + batching window", () => {
         // 6 x 30 = 180 would do without the window; with a 5 s window the minimum is 185.
-        assert.match(onlyProblem({ escalation: { functionTimeoutSeconds: 30, batchingWindowSeconds: 5, visibilityTimeoutSeconds: 182 } }), /must be an integer between 185 .* 182 given/);
+        assert.match(
+            onlyProblem({ escalation: { functionTimeoutSeconds: 30, batchingWindowSeconds: 5, visibilityTimeoutSeconds: 182 } }),
+            /must be an integer between 185 .* 182 given/,
+        );
     });
 
     it("accepts a visibility timeout of exactly 6 x timeout + batching window", () => {
-        assert.deepEqual(validatePipelineOptions({ escalation: { functionTimeoutSeconds: 30, batchingWindowSeconds: 5, visibilityTimeoutSeconds: 185 } }), []);
+        assert.deepEqual(
+            validatePipelineOptions({
+                escalation: { functionTimeoutSeconds: 30, batchingWindowSeconds: 5, visibilityTimeoutSeconds: 185 },
+            }),
+            [],
+        );
     });
 
     it("rejects maximumConcurrency below the mapping's minimum of 2", () => {
-        assert.match(onlyProblem({ escalation: { maximumConcurrency: 1 } }), /'pipeline\.escalation\.maximumConcurrency' must be an integer between 2 and 1000, 1 given/);
+        assert.match(
+            onlyProblem({ escalation: { maximumConcurrency: 1 } }),
+            /'pipeline\.escalation\.maximumConcurrency' must be an integer between 2 and 1000, 1 given/,
+        );
     });
 
     it("rejects a FIFO batch size above 10", () => {
-        assert.match(onlyProblem({ toolCall: { batchSize: 11 } }), /'pipeline\.toolCall\.batchSize' must be an integer between 1 and 10, 11 given/);
+        assert.match(
+            onlyProblem({ toolCall: { batchSize: 11 } }),
+            /'pipeline\.toolCall\.batchSize' must be an integer between 1 and 10, 11 given/,
+        );
     });
 
     it("rejects a batching window on the FIFO lane", () => {
-        assert.match(onlyProblem({ toolCall: { batchingWindowSeconds: 2 } }), /'pipeline\.toolCall\.batchingWindowSeconds' must be 0 on a FIFO lane.*2 given/);
+        assert.match(
+            onlyProblem({ toolCall: { batchingWindowSeconds: 2 } }),
+            /'pipeline\.toolCall\.batchingWindowSeconds' must be 0 on a FIFO lane.*2 given/,
+        );
     });
 
     it("rejects a standard batch size above 10 without a batching window", () => {
-        assert.match(onlyProblem({ escalation: { batchSize: 100 } }), /'pipeline\.escalation\.batchSize' must be at most 10 unless 'pipeline\.escalation\.batchingWindowSeconds' is at least 1, 100 given/);
+        assert.match(
+            onlyProblem({ escalation: { batchSize: 100 } }),
+            /'pipeline\.escalation\.batchSize' must be at most 10 unless 'pipeline\.escalation\.batchingWindowSeconds' is at least 1, 100 given/,
+        );
     });
 
     it("accepts a standard batch size above 10 with a batching window", () => {
@@ -95,7 +132,10 @@ describe("pipeline config validation", () => {
     });
 
     it("rejects backoff tiers that decrease", () => {
-        assert.match(onlyProblem({ escalation: { backoffTiersSeconds: [30, 5] } }), /'pipeline\.escalation\.backoffTiersSeconds' must not decrease.*\[30,5\] given/);
+        assert.match(
+            onlyProblem({ escalation: { backoffTiersSeconds: [30, 5] } }),
+            /'pipeline\.escalation\.backoffTiersSeconds' must not decrease.*\[30,5\] given/,
+        );
     });
 
     it("rejects an empty list of backoff tiers", () => {
@@ -103,19 +143,31 @@ describe("pipeline config validation", () => {
     });
 
     it("names the index of a bad backoff tier", () => {
-        assert.match(onlyProblem({ escalation: { backoffTiersSeconds: [5, 50_000] } }), /'pipeline\.escalation\.backoffTiersSeconds\[1\]' must be an integer between 0 and 43200, 50000 given/);
+        assert.match(
+            onlyProblem({ escalation: { backoffTiersSeconds: [5, 50_000] } }),
+            /'pipeline\.escalation\.backoffTiersSeconds\[1\]' must be an integer between 0 and 43200, 50000 given/,
+        );
     });
 
     it("rejects an unknown key and lists the known ones, so a typo is not silently ignored", () => {
-        assert.match(onlyProblem({ escalation: { maxRecieveCount: 4 } }), /'pipeline\.escalation\.maxRecieveCount' is not a known setting; known settings are .*maxReceiveCount/);
+        assert.match(
+            onlyProblem({ escalation: { maxRecieveCount: 4 } }),
+            /'pipeline\.escalation\.maxRecieveCount' is not a known setting; known settings are .*maxReceiveCount/,
+        );
     });
 
     it("rejects FIFO-only settings on the standard lane", () => {
-        assert.match(onlyProblem({ escalation: { highThroughput: true } }), /'pipeline\.escalation\.highThroughput' is not a known setting/);
+        assert.match(
+            onlyProblem({ escalation: { highThroughput: true } }),
+            /'pipeline\.escalation\.highThroughput' is not a known setting/,
+        );
     });
 
     it("rejects an unknown deduplication mode", () => {
-        assert.match(onlyProblem({ toolCall: { deduplication: "hash" } }), /'pipeline\.toolCall\.deduplication' must be one of "contentBased", "messageId", "hash" given/);
+        assert.match(
+            onlyProblem({ toolCall: { deduplication: "hash" } }),
+            /'pipeline\.toolCall\.deduplication' must be one of "contentBased", "messageId", "hash" given/,
+        );
     });
 
     it("rejects a log retention CloudWatch does not offer", () => {
@@ -123,7 +175,10 @@ describe("pipeline config validation", () => {
     });
 
     it("rejects an alarm e-mail that is not an address", () => {
-        assert.match(onlyProblem({ alarms: { emailEndpoints: ["oncall"] } }), /'pipeline\.alarms\.emailEndpoints\[0\]' must be an e-mail address, "oncall" given/);
+        assert.match(
+            onlyProblem({ alarms: { emailEndpoints: ["oncall"] } }),
+            /'pipeline\.alarms\.emailEndpoints\[0\]' must be an e-mail address, "oncall" given/,
+        );
     });
 
     it("rejects an alarm e-mail on a documentation domain, saying why", () => {
@@ -133,18 +188,37 @@ describe("pipeline config validation", () => {
         );
     });
 
-    for (const host of ["hooks.example.org", "example.net", "pager.example", "alerts.test", "localhost", "hooks.internal.invalid", "127.0.0.1"]) {
+    for (const host of [
+        "hooks.example.org",
+        "example.net",
+        "pager.example",
+        "alerts.test",
+        "localhost",
+        "hooks.internal.invalid",
+        "127.0.0.1",
+    ]) {
         it(`rejects the placeholder HTTPS endpoint host ${host}`, () => {
-            assert.match(onlyProblem({ alarms: { httpsEndpoints: [`https://${host}/hook`] } }), /'pipeline\.alarms\.httpsEndpoints\[0\]' must be a real endpoint/);
+            assert.match(
+                onlyProblem({ alarms: { httpsEndpoints: [`https://${host}/hook`] } }),
+                /'pipeline\.alarms\.httpsEndpoints\[0\]' must be a real endpoint/,
+            );
         });
     }
 
     it("accepts a real host that merely contains the word example", () => {
-        assert.deepEqual(validatePipelineOptions({ alarms: { httpsEndpoints: ["https://hooks.myexample.com/sns"], emailEndpoints: ["ops@example-corp.io"] } }), []);
+        assert.deepEqual(
+            validatePipelineOptions({
+                alarms: { httpsEndpoints: ["https://hooks.myexample.com/sns"], emailEndpoints: ["ops@example-corp.io"] },
+            }),
+            [],
+        );
     });
 
     it("rejects an alarm endpoint that is not https", () => {
-        assert.match(onlyProblem({ alarms: { httpsEndpoints: ["http://example.com/hook"] } }), /'pipeline\.alarms\.httpsEndpoints\[0\]' must be an https:\/\/ URL/);
+        assert.match(
+            onlyProblem({ alarms: { httpsEndpoints: ["http://example.com/hook"] } }),
+            /'pipeline\.alarms\.httpsEndpoints\[0\]' must be an https:\/\/ URL/,
+        );
     });
 
     it("rejects an existing key that is not a key ARN", () => {
@@ -152,7 +226,10 @@ describe("pipeline config validation", () => {
     });
 
     it("requires the key's ARN with encryption existingKey", () => {
-        assert.match(onlyProblem({ encryption: "existingKey" }), /'pipeline\.kmsKeyArn' must be set when 'pipeline\.encryption' is "existingKey"/);
+        assert.match(
+            onlyProblem({ encryption: "existingKey" }),
+            /'pipeline\.kmsKeyArn' must be set when 'pipeline\.encryption' is "existingKey"/,
+        );
     });
 
     it("refuses a key ARN with another encryption mode, where it would be silently unused", () => {
@@ -163,11 +240,17 @@ describe("pipeline config validation", () => {
     });
 
     it("rejects an unknown encryption mode, listing the three", () => {
-        assert.match(onlyProblem({ encryption: "customer" }), /'pipeline\.encryption' must be one of "awsManaged", "stackKey", "existingKey", "customer" given/);
+        assert.match(
+            onlyProblem({ encryption: "customer" }),
+            /'pipeline\.encryption' must be one of "awsManaged", "stackKey", "existingKey", "customer" given/,
+        );
     });
 
     it("rejects an unknown data protection, listing the choices", () => {
-        assert.match(onlyProblem({ dataProtection: "keep" }), /'pipeline\.dataProtection' must be one of "protect", "retainOnDelete", "none", "keep" given/);
+        assert.match(
+            onlyProblem({ dataProtection: "keep" }),
+            /'pipeline\.dataProtection' must be one of "protect", "retainOnDelete", "none", "keep" given/,
+        );
     });
 
     it("defaults to AWS-managed encryption and protected data", () => {

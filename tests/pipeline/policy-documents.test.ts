@@ -27,20 +27,29 @@ describe("policy documents", () => {
     it("lets a consumer write to the payload bucket only under the dead-letter prefix", () => {
         const statements = consumerPolicy(resources).Statement.filter((s) => [s.Action].flat().includes("s3:PutObject"));
 
-        assert.deepEqual(statements.map((s) => s.Resource), [`${resources.payloadBucketArn}/dead-letters/*`]);
+        assert.deepEqual(
+            statements.map((s) => s.Resource),
+            [`${resources.payloadBucketArn}/dead-letters/*`],
+        );
     });
 
     it("lets a standard-queue consumer send only to its DLQ and back to its own queue (the in-progress copy on a last receive)", () => {
         const statements = consumerPolicy(resources).Statement.filter((s) => [s.Action].flat().includes("sqs:SendMessage"));
 
-        assert.deepEqual(statements.map((s) => s.Resource), [resources.queueArn, resources.deadLetterQueueArn]);
+        assert.deepEqual(
+            statements.map((s) => s.Resource),
+            [resources.queueArn, resources.deadLetterQueueArn],
+        );
     });
 
     it("lets a FIFO consumer send only to its DLQ (a FIFO queue never gets an in-progress copy)", () => {
         const fifo = { ...resources, queueArn: `${resources.queueArn}.fifo`, deadLetterQueueArn: `${resources.deadLetterQueueArn}.fifo` };
         const statements = consumerPolicy(fifo).Statement.filter((s) => [s.Action].flat().includes("sqs:SendMessage"));
 
-        assert.deepEqual(statements.map((s) => s.Resource), [fifo.deadLetterQueueArn]);
+        assert.deepEqual(
+            statements.map((s) => s.Resource),
+            [fifo.deadLetterQueueArn],
+        );
     });
 
     it("grants item operations on the idempotency table and nothing table-wide", () => {
@@ -54,12 +63,16 @@ describe("policy documents", () => {
         const withParameters = consumerPolicy({ ...resources, parameterArns: ["arn:aws:ssm:eu-west-1:123456789012:parameter/p"] });
 
         assert.ok(!withoutParameters.includes("ssm:GetParameter"));
-        assert.deepEqual(withParameters.Statement.find((s) => s.Sid === "ReadOwnSecrets")?.Resource, ["arn:aws:ssm:eu-west-1:123456789012:parameter/p"]);
+        assert.deepEqual(withParameters.Statement.find((s) => s.Sid === "ReadOwnSecrets")?.Resource, [
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/p",
+        ]);
     });
 
     it("grants use of a customer key only when there is one", () => {
         assert.ok(!actionsOf(consumerPolicy(resources)).includes("kms:Decrypt"));
-        assert.ok(actionsOf(consumerPolicy({ ...resources, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" })).includes("kms:Decrypt"));
+        assert.ok(
+            actionsOf(consumerPolicy({ ...resources, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" })).includes("kms:Decrypt"),
+        );
     });
 
     it("lets only Lambda assume the consumer role, for this account", () => {

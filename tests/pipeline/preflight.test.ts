@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { computePipelineSettings, pipelineNames, PipelineOptions, stackKeyPolicy } from "../../pipeline";
 import { parsePreflightArgs, preflightInputFromStack } from "../../scripts/preflight";
-import { checkAlarmEndpoints, checkKmsKey, checkLambdaConcurrency, checkSsmParameters, CommandSender, Finding, PreflightInput } from "../../scripts/preflight-checks";
+import {
+    checkAlarmEndpoints,
+    checkKmsKey,
+    checkLambdaConcurrency,
+    checkSsmParameters,
+    CommandSender,
+    Finding,
+    PreflightInput,
+} from "../../scripts/preflight-checks";
 
 const REGION = "eu-west-1";
 const ACCOUNT = "123456789012";
@@ -18,7 +26,9 @@ function serviceError(name: string): Error {
  * with a response shaped as the service returns it, or throws the error given; records what
  * was sent so a test can assert on the requests.
  */
-function stubClient(answers: Record<string, (input: Record<string, unknown>) => unknown>): CommandSender & { sent: { command: string; input: Record<string, unknown> }[] } {
+function stubClient(
+    answers: Record<string, (input: Record<string, unknown>) => unknown>,
+): CommandSender & { sent: { command: string; input: Record<string, unknown> }[] } {
     const sent: { command: string; input: Record<string, unknown> }[] = [];
     return {
         sent,
@@ -36,12 +46,19 @@ function stubClient(answers: Record<string, (input: Record<string, unknown>) => 
 }
 
 function input(options: PipelineOptions = {}, secretsInConfig = { pagerDutyRoutingKey: true, slackWebhookUrl: true }): PreflightInput {
-    return { region: REGION, settings: computePipelineSettings(options), names: pipelineNames("escalation-pipeline-prod-main"), secretsInConfig };
+    return {
+        region: REGION,
+        settings: computePipelineSettings(options),
+        names: pipelineNames("escalation-pipeline-prod-main"),
+        secretsInConfig,
+    };
 }
 
 const lambdaAccount = (concurrentExecutions: number, unreserved: number, held: Record<string, number> = {}) =>
     stubClient({
-        GetAccountSettingsCommand: () => ({ AccountLimit: { ConcurrentExecutions: concurrentExecutions, UnreservedConcurrentExecutions: unreserved } }),
+        GetAccountSettingsCommand: () => ({
+            AccountLimit: { ConcurrentExecutions: concurrentExecutions, UnreservedConcurrentExecutions: unreserved },
+        }),
         GetFunctionConcurrencyCommand: (request) => {
             const reserved = held[request.FunctionName as string];
             if (reserved === undefined) {
@@ -94,11 +111,14 @@ describe("preflight: Lambda concurrency", () => {
 
         await checkLambdaConcurrency(input(reserving(5, 5)), lambda);
 
-        assert.deepEqual(lambda.sent.filter((s) => s.command === "GetFunctionConcurrencyCommand").map((s) => s.input.FunctionName), [
-            "escalation-pipeline-prod-main-escalation-pager",
-            "escalation-pipeline-prod-main-tool-executor",
-            "escalation-pipeline-prod-main-alarm-notifier",
-        ]);
+        assert.deepEqual(
+            lambda.sent.filter((s) => s.command === "GetFunctionConcurrencyCommand").map((s) => s.input.FunctionName),
+            [
+                "escalation-pipeline-prod-main-escalation-pager",
+                "escalation-pipeline-prod-main-tool-executor",
+                "escalation-pipeline-prod-main-alarm-notifier",
+            ],
+        );
     });
 
     it("warns when a lane's maximumConcurrency is above the account's quota", async () => {
@@ -108,7 +128,11 @@ describe("preflight: Lambda concurrency", () => {
     });
 
     it("fails, naming the permission, when the account settings cannot be read", async () => {
-        const lambda = stubClient({ GetAccountSettingsCommand: () => { throw serviceError("AccessDeniedException"); } });
+        const lambda = stubClient({
+            GetAccountSettingsCommand: () => {
+                throw serviceError("AccessDeniedException");
+            },
+        });
 
         const [finding] = await checkLambdaConcurrency(input(), lambda);
 
@@ -128,7 +152,15 @@ describe("preflight: the existing KMS key", () => {
     const goodPolicy = stackKeyPolicy({ partition: "aws", accountId: ACCOUNT, region: REGION, dnsSuffix: "amazonaws.com" });
     const awsDefaultPolicy = {
         Version: "2012-10-17",
-        Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }],
+        Statement: [
+            {
+                Sid: "Enable IAM User Permissions",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+        ],
     };
 
     it("passes a key whose policy has the statements README lists", async () => {
@@ -144,7 +176,10 @@ describe("preflight: the existing KMS key", () => {
     });
 
     it("fails a key policy that admits CloudWatch but not the account's use through the services", async () => {
-        const cloudWatchOnly = { Version: "2012-10-17", Statement: goodPolicy.Statement.filter((s) => s.Principal !== "*" && s.Principal !== undefined && "Service" in s.Principal) };
+        const cloudWatchOnly = {
+            Version: "2012-10-17",
+            Statement: goodPolicy.Statement.filter((s) => s.Principal !== "*" && s.Principal !== undefined && "Service" in s.Principal),
+        };
 
         const findings = await checkKmsKey(input(existing), kmsWith(cloudWatchOnly));
 
@@ -155,7 +190,16 @@ describe("preflight: the existing KMS key", () => {
     it("accepts a CloudWatch grant written with wider action patterns (kms:GenerateDataKey* via kms:*)", async () => {
         const wide = {
             Version: "2012-10-17",
-            Statement: [...awsDefaultPolicy.Statement, { Sid: "services", Effect: "Allow", Principal: { Service: ["cloudwatch.amazonaws.com", "sns.amazonaws.com"] }, Action: "kms:*", Resource: "*" }],
+            Statement: [
+                ...awsDefaultPolicy.Statement,
+                {
+                    Sid: "services",
+                    Effect: "Allow",
+                    Principal: { Service: ["cloudwatch.amazonaws.com", "sns.amazonaws.com"] },
+                    Action: "kms:*",
+                    Resource: "*",
+                },
+            ],
         };
 
         assert.deepEqual(levels(await checkKmsKey(input(existing), kmsWith(wide))), ["ok"]);
@@ -183,7 +227,11 @@ describe("preflight: the existing KMS key", () => {
     });
 
     it("fails, naming the permission, when the key cannot be described", async () => {
-        const kms = stubClient({ DescribeKeyCommand: () => { throw serviceError("NotFoundException"); } });
+        const kms = stubClient({
+            DescribeKeyCommand: () => {
+                throw serviceError("NotFoundException");
+            },
+        });
 
         const [finding] = await checkKmsKey(input(existing), kms);
 
@@ -195,7 +243,13 @@ describe("preflight: the existing KMS key", () => {
 
         await checkKmsKey(input(existing), kms);
 
-        assert.deepEqual(kms.sent.map((s) => [s.command, s.input.KeyId]), [["DescribeKeyCommand", EXISTING_KEY], ["GetKeyPolicyCommand", EXISTING_KEY]]);
+        assert.deepEqual(
+            kms.sent.map((s) => [s.command, s.input.KeyId]),
+            [
+                ["DescribeKeyCommand", EXISTING_KEY],
+                ["GetKeyPolicyCommand", EXISTING_KEY],
+            ],
+        );
         assert.equal(kms.sent[1].input.PolicyName, "default");
     });
 
@@ -227,7 +281,10 @@ describe("preflight: SSM parameters", () => {
     });
 
     it("passes a parameter managed outside the stack", async () => {
-        const findings = await checkSsmParameters(input({}, { pagerDutyRoutingKey: false, slackWebhookUrl: false }), ssmWith([names.pagerDutyRoutingKeyParameter, names.slackWebhookUrlParameter]));
+        const findings = await checkSsmParameters(
+            input({}, { pagerDutyRoutingKey: false, slackWebhookUrl: false }),
+            ssmWith([names.pagerDutyRoutingKeyParameter, names.slackWebhookUrlParameter]),
+        );
 
         assert.deepEqual(levels(findings), ["ok", "ok"]);
     });
@@ -244,13 +301,21 @@ describe("preflight: SSM parameters", () => {
 
         await checkSsmParameters(input(), ssm);
 
-        assert.deepEqual(ssm.sent.map((s) => s.input.WithDecryption), [false, false]);
+        assert.deepEqual(
+            ssm.sent.map((s) => s.input.WithDecryption),
+            [false, false],
+        );
     });
 });
 
 describe("preflight: alarm endpoints", () => {
     it("fails an endpoint whose host does not resolve", async () => {
-        const options = { alarms: { emailEndpoints: ["oncall@alerts.escalation-pipeline.dev"], httpsEndpoints: ["https://events.pagerduty.com/integration/k/enqueue"] } };
+        const options = {
+            alarms: {
+                emailEndpoints: ["oncall@alerts.escalation-pipeline.dev"],
+                httpsEndpoints: ["https://events.pagerduty.com/integration/k/enqueue"],
+            },
+        };
 
         const findings = await checkAlarmEndpoints(input(options), async (host) => host === "events.pagerduty.com");
 
@@ -271,7 +336,10 @@ describe("preflight: command line and stack file", () => {
     });
 
     it("rejects an unknown option", () => {
-        assert.throws(() => parsePreflightArgs(["--stack", "dev", "--profile", "x"]), { name: "PreflightUsageError", message: /unknown option --profile/ });
+        assert.throws(() => parsePreflightArgs(["--stack", "dev", "--profile", "x"]), {
+            name: "PreflightUsageError",
+            message: /unknown option --profile/,
+        });
     });
 
     it("reads prod's stack file: its region, its own key, its prefix and its reserved concurrency", () => {

@@ -11,7 +11,9 @@ function onlyProblem(options: unknown): string {
 
 describe("provisioned pollers (provisioned mode of the event source mapping)", () => {
     it("gives the mapping a provisionedPollerConfig and no scalingConfig", async () => {
-        const { stack } = await buildPipeline({ options: { escalation: { reservedConcurrency: 10, provisionedPollers: { minimumPollers: 4, maximumPollers: 50 } } } });
+        const { stack } = await buildPipeline({
+            options: { escalation: { reservedConcurrency: 10, provisionedPollers: { minimumPollers: 4, maximumPollers: 50 } } },
+        });
 
         const mapping = laneResource(stack, "escalation", "mapping");
 
@@ -49,7 +51,10 @@ describe("provisioned pollers (provisioned mode of the event source mapping)", (
     });
 
     it("rejects a minimum above 200 pollers", () => {
-        assert.match(onlyProblem({ toolCall: { reservedConcurrency: 10, provisionedPollers: { minimumPollers: 201, maximumPollers: 300 } } }), /minimumPollers' must be an integer between 2 and 200, 201 given/);
+        assert.match(
+            onlyProblem({ toolCall: { reservedConcurrency: 10, provisionedPollers: { minimumPollers: 201, maximumPollers: 300 } } }),
+            /minimumPollers' must be an integer between 2 and 200, 201 given/,
+        );
     });
 
     it("rejects a maximum above 2000 pollers", () => {
@@ -83,6 +88,9 @@ describe("provisioned pollers (provisioned mode of the event source mapping)", (
     });
 
     it("rejects an unknown poller setting", () => {
-        assert.match(onlyProblem({ escalation: { reservedConcurrency: 10, provisionedPollers: { pollerGroupName: "g" } } }), /'pipeline\.escalation\.provisionedPollers\.pollerGroupName' is not a known setting; known settings are minimumPollers, maximumPollers/);
+        assert.match(
+            onlyProblem({ escalation: { reservedConcurrency: 10, provisionedPollers: { pollerGroupName: "g" } } }),
+            /'pipeline\.escalation\.provisionedPollers\.pollerGroupName' is not a known setting; known settings are minimumPollers, maximumPollers/,
+        );
     });
 });

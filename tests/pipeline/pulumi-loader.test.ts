@@ -10,7 +10,10 @@ describe("the stack entry under Pulumi's own TypeScript loader", () => {
         const script = path.join(__dirname, "..", "helpers", "load-with-pulumi-typescript.js");
 
         // Act
-        const printed = execFileSync(process.execPath, [script, REPO_ROOT], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+        const printed = execFileSync(process.execPath, [script, REPO_ROOT], {
+            encoding: "utf8",
+            env: { ...process.env, NODE_OPTIONS: "" },
+        });
         const outputNames = JSON.parse(printed.trim().split("\n").pop() ?? "[]") as string[];
 
         // Assess

@@ -10,11 +10,14 @@ const PROGRAM = path.join(__dirname, "..", "..", "index.ts");
 
 /** Runs the stack entry (index.ts) fresh, as `pulumi up` would, with a stack file's config. */
 async function runProgram(stackName: string, config: Record<string, unknown>) {
-    return runWithMocks(() => {
-        delete require.cache[require.resolve(PROGRAM)];
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        return require(PROGRAM) as Record<string, pulumi.Output<string>>;
-    }, { stack: stackName, config });
+    return runWithMocks(
+        () => {
+            delete require.cache[require.resolve(PROGRAM)];
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            return require(PROGRAM) as Record<string, pulumi.Output<string>>;
+        },
+        { stack: stackName, config },
+    );
 }
 
 describe("stacks", () => {
@@ -25,11 +28,25 @@ describe("stacks", () => {
             // Two consumers and the alarm notifier.
             assert.equal(stack.ofType(ResourceTypes.function).length, 3);
             assert.deepEqual(Object.keys(outputs).sort(), [
-                "alarmTopicArn", "dlqAuditLogGroupName", "escalationDeadLetterQueueArn", "escalationDeadLetterQueueUrl", "escalationFunctionName", "escalationQueueArn",
-                "escalationQueueUrl", "idempotencyTableName", "payloadBucketName", "toolCallDeadLetterQueueArn", "toolCallDeadLetterQueueUrl",
-                "toolCallFunctionName", "toolCallQueueArn", "toolCallQueueUrl",
+                "alarmTopicArn",
+                "dlqAuditLogGroupName",
+                "escalationDeadLetterQueueArn",
+                "escalationDeadLetterQueueUrl",
+                "escalationFunctionName",
+                "escalationQueueArn",
+                "escalationQueueUrl",
+                "idempotencyTableName",
+                "payloadBucketName",
+                "toolCallDeadLetterQueueArn",
+                "toolCallDeadLetterQueueUrl",
+                "toolCallFunctionName",
+                "toolCallQueueArn",
+                "toolCallQueueUrl",
             ]);
-            assert.equal(await valueOf(outputs.toolCallQueueUrl), `https://sqs.${stackConfig(stackName)["aws:region"]}.amazonaws.com/123456789012/escalation-pipeline-${stackName}-main-tool-calls.fifo`);
+            assert.equal(
+                await valueOf(outputs.toolCallQueueUrl),
+                `https://sqs.${stackConfig(stackName)["aws:region"]}.amazonaws.com/123456789012/escalation-pipeline-${stackName}-main-tool-calls.fifo`,
+            );
         });
     }
 
@@ -45,21 +62,33 @@ describe("stacks", () => {
     it("ships no stack file with an alarm endpoint, a key or anything else a user must replace before deploying", () => {
         for (const stackName of ["dev", "prod"]) {
             const text = fs.readFileSync(path.join(__dirname, "..", "..", `Pulumi.${stackName}.yaml`), "utf8");
-            const settings = text.split("\n").filter((line) => !line.trimStart().startsWith("#")).join("\n");
+            const settings = text
+                .split("\n")
+                .filter((line) => !line.trimStart().startsWith("#"))
+                .join("\n");
 
-            assert.doesNotMatch(settings, /example\.(com|net|org)|111122223333|0123456789abcdef|kmsKeyArn|Endpoints/, `Pulumi.${stackName}.yaml`);
+            assert.doesNotMatch(
+                settings,
+                /example\.(com|net|org)|111122223333|0123456789abcdef|kmsKeyArn|Endpoints/,
+                `Pulumi.${stackName}.yaml`,
+            );
         }
     });
 
     it("leaves every dev function without reserved concurrency, which a new account's quota cannot give", async () => {
         const { stack } = await runProgram("dev", stackConfig("dev"));
 
-        assert.deepEqual(stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.reservedConcurrentExecutions), [undefined, undefined, undefined]);
+        assert.deepEqual(
+            stack.ofType(ResourceTypes.function).map((fn) => fn.inputs.reservedConcurrentExecutions),
+            [undefined, undefined, undefined],
+        );
     });
 
     it("reserves prod's lanes and two executions for the alarm notifier, so the lanes cannot starve it", async () => {
         const { stack } = await runProgram("prod", stackConfig("prod"));
-        const reserved = Object.fromEntries(stack.ofType(ResourceTypes.function).map((fn) => [fn.inputs.name, fn.inputs.reservedConcurrentExecutions]));
+        const reserved = Object.fromEntries(
+            stack.ofType(ResourceTypes.function).map((fn) => [fn.inputs.name, fn.inputs.reservedConcurrentExecutions]),
+        );
 
         assert.deepEqual(reserved, {
             "escalation-pipeline-prod-main-escalation-pager": 20,

@@ -32,7 +32,7 @@ describe("policies through the real analyzer server", () => {
         assert.deepEqual(diagnostics, []);
     });
 
-    it("shows the problem: a rule that reads an unknown value becomes an advisory \"can't run\" note", async () => {
+    it('shows the problem: a rule that reads an unknown value becomes an advisory "can\'t run" note', async () => {
         const lane = buildLane({ queue: { visibilityTimeoutSeconds: UNKNOWN } });
 
         const [diagnostic] = await analyzeStack([naiveVisibilityRule], lane.resources);
@@ -42,22 +42,37 @@ describe("policies through the real analyzer server", () => {
     });
 
     it("reports an unknown visibility timeout as a mandatory violation on the queue", async () => {
-        const lane = buildLane({ queue: { visibilityTimeoutSeconds: UNKNOWN }, dependsOn: { queue: { visibilityTimeoutSeconds: ["fn"] } } });
+        const lane = buildLane({
+            queue: { visibilityTimeoutSeconds: UNKNOWN },
+            dependsOn: { queue: { visibilityTimeoutSeconds: ["fn"] } },
+        });
 
         const diagnostics = await analyzeStack([sqsVisibilityTimeoutCoversConsumers], lane.resources);
 
-        assert.deepEqual(diagnostics.map((d) => [d.enforcementLevel, d.urn, d.message.split("\n")[1]]), [[
-            "mandatory", lane.queue.urn,
-            "SQS queue 'pager' visibilityTimeoutSeconds is unknown at preview; it must be known so this rule can be checked.",
-        ]]);
+        assert.deepEqual(
+            diagnostics.map((d) => [d.enforcementLevel, d.urn, d.message.split("\n")[1]]),
+            [
+                [
+                    "mandatory",
+                    lane.queue.urn,
+                    "SQS queue 'pager' visibilityTimeoutSeconds is unknown at preview; it must be known so this rule can be checked.",
+                ],
+            ],
+        );
     });
 
     it("says under an unknown value what a first preview cannot know and the remedy (issue 10, item 3)", async () => {
-        const lane = buildLane({ queue: { visibilityTimeoutSeconds: UNKNOWN }, dependsOn: { queue: { visibilityTimeoutSeconds: ["fn"] } } });
+        const lane = buildLane({
+            queue: { visibilityTimeoutSeconds: UNKNOWN },
+            dependsOn: { queue: { visibilityTimeoutSeconds: ["fn"] } },
+        });
 
         const [diagnostic] = await analyzeStack([sqsVisibilityTimeoutCoversConsumers], lane.resources);
 
-        assert.match(diagnostic.message.split("\n")[2], /^A first `pulumi preview` cannot know values the provider computes when it creates a resource \(ARNs, URLs, ids\).*build the value from names and the region, account and partition invokes/);
+        assert.match(
+            diagnostic.message.split("\n")[2],
+            /^A first `pulumi preview` cannot know values the provider computes when it creates a resource \(ARNs, URLs, ids\).*build the value from names and the region, account and partition invokes/,
+        );
     });
 
     it("reports an unknown runtime through Analyze as a mandatory violation", async () => {
@@ -65,16 +80,24 @@ describe("policies through the real analyzer server", () => {
 
         const diagnostics = await analyzeResource([lambdaRuntimeSupported], fn);
 
-        assert.deepEqual(diagnostics.map((d) => [d.enforcementLevel, d.message.split("\n")[1]]), [[
-            "mandatory", "Lambda function 'pager-fn' runtime is unknown at preview; it must be known so this rule can be checked.",
-        ]]);
+        assert.deepEqual(
+            diagnostics.map((d) => [d.enforcementLevel, d.message.split("\n")[1]]),
+            [["mandatory", "Lambda function 'pager-fn' runtime is unknown at preview; it must be known so this rule can be checked."]],
+        );
     });
 
     it("applies schema defaults when the analyzer was configured with nothing", async () => {
-        const lane = buildLane({ queue: { redrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:eu-west-1:123456789012:pager-dlq", maxReceiveCount: 9 }) } });
+        const lane = buildLane({
+            queue: {
+                redrivePolicy: JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:eu-west-1:123456789012:pager-dlq", maxReceiveCount: 9 }),
+            },
+        });
 
         const diagnostics = await analyzeStack(policies, lane.resources);
 
-        assert.deepEqual(diagnostics.map((d) => d.message.split("\n")[1]), ["SQS queue 'pager' maxReceiveCount must be between 3 and 5; found 9."]);
+        assert.deepEqual(
+            diagnostics.map((d) => d.message.split("\n")[1]),
+            ["SQS queue 'pager' maxReceiveCount must be between 3 and 5; found 9."],
+        );
     });
 });

@@ -18,7 +18,12 @@ describe("policy cloudwatch-dlq-depth-alarm", () => {
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' is a dead-letter queue and must have a CloudWatch alarm on AWS/SQS ApproximateNumberOfMessagesVisible with dimension QueueName; found none.", resource: lane.dlq, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue 'pager-dlq' is a dead-letter queue and must have a CloudWatch alarm on AWS/SQS ApproximateNumberOfMessagesVisible with dimension QueueName; found none.",
+            resource: lane.dlq,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("does not count an alarm on another metric", async () => {
@@ -48,8 +53,23 @@ describe("policy cloudwatch-dlq-depth-alarm", () => {
     it("accepts a metric-query alarm on the DLQ's depth", async () => {
         const lane = buildLane({ omit: ["alarm"] });
         const query = fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
-            comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, threshold: 0, alarmActions: [topicArn("on-call")],
-            metricQueries: [{ id: "depth", returnData: true, metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", period: 60, stat: "Maximum", dimensions: { QueueName: "pager-dlq" } } }],
+            comparisonOperator: "GreaterThanThreshold",
+            evaluationPeriods: 1,
+            threshold: 0,
+            alarmActions: [topicArn("on-call")],
+            metricQueries: [
+                {
+                    id: "depth",
+                    returnData: true,
+                    metric: {
+                        namespace: "AWS/SQS",
+                        metricName: "ApproximateNumberOfMessagesVisible",
+                        period: 60,
+                        stat: "Maximum",
+                        dimensions: { QueueName: "pager-dlq" },
+                    },
+                },
+            ],
         });
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, query]);
@@ -72,7 +92,10 @@ describe("policy cloudwatch-dlq-depth-alarm", () => {
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, resources);
 
-        assertViolation(violations, { message: "CloudWatch alarm 'pager-dlq-depth' dimensions.QueueName is unknown at preview", resource: lane.alarm });
+        assertViolation(violations, {
+            message: "CloudWatch alarm 'pager-dlq-depth' dimensions.QueueName is unknown at preview",
+            resource: lane.alarm,
+        });
     });
 });
 
@@ -81,12 +104,27 @@ describe("policy cloudwatch-dlq-depth-alarm: only an alarm that can page counts"
         [{ alarmActions: undefined }, "CloudWatch alarm 'pager-dlq-depth' has no alarmActions"],
         [{ alarmActions: [] }, "CloudWatch alarm 'pager-dlq-depth' has no alarmActions"],
         [{ actionsEnabled: false }, "CloudWatch alarm 'pager-dlq-depth' has actionsEnabled false"],
-        [{ threshold: 100 }, "CloudWatch alarm 'pager-dlq-depth' fires only above 100 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)"],
-        [{ threshold: 1 }, "CloudWatch alarm 'pager-dlq-depth' fires only above 1 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)"],
-        [{ comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 2 }, "CloudWatch alarm 'pager-dlq-depth' fires only from 2 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)"],
-        [{ comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 0 }, "CloudWatch alarm 'pager-dlq-depth' fires only from 0 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)"],
+        [
+            { threshold: 100 },
+            "CloudWatch alarm 'pager-dlq-depth' fires only above 100 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)",
+        ],
+        [
+            { threshold: 1 },
+            "CloudWatch alarm 'pager-dlq-depth' fires only above 1 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)",
+        ],
+        [
+            { comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 2 },
+            "CloudWatch alarm 'pager-dlq-depth' fires only from 2 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)",
+        ],
+        [
+            { comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 0 },
+            "CloudWatch alarm 'pager-dlq-depth' fires only from 0 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1)",
+        ],
         [{ comparisonOperator: "LessThanThreshold" }, "CloudWatch alarm 'pager-dlq-depth' uses comparisonOperator LessThanThreshold"],
-        [{ statistic: "SampleCount" }, "CloudWatch alarm 'pager-dlq-depth' uses statistic SampleCount (it counts data points, not messages)"],
+        [
+            { statistic: "SampleCount" },
+            "CloudWatch alarm 'pager-dlq-depth' uses statistic SampleCount (it counts data points, not messages)",
+        ],
     ];
     for (const [change, reason] of cases) {
         it(`does not count an alarm that ${reason.replace("CloudWatch alarm 'pager-dlq-depth' ", "")}`, async () => {
@@ -94,7 +132,11 @@ describe("policy cloudwatch-dlq-depth-alarm: only an alarm that can page counts"
 
             const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
 
-            assertOnlyViolation(violations, { message: `SQS queue 'pager-dlq' is a dead-letter queue and must have a CloudWatch alarm on its depth that can page; ${reason}.`, resource: lane.dlq, enforcementLevel: "mandatory" });
+            assertOnlyViolation(violations, {
+                message: `SQS queue 'pager-dlq' is a dead-letter queue and must have a CloudWatch alarm on its depth that can page; ${reason}.`,
+                resource: lane.dlq,
+                enforcementLevel: "mandatory",
+            });
         });
     }
 
@@ -117,16 +159,32 @@ describe("policy cloudwatch-dlq-depth-alarm: only an alarm that can page counts"
     it("does not count a metric-query alarm whose returned series is not the depth", async () => {
         const lane = buildLane({ omit: ["alarm"] });
         const query = fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
-            comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, threshold: 0, alarmActions: [topicArn("on-call")],
+            comparisonOperator: "GreaterThanThreshold",
+            evaluationPeriods: 1,
+            threshold: 0,
+            alarmActions: [topicArn("on-call")],
             metricQueries: [
-                { id: "depth", returnData: false, metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", period: 60, stat: "Maximum", dimensions: { QueueName: "pager-dlq" } } },
+                {
+                    id: "depth",
+                    returnData: false,
+                    metric: {
+                        namespace: "AWS/SQS",
+                        metricName: "ApproximateNumberOfMessagesVisible",
+                        period: 60,
+                        stat: "Maximum",
+                        dimensions: { QueueName: "pager-dlq" },
+                    },
+                },
                 { id: "zero", expression: "depth * 0", returnData: true },
             ],
         });
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, query]);
 
-        assertOnlyViolation(violations, { message: "CloudWatch alarm 'dlq-depth-query' returns the series 'zero', not the depth", resource: lane.dlq });
+        assertOnlyViolation(violations, {
+            message: "CloudWatch alarm 'dlq-depth-query' returns the series 'zero', not the depth",
+            resource: lane.dlq,
+        });
     });
 });
 
@@ -144,7 +202,12 @@ describe("policy cloudwatch-alarm-has-action", () => {
 
         const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
 
-        assertOnlyViolation(violations, { message: "CloudWatch alarm 'pager-dlq-depth' must have an enabled alarm action (alarmActions, actionsEnabled not false); found no alarmActions.", resource: lane.alarm, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, {
+            message:
+                "CloudWatch alarm 'pager-dlq-depth' must have an enabled alarm action (alarmActions, actionsEnabled not false); found no alarmActions.",
+            resource: lane.alarm,
+            enforcementLevel: "advisory",
+        });
     });
 
     it("reports an alarm with actionsEnabled false", async () => {
@@ -173,15 +236,27 @@ describe("policy cloudwatch-alarm-has-action", () => {
 });
 
 describe("policy cloudwatch-consumer-alarms", () => {
-    const lambdaAlarm = (name: string, metricName: string, functionName = "pager-fn") => fakeResource(aws.cloudwatch.MetricAlarm, name, {
-        namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: functionName }, statistic: "Sum", period: 60, evaluationPeriods: 1,
-        threshold: 0, comparisonOperator: "GreaterThanThreshold", alarmActions: [topicArn("on-call")],
-    });
+    const lambdaAlarm = (name: string, metricName: string, functionName = "pager-fn") =>
+        fakeResource(aws.cloudwatch.MetricAlarm, name, {
+            namespace: "AWS/Lambda",
+            metricName,
+            dimensions: { FunctionName: functionName },
+            statistic: "Sum",
+            period: 60,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            alarmActions: [topicArn("on-call")],
+        });
 
     it("passes a consumer with an Errors and a Throttles alarm", async () => {
         const lane = buildLane({ omit: ["errorsAlarm", "throttlesAlarm"] });
 
-        const violations = await runStackPolicy(cloudwatchConsumerAlarms, [...lane.resources, lambdaAlarm("errors", "Errors"), lambdaAlarm("throttles", "Throttles")]);
+        const violations = await runStackPolicy(cloudwatchConsumerAlarms, [
+            ...lane.resources,
+            lambdaAlarm("errors", "Errors"),
+            lambdaAlarm("throttles", "Throttles"),
+        ]);
 
         assertNoViolations(violations);
     });
@@ -191,22 +266,39 @@ describe("policy cloudwatch-consumer-alarms", () => {
 
         const violations = await runStackPolicy(cloudwatchConsumerAlarms, [...lane.resources, lambdaAlarm("errors", "Errors")]);
 
-        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' consumes SQS and must have CloudWatch alarms on AWS/Lambda Errors and Throttles (dimension FunctionName); found none on Throttles.", resource: lane.fn, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, {
+            message:
+                "Lambda function 'pager-fn' consumes SQS and must have CloudWatch alarms on AWS/Lambda Errors and Throttles (dimension FunctionName); found none on Throttles.",
+            resource: lane.fn,
+            enforcementLevel: "advisory",
+        });
     });
 
     it("does not count an alarm on another function", async () => {
         const lane = buildLane({ omit: ["errorsAlarm", "throttlesAlarm"] });
 
-        const violations = await runStackPolicy(cloudwatchConsumerAlarms, [...lane.resources, lambdaAlarm("errors", "Errors", "other"), lambdaAlarm("throttles", "Throttles")]);
+        const violations = await runStackPolicy(cloudwatchConsumerAlarms, [
+            ...lane.resources,
+            lambdaAlarm("errors", "Errors", "other"),
+            lambdaAlarm("throttles", "Throttles"),
+        ]);
 
         assertOnlyViolation(violations, { message: "found none on Errors." });
     });
 
     it("reports an alarm whose function is unknown at preview when a consumer lacks one", async () => {
         const lane = buildLane({ omit: ["errorsAlarm", "throttlesAlarm"] });
-        const unknownAlarm = { ...lambdaAlarm("errors", "Errors"), props: { ...lambdaAlarm("errors", "Errors").props, dimensions: { FunctionName: UNKNOWN } }, links: { dependencies: [lane.role] } };
+        const unknownAlarm = {
+            ...lambdaAlarm("errors", "Errors"),
+            props: { ...lambdaAlarm("errors", "Errors").props, dimensions: { FunctionName: UNKNOWN } },
+            links: { dependencies: [lane.role] },
+        };
 
-        const violations = await runStackPolicy(cloudwatchConsumerAlarms, [...lane.resources, unknownAlarm, lambdaAlarm("throttles", "Throttles")]);
+        const violations = await runStackPolicy(cloudwatchConsumerAlarms, [
+            ...lane.resources,
+            unknownAlarm,
+            lambdaAlarm("throttles", "Throttles"),
+        ]);
 
         assertViolation(violations, { message: "CloudWatch alarm 'errors' dimensions.FunctionName is unknown at preview" });
     });

@@ -22,8 +22,12 @@ describe("policy config", () => {
     it("rejects a value out of range, naming the setting, the range and the value", () => {
         const resolve = () => resolveConfig("p", schema, { lowerBound: 0 });
 
-        assert.throws(resolve, (error: Error) => error instanceof PolicyConfigError
-            && error.message === "Policy 'p' setting 'lowerBound' must be an integer between 1 and 1000; 0 given.");
+        assert.throws(
+            resolve,
+            (error: Error) =>
+                error instanceof PolicyConfigError &&
+                error.message === "Policy 'p' setting 'lowerBound' must be an integer between 1 and 1000; 0 given.",
+        );
     });
 
     it("rejects a value outside its enum", () => {

@@ -38,13 +38,22 @@ describe("one notion of 'this queue is a dead-letter queue' (stack index)", () =
     it("does not count an SNS topic as a Lambda function's dead-letter queue", () => {
         const queue = failureQueue();
 
-        const names = deadLetterNames([queue, deadLetterHolders["a Lambda function's deadLetterConfig"].build("arn:aws:sns:eu-west-1:123456789012:failures")]);
+        const names = deadLetterNames([
+            queue,
+            deadLetterHolders["a Lambda function's deadLetterConfig"].build("arn:aws:sns:eu-west-1:123456789012:failures"),
+        ]);
 
         assert.deepEqual(names, []);
     });
 
     it("counts a queue whose own redriveAllowPolicy names its sources (byQueue)", () => {
-        const queue = { ...failureQueue(), props: { ...failureQueue().props, redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("orders")] }) } };
+        const queue = {
+            ...failureQueue(),
+            props: {
+                ...failureQueue().props,
+                redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("orders")] }),
+            },
+        };
 
         const names = deadLetterNames([queue]);
 
@@ -54,7 +63,8 @@ describe("one notion of 'this queue is a dead-letter queue' (stack index)", () =
     it("counts a queue named a DLQ by an aws.sqs.RedriveAllowPolicy", () => {
         const queue = failureQueue();
         const allow = fakeResource(aws.sqs.RedriveAllowPolicy, "failures-allow", {
-            queueUrl: queueUrl("failures"), redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("orders")] }),
+            queueUrl: queueUrl("failures"),
+            redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("orders")] }),
         });
 
         const names = deadLetterNames([queue, allow]);
@@ -63,8 +73,14 @@ describe("one notion of 'this queue is a dead-letter queue' (stack index)", () =
     });
 
     it("does not count a queue whose redriveAllowPolicy is allowAll (AWS's default) or denyAll", () => {
-        const allowAll = { ...failureQueue("a"), props: { ...failureQueue("a").props, redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) } };
-        const denyAll = { ...failureQueue("d"), props: { ...failureQueue("d").props, redriveAllowPolicy: JSON.stringify({ redrivePermission: "denyAll" }) } };
+        const allowAll = {
+            ...failureQueue("a"),
+            props: { ...failureQueue("a").props, redriveAllowPolicy: JSON.stringify({ redrivePermission: "allowAll" }) },
+        };
+        const denyAll = {
+            ...failureQueue("d"),
+            props: { ...failureQueue("d").props, redriveAllowPolicy: JSON.stringify({ redrivePermission: "denyAll" }) },
+        };
 
         const names = deadLetterNames([allowAll, denyAll]);
 
@@ -98,7 +114,10 @@ describe("policy sqs-queue-has-dlq on dead-letter queues of other services", () 
 
         const violations = await runStackPolicy(sqsQueueHasDlq, [queue, role, holder]);
 
-        assertViolation(violations, { message: "Lambda function 'async-fn' deadLetterConfig.targetArn is unknown at preview", resource: holder });
+        assertViolation(violations, {
+            message: "Lambda function 'async-fn' deadLetterConfig.targetArn is unknown at preview",
+            resource: holder,
+        });
     });
 });
 
@@ -109,7 +128,10 @@ describe("policy cloudwatch-dlq-depth-alarm on dead-letter queues of other servi
 
             const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [queue, build(queueArn("failures"))]);
 
-            assertViolation(violations, { message: "SQS queue 'failures' is a dead-letter queue and must have a CloudWatch alarm", resource: queue });
+            assertViolation(violations, {
+                message: "SQS queue 'failures' is a dead-letter queue and must have a CloudWatch alarm",
+                resource: queue,
+            });
         });
     }
 });
@@ -117,7 +139,8 @@ describe("policy cloudwatch-dlq-depth-alarm on dead-letter queues of other servi
 describe("one notion of 'this queue is a dead-letter queue': the cases around the edges", () => {
     const byQueueAllow = JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("orders")] });
     const withOwnAllow = () => ({ ...failureQueue(), props: { ...failureQueue().props, redriveAllowPolicy: byQueueAllow } });
-    const allowResource = () => fakeResource(aws.sqs.RedriveAllowPolicy, "failures-allow", { queueUrl: queueUrl("failures"), redriveAllowPolicy: byQueueAllow });
+    const allowResource = () =>
+        fakeResource(aws.sqs.RedriveAllowPolicy, "failures-allow", { queueUrl: queueUrl("failures"), redriveAllowPolicy: byQueueAllow });
 
     it("exempts from sqs-queue-has-dlq a queue whose own redriveAllowPolicy names it a DLQ (byQueue)", async () => {
         const violations = await runStackPolicy(sqsQueueHasDlq, [withOwnAllow()]);
@@ -136,7 +159,10 @@ describe("one notion of 'this queue is a dead-letter queue': the cases around th
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [queue]);
 
-        assertViolation(violations, { message: "SQS queue 'failures' is a dead-letter queue and must have a CloudWatch alarm", resource: queue });
+        assertViolation(violations, {
+            message: "SQS queue 'failures' is a dead-letter queue and must have a CloudWatch alarm",
+            resource: queue,
+        });
     });
 
     it("asks for a depth alarm on a queue an aws.sqs.RedriveAllowPolicy names a DLQ", async () => {
@@ -144,12 +170,16 @@ describe("one notion of 'this queue is a dead-letter queue': the cases around th
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [queue, allowResource()]);
 
-        assertViolation(violations, { message: "SQS queue 'failures' is a dead-letter queue and must have a CloudWatch alarm", resource: queue });
+        assertViolation(violations, {
+            message: "SQS queue 'failures' is a dead-letter queue and must have a CloudWatch alarm",
+            resource: queue,
+        });
     });
 
     it("counts a queue named by a Pipe's DynamoDB stream dead-letter config", () => {
         const pipe = fakeResource(aws.pipes.Pipe, "orders-pipe", {
-            roleArn: "arn:aws:iam::123456789012:role/pipe", source: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000",
+            roleArn: "arn:aws:iam::123456789012:role/pipe",
+            source: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000",
             target: "arn:aws:lambda:eu-west-1:123456789012:function:async-fn",
             sourceParameters: { dynamodbStreamParameters: { startingPosition: "LATEST", deadLetterConfig: { arn: queueArn("failures") } } },
         });
@@ -160,7 +190,10 @@ describe("one notion of 'this queue is a dead-letter queue': the cases around th
     });
 
     it("does not count a FunctionEventInvokeConfig's onSuccess destination (it receives successes, not failures)", () => {
-        const config = fakeResource(aws.lambda.FunctionEventInvokeConfig, "async-invoke", { functionName: "async-fn", destinationConfig: { onSuccess: { destination: queueArn("failures") } } });
+        const config = fakeResource(aws.lambda.FunctionEventInvokeConfig, "async-invoke", {
+            functionName: "async-fn",
+            destinationConfig: { onSuccess: { destination: queueArn("failures") } },
+        });
 
         const names = deadLetterNames([failureQueue(), config]);
 

@@ -28,14 +28,19 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
         assertOnlyViolation(violations, {
-            message: "SQS queue 'pager' visibilityTimeoutSeconds must be at least 6 x 30 s (timeout of Lambda function 'pager-fn') + 5 s (batching window of Event source mapping 'pager-mapping') = 185 s; found 60 s.",
+            message:
+                "SQS queue 'pager' visibilityTimeoutSeconds must be at least 6 x 30 s (timeout of Lambda function 'pager-fn') + 5 s (batching window of Event source mapping 'pager-mapping') = 185 s; found 60 s.",
             resource: lane.queue,
             enforcementLevel: "mandatory",
         });
     });
 
     it("applies AWS defaults where unset: 30 s visibility against 6 x 3 s passes", async () => {
-        const lane = buildLane({ queue: { visibilityTimeoutSeconds: undefined }, fn: { timeout: undefined }, mapping: { maximumBatchingWindowInSeconds: undefined } });
+        const lane = buildLane({
+            queue: { visibilityTimeoutSeconds: undefined },
+            fn: { timeout: undefined },
+            mapping: { maximumBatchingWindowInSeconds: undefined },
+        });
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
@@ -53,8 +58,12 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
     it("checks every consumer of the queue", async () => {
         const lane = buildLane();
         const slow = fakeResource(aws.lambda.Function, "audit-fn", { name: "audit-fn", role: "r", timeout: 60 });
-        const second = fakeResource(aws.lambda.EventSourceMapping, "audit-mapping", { eventSourceArn: UNKNOWN, functionName: UNKNOWN },
-            { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [slow] } });
+        const second = fakeResource(
+            aws.lambda.EventSourceMapping,
+            "audit-mapping",
+            { eventSourceArn: UNKNOWN, functionName: UNKNOWN },
+            { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [slow] } },
+        );
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, [...lane.resources, slow, second]);
 
@@ -78,11 +87,18 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
     });
 
     it("reports a visibility timeout unknown at preview", async () => {
-        const lane = buildLane({ queue: { visibilityTimeoutSeconds: UNKNOWN }, dependsOn: { queue: { visibilityTimeoutSeconds: ["fn"] } } });
+        const lane = buildLane({
+            queue: { visibilityTimeoutSeconds: UNKNOWN },
+            dependsOn: { queue: { visibilityTimeoutSeconds: ["fn"] } },
+        });
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' visibilityTimeoutSeconds is unknown at preview; it must be known so this rule can be checked.", resource: lane.queue, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message: "SQS queue 'pager' visibilityTimeoutSeconds is unknown at preview; it must be known so this rule can be checked.",
+            resource: lane.queue,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("reports a mapping whose queue is unknown at preview and not linked by dependency", async () => {
@@ -90,15 +106,25 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' eventSourceArn is unknown at preview", resource: lane.mapping });
+        assertOnlyViolation(violations, {
+            message: "Event source mapping 'pager-mapping' eventSourceArn is unknown at preview",
+            resource: lane.mapping,
+        });
     });
 
     it("reports a consumer function declared outside the stack", async () => {
-        const lane = buildLane({ omit: ["fn"], mapping: { functionName: functionArn("elsewhere") }, dependsOn: { mapping: { functionName: [] } } });
+        const lane = buildLane({
+            omit: ["fn"],
+            mapping: { functionName: functionArn("elsewhere") },
+            dependsOn: { mapping: { functionName: [] } },
+        });
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' function must be declared in this stack so this rule can check it; found 'arn:aws:lambda:eu-west-1:123456789012:function:elsewhere'." });
+        assertOnlyViolation(violations, {
+            message:
+                "Event source mapping 'pager-mapping' function must be declared in this stack so this rule can check it; found 'arn:aws:lambda:eu-west-1:123456789012:function:elsewhere'.",
+        });
     });
 });
 
@@ -116,11 +142,17 @@ describe("policy lambda-esm-reports-batch-item-failures", () => {
 
         const violations = await runStackPolicy(lambdaEsmReportsBatchItemFailures, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' functionResponseTypes must include \"ReportBatchItemFailures\"; found [].", resource: lane.mapping });
+        assertOnlyViolation(violations, {
+            message: "Event source mapping 'pager-mapping' functionResponseTypes must include \"ReportBatchItemFailures\"; found [].",
+            resource: lane.mapping,
+        });
     });
 
     it("leaves a Kinesis mapping alone", async () => {
-        const lane = buildLane({ mapping: { eventSourceArn: KINESIS_ARN, functionResponseTypes: undefined }, dependsOn: { mapping: { eventSourceArn: [] } } });
+        const lane = buildLane({
+            mapping: { eventSourceArn: KINESIS_ARN, functionResponseTypes: undefined },
+            dependsOn: { mapping: { eventSourceArn: [] } },
+        });
 
         const violations = await runStackPolicy(lambdaEsmReportsBatchItemFailures, lane.resources);
 
@@ -150,7 +182,11 @@ describe("policy lambda-esm-fifo-batching", () => {
 
         const violations = await runStackPolicy(lambdaEsmFifoBatching, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' reads FIFO queue SQS queue 'pager', so maximumBatchingWindowInSeconds must be unset or 0; found 5.", resource: lane.mapping });
+        assertOnlyViolation(violations, {
+            message:
+                "Event source mapping 'pager-mapping' reads FIFO queue SQS queue 'pager', so maximumBatchingWindowInSeconds must be unset or 0; found 5.",
+            resource: lane.mapping,
+        });
     });
 
     it("reports a FIFO mapping with batchSize above 10", async () => {
@@ -192,11 +228,18 @@ describe("policy lambda-esm-batch-window", () => {
 
         const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' batchSize is 100, above 10, so maximumBatchingWindowInSeconds must be at least 1; found 0.", resource: lane.mapping });
+        assertOnlyViolation(violations, {
+            message:
+                "Event source mapping 'pager-mapping' batchSize is 100, above 10, so maximumBatchingWindowInSeconds must be at least 1; found 0.",
+            resource: lane.mapping,
+        });
     });
 
     it("leaves a Kinesis mapping with batchSize 100 alone", async () => {
-        const lane = buildLane({ mapping: { eventSourceArn: KINESIS_ARN, batchSize: 100, maximumBatchingWindowInSeconds: undefined }, dependsOn: { mapping: { eventSourceArn: [] } } });
+        const lane = buildLane({
+            mapping: { eventSourceArn: KINESIS_ARN, batchSize: 100, maximumBatchingWindowInSeconds: undefined },
+            dependsOn: { mapping: { eventSourceArn: [] } },
+        });
 
         const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 
@@ -204,7 +247,10 @@ describe("policy lambda-esm-batch-window", () => {
     });
 
     it("reports a batching window unknown at preview", async () => {
-        const lane = buildLane({ mapping: { batchSize: 100, maximumBatchingWindowInSeconds: UNKNOWN }, dependsOn: { mapping: { maximumBatchingWindowInSeconds: ["fn"] } } });
+        const lane = buildLane({
+            mapping: { batchSize: 100, maximumBatchingWindowInSeconds: UNKNOWN },
+            dependsOn: { mapping: { maximumBatchingWindowInSeconds: ["fn"] } },
+        });
 
         const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 
@@ -230,7 +276,10 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
     });
 
     it("passes provisioned pollers alone", async () => {
-        const lane = buildLane({ fn: { reservedConcurrentExecutions: -1 }, mapping: { scalingConfig: undefined, provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 10 } } });
+        const lane = buildLane({
+            fn: { reservedConcurrentExecutions: -1 },
+            mapping: { scalingConfig: undefined, provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 10 } },
+        });
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
@@ -242,7 +291,12 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' must set scalingConfig.maximumConcurrency (2..1000, within the reserved 5) or provisionedPollerConfig: reservedConcurrentExecutions alone does not slow the pollers, and their throttled receives count toward maxReceiveCount; found reservedConcurrentExecutions 5 and neither.", resource: lane.mapping, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message:
+                "Event source mapping 'pager-mapping' must set scalingConfig.maximumConcurrency (2..1000, within the reserved 5) or provisionedPollerConfig: reservedConcurrentExecutions alone does not slow the pollers, and their throttled receives count toward maxReceiveCount; found reservedConcurrentExecutions 5 and neither.",
+            resource: lane.mapping,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("reports a consumer with neither bound (-1 means no reservation)", async () => {
@@ -250,7 +304,11 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' must bound the concurrency of Lambda function 'pager-fn' with scalingConfig.maximumConcurrency (2..1000) or provisionedPollerConfig; found neither.", resource: lane.mapping });
+        assertOnlyViolation(violations, {
+            message:
+                "Event source mapping 'pager-mapping' must bound the concurrency of Lambda function 'pager-fn' with scalingConfig.maximumConcurrency (2..1000) or provisionedPollerConfig; found neither.",
+            resource: lane.mapping,
+        });
     });
 
     it("reports reserved concurrency 0 (every invocation throttles)", async () => {
@@ -258,7 +316,11 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must not be 0 for a consumer of SQS (every invocation is throttled); found 0.", resource: lane.fn });
+        assertOnlyViolation(violations, {
+            message:
+                "Lambda function 'pager-fn' reservedConcurrentExecutions must not be 0 for a consumer of SQS (every invocation is throttled); found 0.",
+            resource: lane.fn,
+        });
     });
 
     it("reports maximumConcurrency 1, below AWS's range 2..1000", async () => {
@@ -266,7 +328,10 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' scalingConfig.maximumConcurrency must be between 2 and 1000; found 1.", resource: lane.mapping });
+        assertOnlyViolation(violations, {
+            message: "Event source mapping 'pager-mapping' scalingConfig.maximumConcurrency must be between 2 and 1000; found 1.",
+            resource: lane.mapping,
+        });
     });
 
     it("reports maximumConcurrency above reserved concurrency", async () => {
@@ -274,21 +339,38 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 10); found 5.", resource: lane.fn });
+        assertOnlyViolation(violations, {
+            message:
+                "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 10); found 5.",
+            resource: lane.fn,
+        });
     });
 
     it("reports reserved concurrency below the sum over two mappings, each within it", async () => {
         const lane = buildLane({ fn: { reservedConcurrentExecutions: 8 } });
-        const second = fakeResource(aws.lambda.EventSourceMapping, "pager-mapping-2", { ...lane.mapping.props, eventSourceArn: queueArn("pager-dlq") }, { propertyDependencies: { functionName: [lane.fn] } });
+        const second = fakeResource(
+            aws.lambda.EventSourceMapping,
+            "pager-mapping-2",
+            { ...lane.mapping.props, eventSourceArn: queueArn("pager-dlq") },
+            { propertyDependencies: { functionName: [lane.fn] } },
+        );
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources, second]);
 
-        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 5, 'pager-mapping-2' 5); found 8." });
+        assertOnlyViolation(violations, {
+            message:
+                "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 5, 'pager-mapping-2' 5); found 8.",
+        });
     });
 
     it("passes reserved concurrency equal to the sum over two mappings", async () => {
         const lane = buildLane({ fn: { reservedConcurrentExecutions: 10 } });
-        const second = fakeResource(aws.lambda.EventSourceMapping, "pager-mapping-2", { ...lane.mapping.props, eventSourceArn: queueArn("pager-dlq") }, { propertyDependencies: { functionName: [lane.fn] } });
+        const second = fakeResource(
+            aws.lambda.EventSourceMapping,
+            "pager-mapping-2",
+            { ...lane.mapping.props, eventSourceArn: queueArn("pager-dlq") },
+            { propertyDependencies: { functionName: [lane.fn] } },
+        );
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources, second]);
 
@@ -300,13 +382,20 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' must not set both scalingConfig.maximumConcurrency and provisionedPollerConfig (AWS rejects the combination); choose one.", resource: lane.mapping });
+        assertOnlyViolation(violations, {
+            message:
+                "Event source mapping 'pager-mapping' must not set both scalingConfig.maximumConcurrency and provisionedPollerConfig (AWS rejects the combination); choose one.",
+            resource: lane.mapping,
+        });
     });
 
     for (const [config, message] of [
         [{ minimumPollers: 0, maximumPollers: 10 }, "provisionedPollerConfig.minimumPollers must be between 1 and 200; found 0."],
         [{ minimumPollers: 1, maximumPollers: 2001 }, "provisionedPollerConfig.maximumPollers must be between 1 and 2000; found 2001."],
-        [{ minimumPollers: 20, maximumPollers: 10 }, "provisionedPollerConfig.minimumPollers must not exceed maximumPollers (10); found 20."],
+        [
+            { minimumPollers: 20, maximumPollers: 10 },
+            "provisionedPollerConfig.minimumPollers must not exceed maximumPollers (10); found 20.",
+        ],
     ] as const) {
         it(`reports provisioned pollers ${JSON.stringify(config)}`, async () => {
             const lane = buildLane({ mapping: { scalingConfig: undefined, provisionedPollerConfig: config } });
@@ -318,29 +407,57 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
     }
 
     it("reports a reserved concurrency unknown at preview", async () => {
-        const lane = buildLane({ fn: { reservedConcurrentExecutions: UNKNOWN }, dependsOn: { fn: { reservedConcurrentExecutions: ["queue"] } } });
+        const lane = buildLane({
+            fn: { reservedConcurrentExecutions: UNKNOWN },
+            dependsOn: { fn: { reservedConcurrentExecutions: ["queue"] } },
+        });
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions is unknown at preview", resource: lane.fn });
+        assertOnlyViolation(violations, {
+            message: "Lambda function 'pager-fn' reservedConcurrentExecutions is unknown at preview",
+            resource: lane.fn,
+        });
     });
 
     it("reports provisioned pollers unknown at preview", async () => {
-        const lane = buildLane({ mapping: { scalingConfig: undefined, provisionedPollerConfig: UNKNOWN }, dependsOn: { mapping: { provisionedPollerConfig: ["queue"] } } });
+        const lane = buildLane({
+            mapping: { scalingConfig: undefined, provisionedPollerConfig: UNKNOWN },
+            dependsOn: { mapping: { provisionedPollerConfig: ["queue"] } },
+        });
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' provisionedPollerConfig is unknown at preview", resource: lane.mapping });
+        assertOnlyViolation(violations, {
+            message: "Event source mapping 'pager-mapping' provisionedPollerConfig is unknown at preview",
+            resource: lane.mapping,
+        });
     });
 
     it("follows a mapping whose functionName is an alias ARN (unknown at preview) to the function", async () => {
         const lane = buildLane({ mapping: { scalingConfig: { maximumConcurrency: 10 } } });
-        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
-        const mapping = { ...lane.mapping, props: { ...lane.mapping.props, functionName: UNKNOWN }, links: { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [alias] } } };
+        const alias = fakeResource(
+            aws.lambda.Alias,
+            "pager-live",
+            { name: "live", functionName: UNKNOWN, functionVersion: "1" },
+            { propertyDependencies: { functionName: [lane.fn] } },
+        );
+        const mapping = {
+            ...lane.mapping,
+            props: { ...lane.mapping.props, functionName: UNKNOWN },
+            links: { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [alias] } },
+        };
 
-        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources.filter((r) => r !== lane.mapping), alias, mapping]);
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [
+            ...lane.resources.filter((r) => r !== lane.mapping),
+            alias,
+            mapping,
+        ]);
 
-        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum", resource: lane.fn });
+        assertOnlyViolation(violations, {
+            message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum",
+            resource: lane.fn,
+        });
     });
 });
 
@@ -358,7 +475,10 @@ describe("policy lambda-esm-batch-window: AWS's limits", () => {
 
         const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' batchSize must be at most 10000; found 10001.", resource: lane.mapping });
+        assertOnlyViolation(violations, {
+            message: "Event source mapping 'pager-mapping' batchSize must be at most 10000; found 10001.",
+            resource: lane.mapping,
+        });
     });
 
     it("passes batchSize 10,000 with a window", async () => {
@@ -374,7 +494,10 @@ describe("policy lambda-esm-batch-window: AWS's limits", () => {
 
         const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' maximumBatchingWindowInSeconds must be at most 300; found 301.", resource: lane.mapping });
+        assertOnlyViolation(violations, {
+            message: "Event source mapping 'pager-mapping' maximumBatchingWindowInSeconds must be at most 300; found 301.",
+            resource: lane.mapping,
+        });
     });
 });
 
@@ -414,15 +537,25 @@ describe("policy lambda-esm-filter-drops-messages", () => {
     });
 
     it("reports, as advisory, an SQS mapping with filterCriteria (Lambda deletes what matches no filter)", async () => {
-        const lane = buildLane({ mapping: { filterCriteria: { filters: [{ pattern: JSON.stringify({ body: { severity: ["high"] } }) }] } } });
+        const lane = buildLane({
+            mapping: { filterCriteria: { filters: [{ pattern: JSON.stringify({ body: { severity: ["high"] } }) }] } },
+        });
 
         const violations = await runStackPolicy(lambdaEsmFilterDropsMessages, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Event source mapping 'pager-mapping' has filterCriteria on SQS queue 'pager': Lambda deletes every message that matches no filter", resource: lane.mapping, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, {
+            message:
+                "Event source mapping 'pager-mapping' has filterCriteria on SQS queue 'pager': Lambda deletes every message that matches no filter",
+            resource: lane.mapping,
+            enforcementLevel: "advisory",
+        });
     });
 
     it("leaves a Kinesis mapping with filterCriteria alone", async () => {
-        const lane = buildLane({ mapping: { eventSourceArn: KINESIS_ARN, filterCriteria: { filters: [{ pattern: "{}" }] } }, linkByValueOnly: true });
+        const lane = buildLane({
+            mapping: { eventSourceArn: KINESIS_ARN, filterCriteria: { filters: [{ pattern: "{}" }] } },
+            linkByValueOnly: true,
+        });
 
         const violations = await runStackPolicy(lambdaEsmFilterDropsMessages, lane.resources);
 
@@ -448,7 +581,9 @@ describe("policy lambda-consumer-concurrency-bounded and lambda-esm-batch-window
     });
 
     it("passes provisioned pollers at both ends of AWS's ranges, minimum equal to maximum", async () => {
-        const lane = buildLane({ mapping: { scalingConfig: undefined, provisionedPollerConfig: { minimumPollers: 200, maximumPollers: 200 } } });
+        const lane = buildLane({
+            mapping: { scalingConfig: undefined, provisionedPollerConfig: { minimumPollers: 200, maximumPollers: 200 } },
+        });
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
@@ -456,7 +591,9 @@ describe("policy lambda-consumer-concurrency-bounded and lambda-esm-batch-window
     });
 
     it("passes provisioned pollers 1..2000", async () => {
-        const lane = buildLane({ mapping: { scalingConfig: undefined, provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 2000 } } });
+        const lane = buildLane({
+            mapping: { scalingConfig: undefined, provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 2000 } },
+        });
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
@@ -476,7 +613,10 @@ describe("policy lambda-consumer-concurrency-bounded and lambda-esm-batch-window
 
         const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 
-        assertOnlyViolation(violations, { message: "batchSize is 11, above 10, so maximumBatchingWindowInSeconds must be at least 1; found 0.", resource: lane.mapping });
+        assertOnlyViolation(violations, {
+            message: "batchSize is 11, above 10, so maximumBatchingWindowInSeconds must be at least 1; found 0.",
+            resource: lane.mapping,
+        });
     });
 
     it("passes batchSize 11 with a window of 1 s", async () => {
@@ -494,7 +634,10 @@ describe("policy lambda-consumer-concurrency-bounded: the edges of AWS's ranges"
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
-        assertViolation(violations, { message: "Event source mapping 'pager-mapping' scalingConfig.maximumConcurrency must be between 2 and 1000; found 1001.", resource: lane.mapping });
+        assertViolation(violations, {
+            message: "Event source mapping 'pager-mapping' scalingConfig.maximumConcurrency must be between 2 and 1000; found 1001.",
+            resource: lane.mapping,
+        });
     });
 
     it("passes maximumConcurrency 2, the bottom of AWS's range", async () => {
@@ -507,13 +650,26 @@ describe("policy lambda-consumer-concurrency-bounded: the edges of AWS's ranges"
 
     it("sums maximumConcurrency over a mapping on the function and one on its alias", async () => {
         const lane = buildLane({ fn: { reservedConcurrentExecutions: 8 } });
-        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
-        const second = fakeResource(aws.lambda.EventSourceMapping, "pager-mapping-2", { ...lane.mapping.props, eventSourceArn: queueArn("pager-dlq"), functionName: UNKNOWN },
-            { propertyDependencies: { eventSourceArn: [lane.dlq], functionName: [alias] } });
+        const alias = fakeResource(
+            aws.lambda.Alias,
+            "pager-live",
+            { name: "live", functionName: UNKNOWN, functionVersion: "1" },
+            { propertyDependencies: { functionName: [lane.fn] } },
+        );
+        const second = fakeResource(
+            aws.lambda.EventSourceMapping,
+            "pager-mapping-2",
+            { ...lane.mapping.props, eventSourceArn: queueArn("pager-dlq"), functionName: UNKNOWN },
+            { propertyDependencies: { eventSourceArn: [lane.dlq], functionName: [alias] } },
+        );
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources, alias, second]);
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 5, 'pager-mapping-2' 5); found 8.", resource: lane.fn });
+        assertViolation(violations, {
+            message:
+                "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (10: 'pager-mapping' 5, 'pager-mapping-2' 5); found 8.",
+            resource: lane.fn,
+        });
     });
 });
 

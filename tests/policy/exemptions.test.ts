@@ -34,7 +34,8 @@ function recorder(level: EnforcementLevel, description: string): { reported: Rep
     return { reported, report };
 }
 
-const stackArgs = (config: object): StackValidationArgs => ({ resources: [], getConfig: <T>() => config as T } as unknown as StackValidationArgs);
+const stackArgs = (config: object): StackValidationArgs =>
+    ({ resources: [], getConfig: <T>() => config as T }) as unknown as StackValidationArgs;
 
 const noDlq: StackValidationPolicy = {
     name: "sqs-queue-has-dlq",
@@ -43,8 +44,14 @@ const noDlq: StackValidationPolicy = {
     validateStack: (_args, report) => report("SQS queue 'orders' must have a dead-letter queue; found none.", queueUrn),
 };
 
-async function judge(exemptions: readonly Exemption[], now = new Date("2026-06-01T12:00:00Z")): Promise<{ policy: Reported[]; unused: Reported[] }> {
-    await (policyExemptions.validateStack as (args: StackValidationArgs, report: ReportViolation) => void)(stackArgs({ exemptions }), recorder("advisory", "").report);
+async function judge(
+    exemptions: readonly Exemption[],
+    now = new Date("2026-06-01T12:00:00Z"),
+): Promise<{ policy: Reported[]; unused: Reported[] }> {
+    await (policyExemptions.validateStack as (args: StackValidationArgs, report: ReportViolation) => void)(
+        stackArgs({ exemptions }),
+        recorder("advisory", "").report,
+    );
     const policy = recorder("mandatory", noDlq.description);
     await (withExemptions(noDlq, () => now) as StackValidationPolicy).validateStack(stackArgs({}), policy.report);
     const unused = recorder("advisory", policyExemptionsUnused.description);
@@ -53,24 +60,34 @@ async function judge(exemptions: readonly Exemption[], now = new Date("2026-06-0
 }
 
 const exemption = (overrides: Partial<Exemption> = {}): Exemption => ({
-    policy: "sqs-queue-has-dlq", resource: "orders", reason: "replayed from S3", expires: "2026-12-31", ...overrides,
+    policy: "sqs-queue-has-dlq",
+    resource: "orders",
+    reason: "replayed from S3",
+    expires: "2026-12-31",
+    ...overrides,
 });
 
 describe("per-resource exemptions", () => {
     it("reports an exempted violation as advisory, with its reason and expiry", async () => {
         const { policy } = await judge([exemption()]);
 
-        assert.deepStrictEqual(policy, [{
-            message: "Every SQS queue must have a dead-letter queue.\nSQS queue 'orders' must have a dead-letter queue; found none.\nExempted until 2026-12-31: replayed from S3",
-            urn: queueUrn,
-            level: "advisory",
-        }]);
+        assert.deepStrictEqual(policy, [
+            {
+                message:
+                    "Every SQS queue must have a dead-letter queue.\nSQS queue 'orders' must have a dead-letter queue; found none.\nExempted until 2026-12-31: replayed from S3",
+                urn: queueUrn,
+                level: "advisory",
+            },
+        ]);
     });
 
     it("reports a violation under an expired exemption at the policy's level, saying it expired", async () => {
         const { policy } = await judge([exemption({ expires: "2026-05-31" })]);
 
-        assert.deepStrictEqual([policy[0].level, policy[0].message.split("\n")[2]], ["mandatory", "The exemption for this resource expired on 2026-05-31 (replayed from S3); renew it or fix the resource."]);
+        assert.deepStrictEqual(
+            [policy[0].level, policy[0].message.split("\n")[2]],
+            ["mandatory", "The exemption for this resource expired on 2026-05-31 (replayed from S3); renew it or fix the resource."],
+        );
     });
 
     it("keeps an exemption valid through its expiry day (UTC)", async () => {
@@ -82,9 +99,15 @@ describe("per-resource exemptions", () => {
     it("reports an exemption that matches no violation as stale, never blocking", async () => {
         const { unused } = await judge([exemption(), exemption({ resource: "payments" })]);
 
-        assert.deepStrictEqual(unused.map((u) => [u.level, u.message]), [[
-            "advisory", "Exemption of 'payments' from sqs-queue-has-dlq (replayed from S3) matches no violation of this stack; it is stale: remove it.",
-        ]]);
+        assert.deepStrictEqual(
+            unused.map((u) => [u.level, u.message]),
+            [
+                [
+                    "advisory",
+                    "Exemption of 'payments' from sqs-queue-has-dlq (replayed from S3) matches no violation of this stack; it is stale: remove it.",
+                ],
+            ],
+        );
     });
 
     it("leaves a violation of another policy alone", async () => {
@@ -94,17 +117,30 @@ describe("per-resource exemptions", () => {
     });
 
     it("matches a resource by URN, by type or by name, each as a glob", () => {
-        const matched = ["urn:pulumi:dev::shop::*::orders", "aws:sqs/queue:Queue", "aws:sqs/*", "ord*", "orders", "payments", "aws:lambda/*"].map((p) => exemptionMatches(p, queueUrn));
+        const matched = [
+            "urn:pulumi:dev::shop::*::orders",
+            "aws:sqs/queue:Queue",
+            "aws:sqs/*",
+            "ord*",
+            "orders",
+            "payments",
+            "aws:lambda/*",
+        ].map((p) => exemptionMatches(p, queueUrn));
 
         assert.deepStrictEqual(matched, [true, true, true, true, true, false, false]);
     });
 
     it("refuses an exemption without an expiry date, naming the entry and the field", () => {
-        assert.throws(() => parseExemptions([{ policy: "p", resource: "r", reason: "why" }]),
-            /'expires' of exemptions\[0\] of policy-exemptions must be a non-empty string, undefined given/);
+        assert.throws(
+            () => parseExemptions([{ policy: "p", resource: "r", reason: "why" }]),
+            /'expires' of exemptions\[0\] of policy-exemptions must be a non-empty string, undefined given/,
+        );
     });
 
     it("refuses an expiry that is not a date", () => {
-        assert.throws(() => parseExemptions([exemption({ expires: "next week" })]), /'expires' of exemptions\[0\] of policy-exemptions must be a date YYYY-MM-DD, "next week" given/);
+        assert.throws(
+            () => parseExemptions([exemption({ expires: "next week" })]),
+            /'expires' of exemptions\[0\] of policy-exemptions must be a date YYYY-MM-DD, "next week" given/,
+        );
     });
 });

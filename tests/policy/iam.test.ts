@@ -4,7 +4,8 @@ import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
 import { buildLane } from "../helpers/policy-lane";
 
-const grant = (action: string | string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
+const grant = (action: string | string[]) =>
+    JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
 
 describe("policy iam-consumer-role-least-privilege", () => {
     it("passes a consumer role with named SQS actions", async () => {
@@ -20,7 +21,11 @@ describe("policy iam-consumer-role-least-privilege", () => {
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
 
-        assertOnlyViolation(violations, { message: "IAM role 'pager-role' must not allow wildcard actions; found sqs:* in IAM role policy 'pager-consume'.", resource: lane.role, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message: "IAM role 'pager-role' must not allow wildcard actions; found sqs:* in IAM role policy 'pager-consume'.",
+            resource: lane.role,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("reports * in an inline policy of the role", async () => {
@@ -33,11 +38,17 @@ describe("policy iam-consumer-role-least-privilege", () => {
 
     it("reports a *FullAccess managed policy attachment", async () => {
         const lane = buildLane();
-        const attachment = fakeResource(aws.iam.RolePolicyAttachment, "pager-sqs-full", { role: "pager-role", policyArn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess" });
+        const attachment = fakeResource(aws.iam.RolePolicyAttachment, "pager-sqs-full", {
+            role: "pager-role",
+            policyArn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
+        });
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
 
-        assertOnlyViolation(violations, { message: "IAM role 'pager-role' must not attach broad managed policies (*FullAccess, AdministratorAccess, PowerUserAccess); found AmazonSQSFullAccess in IAM role policy attachment 'pager-sqs-full'." });
+        assertOnlyViolation(violations, {
+            message:
+                "IAM role 'pager-role' must not attach broad managed policies (*FullAccess, AdministratorAccess, PowerUserAccess); found AmazonSQSFullAccess in IAM role policy attachment 'pager-sqs-full'.",
+        });
     });
 
     it("reports AdministratorAccess in managedPolicyArns", async () => {
@@ -51,12 +62,18 @@ describe("policy iam-consumer-role-least-privilege", () => {
     it("checks a customer managed policy attached to the role", async () => {
         const lane = buildLane();
         const customer = fakeResource(aws.iam.Policy, "pager-extra", { policy: grant("dynamodb:*") });
-        const attachment = fakeResource(aws.iam.RolePolicyAttachment, "pager-extra-attach", { role: UNKNOWN, policyArn: UNKNOWN },
-            { propertyDependencies: { role: [lane.role], policyArn: [customer] } });
+        const attachment = fakeResource(
+            aws.iam.RolePolicyAttachment,
+            "pager-extra-attach",
+            { role: UNKNOWN, policyArn: UNKNOWN },
+            { propertyDependencies: { role: [lane.role], policyArn: [customer] } },
+        );
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, attachment]);
 
-        assertOnlyViolation(violations, { message: "found dynamodb:* in IAM policy 'pager-extra' via IAM role policy attachment 'pager-extra-attach'." });
+        assertOnlyViolation(violations, {
+            message: "found dynamodb:* in IAM policy 'pager-extra' via IAM role policy attachment 'pager-extra-attach'.",
+        });
     });
 
     it("leaves roles of functions that consume no queue alone", async () => {
@@ -85,7 +102,12 @@ describe("policy iam-consumer-role-least-privilege", () => {
 
     it("reports a role policy whose role is unknown at preview", async () => {
         const lane = buildLane();
-        const orphan = fakeResource(aws.iam.RolePolicy, "orphan", { role: UNKNOWN, policy: grant("sqs:ReceiveMessage") }, { dependencies: [lane.queue] });
+        const orphan = fakeResource(
+            aws.iam.RolePolicy,
+            "orphan",
+            { role: UNKNOWN, policy: grant("sqs:ReceiveMessage") },
+            { dependencies: [lane.queue] },
+        );
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, orphan]);
 
@@ -95,16 +117,29 @@ describe("policy iam-consumer-role-least-privilege", () => {
 
 describe("policy iam-consumer-role-least-privilege: every way a policy reaches a role", () => {
     it("reports an Allow with NotAction in a role policy as a wildcard", async () => {
-        const lane = buildLane({ rolePolicy: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:sqs:eu-west-1:123456789012:pager" }] }) } });
+        const lane = buildLane({
+            rolePolicy: {
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:sqs:eu-west-1:123456789012:pager" }],
+                }),
+            },
+        });
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
 
-        assertOnlyViolation(violations, { message: "IAM role 'pager-role' must not allow wildcard actions; found NotAction \"iam:*\" in IAM role policy 'pager-consume'.", resource: lane.role });
+        assertOnlyViolation(violations, {
+            message: "IAM role 'pager-role' must not allow wildcard actions; found NotAction \"iam:*\" in IAM role policy 'pager-consume'.",
+            resource: lane.role,
+        });
     });
 
     it("reports AmazonSQSFullAccess attached with aws.iam.PolicyAttachment", async () => {
         const lane = buildLane();
-        const attachment = fakeResource(aws.iam.PolicyAttachment, "sqs-full", { roles: ["pager-role"], policyArn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess" });
+        const attachment = fakeResource(aws.iam.PolicyAttachment, "sqs-full", {
+            roles: ["pager-role"],
+            policyArn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
+        });
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
 
@@ -113,16 +148,27 @@ describe("policy iam-consumer-role-least-privilege: every way a policy reaches a
 
     it("reports AmazonSQSFullAccess attached with aws.iam.RolePolicyAttachmentsExclusive", async () => {
         const lane = buildLane();
-        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", { roleName: "pager-role", policyArns: ["arn:aws:iam::aws:policy/AmazonSQSFullAccess"] });
+        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", {
+            roleName: "pager-role",
+            policyArns: ["arn:aws:iam::aws:policy/AmazonSQSFullAccess"],
+        });
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
 
-        assertOnlyViolation(violations, { message: "found AmazonSQSFullAccess in IAM exclusive role policy attachments 'pager-exclusive'.", resource: lane.role });
+        assertOnlyViolation(violations, {
+            message: "found AmazonSQSFullAccess in IAM exclusive role policy attachments 'pager-exclusive'.",
+            resource: lane.role,
+        });
     });
 
     it("follows an aws.iam.PolicyAttachment whose roles are unknown through its dependency", async () => {
         const lane = buildLane();
-        const attachment = fakeResource(aws.iam.PolicyAttachment, "sqs-full", { roles: UNKNOWN, policyArn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess" }, { propertyDependencies: { roles: [lane.role] } });
+        const attachment = fakeResource(
+            aws.iam.PolicyAttachment,
+            "sqs-full",
+            { roles: UNKNOWN, policyArn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess" },
+            { propertyDependencies: { roles: [lane.role] } },
+        );
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
 
@@ -131,7 +177,10 @@ describe("policy iam-consumer-role-least-privilege: every way a policy reaches a
 
     it("passes an exclusive attachment of a narrow managed policy", async () => {
         const lane = buildLane();
-        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", { roleName: "pager-role", policyArns: ["arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"] });
+        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", {
+            roleName: "pager-role",
+            policyArns: ["arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"],
+        });
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
 
@@ -139,18 +188,23 @@ describe("policy iam-consumer-role-least-privilege: every way a policy reaches a
     });
 });
 
-describe("policy iam-consumer-role-least-privilege: Resource \"*\"", () => {
-    const statement = (action: string | string[], resource: string | string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resource }] });
+describe('policy iam-consumer-role-least-privilege: Resource "*"', () => {
+    const statement = (action: string | string[], resource: string | string[]) =>
+        JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resource }] });
 
-    it("reports a named action on Resource \"*\"", async () => {
+    it('reports a named action on Resource "*"', async () => {
         const lane = buildLane({ rolePolicy: { policy: statement(["sqs:ReceiveMessage", "sqs:DeleteMessage"], "*") } });
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
 
-        assertOnlyViolation(violations, { message: "IAM role 'pager-role' must not allow Resource \"*\" except for actions AWS requires it for (X-Ray, cloudwatch:PutMetricData, EC2 network interfaces); found sqs:ReceiveMessage, sqs:DeleteMessage on \"*\" in IAM role policy 'pager-consume'.", resource: lane.role });
+        assertOnlyViolation(violations, {
+            message:
+                "IAM role 'pager-role' must not allow Resource \"*\" except for actions AWS requires it for (X-Ray, cloudwatch:PutMetricData, EC2 network interfaces); found sqs:ReceiveMessage, sqs:DeleteMessage on \"*\" in IAM role policy 'pager-consume'.",
+            resource: lane.role,
+        });
     });
 
-    it("passes X-Ray's actions on Resource \"*\" (X-Ray has no resource-level permissions)", async () => {
+    it('passes X-Ray\'s actions on Resource "*" (X-Ray has no resource-level permissions)', async () => {
         const lane = buildLane({ rolePolicy: { policy: statement(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*") } });
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
@@ -160,17 +214,21 @@ describe("policy iam-consumer-role-least-privilege: Resource \"*\"", () => {
 });
 
 describe("policy iam-consumer-role-least-privilege: IAM action names are case-insensitive", () => {
-    const statement = (action: string | string[], resource: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resource }] });
+    const statement = (action: string | string[], resource: string) =>
+        JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resource }] });
 
-    it("reports the action written \"SQS:*\" in a role policy as a wildcard", async () => {
+    it('reports the action written "SQS:*" in a role policy as a wildcard', async () => {
         const lane = buildLane({ rolePolicy: { policy: statement("SQS:*", "arn:aws:sqs:eu-west-1:123456789012:pager") } });
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
 
-        assertViolation(violations, { message: "IAM role 'pager-role' must not allow wildcard actions; found SQS:* in IAM role policy 'pager-consume'.", resource: lane.role });
+        assertViolation(violations, {
+            message: "IAM role 'pager-role' must not allow wildcard actions; found SQS:* in IAM role policy 'pager-consume'.",
+            resource: lane.role,
+        });
     });
 
-    it("passes X-Ray's actions written \"XRay:PutTraceSegments\" on Resource \"*\"", async () => {
+    it('passes X-Ray\'s actions written "XRay:PutTraceSegments" on Resource "*"', async () => {
         const lane = buildLane({ rolePolicy: { policy: statement(["XRay:PutTraceSegments", "XRAY:PutTelemetryRecords"], "*") } });
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
@@ -178,34 +236,51 @@ describe("policy iam-consumer-role-least-privilege: IAM action names are case-in
         assertNoViolations(violations);
     });
 
-    it("reports \"SQS:ReceiveMessage\" on Resource \"*\" whatever the case of its service", async () => {
+    it('reports "SQS:ReceiveMessage" on Resource "*" whatever the case of its service', async () => {
         const lane = buildLane({ rolePolicy: { policy: statement("SQS:ReceiveMessage", "*") } });
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
 
-        assertViolation(violations, { message: "found SQS:ReceiveMessage on \"*\" in IAM role policy 'pager-consume'.", resource: lane.role });
+        assertViolation(violations, {
+            message: "found SQS:ReceiveMessage on \"*\" in IAM role policy 'pager-consume'.",
+            resource: lane.role,
+        });
     });
 });
 
 describe("policy iam-consumer-role-least-privilege: customer managed policies attached exclusively", () => {
-    const narrow = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/calls" }] });
+    const narrow = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/calls" }],
+    });
 
     it("checks a customer managed policy whose ARN, unknown at preview, an exclusive attachment lists", async () => {
         const lane = buildLane();
         const customer = fakeResource(aws.iam.Policy, "pager-extra", { policy: grant("dynamodb:*") });
-        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", { roleName: UNKNOWN, policyArns: UNKNOWN },
-            { propertyDependencies: { roleName: [lane.role], policyArns: [customer] } });
+        const attachment = fakeResource(
+            aws.iam.RolePolicyAttachmentsExclusive,
+            "pager-exclusive",
+            { roleName: UNKNOWN, policyArns: UNKNOWN },
+            { propertyDependencies: { roleName: [lane.role], policyArns: [customer] } },
+        );
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, attachment]);
 
-        assertViolation(violations, { message: "found dynamodb:* in IAM policy 'pager-extra' via IAM exclusive role policy attachments 'pager-exclusive'.", resource: lane.role });
+        assertViolation(violations, {
+            message: "found dynamodb:* in IAM policy 'pager-extra' via IAM exclusive role policy attachments 'pager-exclusive'.",
+            resource: lane.role,
+        });
     });
 
     it("passes a narrow customer managed policy whose ARN, unknown at preview, an exclusive attachment lists", async () => {
         const lane = buildLane();
         const customer = fakeResource(aws.iam.Policy, "pager-extra", { policy: narrow });
-        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", { roleName: UNKNOWN, policyArns: UNKNOWN },
-            { propertyDependencies: { roleName: [lane.role], policyArns: [customer] } });
+        const attachment = fakeResource(
+            aws.iam.RolePolicyAttachmentsExclusive,
+            "pager-exclusive",
+            { roleName: UNKNOWN, policyArns: UNKNOWN },
+            { propertyDependencies: { roleName: [lane.role], policyArns: [customer] } },
+        );
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, attachment]);
 
@@ -214,20 +289,37 @@ describe("policy iam-consumer-role-least-privilege: customer managed policies at
 
     it("still reports an exclusive attachment whose unknown policyArns come from no policy of the stack", async () => {
         const lane = buildLane();
-        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", { roleName: "pager-role", policyArns: UNKNOWN }, { dependencies: [lane.queue] });
+        const attachment = fakeResource(
+            aws.iam.RolePolicyAttachmentsExclusive,
+            "pager-exclusive",
+            { roleName: "pager-role", policyArns: UNKNOWN },
+            { dependencies: [lane.queue] },
+        );
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
 
-        assertViolation(violations, { message: "IAM exclusive role policy attachments 'pager-exclusive' policyArns is unknown at preview", resource: attachment });
+        assertViolation(violations, {
+            message: "IAM exclusive role policy attachments 'pager-exclusive' policyArns is unknown at preview",
+            resource: attachment,
+        });
     });
 });
 
 describe("policy iam-consumer-role-least-privilege: cases the mutation run found untested", () => {
     it("reports a role two consumers share once", async () => {
         const lane = buildLane({ rolePolicy: { policy: grant("sqs:*") } });
-        const secondFn = fakeResource(aws.lambda.Function, "pager-fn-2", { name: "pager-fn-2", role: lane.fn.props.role as string, timeout: 30 }, { propertyDependencies: { role: [lane.role] } });
-        const secondMapping = fakeResource(aws.lambda.EventSourceMapping, "pager-mapping-2", { eventSourceArn: lane.queue.props.arn as string, functionName: "pager-fn-2" },
-            { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [secondFn] } });
+        const secondFn = fakeResource(
+            aws.lambda.Function,
+            "pager-fn-2",
+            { name: "pager-fn-2", role: lane.fn.props.role as string, timeout: 30 },
+            { propertyDependencies: { role: [lane.role] } },
+        );
+        const secondMapping = fakeResource(
+            aws.lambda.EventSourceMapping,
+            "pager-mapping-2",
+            { eventSourceArn: lane.queue.props.arn as string, functionName: "pager-fn-2" },
+            { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [secondFn] } },
+        );
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, secondFn, secondMapping]);
 
@@ -236,16 +328,29 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
 
     it("checks a customer managed policy attached with aws.iam.RolePolicyAttachmentsExclusive", async () => {
         const lane = buildLane();
-        const customer = fakeResource(aws.iam.Policy, "pager-extra", { arn: "arn:aws:iam::123456789012:policy/pager-extra", policy: grant("dynamodb:*") });
-        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", { roleName: "pager-role", policyArns: ["arn:aws:iam::123456789012:policy/pager-extra"] });
+        const customer = fakeResource(aws.iam.Policy, "pager-extra", {
+            arn: "arn:aws:iam::123456789012:policy/pager-extra",
+            policy: grant("dynamodb:*"),
+        });
+        const attachment = fakeResource(aws.iam.RolePolicyAttachmentsExclusive, "pager-exclusive", {
+            roleName: "pager-role",
+            policyArns: ["arn:aws:iam::123456789012:policy/pager-extra"],
+        });
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, attachment]);
 
-        assertOnlyViolation(violations, { message: "found dynamodb:* in IAM policy 'pager-extra' via IAM exclusive role policy attachments 'pager-exclusive'.", resource: lane.role });
+        assertOnlyViolation(violations, {
+            message: "found dynamodb:* in IAM policy 'pager-extra' via IAM exclusive role policy attachments 'pager-exclusive'.",
+            resource: lane.role,
+        });
     });
 
     it("does not count a Deny of sqs:* as a grant", async () => {
-        const lane = buildLane({ rolePolicy: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "sqs:*", Resource: "*" }] }) } });
+        const lane = buildLane({
+            rolePolicy: {
+                policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "sqs:*", Resource: "*" }] }),
+            },
+        });
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
 
@@ -254,7 +359,12 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
 
     it("says nothing of a role policy whose role is unknown when no function consumes a queue", async () => {
         const lane = buildLane({ omit: ["mapping"] });
-        const orphan = fakeResource(aws.iam.RolePolicy, "orphan", { role: UNKNOWN, policy: grant("sqs:ReceiveMessage") }, { dependencies: [lane.queue] });
+        const orphan = fakeResource(
+            aws.iam.RolePolicy,
+            "orphan",
+            { role: UNKNOWN, policy: grant("sqs:ReceiveMessage") },
+            { dependencies: [lane.queue] },
+        );
 
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, orphan]);
 

@@ -1,7 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { LAMBDA_RUNTIMES, LAMBDA_RUNTIMES_REVIEWED, runtimeStatus } from "../../policy/aws-facts";
-import { lambdaConsumerNotPublic, lambdaLogRetention, lambdaRuntimeSupported, lambdaTimeoutExplicit, lambdaTracingActive, runtimeClock } from "../../policy/lambda";
+import {
+    lambdaConsumerNotPublic,
+    lambdaLogRetention,
+    lambdaRuntimeSupported,
+    lambdaTimeoutExplicit,
+    lambdaTracingActive,
+    runtimeClock,
+} from "../../policy/lambda";
 import { ConsumerRuntime } from "../../pipeline/consumer-lane";
 import { fakeResource, FakeLinks, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
@@ -28,7 +35,11 @@ describe("policy lambda-timeout-explicit", () => {
 
         const violations = await runResourcePolicy(lambdaTimeoutExplicit, fn);
 
-        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' must set timeout explicitly; found none (AWS default 3 s).", resource: fn, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, {
+            message: "Lambda function 'pager-fn' must set timeout explicitly; found none (AWS default 3 s).",
+            resource: fn,
+            enforcementLevel: "advisory",
+        });
     });
 });
 
@@ -42,13 +53,15 @@ describe("policy lambda-tracing-active", () => {
     it("reports PassThrough tracing", async () => {
         const violations = await runResourcePolicy(lambdaTracingActive, lambdaFunction({ tracingConfig: { mode: "PassThrough" } }));
 
-        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' tracingConfig.mode must be \"Active\"; found \"PassThrough\"." });
+        assertOnlyViolation(violations, {
+            message: 'Lambda function \'pager-fn\' tracingConfig.mode must be "Active"; found "PassThrough".',
+        });
     });
 
     it("reports a function without tracingConfig", async () => {
         const violations = await runResourcePolicy(lambdaTracingActive, lambdaFunction({}));
 
-        assertOnlyViolation(violations, { message: "found \"unset\"." });
+        assertOnlyViolation(violations, { message: 'found "unset".' });
     });
 
     it("reports a tracing mode unknown at preview", async () => {
@@ -81,7 +94,11 @@ describe("policy lambda-runtime-supported (judged as on 2026-12-01)", () => {
     it("reports nodejs16.x", async () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "nodejs16.x" }));
 
-        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' runtime must be a supported Lambda runtime (e.g. nodejs24.x); found nodejs16.x (deprecated since 2024-06-12).", enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message:
+                "Lambda function 'pager-fn' runtime must be a supported Lambda runtime (e.g. nodejs24.x); found nodejs16.x (deprecated since 2024-06-12).",
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("reports python3.8", async () => {
@@ -112,7 +129,10 @@ describe("policy lambda-runtime-supported (judged as on 2026-12-01)", () => {
     it("notes java17 as deprecating with a 365-day window", async () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "java17" }), { warnDaysAhead: 365 });
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' runtime java17 is deprecated by AWS on 2027-06-30; move to java25 before then.", enforcementLevel: "advisory" });
+        assertViolation(violations, {
+            message: "Lambda function 'pager-fn' runtime java17 is deprecated by AWS on 2027-06-30; move to java25 before then.",
+            enforcementLevel: "advisory",
+        });
     });
 
     it("passes a runtime AWS released after the list was reviewed (unlisted), leaving it to AWS", async () => {
@@ -122,7 +142,10 @@ describe("policy lambda-runtime-supported (judged as on 2026-12-01)", () => {
     });
 
     it("passes a container image function, which has no runtime", async () => {
-        const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ packageType: "Image", imageUri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/pager:1" }));
+        const violations = await runResourcePolicy(
+            lambdaRuntimeSupported,
+            lambdaFunction({ packageType: "Image", imageUri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/pager:1" }),
+        );
 
         assertNoViolations(violations);
     });
@@ -130,7 +153,10 @@ describe("policy lambda-runtime-supported (judged as on 2026-12-01)", () => {
     it("reports a runtime unknown at preview", async () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: UNKNOWN }));
 
-        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' runtime is unknown at preview", enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message: "Lambda function 'pager-fn' runtime is unknown at preview",
+            enforcementLevel: "mandatory",
+        });
     });
 });
 
@@ -140,13 +166,19 @@ describe("policy lambda-runtime-supported (judged as on 2027-04-01)", () => {
     it("notes java17 (deprecated on 2027-06-30) as advisory, naming the date and java25", async () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "java17" }));
 
-        assertViolation(violations, { message: "Lambda function 'pager-fn' runtime java17 is deprecated by AWS on 2027-06-30; move to java25 before then.", enforcementLevel: "advisory" });
+        assertViolation(violations, {
+            message: "Lambda function 'pager-fn' runtime java17 is deprecated by AWS on 2027-06-30; move to java25 before then.",
+            enforcementLevel: "advisory",
+        });
     });
 
     it("notes nodejs22.x, our consumers' runtime, as advisory 29 days before its deprecation", async () => {
         const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "nodejs22.x" }));
 
-        assertViolation(violations, { message: "runtime nodejs22.x is deprecated by AWS on 2027-04-30; move to nodejs24.x before then.", enforcementLevel: "advisory" });
+        assertViolation(violations, {
+            message: "runtime nodejs22.x is deprecated by AWS on 2027-04-30; move to nodejs24.x before then.",
+            enforcementLevel: "advisory",
+        });
     });
 });
 
@@ -184,7 +216,11 @@ describe("policy lambda-log-retention", () => {
 
         const violations = await runStackPolicy(lambdaLogRetention, lane.resources);
 
-        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' must have a log group with retentionInDays", resource: lane.fn, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, {
+            message: "Lambda function 'pager-fn' must have a log group with retentionInDays",
+            resource: lane.fn,
+            enforcementLevel: "advisory",
+        });
     });
 
     it("reports a log group without retentionInDays", async () => {
@@ -192,15 +228,24 @@ describe("policy lambda-log-retention", () => {
 
         const violations = await runStackPolicy(lambdaLogRetention, lane.resources);
 
-        assertOnlyViolation(violations, { message: "CloudWatch log group 'pager-logs' of Lambda function 'pager-fn' must set retentionInDays; found none (logs kept forever).", resource: lane.logGroup });
+        assertOnlyViolation(violations, {
+            message:
+                "CloudWatch log group 'pager-logs' of Lambda function 'pager-fn' must set retentionInDays; found none (logs kept forever).",
+            resource: lane.logGroup,
+        });
     });
 
     it("follows loggingConfig's dependency when the group name is unknown at preview", async () => {
-        const lane = buildLane({ fn: { loggingConfig: { logFormat: "JSON", logGroup: UNKNOWN } }, logGroup: { name: "pager-custom", retentionInDays: 0 } });
+        const lane = buildLane({
+            fn: { loggingConfig: { logFormat: "JSON", logGroup: UNKNOWN } },
+            logGroup: { name: "pager-custom", retentionInDays: 0 },
+        });
 
         const violations = await runStackPolicy(lambdaLogRetention, lane.resources);
 
-        assertOnlyViolation(violations, { message: "CloudWatch log group 'pager-logs' of Lambda function 'pager-fn' must set retentionInDays; found 0" });
+        assertOnlyViolation(violations, {
+            message: "CloudWatch log group 'pager-logs' of Lambda function 'pager-fn' must set retentionInDays; found 0",
+        });
     });
 
     it("reports a retention unknown at preview", async () => {
@@ -245,7 +290,10 @@ describe("Lambda runtime lifecycle (AWS's dates)", () => {
             return entry.successor !== undefined && (successor === undefined || successor.deprecation <= entry.deprecation);
         });
 
-        assert.deepEqual(broken.map(([runtime]) => runtime), []);
+        assert.deepEqual(
+            broken.map(([runtime]) => runtime),
+            [],
+        );
     });
 
     // Fails on purpose when nobody has checked AWS's "Lambda runtimes" page for six months: AWS
@@ -253,27 +301,57 @@ describe("Lambda runtime lifecycle (AWS's dates)", () => {
     it("was reviewed against AWS's Lambda runtimes page within the last 6 months", () => {
         const ageDays = (Date.now() - day(LAMBDA_RUNTIMES_REVIEWED).getTime()) / 86_400_000;
 
-        assert.ok(ageDays <= 183, `LAMBDA_RUNTIMES_REVIEWED is ${LAMBDA_RUNTIMES_REVIEWED}, ${Math.floor(ageDays)} days ago: ` +
-            "check https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html, update policy/aws-facts.ts and the date");
+        assert.ok(
+            ageDays <= 183,
+            `LAMBDA_RUNTIMES_REVIEWED is ${LAMBDA_RUNTIMES_REVIEWED}, ${Math.floor(ageDays)} days ago: ` +
+                "check https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html, update policy/aws-facts.ts and the date",
+        );
     });
 
     it("carries AWS's dates for the runtimes whose dates AWS moved or added by the review day", () => {
-        const dates = Object.fromEntries(["java8.al2", "java11", "java17", "python3.10", "python3.11", "provided.al2", "nodejs4.3-edge", "python3.14", "java25", "java17.al2023", "ruby4.0"]
-            .map((runtime) => [runtime, LAMBDA_RUNTIMES[runtime]?.deprecation]));
+        const dates = Object.fromEntries(
+            [
+                "java8.al2",
+                "java11",
+                "java17",
+                "python3.10",
+                "python3.11",
+                "provided.al2",
+                "nodejs4.3-edge",
+                "python3.14",
+                "java25",
+                "java17.al2023",
+                "ruby4.0",
+            ].map((runtime) => [runtime, LAMBDA_RUNTIMES[runtime]?.deprecation]),
+        );
 
         assert.deepEqual(dates, {
-            "java8.al2": "2027-06-30", "java11": "2027-06-30", "java17": "2027-06-30", "python3.10": "2026-10-31", "python3.11": "2027-06-30",
-            "provided.al2": "2026-07-31", "nodejs4.3-edge": "2020-03-05", "python3.14": "2029-06-30", "java25": "2029-06-30", "java17.al2023": "2029-06-30", "ruby4.0": "2029-03-31",
+            "java8.al2": "2027-06-30",
+            "java11": "2027-06-30",
+            "java17": "2027-06-30",
+            "python3.10": "2026-10-31",
+            "python3.11": "2027-06-30",
+            "provided.al2": "2026-07-31",
+            "nodejs4.3-edge": "2020-03-05",
+            "python3.14": "2029-06-30",
+            "java25": "2029-06-30",
+            "java17.al2023": "2029-06-30",
+            "ruby4.0": "2029-03-31",
         });
     });
 
     // Fails on purpose, with what to do, when every listed Node.js runtime is deprecated or
     // deprecating today: by then AWS has released a newer one that the list lacks.
     it("lists a Node.js runtime supported today beyond the warning window (the one our consumers can move to)", () => {
-        const ahead = Object.keys(LAMBDA_RUNTIMES).filter((runtime) => runtime.startsWith("nodejs") && runtimeStatus(runtime, new Date(), 90).kind === "supported");
+        const ahead = Object.keys(LAMBDA_RUNTIMES).filter(
+            (runtime) => runtime.startsWith("nodejs") && runtimeStatus(runtime, new Date(), 90).kind === "supported",
+        );
 
-        assert.ok(ahead.length > 0, "every Node.js runtime in LAMBDA_RUNTIMES is within 90 days of its deprecation or past it: " +
-            "add AWS's newer runtime from https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html to policy/aws-facts.ts");
+        assert.ok(
+            ahead.length > 0,
+            "every Node.js runtime in LAMBDA_RUNTIMES is within 90 days of its deprecation or past it: " +
+                "add AWS's newer runtime from https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html to policy/aws-facts.ts",
+        );
     });
 
     // Fails on purpose, with what to do, on the day AWS deprecates our consumers' runtime (the own
@@ -282,10 +360,13 @@ describe("Lambda runtime lifecycle (AWS's dates)", () => {
     it("runs our consumers (ConsumerRuntime) on a runtime AWS has not deprecated today", () => {
         const status = runtimeStatus(ConsumerRuntime.runtime, new Date(), 0);
 
-        assert.ok(status.kind !== "deprecated", `ConsumerRuntime.runtime ${ConsumerRuntime.runtime} is deprecated by AWS since ` +
-            `${status.kind === "deprecated" ? status.deprecation : ""}: move ConsumerRuntime in pipeline/consumer-lane.ts to ` +
-            `${status.kind === "deprecated" ? status.successor ?? "a supported runtime" : ""}, the esbuild target in handlers/bundle.ts, ` +
-            "the local runtime's Node.js, and DESIGN.md's \"Lambda runs\" fact");
+        assert.ok(
+            status.kind !== "deprecated",
+            `ConsumerRuntime.runtime ${ConsumerRuntime.runtime} is deprecated by AWS since ` +
+                `${status.kind === "deprecated" ? status.deprecation : ""}: move ConsumerRuntime in pipeline/consumer-lane.ts to ` +
+                `${status.kind === "deprecated" ? (status.successor ?? "a supported runtime") : ""}, the esbuild target in handlers/bundle.ts, ` +
+                "the local runtime's Node.js, and DESIGN.md's \"Lambda runs\" fact",
+        );
     });
 });
 
@@ -294,9 +375,15 @@ describe("policy lambda-runtime-supported ahead of a deprecation", () => {
 
     it("reports a runtime deprecating within the window as advisory, with its date and successor", async () => {
         // nodejs24.x deprecates on 2028-04-30: 516 days after 2026-12-01, within a 730-day window.
-        const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "nodejs24.x" }), { warnDaysAhead: 730 });
+        const violations = await runResourcePolicy(lambdaRuntimeSupported, lambdaFunction({ runtime: "nodejs24.x" }), {
+            warnDaysAhead: 730,
+        });
 
-        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' runtime nodejs24.x is deprecated by AWS on 2028-04-30; move to a supported runtime before then.", enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, {
+            message:
+                "Lambda function 'pager-fn' runtime nodejs24.x is deprecated by AWS on 2028-04-30; move to a supported runtime before then.",
+            enforcementLevel: "advisory",
+        });
     });
 });
 
@@ -311,16 +398,30 @@ describe("policy lambda-consumer-not-public", () => {
 
     it("reports an invoke permission for any principal on a consumer", async () => {
         const lane = buildLane();
-        const permission = fakeResource(aws.lambda.Permission, "pager-public", { action: "lambda:InvokeFunction", function: "pager-fn", principal: "*" });
+        const permission = fakeResource(aws.lambda.Permission, "pager-public", {
+            action: "lambda:InvokeFunction",
+            function: "pager-fn",
+            principal: "*",
+        });
 
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, permission]);
 
-        assertOnlyViolation(violations, { message: "Lambda permission 'pager-public' must not let any principal invoke consumer Lambda function 'pager-fn'; found principal \"*\" with no sourceArn, sourceAccount or principalOrgId.", resource: permission, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message:
+                "Lambda permission 'pager-public' must not let any principal invoke consumer Lambda function 'pager-fn'; found principal \"*\" with no sourceArn, sourceAccount or principalOrgId.",
+            resource: permission,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("passes a service permission scoped by sourceArn", async () => {
         const lane = buildLane();
-        const permission = fakeResource(aws.lambda.Permission, "pager-from-sns", { action: "lambda:InvokeFunction", function: "pager-fn", principal: "sns.amazonaws.com", sourceArn: "arn:aws:sns:eu-west-1:123456789012:alerts" });
+        const permission = fakeResource(aws.lambda.Permission, "pager-from-sns", {
+            action: "lambda:InvokeFunction",
+            function: "pager-fn",
+            principal: "sns.amazonaws.com",
+            sourceArn: "arn:aws:sns:eu-west-1:123456789012:alerts",
+        });
 
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, permission]);
 
@@ -329,16 +430,30 @@ describe("policy lambda-consumer-not-public", () => {
 
     it("reports an unauthenticated function URL on a consumer", async () => {
         const lane = buildLane();
-        const url = fakeResource(aws.lambda.FunctionUrl, "pager-url", { functionName: UNKNOWN, authorizationType: "NONE" }, { propertyDependencies: { functionName: [lane.fn] } });
+        const url = fakeResource(
+            aws.lambda.FunctionUrl,
+            "pager-url",
+            { functionName: UNKNOWN, authorizationType: "NONE" },
+            { propertyDependencies: { functionName: [lane.fn] } },
+        );
 
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, url]);
 
-        assertOnlyViolation(violations, { message: "Lambda function URL 'pager-url' of consumer Lambda function 'pager-fn' must use authorizationType AWS_IAM; found NONE.", resource: url });
+        assertOnlyViolation(violations, {
+            message:
+                "Lambda function URL 'pager-url' of consumer Lambda function 'pager-fn' must use authorizationType AWS_IAM; found NONE.",
+            resource: url,
+        });
     });
 
     it("reports a function URL whose authorizationType is unknown at preview", async () => {
         const lane = buildLane();
-        const url = fakeResource(aws.lambda.FunctionUrl, "pager-url", { functionName: "pager-fn", authorizationType: UNKNOWN }, { propertyDependencies: { authorizationType: [lane.role] } });
+        const url = fakeResource(
+            aws.lambda.FunctionUrl,
+            "pager-url",
+            { functionName: "pager-fn", authorizationType: UNKNOWN },
+            { propertyDependencies: { authorizationType: [lane.role] } },
+        );
 
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, url]);
 
@@ -356,27 +471,51 @@ describe("policy lambda-consumer-not-public: a consumer reached through an alias
 
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, permission]);
 
-        assertViolation(violations, { message: "must not let any principal invoke consumer Lambda function 'pager-fn'", resource: permission });
+        assertViolation(violations, {
+            message: "must not let any principal invoke consumer Lambda function 'pager-fn'",
+            resource: permission,
+        });
     });
 
     it("reports a public permission on the consumer's aws.lambda.Alias (its ARN unknown at preview)", async () => {
         const lane = buildLane();
-        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
+        const alias = fakeResource(
+            aws.lambda.Alias,
+            "pager-live",
+            { name: "live", functionName: UNKNOWN, functionVersion: "1" },
+            { propertyDependencies: { functionName: [lane.fn] } },
+        );
         const permission = publicPermission(UNKNOWN, { propertyDependencies: { function: [alias] } });
 
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, alias, permission]);
 
-        assertViolation(violations, { message: "must not let any principal invoke consumer Lambda function 'pager-fn'", resource: permission });
+        assertViolation(violations, {
+            message: "must not let any principal invoke consumer Lambda function 'pager-fn'",
+            resource: permission,
+        });
     });
 
     it("reports a function URL without IAM auth on the consumer's aws.lambda.Alias (its name unknown at preview)", async () => {
         const lane = buildLane();
-        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
-        const url = fakeResource(aws.lambda.FunctionUrl, "pager-url", { functionName: UNKNOWN, authorizationType: "NONE" }, { propertyDependencies: { functionName: [alias] } });
+        const alias = fakeResource(
+            aws.lambda.Alias,
+            "pager-live",
+            { name: "live", functionName: UNKNOWN, functionVersion: "1" },
+            { propertyDependencies: { functionName: [lane.fn] } },
+        );
+        const url = fakeResource(
+            aws.lambda.FunctionUrl,
+            "pager-url",
+            { functionName: UNKNOWN, authorizationType: "NONE" },
+            { propertyDependencies: { functionName: [alias] } },
+        );
 
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, alias, url]);
 
-        assertViolation(violations, { message: "of consumer Lambda function 'pager-fn' must use authorizationType AWS_IAM; found NONE.", resource: url });
+        assertViolation(violations, {
+            message: "of consumer Lambda function 'pager-fn' must use authorizationType AWS_IAM; found NONE.",
+            resource: url,
+        });
     });
 
     it("reports a public permission whose function is unknown at preview and comes from no function of the stack", async () => {

@@ -52,17 +52,25 @@ describe("policy pack", () => {
     it("names every policy uniquely in kebab-case", () => {
         const names = policies.map((policy) => policy.name);
 
-        assert.deepEqual(names.filter((name) => !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name) || names.indexOf(name) !== names.lastIndexOf(name)), []);
+        assert.deepEqual(
+            names.filter((name) => !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name) || names.indexOf(name) !== names.lastIndexOf(name)),
+            [],
+        );
     });
 
     it("gives every policy a description that says 'must' and an enforcement level", () => {
         const incomplete = policies.filter((policy) => !policy.description.includes("must") || policy.enforcementLevel === undefined);
 
-        assert.deepEqual(incomplete.map((policy) => policy.name), []);
+        assert.deepEqual(
+            incomplete.map((policy) => policy.name),
+            [],
+        );
     });
 
     it("uses type tokens that match the @pulumi/aws v7 classes", () => {
-        const tokens = Object.fromEntries(Object.keys(classes).map((key) => [key, (classes[key as keyof typeof classes] as { __pulumiType: string }).__pulumiType]));
+        const tokens = Object.fromEntries(
+            Object.keys(classes).map((key) => [key, (classes[key as keyof typeof classes] as { __pulumiType: string }).__pulumiType]),
+        );
 
         assert.deepEqual(tokens, { ...ResourceTypes });
     });
@@ -92,49 +100,59 @@ describe("policy pack", () => {
             return level !== "mandatory";
         });
 
-        assert.deepEqual(relaxed.map((policy) => policy.name), []);
+        assert.deepEqual(
+            relaxed.map((policy) => policy.name),
+            [],
+        );
     });
 
     it("gives every policy the level this table says, by default and under dev.json and prod.json", () => {
         const expected: Record<string, readonly [EnforcementLevel, EnforcementLevel, EnforcementLevel]> = {
             //                                             default      dev          prod
             // Exemptions: their own reports are always advisory (exemptions.ts), whatever the level.
-            "policy-exemptions":                          ["advisory", "advisory", "mandatory"],
-            "policy-exemptions-unused":                   ["advisory", "advisory", "mandatory"],
-            "sqs-queue-has-dlq":                          ["mandatory", "mandatory", "mandatory"],
-            "sqs-max-receive-count":                      ["mandatory", "mandatory", "mandatory"],
-            "sqs-visibility-timeout-covers-consumers":    ["mandatory", "mandatory", "mandatory"],
-            "sqs-dlq-same-type":                          ["mandatory", "mandatory", "mandatory"],
-            "sqs-dlq-retention-longer":                   ["mandatory", "mandatory", "mandatory"],
-            "sqs-dlq-message-size-not-smaller":           ["mandatory", "mandatory", "mandatory"],
-            "sqs-dlq-admits-source":                      ["mandatory", "mandatory", "mandatory"],
-            "sqs-redrive-no-cycle":                       ["mandatory", "mandatory", "mandatory"],
-            "cloudwatch-dlq-depth-alarm":                 ["mandatory", "mandatory", "mandatory"],
-            "cloudwatch-alarm-has-action":                ["advisory", "advisory", "mandatory"],
-            "lambda-esm-reports-batch-item-failures":     ["mandatory", "mandatory", "mandatory"],
-            "lambda-esm-fifo-batching":                   ["mandatory", "mandatory", "mandatory"],
-            "lambda-esm-batch-window":                    ["mandatory", "mandatory", "mandatory"],
-            "lambda-consumer-concurrency-bounded":        ["mandatory", "advisory", "mandatory"],
-            "lambda-esm-filter-drops-messages":           ["advisory", "advisory", "mandatory"],
-            "cloudwatch-consumer-alarms":                 ["advisory", "advisory", "mandatory"],
-            "sqs-queue-encrypted-at-rest":                ["advisory", "advisory", "mandatory"],
+            "policy-exemptions": ["advisory", "advisory", "mandatory"],
+            "policy-exemptions-unused": ["advisory", "advisory", "mandatory"],
+            "sqs-queue-has-dlq": ["mandatory", "mandatory", "mandatory"],
+            "sqs-max-receive-count": ["mandatory", "mandatory", "mandatory"],
+            "sqs-visibility-timeout-covers-consumers": ["mandatory", "mandatory", "mandatory"],
+            "sqs-dlq-same-type": ["mandatory", "mandatory", "mandatory"],
+            "sqs-dlq-retention-longer": ["mandatory", "mandatory", "mandatory"],
+            "sqs-dlq-message-size-not-smaller": ["mandatory", "mandatory", "mandatory"],
+            "sqs-dlq-admits-source": ["mandatory", "mandatory", "mandatory"],
+            "sqs-redrive-no-cycle": ["mandatory", "mandatory", "mandatory"],
+            "cloudwatch-dlq-depth-alarm": ["mandatory", "mandatory", "mandatory"],
+            "cloudwatch-alarm-has-action": ["advisory", "advisory", "mandatory"],
+            "lambda-esm-reports-batch-item-failures": ["mandatory", "mandatory", "mandatory"],
+            "lambda-esm-fifo-batching": ["mandatory", "mandatory", "mandatory"],
+            "lambda-esm-batch-window": ["mandatory", "mandatory", "mandatory"],
+            "lambda-consumer-concurrency-bounded": ["mandatory", "advisory", "mandatory"],
+            "lambda-esm-filter-drops-messages": ["advisory", "advisory", "mandatory"],
+            "cloudwatch-consumer-alarms": ["advisory", "advisory", "mandatory"],
+            "sqs-queue-encrypted-at-rest": ["advisory", "advisory", "mandatory"],
             "sqs-queue-policy-denies-insecure-transport": ["advisory", "advisory", "mandatory"],
-            "sqs-queue-policy-no-wildcards":              ["mandatory", "mandatory", "mandatory"],
-            "sqs-queue-one-access-policy":                ["mandatory", "mandatory", "mandatory"],
-            "sqs-queue-policy-service-principal-scoped":  ["mandatory", "mandatory", "mandatory"],
-            "iam-consumer-role-least-privilege":          ["mandatory", "mandatory", "mandatory"],
-            "lambda-consumer-not-public":                 ["mandatory", "mandatory", "mandatory"],
-            "lambda-timeout-explicit":                    ["advisory", "advisory", "mandatory"],
-            "lambda-tracing-active":                      ["advisory", "advisory", "mandatory"],
-            "lambda-log-retention":                       ["advisory", "advisory", "mandatory"],
-            "lambda-runtime-supported":                   ["mandatory", "mandatory", "mandatory"],
+            "sqs-queue-policy-no-wildcards": ["mandatory", "mandatory", "mandatory"],
+            "sqs-queue-one-access-policy": ["mandatory", "mandatory", "mandatory"],
+            "sqs-queue-policy-service-principal-scoped": ["mandatory", "mandatory", "mandatory"],
+            "iam-consumer-role-least-privilege": ["mandatory", "mandatory", "mandatory"],
+            "lambda-consumer-not-public": ["mandatory", "mandatory", "mandatory"],
+            "lambda-timeout-explicit": ["advisory", "advisory", "mandatory"],
+            "lambda-tracing-active": ["advisory", "advisory", "mandatory"],
+            "lambda-log-retention": ["advisory", "advisory", "mandatory"],
+            "lambda-runtime-supported": ["mandatory", "mandatory", "mandatory"],
         };
         const dev = configFile("dev");
         const prod = configFile("prod");
 
-        const actual = Object.fromEntries(policies.map((policy) => [policy.name, [
-            policy.enforcementLevel, effectiveLevel(dev, policy.name, policy.enforcementLevel), effectiveLevel(prod, policy.name, policy.enforcementLevel),
-        ]]));
+        const actual = Object.fromEntries(
+            policies.map((policy) => [
+                policy.name,
+                [
+                    policy.enforcementLevel,
+                    effectiveLevel(dev, policy.name, policy.enforcementLevel),
+                    effectiveLevel(prod, policy.name, policy.enforcementLevel),
+                ],
+            ]),
+        );
 
         assert.deepEqual(actual, expected);
     });

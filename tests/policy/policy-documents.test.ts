@@ -5,14 +5,32 @@
  * or wildcard value, documents that are no object.
  */
 import * as assert from "node:assert/strict";
-import { deniesInsecureTransport, hasWildcardPrincipal, isUnsetDocument, parsePolicyDocument, ParsedStatement, restrictsCaller, servicePrincipalsOf } from "../../policy/policy-documents";
+import {
+    deniesInsecureTransport,
+    hasWildcardPrincipal,
+    isUnsetDocument,
+    parsePolicyDocument,
+    ParsedStatement,
+    restrictsCaller,
+    servicePrincipalsOf,
+} from "../../policy/policy-documents";
 
 const tlsDeny = (changes: Partial<ParsedStatement> & { secureTransport?: unknown } = {}): ParsedStatement => {
     const { secureTransport = "false", ...statement } = changes;
-    return { Effect: "Deny", Principal: "*", Action: "sqs:*", Condition: { Bool: { "aws:SecureTransport": secureTransport } }, ...statement };
+    return {
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sqs:*",
+        Condition: { Bool: { "aws:SecureTransport": secureTransport } },
+        ...statement,
+    };
 };
-const fromTopic = (values: unknown, operator = "ArnEquals"): ParsedStatement =>
-    ({ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Condition: { [operator]: { "aws:SourceArn": values } } });
+const fromTopic = (values: unknown, operator = "ArnEquals"): ParsedStatement => ({
+    Effect: "Allow",
+    Principal: "*",
+    Action: "sqs:SendMessage",
+    Condition: { [operator]: { "aws:SourceArn": values } },
+});
 const topicArn = "arn:aws:sns:eu-west-1:123456789012:alarms";
 
 describe("deniesInsecureTransport", () => {
@@ -32,7 +50,7 @@ describe("deniesInsecureTransport", () => {
         assert.equal(deniesInsecureTransport(tlsDeny({ secureTransport: [] })), false);
     });
 
-    it("does not accept a list holding \"true\" beside \"false\"", () => {
+    it('does not accept a list holding "true" beside "false"', () => {
         assert.equal(deniesInsecureTransport(tlsDeny({ secureTransport: ["false", "true"] })), false);
     });
 
@@ -79,24 +97,32 @@ describe("restrictsCaller", () => {
     });
 
     it("does not count a key that does not name the caller", () => {
-        const statement: ParsedStatement = { Effect: "Allow", Principal: "*", Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" } } };
+        const statement: ParsedStatement = {
+            Effect: "Allow",
+            Principal: "*",
+            Condition: { StringEquals: { "aws:RequestedRegion": "eu-west-1" } },
+        };
 
         assert.equal(restrictsCaller(statement), false);
     });
 
     it("counts the caller key among others in the same operator", () => {
-        const statement: ParsedStatement = { Effect: "Allow", Principal: "*", Condition: { ArnEquals: { "aws:RequestedRegion": "eu-west-1", "aws:SourceArn": topicArn } } };
+        const statement: ParsedStatement = {
+            Effect: "Allow",
+            Principal: "*",
+            Condition: { ArnEquals: { "aws:RequestedRegion": "eu-west-1", "aws:SourceArn": topicArn } },
+        };
 
         assert.equal(restrictsCaller(statement), true);
     });
 });
 
 describe("hasWildcardPrincipal and servicePrincipalsOf", () => {
-    it("reads a principal that is neither \"*\" nor an object as no wildcard", () => {
+    it('reads a principal that is neither "*" nor an object as no wildcard', () => {
         assert.equal(hasWildcardPrincipal({ Effect: "Allow", Principal: "arn:aws:iam::123456789012:root" }), false);
     });
 
-    it("finds \"*\" in a list of AWS principals", () => {
+    it('finds "*" in a list of AWS principals', () => {
         assert.equal(hasWildcardPrincipal({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::123456789012:root", "*"] } }), true);
     });
 
@@ -115,16 +141,22 @@ describe("parsePolicyDocument and isUnsetDocument", () => {
     });
 
     it("wraps a single statement in a list", () => {
-        assert.deepEqual(parsePolicyDocument(JSON.stringify({ Statement: { Effect: "Deny" } })), { ok: true, statements: [{ Effect: "Deny" }] });
+        assert.deepEqual(parsePolicyDocument(JSON.stringify({ Statement: { Effect: "Deny" } })), {
+            ok: true,
+            statements: [{ Effect: "Deny" }],
+        });
     });
 
     it("reads a document without Statement as granting nothing", () => {
         assert.deepEqual(parsePolicyDocument(JSON.stringify({ Version: "2012-10-17" })), { ok: true, statements: [] });
     });
 
-    for (const notAnObject of ["5", "null", "\"text\""]) {
+    for (const notAnObject of ["5", "null", '"text"']) {
         it(`refuses the JSON ${notAnObject}, which is no document object`, () => {
-            assert.deepEqual(parsePolicyDocument(notAnObject), { ok: false, problem: `must be a policy document object; found ${JSON.stringify(notAnObject)}` });
+            assert.deepEqual(parsePolicyDocument(notAnObject), {
+                ok: false,
+                problem: `must be a policy document object; found ${JSON.stringify(notAnObject)}`,
+            });
         });
     }
 
@@ -132,7 +164,7 @@ describe("parsePolicyDocument and isUnsetDocument", () => {
         assert.deepEqual(parsePolicyDocument(5), { ok: false, problem: "must be a policy document object; found 5" });
     });
 
-    it("reads undefined and \"\" as unset, and \"{}\" as set", () => {
+    it('reads undefined and "" as unset, and "{}" as set', () => {
         assert.deepEqual([undefined, "", "{}"].map(isUnsetDocument), [true, true, false]);
     });
 });

@@ -33,7 +33,11 @@ function packModules(): string[] {
         }
         seen.add(key);
         for (const statement of sourceOf(path).statements) {
-            if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.moduleSpecifier.text.startsWith(".")) {
+            if (
+                ts.isImportDeclaration(statement) &&
+                ts.isStringLiteral(statement.moduleSpecifier) &&
+                statement.moduleSpecifier.text.startsWith(".")
+            ) {
                 visit(join(dirname(path), `${statement.moduleSpecifier.text}.ts`));
             }
         }
@@ -45,7 +49,12 @@ function packModules(): string[] {
 /** npm's `files` entries as the patterns npm pack applies (a "*" matches within one directory). */
 function shipped(path: string): boolean {
     return (manifest.files ?? []).some((pattern) => {
-        const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`);
+        const regex = new RegExp(
+            `^${pattern
+                .split("*")
+                .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+                .join("[^/]*")}$`,
+        );
         return regex.test(path);
     });
 }
@@ -79,12 +88,17 @@ describe("policy pack is publishable (pulumi policy publish)", () => {
             if (ts.isImportDeclaration(statement)) {
                 return "import";
             }
-            const isPack = ts.isExpressionStatement(statement) && ts.isNewExpression(statement.expression)
-                && statement.expression.expression.getText(index) === "PolicyPack";
+            const isPack =
+                ts.isExpressionStatement(statement) &&
+                ts.isNewExpression(statement.expression) &&
+                statement.expression.expression.getText(index) === "PolicyPack";
             return isPack ? "new PolicyPack" : ts.SyntaxKind[statement.kind];
         });
 
-        assert.deepEqual(kinds.filter((kind) => kind !== "import"), ["new PolicyPack"]);
+        assert.deepEqual(
+            kinds.filter((kind) => kind !== "import"),
+            ["new PolicyPack"],
+        );
     });
 
     it("ships every module the pack loads", () => {
@@ -104,7 +118,10 @@ describe("policy pack is publishable (pulumi policy publish)", () => {
     it("ships a config schema equal to what the policies declare", () => {
         const committed: unknown = JSON.parse(readFileSync(join(packDir, "config", "schema.json"), "utf8"));
 
-        assert.deepEqual(committed, JSON.parse(JSON.stringify(packConfigSchema(policies))),
-            "policy/config/schema.json is stale: regenerate it with `npm run policy:schema`");
+        assert.deepEqual(
+            committed,
+            JSON.parse(JSON.stringify(packConfigSchema(policies))),
+            "policy/config/schema.json is stale: regenerate it with `npm run policy:schema`",
+        );
     });
 });

@@ -16,21 +16,33 @@ describe("parseRedrivePolicy", () => {
     }
 
     it("takes an object as it is (the provider accepts one as well as a JSON string)", () => {
-        assert.deepEqual(parseRedrivePolicy({ deadLetterTargetArn: dlqArn, maxReceiveCount: 5 }), { ok: true, settings: { deadLetterTargetArn: dlqArn, maxReceiveCount: 5 } });
+        assert.deepEqual(parseRedrivePolicy({ deadLetterTargetArn: dlqArn, maxReceiveCount: 5 }), {
+            ok: true,
+            settings: { deadLetterTargetArn: dlqArn, maxReceiveCount: 5 },
+        });
     });
 
-    for (const notAnObject of ["[1]", "null", "5", "\"text\""]) {
+    for (const notAnObject of ["[1]", "null", "5", '"text"']) {
         it(`refuses the JSON ${notAnObject}, which is no object`, () => {
-            assert.deepEqual(parseRedrivePolicy(notAnObject), { ok: false, problem: `must be a JSON object; found ${JSON.stringify(notAnObject)}` });
+            assert.deepEqual(parseRedrivePolicy(notAnObject), {
+                ok: false,
+                problem: `must be a JSON object; found ${JSON.stringify(notAnObject)}`,
+            });
         });
     }
 
     it("reads an empty deadLetterTargetArn as none", () => {
-        assert.deepEqual(parseRedrivePolicy(JSON.stringify({ deadLetterTargetArn: "", maxReceiveCount: 5 })), { ok: true, settings: { deadLetterTargetArn: undefined, maxReceiveCount: 5 } });
+        assert.deepEqual(parseRedrivePolicy(JSON.stringify({ deadLetterTargetArn: "", maxReceiveCount: 5 })), {
+            ok: true,
+            settings: { deadLetterTargetArn: undefined, maxReceiveCount: 5 },
+        });
     });
 
     it("reads a deadLetterTargetArn that is no string as none", () => {
-        assert.deepEqual(parseRedrivePolicy(JSON.stringify({ deadLetterTargetArn: 42, maxReceiveCount: 5 })), { ok: true, settings: { deadLetterTargetArn: undefined, maxReceiveCount: 5 } });
+        assert.deepEqual(parseRedrivePolicy(JSON.stringify({ deadLetterTargetArn: 42, maxReceiveCount: 5 })), {
+            ok: true,
+            settings: { deadLetterTargetArn: undefined, maxReceiveCount: 5 },
+        });
     });
 });
 
@@ -60,15 +72,21 @@ describe("parseRedriveAllowPolicy", () => {
     it("refuses a policy without redrivePermission, naming the allowed values", () => {
         const value = JSON.stringify({ sourceQueueArns: [dlqArn] });
 
-        assert.deepEqual(parseRedriveAllowPolicy(value), { ok: false, problem: `must set redrivePermission to allowAll, denyAll or byQueue; found ${JSON.stringify(value)}` });
+        assert.deepEqual(parseRedriveAllowPolicy(value), {
+            ok: false,
+            problem: `must set redrivePermission to allowAll, denyAll or byQueue; found ${JSON.stringify(value)}`,
+        });
     });
 
     it("refuses a JSON array, which names no permission", () => {
-        assert.deepEqual(parseRedriveAllowPolicy("[\"byQueue\"]"), { ok: false, problem: "must set redrivePermission to allowAll, denyAll or byQueue; found \"[\\\"byQueue\\\"]\"" });
+        assert.deepEqual(parseRedriveAllowPolicy('["byQueue"]'), {
+            ok: false,
+            problem: 'must set redrivePermission to allowAll, denyAll or byQueue; found "[\\"byQueue\\"]"',
+        });
     });
 
     it("refuses text that is not JSON", () => {
-        assert.deepEqual(parseRedriveAllowPolicy("byQueue"), { ok: false, problem: "is not valid JSON; found \"byQueue\"" });
+        assert.deepEqual(parseRedriveAllowPolicy("byQueue"), { ok: false, problem: 'is not valid JSON; found "byQueue"' });
     });
 
     it("keeps the string ARNs of a byQueue policy and drops the rest", () => {
@@ -78,10 +96,16 @@ describe("parseRedriveAllowPolicy", () => {
     });
 
     it("reads a byQueue policy whose sourceQueueArns is no list as naming no queue", () => {
-        assert.deepEqual(parseRedriveAllowPolicy({ redrivePermission: "byQueue", sourceQueueArns: dlqArn }), { ok: true, settings: { permission: "byQueue", sourceQueueArns: [] } });
+        assert.deepEqual(parseRedriveAllowPolicy({ redrivePermission: "byQueue", sourceQueueArns: dlqArn }), {
+            ok: true,
+            settings: { permission: "byQueue", sourceQueueArns: [] },
+        });
     });
 
     it("ignores sourceQueueArns unless the permission is byQueue", () => {
-        assert.deepEqual(parseRedriveAllowPolicy({ redrivePermission: "denyAll", sourceQueueArns: [dlqArn] }), { ok: true, settings: { permission: "denyAll", sourceQueueArns: [] } });
+        assert.deepEqual(parseRedriveAllowPolicy({ redrivePermission: "denyAll", sourceQueueArns: [dlqArn] }), {
+            ok: true,
+            settings: { permission: "denyAll", sourceQueueArns: [] },
+        });
     });
 });

@@ -1,11 +1,22 @@
 import * as aws from "@pulumi/aws";
-import { sqsQueueOneAccessPolicy, sqsQueuePolicyDeniesInsecureTransport, sqsQueuePolicyNoWildcards, sqsQueuePolicyServicePrincipalScoped } from "../../policy/sqs-access";
+import {
+    sqsQueueOneAccessPolicy,
+    sqsQueuePolicyDeniesInsecureTransport,
+    sqsQueuePolicyNoWildcards,
+    sqsQueuePolicyServicePrincipalScoped,
+} from "../../policy/sqs-access";
 import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
 import { buildLane, queueArn, queueUrl } from "../helpers/policy-lane";
 
 const document = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
-const sendGrant = { Sid: "AgentSends", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/agent" }, Action: "sqs:SendMessage", Resource: queueArn("pager") };
+const sendGrant = {
+    Sid: "AgentSends",
+    Effect: "Allow",
+    Principal: { AWS: "arn:aws:iam::123456789012:role/agent" },
+    Action: "sqs:SendMessage",
+    Resource: queueArn("pager"),
+};
 
 describe("policy sqs-queue-policy-denies-insecure-transport", () => {
     it("passes queues whose queue policies deny aws:SecureTransport false", async () => {
@@ -21,7 +32,12 @@ describe("policy sqs-queue-policy-denies-insecure-transport", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' must have a queue policy that denies all SQS actions when aws:SecureTransport is false; found no queue policy.", resource: lane.queue, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue 'pager' must have a queue policy that denies all SQS actions when aws:SecureTransport is false; found no queue policy.",
+            resource: lane.queue,
+            enforcementLevel: "advisory",
+        });
     });
 
     it("reports a queue policy without the Deny statement", async () => {
@@ -33,7 +49,17 @@ describe("policy sqs-queue-policy-denies-insecure-transport", () => {
     });
 
     it("accepts the Deny statement in the queue's own policy property", async () => {
-        const lane = buildLane({ omit: ["queuePolicy"], queue: { policy: document({ Effect: "Deny", Principal: { AWS: "*" }, Action: "*", Condition: { Bool: { "aws:securetransport": false } } }) } });
+        const lane = buildLane({
+            omit: ["queuePolicy"],
+            queue: {
+                policy: document({
+                    Effect: "Deny",
+                    Principal: { AWS: "*" },
+                    Action: "*",
+                    Condition: { Bool: { "aws:securetransport": false } },
+                }),
+            },
+        });
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
 
@@ -53,12 +79,20 @@ describe("policy sqs-queue-policy-denies-insecure-transport", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue policy 'pager-policy' policy is unknown at preview", resource: lane.queuePolicy });
+        assertOnlyViolation(violations, {
+            message: "SQS queue policy 'pager-policy' policy is unknown at preview",
+            resource: lane.queuePolicy,
+        });
     });
 
     it("reports a queue policy whose queue is unknown at preview when a queue lacks one", async () => {
         const lane = buildLane({ omit: ["queuePolicy"] });
-        const orphan = fakeResource(aws.sqs.QueuePolicy, "orphan-policy", { queueUrl: UNKNOWN, policy: "{}" }, { dependencies: [lane.role, lane.fn] });
+        const orphan = fakeResource(
+            aws.sqs.QueuePolicy,
+            "orphan-policy",
+            { queueUrl: UNKNOWN, policy: "{}" },
+            { dependencies: [lane.role, lane.fn] },
+        );
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, [...lane.resources, orphan]);
 
@@ -88,7 +122,12 @@ describe("policy sqs-queue-policy-no-wildcards", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue policy 'pager-policy' must not allow a wildcard principal; found Principal \"*\" in statement 'AgentSends'.", resource: lane.queuePolicy, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue policy 'pager-policy' must not allow a wildcard principal; found Principal \"*\" in statement 'AgentSends'.",
+            resource: lane.queuePolicy,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("reports an Allow of sqs:*", async () => {
@@ -128,14 +167,23 @@ describe("policy sqs-queue-policy-no-wildcards", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue policy 'pager-policy' policy must be a valid policy document; it is not valid JSON." });
+        assertOnlyViolation(violations, {
+            message: "SQS queue policy 'pager-policy' policy must be a valid policy document; it is not valid JSON.",
+        });
     });
 });
 
 describe("policy sqs-queue-policy-denies-insecure-transport: exact statement semantics", () => {
-    const tlsDeny = (action: string, secureTransport: unknown) => document({ Effect: "Deny", Principal: "*", Action: action, Resource: queueArn("pager"), Condition: { Bool: { "aws:SecureTransport": secureTransport } } });
+    const tlsDeny = (action: string, secureTransport: unknown) =>
+        document({
+            Effect: "Deny",
+            Principal: "*",
+            Action: action,
+            Resource: queueArn("pager"),
+            Condition: { Bool: { "aws:SecureTransport": secureTransport } },
+        });
 
-    it("accepts the action written \"SQS:*\" (IAM action names are case-insensitive)", async () => {
+    it('accepts the action written "SQS:*" (IAM action names are case-insensitive)', async () => {
         const lane = buildLane({ queuePolicy: { policy: tlsDeny("SQS:*", "false") } });
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
@@ -143,12 +191,16 @@ describe("policy sqs-queue-policy-denies-insecure-transport: exact statement sem
         assertNoViolations(violations);
     });
 
-    it("does not accept a Deny on aws:SecureTransport \"true\" (that denies the TLS requests)", async () => {
+    it('does not accept a Deny on aws:SecureTransport "true" (that denies the TLS requests)', async () => {
         const lane = buildLane({ queuePolicy: { policy: tlsDeny("sqs:*", "true") } });
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' must have a queue policy that denies all SQS actions when aws:SecureTransport is false; found no such statement", resource: lane.queue });
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue 'pager' must have a queue policy that denies all SQS actions when aws:SecureTransport is false; found no such statement",
+            resource: lane.queue,
+        });
     });
 
     it("reports a queue whose inline policy and an aws.sqs.QueuePolicy both write its Policy attribute", async () => {
@@ -156,7 +208,11 @@ describe("policy sqs-queue-policy-denies-insecure-transport: exact statement sem
 
         const violations = await runStackPolicy(sqsQueueOneAccessPolicy, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' has 2 access policies (its own policy, SQS queue policy 'pager-policy'), but SQS keeps one: the last write wins; keep exactly one.", resource: lane.queue });
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue 'pager' has 2 access policies (its own policy, SQS queue policy 'pager-policy'), but SQS keeps one: the last write wins; keep exactly one.",
+            resource: lane.queue,
+        });
     });
 
     it("does not count a deny that only one of two access policies has", async () => {
@@ -164,7 +220,10 @@ describe("policy sqs-queue-policy-denies-insecure-transport: exact statement sem
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' must have a queue policy that denies all SQS actions", resource: lane.queue });
+        assertOnlyViolation(violations, {
+            message: "SQS queue 'pager' must have a queue policy that denies all SQS actions",
+            resource: lane.queue,
+        });
     });
 
     it("passes a queue with exactly one access policy (sqs-queue-one-access-policy)", async () => {
@@ -177,16 +236,31 @@ describe("policy sqs-queue-policy-denies-insecure-transport: exact statement sem
 
     it("reports two aws.sqs.QueuePolicy resources on one queue", async () => {
         const lane = buildLane();
-        const second = fakeResource(aws.sqs.QueuePolicy, "pager-policy-2", { queueUrl: queueUrl("pager"), policy: document(sendGrant) }, { propertyDependencies: { queueUrl: [lane.queue] } });
+        const second = fakeResource(
+            aws.sqs.QueuePolicy,
+            "pager-policy-2",
+            { queueUrl: queueUrl("pager"), policy: document(sendGrant) },
+            { propertyDependencies: { queueUrl: [lane.queue] } },
+        );
 
         const violations = await runStackPolicy(sqsQueueOneAccessPolicy, [...lane.resources, second]);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' has 2 access policies (SQS queue policy 'pager-policy', SQS queue policy 'pager-policy-2')" });
+        assertOnlyViolation(violations, {
+            message: "SQS queue 'pager' has 2 access policies (SQS queue policy 'pager-policy', SQS queue policy 'pager-policy-2')",
+        });
     });
 });
 
 describe("policy sqs-queue-policy-no-wildcards: what is public and what is not", () => {
-    const fromTopic = (condition: object) => document({ Sid: "FromTopic", Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: queueArn("pager"), Condition: condition });
+    const fromTopic = (condition: object) =>
+        document({
+            Sid: "FromTopic",
+            Effect: "Allow",
+            Principal: "*",
+            Action: "sqs:SendMessage",
+            Resource: queueArn("pager"),
+            Condition: condition,
+        });
 
     for (const [key, operator, value] of [
         ["aws:SourceArn", "ArnEquals", "arn:aws:sns:eu-west-1:123456789012:alerts"],
@@ -202,15 +276,17 @@ describe("policy sqs-queue-policy-no-wildcards: what is public and what is not",
         });
     }
 
-    it("reports Principal \"*\" whose aws:SourceArn condition is itself a wildcard", async () => {
+    it('reports Principal "*" whose aws:SourceArn condition is itself a wildcard', async () => {
         const lane = buildLane({ queuePolicy: { policy: fromTopic({ ArnLike: { "aws:SourceArn": "arn:aws:sns:*:*:*" } }) } });
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertOnlyViolation(violations, { message: "must not allow a wildcard principal; found Principal \"*\" in statement 'FromTopic'." });
+        assertOnlyViolation(violations, {
+            message: "must not allow a wildcard principal; found Principal \"*\" in statement 'FromTopic'.",
+        });
     });
 
-    it("reports Principal \"*\" restricted only by a condition that does not name the caller (aws:SecureTransport)", async () => {
+    it('reports Principal "*" restricted only by a condition that does not name the caller (aws:SecureTransport)', async () => {
         const lane = buildLane({ queuePolicy: { policy: fromTopic({ Bool: { "aws:SecureTransport": "true" } }) } });
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
@@ -219,11 +295,24 @@ describe("policy sqs-queue-policy-no-wildcards: what is public and what is not",
     });
 
     it("reports an Allow with NotPrincipal (everyone but the listed principals)", async () => {
-        const lane = buildLane({ queuePolicy: { policy: document({ Sid: "AllButOne", Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::123456789012:role/agent" }, Action: "sqs:SendMessage" }) } });
+        const lane = buildLane({
+            queuePolicy: {
+                policy: document({
+                    Sid: "AllButOne",
+                    Effect: "Allow",
+                    NotPrincipal: { AWS: "arn:aws:iam::123456789012:role/agent" },
+                    Action: "sqs:SendMessage",
+                }),
+            },
+        });
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue policy 'pager-policy' must not allow with NotPrincipal (it grants every principal but those listed); found it in statement 'AllButOne'.", resource: lane.queuePolicy });
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue policy 'pager-policy' must not allow with NotPrincipal (it grants every principal but those listed); found it in statement 'AllButOne'.",
+            resource: lane.queuePolicy,
+        });
     });
 
     it("reports an Allow with NotAction as a wildcard action", async () => {
@@ -231,10 +320,13 @@ describe("policy sqs-queue-policy-no-wildcards: what is public and what is not",
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertOnlyViolation(violations, { message: "must not allow wildcard actions; found NotAction \"sqs:DeleteQueue\" in statement 'AgentSends'.", resource: lane.queuePolicy });
+        assertOnlyViolation(violations, {
+            message: "must not allow wildcard actions; found NotAction \"sqs:DeleteQueue\" in statement 'AgentSends'.",
+            resource: lane.queuePolicy,
+        });
     });
 
-    it("reports the action written \"SQS:*\" as a wildcard", async () => {
+    it('reports the action written "SQS:*" as a wildcard', async () => {
         const lane = buildLane({ queuePolicy: { policy: document({ ...sendGrant, Action: "SQS:*" }) } });
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
@@ -244,10 +336,20 @@ describe("policy sqs-queue-policy-no-wildcards: what is public and what is not",
 });
 
 describe("policy sqs-queue-policy-service-principal-scoped", () => {
-    const fromSns = (condition?: object) => document({ Sid: "FromSns", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn("pager"), Condition: condition });
+    const fromSns = (condition?: object) =>
+        document({
+            Sid: "FromSns",
+            Effect: "Allow",
+            Principal: { Service: "sns.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: queueArn("pager"),
+            Condition: condition,
+        });
 
     it("passes a service principal scoped by aws:SourceArn", async () => {
-        const lane = buildLane({ queuePolicy: { policy: fromSns({ ArnEquals: { "aws:SourceArn": "arn:aws:sns:eu-west-1:123456789012:alerts" } }) } });
+        const lane = buildLane({
+            queuePolicy: { policy: fromSns({ ArnEquals: { "aws:SourceArn": "arn:aws:sns:eu-west-1:123456789012:alerts" } }) },
+        });
 
         const violations = await runStackPolicy(sqsQueuePolicyServicePrincipalScoped, lane.resources);
 
@@ -259,7 +361,12 @@ describe("policy sqs-queue-policy-service-principal-scoped", () => {
 
         const violations = await runStackPolicy(sqsQueuePolicyServicePrincipalScoped, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue policy 'pager-policy' must scope service principal sns.amazonaws.com with aws:SourceArn or aws:SourceAccount; found none in statement 'FromSns'.", resource: lane.queuePolicy, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue policy 'pager-policy' must scope service principal sns.amazonaws.com with aws:SourceArn or aws:SourceAccount; found none in statement 'FromSns'.",
+            resource: lane.queuePolicy,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("passes a policy with no service principal", async () => {
@@ -272,9 +379,16 @@ describe("policy sqs-queue-policy-service-principal-scoped", () => {
 });
 
 describe("policy sqs-queue-policy-denies-insecure-transport: names IAM compares without case", () => {
-    const deny = (action: string, key: string) => document({ Effect: "Deny", Principal: { AWS: "*" }, Action: action, Resource: queueArn("pager"), Condition: { Bool: { [key]: false } } });
+    const deny = (action: string, key: string) =>
+        document({
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: action,
+            Resource: queueArn("pager"),
+            Condition: { Bool: { [key]: false } },
+        });
 
-    it("accepts a Deny of Action \"*\" (every action, so every SQS action)", async () => {
+    it('accepts a Deny of Action "*" (every action, so every SQS action)', async () => {
         const lane = buildLane({ queuePolicy: { policy: deny("*", "aws:SecureTransport") } });
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
@@ -282,7 +396,7 @@ describe("policy sqs-queue-policy-denies-insecure-transport: names IAM compares 
         assertNoViolations(violations);
     });
 
-    it("accepts the condition key written \"aws:securetransport\" with the boolean false", async () => {
+    it('accepts the condition key written "aws:securetransport" with the boolean false', async () => {
         const lane = buildLane({ queuePolicy: { policy: deny("Sqs:*", "aws:securetransport") } });
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
@@ -295,21 +409,35 @@ describe("policy sqs-queue-policy-denies-insecure-transport: names IAM compares 
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
 
-        assertViolation(violations, { message: "must have a queue policy that denies all SQS actions when aws:SecureTransport is false", resource: lane.queue });
+        assertViolation(violations, {
+            message: "must have a queue policy that denies all SQS actions when aws:SecureTransport is false",
+            resource: lane.queue,
+        });
     });
 });
 
 describe("policy sqs-queue-policy-no-wildcards: principals written as lists", () => {
-    it("reports Principal {\"AWS\": [\"*\"]} with no condition as public", async () => {
+    it('reports Principal {"AWS": ["*"]} with no condition as public', async () => {
         const lane = buildLane({ queuePolicy: { policy: document({ ...sendGrant, Principal: { AWS: ["*"] } }) } });
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
-        assertViolation(violations, { message: "must not allow a wildcard principal; found Principal {\"AWS\":[\"*\"]} in statement 'AgentSends'.", resource: lane.queuePolicy });
+        assertViolation(violations, {
+            message: 'must not allow a wildcard principal; found Principal {"AWS":["*"]} in statement \'AgentSends\'.',
+            resource: lane.queuePolicy,
+        });
     });
 
-    it("reports Principal \"*\" pinned by aws:SourceArn only under ArnEqualsIfExists (a request without the key passes it)", async () => {
-        const lane = buildLane({ queuePolicy: { policy: document({ ...sendGrant, Principal: "*", Condition: { ArnEqualsIfExists: { "aws:SourceArn": "arn:aws:sns:eu-west-1:123456789012:alerts" } } }) } });
+    it('reports Principal "*" pinned by aws:SourceArn only under ArnEqualsIfExists (a request without the key passes it)', async () => {
+        const lane = buildLane({
+            queuePolicy: {
+                policy: document({
+                    ...sendGrant,
+                    Principal: "*",
+                    Condition: { ArnEqualsIfExists: { "aws:SourceArn": "arn:aws:sns:eu-west-1:123456789012:alerts" } },
+                }),
+            },
+        });
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 

@@ -4,7 +4,14 @@
  * explicit allowAll, a redrive cycle that does not pass through the first queue.
  */
 import * as aws from "@pulumi/aws";
-import { sqsDlqAdmitsSource, sqsDlqMessageSizeNotSmaller, sqsDlqRetentionLonger, sqsDlqSameType, sqsQueueHasDlq, sqsRedriveNoCycle } from "../../policy/sqs";
+import {
+    sqsDlqAdmitsSource,
+    sqsDlqMessageSizeNotSmaller,
+    sqsDlqRetentionLonger,
+    sqsDlqSameType,
+    sqsQueueHasDlq,
+    sqsRedriveNoCycle,
+} from "../../policy/sqs";
 import { fakeResource, runStackPolicy } from "../helpers/policy-args";
 import { assertNoViolations, assertOnlyViolation } from "../helpers/policy-assertions";
 import { buildLane, queueArn, queueUrl } from "../helpers/policy-lane";
@@ -51,7 +58,10 @@ describe("policy sqs-dlq-retention-longer between the edges", () => {
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
-        assertOnlyViolation(violations, { message: "must be longer than that of its source SQS queue 'pager' (345600); found 345599.", resource: lane.dlq });
+        assertOnlyViolation(violations, {
+            message: "must be longer than that of its source SQS queue 'pager' (345600); found 345599.",
+            resource: lane.dlq,
+        });
     });
 });
 
@@ -79,7 +89,11 @@ describe("policy sqs-dlq-admits-source: the permissions", () => {
 
         const violations = await runStackPolicy(sqsDlqAdmitsSource, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' redriveAllowPolicy is not valid JSON; found \"byQueue\".", resource: lane.dlq, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message: "SQS queue 'pager-dlq' redriveAllowPolicy is not valid JSON; found \"byQueue\".",
+            resource: lane.dlq,
+            enforcementLevel: "mandatory",
+        });
     });
 });
 
@@ -89,7 +103,9 @@ describe("policy sqs-queue-has-dlq on a malformed target", () => {
 
         const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
 
-        assertNoViolations(violations.filter((v) => v.urn === lane.queue.urn && v.message.includes("or an aws.sqs.RedrivePolicy); found none.")));
+        assertNoViolations(
+            violations.filter((v) => v.urn === lane.queue.urn && v.message.includes("or an aws.sqs.RedrivePolicy); found none.")),
+        );
     });
 });
 
@@ -103,6 +119,9 @@ describe("policy sqs-redrive-no-cycle off the first queue", () => {
 
         const violations = await runStackPolicy(sqsRedriveNoCycle, [a, b, c]);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'b' redrives into a cycle: SQS queue 'b' -> SQS queue 'c' -> SQS queue 'b';", resource: b });
+        assertOnlyViolation(violations, {
+            message: "SQS queue 'b' redrives into a cycle: SQS queue 'b' -> SQS queue 'c' -> SQS queue 'b';",
+            resource: b,
+        });
     });
 });

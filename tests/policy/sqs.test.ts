@@ -32,13 +32,21 @@ describe("policy sqs-queue-has-dlq", () => {
 
         const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' must have a dead-letter queue", resource: lane.queue, enforcementLevel: "mandatory" });
+        assertViolation(violations, {
+            message: "SQS queue 'pager' must have a dead-letter queue",
+            resource: lane.queue,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("accepts a separate aws.sqs.RedrivePolicy resource as the queue's DLQ", async () => {
         const lane = buildLane({ queue: { redrivePolicy: undefined } });
-        const separate = fakeResource(aws.sqs.RedrivePolicy, "pager-redrive", { queueUrl: UNKNOWN, redrivePolicy: UNKNOWN },
-            { propertyDependencies: { queueUrl: [lane.queue], redrivePolicy: [lane.dlq] } });
+        const separate = fakeResource(
+            aws.sqs.RedrivePolicy,
+            "pager-redrive",
+            { queueUrl: UNKNOWN, redrivePolicy: UNKNOWN },
+            { propertyDependencies: { queueUrl: [lane.queue], redrivePolicy: [lane.dlq] } },
+        );
 
         const violations = await runStackPolicy(sqsQueueHasDlq, [...lane.resources, separate]);
 
@@ -69,7 +77,10 @@ describe("policy sqs-queue-has-dlq", () => {
 
         const violations = await runStackPolicy(sqsQueueHasDlq, [...resources, shared]);
 
-        assertViolation(violations, { message: "SQS queue 'pager' redrivePolicy is unknown at preview; it must be known so this rule can be checked.", enforcementLevel: "mandatory" });
+        assertViolation(violations, {
+            message: "SQS queue 'pager' redrivePolicy is unknown at preview; it must be known so this rule can be checked.",
+            enforcementLevel: "mandatory",
+        });
     });
 });
 
@@ -87,7 +98,10 @@ describe("policy sqs-max-receive-count", () => {
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' maxReceiveCount must be between 3 and 5; found 10.", resource: lane.queue });
+        assertOnlyViolation(violations, {
+            message: "SQS queue 'pager' maxReceiveCount must be between 3 and 5; found 10.",
+            resource: lane.queue,
+        });
     });
 
     it("reports maxReceiveCount below the lower bound", async () => {
@@ -111,7 +125,11 @@ describe("policy sqs-max-receive-count", () => {
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' maxReceiveCount must be between 3 and 5; found 6.", resource: lane.queue, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message: "SQS queue 'pager' maxReceiveCount must be between 3 and 5; found 6.",
+            resource: lane.queue,
+            enforcementLevel: "mandatory",
+        });
     });
 
     for (const count of [3, 4]) {
@@ -120,8 +138,14 @@ describe("policy sqs-max-receive-count", () => {
 
             const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
 
-            const note = assertOnlyViolation(violations, { message: `SQS queue 'pager' maxReceiveCount ${count} is within the bounds, but AWS advises at least 5 for queues consumed by Lambda`, enforcementLevel: "advisory" });
-            assert.deepEqual(violations.filter((v) => v !== note), []);
+            const note = assertOnlyViolation(violations, {
+                message: `SQS queue 'pager' maxReceiveCount ${count} is within the bounds, but AWS advises at least 5 for queues consumed by Lambda`,
+                enforcementLevel: "advisory",
+            });
+            assert.deepEqual(
+                violations.filter((v) => v !== note),
+                [],
+            );
         });
     }
 
@@ -155,7 +179,10 @@ describe("policy sqs-max-receive-count", () => {
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, [...lane.resources, separate]);
 
-        assertOnlyViolation(violations, { message: "SQS redrive policy 'pager-redrive' maxReceiveCount must be between 3 and 5; found 7.", resource: separate });
+        assertOnlyViolation(violations, {
+            message: "SQS redrive policy 'pager-redrive' maxReceiveCount must be between 3 and 5; found 7.",
+            resource: separate,
+        });
     });
 
     it("reports a redrivePolicy that is not JSON", async () => {
@@ -187,7 +214,11 @@ describe("policy sqs-max-receive-count", () => {
 
         const run = runStackPolicy(sqsMaxReceiveCount, lane.resources, { lowerBound: 5, upperBound: 3 });
 
-        await assert.rejects(run, (error: Error) => error instanceof PolicyConfigError && /'lowerBound' must not exceed 'upperBound' \(3\); 5 given/.test(error.message));
+        await assert.rejects(
+            run,
+            (error: Error) =>
+                error instanceof PolicyConfigError && /'lowerBound' must not exceed 'upperBound' \(3\); 5 given/.test(error.message),
+        );
     });
 
     it("reports a redrivePolicy unknown at preview as a violation at the policy's level", async () => {
@@ -195,7 +226,11 @@ describe("policy sqs-max-receive-count", () => {
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' redrivePolicy is unknown at preview", resource: lane.queue, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message: "SQS queue 'pager' redrivePolicy is unknown at preview",
+            resource: lane.queue,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("reports an unknown redrivePolicy as advisory when unknownValues is 'advisory'", async () => {
@@ -221,7 +256,10 @@ describe("policy sqs-dlq-same-type", () => {
 
         const violations = await runStackPolicy(sqsDlqSameType, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' is FIFO, so its dead-letter queue SQS queue 'pager-dlq' must be FIFO too; found a standard queue.", resource: lane.queue });
+        assertOnlyViolation(violations, {
+            message: "SQS queue 'pager' is FIFO, so its dead-letter queue SQS queue 'pager-dlq' must be FIFO too; found a standard queue.",
+            resource: lane.queue,
+        });
     });
 
     it("reports a DLQ whose fifoQueue is unknown at preview", async () => {
@@ -247,7 +285,11 @@ describe("policy sqs-dlq-retention-longer", () => {
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' messageRetentionSeconds must be at least that of its FIFO source SQS queue 'pager' (345600); found 86400.", resource: lane.dlq });
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue 'pager-dlq' messageRetentionSeconds must be at least that of its FIFO source SQS queue 'pager' (345600); found 86400.",
+            resource: lane.dlq,
+        });
     });
 
     it("passes a DLQ at the 14-day maximum behind a source at 14 days (it cannot be longer)", async () => {
@@ -259,15 +301,25 @@ describe("policy sqs-dlq-retention-longer", () => {
     });
 
     it("says a DLQ in another account is in another account, not 'must be declared in this stack'", async () => {
-        const lane = buildLane({ queue: { redrivePolicy: redrive(5, "arn:aws:sqs:eu-west-1:999999999999:central-dlq") }, linkByValueOnly: true });
+        const lane = buildLane({
+            queue: { redrivePolicy: redrive(5, "arn:aws:sqs:eu-west-1:999999999999:central-dlq") },
+            linkByValueOnly: true,
+        });
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' dead-letter queue 'arn:aws:sqs:eu-west-1:999999999999:central-dlq' is in account 999999999999, not this stack's 123456789012: this rule cannot read its settings", resource: lane.queue });
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue 'pager' dead-letter queue 'arn:aws:sqs:eu-west-1:999999999999:central-dlq' is in account 999999999999, not this stack's 123456789012: this rule cannot read its settings",
+            resource: lane.queue,
+        });
     });
 
     it("says a DLQ in another region is in another region", async () => {
-        const lane = buildLane({ queue: { redrivePolicy: redrive(5, "arn:aws:sqs:us-east-1:123456789012:central-dlq") }, linkByValueOnly: true });
+        const lane = buildLane({
+            queue: { redrivePolicy: redrive(5, "arn:aws:sqs:us-east-1:123456789012:central-dlq") },
+            linkByValueOnly: true,
+        });
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
@@ -287,7 +339,11 @@ describe("policy sqs-dlq-retention-longer", () => {
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' messageRetentionSeconds must be longer than that of its source SQS queue 'pager' (345600); found 345600.", resource: lane.dlq });
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue 'pager-dlq' messageRetentionSeconds must be longer than that of its source SQS queue 'pager' (345600); found 345600.",
+            resource: lane.dlq,
+        });
     });
 
     it("reports a retention unknown at preview", async () => {
@@ -295,12 +351,16 @@ describe("policy sqs-dlq-retention-longer", () => {
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' messageRetentionSeconds is unknown at preview", resource: lane.queue });
+        assertOnlyViolation(violations, {
+            message: "SQS queue 'pager' messageRetentionSeconds is unknown at preview",
+            resource: lane.queue,
+        });
     });
 });
 
 describe("policy sqs-queue-encrypted-at-rest", () => {
-    const queue = (props: Parameters<typeof fakeResource<aws.sqs.Queue, aws.sqs.QueueArgs>>[2]) => fakeResource(aws.sqs.Queue, "pager", props);
+    const queue = (props: Parameters<typeof fakeResource<aws.sqs.Queue, aws.sqs.QueueArgs>>[2]) =>
+        fakeResource(aws.sqs.Queue, "pager", props);
 
     it("passes a queue with SQS-managed encryption", async () => {
         const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, queue({ sqsManagedSseEnabled: true }));
@@ -325,7 +385,12 @@ describe("policy sqs-queue-encrypted-at-rest", () => {
 
         const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, resource);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' must be encrypted at rest (sqsManagedSseEnabled true or a kmsMasterKeyId); found sqsManagedSseEnabled unset", resource, enforcementLevel: "advisory" });
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue 'pager' must be encrypted at rest (sqsManagedSseEnabled true or a kmsMasterKeyId); found sqsManagedSseEnabled unset",
+            resource,
+            enforcementLevel: "advisory",
+        });
     });
 
     it("reports sqsManagedSseEnabled false", async () => {
@@ -358,7 +423,12 @@ describe("policy sqs-queue-encrypted-at-rest", () => {
 describe("policy sqs-queue-has-dlq with unresolved redrives", () => {
     it("reports an aws.sqs.RedrivePolicy whose queue is unknown when a queue lacks a DLQ", async () => {
         const lane = buildLane({ queue: { redrivePolicy: undefined } });
-        const separate = fakeResource(aws.sqs.RedrivePolicy, "pager-redrive", { queueUrl: UNKNOWN, redrivePolicy: redrive(5) }, { dependencies: [lane.role] });
+        const separate = fakeResource(
+            aws.sqs.RedrivePolicy,
+            "pager-redrive",
+            { queueUrl: UNKNOWN, redrivePolicy: redrive(5) },
+            { dependencies: [lane.role] },
+        );
 
         const violations = await runStackPolicy(sqsQueueHasDlq, [...lane.resources, separate]);
 
@@ -367,14 +437,20 @@ describe("policy sqs-queue-has-dlq with unresolved redrives", () => {
 });
 
 describe("policy sqs-queue-has-dlq on a deadLetterTargetArn that is no SQS queue ARN", () => {
-    const STRINGIFIED_OUTPUT = "Calling [toJSON] on an [Output<T>] is not supported.\n\nTo get the value of an Output as a JSON value or JSON string consider either:\n    1: o.apply(v => v.toJSON())\n    2: o.apply(v => JSON.stringify(v))";
+    const STRINGIFIED_OUTPUT =
+        "Calling [toJSON] on an [Output<T>] is not supported.\n\nTo get the value of an Output as a JSON value or JSON string consider either:\n    1: o.apply(v => v.toJSON())\n    2: o.apply(v => JSON.stringify(v))";
 
     it("reports 'not-an-arn', quoting it and saying it is not an ARN", async () => {
         const lane = buildLane({ queue: { redrivePolicy: redrive(5, "not-an-arn") }, linkByValueOnly: true });
 
         const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' redrivePolicy deadLetterTargetArn must be the ARN of an SQS queue; found 'not-an-arn': it is not an ARN.", resource: lane.queue, enforcementLevel: "mandatory" });
+        assertViolation(violations, {
+            message:
+                "SQS queue 'pager' redrivePolicy deadLetterTargetArn must be the ARN of an SQS queue; found 'not-an-arn': it is not an ARN.",
+            resource: lane.queue,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("reports the text of a stringified Output, saying where it comes from", async () => {
@@ -386,7 +462,10 @@ describe("policy sqs-queue-has-dlq on a deadLetterTargetArn that is no SQS queue
     });
 
     it("reports an SNS topic ARN as a redrive target", async () => {
-        const lane = buildLane({ queue: { redrivePolicy: redrive(5, "arn:aws:sns:eu-west-1:123456789012:pager-dlq") }, linkByValueOnly: true });
+        const lane = buildLane({
+            queue: { redrivePolicy: redrive(5, "arn:aws:sns:eu-west-1:123456789012:pager-dlq") },
+            linkByValueOnly: true,
+        });
 
         const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
 
@@ -394,7 +473,10 @@ describe("policy sqs-queue-has-dlq on a deadLetterTargetArn that is no SQS queue
     });
 
     it("accepts a well-formed SQS ARN outside the stack", async () => {
-        const lane = buildLane({ queue: { redrivePolicy: redrive(5, "arn:aws:sqs:eu-west-1:123456789012:shared-dlq") }, linkByValueOnly: true });
+        const lane = buildLane({
+            queue: { redrivePolicy: redrive(5, "arn:aws:sqs:eu-west-1:123456789012:shared-dlq") },
+            linkByValueOnly: true,
+        });
 
         const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
 
@@ -426,7 +508,11 @@ describe("policy sqs-queue-has-dlq on FIFO queues", () => {
 
         const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
 
-        assertViolation(violations, { message: "SQS queue 'pager' must have a dead-letter queue", resource: lane.queue, enforcementLevel: "mandatory" });
+        assertViolation(violations, {
+            message: "SQS queue 'pager' must have a dead-letter queue",
+            resource: lane.queue,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("passes a FIFO queue with a FIFO DLQ", async () => {
@@ -460,7 +546,12 @@ describe("policy sqs-dlq-message-size-not-smaller", () => {
 
         const violations = await runStackPolicy(sqsDlqMessageSizeNotSmaller, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' maxMessageSize must be at least that of its source SQS queue 'pager' (1048576 bytes); found 262144 bytes.", resource: lane.dlq, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue 'pager-dlq' maxMessageSize must be at least that of its source SQS queue 'pager' (1048576 bytes); found 262144 bytes.",
+            resource: lane.dlq,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("reports a maxMessageSize unknown at preview", async () => {
@@ -486,7 +577,12 @@ describe("policy sqs-redrive-no-cycle", () => {
 
         const violations = await runStackPolicy(sqsRedriveNoCycle, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' redrives into a cycle: SQS queue 'pager' -> SQS queue 'pager'; a failed message would never come to rest.", resource: lane.queue, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue 'pager' redrives into a cycle: SQS queue 'pager' -> SQS queue 'pager'; a failed message would never come to rest.",
+            resource: lane.queue,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("reports A <-> B", async () => {
@@ -494,7 +590,9 @@ describe("policy sqs-redrive-no-cycle", () => {
 
         const violations = await runStackPolicy(sqsRedriveNoCycle, lane.resources);
 
-        assertOnlyViolation(violations, { message: "redrives into a cycle: SQS queue 'pager' -> SQS queue 'pager-dlq' -> SQS queue 'pager'" });
+        assertOnlyViolation(violations, {
+            message: "redrives into a cycle: SQS queue 'pager' -> SQS queue 'pager-dlq' -> SQS queue 'pager'",
+        });
     });
 
     it("reports a cycle once, not once per member", async () => {
@@ -510,7 +608,9 @@ describe("policy sqs-dlq-admits-source", () => {
     const allow = (policy: object) => JSON.stringify(policy);
 
     it("passes a DLQ whose redriveAllowPolicy names its source (byQueue)", async () => {
-        const lane = buildLane({ dlq: { redriveAllowPolicy: allow({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("pager")] }) } });
+        const lane = buildLane({
+            dlq: { redriveAllowPolicy: allow({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("pager")] }) },
+        });
 
         const violations = await runStackPolicy(sqsDlqAdmitsSource, lane.resources);
 
@@ -530,18 +630,26 @@ describe("policy sqs-dlq-admits-source", () => {
 
         const violations = await runStackPolicy(sqsDlqAdmitsSource, lane.resources);
 
-        assertOnlyViolation(violations, { message: "SQS queue 'pager-dlq' redriveAllowPolicy must admit its source SQS queue 'pager'; found denyAll.", resource: lane.dlq, enforcementLevel: "mandatory" });
+        assertOnlyViolation(violations, {
+            message: "SQS queue 'pager-dlq' redriveAllowPolicy must admit its source SQS queue 'pager'; found denyAll.",
+            resource: lane.dlq,
+            enforcementLevel: "mandatory",
+        });
     });
 
     it("reports a byQueue redriveAllowPolicy (aws.sqs.RedriveAllowPolicy) that names other queues only", async () => {
         const lane = buildLane();
         const policy = fakeResource(aws.sqs.RedriveAllowPolicy, "pager-dlq-allow", {
-            queueUrl: queueUrl("pager-dlq"), redriveAllowPolicy: allow({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("orders")] }),
+            queueUrl: queueUrl("pager-dlq"),
+            redriveAllowPolicy: allow({ redrivePermission: "byQueue", sourceQueueArns: [queueArn("orders")] }),
         });
 
         const violations = await runStackPolicy(sqsDlqAdmitsSource, [...lane.resources, policy]);
 
-        assertOnlyViolation(violations, { resource: policy, message: `SQS redrive allow policy 'pager-dlq-allow' redriveAllowPolicy must admit its source SQS queue 'pager'; found byQueue with ${JSON.stringify([queueArn("orders")])}.` });
+        assertOnlyViolation(violations, {
+            resource: policy,
+            message: `SQS redrive allow policy 'pager-dlq-allow' redriveAllowPolicy must admit its source SQS queue 'pager'; found byQueue with ${JSON.stringify([queueArn("orders")])}.`,
+        });
     });
 
     it("follows the source ARN's dependency when sourceQueueArns is unknown at preview", async () => {
@@ -564,7 +672,10 @@ describe("policy sqs-dlq-admits-source", () => {
 describe("policy sqs-redrive-no-cycle: redrives written as aws.sqs.RedrivePolicy", () => {
     it("reports A <-> B where B's redrive back to A is an aws.sqs.RedrivePolicy resource", async () => {
         const lane = buildLane({ linkByValueOnly: true });
-        const back = fakeResource(aws.sqs.RedrivePolicy, "pager-dlq-back", { queueUrl: queueUrl("pager-dlq"), redrivePolicy: redrive(5, queueArn("pager")) });
+        const back = fakeResource(aws.sqs.RedrivePolicy, "pager-dlq-back", {
+            queueUrl: queueUrl("pager-dlq"),
+            redrivePolicy: redrive(5, queueArn("pager")),
+        });
 
         const violations = await runStackPolicy(sqsRedriveNoCycle, [...lane.resources, back]);
 
@@ -573,10 +684,20 @@ describe("policy sqs-redrive-no-cycle: redrives written as aws.sqs.RedrivePolicy
 
     it("reports a three-queue cycle A -> B -> C -> A once", async () => {
         const lane = buildLane({ dlq: { redrivePolicy: redrive(5, queueArn("pager-last")) }, linkByValueOnly: true });
-        const last = fakeResource(aws.sqs.Queue, "pager-last", { name: "pager-last", arn: queueArn("pager-last"), url: queueUrl("pager-last"), redrivePolicy: redrive(5, queueArn("pager")) });
+        const last = fakeResource(aws.sqs.Queue, "pager-last", {
+            name: "pager-last",
+            arn: queueArn("pager-last"),
+            url: queueUrl("pager-last"),
+            redrivePolicy: redrive(5, queueArn("pager")),
+        });
 
         const violations = await runStackPolicy(sqsRedriveNoCycle, [...lane.resources, last]);
 
-        assert.deepEqual(violations.map((v) => v.message.split("\n")[1]), ["SQS queue 'pager' redrives into a cycle: SQS queue 'pager' -> SQS queue 'pager-dlq' -> SQS queue 'pager-last' -> SQS queue 'pager'; a failed message would never come to rest."]);
+        assert.deepEqual(
+            violations.map((v) => v.message.split("\n")[1]),
+            [
+                "SQS queue 'pager' redrives into a cycle: SQS queue 'pager' -> SQS queue 'pager-dlq' -> SQS queue 'pager-last' -> SQS queue 'pager'; a failed message would never come to rest.",
+            ],
+        );
     });
 });

@@ -19,7 +19,10 @@ describe("stack index", () => {
 
         const [link] = index.mappings;
 
-        assert.deepEqual([link.queue.kind === "resource" && link.queue.resource.name, link.function.kind === "resource" && link.function.resource.name], ["pager", "pager-fn"]);
+        assert.deepEqual(
+            [link.queue.kind === "resource" && link.queue.resource.name, link.function.kind === "resource" && link.function.resource.name],
+            ["pager", "pager-fn"],
+        );
     });
 
     it("prefers the property dependency over a value naming another queue", () => {
@@ -37,12 +40,20 @@ describe("stack index", () => {
 
         const [link] = index.mappings;
 
-        assert.deepEqual([link.queue.kind === "resource" && link.queue.resource.name, link.function.kind === "resource" && link.function.resource.name], ["pager", "pager-fn"]);
+        assert.deepEqual(
+            [link.queue.kind === "resource" && link.queue.resource.name, link.function.kind === "resource" && link.function.resource.name],
+            ["pager", "pager-fn"],
+        );
     });
 
     it("falls back to the only dependency of the right type when no property dependencies are reported", () => {
         const queue = fakeResource(aws.sqs.Queue, "q", { name: "q" });
-        const mapping = fakeResource(aws.lambda.EventSourceMapping, "m", { eventSourceArn: UNKNOWN, functionName: "f" }, { dependencies: [queue] });
+        const mapping = fakeResource(
+            aws.lambda.EventSourceMapping,
+            "m",
+            { eventSourceArn: UNKNOWN, functionName: "f" },
+            { dependencies: [queue] },
+        );
         const { index } = indexOf([queue, mapping]);
 
         const [link] = index.mappings;
@@ -51,7 +62,10 @@ describe("stack index", () => {
     });
 
     it("marks a queue ARN outside the stack as external", () => {
-        const mapping = fakeResource(aws.lambda.EventSourceMapping, "m", { eventSourceArn: "arn:aws:sqs:eu-west-1:123456789012:elsewhere", functionName: "f" });
+        const mapping = fakeResource(aws.lambda.EventSourceMapping, "m", {
+            eventSourceArn: "arn:aws:sqs:eu-west-1:123456789012:elsewhere",
+            functionName: "f",
+        });
         const { index } = indexOf([mapping]);
 
         const [link] = index.mappings;
@@ -87,15 +101,28 @@ describe("stack index: a mapping's function through aliases and qualifiers", () 
 
     it("follows an aws.lambda.Alias ARN (unknown at preview) to the alias's function", () => {
         const lane = buildLane();
-        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: UNKNOWN, functionVersion: "1" }, { propertyDependencies: { functionName: [lane.fn] } });
-        const mapping = { ...lane.mapping, props: { ...lane.mapping.props, functionName: UNKNOWN }, links: { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [alias] } } };
+        const alias = fakeResource(
+            aws.lambda.Alias,
+            "pager-live",
+            { name: "live", functionName: UNKNOWN, functionVersion: "1" },
+            { propertyDependencies: { functionName: [lane.fn] } },
+        );
+        const mapping = {
+            ...lane.mapping,
+            props: { ...lane.mapping.props, functionName: UNKNOWN },
+            links: { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [alias] } },
+        };
 
         const name = functionOf([...lane.resources.filter((r) => r !== lane.mapping), alias, mapping]);
 
         assert.equal(name, "pager-fn");
     });
 
-    for (const reference of ["pager-fn:live", "123456789012:function:pager-fn:live", "arn:aws:lambda:eu-west-1:123456789012:function:pager-fn:7"]) {
+    for (const reference of [
+        "pager-fn:live",
+        "123456789012:function:pager-fn:live",
+        "arn:aws:lambda:eu-west-1:123456789012:function:pager-fn:7",
+    ]) {
         it(`parses the qualified reference ${reference} as AWS does`, () => {
             const lane = buildLane({ linkByValueOnly: true, mapping: { functionName: reference } });
 
@@ -110,8 +137,12 @@ describe("stack index: a reference the engine says came from another kind of res
     it("leads nowhere when a mapping's unknown eventSourceArn came from a Kinesis stream", () => {
         const stream = fakeResource(aws.kinesis.Stream, "clicks", { name: "clicks", shardCount: 1 });
         const lane = buildLane();
-        const mapping = fakeResource(aws.lambda.EventSourceMapping, "clicks-mapping", { eventSourceArn: UNKNOWN, functionName: "pager-fn", startingPosition: "LATEST" },
-            { propertyDependencies: { eventSourceArn: [stream], functionName: [lane.fn] } });
+        const mapping = fakeResource(
+            aws.lambda.EventSourceMapping,
+            "clicks-mapping",
+            { eventSourceArn: UNKNOWN, functionName: "pager-fn", startingPosition: "LATEST" },
+            { propertyDependencies: { eventSourceArn: [stream], functionName: [lane.fn] } },
+        );
         const { index } = indexOf([...lane.resources, stream, mapping]);
 
         const link = index.mappings.find((m) => m.mapping.name === "clicks-mapping")?.queue;
@@ -120,8 +151,19 @@ describe("stack index: a reference the engine says came from another kind of res
     });
 
     it("stays unknown when the value came from another stack (a StackReference)", () => {
-        const shared = { type: "pulumi:pulumi:StackReference", name: "shared", urn: "urn:pulumi:test::p::pulumi:pulumi:StackReference::shared", props: {}, links: {} };
-        const mapping = fakeResource(aws.lambda.EventSourceMapping, "m", { eventSourceArn: UNKNOWN, functionName: "f" }, { propertyDependencies: { eventSourceArn: [shared] } });
+        const shared = {
+            type: "pulumi:pulumi:StackReference",
+            name: "shared",
+            urn: "urn:pulumi:test::p::pulumi:pulumi:StackReference::shared",
+            props: {},
+            links: {},
+        };
+        const mapping = fakeResource(
+            aws.lambda.EventSourceMapping,
+            "m",
+            { eventSourceArn: UNKNOWN, functionName: "f" },
+            { propertyDependencies: { eventSourceArn: [shared] } },
+        );
         const { index } = indexOf([shared, mapping]);
 
         const [link] = index.mappings;

@@ -31,15 +31,18 @@ describe("unknown value handling", () => {
     });
 
     it("rethrows errors that are not about unknown values", () => {
-        const failing = () => read(() => {
-            throw new RangeError("boom");
-        });
+        const failing = () =>
+            read(() => {
+                throw new RangeError("boom");
+            });
 
         assert.throws(failing, RangeError);
     });
 
     it("reads an unknown output nobody set (no property dependency) as unset", () => {
-        const queue = stackQueue({ policy: UNKNOWN, redrivePolicy: "{}" }, (other) => ({ propertyDependencies: { redrivePolicy: [other] } }));
+        const queue = stackQueue({ policy: UNKNOWN, redrivePolicy: "{}" }, (other) => ({
+            propertyDependencies: { redrivePolicy: [other] },
+        }));
 
         const reading = readOutput(queue, () => queue.props.policy);
 

@@ -7,7 +7,10 @@ import { repoRoot } from "./gate-process";
 export const unitProject = "gate-unit";
 export const unitStack = "test";
 
-export function recordInline(program: () => unknown, config: Record<string, string> = { "aws:region": "eu-central-1" }): Promise<RecordedStack> {
+export function recordInline(
+    program: () => unknown,
+    config: Record<string, string> = { "aws:region": "eu-central-1" },
+): Promise<RecordedStack> {
     return recordPreview(loadPulumiSdk(repoRoot), { project: unitProject, stack: unitStack, config, secretKeys: [] }, program);
 }
 

@@ -38,7 +38,12 @@ export class BatchingFifoSqs {
     private readonly queues = new Map<string, BatchingFifoQueue>();
 
     createQueue(name: string, maximumMessageBytes = 262_144): BatchingFifoQueue {
-        const queue = { url: `https://sqs.us-east-1.amazonaws.com/123456789012/${name}`, arn: `arn:aws:sqs:us-east-1:123456789012:${name}`, maximumMessageBytes, messages: [] };
+        const queue = {
+            url: `https://sqs.us-east-1.amazonaws.com/123456789012/${name}`,
+            arn: `arn:aws:sqs:us-east-1:123456789012:${name}`,
+            maximumMessageBytes,
+            messages: [],
+        };
         this.queues.set(queue.url, queue);
         return queue;
     }
@@ -47,7 +52,17 @@ export class BatchingFifoSqs {
     put(queue: BatchingFifoQueue, body: string, groupId: string, attributes: Message["MessageAttributes"] = {}): string {
         const messageId = randomUUID();
         queue.messages.push({
-            message: { MessageId: messageId, Body: body, MessageAttributes: attributes, Attributes: { MessageGroupId: groupId, MessageDeduplicationId: messageId, SentTimestamp: String(Date.now()), ApproximateReceiveCount: "1" } },
+            message: {
+                MessageId: messageId,
+                Body: body,
+                MessageAttributes: attributes,
+                Attributes: {
+                    MessageGroupId: groupId,
+                    MessageDeduplicationId: messageId,
+                    SentTimestamp: String(Date.now()),
+                    ApproximateReceiveCount: "1",
+                },
+            },
             groupId,
             inFlightUntil: 0,
         });
@@ -65,13 +80,24 @@ export class BatchingFifoSqs {
 
     private async handle(command: unknown): Promise<unknown> {
         if (command instanceof ReceiveMessageCommand) {
-            return { Messages: this.receive(this.queue(command.input.QueueUrl), command.input.MaxNumberOfMessages ?? 1, command.input.VisibilityTimeout ?? 30) };
+            return {
+                Messages: this.receive(
+                    this.queue(command.input.QueueUrl),
+                    command.input.MaxNumberOfMessages ?? 1,
+                    command.input.VisibilityTimeout ?? 30,
+                ),
+            };
         }
         if (command instanceof SendMessageCommand) {
             const queue = this.queue(command.input.QueueUrl);
             const body = command.input.MessageBody ?? "";
             if (Buffer.byteLength(body) > queue.maximumMessageBytes) {
-                throw Object.assign(new Error(`One or more parameters are invalid. Reason: Message must be shorter than ${queue.maximumMessageBytes} bytes.`), { name: "InvalidParameterValue" });
+                throw Object.assign(
+                    new Error(
+                        `One or more parameters are invalid. Reason: Message must be shorter than ${queue.maximumMessageBytes} bytes.`,
+                    ),
+                    { name: "InvalidParameterValue" },
+                );
             }
             return { MessageId: this.put(queue, body, command.input.MessageGroupId ?? "", command.input.MessageAttributes) };
         }
@@ -89,12 +115,20 @@ export class BatchingFifoSqs {
         }
         if (command instanceof ChangeMessageVisibilityBatchCommand) {
             const queue = this.queue(command.input.QueueUrl);
-            (command.input.Entries ?? []).forEach((entry) => this.changeVisibility(queue, entry.ReceiptHandle, entry.VisibilityTimeout ?? 0));
+            (command.input.Entries ?? []).forEach((entry) =>
+                this.changeVisibility(queue, entry.ReceiptHandle, entry.VisibilityTimeout ?? 0),
+            );
             return { Successful: (command.input.Entries ?? []).map((entry) => ({ Id: entry.Id })), Failed: [] };
         }
         if (command instanceof GetQueueAttributesCommand) {
             const queue = this.queue(command.input.QueueUrl);
-            return { Attributes: { QueueArn: queue.arn, ApproximateNumberOfMessages: String(queue.messages.length), ApproximateNumberOfMessagesNotVisible: "0" } };
+            return {
+                Attributes: {
+                    QueueArn: queue.arn,
+                    ApproximateNumberOfMessages: String(queue.messages.length),
+                    ApproximateNumberOfMessagesNotVisible: "0",
+                },
+            };
         }
         throw new Error(`BatchingFifoSqs does not implement ${(command as object).constructor.name}`);
     }

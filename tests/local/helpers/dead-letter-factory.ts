@@ -1,4 +1,10 @@
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type MessageAttributeValue, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+    DeleteMessageCommand,
+    ReceiveMessageCommand,
+    SendMessageCommand,
+    type MessageAttributeValue,
+    type SQSClient,
+} from "@aws-sdk/client-sqs";
 import { buildDeadLetter, DeadLetterKind } from "../../../handlers/failures/dead-letter";
 import { InvalidMessageError } from "../../../handlers/failures/errors";
 import type { SQSRecord } from "aws-lambda";
@@ -42,11 +48,18 @@ export async function deadLetter(sqs: SQSClient, queue: TestQueue, inputs: reado
                 QueueUrl: queue.url,
                 MessageBody: input.body,
                 MessageAttributes: input.attributes,
-                ...(queue.fifo ? { MessageGroupId: input.groupId ?? "group-1", MessageDeduplicationId: `original-${index}-${Date.now()}` } : {}),
+                ...(queue.fifo
+                    ? { MessageGroupId: input.groupId ?? "group-1", MessageDeduplicationId: `original-${index}-${Date.now()}` }
+                    : {}),
             }),
         );
         const { Messages = [] } = await sqs.send(
-            new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 1, AttributeNames: ["All"], MessageAttributeNames: ["All"] }),
+            new ReceiveMessageCommand({
+                QueueUrl: queue.url,
+                MaxNumberOfMessages: 1,
+                AttributeNames: ["All"],
+                MessageAttributeNames: ["All"],
+            }),
         );
         const record = toSqsRecord(Messages[0]!, { queueArn: queue.arn, region: "us-east-1" });
         ids.push(await forward(sqs, queue, record, new InvalidMessageError(`bad body #${index}`)));
@@ -72,7 +85,13 @@ export function startFailingConsumer(sqs: SQSClient, queue: TestQueue, limit = 6
     const loop = (async () => {
         while (running && count < limit) {
             const { Messages = [] } = await sqs.send(
-                new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, AttributeNames: ["All"], MessageAttributeNames: ["All"] }),
+                new ReceiveMessageCommand({
+                    QueueUrl: queue.url,
+                    MaxNumberOfMessages: 10,
+                    WaitTimeSeconds: 0,
+                    AttributeNames: ["All"],
+                    MessageAttributeNames: ["All"],
+                }),
             );
             for (const message of Messages) {
                 const record = toSqsRecord(message, { queueArn: queue.arn, region: "us-east-1" });

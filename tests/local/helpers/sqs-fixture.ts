@@ -76,7 +76,9 @@ export async function sendBodies(sqs: SQSClient, queue: TestQueue, bodies: reado
                 Entries: bodies.slice(start, start + 10).map((body, index) => ({
                     Id: String(index),
                     MessageBody: body,
-                    ...(queue.fifo ? { MessageGroupId: groupId, MessageDeduplicationId: `${groupId}-${start + index}-${randomUUID()}` } : {}),
+                    ...(queue.fifo
+                        ? { MessageGroupId: groupId, MessageDeduplicationId: `${groupId}-${start + index}-${randomUUID()}` }
+                        : {}),
                 })),
             }),
         );
@@ -91,7 +93,13 @@ export async function drainVisible(sqs: SQSClient, url: string): Promise<Message
     const messages: Message[] = [];
     for (;;) {
         const { Messages } = await sqs.send(
-            new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ["All"], AttributeNames: ["All"] }),
+            new ReceiveMessageCommand({
+                QueueUrl: url,
+                MaxNumberOfMessages: 10,
+                WaitTimeSeconds: 0,
+                MessageAttributeNames: ["All"],
+                AttributeNames: ["All"],
+            }),
         );
         if (!Messages || Messages.length === 0) {
             return messages;
