@@ -44,9 +44,11 @@ export interface FreezeWindow {
 
 export interface CheckOptions {
     /**
-     * Accept a repeated Slack post, PagerDuty trigger or tool run (still reported). Only the kill
-     * scenario sets it: a consumer killed after the side effect but before its completion record
-     * was saved can only be retried, and Slack has no deduplication of its own. That is
+     * Accept a repeated Slack post, PagerDuty trigger, tool run or dead letter (still reported).
+     * Only the kill scenario sets it: a consumer killed after the side effect but before its
+     * completion record was saved (or, for a dead letter, after the forward but before the
+     * source message was deleted) can only be retried, and Slack and a standard DLQ have no
+     * deduplication of their own. That is
      * at-least-once delivery working as designed; PagerDuty still folds the trigger into the open
      * incident (no second page), and nothing may be lost.
      */
@@ -59,11 +61,11 @@ export function checkSoak(plan: SoakPlan, seen: SoakObservations, options: Check
     return [
         checkPagedOnce(plan, seen, options),
         checkNoSecondPage(plan, seen),
-        checkPoisonInDeadLetterQueues(plan, seen),
+        checkPoisonInDeadLetterQueues(plan, seen, options),
         checkSlackFailedReplayed(seen),
         checkToolStepsOnce(plan, seen, options),
         checkFifoOrder(plan, seen),
-        checkNoneLost(plan, seen),
+        checkNoneLost(plan, seen, options),
         { name: "queues drained", passed: seen.queuedAtEnd === 0, detail: `${seen.queuedAtEnd} message(s) still in the source queues` },
     ];
 }
@@ -179,7 +181,7 @@ function checkSlackFailedReplayed(seen: SoakObservations): CheckResult {
     };
 }
 
-function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations): CheckResult {
+function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations, options: CheckOptions): CheckResult {
     const expectedBodies = new Set(plan.malformedBodies);
     const expectedUnknown = new Set(plan.unknownToolCalls.map((call) => call.callId));
     const withoutReason = [...seen.escalationDeadLetters, ...seen.toolCallDeadLetters]
@@ -193,7 +195,11 @@ function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations): 
     );
     const missingMalformed = [...expectedBodies].filter((body) => !escalationBodies.has(body));
     const missingUnknown = [...expectedUnknown].filter((callId) => !unknownTools.has(callId));
-    const extraEscalation = seen.deadLetterCounts.escalation - expectedBodies.size;
+    // A repeated dead letter of one body is the same message forwarded twice: accepted (and
+    // reported) only where repeats are tolerated.
+    const repeatedEscalation = seen.escalationDeadLetters.length - new Set(seen.escalationDeadLetters.map((entry) => entry.body)).size;
+    const extraEscalation =
+        seen.deadLetterCounts.escalation - expectedBodies.size - (options.tolerateRepeats === true ? repeatedEscalation : 0);
     const extraToolCall = seen.deadLetterCounts.toolCall - expectedUnknown.size;
     return {
         name: "every poison message in the DLQ with its reason",
@@ -211,6 +217,10 @@ function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations): 
                 [missingMalformed, "malformed but not in the DLQ"],
                 [missingUnknown, "unknown tool but not in the DLQ"],
                 [extraEscalation > 0 ? [`${extraEscalation}`] : [], "unexpected message(s) in the escalation DLQ"],
+                [
+                    options.tolerateRepeats === true && repeatedEscalation > 0 ? [`${repeatedEscalation}`] : [],
+                    "repeated dead letter(s) of one message in the escalation DLQ (tolerated: killed between forward and delete)",
+                ],
                 [extraToolCall > 0 ? [`${extraToolCall}`] : [], "unexpected message(s) in the tool-call DLQ"],
             ]),
     };
@@ -294,7 +304,7 @@ function deadLetterKeyOf(entry: DeadLetterEntry, lane: "escalation" | "toolCall"
  * behind its processed original. A message with no fate is lost; a dead letter of a message that
  * was also processed, or of nothing the plan sent, is counted twice or unexplained.
  */
-function checkNoneLost(plan: SoakPlan, seen: SoakObservations): CheckResult {
+function checkNoneLost(plan: SoakPlan, seen: SoakObservations, options: CheckOptions): CheckResult {
     const triggered = new Set(seen.pagerDutyRequests.filter((request) => request.answeredStatus === 202).map(triggerEscalationId));
     const executed = new Set(seen.toolRuns.map((run) => `${run.callId}/${run.toolCallId}`));
     const toolKey = (call: { callId: string; toolCallId: string }) => `${call.callId}/${call.toolCallId}`;
@@ -341,7 +351,10 @@ function checkNoneLost(plan: SoakPlan, seen: SoakObservations): CheckResult {
     }
     const perKey = new Map<string, number>();
     dead.forEach(({ key }) => perKey.set(key, (perKey.get(key) ?? 0) + 1));
-    const twice = [...perKey.entries()].filter(([key, times]) => processed.has(key) || times > 1).map(([key]) => key);
+    const repeated = [...perKey.entries()].filter(([key, times]) => !processed.has(key) && times > 1).map(([key]) => key);
+    const twice = [...perKey.entries()]
+        .filter(([key, times]) => processed.has(key) || (times > 1 && options.tolerateRepeats !== true))
+        .map(([key]) => key);
     const unexplained = [...perKey.keys()].filter((key) => !planned.has(key));
     const accounted = counts.processed + counts.poison + counts.deadLettered + counts.absorbed;
     return {
@@ -354,6 +367,10 @@ function checkNoneLost(plan: SoakPlan, seen: SoakObservations): CheckResult {
                 [lost, "lost (no fate at all)"],
                 [twice, "dead-lettered although processed, or dead-lettered twice (counted twice)"],
                 [unexplained, "dead letter(s) of nothing the plan sent"],
+                [
+                    options.tolerateRepeats === true ? repeated : [],
+                    "dead-lettered more than once (tolerated: killed between forward and delete)",
+                ],
             ]),
     };
 }

@@ -1,10 +1,20 @@
 // The recording monitor keeps what the engine would hand a policy pack: parent, dependencies,
 // property dependencies, and, in preview, outputs that are not known yet.
 import * as assert from "assert";
+import { readFileSync } from "node:fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { rootStackType, unknownValue } from "../../gate/recorded-stack";
 import { recordInline, resourceNamed, unitProject, unitStack } from "./helpers/record-inline";
+
+/** The 1-based line of this file on which `text` first appears: the expectation follows the source, not a number kept by hand. */
+function lineOf(text: string): number {
+    const index = readFileSync(__filename, "utf8")
+        .split("\n")
+        .findIndex((line) => line.includes(text));
+    assert.ok(index >= 0, `${text} is not in ${__filename}`);
+    return index + 1;
+}
 
 class Lane extends pulumi.ComponentResource {
     constructor(name: string, topic: aws.sns.Topic, opts?: pulumi.ComponentResourceOptions) {
@@ -100,7 +110,7 @@ describe("recording monitor (preview mocks)", function () {
 
         assert.deepStrictEqual(
             [resourceNamed(stack, "alarms").sourcePosition?.file, resourceNamed(stack, "alarms").sourcePosition?.line],
-            [__filename, 25],
+            [__filename, lineOf('new aws.sns.Topic("alarms"')],
         );
     });
 

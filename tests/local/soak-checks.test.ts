@@ -6,6 +6,16 @@ import type { ToolRun } from "../../local/soak/soak-tools";
 import type { RecordedRequest } from "../../local/fake-receivers";
 import type { DeadLetterEntry } from "../../local/dlq/dead-letter-entry";
 
+/** `run` with its first escalation dead letter in the DLQ twice, as a kill after the forward and before the delete leaves it. */
+function repeatFirstEscalationDeadLetter(run: SoakObservations): SoakObservations {
+    const [first] = run.escalationDeadLetters;
+    return {
+        ...run,
+        escalationDeadLetters: [...run.escalationDeadLetters, { ...first!, messageId: `${first!.messageId}-again` }],
+        deadLetterCounts: { ...run.deadLetterCounts, escalation: run.deadLetterCounts.escalation + 1 },
+    };
+}
+
 /** Observations of a perfect run of `plan`, to be spoiled one way per test. */
 function perfectRun(plan: ReturnType<typeof planSoak>): SoakObservations {
     const request = (receiver: "slack" | "pagerduty", json: unknown, answeredStatus: number, at = 0): RecordedRequest => ({
@@ -200,6 +210,36 @@ describe("soak checks", () => {
 
         // Assess
         assert.deepEqual(failed, ["every poison message in the DLQ with its reason", NONE_LOST]);
+    });
+
+    it("catch a poison message dead-lettered twice, as a second copy in the DLQ and a message counted twice", () => {
+        // Prepare
+        const run = perfectRun(plan);
+        const observations = repeatFirstEscalationDeadLetter(run);
+
+        // Act
+        const failed = failedChecks(observations, plan);
+
+        // Assess
+        assert.deepEqual(failed, ["every poison message in the DLQ with its reason", NONE_LOST]);
+    });
+
+    it("accept a poison message dead-lettered twice in the kill scenario (killed between forward and delete), and report it", () => {
+        // Prepare
+        const run = perfectRun(plan);
+        const observations = repeatFirstEscalationDeadLetter(run);
+
+        // Act
+        const checks = checkSoak(plan, observations, { tolerateRepeats: true });
+
+        // Assess
+        assert.deepEqual(
+            [
+                checks.filter((check) => !check.passed).map((check) => check.name),
+                checks.filter((check) => /tolerated: killed between forward and delete/.test(check.detail)).length,
+            ],
+            [[], 2],
+        );
     });
 
     it("count a tool step that ran and was then dead-lettered once, and report it as counted twice", () => {
