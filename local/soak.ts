@@ -2,14 +2,14 @@
  * `npm run soak -- [--messages 10000]`: the reliability soak on the local runtime.
  *
  *   tsx local/soak.ts [--messages N] [--scenario mixed|kill-restart] [--seed S]
- *                     [--function-timeout 1] [--concurrency 3] [--failure-rate 0.02]
+ *                     [--function-timeout 5] [--concurrency 3] [--failure-rate 0.02]
  *
  * Prints every check and the figures; exits 1 if any check fails.
  */
 import { integerFlag, numberFlag, parseCommandLine, runCommand, UsageError } from "./cli/arguments";
 import { LiveLine } from "./cli/live-line";
 import { progressLine } from "./progress";
-import { runSoak, SoakScenario } from "./soak/run-soak";
+import { runSoak, SOAK_TOOL_CALL_TIMEOUT_SECONDS, SoakScenario } from "./soak/run-soak";
 
 const USAGE = `Usage: npm run soak -- [--messages N] [--scenario mixed|kill-restart] [--seed S]
                      [--function-timeout SECONDS] [--concurrency N] [--failure-rate R] [--max-wait SECONDS]
@@ -17,8 +17,8 @@ const USAGE = `Usage: npm run soak -- [--messages N] [--scenario mixed|kill-rest
   --messages          messages to send (default 10000, at least 100)
   --scenario          mixed (default), or kill-restart: kill the consumers mid-batch and start them again
   --seed              seed of the message mix (default 1): the same seed sends the same messages
-  --function-timeout  the tool-call consumer's timeout in seconds (default 1; visibility = 6 x timeout);
-                      the escalation consumer keeps 5 s
+  --function-timeout  the tool-call consumer's timeout in seconds (default 5, as the escalation consumer's;
+                      visibility = 6 x timeout; deployed consumers use 20 to 30 s)
   --concurrency       maximum concurrency of each lane (default 3)
   --failure-rate      share of PagerDuty/Slack requests followed by an injected 5xx (default 0.02)
   --max-wait          give up waiting for the queues to drain after this many seconds (default 600)`;
@@ -46,7 +46,12 @@ async function main(): Promise<number> {
         messages,
         scenario,
         seed: integerFlag("seed", values.seed, { min: 1, max: 2 ** 31 - 1 }, 1),
-        functionTimeoutSeconds: integerFlag("function-timeout", values["function-timeout"], { min: 1, max: 900 }, 1),
+        functionTimeoutSeconds: integerFlag(
+            "function-timeout",
+            values["function-timeout"],
+            { min: 1, max: 900 },
+            SOAK_TOOL_CALL_TIMEOUT_SECONDS,
+        ),
         concurrency: integerFlag("concurrency", values.concurrency, { min: 2, max: 1000 }, 3),
         transientFailureRate: numberFlag("failure-rate", values["failure-rate"], { min: 0, max: 0.5 }, 0.02),
         maxWaitSeconds: integerFlag("max-wait", values["max-wait"], { min: 10, max: 86_400 }, 600),

@@ -24,6 +24,17 @@ import { planSoak, type SoakPlan } from "./soak-plan";
 import { sendSoakPlan } from "./soak-sender";
 import { prepareSoakState, readToolRuns, SOAK_STATE_DIRECTORY_VARIABLE } from "./soak-tools";
 
+/**
+ * The soak's default tool-call function timeout. Deployed consumers run with 20 to 30 s (the
+ * pipeline default is 30 s, Pulumi.dev.yaml sets 20 and 30); 5 s, the escalation lane's, keeps the
+ * soak fast while leaving a fresh execution environment on a starved CPU room for its first
+ * record. At 1 s (the old default) the first invocation after each timeout spent most of its
+ * timeout before its first record beside two CPU burners, timed out again, and SQS moved the
+ * messages to the DLQ without a reason: a death spiral no deployed timeout sees. The slow tool
+ * still overruns it (it sleeps timeout + 1.5 s) and the freeze still outlasts it.
+ */
+export const SOAK_TOOL_CALL_TIMEOUT_SECONDS = 5;
+
 export const SoakScenario = { mixed: "mixed", killRestart: "kill-restart" } as const;
 export type SoakScenario = (typeof SoakScenario)[keyof typeof SoakScenario];
 
@@ -35,7 +46,7 @@ export interface SoakOptions {
     /**
      * Function timeout of the tool-call consumer, whose slow tool overruns it; the visibility
      * timeout follows (6 x) from the shared settings.
-     * @default 1
+     * @default SOAK_TOOL_CALL_TIMEOUT_SECONDS (5)
      */
     readonly functionTimeoutSeconds?: number;
     /**
@@ -53,9 +64,9 @@ export interface SoakOptions {
     readonly killAfterShare?: number;
     /**
      * Freeze the whole process (SIGSTOP, then SIGCONT) for this long once `freezeAfterShare` of the
-     * messages is processed: longer than the escalation timeout, so the invocations in flight resume
+     * messages is processed: longer than both lanes' timeouts, so the invocations in flight resume
      * past their deadline while their messages and in-progress records are up for others. 0: none.
-     * @default the escalation timeout + 2 in the mixed scenario, 0 in kill-restart
+     * @default the longer of the two timeouts + 2 in the mixed scenario, 0 in kill-restart
      */
     readonly freezeSeconds?: number;
     /** @default 0.5 */
@@ -110,7 +121,7 @@ export function soakPipelineOptions(timeouts: { escalation: number; toolCall: nu
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const scenario = options.scenario ?? SoakScenario.mixed;
-    const functionTimeoutSeconds = options.functionTimeoutSeconds ?? 1;
+    const functionTimeoutSeconds = options.functionTimeoutSeconds ?? SOAK_TOOL_CALL_TIMEOUT_SECONDS;
     const escalationTimeoutSeconds = options.escalationTimeoutSeconds ?? 5;
     const settings = resolvePipelineSettings(
         soakPipelineOptions({ escalation: escalationTimeoutSeconds, toolCall: functionTimeoutSeconds }, options.concurrency ?? 3),
@@ -145,7 +156,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             scenario === SoakScenario.killRestart
                 ? await killMidBatchAndRestart(runtime, Math.round(plan.total * (options.killAfterShare ?? 0.3)))
                 : 0;
-        const freezeSeconds = options.freezeSeconds ?? (scenario === SoakScenario.mixed ? escalationTimeoutSeconds + 2 : 0);
+        const freezeSeconds =
+            options.freezeSeconds ?? (scenario === SoakScenario.mixed ? Math.max(escalationTimeoutSeconds, functionTimeoutSeconds) + 2 : 0);
         const freezeWindows: FreezeWindow[] = [];
         let frozenMs = 0;
         if (freezeSeconds > 0) {

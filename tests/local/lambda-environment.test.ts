@@ -102,4 +102,15 @@ describe("local execution environment", function () {
             ],
         );
     });
+
+    it("does not charge the init phase against the handler timeout, as Lambda does not on a cold start", async () => {
+        // Prepare: an init of 1.5 s before a 1 s handler timeout (Lambda gives init its own 10 s)
+        const fn = track(probeFunction({ handlerModule: SLOW_INIT_HANDLER, timeoutSeconds: 1, environment: { SLOW_INIT_MS: "1500" } }));
+
+        // Act
+        const outcome = await fn.invoke({});
+
+        // Assess
+        assert.equal(successResponse<string>(outcome), "served after a slow init");
+    });
 });
