@@ -19,7 +19,7 @@ import { purgeConfirmed } from "./dlq/purge";
 import { queueNameOf } from "./dlq/queue-age";
 import { QueueNotFoundError } from "./dlq/redrive";
 import { PROJECT_ROOT } from "./stack-config";
-import { isFifoQueue } from "../handlers/aws/queue-type";
+import { isFifoQueue } from "../handlers/aws";
 
 const USAGE = `Usage: npm run dlq -- <list|show <messageId>|redrive|purge> [options]
 

@@ -5,7 +5,7 @@
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Writable } from "node:stream";
-import { createAwsClients } from "../handlers/aws/clients";
+import { createAwsClients } from "../handlers/aws";
 import { pipelineNames, type PipelineNames } from "../pipeline/naming";
 import { type LaneName, Lanes, type PipelineSettings } from "../pipeline/pipeline-settings";
 import { type EmulatorPorts, type LocalEmulators, startEmulators } from "./emulators";

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { SNSEvent } from "aws-lambda";
-import type { AlarmState } from "../handlers/alarm-notifier/alarm-notification";
+import type { AlarmState } from "../handlers/alarms";
 import { HandlerEnvironment } from "../handlers/environment";
 import { LaneAlarmMetrics, laneAlarmNames, pipelineAlarmRoutes } from "../pipeline/lane-alarms";
 import type { LaneAlarmKind } from "../pipeline/options";

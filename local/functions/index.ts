@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import type { HandlerName } from "../../handlers/entry-points";
+import type { HandlerName } from "../../pipeline/handler-bundle";
 import { Lanes, perLane } from "../../pipeline/lanes";
 
 /** The module the local runtime loads for each handler (see each file for how it differs from the Lambda entry point). */

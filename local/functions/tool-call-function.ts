@@ -3,9 +3,9 @@
  * calls, plus any extra tools the runtime was given (the soak registers tools that fail
  * transiently or overrun the timeout).
  */
-import { DEFAULT_TOOLS } from "../../handlers/tool-call/default-tools";
-import { createToolCallConsumer } from "../../handlers/tool-call/tool-call-consumer";
-import type { ToolDefinition } from "../../handlers/tool-call/tool-registry";
+import { DEFAULT_TOOLS, type ToolDefinition } from "../../handlers/tools";
+import { createToolCallConsumer } from "../../handlers/tool-call-consumer";
+
 import { localHandlerInput } from "./handler-input";
 
 const input = localHandlerInput();

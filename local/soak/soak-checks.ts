@@ -1,8 +1,8 @@
 /**
  * The soak's verdict: each check accounts for every message the plan sent.
  */
-import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/failures/dead-letter";
-import { deriveEscalationId } from "../../handlers/messages/escalation-message";
+import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/dead-letter";
+import { deriveEscalationId } from "../../handlers/messages";
 import type { DeadLetterEntry } from "../dlq/dead-letter-entry";
 import type { RecordedRequest } from "../fake-receivers";
 import type { SoakPlan } from "./soak-plan";

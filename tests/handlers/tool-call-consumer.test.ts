@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { z } from "zod";
-import { DownstreamUnavailableError } from "../../handlers/failures/errors";
-import { deadLetterRecordOf } from "../../handlers/failures/dead-letter";
-import { createToolCallConsumer } from "../../handlers/tool-call/tool-call-consumer";
-import { defineTool, type ToolDefinition } from "../../handlers/tool-call/tool-registry";
-import { toolCallDeduplicationId } from "../../handlers/producer/enqueue-tool-call";
+import { DownstreamUnavailableError } from "../../handlers/errors";
+import { deadLetterRecordOf } from "../../handlers/dead-letter";
+import { createToolCallConsumer } from "../../handlers/tool-call-consumer";
+import { defineTool, type ToolDefinition } from "../../handlers/tools";
+import { toolCallDeduplicationId } from "../../handlers/producer";
 import { createLane, silentLogger, type Harness, type LaneFixture, useHarness } from "../helpers/handler-fixtures";
 import { toolCall, toolCallAttributes } from "../helpers/messages";
 import { recordingSqsClient } from "../helpers/command-recorder";

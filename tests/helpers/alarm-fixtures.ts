@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { SNSEvent } from "aws-lambda";
-import { createAlarmNotifier, type AlarmNotifierHandler } from "../../handlers/alarm-notifier/alarm-notifier";
-import type { AlarmRoutes } from "../../handlers/alarm-notifier/alarm-routes";
+import { createAlarmNotifier, type AlarmNotifierHandler, type AlarmRoutes } from "../../handlers/alarms";
+
 import { HandlerEnvironment } from "../../handlers/environment";
-import { inMemorySecretSource } from "../../handlers/secrets/secret-source";
+import { inMemorySecretSource } from "../../handlers/secrets";
 import type { FakeReceivers } from "../../local/fake-receivers";
 import { SECRET_NAMES, silentLogger, TEST_ROUTING_KEY } from "./handler-fixtures";
 

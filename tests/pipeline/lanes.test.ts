@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { HandlerEntryPoints } from "../../handlers/entry-points";
+import { HandlerEntryPoints } from "../../pipeline/handler-bundle";
 import { LocalHandlerModules } from "../../local/functions";
 import { LaneOutputKeys } from "../../local/stack-outputs";
 import { LANE_NAMES, laneOutputKey, Lanes } from "../../pipeline/lanes";

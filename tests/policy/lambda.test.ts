@@ -364,7 +364,7 @@ describe("Lambda runtime lifecycle (AWS's dates)", () => {
             status.kind !== "deprecated",
             `ConsumerRuntime.runtime ${ConsumerRuntime.runtime} is deprecated by AWS since ` +
                 `${status.kind === "deprecated" ? status.deprecation : ""}: move ConsumerRuntime in pipeline/consumer-lane.ts to ` +
-                `${status.kind === "deprecated" ? (status.successor ?? "a supported runtime") : ""}, the esbuild target in handlers/bundle.ts, ` +
+                `${status.kind === "deprecated" ? (status.successor ?? "a supported runtime") : ""}, the esbuild target in pipeline/handler-bundle.ts, ` +
                 "the local runtime's Node.js, and DESIGN.md's \"Lambda runs\" fact",
         );
     });
