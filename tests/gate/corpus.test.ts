@@ -4,7 +4,7 @@
 // one is judged under the prod policy config (every rule mandatory), with the expected verdict
 // per rule: the rules named must be violated, and no other. A program whose lookups cannot be
 // answered offline must not be judged at all: exit 2, naming each refused invoke, no verdict.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import * as path from "path";
 import { GateRun, realPolicyConfig, repoRoot, reportedPolicies, runGateOnFixture, runOf, startRuns } from "./helpers/gate-process";
 

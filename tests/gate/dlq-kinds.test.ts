@@ -1,6 +1,6 @@
 // Dead-letter queues of other services, and redrive targets that are no queue ARN, judged by the
 // gate as users run it (prod policy config: every rule mandatory).
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import {
     GateRun,
     assertGateRun,

@@ -1,6 +1,6 @@
 // Each fixture program breaks one rule of the real pack; the gate, run as users run it under the
 // prod policy config (every rule mandatory), must exit 1 and name that rule and no other.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import {
     GateRun,
     assertGateRun,

@@ -1,6 +1,6 @@
 // The gate as users run it: verdicts on compliant programs, policy config handling, any program
 // layout, and exit code 2 with a clear message whenever the run cannot be judged.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import * as path from "path";
 import {
     GateRun,

@@ -1,7 +1,7 @@
 // Issue 10: the gate on programs written the way public Pulumi programs are. No verdict on a
 // stack the program did not finish registering; refused invokes reported; remote components
 // named; provider-computed identifiers known; exemptions; SARIF located at the program's lines.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import * as path from "path";
 import {
     GateRun,

@@ -2,7 +2,7 @@
 // the run and cached by every input the compiler read: errors fail the gate, and no change to an
 // input (an imported file, a file that now shadows a resolution, an edit that keeps the size and
 // the modification time) is ever answered from a stale entry.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

@@ -1,4 +1,4 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { createAlarmNotifier } from "../../handlers/alarms";
 import { HandlerConfigError, DownstreamUnavailableError, InvalidMessageError } from "../../handlers/errors";
 import { HandlerEnvironment } from "../../handlers/environment";

@@ -1,4 +1,4 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { DeleteMessageCommand, KmsAccessDenied, SendMessageCommand, type Message, type MessageAttributeValue } from "@aws-sdk/client-sqs";

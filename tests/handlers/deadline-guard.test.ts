@@ -1,4 +1,4 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { z } from "zod";

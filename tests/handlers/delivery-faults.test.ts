@@ -4,7 +4,7 @@
  * (which keeps incident state per dedup_key) and Slack, and asserting the exact outcome: PagerDuty
  * events and incidents, Slack posts, DLQ contents, what went back to the queue.
  */
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { FullBatchFailureError } from "@aws-lambda-powertools/batch";
 import type { Message } from "@aws-sdk/client-sqs";
 import type { Context, SQSEvent } from "aws-lambda";

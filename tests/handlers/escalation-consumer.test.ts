@@ -1,4 +1,4 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { FullBatchFailureError } from "@aws-lambda-powertools/batch";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";

@@ -1,4 +1,4 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { readConsumerConfig } from "../../handlers/config";
 import { HandlerEnvironment, offloadThresholdBytes } from "../../handlers/environment";

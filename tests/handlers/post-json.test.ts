@@ -1,4 +1,4 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { DownstreamRejectedError, DownstreamUnavailableError } from "../../handlers/errors";
 import { postJson } from "../../handlers/downstream";
 import { startFakeReceivers, type FakeReceivers } from "../../local/fake-receivers";

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleHandler } from "../../pipeline/handler-bundle";
 import { HandlerEnvironment } from "../../handlers/environment";

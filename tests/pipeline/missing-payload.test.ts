@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { NoSuchKey, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { PayloadMissingError, TransientError } from "../../handlers/errors";
 import { fetchPointedPayload } from "../../handlers/messages";

@@ -1,7 +1,7 @@
 // Runs the gate the way users do, as its own process (`tsx gate/cli.ts ...`), and collects its exit
 // code and output. Runs go through a small pool so a suite can start them all up front and
 // overlap them, instead of paying ~5 s of process start-up per fixture in sequence.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import { spawn } from "child_process";
 import * as path from "path";
 import { pathToFileURL } from "url";
