@@ -1,24 +1,24 @@
 /**
  * `npm start`: the whole pipeline on this machine, no cloud account and no Docker.
  *
- *   tsx local/start.ts [--stack dev] [--demo] [--state-dir .local-runtime]
+ *   tsx local/cli/start.ts [--stack dev] [--demo] [--state-dir .local-runtime]
  *
  * Runs until Ctrl-C. Pages go to the console and to <state-dir>/pages.jsonl; the consumers' logs
  * to <state-dir>/functions.log; the queue URLs to <state-dir>/stack-outputs.json (for `npm run dlq`).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { integerFlag, parseCommandLine, runCommand } from "./cli/arguments";
-import { DEFAULT_EMULATOR_PORTS } from "./emulators";
-import { LiveLine } from "./cli/live-line";
+import { integerFlag, parseCommandLine, runCommand } from "./arguments";
+import { DEFAULT_EMULATOR_PORTS } from "../emulators";
+import { LiveLine } from "./live-line";
 import { sendDemoTraffic } from "./demo";
-import { startLocalConsole } from "./console/local-console";
-import { defaultOperator } from "./dlq/audit";
-import { describePage, PageLog } from "./page-log";
-import { progressLine, snapshot } from "./progress";
-import { HandlerCode, type LocalRuntime, startLocalRuntime } from "./runtime";
-import { PROJECT_ROOT, readStackConfig } from "./stack-config";
-import { localStackOutputs, writeStackOutputs } from "./stack-outputs";
+import { startLocalConsole } from "../console/local-console";
+import { defaultOperator } from "../dlq/audit";
+import { describePage, PageLog } from "../page-log";
+import { progressLine, snapshot } from "../progress";
+import { HandlerCode, type LocalRuntime, startLocalRuntime } from "../runtime";
+import { PROJECT_ROOT, readStackConfig } from "../stack-config";
+import { localStackOutputs, writeStackOutputs } from "../stack-outputs";
 
 const USAGE = `Usage: npm start -- [--stack <name>] [--demo] [--state-dir <dir>] [--source] [--operator <name>]
                      [--sqs-port <n>] [--dynamodb-port <n>] [--ssm-port <n>]

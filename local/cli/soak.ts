@@ -1,15 +1,15 @@
 /**
  * `npm run soak -- [--messages 10000]`: the reliability soak on the local runtime.
  *
- *   tsx local/soak.ts [--messages N] [--scenario mixed|kill-restart] [--seed S]
+ *   tsx local/cli/soak.ts [--messages N] [--scenario mixed|kill-restart] [--seed S]
  *                     [--function-timeout 5] [--concurrency 3] [--failure-rate 0.02]
  *
  * Prints every check and the figures; exits 1 if any check fails.
  */
-import { integerFlag, numberFlag, parseCommandLine, runCommand, UsageError } from "./cli/arguments";
-import { LiveLine } from "./cli/live-line";
-import { progressLine } from "./progress";
-import { runSoak, SOAK_TOOL_CALL_TIMEOUT_SECONDS, SoakScenario } from "./soak/run-soak";
+import { integerFlag, numberFlag, parseCommandLine, runCommand, UsageError } from "./arguments";
+import { LiveLine } from "./live-line";
+import { progressLine } from "../progress";
+import { runSoak, SOAK_TOOL_CALL_TIMEOUT_SECONDS, SoakScenario } from "../soak/run-soak";
 
 const USAGE = `Usage: npm run soak -- [--messages N] [--scenario mixed|kill-restart] [--seed S]
                      [--function-timeout SECONDS] [--concurrency N] [--failure-rate R] [--max-wait SECONDS]

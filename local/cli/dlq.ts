@@ -10,16 +10,16 @@
  */
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
-import { type LaneName, Lanes } from "../pipeline/pipeline-settings";
-import { integerFlag, parseCommandLine, runCommand, UsageError } from "./cli/arguments";
-import { describeEntry } from "./dlq/dead-letter-entry";
-import { createDlqOperations, type DlqLaneTarget, type DlqTargets, resolveDlqTargets } from "./dlq/dlq-client";
-import { DlqOperationError, type DlqOperations, RedriveMethod } from "./dlq/operations";
-import { purgeConfirmed } from "./dlq/purge";
-import { queueNameOf } from "./dlq/queue-age";
-import { QueueNotFoundError } from "./dlq/redrive";
-import { PROJECT_ROOT } from "./stack-config";
-import { isFifoQueue } from "../handlers/aws";
+import { type LaneName, Lanes } from "../../pipeline/pipeline-settings";
+import { integerFlag, parseCommandLine, runCommand, UsageError } from "./arguments";
+import { describeEntry } from "../dlq/dead-letter-entry";
+import { createDlqOperations, type DlqLaneTarget, type DlqTargets, resolveDlqTargets } from "../dlq/dlq-client";
+import { DlqOperationError, type DlqOperations, RedriveMethod } from "../dlq/operations";
+import { purgeConfirmed } from "../dlq/purge";
+import { queueNameOf } from "../dlq/queue-age";
+import { QueueNotFoundError } from "../dlq/redrive";
+import { PROJECT_ROOT } from "../stack-config";
+import { isFifoQueue } from "../../handlers/aws";
 
 const USAGE = `Usage: npm run dlq -- <list|show <messageId>|redrive|purge> [options]
 

@@ -3,15 +3,15 @@
  * so the whole on-call path is visible: notifier -> loopback PagerDuty (incident opened, then
  * resolved) and loopback Slack (alarm, then recovered).
  *
- *   tsx local/alarm.ts --lane escalation [--alarm deadLetterQueueDepth] [--stack Pulumi.dev.yaml] [--no-recover]
+ *   tsx local/cli/alarm.ts --lane escalation [--alarm deadLetterQueueDepth] [--stack Pulumi.dev.yaml] [--no-recover]
  */
-import { resolvePipelineSettings, Lanes, type LaneName } from "../pipeline/pipeline-settings";
-import { LaneAlarmKinds, type LaneAlarmKind } from "../pipeline/options";
-import { parseCommandLine, runCommand, UsageError } from "./cli/arguments";
-import { describePage } from "./page-log";
-import { startLocalRuntime } from "./runtime";
-import { readStackConfig } from "./stack-config";
-import { fireSyntheticAlarm, startLocalAlarmNotifier } from "./synthetic-alarm";
+import { resolvePipelineSettings, Lanes, type LaneName } from "../../pipeline/pipeline-settings";
+import { LaneAlarmKinds, type LaneAlarmKind } from "../../pipeline/options";
+import { parseCommandLine, runCommand, UsageError } from "./arguments";
+import { describePage } from "../page-log";
+import { startLocalRuntime } from "../runtime";
+import { readStackConfig } from "../stack-config";
+import { fireSyntheticAlarm, startLocalAlarmNotifier } from "../synthetic-alarm";
 
 const USAGE = `Usage: npm run alarm -- --lane <${Object.keys(Lanes).join("|")}> [--alarm <kind>] [--stack <Pulumi.<stack>.yaml>] [--no-recover]
 

@@ -6,10 +6,10 @@
  *   npm run console -- --outputs outputs.json [--operator alice] [--port 8080] [--host 127.0.0.1]
  */
 import * as path from "node:path";
-import { integerFlag, parseCommandLine, runCommand } from "../cli/arguments";
+import { integerFlag, parseCommandLine, runCommand } from "./arguments";
 import { createDlqOperations, resolveDlqTargets } from "../dlq/dlq-client";
 import { PROJECT_ROOT } from "../stack-config";
-import { startConsoleServer } from "./server";
+import { startConsoleServer } from "../console/server";
 
 const USAGE = `Usage: npm run console -- [--outputs <file>] [--operator <name>] [--host 127.0.0.1] [--port 0] [--region <r>] [--endpoint <url>] [--audit-file <file>]
 

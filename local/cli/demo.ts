@@ -5,9 +5,9 @@
  * their reason (a malformed escalation, an unknown tool).
  */
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { emitEscalation, enqueueToolCall, type EscalationInput, type ToolCallInput } from "../handlers/producer";
-import { localProducerTargets } from "./producer-targets";
-import type { LocalRuntime } from "./runtime";
+import { emitEscalation, enqueueToolCall, type EscalationInput, type ToolCallInput } from "../../handlers/producer";
+import { localProducerTargets } from "../producer-targets";
+import type { LocalRuntime } from "../runtime";
 
 export interface DemoSummary {
     readonly escalations: number;
