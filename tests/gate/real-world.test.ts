@@ -7,7 +7,7 @@ import {
     GateRun,
     assertGateRun,
     fixturePolicyConfigs,
-    realPolicyConfig,
+    PROD_POLICY_CONFIG_ARGS,
     repoRoot,
     reportedPolicies,
     runGateOnFixture,
@@ -15,7 +15,7 @@ import {
     startRuns,
 } from "./helpers/gate-process";
 
-const prod = ["--policy-config", realPolicyConfig("prod")];
+const prod = PROD_POLICY_CONFIG_ARGS;
 const answers = path.join(repoRoot, "tests", "fixtures", "invoke-answers", "orders-image.json");
 /** A verdict line: present only when the gate judged the stack. */
 const verdict = /^Result: /m;
