@@ -4,7 +4,7 @@ import { HandlerConfigError, DownstreamUnavailableError, InvalidMessageError } f
 import { HandlerEnvironment } from "../../handlers/environment";
 
 import { type FakeReceivers, startFakeReceivers } from "../../local/fake-receivers";
-import { AlarmFixture, alarmEvent, alarmMessage, notifierFor } from "../helpers/alarm-fixtures";
+import { AlarmFixture, alarmEvent, alarmMessage, notifierFor } from "./helpers/alarm-fixtures";
 import { TEST_ROUTING_KEY } from "../helpers/handler-fixtures";
 
 describe("alarm notifier", () => {

@@ -14,7 +14,7 @@ import { MessageAttributeName, encodePayloadPointer, toolCallDeduplicationId } f
 
 import { createToolCallConsumer } from "../../handlers/tool-call-consumer";
 import { defineTool, type ToolDefinition, type ToolInvocation } from "../../handlers/tools";
-import { recordingSqsClient, refusingSqsClient } from "../helpers/command-recorder";
+import { recordingSqsClient, refusingSqsClient } from "./helpers/command-recorder";
 import {
     captureStdout,
     createLane,

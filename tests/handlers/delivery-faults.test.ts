@@ -14,7 +14,7 @@ import { deadLetterRecordOf } from "../../handlers/dead-letter";
 import { emitEscalation } from "../../handlers/producer";
 import { redriveByCopy } from "../../local/dlq/redrive";
 import type { RecordedRequest } from "../../local/fake-receivers";
-import { freezeFor, thawClock } from "../helpers/frozen-clock";
+import { freezeFor, thawClock } from "./helpers/frozen-clock";
 import { createLane, inflightDeadline, silentLogger, type Harness, type LaneFixture, useHarness } from "../helpers/handler-fixtures";
 import { escalation } from "../helpers/messages";
 import { lambdaContext, onAttempt, queueArnOf } from "../helpers/sqs-events";

@@ -8,7 +8,7 @@ import { defineTool, type ToolDefinition } from "../../handlers/tools";
 import { toolCallDeduplicationId } from "../../handlers/producer";
 import { createLane, silentLogger, type Harness, type LaneFixture, useHarness } from "../helpers/handler-fixtures";
 import { toolCall, toolCallAttributes } from "../helpers/messages";
-import { recordingSqsClient } from "../helpers/command-recorder";
+import { recordingSqsClient } from "./helpers/command-recorder";
 import { lambdaContext, sqsEvent, sqsRecord } from "../helpers/sqs-events";
 
 /** A tool that records what it ran and fails on demand: `failing` holds the steps that throw a transient error once. */

@@ -10,9 +10,9 @@ import {
     runtimeClock,
 } from "../../policy/lambda";
 import { ConsumerRuntime } from "../../pipeline/consumer-lane";
-import { fakeResource, FakeLinks, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
-import { buildLane } from "../helpers/policy-lane";
+import { fakeResource, FakeLinks, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "./helpers/args";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
+import { buildLane } from "./helpers/lane";
 
 const lambdaFunction = (props: PropsOf<aws.lambda.FunctionArgs>) =>
     fakeResource(aws.lambda.Function, "pager-fn", { role: "arn:aws:iam::123456789012:role/pager-role", ...props });

@@ -1,7 +1,7 @@
 // Assertions over the violations a policy reported, printing them all when one is missing.
 import * as assert from "node:assert/strict";
 import { EnforcementLevel, Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { FakeResource, ReportedViolation, runResourcePolicy, runStackPolicy } from "./policy-args";
+import { FakeResource, ReportedViolation, runResourcePolicy, runStackPolicy } from "./args";
 
 export interface ExpectedViolation {
     /** A substring of the message. */

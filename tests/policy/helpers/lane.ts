@@ -1,7 +1,7 @@
 // A compliant escalation lane as fake stack resources (queue, DLQ, consumer function and
 // everything around them), so each policy test changes exactly one thing and checks one rule.
 import * as aws from "@pulumi/aws";
-import { fakeResource, FakeResource, PropsOf } from "./policy-args";
+import { fakeResource, FakeResource, PropsOf } from "./args";
 
 export const REGION = "eu-west-1";
 export const ACCOUNT = "123456789012";

@@ -6,7 +6,7 @@ import { EnforcementLevel, Policies } from "@pulumi/policy";
 import * as serverModule from "@pulumi/policy/server";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { FakeResource } from "./policy-args";
+import { FakeResource } from "./args";
 
 type Callback = (error: Error | null | undefined, response?: analyzerProto.AnalyzeResponse) => void;
 type Handler = (call: { request: unknown }, callback: Callback) => Promise<void>;

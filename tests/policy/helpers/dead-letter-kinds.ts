@@ -2,8 +2,8 @@
 // something other than an SQS redrive, each pointing at the queue whose ARN it is given, so a
 // policy test can show that every kind counts.
 import * as aws from "@pulumi/aws";
-import { fakeResource, FakeResource, FakeLinks } from "./policy-args";
-import { functionArn, queueArn, queueUrl, roleArn } from "./policy-lane";
+import { fakeResource, FakeResource, FakeLinks } from "./args";
+import { functionArn, queueArn, queueUrl, roleArn } from "./lane";
 
 /** A standalone queue with no redrive of its own, e.g. a Lambda's failure queue. */
 export function failureQueue(name = "failures"): FakeResource {

@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { SNSEvent } from "aws-lambda";
-import { createAlarmNotifier, type AlarmNotifierHandler, type AlarmRoutes } from "../../handlers/alarms";
+import { createAlarmNotifier, type AlarmNotifierHandler, type AlarmRoutes } from "../../../handlers/alarms";
 
-import { HandlerEnvironment } from "../../handlers/environment";
-import { inMemorySecretSource } from "../../handlers/secrets";
-import type { FakeReceivers } from "../../local/fake-receivers";
-import { SECRET_NAMES, silentLogger, TEST_ROUTING_KEY } from "./handler-fixtures";
+import { HandlerEnvironment } from "../../../handlers/environment";
+import { inMemorySecretSource } from "../../../handlers/secrets";
+import type { FakeReceivers } from "../../../local/fake-receivers";
+import { SECRET_NAMES, silentLogger, TEST_ROUTING_KEY } from "../../helpers/handler-fixtures";
 
-const ALARM_FIXTURES = path.join(__dirname, "..", "fixtures", "alarms");
+const ALARM_FIXTURES = path.join(__dirname, "..", "..", "fixtures", "alarms");
 
 /** The recorded SNS alarm notifications under tests/fixtures/alarms, by file name without ".json". */
 export const AlarmFixture = {
