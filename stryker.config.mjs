@@ -37,7 +37,9 @@ const scopes = {
     "failures": {
         mutate: ["handlers/failures/**/*.ts"],
         spec: [
+            "tests/handlers/dead-letter-format.test.ts",
             "tests/handlers/failure-errors.test.ts",
+            "tests/handlers/failure-policy-steps.test.ts",
             "tests/handlers/failure-policy.test.ts",
             "tests/handlers/dead-letter-faults.test.ts",
             "tests/handlers/delivery-faults.test.ts",
@@ -55,11 +57,13 @@ const scopes = {
             "pipeline/stack-config.ts",
         ],
         spec: [
+            "tests/pipeline/lane-options.test.ts",
             "tests/pipeline/lane-settings.test.ts",
             "tests/pipeline/naming.test.ts",
             "tests/pipeline/pipeline-validation.test.ts",
             "tests/pipeline/policy-documents.test.ts",
             "tests/pipeline/preflight.test.ts",
+            "tests/pipeline/stack-config.test.ts",
         ],
     },
 };
