@@ -45,9 +45,14 @@ const scopes = {
             "tests/handlers/delivery-faults.test.ts",
         ],
     },
-    // The pipeline's settings and checks (no Pulumi resources): lane settings, validation, names.
+    // The pipeline's settings, checks and policy documents (no Pulumi resources): lane settings,
+    // validation, names, the stack-config reader, the consumers', notifier's and key's policies.
     "pipeline": {
         mutate: [
+            "pipeline/alarm-notifier-policies.ts",
+            "pipeline/consumer-environment.ts",
+            "pipeline/endpoints.ts",
+            "pipeline/key-policy.ts",
             "pipeline/lane-settings.ts",
             "pipeline/pipeline-settings.ts",
             "pipeline/checks.ts",
@@ -57,6 +62,8 @@ const scopes = {
             "pipeline/stack-config.ts",
         ],
         spec: [
+            "tests/pipeline/checks.test.ts",
+            "tests/pipeline/key-policy.test.ts",
             "tests/pipeline/lane-options.test.ts",
             "tests/pipeline/lane-settings.test.ts",
             "tests/pipeline/naming.test.ts",

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import {
     computeLaneSettings,
     consumerConcurrencyBound,
+    consumerEnvironment,
     DEAD_LETTER_RETENTION_SECONDS,
     LaneKind,
     validatePipelineOptions,
@@ -318,6 +319,44 @@ describe("lane options", () => {
 
         it("bounds a provisioned lane without reserved concurrency by the default maximumConcurrency", () => {
             assert.equal(consumerConcurrencyBound(computeLaneSettings(LaneKind.standard, { provisionedPollers: {} })), 5);
+        });
+    });
+
+    describe("the consumer's environment", () => {
+        it("tells a consumer its lane's numbers and resources, one variable each", () => {
+            const settings = computeLaneSettings(LaneKind.standard, {
+                maxReceiveCount: 4,
+                visibilityTimeoutSeconds: 600,
+                backoffTiersSeconds: [5, 60],
+                maximumMessageSizeBytes: 65_536,
+            });
+
+            const environment = consumerEnvironment({
+                settings,
+                functionName: "p-escalation-pager",
+                logLevel: "WARN",
+                handlerVersion: "v9",
+                queueUrl: "https://sqs/q",
+                deadLetterQueueUrl: "https://sqs/q-dlq",
+                idempotencyTableName: "p-idempotency",
+                payloadBucketName: "p-payloads",
+            });
+
+            assert.deepEqual(environment, {
+                QUEUE_URL: "https://sqs/q",
+                DEAD_LETTER_QUEUE_URL: "https://sqs/q-dlq",
+                MAX_RECEIVE_COUNT: "4",
+                VISIBILITY_TIMEOUT_SECONDS: "600",
+                BACKOFF_TIERS_SECONDS: "5,60",
+                IDEMPOTENCY_TABLE_NAME: "p-idempotency",
+                IDEMPOTENCY_EXPIRY_SECONDS: "86400",
+                PAYLOAD_BUCKET_NAME: "p-payloads",
+                MAXIMUM_MESSAGE_SIZE_BYTES: "65536",
+                DEAD_LETTER_MAXIMUM_MESSAGE_SIZE_BYTES: "65536",
+                HANDLER_VERSION: "v9",
+                POWERTOOLS_SERVICE_NAME: "p-escalation-pager",
+                POWERTOOLS_LOG_LEVEL: "WARN",
+            });
         });
     });
 });
