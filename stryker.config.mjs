@@ -1,7 +1,8 @@
 /**
  * Mutation testing (`npm run test:mutation`), run before each release and not in CI: on two
  * shared cores one area takes up to an hour. MUTATION_SCOPE picks the area (policy-sqs,
- * policy-access, policy-lambda, policy-index, failures, pipeline; default policy-sqs) so a release can rerun only what changed; each scope keeps
+ * policy-access, policy-lambda, policy-index, failures, pipeline, pipeline-component; default
+ * policy-sqs) so a release can rerun only what changed; each scope keeps
  * its own report and incremental file under reports/mutation/<scope>/, so reruns retest only
  * mutants whose code or covering tests changed. Scores and the survivors judged equivalent:
  * reports/mutation/README.md.
@@ -72,6 +73,20 @@ const scopes = {
             "tests/pipeline/preflight.test.ts",
             "tests/pipeline/stack-config.test.ts",
         ],
+    },
+    // The Pulumi component (resources under Pulumi mocks). Not run on the shared 2-core machine:
+    // its tests took about 11 s each there (load average 40 to 49), and nearly every test covers
+    // every mutant, so a run would take hours (reports/mutation/README.md).
+    "pipeline-component": {
+        mutate: [
+            "pipeline/escalation-pipeline.ts",
+            "pipeline/consumer-lane.ts",
+            "pipeline/shared-resources.ts",
+            "pipeline/alarm-notifier.ts",
+            "pipeline/lane-alarms.ts",
+            "pipeline/aws-context.ts",
+        ],
+        spec: ["tests/pipeline/component-*.test.ts"],
     },
 };
 

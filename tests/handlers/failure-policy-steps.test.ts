@@ -13,8 +13,8 @@ import { type ConsumerConfig, readConsumerConfig } from "../../handlers/config/h
 import { InvocationDeadlinePassedError } from "../../handlers/consumer/invocation-deadline";
 import { AttemptRecords, messageIdentityOf } from "../../handlers/failures/attempt-record";
 import { backoffSeconds } from "../../handlers/failures/backoff";
-import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/failures/dead-letter";
-import { DeadLetterRefusedError } from "../../handlers/failures/dead-letter-forwarder";
+import { DEAD_LETTER_ATTRIBUTE, DeadLetterKind } from "../../handlers/failures/dead-letter";
+import { DeadLetterRefusedError, forwardToDeadLetterQueue } from "../../handlers/failures/dead-letter-forwarder";
 import { InvalidMessageError, TransientError } from "../../handlers/failures/errors";
 import { handleFailure, handleHeldBack, type FailurePolicyDependencies } from "../../handlers/failures/failure-policy";
 import type { ConsumerMetrics } from "../../handlers/observability/metrics";
@@ -435,6 +435,147 @@ describe("failure policy steps (fake clients)", () => {
     describe("refused forwards", () => {
         it("says 'unknown cause' for a refusal without one", () => {
             assert.equal(new DeadLetterRefusedError("size").message, "the DLQ forward was refused (size): unknown cause");
+        });
+    });
+
+    describe("the dead-letter forward", () => {
+        const reason = { kind: DeadLetterKind.poison, error: new InvalidMessageError("bad"), attempts: 1, handlerVersion: "v1" };
+        const large = () => record(1, { body: "x".repeat(3000) });
+        const forwardConfig = (overrides: Partial<ConsumerConfig> = {}) => ({
+            deadLetterQueueUrl: config.deadLetterQueueUrl,
+            deadLetterMaximumMessageBytes: 2048,
+            ...overrides,
+        });
+
+        /** Forwards `forwarded` with fake clients; `sqs` and `s3` answer each SendMessage and PutObject. */
+        async function forward(forwarded: SQSRecord, overrides: Partial<ConsumerConfig>, answers: { sqs?: Answer; s3?: Answer } = {}) {
+            const sent: SentCommand[] = [];
+            const lines: LogLine[] = [];
+            const clients = {
+                sqs: fakeClient(sent, answers.sqs),
+                s3: fakeClient(sent, answers.s3),
+                dynamoDb: fakeClient(sent),
+            } as unknown as AwsClients;
+            const outcome = await forwardToDeadLetterQueue(
+                forwarded,
+                reason,
+                0,
+                clients,
+                forwardConfig(overrides),
+                recordingLogger(lines),
+            ).then(
+                (draft) => ({ draft }),
+                (error: unknown) => ({ error }),
+            );
+            return { sent, lines, ...outcome };
+        }
+
+        it("refuses a copy too large without a bucket for its size, logging both sizes", async () => {
+            const { sent, lines, error } = await forward(large(), {});
+
+            assert.ok(error instanceof DeadLetterRefusedError && error.refusal === "size");
+            assert.deepEqual(sent, []);
+            assert.equal(lines[0]!.message, "DLQ forward refused");
+            assert.deepEqual(
+                [
+                    lines[0]!.details.refusal,
+                    lines[0]!.details.limitBytes,
+                    typeof lines[0]!.details.bytes,
+                    String(lines[0]!.details.cause).split(":")[0],
+                ],
+                ["size", 2048, "number", "DeadLetterTooLargeError"],
+            );
+        });
+
+        it("stores an offloaded body as JSON in the bucket before it sends the copy", async () => {
+            const { sent } = await forward(large(), { payloadBucketName: "payloads" });
+
+            assert.deepEqual(
+                sent.map((command) => command.name),
+                ["PutObjectCommand", "SendMessageCommand"],
+            );
+            assert.deepEqual(
+                [sent[0]!.input.Bucket, sent[0]!.input.ContentType, sent[0]!.input.Body],
+                ["payloads", "application/json", "x".repeat(3000)],
+            );
+        });
+
+        it("refuses the forward when the bucket refuses the body, logging where it was going", async () => {
+            const { sent, lines, error } = await forward(
+                large(),
+                { payloadBucketName: "payloads" },
+                { s3: () => new Error("AccessDenied") },
+            );
+
+            assert.ok(error instanceof DeadLetterRefusedError && error.refusal === "payload-bucket");
+            assert.deepEqual(
+                [sent.map((command) => command.name), lines[0]!.details.bucket, String(lines[0]!.details.key).startsWith("dead-letters/")],
+                [["PutObjectCommand"], "payloads", true],
+            );
+        });
+
+        it("rebuilds the copy for the smaller size SQS names, logging both limits, and sends it once more", async () => {
+            let sends = 0;
+            const { sent, lines, draft } = await forward(
+                record(1, { body: "y".repeat(1500) }),
+                { deadLetterMaximumMessageBytes: 262_144, payloadBucketName: "payloads" },
+                {
+                    sqs: () =>
+                        ++sends === 1
+                            ? new Error("One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.")
+                            : {},
+                },
+            );
+
+            assert.deepEqual(
+                [
+                    sent.map((command) => command.name),
+                    draft?.offload?.bucket,
+                    lines[0]!.details.configuredLimitBytes,
+                    lines[0]!.details.limitBytes,
+                ],
+                [["SendMessageCommand", "PutObjectCommand", "SendMessageCommand"], "payloads", 262_144, 1024],
+            );
+        });
+
+        it("refuses the forward when the rebuilt copy is refused too", async () => {
+            let sends = 0;
+            const { error } = await forward(
+                record(1, { body: "y".repeat(1500) }),
+                { deadLetterMaximumMessageBytes: 262_144, payloadBucketName: "payloads" },
+                { sqs: () => (++sends === 1 ? new Error("Message must be shorter than 1024 bytes.") : new Error("KMS.DisabledException")) },
+            );
+
+            assert.ok(
+                error instanceof DeadLetterRefusedError &&
+                    error.refusal === "send-message" &&
+                    error.message.endsWith("KMS.DisabledException"),
+            );
+        });
+
+        it("does not retry when the size SQS names is not below the configured one", async () => {
+            const { sent, error } = await forward(
+                record(),
+                { deadLetterMaximumMessageBytes: 1024 },
+                { sqs: () => new Error("Message must be shorter than 1024 bytes.") },
+            );
+
+            assert.ok(error instanceof DeadLetterRefusedError && error.refusal === "send-message");
+            assert.equal(sent.length, 1);
+        });
+
+        it("does not retry a copy whose body is already in the bucket", async () => {
+            const { sent, error } = await forward(
+                large(),
+                { payloadBucketName: "payloads" },
+                { sqs: () => new Error("Message must be shorter than 1024 bytes.") },
+            );
+
+            assert.ok(error instanceof DeadLetterRefusedError && error.refusal === "send-message");
+            assert.deepEqual(
+                sent.map((command) => command.name),
+                ["PutObjectCommand", "SendMessageCommand"],
+            );
         });
     });
 });

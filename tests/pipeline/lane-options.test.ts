@@ -205,6 +205,10 @@ describe("lane options", () => {
             ]);
         });
 
+        it("accepts SQS's longest visibility timeout, 43,200 s", () => {
+            assert.deepEqual(escalationProblems({ visibilityTimeoutSeconds: 43_200 }), []);
+        });
+
         it("refuses a visibility timeout that is not a whole number", () => {
             assert.match(
                 escalationProblems({ visibilityTimeoutSeconds: 200.5 })[0]!,
