@@ -64,6 +64,7 @@ const scopes = {
         ],
         spec: [
             "tests/pipeline/checks.test.ts",
+            "tests/pipeline/endpoints.test.ts",
             "tests/pipeline/key-policy.test.ts",
             "tests/pipeline/lane-options.test.ts",
             "tests/pipeline/lane-settings.test.ts",

@@ -13,7 +13,7 @@ import { type ConsumerConfig, readConsumerConfig } from "../../handlers/config/h
 import { InvocationDeadlinePassedError } from "../../handlers/consumer/invocation-deadline";
 import { AttemptRecords, messageIdentityOf } from "../../handlers/failures/attempt-record";
 import { backoffSeconds } from "../../handlers/failures/backoff";
-import { DEAD_LETTER_ATTRIBUTE, DeadLetterKind } from "../../handlers/failures/dead-letter";
+import { DEAD_LETTER_ATTRIBUTE, type DeadLetterDraft, DeadLetterKind } from "../../handlers/failures/dead-letter";
 import { DeadLetterRefusedError, forwardToDeadLetterQueue } from "../../handlers/failures/dead-letter-forwarder";
 import { InvalidMessageError, TransientError } from "../../handlers/failures/errors";
 import { handleFailure, handleHeldBack, type FailurePolicyDependencies } from "../../handlers/failures/failure-policy";
@@ -464,7 +464,7 @@ describe("failure policy steps (fake clients)", () => {
                 forwardConfig(overrides),
                 recordingLogger(lines),
             ).then(
-                (draft) => ({ draft }),
+                (draft): { draft?: DeadLetterDraft; error?: unknown } => ({ draft }),
                 (error: unknown) => ({ error }),
             );
             return { sent, lines, ...outcome };

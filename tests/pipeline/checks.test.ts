@@ -210,6 +210,12 @@ describe("pipeline-wide options", () => {
         assert.match(problems[0]!, /^'pipeline\.encryption' must be one of /);
     });
 
+    it("refuses a key ARN without an encryption mode, which defaults to AWS-managed keys", () => {
+        assert.deepEqual(validatePipelineOptions({ kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" }), [
+            `'pipeline.kmsKeyArn' must be set only with 'pipeline.encryption: existingKey' (encryption is "awsManaged"), "arn:aws:kms:eu-west-1:123456789012:key/k" given`,
+        ]);
+    });
+
     it("names the options' own key in the problems it throws", () => {
         assert.throws(
             () => resolvePipelineSettings({ escalation: { maxReceiveCount: 10 } }),

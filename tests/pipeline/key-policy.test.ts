@@ -152,6 +152,13 @@ describe("key policy", () => {
         ]);
     });
 
+    it("keeps a pattern's other characters as they are written", () => {
+        // Dropped, the dot of "kms:De.crypt" would leave "kms:Decrypt".
+        assert.deepEqual(missingFor(policyOf({ ...cloudWatch, Action: ["kms:De.crypt", "kms:GenerateDataKey*"] }, sns, account)), [
+            "no statement lets cloudwatch.amazonaws.com",
+        ]);
+    });
+
     it("does not take a grant of a longer action for the one wanted", () => {
         assert.deepEqual(missingFor(policyOf({ ...cloudWatch, Action: ["kms:DecryptMore", "kms:GenerateDataKey*"] }, sns, account)), [
             "no statement lets cloudwatch.amazonaws.com",
