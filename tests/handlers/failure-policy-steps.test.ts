@@ -447,6 +447,12 @@ describe("failure policy steps (fake clients)", () => {
             ...overrides,
         });
 
+        /** What a forward ended with: the draft it sent, or the error it rejected with. */
+        interface ForwardOutcome {
+            readonly draft?: DeadLetterDraft;
+            readonly error?: unknown;
+        }
+
         /** Forwards `forwarded` with fake clients; `sqs` and `s3` answer each SendMessage and PutObject. */
         async function forward(forwarded: SQSRecord, overrides: Partial<ConsumerConfig>, answers: { sqs?: Answer; s3?: Answer } = {}) {
             const sent: SentCommand[] = [];
@@ -464,8 +470,8 @@ describe("failure policy steps (fake clients)", () => {
                 forwardConfig(overrides),
                 recordingLogger(lines),
             ).then(
-                (draft): { draft?: DeadLetterDraft; error?: unknown } => ({ draft }),
-                (error: unknown) => ({ error }),
+                (draft): ForwardOutcome => ({ draft }),
+                (error: unknown): ForwardOutcome => ({ error }),
             );
             return { sent, lines, ...outcome };
         }

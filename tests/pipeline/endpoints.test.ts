@@ -68,8 +68,8 @@ describe("alarm endpoints", () => {
             );
         });
 
-        it("counts nothing without a host", () => {
-            assert.equal(confirmsSubscriptionItself("not a url"), false);
+        it("counts nothing without a host, or with an empty one", () => {
+            assert.deepEqual([confirmsSubscriptionItself("not a url"), confirmsSubscriptionItself("ops@")], [false, false]);
         });
     });
 });
