@@ -13,6 +13,15 @@
 // second of the program's run), so the positions the SDK records for each resource are the
 // program's own. ES module programs keep tsx (see node-process.ts).
 "use strict";
+// V8 stamps every entry of its compile cache (compile-cache.ts, node-process.ts childEnv) with a
+// hash of its flags and rejects an entry stamped with other flags. @pulumi/pulumi turns on
+// --allow-natives-syntax when its closure serializer loads, so a module compiled before that
+// point and one compiled after it carry different stamps; the program host and the policy pack
+// reach that point at different moments, and each run threw away about a thousand entries the
+// other process had written (seconds of compiling per run). Turning the flag on here, first in
+// every gate process, stamps every module alike. It changes no valid program: it only admits
+// `%Name(...)` calls, which are a syntax error without it.
+require("node:v8").setFlagsFromString("--allow-natives-syntax");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const Module = require("node:module");
