@@ -94,6 +94,18 @@ describe("gate start-up", () => {
         });
     });
 
+    describe("the policy pack's modules", () => {
+        it("loads every policy without @pulumi/aws's index of all its services", function () {
+            this.timeout(60_000);
+            const script = printing(
+                'require("./policy/policies.ts")',
+                `[${loadsPackage("@pulumi/aws")}, Object.keys(require.cache).some((f) => f.endsWith("/node_modules/@pulumi/aws/index.js"))]`,
+            );
+            // The classes the rules are declared for load from their own modules; the index does not.
+            assert.equal(runAsGateProcess(script).stdout, "[true,false]");
+        });
+    });
+
     describe("@pulumi/pulumi's closure serializer, deferred", () => {
         const deferring = `require(${JSON.stringify(deferral)}).deferSdkClosureModules(); const pulumi = require("@pulumi/pulumi")`;
 
