@@ -8,7 +8,7 @@ import type { SQSRecord } from "aws-lambda";
 import { assertWithinDeadline } from "./deadline";
 import { receiveCountOf } from "./messages";
 import { MetricName } from "./observability";
-import type { ConsumerDependencies, RetryScheduled } from "./types";
+import type { FailurePolicyDependencies, RetryScheduled } from "./types";
 import { AttemptRecords, messageIdentityOf, type AttemptCount } from "./attempt-record";
 import { DeadLetterKind } from "./dead-letter";
 import { forwardToDeadLetterQueue } from "./dead-letter-forwarder";
@@ -29,7 +29,7 @@ import { asError, FailureKind, failureKindOf } from "./errors";
 export async function handleFailure(
     record: SQSRecord,
     thrown: unknown,
-    dependencies: ConsumerDependencies,
+    dependencies: FailurePolicyDependencies,
     log: Logger,
     onRetryScheduled?: RetryScheduled,
 ): Promise<void> {
@@ -52,7 +52,7 @@ export async function handleFailure(
     }
     const visibilitySeconds = backoffSeconds(count.attempts, config.backoffTiersSeconds, config.visibilityTimeoutSeconds);
     await retryAfter(record, visibilitySeconds, dependencies, log, onRetryScheduled);
-    dependencies.metrics.count(MetricName.retriesScheduled);
+    dependencies.metrics?.count(MetricName.retriesScheduled);
     log.warn("message will be retried", { retryInSeconds: visibilitySeconds, attempts: count.attempts, error });
     throw error;
 }
@@ -63,7 +63,7 @@ export async function handleFailure(
  * on the next one, without a reason. So it is forwarded now, as "receive-limit" with the number of
  * times it really ran. Resolves true when it was forwarded (acknowledge it), false otherwise.
  */
-export async function handleHeldBack(record: SQSRecord, dependencies: ConsumerDependencies, log: Logger): Promise<boolean> {
+export async function handleHeldBack(record: SQSRecord, dependencies: FailurePolicyDependencies, log: Logger): Promise<boolean> {
     if (receiveCountOf(record) < dependencies.config.maxReceiveCount) {
         return false;
     }
@@ -85,7 +85,7 @@ async function deadLetter(
     kind: DeadLetterKind,
     error: Error,
     count: AttemptCount,
-    dependencies: ConsumerDependencies,
+    dependencies: FailurePolicyDependencies,
     log: Logger,
 ): Promise<void> {
     const { config, clients } = dependencies;
@@ -104,7 +104,7 @@ async function deadLetter(
         .catch((recordError: unknown) =>
             log.warn("could not reset the attempt record after dead-lettering", { error: asError(recordError) }),
         );
-    dependencies.metrics.deadLettered(kind);
+    dependencies.metrics?.deadLettered(kind);
     log.error("message dead-lettered", { deadLetterKind: kind, attempts: count.attempts, error });
 }
 
@@ -112,7 +112,7 @@ async function deadLetter(
  * Counts the failed run. If the table cannot be written, the receive count stands in (it can only
  * over-count), so a DynamoDB outage never retries a message forever.
  */
-async function countFailure(record: SQSRecord, error: Error, dependencies: ConsumerDependencies, log: Logger): Promise<AttemptCount> {
+async function countFailure(record: SQSRecord, error: Error, dependencies: FailurePolicyDependencies, log: Logger): Promise<AttemptCount> {
     try {
         return await attemptRecords(dependencies).recordFailure(messageIdentityOf(record), error);
     } catch (recordError) {
@@ -121,14 +121,14 @@ async function countFailure(record: SQSRecord, error: Error, dependencies: Consu
     }
 }
 
-function attemptRecords({ config, clients }: ConsumerDependencies): AttemptRecords {
+function attemptRecords({ config, clients }: FailurePolicyDependencies): AttemptRecords {
     return new AttemptRecords(clients.dynamoDb, config.idempotencyTableName, config.idempotencyExpirySeconds);
 }
 
 async function retryAfter(
     record: SQSRecord,
     seconds: number,
-    dependencies: ConsumerDependencies,
+    dependencies: FailurePolicyDependencies,
     log: Logger,
     onRetryScheduled?: RetryScheduled,
 ): Promise<void> {

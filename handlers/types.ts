@@ -48,6 +48,13 @@ export interface ConsumerDependencies {
     readonly deadline?: InvocationDeadline;
 }
 
+/**
+ * What the failure policy reads of ConsumerDependencies; metrics may be absent (nothing is then
+ * counted), so the policy's steps can be run on their own.
+ */
+export type FailurePolicyDependencies = Pick<ConsumerDependencies, "config" | "clients" | "remainingTime"> &
+    Partial<Pick<ConsumerDependencies, "metrics">>;
+
 /** One lane: what its messages are, whether its queue is FIFO, and what to do with a message. */
 export interface LaneDefinition {
     readonly eventType: EventType;
