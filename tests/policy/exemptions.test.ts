@@ -143,4 +143,32 @@ describe("per-resource exemptions", () => {
             /'expires' of exemptions\[0\] of policy-exemptions must be a date YYYY-MM-DD, "next week" given/,
         );
     });
+
+    it("refuses exemptions that are not a list, quoting the value", () => {
+        assert.throws(() => parseExemptions("orders"), /'exemptions' of policy-exemptions must be a list, "orders" given/);
+    });
+
+    it("names the error class ExemptionConfigError", () => {
+        assert.throws(() => parseExemptions("orders"), { name: "ExemptionConfigError" });
+    });
+
+    it("keeps an exemption used when the same exemptions are loaded again before the stale report", async () => {
+        const load = policyExemptions.validateStack as (args: StackValidationArgs, report: ReportViolation) => void;
+        load(stackArgs({ exemptions: [exemption()] }), recorder("advisory", "").report);
+        await (withExemptions(noDlq) as StackValidationPolicy).validateStack(stackArgs({}), recorder("mandatory", "").report);
+        const unused = recorder("advisory", policyExemptionsUnused.description);
+
+        load(stackArgs({ exemptions: [exemption()] }), recorder("advisory", "").report);
+        await policyExemptionsUnused.validateStack(stackArgs({}), unused.report);
+
+        assert.deepStrictEqual(unused.reported, []);
+    });
+
+    it("gives a resource policy no stack validation when it wraps it", () => {
+        const resourcePolicy = { name: "r", description: "r", enforcementLevel: "mandatory" as const, validateResource: () => undefined };
+
+        const wrapped = withExemptions(resourcePolicy);
+
+        assert.equal("validateStack" in wrapped && wrapped.validateStack !== undefined, false);
+    });
 });
