@@ -343,6 +343,10 @@ describe("stack index edges: resources that name no dead-letter queue", () => {
             }),
         ],
         [
+            "a FunctionEventInvokeConfig without destinations",
+            fakeResource(aws.lambda.FunctionEventInvokeConfig, "invoke-bare", { functionName: "f" }),
+        ],
+        [
             "a stream mapping with only an on-success destination",
             fakeResource(aws.lambda.EventSourceMapping, "stream-mapping", {
                 eventSourceArn: "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks",
@@ -725,6 +729,18 @@ describe("stack index edges: role policies", () => {
                 [b.urn, ["attach"]],
             ],
         );
+    });
+
+    it("groups a PolicyAttachment by its role names when it is sent without dependencies (an older producer)", () => {
+        const role = fakeResource(aws.iam.Role, "pager-role", { name: "pager-role", assumeRolePolicy: "{}" });
+        const attachment = fakeResource(aws.iam.PolicyAttachment, "attach", {
+            policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            roles: ["pager-role"],
+        });
+
+        const index = indexOf([role, attachment], withoutDependencies);
+
+        assert.deepEqual(names(index.rolePolicies.byTarget.get(role.urn)), ["attach"]);
     });
 
     it("keeps a PolicyAttachment whose roles came from another stack unresolved", () => {
