@@ -100,6 +100,17 @@ describe("queue rules: a dead-letter queue outside the stack", () => {
         });
     }
 
+    it("sqs-dlq-admits-source passes over it beside a queue of the stack with a redriveAllowPolicy", async () => {
+        const lane = buildLane({
+            omit: ["dlq"],
+            queue: { redrivePolicy: redrive(queueArn("shared-dlq")), redriveAllowPolicy: byQueue(queueArn("other")) },
+        });
+
+        const violations = await runStackPolicy(sqsDlqAdmitsSource, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
     it("sqs-dlq-retention-longer says it cannot check a DLQ of this account and region outside the stack", async () => {
         const lane = buildLane({ omit: ["dlq"], queue: { redrivePolicy: redrive(queueArn("shared-dlq")) } });
 
@@ -124,6 +135,33 @@ describe("queue rules: values unknown at preview", () => {
 
     it("sqs-dlq-retention-longer reports a source whose fifoQueue is unknown, and nothing else", async () => {
         const lane = buildLane({ queue: { fifoQueue: UNKNOWN }, dependsOn: { queue: { fifoQueue: ["role"] } } });
+
+        const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
+
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' fifoQueue is unknown at preview", resource: lane.queue });
+    });
+
+    it("sqs-dlq-retention-longer reports a source retention unknown at preview beside a DLQ below 14 days, and nothing else", async () => {
+        const lane = buildLane({
+            queue: { messageRetentionSeconds: UNKNOWN },
+            dlq: { messageRetentionSeconds: 1_000_000 },
+            dependsOn: { queue: { messageRetentionSeconds: ["role"] } },
+        });
+
+        const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
+
+        assertOnlyViolation(violations, {
+            message: "SQS queue 'pager' messageRetentionSeconds is unknown at preview",
+            resource: lane.queue,
+        });
+    });
+
+    it("sqs-dlq-retention-longer reports a source fifoQueue unknown at preview beside a DLQ below 14 days, and nothing else", async () => {
+        const lane = buildLane({
+            queue: { fifoQueue: UNKNOWN },
+            dlq: { messageRetentionSeconds: 1_000_000 },
+            dependsOn: { queue: { fifoQueue: ["role"] } },
+        });
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
@@ -303,6 +341,14 @@ describe("queue rules: what each rule reads", () => {
 
     it("sqs-queue-encrypted-at-rest does not take an empty kmsMasterKeyId for a key", async () => {
         const queue = fakeResource(aws.sqs.Queue, "pager", { kmsMasterKeyId: "", sqsManagedSseEnabled: false });
+
+        const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, queue);
+
+        assertOnlyViolation(violations, { message: "found sqsManagedSseEnabled false and no kmsMasterKeyId." });
+    });
+
+    it("sqs-queue-encrypted-at-rest does not take a null kmsMasterKeyId for a key", async () => {
+        const queue = fakeResource(aws.sqs.Queue, "pager", { kmsMasterKeyId: null as never, sqsManagedSseEnabled: false });
 
         const violations = await runResourcePolicy(sqsQueueEncryptedAtRest, queue);
 
