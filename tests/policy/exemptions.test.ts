@@ -171,6 +171,12 @@ describe("per-resource exemptions", () => {
         assert.deepStrictEqual(unused.reported, []);
     });
 
+    it("gives a stack policy no resource validation when it wraps it", () => {
+        const wrapped = withExemptions(noDlq);
+
+        assert.equal("validateResource" in wrapped && wrapped.validateResource !== undefined, false);
+    });
+
     it("gives a resource policy no stack validation when it wraps it", () => {
         const resourcePolicy = { name: "r", description: "r", enforcementLevel: "mandatory" as const, validateResource: () => undefined };
 
