@@ -1,7 +1,7 @@
 /**
  * The types the consumers share: what a consumer is given, what it runs on, and what a lane
- * supplies. One dependency type (ConsumerDependencies) serves the consumer factory, the record
- * handler and the failure policy.
+ * supplies. One dependency type (ConsumerDependencies) serves the consumer factory and the record
+ * handler; the failure policy reads a Pick of it (FailurePolicyDependencies).
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
