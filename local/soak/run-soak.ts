@@ -167,9 +167,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             // Anything that started within one function timeout before the freeze may have been cut off by it.
             const frozen = await freezeProcess(freezeSeconds);
             frozenMs = frozen.endMs - frozen.startMs;
+            const longestTimeoutMs = Math.max(escalationTimeoutSeconds, functionTimeoutSeconds) * 1000;
             freezeWindows.push({
-                startMs: frozen.startMs - Math.max(escalationTimeoutSeconds, functionTimeoutSeconds) * 1000,
+                startMs: frozen.startMs - longestTimeoutMs,
                 endMs: frozen.endMs,
+                cutOffUntilMs: frozen.endMs + longestTimeoutMs,
             });
         }
         await sending;

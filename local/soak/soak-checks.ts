@@ -40,6 +40,12 @@ export interface SoakObservations {
 export interface FreezeWindow {
     readonly startMs: number;
     readonly endMs: number;
+    /**
+     * Until when an invocation running at the freeze could still be running after it (its end plus
+     * the longest function timeout): an answer it got then reached an attempt already past its
+     * deadline, whose outcome does not count. @default endMs
+     */
+    readonly cutOffUntilMs?: number;
 }
 
 export interface CheckOptions {
@@ -62,7 +68,7 @@ export function checkSoak(plan: SoakPlan, seen: SoakObservations, options: Check
         checkPagedOnce(plan, seen, options),
         checkNoSecondPage(plan, seen),
         checkPoisonInDeadLetterQueues(plan, seen, options),
-        checkSlackFailedReplayed(seen),
+        checkSlackFailedReplayed(seen, options),
         checkToolStepsOnce(plan, seen, options),
         checkFifoOrder(plan, seen),
         checkNoneLost(plan, seen, options),
@@ -167,18 +173,70 @@ function checkNoSecondPage(plan: SoakPlan, seen: SoakObservations): CheckResult 
     };
 }
 
-function checkSlackFailedReplayed(seen: SoakObservations): CheckResult {
+/**
+ * A Slack refusal is per attempt: the injector refuses the next Slack post, whichever delivery
+ * makes it. When that delivery is an attempt cut off (its invocation frozen past its deadline, or
+ * stopped at its timeout, or killed), the refusal has no outcome at all: nothing may be
+ * dead-lettered past the deadline (a successor holds the message), and the retry finds Slack
+ * back and posts. That is correct, so such a refusal needs no dead letter, only a later post. Any
+ * other refused escalation must come back as a "paged; Slack failed" dead letter, and be replayed.
+ */
+function checkSlackFailedReplayed(seen: SoakObservations, options: CheckOptions): CheckResult {
     const replays = seen.slackFailedReplays ?? { replayed: [], refusalsInjected: 0 };
     const unmarked = replays.replayed
         .filter((entry) => !(entry.reason?.errorMessage ?? "").startsWith("paged; Slack failed:"))
         .map((entry) => entry.messageId);
+    const refusals = seen.slackRequests.filter((request) => request.answeredStatus === SLACK_REFUSAL_STATUS);
+    const refusedAt = new Map<string, number>();
+    for (const request of refusals) {
+        const escalationId = slackEscalationId(request);
+        if (escalationId !== undefined && !refusedAt.has(escalationId)) {
+            refusedAt.set(escalationId, Date.parse(request.receivedAt));
+        }
+    }
+    const replayedIds = new Set(replays.replayed.map((entry) => deadLetterKeyOf(entry, "escalation")));
+    const postedAt = deliveriesByEscalation(seen.slackRequests, slackEscalationId);
+    const cutOff: string[] = [];
+    const notDeadLettered: string[] = [];
+    for (const [escalationId, at] of refusedAt) {
+        if (replayedIds.has(escalationId)) {
+            continue;
+        }
+        const retriedAndPosted = (postedAt.get(escalationId) ?? []).some((posted) => posted >= at);
+        if (retriedAndPosted && (options.tolerateRepeats === true || inCutOffWindow(at, seen))) {
+            cutOff.push(escalationId);
+        } else {
+            notDeadLettered.push(escalationId);
+        }
+    }
+    const neverRefused = [...replayedIds].filter((escalationId) => !refusedAt.has(escalationId));
+    const unconsumed = replays.refusalsInjected - refusals.length;
     return {
         name: "every escalation whose Slack post was refused after the page dead-lettered as 'paged; Slack failed', and its replay posted to Slack only",
-        passed: replays.replayed.length === replays.refusalsInjected && unmarked.length === 0,
+        passed: notDeadLettered.length === 0 && neverRefused.length === 0 && unconsumed === 0 && unmarked.length === 0,
         detail:
-            `${replays.refusalsInjected} Slack refusals injected, ${replays.replayed.length} dead letters replayed (PagerDuty and Slack counts above include them)` +
-            problems([[unmarked, "dead-lettered without the 'paged; Slack failed' mark"]]),
+            `${replays.refusalsInjected} Slack refusals injected, ${refusals.length} answered, ${replays.replayed.length} dead letters replayed (PagerDuty and Slack counts above include them)` +
+            problems([
+                [unmarked, "dead-lettered without the 'paged; Slack failed' mark"],
+                [notDeadLettered, "refused but never dead-lettered as 'paged; Slack failed'"],
+                [neverRefused, "replayed as 'paged; Slack failed' but never refused"],
+                [unconsumed !== 0 ? [`${unconsumed}`] : [], "injected refusal(s) no Slack post met"],
+                [
+                    cutOff,
+                    options.tolerateRepeats === true
+                        ? "refused in an attempt the kill cut off: no dead letter, the retry posted (allowed)"
+                        : "refused in an attempt the freeze cut off (past its deadline): no dead letter, the retry posted (allowed)",
+                ],
+            ]),
     };
+}
+
+/** Slack's answer to a post to a removed webhook, as the injector refuses a post for good. */
+const SLACK_REFUSAL_STATUS = 404;
+
+/** Whether an answer at `at` may have reached an attempt the freeze cut off: from one timeout before the freeze until those attempts ended after it. */
+function inCutOffWindow(at: number, seen: SoakObservations): boolean {
+    return (seen.freezeWindows ?? []).some((window) => at >= window.startMs && at <= (window.cutOffUntilMs ?? window.endMs));
 }
 
 function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations, options: CheckOptions): CheckResult {

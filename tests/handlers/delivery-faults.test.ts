@@ -341,6 +341,32 @@ describe("escalation delivery under faults", function () {
             );
         });
 
+        it("leaves no dead letter when Slack's refusal reaches an attempt frozen past its deadline, and its retry posts to Slack once", async () => {
+            // Prepare: A paged and sent its Slack post; Slack refuses it for good, but the answer comes after a freeze
+            // past A's timeout (the soak's mixed run 2: one refusal injected, no dead letter)
+            await emit({ callId: "call-L2" });
+            const [record] = (await lane.receiveEvent(1)).Records;
+            harness.receivers.slack.failNext(1, { hangMs: 400, status: 404, body: "no_service" });
+            const frozen = environment()({ Records: [record!] }, invocation());
+            await waitFor(() => pendingRequests(harness) > 0);
+            freezeFor(FREEZE_MS);
+
+            // Act: A resumes past its deadline and gets the refusal; the message comes back and the retry finds Slack back
+            await assert.rejects(frozen, FullBatchFailureError);
+            const retry = await environment()({ Records: [onAttempt(record!, 2)] }, invocation());
+
+            // Assess: the refused attempt had no outcome (nothing may be dead-lettered past the deadline); the retry posted
+            assert.deepEqual(retry, { batchItemFailures: [] });
+            assert.deepEqual(
+                [
+                    harness.receivers.slack.requests.map((request) => request.answeredStatus),
+                    pagerDutyTriggers().length,
+                    await lane.receiveDeadLetters(),
+                ],
+                [[404, 200], 1, []],
+            );
+        });
+
         it("still posts to Slack twice when Slack accepted a post but answered after the downstream timeout (the window the README names)", async () => {
             // Prepare
             await emit({ callId: "call-M" });
