@@ -7,7 +7,7 @@ import type { ConsumerConfig } from "../config/handler-config";
 import { backoffSeconds } from "../failures/backoff";
 import { toSdkAttributes } from "../failures/dead-letter";
 import { asError } from "../failures/errors";
-import { changeVisibility, handleFailure, type RetryScheduled } from "../failures/failure-policy";
+import { alreadyDeadLettered, changeVisibility, handleFailure, type RetryScheduled } from "../failures/failure-policy";
 import type { EventType } from "../messages/message-attributes";
 import { parseBody, type ParsedBody } from "../messages/parse-message";
 import { type ConsumerMetrics, MetricName } from "../observability/metrics";
@@ -49,7 +49,8 @@ export interface RecordHandlerDependencies {
 export { changeVisibility, type RetryScheduled } from "../failures/failure-policy";
 
 /**
- * Runs one record through a lane; success returns (the batch processor acknowledges it). A throw:
+ * Runs one record through a lane; success returns (the batch processor acknowledges it). A
+ * redelivery of a message the DLQ already took (its delete was lost) is acknowledged unrun. A throw:
  * - the invocation's deadline passed: nothing at all, as if Lambda had stopped it;
  * - the invocation is near its deadline (InvocationDeadlineNearError, the record or a step not
  *   started): neither an attempt nor a failure; the message goes back to the queue;
@@ -71,6 +72,10 @@ export async function handleRecord(
     try {
         // Nothing starts without the safety margin left: the invocation must answer before Lambda stops it.
         dependencies.deadline?.assertRoomFor("the record");
+        if (receiveCount > 1 && (await alreadyDeadLettered(record, dependencies, log))) {
+            log.warn("message already dead-lettered by an earlier delivery whose delete was lost; acknowledged without running it");
+            return;
+        }
         const parsed = parseBody(await resolveMessageBody(record, dependencies.eventType, dependencies.clients));
         const callId = peekCallId(parsed);
         if (callId !== undefined) {

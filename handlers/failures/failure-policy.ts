@@ -101,6 +101,11 @@ async function deadLetter(
     const { config, clients } = dependencies;
     // A frozen invocation resumed past its deadline must not add a second dead letter to the one its successor sent.
     assertWithinDeadline(dependencies.remainingTime, "the dead-letter forward");
+    if (count.forwardedMessageId === record.messageId) {
+        // The DLQ already took this very SQS message; only its delete was lost (a kill, or a freeze past the timeout).
+        log.warn("message already dead-lettered; acknowledged without a second copy", { deadLetterKind: kind, error });
+        return;
+    }
     await forwardToDeadLetterQueue(
         record,
         { kind, error, attempts: count.attempts, handlerVersion: config.handlerVersion },
@@ -109,13 +114,30 @@ async function deadLetter(
         config,
         log,
     );
+    // Written only after the DLQ took the copy: a forward that failed (or never ran) leaves no mark that could lose the message.
     await attemptRecords(dependencies)
-        .recordDeadLetter(messageIdentityOf(record))
+        .recordDeadLetter(messageIdentityOf(record), record.messageId)
         .catch((recordError: unknown) =>
             log.warn("could not reset the attempt record after dead-lettering", { error: asError(recordError) }),
         );
     dependencies.metrics?.deadLettered(kind);
     log.error("message dead-lettered", { deadLetterKind: kind, attempts: count.attempts, error });
+}
+
+/**
+ * Whether the DLQ already took a copy of this very SQS message (a redelivery after the consumer was
+ * killed, or frozen past its timeout, between the forward and SQS's delete): then it must be
+ * acknowledged, not run again. Only asked of redeliveries; if the record cannot be read, the
+ * message runs as usual (the forward itself checks again).
+ */
+export async function alreadyDeadLettered(record: SQSRecord, dependencies: FailurePolicyDependencies, log: Logger): Promise<boolean> {
+    try {
+        const count = await attemptRecords(dependencies).read(messageIdentityOf(record));
+        return count.forwardedMessageId === record.messageId;
+    } catch (error) {
+        log.warn("could not read the attempt record; running the message", { error: asError(error) });
+        return false;
+    }
 }
 
 /**

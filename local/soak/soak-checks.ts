@@ -52,9 +52,9 @@ export interface CheckOptions {
     /**
      * Accept a repeated Slack post, PagerDuty trigger, tool run or dead letter (still reported).
      * Only the kill scenario sets it: a consumer killed after the side effect but before its
-     * completion record was saved (or, for a dead letter, after the forward but before the
-     * source message was deleted) can only be retried, and Slack and a standard DLQ have no
-     * deduplication of their own. That is
+     * completion record was saved (or, for a dead letter, after the DLQ took the copy but before
+     * the forward's record was written: a kill after that record is acknowledged without a second
+     * copy) can only be retried, and Slack and a standard DLQ have no deduplication of their own. That is
      * at-least-once delivery working as designed; PagerDuty still folds the trigger into the open
      * incident (no second page), and nothing may be lost.
      */
@@ -277,7 +277,7 @@ function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations, o
                 [extraEscalation > 0 ? [`${extraEscalation}`] : [], "unexpected message(s) in the escalation DLQ"],
                 [
                     options.tolerateRepeats === true && repeatedEscalation > 0 ? [`${repeatedEscalation}`] : [],
-                    "repeated dead letter(s) of one message in the escalation DLQ (tolerated: killed between forward and delete)",
+                    "repeated dead letter(s) of one message in the escalation DLQ (tolerated: killed between the DLQ's answer and the record of the forward)",
                 ],
                 [extraToolCall > 0 ? [`${extraToolCall}`] : [], "unexpected message(s) in the tool-call DLQ"],
             ]),
@@ -427,7 +427,7 @@ function checkNoneLost(plan: SoakPlan, seen: SoakObservations, options: CheckOpt
                 [unexplained, "dead letter(s) of nothing the plan sent"],
                 [
                     options.tolerateRepeats === true ? repeated : [],
-                    "dead-lettered more than once (tolerated: killed between forward and delete)",
+                    "dead-lettered more than once (tolerated: killed between the DLQ's answer and the record of the forward)",
                 ],
             ]),
     };

@@ -6,7 +6,7 @@ import type { ToolRun } from "../../local/soak/soak-tools";
 import type { RecordedRequest } from "../../local/fake-receivers";
 import type { DeadLetterEntry } from "../../local/dlq/dead-letter-entry";
 
-/** `run` with its first escalation dead letter in the DLQ twice, as a kill after the forward and before the delete leaves it. */
+/** `run` with its first escalation dead letter in the DLQ twice, as a kill between the DLQ's answer and the record of the forward leaves it. */
 function repeatFirstEscalationDeadLetter(run: SoakObservations): SoakObservations {
     const [first] = run.escalationDeadLetters;
     return {
@@ -322,7 +322,7 @@ describe("soak checks", () => {
         assert.deepEqual(failed, ["every poison message in the DLQ with its reason", NONE_LOST]);
     });
 
-    it("accept a poison message dead-lettered twice in the kill scenario (killed between forward and delete), and report it", () => {
+    it("accept a poison message dead-lettered twice in the kill scenario (killed between the DLQ's answer and the record of the forward), and report it", () => {
         // Prepare
         const run = perfectRun(plan);
         const observations = repeatFirstEscalationDeadLetter(run);
@@ -334,7 +334,8 @@ describe("soak checks", () => {
         assert.deepEqual(
             [
                 checks.filter((check) => !check.passed).map((check) => check.name),
-                checks.filter((check) => /tolerated: killed between forward and delete/.test(check.detail)).length,
+                checks.filter((check) => /tolerated: killed between the DLQ's answer and the record of the forward/.test(check.detail))
+                    .length,
             ],
             [[], 2],
         );
