@@ -1,12 +1,13 @@
 /**
  * The soak's verdict: each check accounts for every message the plan sent.
  */
+import { MAX_PAGERDUTY_EVENT_BYTES } from "../../handlers/escalation/pager-duty";
 import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/failures/dead-letter";
 import { deriveEscalationId } from "../../handlers/messages/escalation-message";
 import type { DeadLetterEntry } from "../dlq/dead-letter-entry";
 import type { RecordedRequest } from "../fake-receivers";
-import type { SoakPlan } from "./soak-plan";
-import type { ToolRun } from "./soak-tools";
+import { LARGE_TOOL_RESULT_BYTES, NEAR_LIMIT_POISON_BYTES, OVERSIZED_CONTEXT_BYTES, type SoakPlan } from "./soak-plan";
+import { SoakToolName, type ToolRun } from "./soak-tools";
 
 export interface CheckResult {
     readonly name: string;
@@ -66,6 +67,7 @@ const SLACK_ESCALATION_ID = /\(escalation (\S+)\)$/;
 export function checkSoak(plan: SoakPlan, seen: SoakObservations, options: CheckOptions = {}): CheckResult[] {
     return [
         checkPagedOnce(plan, seen, options),
+        checkOversizedCapped(plan, seen),
         checkNoSecondPage(plan, seen),
         checkPoisonInDeadLetterQueues(plan, seen, options),
         checkSlackFailedReplayed(seen, options),
@@ -159,6 +161,37 @@ function checkPagedOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOp
     };
 }
 
+/**
+ * Every oversized escalation (its context offloaded to S3 by the producer, too large for PagerDuty
+ * whole) paged all the same: PagerDuty accepted a trigger within its 512 KB whose custom_details
+ * are capped and point to the full payload in the payload bucket.
+ */
+function checkOversizedCapped(plan: SoakPlan, seen: SoakObservations): CheckResult {
+    const ids = plan.oversizedEscalations.map((escalation) => escalation.escalationId ?? deriveEscalationId(escalation));
+    const accepted = seen.pagerDutyRequests.filter((request) => request.answeredStatus === 202);
+    const capped = new Set(
+        accepted
+            .filter((request) => {
+                const details = (request.json as { payload?: { custom_details?: { contextTruncated?: unknown; fullPayload?: unknown } } })
+                    ?.payload?.custom_details;
+                return (
+                    Buffer.byteLength(request.body, "utf8") <= MAX_PAGERDUTY_EVENT_BYTES &&
+                    details?.contextTruncated === true &&
+                    String(details.fullPayload).startsWith("s3://")
+                );
+            })
+            .map(triggerEscalationId),
+    );
+    const notCapped = ids.filter((id) => !capped.has(id));
+    return {
+        name: "every oversized escalation paged within PagerDuty's 512 KB, its context capped with a pointer to the payload in S3",
+        passed: notCapped.length === 0,
+        detail:
+            `${ids.length} escalations with a ${OVERSIZED_CONTEXT_BYTES.toLocaleString("en-US")}-byte context (offloaded to S3), ${ids.length - notCapped.length} paged with capped custom_details` +
+            problems([[notCapped, "not paged with a capped event within 512 KB"]]),
+    };
+}
+
 /** One incident per call, opened once: a repeated trigger was folded into it, never a second page. */
 function checkNoSecondPage(plan: SoakPlan, seen: SoakObservations): CheckResult {
     const calls = new Set(plan.escalations.map((escalation) => escalation.callId));
@@ -242,6 +275,10 @@ function inCutOffWindow(at: number, seen: SoakObservations): boolean {
 function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations, options: CheckOptions): CheckResult {
     const expectedBodies = new Set(plan.malformedBodies);
     const expectedUnknown = new Set(plan.unknownToolCalls.map((call) => call.callId));
+    const nearLimit = new Set(plan.nearLimitPoisonBodies);
+    const nearLimitOffloaded = seen.escalationDeadLetters.filter(
+        (entry) => nearLimit.has(entry.body) && entry.payload !== undefined,
+    ).length;
     const withoutReason = [...seen.escalationDeadLetters, ...seen.toolCallDeadLetters]
         .filter((entry) => entry.reason === undefined)
         .map((entry) => entry.messageId);
@@ -268,7 +305,8 @@ function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations, o
             extraEscalation === 0 &&
             extraToolCall === 0,
         detail:
-            `escalation DLQ ${seen.deadLetterCounts.escalation} (expected ${expectedBodies.size} malformed, reason InvalidMessageError in '${DEAD_LETTER_ATTRIBUTE}'), ` +
+            `escalation DLQ ${seen.deadLetterCounts.escalation} (expected ${expectedBodies.size} malformed, reason InvalidMessageError in '${DEAD_LETTER_ATTRIBUTE}'; ` +
+            `${nearLimit.size} of them ${NEAR_LIMIT_POISON_BYTES.toLocaleString("en-US")} bytes, too large for the DLQ with the reason: ${nearLimitOffloaded} with the body offloaded to the payload bucket), ` +
             `tool-call DLQ ${seen.deadLetterCounts.toolCall} (expected ${expectedUnknown.size} unknown tools, reason UnknownToolError)` +
             problems([
                 [withoutReason, "dead-lettered without a reason"],
@@ -299,7 +337,7 @@ function checkToolStepsOnce(plan: SoakPlan, seen: SoakObservations, options: Che
         name: "every tool step executed exactly once",
         passed: never.length === 0 && forbidden.length === 0,
         detail:
-            `${expected.length} steps, ${runs.size} executed` +
+            `${expected.length} steps (${plan.toolCalls.filter((call) => call.toolName === SoakToolName.largeResult).length} returning ${LARGE_TOOL_RESULT_BYTES.toLocaleString("en-US")} bytes), ${runs.size} executed` +
             problems([
                 [never, "never executed"],
                 [forbidden, "executed more than once"],

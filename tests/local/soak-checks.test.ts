@@ -32,13 +32,19 @@ function perfectRun(plan: ReturnType<typeof planSoak>): SoakObservations {
     const all = [...plan.escalations, ...plan.followUpEscalations];
     const slack = (escalation: (typeof all)[number]) =>
         request("slack", { text: `[INFO] Call ${escalation.callId} needs a human: x (escalation ${deriveEscalationId(escalation)})` }, 200);
+    const oversized = new Set(plan.oversizedEscalations);
     const trigger = (escalation: (typeof all)[number]) =>
         request(
             "pagerduty",
             {
                 event_action: "trigger",
                 dedup_key: escalation.callId,
-                payload: { custom_details: { escalationId: deriveEscalationId(escalation) } },
+                payload: {
+                    custom_details: {
+                        escalationId: deriveEscalationId(escalation),
+                        ...(oversized.has(escalation) ? { contextTruncated: true, fullPayload: "s3://payloads/offloaded" } : {}),
+                    },
+                },
             },
             202,
         );
@@ -152,6 +158,26 @@ describe("soak checks", () => {
 
         // Assess
         assert.deepEqual(failed, ["every valid escalation paged and posted to Slack exactly once"]);
+    });
+
+    it("catch an oversized escalation whose PagerDuty event went out without its context capped", () => {
+        // Prepare
+        const run = perfectRun(plan);
+        const oversizedId = deriveEscalationId(plan.oversizedEscalations[0]!);
+        const pagerDutyRequests = run.pagerDutyRequests.map((request) => {
+            const event = request.json as { payload: { custom_details: { escalationId: string } } };
+            return event.payload.custom_details.escalationId === oversizedId
+                ? { ...request, json: { ...event, payload: { custom_details: { escalationId: oversizedId } } } }
+                : request;
+        });
+
+        // Act
+        const failed = failedChecks({ ...run, pagerDutyRequests }, plan);
+
+        // Assess
+        assert.deepEqual(failed, [
+            "every oversized escalation paged within PagerDuty's 512 KB, its context capped with a pointer to the payload in S3",
+        ]);
     });
 
     it("catch a call whose incident was opened twice: a second page", () => {
