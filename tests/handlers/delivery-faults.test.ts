@@ -196,6 +196,26 @@ describe("escalation delivery under faults", function () {
             assert.deepEqual(await lane.receiveDeadLetters(), []);
         });
 
+        it("puts a delayed fresh copy back, instead of dead-lettering, when Slack fails on SQS's last receive with attempts to spare", async () => {
+            // Prepare: earlier receives were handed back unstarted near the deadline (not attempts); this one is SQS's last
+            await emit({ callId: "call-G2" });
+            const [record] = (await lane.receiveEvent(1)).Records;
+            harness.receivers.slack.failNext(1, { status: 503 });
+
+            // Act
+            const last = await environment()({ Records: [onAttempt(record!, 3)] }, invocation());
+            await lane.acknowledge({ Records: [record!] }, last);
+            const copy = await lane.receiveEvent(1, 5);
+            await lane.acknowledge(copy, await environment()(copy, invocation()));
+
+            // Assess: acknowledged, nothing dead-lettered; the copy posted to Slack only
+            assert.deepEqual(last, { batchItemFailures: [] });
+            assert.deepEqual(
+                [copy.Records.length, pagerDutyTriggers().length, slackPosts().length, await lane.receiveDeadLetters()],
+                [1, 1, 1, []],
+            );
+        });
+
         it("dead-letters as exhausted, marked paged, when Slack is still down on the last attempt", async () => {
             // Prepare
             await emit({ callId: "call-G" });
