@@ -213,12 +213,30 @@ describe("failure policy steps (fake clients)", () => {
             assert.deepEqual([sentReason(sent).kind, sentReason(sent).attempts], ["exhausted", config.maxReceiveCount]);
         });
 
-        it("forwards a transient failure on SQS's last receive as receive-limit, with the attempts it ran", async () => {
+        it("forwards a FIFO message's transient failure on SQS's last receive as receive-limit, with the attempts it ran", async () => {
             const { sent, dependencies, log } = world({ attempts: 2 });
 
-            await handleFailure(record(config.maxReceiveCount), new TransientError("later"), dependencies, log);
+            await handleFailure(
+                record(config.maxReceiveCount, { messageGroupId: "call-1", deduplicationId: "d-1" }),
+                new TransientError("later"),
+                dependencies,
+                log,
+            );
 
             assert.deepEqual([sentReason(sent).kind, sentReason(sent).attempts], ["receive-limit", 2]);
+        });
+
+        it("puts a standard message failing on SQS's last receive with attempts to spare back as a delayed copy, and resolves", async () => {
+            const { sent, dependencies, log } = world({ attempts: 2 });
+            const failing = record(config.maxReceiveCount);
+
+            await handleFailure(failing, new TransientError("later"), dependencies, log);
+
+            const sends = sent.filter((command) => command.name === "SendMessageCommand");
+            assert.deepEqual(
+                sends.map((command) => [command.input.QueueUrl, command.input.MessageBody, command.input.DelaySeconds]),
+                [[config.queueUrl, failing.body, backoffSeconds(2, config.backoffTiersSeconds, config.visibilityTimeoutSeconds)]],
+            );
         });
 
         it("counts the dead letter by kind and logs it as an error", async () => {
