@@ -36,7 +36,13 @@ const scopes = {
     },
     // The handlers' failure policy: failure kinds, backoff, dead-letter building and forwarding.
     "failures": {
-        mutate: ["handlers/failures/**/*.ts"],
+        mutate: [
+            "handlers/errors.ts",
+            "handlers/failure-policy.ts",
+            "handlers/attempt-record.ts",
+            "handlers/dead-letter.ts",
+            "handlers/dead-letter-forwarder.ts",
+        ],
         spec: [
             "tests/handlers/dead-letter-format.test.ts",
             "tests/handlers/failure-errors.test.ts",

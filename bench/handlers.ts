@@ -14,13 +14,11 @@ import { performance } from "node:perf_hooks";
 import { Logger } from "@aws-lambda-powertools/logger";
 import * as esbuild from "esbuild";
 import type { SQSEvent } from "aws-lambda";
-import { AwsSdkPlacement, handlerBuildOptions } from "../handlers/bundle";
-import { resolveConsumerOptions } from "../handlers/consumer/consumer-options";
-import { createSqsConsumer } from "../handlers/consumer/sqs-consumer";
-import { HandlerEntryPoints, type HandlerName } from "../handlers/entry-points";
-import { EscalationMessageSchema } from "../handlers/messages/escalation-message";
-import { EventType } from "../handlers/messages/message-attributes";
-import { validateMessage } from "../handlers/messages/parse-message";
+import { AwsSdkPlacement, handlerBuildOptions, HandlerEntryPoints, type HandlerName } from "../pipeline/handler-bundle";
+import { resolveConsumerOptions, createSqsConsumer } from "../handlers/consumer";
+
+import { EscalationMessageSchema, EventType, validateMessage } from "../handlers/messages";
+
 import { escalation, escalationAttributes } from "../tests/helpers/messages";
 import { lambdaContext, sqsRecord } from "../tests/helpers/sqs-events";
 

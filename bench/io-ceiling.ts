@@ -15,12 +15,12 @@ import * as path from "node:path";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import { createAwsClients } from "../handlers/aws/clients";
-import { DeliveryStep, STEP_RECORD_MIN_EXPIRY_SECONDS } from "../handlers/escalation/escalation-consumer";
-import { pagerDutyTriggerEvent } from "../handlers/escalation/pager-duty";
-import { slackEscalationMessage } from "../handlers/escalation/slack";
+import { createAwsClients } from "../handlers/aws";
+import { DeliveryStep, STEP_RECORD_MIN_EXPIRY_SECONDS } from "../handlers/escalation-consumer";
+import { pagerDutyTriggerEvent, slackEscalationMessage } from "../handlers/downstream";
+
 import { IdempotencyTableSchema } from "../handlers/environment";
-import { type EscalationMessage, escalationIdOf } from "../handlers/messages/escalation-message";
+import { type EscalationMessage, escalationIdOf } from "../handlers/messages";
 import { preciseNow } from "../local/lambda/execution-environment";
 
 /** Everything one loop needs; plain data, so it crosses into a worker thread as it is. */

@@ -1,120 +1,39 @@
-// Reads a Pulumi program's project file and one stack's config file the way the CLI hands them to
-// the Node.js language host: every value a string, objects as JSON, secrets decrypted. The gate
-// cannot decrypt `secure:` values (no secrets provider offline), so each becomes a placeholder
-// string that is still flagged secret.
-import * as fs from "fs";
-import * as path from "path";
-import * as yaml from "js-yaml";
-import { readStackConfigValues, SECRET_PLACEHOLDER, StackConfigError, stackFilePath } from "../pipeline/stack-config";
+/**
+ * The project reader (pipeline/project.ts, shared with the local runtime and preflight) as the
+ * gate uses it: the same functions, a bad directory or file reported as GateUsageError (exit
+ * code 2: the run could not be judged).
+ */
+import * as project from "../pipeline/project";
+import { StackConfigError } from "../pipeline/stack-config";
 import { GateUsageError } from "./errors";
 
-export interface PulumiProject {
-    readonly name: string;
-    readonly runtime: string;
-    /** `main` from Pulumi.yaml, relative to the program directory, if set. */
-    readonly main?: string;
-    readonly programDir: string;
-    /** `runtime.options.typescript` from Pulumi.yaml: false when the CLI loads no TypeScript. */
-    readonly typescript: boolean;
-    /** `config:` from Pulumi.yaml (project-level defaults), kept so stack config needs no second read. */
-    readonly config: Readonly<Record<string, unknown>>;
-}
+export type { PulumiProject, StackConfig, YamlMap } from "../pipeline/project";
+export { secretPlaceholder } from "../pipeline/project";
 
-export interface StackConfig {
-    /** Fully qualified key (`aws:region`, `<project>:<key>`) -> value, as the language host passes it. */
-    readonly values: Readonly<Record<string, string>>;
-    /** Keys whose values are secrets (placeholders offline). */
-    readonly secretKeys: readonly string[];
-    /** Things the gate could not honour, printed as warnings (e.g. ESC environments). */
-    readonly warnings: readonly string[];
-}
-
-/** Stands in for every `secure:` value: the gate has no secrets provider to decrypt it. */
-export const secretPlaceholder = SECRET_PLACEHOLDER;
-
-export type YamlMap = Record<string, unknown>;
-
-function isMap(value: unknown): value is YamlMap {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
+function asUsageError<T>(read: () => T): T {
+    try {
+        return read();
+    } catch (err) {
+        throw err instanceof StackConfigError ? new GateUsageError(err.message) : err;
+    }
 }
 
 /** The YAML file as a mapping ({} when empty); GateUsageError naming `what` and the file otherwise. */
-export function readYamlMap(file: string, what: string): YamlMap {
-    let parsed: unknown;
-    try {
-        parsed = yaml.load(fs.readFileSync(file, "utf8"));
-    } catch (err) {
-        throw new GateUsageError(`${what} ${file} is not valid YAML: ${(err as Error).message}`);
-    }
-    if (parsed === undefined || parsed === null) {
-        return {};
-    }
-    if (!isMap(parsed)) {
-        throw new GateUsageError(`${what} ${file} must hold a YAML mapping, found ${Array.isArray(parsed) ? "a list" : typeof parsed}`);
-    }
-    return parsed;
-}
-
-function findProjectFile(programDir: string): string {
-    for (const candidate of ["Pulumi.yaml", "Pulumi.yml"]) {
-        const file = path.join(programDir, candidate);
-        if (fs.existsSync(file)) {
-            return file;
-        }
-    }
-    throw new GateUsageError(`no Pulumi.yaml in program directory ${programDir}; '--program' must name a Pulumi project directory`);
+export function readYamlMap(file: string, what: string): project.YamlMap {
+    return asUsageError(() => project.readYamlMap(file, what));
 }
 
 /** `runtime` as Pulumi project files write it: "nodejs" or { name: nodejs, options: ... }. */
 export function runtimeName(runtime: unknown, file: string): string {
-    const name = isMap(runtime) ? runtime.name : runtime;
-    if (typeof name !== "string" || name === "") {
-        throw new GateUsageError(`'runtime' in ${file} must be a runtime name or { name: ... }, ${JSON.stringify(runtime)} given`);
-    }
-    return name;
+    return asUsageError(() => project.runtimeName(runtime, file));
 }
 
 /** Loads Pulumi.yaml; throws GateUsageError when the directory or file is missing or not a Node.js project. */
-export function loadProject(programDir: string): PulumiProject {
-    if (!fs.existsSync(programDir) || !fs.statSync(programDir).isDirectory()) {
-        throw new GateUsageError(`program directory ${programDir} does not exist; '--program' must name a directory`);
-    }
-    const file = findProjectFile(programDir);
-    const doc = readYamlMap(file, "project file");
-    if (typeof doc.name !== "string" || doc.name === "") {
-        throw new GateUsageError(`'name' in ${file} must be a non-empty string, ${JSON.stringify(doc.name)} given`);
-    }
-    const runtime = runtimeName(doc.runtime, file);
-    if (runtime !== "nodejs") {
-        throw new GateUsageError(
-            `'runtime' in ${file} must be 'nodejs' (the gate runs TypeScript/JavaScript programs), '${runtime}' given`,
-        );
-    }
-    if (doc.main !== undefined && typeof doc.main !== "string") {
-        throw new GateUsageError(`'main' in ${file} must be a path, ${JSON.stringify(doc.main)} given`);
-    }
-    const options = isMap(doc.runtime) && isMap(doc.runtime.options) ? doc.runtime.options : {};
-    return {
-        name: doc.name,
-        runtime,
-        main: doc.main,
-        programDir,
-        typescript: options.typescript !== false,
-        config: isMap(doc.config) ? doc.config : {},
-    };
+export function loadProject(programDir: string): project.PulumiProject {
+    return asUsageError(() => project.loadProject(programDir));
 }
 
-/** Reads `config:` from Pulumi.yaml (defaults) and Pulumi.<stack>.yaml (which wins), with the reader the program and the local runtime share. */
-export function loadStackConfig(project: PulumiProject, stack: string): StackConfig {
-    const stackFile = stackFilePath(project.programDir, stack);
-    if (!fs.existsSync(stackFile)) {
-        throw new GateUsageError(
-            `no stack config file ${stackFile}; '--stack ${stack}' needs Pulumi.${stack}.yaml in the program directory`,
-        );
-    }
-    try {
-        return readStackConfigValues(project.name, project.config, stackFile);
-    } catch (err) {
-        throw err instanceof StackConfigError ? new GateUsageError(err.message) : err;
-    }
+/** Reads `config:` from Pulumi.yaml (defaults) and Pulumi.<stack>.yaml (which wins); GateUsageError when either is wrong. */
+export function loadStackConfig(programProject: project.PulumiProject, stack: string): project.StackConfig {
+    return asUsageError(() => project.loadStackConfig(programProject, stack));
 }

@@ -1,4 +1,4 @@
-import { createAlarmNotifier } from "./alarm-notifier/alarm-notifier";
+import { createAlarmNotifier } from "./alarms";
 
 // Module scope: settings, logger and secret cache live as long as the execution environment.
 const notify = createAlarmNotifier();

@@ -67,7 +67,7 @@ export const DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES = 262_144;
 export const LARGEST_MAXIMUM_MESSAGE_SIZE_BYTES = 1_048_576;
 /**
  * Room kept free under a queue's limit for the reason a consumer adds when it dead-letters a
- * message (failures/dead-letter.ts: one JSON attribute of short fields, the error message cut at 1 KiB).
+ * message (dead-letter.ts: one JSON attribute of short fields, the error message cut at 1 KiB).
  */
 export const DEAD_LETTER_HEADROOM_BYTES = 4096;
 

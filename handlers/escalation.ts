@@ -1,4 +1,4 @@
-import { createEscalationConsumer } from "./escalation/escalation-consumer";
+import { createEscalationConsumer } from "./escalation-consumer";
 
 // Module scope: settings, SDK clients, logger and secret cache live as long as the execution environment.
 const consume = createEscalationConsumer();

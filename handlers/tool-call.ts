@@ -1,4 +1,4 @@
-import { createToolCallConsumer } from "./tool-call/tool-call-consumer";
+import { createToolCallConsumer } from "./tool-call-consumer";
 
 // Module scope: settings, SDK clients, logger and the tool registry live as long as the execution environment.
 const consume = createToolCallConsumer();

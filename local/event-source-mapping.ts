@@ -29,7 +29,7 @@ import { type InvocationOutcome, preciseNow } from "./lambda/execution-environme
 import { compileFilters } from "./event-filter";
 import { ConcurrencyExceededError } from "./lambda/local-function";
 import { SqsEventSource, toSqsEvent, toSqsRecord } from "./lambda/sqs-event";
-import { isFifoQueue } from "../handlers/aws/queue-type";
+import { isFifoQueue } from "../handlers/aws";
 
 /** What the mapping invokes: `LocalFunction` in the runtime, anything with this shape in tests. */
 export interface InvocationTarget {

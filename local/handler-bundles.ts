@@ -1,13 +1,12 @@
 /**
- * The bundles the component deploys (handlers/bundle.ts, the same esbuild options), written to
+ * The bundles the component deploys (pipeline/handler-bundle.ts, the same esbuild options), written to
  * dist/handlers/<name>/ as `npm run build:handlers` writes them, so the local runtime invokes
  * exactly what ships. They are rebuilt on start when missing or older than any handler source or
  * the lock file (a dependency changed).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BUNDLE_FILE_NAME, bundleHandler } from "../handlers/bundle";
-import { HandlerEntryPoints, type HandlerName } from "../handlers/entry-points";
+import { BUNDLE_FILE_NAME, bundleHandler, HandlerEntryPoints, type HandlerName } from "../pipeline/handler-bundle";
 
 const PROJECT_ROOT = path.join(__dirname, "..");
 export const HANDLER_BUNDLE_DIRECTORY = path.join(PROJECT_ROOT, "dist", "handlers");

@@ -1,4 +1,4 @@
-import { createAwsClients } from "../handlers/aws/clients";
+import { createAwsClients } from "../handlers/aws";
 import type { ProducerTarget } from "../handlers/producer";
 import type { LocalRuntime } from "./runtime";
 

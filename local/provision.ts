@@ -6,7 +6,7 @@
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { idempotencyTableDefinition } from "../handlers/idempotency/persistence";
+import { idempotencyTableDefinition } from "../handlers/aws";
 import type { LaneSettings } from "../pipeline/lane-settings";
 import type { LaneNames, PipelineNames } from "../pipeline/naming";
 import type { LaneName, PipelineSettings } from "../pipeline/pipeline-settings";

@@ -5,14 +5,14 @@
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Writable } from "node:stream";
-import { createAwsClients } from "../handlers/aws/clients";
+import { createAwsClients } from "../handlers/aws";
 import { pipelineNames, type PipelineNames } from "../pipeline/naming";
 import { type LaneName, Lanes, type PipelineSettings } from "../pipeline/pipeline-settings";
 import { type EmulatorPorts, type LocalEmulators, startEmulators } from "./emulators";
 import { type BatchReport, EventSourceMapping, type MappingScaling, mappingSettingsFromLane } from "./event-source-mapping";
 import { type FakeReceivers, type RecordedRequest, startFakeReceivers } from "./fake-receivers";
-import type { LocalHandlerInput } from "./functions/handler-input";
-import { LocalHandlerModules } from "./functions";
+import type { LocalHandlerInput } from "./lambda/handler-input";
+import { LocalHandlerModules } from "./lambda/handler-modules";
 import { explainEmulatorCharacterLimit } from "./emulator-character-limit";
 import { ensureHandlerBundles } from "./handler-bundles";
 import { laneEnvironment } from "./handler-environment";

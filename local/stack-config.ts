@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadProject } from "../gate/project";
+import { loadProject } from "../pipeline/project";
 import { PipelineConfigError } from "../pipeline/config-error";
 import { defaultNamePrefix } from "../pipeline/naming";
 import type { PipelineOptions } from "../pipeline/options";

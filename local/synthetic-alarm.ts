@@ -7,13 +7,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type { SNSEvent } from "aws-lambda";
-import type { AlarmState } from "../handlers/alarm-notifier/alarm-notification";
+import type { AlarmState } from "../handlers/alarms";
 import { HandlerEnvironment } from "../handlers/environment";
 import { LaneAlarmMetrics, laneAlarmNames, pipelineAlarmRoutes } from "../pipeline/lane-alarms";
 import type { LaneAlarmKind } from "../pipeline/options";
 import type { LaneName } from "../pipeline/pipeline-settings";
-import { LocalHandlerModules } from "./functions";
-import type { LocalHandlerInput } from "./functions/handler-input";
+import { LocalHandlerModules } from "./lambda/handler-modules";
+import type { LocalHandlerInput } from "./lambda/handler-input";
 import { LOCAL_ACCOUNT_ID } from "./lambda/lambda-context";
 import type { InvocationOutcome } from "./lambda/execution-environment";
 import { LocalFunction } from "./lambda/local-function";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlarmRoutes } from "../handlers/alarm-notifier/alarm-routes";
-import { bundleHandler } from "../handlers/bundle";
+import type { AlarmRoutes } from "../handlers/alarms";
+import { bundleHandler } from "./handler-bundle";
 import { HandlerEnvironment } from "../handlers/environment";
 import { alarmNotifierDeadLetterQueuePolicy, alarmNotifierPolicy } from "./alarm-notifier-policies";
 import {

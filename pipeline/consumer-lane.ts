@@ -1,8 +1,8 @@
 import * as crypto from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BUNDLE_FILE_NAME, bundleHandler, type HandlerBundle } from "../handlers/bundle";
-import { HandlerName } from "../handlers/entry-points";
+import { BUNDLE_FILE_NAME, bundleHandler, type HandlerBundle, HandlerName } from "./handler-bundle";
+
 import { AwsContext } from "./aws-context";
 import { consumerEnvironment } from "./consumer-environment";
 import { createLaneAlarms, LaneAlarms } from "./lane-alarms";
@@ -228,7 +228,7 @@ export function lambdaLoggingConfig(logGroup: pulumi.Input<string>, logLevel: Lo
     return { logFormat: "JSON", logGroup, applicationLogLevel: logLevel, systemLogLevel: logLevel === "ERROR" ? "WARN" : logLevel };
 }
 
-/** The function's runtime, architecture, handler and code: the bundle of one of handlers/entry-points.ts. */
+/** The function's runtime, architecture, handler and code: the bundle of one of the entry points in handler-bundle.ts. */
 export function bundledFunctionCode(
     bundle: HandlerBundle,
 ): Pick<aws.lambda.FunctionArgs, "runtime" | "architectures" | "handler" | "code"> {

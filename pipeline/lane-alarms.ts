@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AlarmRoute, type AlarmRoutes } from "../handlers/alarm-notifier/alarm-routes";
+import { AlarmRoute, type AlarmRoutes } from "../handlers/alarms";
 import type { LaneSettings } from "./lane-settings";
 import type { LaneNames, PipelineNames } from "./naming";
 import type { LaneAlarmKind } from "./options";

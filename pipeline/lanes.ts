@@ -1,10 +1,10 @@
 /**
  * The lane table: every fact of a lane, once. The component (its children, physical names and
- * outputs), the handlers' bundling (handlers/entry-points.ts), the local runtime
- * (local/functions/, local/stack-outputs.ts), the DLQ tools, the console and index.ts's stack
+ * outputs), the handlers' bundling (pipeline/handler-bundle.ts), the local runtime
+ * (local/lambda/, local/stack-outputs.ts), the DLQ tools, the console and index.ts's stack
  * outputs all derive from it. A third lane is one entry here, its handler entry point
- * (handlers/<entryModule>) with its local twin (local/functions/<localModule>), its options key
- * in pipeline/options.ts, and its message schema and event type (handlers/messages/: the handlers
+ * (handlers/<entryModule>) with its local twin (local/lambda/<localModule>), its options key
+ * in pipeline/options.ts, and its message schema and event type (handlers/messages.ts: the handlers
  * are bundled alone, so what they read at run time stays on their side).
  *
  * It imports nothing, so the handlers' bundler, the gate and the local tools read it without
@@ -28,7 +28,7 @@ export interface LaneFacts {
     readonly baseNames: { readonly queue: string; readonly function: string; readonly alarm: string };
     /** The Lambda entry point, under handlers/; it exports `handler`. */
     readonly entryModule: string;
-    /** The module the local runtime loads instead, under local/functions/ (secrets injected, not read from SSM). */
+    /** The module the local runtime loads instead, under local/lambda/ (secrets injected, not read from SSM). */
     readonly localModule: string;
 }
 

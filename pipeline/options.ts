@@ -1,4 +1,4 @@
-import type { AlarmRoute } from "../handlers/alarm-notifier/alarm-routes";
+import type { AlarmRoute } from "../handlers/alarms";
 
 /**
  * The options a user sets, per lane and for the whole pipeline. They are plain values, not

@@ -2,8 +2,8 @@
  * IAM and resource policy documents as pure functions of plain ARNs, so they are tested alone and
  * read like the JSON AWS stores.
  */
-import { DEAD_LETTER_PAYLOAD_PREFIX } from "../handlers/failures/dead-letter";
-import { isFifoQueue } from "../handlers/aws/queue-type";
+import { DEAD_LETTER_PAYLOAD_PREFIX } from "../handlers/dead-letter";
+import { isFifoQueue } from "../handlers/aws";
 
 /**
  * A statement as the component writes it. The policy pack reads statements as `ParsedStatement`
@@ -78,7 +78,7 @@ export function consumerPolicy(resources: ConsumerResources): PolicyDocument {
                       Sid: "RequeueInProgressCopy",
                       Effect: "Allow" as const,
                       // A message another invocation holds, on its last receive, goes back as a delayed copy
-                      // (handlers/consumer/record-handler.ts) so SQS's redrive cannot move it reasonless. FIFO never does.
+                      // (handlers/record-handler.ts) so SQS's redrive cannot move it reasonless. FIFO never does.
                       Action: ["sqs:SendMessage"],
                       Resource: resources.queueArn,
                   },
@@ -100,7 +100,7 @@ export function consumerPolicy(resources: ConsumerResources): PolicyDocument {
             Sid: "OffloadDeadLetterBodies",
             Effect: "Allow",
             // A dead-letter copy too large for the DLQ with its reason has its body stored here
-            // (handlers/failures/dead-letter-forwarder.ts); only under the dead-letter prefix.
+            // (handlers/dead-letter-forwarder.ts); only under the dead-letter prefix.
             Action: ["s3:PutObject"],
             Resource: `${resources.payloadBucketArn}/${DEAD_LETTER_PAYLOAD_PREFIX}/*`,
         },

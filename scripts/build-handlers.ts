@@ -7,8 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
-import { BUNDLE_FILE_NAME, bundleHandler } from "../handlers/bundle";
-import { HandlerEntryPoints, type HandlerName } from "../handlers/entry-points";
+import { BUNDLE_FILE_NAME, bundleHandler, HandlerEntryPoints, type HandlerName } from "../pipeline/handler-bundle";
 
 const OUTPUT_DIRECTORY = path.join(__dirname, "..", "dist", "handlers");
 

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { loadProject, loadStackConfig } from "../gate/project";
+import { loadProject, loadStackConfig } from "../pipeline/project";
 import {
     computePipelineSettings,
     defaultNamePrefix,

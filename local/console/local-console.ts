@@ -1,5 +1,5 @@
 /**
- * The console for the local runtime, started by `npm start` (local/start.ts): the same
+ * The console for the local runtime, started by `npm start` (local/cli/start.ts): the same
  * operations the CLI uses, on the runtime's emulators, auditing to <state-dir>/dlq-audit.jsonl.
  */
 import * as path from "node:path";

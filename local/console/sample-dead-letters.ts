@@ -6,9 +6,9 @@
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
 import { randomUUID } from "node:crypto";
-import { buildDeadLetter, type DeadLetterKind } from "../../handlers/failures/dead-letter";
+import { buildDeadLetter, type DeadLetterKind } from "../../handlers/dead-letter";
 import type { LaneQueues } from "../stack-outputs";
-import { isFifoQueue } from "../../handlers/aws/queue-type";
+import { isFifoQueue } from "../../handlers/aws";
 
 export interface SampleDeadLetter {
     readonly body: string;

@@ -1,13 +1,13 @@
 /**
  * A DLQ message as the on-call human needs to see it: what it was, and why it is here. Our
  * handlers attach the reason in one `dead-letter` attribute and keep every original attribute
- * (handlers/failures/dead-letter.ts reads both back, envelope and offloaded body included); a message
+ * (handlers/dead-letter.ts reads both back, envelope and offloaded body included); a message
  * SQS moved by itself (its receive count passed maxReceiveCount without the handler acting,
  * e.g. after timeouts) carries none, and is reported as such.
  */
 import type { Message, MessageAttributeValue } from "@aws-sdk/client-sqs";
-import { DEAD_LETTER_ATTRIBUTE, deadLetterRecordOf, originalMessageOf } from "../../handlers/failures/dead-letter";
-import type { PayloadPointer } from "../../handlers/messages/payload-pointer";
+import { DEAD_LETTER_ATTRIBUTE, deadLetterRecordOf, originalMessageOf } from "../../handlers/dead-letter";
+import type { PayloadPointer } from "../../handlers/messages";
 
 export interface DeadLetterReason {
     readonly failureKind: string;

@@ -5,11 +5,17 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { EscalationMessageSchema } from "../../handlers/messages/escalation-message";
-import { decodePayloadPointer, fetchPointedPayload, type PayloadPointer } from "../../handlers/messages/payload-pointer";
-import { MessageAttributeName } from "../../handlers/messages/message-attributes";
-import { parseBody, validateMessage } from "../../handlers/messages/parse-message";
-import { ToolCallMessageSchema } from "../../handlers/messages/tool-call-message";
+import {
+    EscalationMessageSchema,
+    decodePayloadPointer,
+    fetchPointedPayload,
+    type PayloadPointer,
+    MessageAttributeName,
+    parseBody,
+    validateMessage,
+    ToolCallMessageSchema,
+} from "../../handlers/messages";
+
 import { type LaneName, Lanes } from "../../pipeline/pipeline-settings";
 import { queueDepth, type QueueDepth } from "../progress";
 import { AuditAction, type AuditRecord, type AuditTrail, sha256 } from "./audit";
@@ -29,7 +35,7 @@ import {
     redriveWithMoveTask,
     type RedriveTarget,
 } from "./redrive";
-import { isFifoQueue } from "../../handlers/aws/queue-type";
+import { isFifoQueue } from "../../handlers/aws";
 
 export const RedriveMethod = { auto: "auto", moveTask: "move-task", copy: "copy" } as const;
 export type RedriveMethod = (typeof RedriveMethod)[keyof typeof RedriveMethod];

@@ -24,12 +24,13 @@ import {
     type SQSClient,
     StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
-import { DeadLetterPayloadRequiredError, offloadedPayloadOf, replayRequestOf } from "../../handlers/failures/dead-letter";
-import type { PayloadPointer } from "../../handlers/messages/payload-pointer";
+import { DeadLetterPayloadRequiredError } from "../../handlers/errors";
+import { offloadedPayloadOf, replayRequestOf } from "../../handlers/dead-letter";
+import type { PayloadPointer } from "../../handlers/messages";
 import { sha256 } from "./audit";
 import { receiveHeld } from "./peek";
 import { type DeadLetterEntry, toDeadLetterEntry } from "./dead-letter-entry";
-import { isFifoQueue } from "../../handlers/aws/queue-type";
+import { isFifoQueue } from "../../handlers/aws";
 
 export interface RedriveTarget {
     readonly deadLetterQueueUrl: string;

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import type { Writable } from "node:stream";
 import * as path from "node:path";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { createAwsClients } from "../../handlers/aws/clients";
+import { createAwsClients } from "../../handlers/aws";
 import type { PipelineOptions } from "../../pipeline/options";
 import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
 import { type DeadLetterEntry, toDeadLetterEntry } from "../dlq/dead-letter-entry";

@@ -1,9 +1,9 @@
 /**
  * The soak's verdict: each check accounts for every message the plan sent.
  */
-import { MAX_PAGERDUTY_EVENT_BYTES } from "../../handlers/escalation/pager-duty";
-import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/failures/dead-letter";
-import { deriveEscalationId } from "../../handlers/messages/escalation-message";
+import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/dead-letter";
+import { MAX_PAGERDUTY_EVENT_BYTES } from "../../handlers/downstream";
+import { deriveEscalationId } from "../../handlers/messages";
 import type { DeadLetterEntry } from "../dlq/dead-letter-entry";
 import type { RecordedRequest } from "../fake-receivers";
 import { LARGE_TOOL_RESULT_BYTES, NEAR_LIMIT_POISON_BYTES, OVERSIZED_CONTEXT_BYTES, type SoakPlan } from "./soak-plan";

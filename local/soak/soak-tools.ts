@@ -16,8 +16,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import { DownstreamUnavailableError } from "../../handlers/failures/errors";
-import { defineTool, type ToolDefinition, type ToolInvocation } from "../../handlers/tool-call/tool-registry";
+import { DownstreamUnavailableError } from "../../handlers/errors";
+import { defineTool, type ToolDefinition, type ToolInvocation } from "../../handlers/tools";
 
 /** The consumers' environment carries the soak's state directory under this name. */
 export const SOAK_STATE_DIRECTORY_VARIABLE = "SOAK_STATE_DIRECTORY";

@@ -8,7 +8,7 @@ import { localStackOutputs, writeStackOutputs } from "../../local/stack-outputs"
 import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
 import { waitFor } from "../local/helpers/sqs-fixture";
 
-const LOCAL = path.join(__dirname, "..", "..", "local");
+const LOCAL = path.join(__dirname, "..", "..", "local", "cli");
 /** Tests never take fixed ports: eight suites run at once on this machine. */
 const EPHEMERAL_PORTS = ["--sqs-port", "0", "--dynamodb-port", "0", "--ssm-port", "0"];
 const CONSOLE_URL = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})/;
@@ -84,7 +84,7 @@ describe("console commands", function () {
 
         it("serves the stack the outputs file names", async () => {
             // Prepare
-            const { url, child, exited } = await consoleUrlOf(path.join("console", "cli.ts"), ["--outputs", outputsFile]);
+            const { url, child, exited } = await consoleUrlOf("console.ts", ["--outputs", outputsFile]);
             try {
                 // Act
                 const overview = await openOverview(url);

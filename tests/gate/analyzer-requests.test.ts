@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import { analyzerResourceOf, toAnalyzerProperties } from "../../gate/analyzer-requests";
 import { RecordedResource, unknownValue, wireSignature } from "../../gate/recorded-stack";
 import { makeUrn } from "../../gate/urn";

@@ -4,11 +4,11 @@
 // one is judged under the prod policy config (every rule mandatory), with the expected verdict
 // per rule: the rules named must be violated, and no other. A program whose lookups cannot be
 // answered offline must not be judged at all: exit 2, naming each refused invoke, no verdict.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import * as path from "path";
-import { GateRun, realPolicyConfig, repoRoot, reportedPolicies, runGateOnFixture, runOf, startRuns } from "./helpers/gate-process";
+import { GateRun, PROD_POLICY_CONFIG_ARGS, repoRoot, reportedPolicies, runGateOnFixture, runOf, startRuns } from "./helpers/gate-process";
 
-const prod = ["--policy-config", realPolicyConfig("prod")];
+const prod = PROD_POLICY_CONFIG_ARGS;
 const answers = (file: string): string[] => ["--invoke-answers", path.join(repoRoot, "tests", "fixtures", "invoke-answers", file)];
 
 interface Judged {

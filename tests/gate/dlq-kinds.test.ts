@@ -1,16 +1,7 @@
 // Dead-letter queues of other services, and redrive targets that are no queue ARN, judged by the
 // gate as users run it (prod policy config: every rule mandatory).
-import * as assert from "assert";
-import {
-    GateRun,
-    assertGateRun,
-    noViolations,
-    realPolicyConfig,
-    reportedPolicies,
-    runGateOnFixture,
-    runOf,
-    startRuns,
-} from "./helpers/gate-process";
+import * as assert from "node:assert/strict";
+import { GateRun, assertGateRun, noViolations, reportedPolicies, runOf, startProdRuns } from "./helpers/gate-process";
 
 const programs = ["dlq-kinds", "dlq-kinds-by-output", "dlq-kinds-without-alarm", "malformed-dlq-arn", "stringified-output-dlq"] as const;
 const kinds = [
@@ -29,11 +20,7 @@ describe("offline gate on dead-letter queues of every kind (prod policy config)"
     let runs: Map<string, Promise<GateRun>>;
 
     before(() => {
-        runs = startRuns(
-            Object.fromEntries(
-                programs.map((program) => [program, () => runGateOnFixture(program, ["--policy-config", realPolicyConfig("prod")])]),
-            ),
-        );
+        runs = startProdRuns(programs);
     });
 
     it("dlq-kinds: a queue per kind of dead-letter reference passes with no violation", async () => {

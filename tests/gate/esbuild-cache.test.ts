@@ -1,6 +1,6 @@
 // The gate's cache of in-memory esbuild builds: the same options and unchanged inputs give the
 // same output files without running esbuild; a changed input builds again.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as os from "os";

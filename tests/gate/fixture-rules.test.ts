@@ -1,16 +1,7 @@
 // Each fixture program breaks one rule of the real pack; the gate, run as users run it under the
 // prod policy config (every rule mandatory), must exit 1 and name that rule and no other.
-import * as assert from "assert";
-import {
-    GateRun,
-    assertGateRun,
-    noViolations,
-    realPolicyConfig,
-    reportedPolicies,
-    runGateOnFixture,
-    runOf,
-    startRuns,
-} from "./helpers/gate-process";
+import * as assert from "node:assert/strict";
+import { GateRun, assertGateRun, noViolations, reportedPolicies, runOf, startProdRuns } from "./helpers/gate-process";
 
 const ruleFixtures: Readonly<Record<string, string>> = {
     "missing-dlq": "sqs-queue-has-dlq",
@@ -52,11 +43,7 @@ describe("offline gate on fixture programs that break one rule (prod policy conf
             "mapping-through-alias",
             "property-dependency-links",
         ];
-        runs = startRuns(
-            Object.fromEntries(
-                programs.map((program) => [program, () => runGateOnFixture(program, ["--policy-config", realPolicyConfig("prod")])]),
-            ),
-        );
+        runs = startProdRuns(programs);
     });
 
     for (const [program, rule] of Object.entries(ruleFixtures)) {

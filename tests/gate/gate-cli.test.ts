@@ -1,6 +1,6 @@
 // The gate as users run it: verdicts on compliant programs, policy config handling, any program
 // layout, and exit code 2 with a clear message whenever the run cannot be judged.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import * as path from "path";
 import {
     GateRun,
@@ -9,6 +9,7 @@ import {
     fixturePacks,
     fixturePolicyConfigs,
     fixturePrograms,
+    PROD_POLICY_CONFIG_ARGS,
     realPolicyConfig,
     reportedPolicies,
     runGate,
@@ -25,9 +26,9 @@ describe("offline gate CLI", function () {
 
     before(() => {
         runs = startRuns({
-            compliantProd: () => runGateOnFixture("compliant", ["--policy-config", realPolicyConfig("prod")]),
+            compliantProd: () => runGateOnFixture("compliant", PROD_POLICY_CONFIG_ARGS),
             unencryptedDev: () => runGateOnFixture("unencrypted-queue", ["--policy-config", realPolicyConfig("dev")]),
-            asyncEntry: () => runGateOnFixture("async-entry", ["--policy-config", realPolicyConfig("prod")]),
+            asyncEntry: () => runGateOnFixture("async-entry", PROD_POLICY_CONFIG_ARGS),
             miniStrict: () =>
                 runGateOnFixture("compliant", [...miniPack, "--policy-config", path.join(fixturePolicyConfigs, "mini-strict.json")]),
             miniInvalid: () =>

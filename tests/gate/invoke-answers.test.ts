@@ -1,5 +1,5 @@
 // --invoke-answers: canned results for invokes the gate cannot answer, and the record of refusals.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import { parseInvokeAnswers } from "../../gate/invoke-answers";
 import { RefusedInvoke, answerInvoke, createInvokeTable } from "../../gate/invoke-table";
 

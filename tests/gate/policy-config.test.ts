@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import { GateUsageError } from "../../gate/errors";
 import { PolicyDescription, parsePolicyConfig, reconcilePolicyConfig } from "../../gate/policy-config";
 

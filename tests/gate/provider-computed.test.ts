@@ -1,5 +1,5 @@
 // The identifiers the gate fills in for new resources, as the AWS provider computes them.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import { computedIdentity } from "../../gate/provider-computed";
 import { unknownValue } from "../../gate/recorded-stack";
 

@@ -1,13 +1,13 @@
 // Issue 10: the gate on programs written the way public Pulumi programs are. No verdict on a
 // stack the program did not finish registering; refused invokes reported; remote components
 // named; provider-computed identifiers known; exemptions; SARIF located at the program's lines.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import * as path from "path";
 import {
     GateRun,
     assertGateRun,
     fixturePolicyConfigs,
-    realPolicyConfig,
+    PROD_POLICY_CONFIG_ARGS,
     repoRoot,
     reportedPolicies,
     runGateOnFixture,
@@ -15,7 +15,7 @@ import {
     startRuns,
 } from "./helpers/gate-process";
 
-const prod = ["--policy-config", realPolicyConfig("prod")];
+const prod = PROD_POLICY_CONFIG_ARGS;
 const answers = path.join(repoRoot, "tests", "fixtures", "invoke-answers", "orders-image.json");
 /** A verdict line: present only when the gate judged the stack. */
 const verdict = /^Result: /m;

@@ -1,6 +1,6 @@
 // The recording monitor keeps what the engine would hand a policy pack: parent, dependencies,
 // property dependencies, and, in preview, outputs that are not known yet.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

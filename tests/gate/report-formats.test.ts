@@ -1,6 +1,6 @@
 // --format json and --format sarif: each result located at the file and line where the program
 // constructed the resource; the SARIF log valid against the SARIF 2.1.0 JSON schema.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";

@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import { formatReport, formatViolation, hasMandatoryViolation, sortViolations } from "../../gate/report";
 import { aViolation, anAnalysis } from "./helpers/violations";
 

@@ -2,7 +2,7 @@
 // the run and cached by every input the compiler read: errors fail the gate, and no change to an
 // input (an imported file, a file that now shadows a resolution, an edit that keeps the size and
 // the modification time) is ever answered from a stale entry.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -14,6 +14,11 @@ interface Scratch {
     readonly cacheDir: string;
     readonly target: TypeCheckTarget;
     write(file: string, text: string): void;
+    /**
+     * Checks the program (the result remembered), writes `file`, then asks the cache whether the
+     * clean result may be replayed, and checks again.
+     */
+    recheckAfterWriting(file: string, text: string): { readonly replayed: boolean; readonly errors: string[] };
 }
 
 /** A program directory of its own files, with the entry `main.ts`. */
@@ -27,7 +32,14 @@ function scratchProgram(files: Readonly<Record<string, string>>): Scratch {
         entry: path.join(dir, "main.ts"),
         defaults: cliCompilerDefaults(compilerPathFor(dir), false),
     };
-    return { dir, cacheDir: path.join(dir, ".cache"), target, write };
+    const cacheDir = path.join(dir, ".cache");
+    const recheckAfterWriting = (file: string, text: string) => {
+        checkAndRemember(target, cacheDir);
+        write(file, text);
+        const replayed = cachedClean(target, cacheDir);
+        return { replayed, errors: checkAndRemember(target, cacheDir) };
+    };
+    return { dir, cacheDir, target, write, recheckAfterWriting };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,11 +90,8 @@ describe("type check beside the run", function () {
                 "main.ts": 'import { twice } from "./lib";\nexport const n: number = twice(2);\n',
                 "lib.ts": "export const twice = (x: number): number => 2 * x;\n",
             });
-            checkAndRemember(program.target, program.cacheDir);
-            program.write("lib.ts", "export const twice = (x: string): string => x + x;\n");
 
-            const replayed = cachedClean(program.target, program.cacheDir);
-            const errors = checkAndRemember(program.target, program.cacheDir);
+            const { replayed, errors } = program.recheckAfterWriting("lib.ts", "export const twice = (x: string): string => x + x;\n");
 
             assert.strictEqual(replayed, false);
             assert.match(
@@ -96,11 +105,8 @@ describe("type check beside the run", function () {
                 "main.ts": 'import { value } from "./value";\nexport const n: number = value;\n',
                 "value.d.ts": "export declare const value: number;\n",
             });
-            checkAndRemember(program.target, program.cacheDir);
-            program.write("value.ts", 'export const value = "text";\n');
 
-            const replayed = cachedClean(program.target, program.cacheDir);
-            const errors = checkAndRemember(program.target, program.cacheDir);
+            const { replayed, errors } = program.recheckAfterWriting("value.ts", 'export const value = "text";\n');
 
             assert.strictEqual(replayed, false);
             assert.match(errors.join("\n"), /main\.ts\(2,14\): error TS2322: Type 'string' is not assignable to type 'number'/);

@@ -1,9 +1,9 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BUNDLE_FILE_NAME, bundleHandler } from "../../handlers/bundle";
+import { BUNDLE_FILE_NAME, bundleHandler } from "../../pipeline/handler-bundle";
 import { HandlerEnvironment } from "../../handlers/environment";
 
 describe("alarm notifier bundle", () => {

@@ -1,10 +1,10 @@
-import { strict as assert } from "node:assert";
-import { createAlarmNotifier } from "../../handlers/alarm-notifier/alarm-notifier";
-import { HandlerConfigError } from "../../handlers/config/handler-config";
+import * as assert from "node:assert/strict";
+import { createAlarmNotifier } from "../../handlers/alarms";
+import { HandlerConfigError, DownstreamUnavailableError, InvalidMessageError } from "../../handlers/errors";
 import { HandlerEnvironment } from "../../handlers/environment";
-import { DownstreamUnavailableError, InvalidMessageError } from "../../handlers/failures/errors";
+
 import { type FakeReceivers, startFakeReceivers } from "../../local/fake-receivers";
-import { AlarmFixture, alarmEvent, alarmMessage, notifierFor } from "../helpers/alarm-fixtures";
+import { AlarmFixture, alarmEvent, alarmMessage, notifierFor } from "./helpers/alarm-fixtures";
 import { TEST_ROUTING_KEY } from "../helpers/handler-fixtures";
 
 describe("alarm notifier", () => {

@@ -1,8 +1,14 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { BUNDLE_FILE_NAME, bundleHandler, LAZILY_LOADED_MODULES } from "../../handlers/bundle";
-import { HandlerEntryPoints, type HandlerName } from "../../handlers/entry-points";
+import {
+    BUNDLE_FILE_NAME,
+    bundleHandler,
+    LAZILY_LOADED_MODULES,
+    HandlerEntryPoints,
+    type HandlerName,
+} from "../../pipeline/handler-bundle";
+
 import { computeLaneSettings, consumerEnvironment, LaneKind } from "../../pipeline";
 import { unpackHandlerArchive } from "../helpers/bundle-archive";
 

@@ -1,21 +1,20 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { DeleteMessageCommand, KmsAccessDenied, SendMessageCommand, type Message, type MessageAttributeValue } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
 import { z } from "zod";
-import type { SqsConsumerHandler } from "../../handlers/consumer/sqs-consumer";
-import { createEscalationConsumer } from "../../handlers/escalation/escalation-consumer";
-import { AttemptRecords, messageIdentityOf } from "../../handlers/failures/attempt-record";
-import { DEAD_LETTER_ATTRIBUTE, deadLetterRecordOf, replayRequestOf } from "../../handlers/failures/dead-letter";
-import { DownstreamUnavailableError } from "../../handlers/failures/errors";
+import type { SqsConsumerHandler } from "../../handlers/types";
+import { createEscalationConsumer } from "../../handlers/escalation-consumer";
+import { AttemptRecords, messageIdentityOf } from "../../handlers/attempt-record";
+import { DEAD_LETTER_ATTRIBUTE, deadLetterRecordOf, replayRequestOf } from "../../handlers/dead-letter";
+import { DownstreamUnavailableError } from "../../handlers/errors";
 import { HandlerEnvironment } from "../../handlers/environment";
-import { MessageAttributeName } from "../../handlers/messages/message-attributes";
-import { encodePayloadPointer } from "../../handlers/messages/payload-pointer";
-import { toolCallDeduplicationId } from "../../handlers/messages/tool-call-message";
-import { createToolCallConsumer } from "../../handlers/tool-call/tool-call-consumer";
-import { defineTool, type ToolDefinition, type ToolInvocation } from "../../handlers/tool-call/tool-registry";
-import { recordingSqsClient, refusingSqsClient } from "../helpers/command-recorder";
+import { MessageAttributeName, encodePayloadPointer, toolCallDeduplicationId } from "../../handlers/messages";
+
+import { createToolCallConsumer } from "../../handlers/tool-call-consumer";
+import { defineTool, type ToolDefinition, type ToolInvocation } from "../../handlers/tools";
+import { recordingSqsClient, refusingSqsClient } from "./helpers/command-recorder";
 import {
     captureStdout,
     createLane,

@@ -1,10 +1,10 @@
 /**
- * The dead-letter format (handlers/failures/dead-letter.ts) on plain objects: what a copy records,
+ * The dead-letter format (handlers/dead-letter.ts) on plain objects: what a copy records,
  * where its size limits fall, and how the DLQ tools read a copy back (deadLetterRecordOf,
  * originalMessageOf, replayRequestOf, offloadedPayloadOf). tests/local/dlq*.test.ts run the same
  * readers against the emulator; these keep them inside the `failures` mutation scope.
  */
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import type { Message } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
@@ -13,19 +13,22 @@ import {
     DEAD_LETTER_ATTRIBUTE,
     deadLetterDeduplicationId,
     DeadLetterKind,
-    DeadLetterPayloadRequiredError,
     deadLetterRecordOf,
-    DeadLetterTooLargeError,
-    MalformedDeadLetterError,
     MAX_ERROR_MESSAGE_LENGTH,
     offloadedPayloadOf,
     originalMessageOf,
     replayRequestOf,
     toSdkAttributes,
-} from "../../handlers/failures/dead-letter";
-import { InvalidMessageError } from "../../handlers/failures/errors";
-import { MessageAttributeName } from "../../handlers/messages/message-attributes";
-import { messageSize } from "../../handlers/messages/message-size";
+} from "../../handlers/dead-letter";
+import {
+    DeadLetterPayloadRequiredError,
+    DeadLetterTooLargeError,
+    MalformedDeadLetterError,
+    InvalidMessageError,
+} from "../../handlers/errors";
+
+import { MessageAttributeName, messageSize } from "../../handlers/messages";
+
 import { sqsRecord } from "../helpers/sqs-events";
 
 const DLQ = "https://sqs/dlq";

@@ -1,20 +1,20 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { z } from "zod";
-import { safetyMarginMs } from "../../handlers/consumer/invocation-deadline";
-import { createEscalationConsumer } from "../../handlers/escalation/escalation-consumer";
+import { safetyMarginMs } from "../../handlers/deadline";
+import { createEscalationConsumer } from "../../handlers/escalation-consumer";
 import { HandlerEnvironment } from "../../handlers/environment";
-import { AttemptRecords, messageIdentityOf } from "../../handlers/failures/attempt-record";
-import { createToolCallConsumer } from "../../handlers/tool-call/tool-call-consumer";
-import { defineTool, type ToolDefinition } from "../../handlers/tool-call/tool-registry";
-import { toolCallDeduplicationId } from "../../handlers/producer/enqueue-tool-call";
+import { AttemptRecords, messageIdentityOf } from "../../handlers/attempt-record";
+import { createToolCallConsumer } from "../../handlers/tool-call-consumer";
+import { defineTool, type ToolDefinition } from "../../handlers/tools";
+import { toolCallDeduplicationId } from "../../handlers/producer";
 import { createLane, silentLogger, type Harness, type LaneFixture, useHarness } from "../helpers/handler-fixtures";
 import { escalation, escalationAttributes, toolCall } from "../helpers/messages";
 import { lambdaContext, sqsEvent, sqsRecord } from "../helpers/sqs-events";
 
 /**
- * The consumers' deadline guard (handlers/consumer/invocation-deadline.ts): near the function
+ * The consumers' deadline guard (handlers/deadline.ts): near the function
  * timeout, nothing new starts and a running tool is stopped, so the invocation answers with a
  * partial batch response instead of timing out with the whole batch.
  */

@@ -4,17 +4,17 @@
  * (which keeps incident state per dedup_key) and Slack, and asserting the exact outcome: PagerDuty
  * events and incidents, Slack posts, DLQ contents, what went back to the queue.
  */
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { FullBatchFailureError } from "@aws-lambda-powertools/batch";
 import type { Message } from "@aws-sdk/client-sqs";
 import type { Context, SQSEvent } from "aws-lambda";
-import { createEscalationConsumer } from "../../handlers/escalation/escalation-consumer";
-import { MAX_PAGERDUTY_EVENT_BYTES } from "../../handlers/escalation/pager-duty";
-import { deadLetterRecordOf } from "../../handlers/failures/dead-letter";
+import { createEscalationConsumer } from "../../handlers/escalation-consumer";
+import { MAX_PAGERDUTY_EVENT_BYTES } from "../../handlers/downstream";
+import { deadLetterRecordOf } from "../../handlers/dead-letter";
 import { emitEscalation } from "../../handlers/producer";
 import { redriveByCopy } from "../../local/dlq/redrive";
 import type { RecordedRequest } from "../../local/fake-receivers";
-import { freezeFor, thawClock } from "../helpers/frozen-clock";
+import { freezeFor, thawClock } from "./helpers/frozen-clock";
 import { createLane, inflightDeadline, silentLogger, type Harness, type LaneFixture, useHarness } from "../helpers/handler-fixtures";
 import { escalation } from "../helpers/messages";
 import { lambdaContext, onAttempt, queueArnOf } from "../helpers/sqs-events";

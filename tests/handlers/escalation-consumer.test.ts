@@ -1,11 +1,11 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { FullBatchFailureError } from "@aws-lambda-powertools/batch";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { createEscalationConsumer } from "../../handlers/escalation/escalation-consumer";
-import { deadLetterRecordOf } from "../../handlers/failures/dead-letter";
-import { encodePayloadPointer } from "../../handlers/messages/payload-pointer";
-import { MessageAttributeName } from "../../handlers/messages/message-attributes";
+import { createEscalationConsumer } from "../../handlers/escalation-consumer";
+import { deadLetterRecordOf } from "../../handlers/dead-letter";
+import { encodePayloadPointer, MessageAttributeName } from "../../handlers/messages";
+
 import {
     captureStdout,
     createLane,

@@ -1,5 +1,5 @@
 /**
- * The failure classes of handlers/failures/errors.ts. Each sets `name` to its class: the name is
+ * The failure classes of handlers/errors.ts. Each sets `name` to its class: the name is
  * what a dead letter records as errorClass and what the DLQ command shows, so a class that kept
  * "Error" would hide why a message failed. Found untested by the mutation run (issue 18).
  */
@@ -15,7 +15,7 @@ import {
     PoisonMessageError,
     TransientError,
     UnknownToolError,
-} from "../../handlers/failures/errors";
+} from "../../handlers/errors";
 
 describe("failure error classes", () => {
     // Factories, not instances: each error is made inside its `it`, where the mutation run can see

@@ -1,23 +1,23 @@
 /**
- * The failure policy (handlers/failures/failure-policy.ts, attempt-record.ts, backoff.ts) with
+ * The failure policy (handlers/failure-policy.ts with its backoff, attempt-record.ts) with
  * fake AWS clients: which way each failure goes, what it logs and counts, and what it does when
  * the attempt table or SQS fails. tests/handlers/dead-letter-faults.test.ts runs the same policy
  * on the emulators; these are the fast cases the `failures` mutation scope found untested.
  */
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { SQSRecord } from "aws-lambda";
-import type { AwsClients } from "../../handlers/aws/clients";
-import { type ConsumerConfig, readConsumerConfig } from "../../handlers/config/handler-config";
-import { InvocationDeadlinePassedError } from "../../handlers/consumer/invocation-deadline";
-import { AttemptRecords, messageIdentityOf } from "../../handlers/failures/attempt-record";
-import { backoffSeconds } from "../../handlers/failures/backoff";
-import { DEAD_LETTER_ATTRIBUTE, type DeadLetterDraft, DeadLetterKind } from "../../handlers/failures/dead-letter";
-import { DeadLetterRefusedError, forwardToDeadLetterQueue } from "../../handlers/failures/dead-letter-forwarder";
-import { InvalidMessageError, TransientError } from "../../handlers/failures/errors";
-import { handleFailure, handleHeldBack, type FailurePolicyDependencies } from "../../handlers/failures/failure-policy";
-import type { ConsumerMetrics } from "../../handlers/observability/metrics";
+import type { AwsClients } from "../../handlers/aws";
+import { type ConsumerConfig, readConsumerConfig } from "../../handlers/config";
+import { InvocationDeadlinePassedError, DeadLetterRefusedError, InvalidMessageError, TransientError } from "../../handlers/errors";
+import { AttemptRecords, messageIdentityOf } from "../../handlers/attempt-record";
+import { backoffSeconds, handleFailure, handleHeldBack } from "../../handlers/failure-policy";
+import type { FailurePolicyDependencies } from "../../handlers/types";
+import { DEAD_LETTER_ATTRIBUTE, type DeadLetterDraft, DeadLetterKind } from "../../handlers/dead-letter";
+import { forwardToDeadLetterQueue } from "../../handlers/dead-letter-forwarder";
+
+import type { ConsumerMetrics } from "../../handlers/observability";
 import { sqsRecord } from "../helpers/sqs-events";
 
 const config: ConsumerConfig = readConsumerConfig({

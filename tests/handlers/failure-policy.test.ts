@@ -1,19 +1,18 @@
-import { strict as assert } from "node:assert";
-import { readConsumerConfig, HandlerConfigError } from "../../handlers/config/handler-config";
-import { backoffSeconds } from "../../handlers/failures/backoff";
+import * as assert from "node:assert/strict";
+import { readConsumerConfig } from "../../handlers/config";
 import {
-    buildDeadLetter,
-    DEAD_LETTER_ATTRIBUTE,
-    DeadLetterKind,
+    HandlerConfigError,
     DeadLetterPayloadRequiredError,
     DeadLetterTooLargeError,
-    replayRequestOf,
-} from "../../handlers/failures/dead-letter";
-import { MessageAttributeName } from "../../handlers/messages/message-attributes";
-import { encodePayloadPointer } from "../../handlers/messages/payload-pointer";
-import { failureKindOf, InvalidMessageError, DownstreamUnavailableError, UnknownToolError } from "../../handlers/failures/errors";
-import { parseBody, validateMessage } from "../../handlers/messages/parse-message";
-import { EscalationMessageSchema } from "../../handlers/messages/escalation-message";
+    failureKindOf,
+    InvalidMessageError,
+    DownstreamUnavailableError,
+    UnknownToolError,
+} from "../../handlers/errors";
+import { backoffSeconds } from "../../handlers/failure-policy";
+import { buildDeadLetter, DEAD_LETTER_ATTRIBUTE, DeadLetterKind, replayRequestOf } from "../../handlers/dead-letter";
+import { MessageAttributeName, encodePayloadPointer, parseBody, validateMessage, EscalationMessageSchema } from "../../handlers/messages";
+
 import { sqsRecord } from "../helpers/sqs-events";
 
 const validEnvironment = {

@@ -1,6 +1,6 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import { readConsumerConfig } from "../../handlers/config/handler-config";
+import { readConsumerConfig } from "../../handlers/config";
 import { HandlerEnvironment, offloadThresholdBytes } from "../../handlers/environment";
 import { emitEscalation } from "../../handlers/producer";
 import { createLane, type Harness, type LaneFixture, useHarness } from "../helpers/handler-fixtures";

@@ -1,6 +1,6 @@
-import { strict as assert } from "node:assert";
-import { DownstreamRejectedError, DownstreamUnavailableError } from "../../handlers/failures/errors";
-import { postJson } from "../../handlers/http/post-json";
+import * as assert from "node:assert/strict";
+import { DownstreamRejectedError, DownstreamUnavailableError } from "../../handlers/errors";
+import { postJson } from "../../handlers/downstream";
 import { startFakeReceivers, type FakeReceivers } from "../../local/fake-receivers";
 
 describe("postJson", () => {

@@ -1,7 +1,7 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { createEscalationConsumer } from "../../handlers/escalation/escalation-consumer";
-import { MessageAttributeName } from "../../handlers/messages/message-attributes";
+import { createEscalationConsumer } from "../../handlers/escalation-consumer";
+import { MessageAttributeName } from "../../handlers/messages";
 import {
     emitEscalation,
     enqueueToolCall,

@@ -1,9 +1,9 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { DEAD_LETTER_ATTRIBUTE, deadLetterRecordOf } from "../../handlers/failures/dead-letter";
-import { createEscalationConsumer } from "../../handlers/escalation/escalation-consumer";
-import type { SqsConsumerHandler } from "../../handlers/consumer/sqs-consumer";
+import { DEAD_LETTER_ATTRIBUTE, deadLetterRecordOf } from "../../handlers/dead-letter";
+import { createEscalationConsumer } from "../../handlers/escalation-consumer";
+import type { SqsConsumerHandler } from "../../handlers/types";
 import { createLane, silentLogger, type Harness, type LaneFixture, useHarness } from "../helpers/handler-fixtures";
 import { escalation, escalationAttributes } from "../helpers/messages";
 import { lambdaContext } from "../helpers/sqs-events";

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { isFifoQueue } from "../../handlers/aws/queue-type";
+import { isFifoQueue } from "../../handlers/aws";
 
 describe("queue type by name", () => {
     it("tells a FIFO queue by the .fifo ending of its name, URL or ARN", () => {

@@ -1,14 +1,14 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { z } from "zod";
-import { DownstreamUnavailableError } from "../../handlers/failures/errors";
-import { deadLetterRecordOf } from "../../handlers/failures/dead-letter";
-import { createToolCallConsumer } from "../../handlers/tool-call/tool-call-consumer";
-import { defineTool, type ToolDefinition } from "../../handlers/tool-call/tool-registry";
-import { toolCallDeduplicationId } from "../../handlers/producer/enqueue-tool-call";
+import { DownstreamUnavailableError } from "../../handlers/errors";
+import { deadLetterRecordOf } from "../../handlers/dead-letter";
+import { createToolCallConsumer } from "../../handlers/tool-call-consumer";
+import { defineTool, type ToolDefinition } from "../../handlers/tools";
+import { toolCallDeduplicationId } from "../../handlers/producer";
 import { createLane, silentLogger, type Harness, type LaneFixture, useHarness } from "../helpers/handler-fixtures";
 import { toolCall, toolCallAttributes } from "../helpers/messages";
-import { recordingSqsClient } from "../helpers/command-recorder";
+import { recordingSqsClient } from "./helpers/command-recorder";
 import { lambdaContext, sqsEvent, sqsRecord } from "../helpers/sqs-events";
 
 /** A tool that records what it ran and fails on demand: `failing` holds the steps that throw a transient error once. */

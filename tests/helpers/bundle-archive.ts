@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { bundleHandler } from "../../handlers/bundle";
-import type { HandlerName } from "../../handlers/entry-points";
+import { bundleHandler, type HandlerName } from "../../pipeline/handler-bundle";
 
 /** Writes a handler's archive files to a fresh directory, as Lambda unpacks them into /var/task. */
 export function unpackHandlerArchive(name: HandlerName): string {

@@ -1,7 +1,5 @@
 import type { MessageAttributeValue } from "@aws-sdk/client-sqs";
-import { CURRENT_SCHEMA_VERSION, EventType, MessageAttributeName } from "../../handlers/messages/message-attributes";
-import type { EscalationInput } from "../../handlers/messages/escalation-message";
-import type { ToolCallInput } from "../../handlers/messages/tool-call-message";
+import { CURRENT_SCHEMA_VERSION, EventType, MessageAttributeName, type EscalationInput, type ToolCallInput } from "../../handlers/messages";
 
 /** A valid escalation body; override what the test is about. */
 export function escalation(overrides: Partial<EscalationInput> = {}): EscalationInput {

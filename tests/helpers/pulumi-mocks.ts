@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { answerInvoke, createInvokeTable, placeholderAccountId } from "../../gate/invoke-table";
-import { loadProject, loadStackConfig } from "../../gate/project";
+import { loadProject, loadStackConfig } from "../../pipeline/project";
 
 /** The account id the invokes answer with: the offline gate's, so tests and gate agree. */
 export const TEST_ACCOUNT_ID = placeholderAccountId;

@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadProject } from "../../gate/project";
+import { loadProject } from "../../pipeline/project";
 import { readStackConfigValues } from "../../pipeline/stack-config";
 import { readStackConfig } from "../../local/stack-config";
 import { fixturePacks, type GateRun, runGate } from "../gate/helpers/gate-process";

@@ -5,9 +5,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createAwsClients } from "../../handlers/aws/clients";
-import { MessageAttributeName } from "../../handlers/messages/message-attributes";
-import { encodePayloadPointer } from "../../handlers/messages/payload-pointer";
+import { createAwsClients } from "../../handlers/aws";
+import { MessageAttributeName, encodePayloadPointer } from "../../handlers/messages";
+
 import { CloudWatchLogsAuditTrail, JsonlAuditTrail, sha256 } from "../../local/dlq/audit";
 import { DlqOperations } from "../../local/dlq/operations";
 import { normaliseErrorMessage } from "../../local/dlq/grouping";

@@ -6,7 +6,7 @@ import {
     type SQSClient,
 } from "@aws-sdk/client-sqs";
 import * as assert from "node:assert/strict";
-import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/failures/dead-letter";
+import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/dead-letter";
 import { toDeadLetterEntry } from "../../local/dlq/dead-letter-entry";
 import { peekMessages } from "../../local/dlq/peek";
 import { purgeConfirmed, purgeDeadLetterQueue } from "../../local/dlq/purge";

@@ -2,11 +2,10 @@
 import * as assert from "node:assert/strict";
 import type { SQSRecord } from "aws-lambda";
 import { compileFilters } from "../../local/event-filter";
-import type { EventSourceMapping } from "../../local/event-source-mapping";
 import { queueDepth, total } from "../../local/progress";
-import { startMapping } from "./helpers/mapping-factory";
+import { startMapping, useMappingSuite } from "./helpers/mapping-factory";
 import { RecordingTarget, succeeded } from "./helpers/recording-target";
-import { sendBodies, type SqsFixture, startSqsFixture, waitFor } from "./helpers/sqs-fixture";
+import { sendBodies, waitFor } from "./helpers/sqs-fixture";
 
 const record = (body: string): SQSRecord => ({ body, attributes: { ApproximateReceiveCount: "1" } }) as unknown as SQSRecord;
 
@@ -43,20 +42,12 @@ describe("event filtering", () => {
 
     describe("through the mapping", function () {
         this.timeout(30_000);
-        let fixture: SqsFixture;
-        let mapping: EventSourceMapping | undefined;
-        before(async () => {
-            fixture = await startSqsFixture();
-        });
-        after(async () => {
-            await mapping?.stop();
-            await fixture.stop();
-        });
+        const suite = useMappingSuite();
 
         it("invokes with the matching records only and deletes the others unseen", async () => {
             // Prepare
-            const queue = await fixture.createQueue();
-            await sendBodies(fixture.sqs, queue, [
+            const queue = await suite.fixture.createQueue();
+            await sendBodies(suite.fixture.sqs, queue, [
                 '{"severity":"critical","n":1}',
                 '{"severity":"low","n":2}',
                 '{"severity":"critical","n":3}',
@@ -65,14 +56,16 @@ describe("event filtering", () => {
             const target = new RecordingTarget(() => succeeded(null));
 
             // Act
-            mapping = startMapping(fixture.sqs, queue, target, { filterPatterns: ['{"body":{"severity":["critical"]}}'] }).mapping;
-            await waitFor(async () => total(await queueDepth(fixture.sqs, queue.url)) === 0, 20_000, "the queue empty");
+            suite.mapping = startMapping(suite.fixture.sqs, queue, target, {
+                filterPatterns: ['{"body":{"severity":["critical"]}}'],
+            }).mapping;
+            await waitFor(async () => total(await queueDepth(suite.fixture.sqs, queue.url)) === 0, 20_000, "the queue empty");
 
             // Assess
             assert.deepEqual(
                 [
                     target.records.map((r) => (JSON.parse(r.body) as { n: number }).n).sort(),
-                    (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible,
+                    (await queueDepth(suite.fixture.sqs, queue.deadLetterUrl)).visible,
                 ],
                 [[1, 3], 0],
             );

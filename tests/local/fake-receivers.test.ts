@@ -1,4 +1,4 @@
-import { strict as assert } from "node:assert";
+import * as assert from "node:assert/strict";
 import { PAGERDUTY_MAX_EVENT_BYTES, startFakeReceivers, type FakeReceivers, type RecordedRequest } from "../../local/fake-receivers";
 
 async function post(url: string, body: unknown, timeoutMs = 2000): Promise<{ status: number; text: string }> {

@@ -7,7 +7,7 @@ import type { LocalFunction } from "../../local/lambda/local-function";
 import { probeFunction } from "./helpers/function-factory";
 import { sleep } from "./helpers/recording-target";
 
-const FROZEN_TIMER_HANDLER = path.join(__dirname, "fixtures", "frozen-timer-handler.ts");
+const FROZEN_TIMER_HANDLER = path.join(__dirname, "..", "fixtures", "local-handlers", "frozen-timer-handler.ts");
 
 describe("frozen execution environments", function () {
     this.timeout(30_000);

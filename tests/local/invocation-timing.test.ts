@@ -5,13 +5,12 @@
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { EventSourceMapping } from "../../local/event-source-mapping";
 import type { InvocationOutcome, InvocationTiming } from "../../local/lambda/execution-environment";
 import type { LocalFunction } from "../../local/lambda/local-function";
 import { probeFunction } from "./helpers/function-factory";
-import { startMapping } from "./helpers/mapping-factory";
+import { startMapping, useMappingSuite } from "./helpers/mapping-factory";
 import { RecordingTarget, sleep, succeeded } from "./helpers/recording-target";
-import { sendBodies, type SqsFixture, startSqsFixture, waitFor } from "./helpers/sqs-fixture";
+import { sendBodies, waitFor } from "./helpers/sqs-fixture";
 
 function timingOf(outcome: InvocationOutcome): InvocationTiming {
     assert.equal(outcome.kind, "success", JSON.stringify(outcome));
@@ -106,28 +105,20 @@ describe("invocation timing (bench:local's breakdown)", function () {
     });
 
     describe("on the mapping's side", () => {
-        let fixture: SqsFixture;
-        let mapping: EventSourceMapping | undefined;
-        before(async () => {
-            fixture = await startSqsFixture();
-        });
-        after(async () => {
-            await mapping?.stop();
-            await fixture.stop();
-        });
+        const suite = useMappingSuite();
 
         it("reports each batch's poll, invocation and deletes in order", async () => {
             // Prepare
-            const queue = await fixture.createQueue();
-            await sendBodies(fixture.sqs, queue, ["one", "two"]);
+            const queue = await suite.fixture.createQueue();
+            await sendBodies(suite.fixture.sqs, queue, ["one", "two"]);
             const target = new RecordingTarget(async () => {
                 await sleep(100);
                 return succeeded(null);
             });
 
             // Act
-            const started = startMapping(fixture.sqs, queue, target, { maximumConcurrency: 1 });
-            mapping = started.mapping;
+            const started = startMapping(suite.fixture.sqs, queue, target, { maximumConcurrency: 1 });
+            suite.mapping = started.mapping;
             await waitFor(
                 () => started.reports.reduce((sum, report) => sum + report.deleted.length, 0) === 2,
                 20_000,

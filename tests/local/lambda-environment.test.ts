@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { InvocationOutcome } from "../../local/lambda/execution-environment";
 import { probeFunction, stopAfterEach, successResponse } from "./helpers/function-factory";
 
-const SLOW_INIT_HANDLER = path.join(__dirname, "fixtures", "slow-init-handler.ts");
+const SLOW_INIT_HANDLER = path.join(__dirname, "..", "fixtures", "local-handlers", "slow-init-handler.ts");
 
 /** The variables AWS documents for the nodejs22.x runtime, less the role's credentials and the runtime API. */
 const LAMBDA_VARIABLES = [
@@ -70,7 +70,7 @@ describe("local execution environment", function () {
                 "AWS_LAMBDA_LOG_LEVEL" in environment,
                 /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=1$/.test(environment._X_AMZN_TRACE_ID ?? ""),
             ],
-            [":UTC", "probe-handler.handler", path.join(__dirname, "fixtures"), "JSON", false, true],
+            [":UTC", "probe-handler.handler", path.join(__dirname, "..", "fixtures", "local-handlers"), "JSON", false, true],
         );
     });
 

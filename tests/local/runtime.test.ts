@@ -3,7 +3,7 @@ import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import * as assert from "node:assert/strict";
 import { IdempotencyTableSchema } from "../../handlers/environment";
 import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
-import { createAwsClients } from "../../handlers/aws/clients";
+import { createAwsClients } from "../../handlers/aws";
 import { type LocalRuntime, startLocalRuntime } from "../../local/runtime";
 
 describe("local runtime provisioning", () => {

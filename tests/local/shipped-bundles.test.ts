@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
 import { progressLine, snapshot } from "../../local/progress";
 import { type LocalRuntime, startLocalRuntime } from "../../local/runtime";
-import { sendMessageExample } from "../../local/start";
+import { sendMessageExample } from "../../local/cli/start";
 import { emitEscalation } from "../../handlers/producer";
 import { EMULATOR_CHARACTER_NOTE } from "../../local/emulator-character-limit";
 import { HANDLER_BUNDLE_DIRECTORY } from "../../local/handler-bundles";

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { deriveEscalationId } from "../../handlers/messages/escalation-message";
+import { deriveEscalationId } from "../../handlers/messages";
 import { checkSoak, type SoakObservations } from "../../local/soak/soak-checks";
 import { planSoak } from "../../local/soak/soak-plan";
 import type { ToolRun } from "../../local/soak/soak-tools";

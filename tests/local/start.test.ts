@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { waitFor } from "./helpers/sqs-fixture";
 
-const START = path.join(__dirname, "..", "..", "local", "start.ts");
+const START = path.join(__dirname, "..", "..", "local", "cli", "start.ts");
 /** npm start's fixed default ports would collide with other suites running at once. */
 const EPHEMERAL_PORTS = ["--sqs-port", "0", "--dynamodb-port", "0", "--ssm-port", "0"];
 

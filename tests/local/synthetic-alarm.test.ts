@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import * as assert from "node:assert/strict";
-import { parseAlarmNotification } from "../../handlers/alarm-notifier/alarm-notification";
+import { parseAlarmNotification } from "../../handlers/alarms";
 import type { LocalFunction } from "../../local/lambda/local-function";
 import { type LocalRuntime, startLocalRuntime } from "../../local/runtime";
 import { fireSyntheticAlarm, startLocalAlarmNotifier, syntheticAlarmEvent } from "../../local/synthetic-alarm";

@@ -1,7 +1,7 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import { BUNDLE_FILE_NAME } from "../../handlers/bundle";
+import { BUNDLE_FILE_NAME } from "../../pipeline/handler-bundle";
 import { unpackHandlerArchive } from "../helpers/bundle-archive";
 
 describe("source maps of the deployed bundles", () => {
@@ -27,6 +27,6 @@ describe("source maps of the deployed bundles", () => {
 
         // Assess
         assert.notEqual(run.status, 0);
-        assert.match(run.stderr, /at \S+ \(.*handlers\/config\/handler-config\.ts:\d+:\d+\)/, run.stderr.slice(0, 2000));
+        assert.match(run.stderr, /at \S+ \(.*handlers\/config\.ts:\d+:\d+\)/, run.stderr.slice(0, 2000));
     });
 });

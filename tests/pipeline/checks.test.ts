@@ -4,7 +4,7 @@
  * returns decides whether the cross-field checks after it run. Found untested by the `pipeline`
  * mutation scope (issue 18).
  */
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import {
     computePipelineSettings,
     DEAD_LETTER_RETENTION_SECONDS,

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { HandlerEnvironment } from "../../handlers/environment";
 import { alarmNotifierDeadLetterQueuePolicy, alarmNotifierPolicy } from "../../pipeline/alarm-notifier-policies";
 import { buildPipeline, ResourceTypes } from "../helpers/pipeline-fixture";

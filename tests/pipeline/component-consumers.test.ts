@@ -1,6 +1,6 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleHandler } from "../../handlers/bundle";
+import { bundleHandler } from "../../pipeline/handler-bundle";
 import { HandlerEnvironment } from "../../handlers/environment";
 import { buildPipeline, laneResource, ResourceTypes } from "../helpers/pipeline-fixture";
 import { parsedJson, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { buildPipeline, ResourceTypes } from "../helpers/pipeline-fixture";
 import { MockResource, MockStack } from "../helpers/pulumi-mocks";

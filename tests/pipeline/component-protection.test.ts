@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { buildPipeline, ResourceTypes } from "../helpers/pipeline-fixture";
 import { MockStack } from "../helpers/pulumi-mocks";
 

@@ -3,7 +3,7 @@
  * is, and which endpoints confirm an SNS subscription themselves. Validation and `npm run
  * preflight` use them; found untested by the `pipeline` mutation scope (issue 18).
  */
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { confirmsSubscriptionItself, endpointHost, placeholderHostReason } from "../../pipeline/endpoints";
 
 describe("alarm endpoints", () => {

@@ -4,7 +4,7 @@
  * functions, tested here without Pulumi so the `pipeline` mutation scope covers them (issue 18).
  * tests/pipeline/preflight.test.ts runs the existing-key check through `npm run preflight`.
  */
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { alarmNotifierDeadLetterQueuePolicy, alarmNotifierPolicy } from "../../pipeline/alarm-notifier-policies";
 import { missingKeyPolicyGrants, stackKeyPolicy } from "../../pipeline/key-policy";
 import type { PolicyDocument, PolicyStatement } from "../../pipeline/policy-documents";

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { computeLaneSettings, LaneKind, validatePipelineOptions } from "../../pipeline";
 import { buildPipeline, laneResource } from "../helpers/pipeline-fixture";
 

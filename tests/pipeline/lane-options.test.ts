@@ -4,7 +4,7 @@
  * tests (tests/pipeline/component-*.test.ts) see only through resources. Found untested by the
  * `pipeline` mutation scope (issue 18).
  */
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import {
     computeLaneSettings,
     consumerConcurrencyBound,

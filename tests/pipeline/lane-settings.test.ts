@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { computeLaneSettings, idempotencyExpirySeconds, LaneKind, minimumVisibilityTimeoutSeconds } from "../../pipeline";
 
 describe("lane settings", () => {

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { HandlerEntryPoints } from "../../handlers/entry-points";
-import { LocalHandlerModules } from "../../local/functions";
+import { HandlerEntryPoints } from "../../pipeline/handler-bundle";
+import { LocalHandlerModules } from "../../local/lambda/handler-modules";
 import { LaneOutputKeys } from "../../local/stack-outputs";
 import { LANE_NAMES, laneOutputKey, Lanes } from "../../pipeline/lanes";
 import { pipelineNames } from "../../pipeline/naming";

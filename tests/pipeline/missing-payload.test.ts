@@ -1,7 +1,7 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { NoSuchKey, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { PayloadMissingError, TransientError } from "../../handlers/failures/errors";
-import { fetchPointedPayload } from "../../handlers/messages/payload-pointer";
+import { PayloadMissingError, TransientError } from "../../handlers/errors";
+import { fetchPointedPayload } from "../../handlers/messages";
 
 /**
  * Why the consumer role has s3:ListBucket on the payload bucket: S3 answers a GetObject for a

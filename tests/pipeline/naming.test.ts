@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { defaultNamePrefix, MAX_PREFIX_LENGTH, pipelineNames, validateNamePrefix } from "../../pipeline";
 
 describe("naming", () => {

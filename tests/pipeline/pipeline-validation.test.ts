@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { PipelineConfigError, resolvePipelineSettings, validatePipelineOptions } from "../../pipeline";
 
 /** The one problem `options` has; fails the test if there are none or several. */

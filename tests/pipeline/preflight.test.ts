@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { computePipelineSettings, pipelineNames, PipelineOptions, stackKeyPolicy } from "../../pipeline";
 import { parsePreflightArgs, preflightInputFromStack } from "../../scripts/preflight";

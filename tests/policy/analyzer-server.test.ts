@@ -5,9 +5,9 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { lambdaRuntimeSupported } from "../../policy/lambda";
 import { policies } from "../../policy/policies";
 import { sqsVisibilityTimeoutCoversConsumers } from "../../policy/event-source-mapping";
-import { fakeResource, UNKNOWN } from "../helpers/policy-args";
-import { buildLane } from "../helpers/policy-lane";
-import { analyzeResource, analyzeStack } from "../helpers/policy-server";
+import { fakeResource, UNKNOWN } from "./helpers/args";
+import { buildLane } from "./helpers/lane";
+import { analyzeResource, analyzeStack } from "./helpers/server";
 
 // What a rule without our handling looks like: it reads the visibility timeout directly.
 const naiveVisibilityRule: StackValidationPolicy = {

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import { cloudwatchAlarmHasAction, cloudwatchConsumerAlarms, cloudwatchDlqDepthAlarm } from "../../policy/cloudwatch";
-import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
-import { buildLane, topicArn } from "../helpers/policy-lane";
+import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "./helpers/args";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
+import { buildLane, topicArn } from "./helpers/lane";
 
 describe("policy cloudwatch-dlq-depth-alarm", () => {
     it("passes a DLQ with a depth alarm", async () => {

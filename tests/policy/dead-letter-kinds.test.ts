@@ -4,10 +4,10 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { cloudwatchDlqDepthAlarm } from "../../policy/cloudwatch";
 import { sqsQueueHasDlq } from "../../policy/sqs";
 import { StackIndex } from "../../policy/stack-index";
-import { createStackValidationArgs, fakeResource, FakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertViolation } from "../helpers/policy-assertions";
-import { deadLetterHolders, failureQueue } from "../helpers/policy-dead-letter-kinds";
-import { buildLane, queueArn, queueUrl } from "../helpers/policy-lane";
+import { createStackValidationArgs, fakeResource, FakeResource, runStackPolicy, UNKNOWN } from "./helpers/args";
+import { assertNoViolations, assertViolation } from "./helpers/assertions";
+import { deadLetterHolders, failureQueue } from "./helpers/dead-letter-kinds";
+import { buildLane, queueArn, queueUrl } from "./helpers/lane";
 
 const noPolicy: StackValidationPolicy = { name: "none", description: "none", validateStack: () => undefined };
 

@@ -7,9 +7,9 @@ import {
     lambdaEsmReportsBatchItemFailures,
     sqsVisibilityTimeoutCoversConsumers,
 } from "../../policy/event-source-mapping";
-import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
-import { buildLane, functionArn, queueArn } from "../helpers/policy-lane";
+import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "./helpers/args";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
+import { buildLane, functionArn, queueArn } from "./helpers/lane";
 
 const KINESIS_ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks";
 

@@ -1,7 +1,7 @@
 // Per-resource exemptions inside the pack: the loader reads them from its config, each wrapped
 // policy reports an exempted violation as advisory with the reason, an expired one as before,
 // and the last policy names exemptions that matched nothing.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import {
     EnforcementLevel,
     ReportViolation,

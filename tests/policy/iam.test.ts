@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import { iamConsumerRoleLeastPrivilege } from "../../policy/iam";
-import { fakeResource, foreignResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
-import { buildLane } from "../helpers/policy-lane";
+import { fakeResource, foreignResource, runStackPolicy, UNKNOWN } from "./helpers/args";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
+import { buildLane } from "./helpers/lane";
 
 const grant = (action: string | string[]) =>
     JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });

@@ -10,9 +10,9 @@ import {
     runtimeClock,
 } from "../../policy/lambda";
 import { ConsumerRuntime } from "../../pipeline/consumer-lane";
-import { fakeResource, FakeLinks, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
-import { buildLane } from "../helpers/policy-lane";
+import { fakeResource, FakeLinks, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "./helpers/args";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
+import { buildLane } from "./helpers/lane";
 
 const lambdaFunction = (props: PropsOf<aws.lambda.FunctionArgs>) =>
     fakeResource(aws.lambda.Function, "pager-fn", { role: "arn:aws:iam::123456789012:role/pager-role", ...props });
@@ -365,7 +365,7 @@ describe("Lambda runtime lifecycle (AWS's dates)", () => {
             status.kind !== "deprecated",
             `ConsumerRuntime.runtime ${ConsumerRuntime.runtime} is deprecated by AWS since ` +
                 `${status.kind === "deprecated" ? status.deprecation : ""}: move ConsumerRuntime in pipeline/consumer-lane.ts to ` +
-                `${status.kind === "deprecated" ? (status.successor ?? "a supported runtime") : ""}, the esbuild target in handlers/bundle.ts, ` +
+                `${status.kind === "deprecated" ? (status.successor ?? "a supported runtime") : ""}, the esbuild target in pipeline/handler-bundle.ts, ` +
                 "the local runtime's Node.js, and DESIGN.md's \"Lambda runs\" fact",
         );
     });

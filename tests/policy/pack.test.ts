@@ -6,8 +6,8 @@ import { EnforcementLevel } from "@pulumi/policy";
 import { resolveConfig } from "../../policy/config";
 import { policies } from "../../policy/policies";
 import { ResourceTypes } from "../../policy/resource-types";
-import { assertNoViolations, runPolicy } from "../helpers/policy-assertions";
-import { buildLane } from "../helpers/policy-lane";
+import { assertNoViolations, runPolicy } from "./helpers/assertions";
+import { buildLane } from "./helpers/lane";
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 type ConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;

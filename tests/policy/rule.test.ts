@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { ReportViolation } from "@pulumi/policy";
 import { Reporter } from "../../policy/rule";
-import { createStackValidationArgs, fakeResource, UNKNOWN } from "../helpers/policy-args";
+import { createStackValidationArgs, fakeResource, UNKNOWN } from "./helpers/args";
 
 function reporter(): { reporter: Reporter; reported: { message: string; urn?: string }[] } {
     const reported: { message: string; urn?: string }[] = [];

@@ -5,9 +5,9 @@ import {
     sqsQueuePolicyNoWildcards,
     sqsQueuePolicyServicePrincipalScoped,
 } from "../../policy/sqs-access";
-import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
-import { buildLane, denyInsecureTransportPolicy, queueArn, queueUrl } from "../helpers/policy-lane";
+import { fakeResource, runStackPolicy, UNKNOWN } from "./helpers/args";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
+import { buildLane, denyInsecureTransportPolicy, queueArn, queueUrl } from "./helpers/lane";
 
 const document = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
 const sendGrant = {

@@ -12,9 +12,9 @@ import {
     sqsQueueHasDlq,
     sqsRedriveNoCycle,
 } from "../../policy/sqs";
-import { fakeResource, runStackPolicy } from "../helpers/policy-args";
-import { assertNoViolations, assertOnlyViolation } from "../helpers/policy-assertions";
-import { buildLane, queueArn, queueUrl } from "../helpers/policy-lane";
+import { fakeResource, runStackPolicy } from "./helpers/args";
+import { assertNoViolations, assertOnlyViolation } from "./helpers/assertions";
+import { buildLane, queueArn, queueUrl } from "./helpers/lane";
 
 const redrive = (target: string) => JSON.stringify({ deadLetterTargetArn: target, maxReceiveCount: 5 });
 

@@ -14,9 +14,9 @@ import {
     sqsQueueHasDlq,
     sqsRedriveNoCycle,
 } from "../../policy/sqs";
-import { fakeResource, foreignResource, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
-import { buildLane, queueArn, queueUrl } from "../helpers/policy-lane";
+import { fakeResource, foreignResource, runResourcePolicy, runStackPolicy, UNKNOWN } from "./helpers/args";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
+import { buildLane, queueArn, queueUrl } from "./helpers/lane";
 
 const redrive = (target: string, maxReceiveCount = 5) => JSON.stringify({ deadLetterTargetArn: target, maxReceiveCount });
 const byQueue = (...arns: string[]) => JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: arns });

@@ -11,9 +11,9 @@ import {
     sqsQueueEncryptedAtRest,
     sqsQueueHasDlq,
 } from "../../policy/sqs";
-import { fakeResource, foreignResource, runResourcePolicy, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
-import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
-import { buildLane, queueArn, queueUrl } from "../helpers/policy-lane";
+import { fakeResource, foreignResource, runResourcePolicy, runStackPolicy, UNKNOWN } from "./helpers/args";
+import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
+import { buildLane, queueArn, queueUrl } from "./helpers/lane";
 
 const redrive = (maxReceiveCount: unknown, target = queueArn("pager-dlq")) =>
     JSON.stringify({ deadLetterTargetArn: target, maxReceiveCount });

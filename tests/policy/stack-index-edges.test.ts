@@ -4,8 +4,8 @@ import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { Link, StackIndex } from "../../policy/stack-index";
-import { createStackValidationArgs, FakeResource, fakeResource, foreignResource, UNKNOWN } from "../helpers/policy-args";
-import { buildLane, functionArn, queueArn, queueUrl, roleArn } from "../helpers/policy-lane";
+import { createStackValidationArgs, FakeResource, fakeResource, foreignResource, UNKNOWN } from "./helpers/args";
+import { buildLane, functionArn, queueArn, queueUrl, roleArn } from "./helpers/lane";
 
 const noPolicy: StackValidationPolicy = { name: "none", description: "none", validateStack: () => undefined };
 

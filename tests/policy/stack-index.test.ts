@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { StackIndex } from "../../policy/stack-index";
-import { createStackValidationArgs, FakeResource, fakeResource, UNKNOWN } from "../helpers/policy-args";
-import { buildLane } from "../helpers/policy-lane";
+import { createStackValidationArgs, FakeResource, fakeResource, UNKNOWN } from "./helpers/args";
+import { buildLane } from "./helpers/lane";
 
 const noPolicy: StackValidationPolicy = { name: "none", description: "none", validateStack: () => undefined };
 

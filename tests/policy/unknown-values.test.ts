@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { isUnknownValueError, read, readOutput } from "../../policy/unknown-values";
-import { createStackValidationArgs, fakeResource, FakeLinks, PropsOf, UNKNOWN } from "../helpers/policy-args";
+import { createStackValidationArgs, fakeResource, FakeLinks, PropsOf, UNKNOWN } from "./helpers/args";
 
 const noPolicy: StackValidationPolicy = { name: "none", description: "none", validateStack: () => undefined };
 

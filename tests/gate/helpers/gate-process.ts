@@ -1,7 +1,7 @@
 // Runs the gate the way users do, as its own process (`tsx gate/cli.ts ...`), and collects its exit
 // code and output. Runs go through a small pool so a suite can start them all up front and
 // overlap them, instead of paying ~5 s of process start-up per fixture in sequence.
-import * as assert from "assert";
+import * as assert from "node:assert/strict";
 import { spawn } from "child_process";
 import * as path from "path";
 import { pathToFileURL } from "url";
@@ -11,6 +11,8 @@ export const fixturePrograms = path.join(repoRoot, "tests", "fixtures", "program
 export const fixturePacks = path.join(repoRoot, "tests", "fixtures", "packs");
 export const fixturePolicyConfigs = path.join(repoRoot, "tests", "fixtures", "policy-config");
 export const realPolicyConfig = (stack: "dev" | "prod"): string => path.join(repoRoot, "policy", "config", `${stack}.json`);
+/** The gate as users run it in production: the real pack under its prod policy config (every rule mandatory). */
+export const PROD_POLICY_CONFIG_ARGS: readonly string[] = ["--policy-config", realPolicyConfig("prod")];
 
 export interface GateRun {
     readonly code: number | null;
@@ -68,6 +70,11 @@ export function runGateOnFixture(program: string, args: readonly string[] = [], 
 export function reportedPolicies(stdout: string, level: "mandatory" | "advisory"): string[] {
     const heading = new RegExp(`^\\s+\\[${level}\\](?: \\[severity: \\w+\\])?  \\S+ v\\S+  (\\S+) \\(`, "gm");
     return [...new Set([...stdout.matchAll(heading)].map((m) => m[1]))].sort();
+}
+
+/** Starts the gate on each fixture program under the prod policy config (PROD_POLICY_CONFIG_ARGS), all at once. */
+export function startProdRuns(programs: readonly string[]): Map<string, Promise<GateRun>> {
+    return startRuns(Object.fromEntries(programs.map((program) => [program, () => runGateOnFixture(program, PROD_POLICY_CONFIG_ARGS)])));
 }
 
 /** Starts every run now (through the pool) and keeps the promises by key for the tests to await. */

@@ -5,8 +5,8 @@ import {
     type MessageAttributeValue,
     type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { buildDeadLetter, DeadLetterKind } from "../../../handlers/failures/dead-letter";
-import { InvalidMessageError } from "../../../handlers/failures/errors";
+import { buildDeadLetter, DeadLetterKind } from "../../../handlers/dead-letter";
+import { InvalidMessageError } from "../../../handlers/errors";
 import type { SQSRecord } from "aws-lambda";
 import { toSqsRecord } from "../../../local/lambda/sqs-event";
 import { sqsRecord } from "../../helpers/sqs-events";

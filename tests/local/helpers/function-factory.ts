@@ -4,8 +4,8 @@ import { LocalFunction } from "../../../local/lambda/local-function";
 import type { InvocationOutcome } from "../../../local/lambda/execution-environment";
 import type { LocalFunctionDefinition } from "../../../local/lambda/function-definition";
 
-export const PROBE_HANDLER = path.join(__dirname, "..", "fixtures", "probe-handler.ts");
-export const BROKEN_INIT_HANDLER = path.join(__dirname, "..", "fixtures", "broken-init-handler.ts");
+export const PROBE_HANDLER = path.join(__dirname, "..", "..", "fixtures", "local-handlers", "probe-handler.ts");
+export const BROKEN_INIT_HANDLER = path.join(__dirname, "..", "..", "fixtures", "local-handlers", "broken-init-handler.ts");
 
 export function probeFunction(overrides: Partial<LocalFunctionDefinition> = {}): LocalFunction {
     const functionName = overrides.functionName ?? "probe";

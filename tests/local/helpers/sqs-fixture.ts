@@ -11,7 +11,7 @@ import {
     SQSClient,
 } from "@aws-sdk/client-sqs";
 import { randomUUID } from "node:crypto";
-import { createAwsClients } from "../../../handlers/aws/clients";
+import { createAwsClients } from "../../../handlers/aws";
 import { LocalEmulators, startEmulators } from "../../../local/emulators";
 import { redrivePolicy } from "../../../pipeline/policy-documents";
 
