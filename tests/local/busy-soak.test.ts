@@ -12,7 +12,7 @@ const BURNER_MAX_SECONDS = TEST_TIMEOUT_MS / 1000 + 30;
  * Slack refusals): short enough that a stalled run still ends with its checks, which say what
  * went wrong, before the test's limit.
  */
-const MAX_DRAIN_WAIT_SECONDS = 75;
+const MAX_DRAIN_WAIT_SECONDS = 60;
 /** Below this share of the machine's core time busy, the run did not happen on a busy machine. */
 const MIN_MACHINE_BUSY_SHARE = 0.9;
 /**
