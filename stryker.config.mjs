@@ -1,7 +1,8 @@
 /**
  * Mutation testing (`npm run test:mutation`), run before each release and not in CI: on two
  * shared cores one area takes up to an hour. MUTATION_SCOPE picks the area (policy-sqs,
- * policy-access, policy-lambda, policy-index, failures, pipeline; default policy-sqs) so a release can rerun only what changed; each scope keeps
+ * policy-access, policy-lambda, policy-index, failures, pipeline, pipeline-component; default
+ * policy-sqs) so a release can rerun only what changed; each scope keeps
  * its own report and incremental file under reports/mutation/<scope>/, so reruns retest only
  * mutants whose code or covering tests changed. Scores and the survivors judged equivalent:
  * reports/mutation/README.md.
@@ -37,15 +38,22 @@ const scopes = {
     "failures": {
         mutate: ["handlers/failures/**/*.ts"],
         spec: [
+            "tests/handlers/dead-letter-format.test.ts",
             "tests/handlers/failure-errors.test.ts",
+            "tests/handlers/failure-policy-steps.test.ts",
             "tests/handlers/failure-policy.test.ts",
             "tests/handlers/dead-letter-faults.test.ts",
             "tests/handlers/delivery-faults.test.ts",
         ],
     },
-    // The pipeline's settings and checks (no Pulumi resources): lane settings, validation, names.
+    // The pipeline's settings, checks and policy documents (no Pulumi resources): lane settings,
+    // validation, names, the stack-config reader, the consumers', notifier's and key's policies.
     "pipeline": {
         mutate: [
+            "pipeline/alarm-notifier-policies.ts",
+            "pipeline/consumer-environment.ts",
+            "pipeline/endpoints.ts",
+            "pipeline/key-policy.ts",
             "pipeline/lane-settings.ts",
             "pipeline/pipeline-settings.ts",
             "pipeline/checks.ts",
@@ -55,12 +63,31 @@ const scopes = {
             "pipeline/stack-config.ts",
         ],
         spec: [
+            "tests/pipeline/checks.test.ts",
+            "tests/pipeline/endpoints.test.ts",
+            "tests/pipeline/key-policy.test.ts",
+            "tests/pipeline/lane-options.test.ts",
             "tests/pipeline/lane-settings.test.ts",
             "tests/pipeline/naming.test.ts",
             "tests/pipeline/pipeline-validation.test.ts",
             "tests/pipeline/policy-documents.test.ts",
             "tests/pipeline/preflight.test.ts",
+            "tests/pipeline/stack-config.test.ts",
         ],
+    },
+    // The Pulumi component (resources under Pulumi mocks). Not run on the shared 2-core machine:
+    // its tests took about 11 s each there (load average 40 to 49), and nearly every test covers
+    // every mutant, so a run would take hours (reports/mutation/README.md).
+    "pipeline-component": {
+        mutate: [
+            "pipeline/escalation-pipeline.ts",
+            "pipeline/consumer-lane.ts",
+            "pipeline/shared-resources.ts",
+            "pipeline/alarm-notifier.ts",
+            "pipeline/lane-alarms.ts",
+            "pipeline/aws-context.ts",
+        ],
+        spec: ["tests/pipeline/component-*.test.ts"],
     },
 };
 

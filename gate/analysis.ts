@@ -89,6 +89,11 @@ export class PolicyGateSession {
         }
     }
 
+    /** The policy pack's process id. */
+    get packPid(): number | undefined {
+        return this.pack.pid;
+    }
+
     async analyze(stack: RecordedStack): Promise<AnalysisResult> {
         const { resources, providerOf } = addDefaultProviders(stack, this.identity.config);
         const knownUrns = new Set(resources.map((r) => r.urn));

@@ -7,7 +7,11 @@
 // included, loads as usual.
 import Module from "node:module";
 import * as path from "node:path";
+import { deferSdkClosureModules } from "./deferred-sdk-modules";
 import { compilerVersion } from "./typecheck";
+
+// Neither the runner nor a pack built on @pulumi/policy serializes functions (see deferred-sdk-modules.ts).
+deferSdkClosureModules();
 
 const runnerFiles = [path.join("cmd", "run-policy-pack", "run.js"), `${path.sep}tsutils.js`];
 const isRunnerFile = (file: string | undefined): boolean =>

@@ -48,6 +48,8 @@ export function loadPolicyPackProject(dir: string): PolicyPackProject {
 export interface RunningPolicyPack {
     /** Loopback address of the pack's Analyzer server. */
     readonly address: string;
+    /** The pack's process id (benchmarks read its CPU time). */
+    readonly pid: number | undefined;
     stop(): Promise<void>;
 }
 
@@ -88,7 +90,7 @@ export async function startPolicyPack(project: PolicyPackProject): Promise<Runni
     const port = await readPort(child, tail);
     // Anything printed after the port (a policy's console.log) is shown, never parsed.
     child.stdout.on("data", (chunk: Buffer) => process.stderr.write(chunk));
-    return { address: `127.0.0.1:${port}`, stop: () => stopProcess(child) };
+    return { address: `127.0.0.1:${port}`, pid: child.pid, stop: () => stopProcess(child) };
 }
 
 function readPort(child: ChildProcess, tail: OutputTail): Promise<number> {

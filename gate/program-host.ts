@@ -6,6 +6,7 @@
 // recording (or every failure) to the gate over the IPC channel and exits.
 import * as path from "node:path";
 import { cacheDirFor } from "./cache-dir";
+import { deferSdkClosureModules } from "./deferred-sdk-modules";
 import { loadEntrypoint } from "./entrypoint";
 import { installEsbuildCache } from "./esbuild-cache";
 import { InvokeAnswerEntry, RefusedInvoke } from "./invoke-table";
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
     process.on("unhandledRejection", recordFailure);
 
     installEsbuildCache(path.join(cacheDirFor(request.programDir), "esbuild"));
+    deferSdkClosureModules();
     const sdk = loadPulumiSdk(request.programDir);
     const run = startPreview(sdk, request, () => loadEntrypoint(request.programDir, request.main));
     let stack: RecordedStack | undefined;

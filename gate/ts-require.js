@@ -13,17 +13,44 @@
 // second of the program's run), so the positions the SDK records for each resource are the
 // program's own. ES module programs keep tsx (see node-process.ts).
 "use strict";
+// V8 stamps every entry of its compile cache (compile-cache.ts, node-process.ts childEnv) with a
+// hash of its flags and rejects an entry stamped with other flags. @pulumi/pulumi turns on
+// --allow-natives-syntax when its closure serializer loads, so a module compiled before that
+// point and one compiled after it carry different stamps; the program host and the policy pack
+// reach that point at different moments, and each run threw away about a thousand entries the
+// other process had written (seconds of compiling per run). Turning the flag on here, first in
+// every gate process, stamps every module alike. It changes no valid program: it only admits
+// `%Name(...)` calls, which are a syntax error without it.
+require("node:v8").setFlagsFromString("--allow-natives-syntax");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");
 
-const cacheRoot = process.env.OFFLINE_GATE_CACHE;
-const cacheDir = cacheRoot ? path.join(cacheRoot, "ts") : undefined;
+/**
+ * The gate's cache directory (cache-dir.ts's rule, restated here because this file loads before
+ * any TypeScript can): the children get it from the gate (OFFLINE_GATE_CACHE); the gate's own
+ * process uses the one of the checkout it runs from, so its own files are not transpiled anew on
+ * every run either.
+ */
+function defaultCacheRoot() {
+    for (let current = __dirname; ; current = path.dirname(current)) {
+        if (fs.existsSync(path.join(current, "node_modules"))) {
+            return path.join(current, "node_modules", ".cache", "offline-gate");
+        }
+        if (path.dirname(current) === current) {
+            return path.join(require("node:os").tmpdir(), "offline-gate-cache");
+        }
+    }
+}
+
+const cacheDir = path.join(process.env.OFFLINE_GATE_CACHE || defaultCacheRoot(), "ts");
 const target = `node${process.versions.node.split(".")[0]}`;
 const loaders = { ".ts": "ts", ".cts": "ts", ".tsx": "tsx" };
 
+/** Loaded on the first file not in the cache only: most runs transpile nothing. */
 let esbuild;
+let esbuildVersion;
 const tsconfigs = new Map();
 
 /** Text of the tsconfig.json nearest `dir`, or "" when there is none. */
@@ -40,16 +67,15 @@ function tsconfigFor(dir) {
 
 function transpile(source, filename) {
     const tsconfigRaw = tsconfigFor(path.dirname(filename));
-    esbuild ??= require("esbuild");
-    const key = crypto.createHash("sha256").update([esbuild.version, target, filename, tsconfigRaw, source].join("\0")).digest("hex");
-    const cached = cacheDir && path.join(cacheDir, `${key}.js`);
-    if (cached) {
-        try {
-            return fs.readFileSync(cached, "utf8");
-        } catch {
-            // not transpiled yet
-        }
+    esbuildVersion ??= JSON.parse(fs.readFileSync(require.resolve("esbuild/package.json"), "utf8")).version;
+    const key = crypto.createHash("sha256").update([esbuildVersion, target, filename, tsconfigRaw, source].join("\0")).digest("hex");
+    const cached = path.join(cacheDir, `${key}.js`);
+    try {
+        return fs.readFileSync(cached, "utf8");
+    } catch {
+        // not transpiled yet
     }
+    esbuild ??= require("esbuild");
     const { code } = esbuild.transformSync(source, {
         loader: loaders[path.extname(filename)],
         format: "cjs",
@@ -58,13 +84,11 @@ function transpile(source, filename) {
         sourcefile: filename,
         tsconfigRaw: tsconfigRaw || undefined,
     });
-    if (cached) {
-        fs.mkdirSync(cacheDir, { recursive: true });
-        // Written whole then renamed, so a concurrent run never reads half a file.
-        const temporary = `${cached}.${process.pid}.tmp`;
-        fs.writeFileSync(temporary, code);
-        fs.renameSync(temporary, cached);
-    }
+    fs.mkdirSync(cacheDir, { recursive: true });
+    // Written whole then renamed, so a concurrent run never reads half a file.
+    const temporary = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, code);
+    fs.renameSync(temporary, cached);
     return code;
 }
 

@@ -86,16 +86,18 @@ export const fileSystem = {
             return null;
         }
     },
+    // Most of the questions a check asks are about files module resolution looks for and does not
+    // find: no exception is built for those (throwIfNoEntry), which was most of a replay's time.
     isFile(file: string): boolean {
         try {
-            return fs.statSync(file).isFile();
+            return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
         } catch {
             return false;
         }
     },
     isDirectory(dir: string): boolean {
         try {
-            return fs.statSync(dir).isDirectory();
+            return fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
         } catch {
             return false;
         }
@@ -209,27 +211,36 @@ const racyWindowMs = 2000;
 
 /** Answers to the file-system questions of one run, shared by the targets it replays. */
 export class FileSystemAnswers {
-    private readonly memo = new Map<string, unknown>();
+    // One map per kind of question, keyed by the path alone: tens of thousands of lookups per run.
+    private readonly files = new Map<string, boolean>();
+    private readonly directories = new Map<string, boolean>();
+    private readonly listings = new Map<string, string[]>();
+    private readonly realpaths = new Map<string, string>();
+    private readonly digests = new Map<string, string | null>();
 
-    private remember<T>(kind: string, p: string, answer: () => T): T {
-        const key = `${kind}\0${p}`;
-        if (!this.memo.has(key)) {
-            this.memo.set(key, answer());
+    private static remember<T>(memo: Map<string, T>, p: string, answer: (p: string) => T): T {
+        let known = memo.get(p);
+        if (known === undefined && !memo.has(p)) {
+            known = answer(p);
+            memo.set(p, known);
         }
-        return this.memo.get(key) as T;
+        return known as T;
     }
 
     isFile(p: string): boolean {
-        return this.remember("file", p, () => fileSystem.isFile(p));
+        return FileSystemAnswers.remember(this.files, p, fileSystem.isFile);
     }
     isDirectory(p: string): boolean {
-        return this.remember("dir", p, () => fileSystem.isDirectory(p));
+        return FileSystemAnswers.remember(this.directories, p, fileSystem.isDirectory);
     }
     directoriesIn(p: string): string[] {
-        return this.remember("list", p, () => fileSystem.directoriesIn(p));
+        return FileSystemAnswers.remember(this.listings, p, fileSystem.directoriesIn);
     }
     realpath(p: string): string {
-        return this.remember("real", p, () => fileSystem.realpath(p));
+        return FileSystemAnswers.remember(this.realpaths, p, fileSystem.realpath);
+    }
+    private digest(p: string): string | null {
+        return FileSystemAnswers.remember(this.digests, p, fileSystem.digest);
     }
 
     /** True when `file` still has the bytes `seen` recorded (or is still unreadable). */
@@ -241,26 +252,36 @@ export class FileSystemAnswers {
             return seen === null;
         }
         if (seen === null) {
-            return !stat.isFile() && this.remember("digest", file, () => fileSystem.digest(file)) === null;
+            return !stat.isFile() && this.digest(file) === null;
         }
         const untouched =
             stat.size === seen.size && stat.mtimeMs === seen.mtimeMs && stat.ctimeMs === seen.ctimeMs && stat.ino === seen.ino;
         if (untouched && seen.ctimeMs < startedAt - racyWindowMs) {
             return true;
         }
-        return this.remember("digest", file, () => fileSystem.digest(file)) === seen.sha256;
+        return this.digest(file) === seen.sha256;
     }
 }
 
 /** True when every recorded question gets the recorded answer again. */
 export function observationsHold(observations: Observations, answers = new FileSystemAnswers()): boolean {
-    const same = <T>(record: Record<string, T>, answer: (p: string) => T): boolean =>
-        Object.entries(record).every(([p, seen]) => JSON.stringify(answer(p)) === JSON.stringify(seen));
+    const same = <T extends boolean | string>(record: Record<string, T>, answer: (p: string) => T): boolean => {
+        for (const p in record) {
+            if (answer(p) !== record[p]) {
+                return false;
+            }
+        }
+        return true;
+    };
+    const sameListing = (p: string, seen: readonly string[]): boolean => {
+        const now = answers.directoriesIn(p);
+        return now.length === seen.length && now.every((name, i) => name === seen[i]);
+    };
     return (
         same(observations.files, (p) => answers.isFile(p)) &&
         same(observations.directories, (p) => answers.isDirectory(p)) &&
         same(observations.realpaths, (p) => answers.realpath(p)) &&
-        same(observations.listings, (p) => answers.directoriesIn(p)) &&
+        Object.entries(observations.listings).every(([p, seen]) => sameListing(p, seen)) &&
         Object.entries(observations.reads).every(([p, seen]) => answers.readHolds(p, seen, observations.startedAt))
     );
 }

@@ -123,6 +123,16 @@ const SOURCE_INIT_TIMEOUT_MS = 60_000;
 /** The component's loggingConfig (pipeline/consumer-lane.ts): JSON, no application log level. */
 const CONSUMER_LOGGING = { logFormat: "JSON" } as const;
 const MAX_DOWNSTREAM_TIMEOUT_MS = 5000;
+/**
+ * X-Ray is not emulated, so the consumers run with tracing off (the component deploys them with
+ * Active tracing). Off means both: Powertools Tracer disabled (no subsegments; with no daemon the
+ * X-Ray SDK sent them to 127.0.0.1:2000, a fixed port on a shared machine), and the X-Ray SDK in
+ * manual mode, so it does not install the async hooks its automatic mode puts on every promise:
+ * nothing reads that context with the Tracer off. Together they were about a sixth of the
+ * escalation consumer's CPU per message (README, Benchmarks). `extraFunctionEnvironment` can
+ * override both.
+ */
+const LOCAL_TRACING_OFF = { POWERTOOLS_TRACE_ENABLED: "false", AWS_XRAY_MANUAL_MODE: "true" } as const;
 const LANE_NAMES = Object.keys(Lanes) as LaneName[];
 
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
@@ -195,6 +205,7 @@ async function assembleRuntime(
             logSink: options.functionLogSink,
             measureRequests: options.measureRequests,
             environment: {
+                ...LOCAL_TRACING_OFF,
                 ...options.extraFunctionEnvironment,
                 ...laneEnvironment({
                     laneName: lane,

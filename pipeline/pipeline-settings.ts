@@ -73,20 +73,40 @@ export function validatePipelineOptions(options: unknown, key = "pipeline"): rea
     }
     if (problems.object(`${key}.alarms`, pipeline.alarms, ALARM_KEYS)) {
         const alarms = pipeline.alarms as Record<keyof AlarmOptions, unknown>;
-        const endpoint = (form: RegExp, description: string) => (elementKey: string, value: unknown) => {
-            if (problems.matches(elementKey, value, form, description)) {
+        const endpoint = (isWellFormed: (elementKey: string, value: unknown) => boolean) => (elementKey: string, value: unknown) => {
+            if (isWellFormed(elementKey, value)) {
                 rejectPlaceholderHost(problems, elementKey, value as string);
             }
         };
-        problems.array(`${key}.alarms.emailEndpoints`, alarms.emailEndpoints, endpoint(EMAIL, "an e-mail address"));
-        problems.array(`${key}.alarms.httpsEndpoints`, alarms.httpsEndpoints, endpoint(HTTPS_URL, "an https:// URL"));
+        const email = (elementKey: string, value: unknown) => problems.matches(elementKey, value, EMAIL, "an e-mail address");
+        problems.array(`${key}.alarms.emailEndpoints`, alarms.emailEndpoints, endpoint(email));
+        problems.array(
+            `${key}.alarms.httpsEndpoints`,
+            alarms.httpsEndpoints,
+            endpoint((elementKey, value) => httpsUrl(problems, elementKey, value)),
+        );
     }
     validateEncryption(problems, key, pipeline.encryption, pipeline.kmsKeyArn);
     problems.oneOf(`${key}.dataProtection`, pipeline.dataProtection, Object.values(DataProtection));
     problems.oneOf(`${key}.logRetentionDays`, pipeline.logRetentionDays, Limits.logRetentionDays);
     problems.oneOf(`${key}.logLevel`, pipeline.logLevel, LogLevels);
-    problems.matches(`${key}.pagerDutyEventsUrl`, pipeline.pagerDutyEventsUrl, HTTPS_URL, "an https:// URL");
+    httpsUrl(problems, `${key}.pagerDutyEventsUrl`, pipeline.pagerDutyEventsUrl);
     return problems.list;
+}
+
+/**
+ * An https:// URL that a URL parser accepts too: the pattern alone lets `https://[bad` through,
+ * which SNS (or the consumer's fetch) would refuse only at deploy or page time.
+ */
+function httpsUrl(problems: Problems, key: string, value: unknown): boolean {
+    if (!problems.matches(key, value, HTTPS_URL, "an https:// URL")) {
+        return false;
+    }
+    if (!URL.canParse(value as string)) {
+        problems.add(`'${key}' must be an https:// URL with a valid host, ${JSON.stringify(value)} given`);
+        return false;
+    }
+    return true;
 }
 
 /** A placeholder host is an error: a subscription to it never confirms (see endpoints.ts). */

@@ -43,6 +43,11 @@ function forEachPossibleSqsMapping(index: StackIndex, report: Reporter, check: (
     }
 }
 
+/** Reports that a mapping's source, which may be an SQS queue, is unknown at preview. */
+function reportUnknownSource(report: Reporter, link: MappingLink): void {
+    report.unknown(link.mapping, link.queue.kind === "unknown" ? link.queue.path : "eventSourceArn");
+}
+
 interface VisibilityConfig {
     readonly timeoutMultiplier: number;
 }
@@ -160,7 +165,7 @@ export const lambdaEsmFifoBatching = stackRule({
                 return;
             }
             if (!readsSqs(link)) {
-                report.unknown(link.mapping, link.queue.kind === "unknown" ? link.queue.path : "eventSourceArn");
+                reportUnknownSource(report, link);
                 return;
             }
             const fifo = report.knownValue(link.queue.kind === "resource" ? link.queue.resource : link.mapping, isFifoQueue(link.queue));
@@ -205,7 +210,7 @@ export const lambdaEsmBatchWindow = stackRule({
                 return;
             }
             if (!readsSqs(link)) {
-                report.unknown(link.mapping, link.queue.kind === "unknown" ? link.queue.path : "eventSourceArn");
+                reportUnknownSource(report, link);
                 return;
             }
             const fifo = report.knownValue(link.queue.kind === "resource" ? link.queue.resource : link.mapping, isFifoQueue(link.queue));
@@ -387,7 +392,7 @@ export const lambdaEsmFilterDropsMessages = stackRule({
                 return;
             }
             if (!readsSqs(link)) {
-                report.unknown(link.mapping, link.queue.kind === "unknown" ? link.queue.path : "eventSourceArn");
+                reportUnknownSource(report, link);
                 return;
             }
             report.violation(

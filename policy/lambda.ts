@@ -1,4 +1,7 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
+// The one class the pack needs at run time, from its own module: `@pulumi/aws` itself loads the
+// index of all of its ~250 services, which was most of the pack's start-up.
+import { Function as LambdaFunction } from "@pulumi/aws/lambda/function";
 import { runtimeStatus } from "./aws-facts";
 import { describe } from "./messages";
 import { PolicyResource } from "@pulumi/policy";
@@ -16,7 +19,7 @@ export const lambdaTimeoutExplicit = resourceRule({
     name: "lambda-timeout-explicit",
     description: "Lambda functions must set their timeout explicitly.",
     enforcementLevel: "advisory",
-    resourceClass: aws.lambda.Function,
+    resourceClass: LambdaFunction,
     check: (fn, resource, report) => {
         // Presence is the rule: an unknown timeout (derived from another resource) is still explicit.
         if (!("timeout" in fn)) {
@@ -33,7 +36,7 @@ export const lambdaTracingActive = resourceRule({
     name: "lambda-tracing-active",
     description: "Lambda functions must have active X-Ray tracing.",
     enforcementLevel: "advisory",
-    resourceClass: aws.lambda.Function,
+    resourceClass: LambdaFunction,
     check: (fn, resource, report) => {
         const mode = report.knownValue(
             resource,
@@ -78,7 +81,7 @@ export const lambdaRuntimeSupported = resourceRule<RuntimeConfig, aws.lambda.Fun
             description: "Days before AWS's deprecation date from which an advisory note is given.",
         },
     },
-    resourceClass: aws.lambda.Function,
+    resourceClass: LambdaFunction,
     check: (fn, resource, report, { warnDaysAhead }) => {
         const runtime = report.knownValue(
             resource,

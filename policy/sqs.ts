@@ -1,4 +1,5 @@
-import * as aws from "@pulumi/aws";
+// The queue class from its own module (see lambda.ts: `@pulumi/aws` loads all of its services).
+import { Queue } from "@pulumi/aws/sqs/queue";
 import { PolicyResource } from "@pulumi/policy";
 import { AwsAdvice, AwsLimits } from "./aws-facts";
 import { ConfigProperty, PolicyConfigError } from "./config";
@@ -403,7 +404,7 @@ export const sqsQueueEncryptedAtRest = resourceRule({
     name: "sqs-queue-encrypted-at-rest",
     description: "SQS queues must be encrypted at rest (sqsManagedSseEnabled or a KMS key).",
     enforcementLevel: "advisory",
-    resourceClass: aws.sqs.Queue,
+    resourceClass: Queue,
     check: (queue, resource, report) => {
         // A KMS key created in the same deployment has an unknown id at preview, yet it is set:
         // presence is what this rule needs, so an unknown key id counts as encryption.

@@ -446,13 +446,9 @@ export class StackIndex {
         return this.lazily("redriveAllowPolicies", () => {
             const policies: (RedriveAllow & { queue: Link })[] = [];
             for (const queue of this.ofType(ResourceTypes.queue)) {
-                const settings = readOutput(queue, () => parseRedriveAllowPolicy(propsOf<QueueProps>(queue).redriveAllowPolicy));
-                if (!settings.known || settings.value?.ok !== true || settings.value.settings !== undefined) {
-                    policies.push({
-                        holder: queue,
-                        queue: { kind: "resource", resource: queue },
-                        settings: settings as Reading<ParsedRedriveAllow>,
-                    });
+                const settings = readRedriveAllow(queue, () => propsOf<QueueProps>(queue).redriveAllowPolicy);
+                if (!settings.known || settings.value.ok !== true || settings.value.settings !== undefined) {
+                    policies.push({ holder: queue, queue: { kind: "resource", resource: queue }, settings });
                 }
             }
             for (const holder of this.ofType(ResourceTypes.redriveAllowPolicy)) {
@@ -464,8 +460,8 @@ export class StackIndex {
                     readOutput(holder, () => props.queueUrl),
                     this.queueByUrl,
                 );
-                const settings = readOutput(holder, () => parseRedriveAllowPolicy(props.redriveAllowPolicy));
-                policies.push({ holder, queue, settings: settings as Reading<ParsedRedriveAllow> });
+                const settings = readRedriveAllow(holder, () => props.redriveAllowPolicy);
+                policies.push({ holder, queue, settings });
             }
             return policies;
         });
@@ -750,6 +746,16 @@ export class StackIndex {
             return group(entries);
         });
     }
+}
+
+/**
+ * A redriveAllowPolicy as `holder` carries it. readOutput gives a known `undefined` for one the
+ * program left unset (a first preview leaves the provider's computed output unknown): no policy,
+ * as parsing an absent value says.
+ */
+function readRedriveAllow(holder: PolicyResource, get: () => unknown): Reading<ParsedRedriveAllow> {
+    const reading = readOutput(holder, () => parseRedriveAllowPolicy(get()));
+    return reading.known ? known(reading.value ?? parseRedriveAllowPolicy(undefined)) : reading;
 }
 
 function deadLetterTargetOf(redrivePolicy: string | undefined): string | undefined {

@@ -1,13 +1,11 @@
 import { IdempotencyAlreadyInProgressError } from "@aws-lambda-powertools/idempotency";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
 import type { AwsClients } from "../aws/clients";
 import type { ConsumerConfig } from "../config/handler-config";
 import { backoffSeconds } from "../failures/backoff";
-import { toSdkAttributes } from "../failures/dead-letter";
 import { asError } from "../failures/errors";
-import { changeVisibility, handleFailure, type RetryScheduled } from "../failures/failure-policy";
+import { alreadyDeadLettered, changeVisibility, handleFailure, sendFreshCopy, type RetryScheduled } from "../failures/failure-policy";
 import type { EventType } from "../messages/message-attributes";
 import { parseBody, type ParsedBody } from "../messages/parse-message";
 import { type ConsumerMetrics, MetricName } from "../observability/metrics";
@@ -49,7 +47,8 @@ export interface RecordHandlerDependencies {
 export { changeVisibility, type RetryScheduled } from "../failures/failure-policy";
 
 /**
- * Runs one record through a lane; success returns (the batch processor acknowledges it). A throw:
+ * Runs one record through a lane; success returns (the batch processor acknowledges it). A
+ * redelivery of a message the DLQ already took (its delete was lost) is acknowledged unrun. A throw:
  * - the invocation's deadline passed: nothing at all, as if Lambda had stopped it;
  * - the invocation is near its deadline (InvocationDeadlineNearError, the record or a step not
  *   started): neither an attempt nor a failure; the message goes back to the queue;
@@ -71,6 +70,10 @@ export async function handleRecord(
     try {
         // Nothing starts without the safety margin left: the invocation must answer before Lambda stops it.
         dependencies.deadline?.assertRoomFor("the record");
+        if (receiveCount > 1 && (await alreadyDeadLettered(record, dependencies, log))) {
+            log.warn("message already dead-lettered by an earlier delivery whose delete was lost; acknowledged without running it");
+            return;
+        }
         const parsed = parseBody(await resolveMessageBody(record, dependencies.eventType, dependencies.clients));
         const callId = peekCallId(parsed);
         if (callId !== undefined) {
@@ -119,14 +122,7 @@ async function returnInProgressMessage(record: SQSRecord, dependencies: RecordHa
     const seconds = Math.max(1, backoffSeconds(1, config.backoffTiersSeconds, config.visibilityTimeoutSeconds));
     const fifo = record.attributes.MessageGroupId !== undefined;
     if (!fifo && receiveCountOf(record) >= config.maxReceiveCount) {
-        await clients.sqs.send(
-            new SendMessageCommand({
-                QueueUrl: config.queueUrl,
-                MessageBody: record.body,
-                MessageAttributes: toSdkAttributes(record),
-                DelaySeconds: Math.min(seconds, MAX_DELAY_SECONDS),
-            }),
-        );
+        await sendFreshCopy(record, dependencies, seconds);
         dependencies.metrics?.count(MetricName.inProgressElsewhere);
         log.info("message in progress in another invocation on its last receive; a delayed copy is back in the queue", {
             retryInSeconds: seconds,
@@ -152,7 +148,7 @@ async function handBackCutOffMessage(
     dependencies: RecordHandlerDependencies,
     log: Logger,
 ): Promise<HandBackOutcome> {
-    const { config, clients } = dependencies;
+    const { config } = dependencies;
     dependencies.metrics?.count(MetricName.cutOffAtDeadline);
     if (receiveCountOf(record) < config.maxReceiveCount) {
         log.warn("invocation near its deadline; message handed back unstarted (not an attempt)", {
@@ -164,14 +160,9 @@ async function handBackCutOffMessage(
     if (record.attributes.MessageGroupId !== undefined) {
         return (await handleHeldBack(record, dependencies, log)) ? HandBackOutcome.settled : HandBackOutcome.returned;
     }
-    await clients.sqs.send(
-        new SendMessageCommand({ QueueUrl: config.queueUrl, MessageBody: record.body, MessageAttributes: toSdkAttributes(record) }),
-    );
+    await sendFreshCopy(record, dependencies);
     log.warn("invocation near its deadline on the message's last receive; a fresh copy is back in the queue (not an attempt)", {
         step: error.step,
     });
     return HandBackOutcome.settled;
 }
-
-/** SQS's DelaySeconds maximum. */
-const MAX_DELAY_SECONDS = 900;

@@ -10,8 +10,13 @@
  * (a successful run deletes the message, so it needs no count): an atomic ADD of 1 to `attempts`
  * that returns the new value, and the failure itself in `lastFailure`, so the reason of a message
  * SQS later moves by itself can still be found. A forward to the DLQ resets `attempts` (a replay
- * starts with its full allowance, as the original did) and adds 1 to `deadLetters` (see
- * deadLetterDeduplicationId). A held-back message never runs, so nothing is written for it.
+ * starts with its full allowance, as the original did), adds 1 to `deadLetters` (see
+ * deadLetterDeduplicationId) and notes the SQS message id it forwarded in `forwardedMessageId`:
+ * written only once the DLQ took the copy, so a redelivery of that same SQS message (the consumer
+ * killed, or frozen past its timeout, before SQS deleted it) is acknowledged without a second copy,
+ * while a forward that failed leaves nothing that could lose the message. A replay or a resend is
+ * another SQS message (another id) and is handled as new. A held-back message never runs, so
+ * nothing is written for it.
  *
  * The identity must survive redelivery and redrive, which give a message a new SQS message id and,
  * when SQS moves a FIFO message itself, a new deduplication id too: so it is the SHA-256 of the
@@ -30,6 +35,8 @@ export interface AttemptCount {
     readonly attempts: number;
     /** How many times the handler forwarded this message to the DLQ. */
     readonly deadLetters: number;
+    /** The SQS message id of the last copy the DLQ took (see the module comment). */
+    readonly forwardedMessageId?: string;
 }
 
 /** What the record keeps of the last failure. */
@@ -78,15 +85,23 @@ export class AttemptRecords {
         return countOf(Attributes);
     }
 
-    /** Records a forward to the DLQ: the attempt count starts again for a replay. */
-    async recordDeadLetter(identity: string): Promise<void> {
+    /**
+     * Records a forward to the DLQ, once the DLQ took the copy of SQS message `messageId`: the
+     * attempt count starts again for a replay, and a redelivery of that message is known as forwarded.
+     */
+    async recordDeadLetter(identity: string, messageId: string): Promise<void> {
         await this.client.send(
             new UpdateItemCommand({
                 TableName: this.tableName,
                 Key: this.key(identity),
-                UpdateExpression: "SET attempts = :zero, #expiration = :expiration ADD deadLetters :one",
+                UpdateExpression: "SET attempts = :zero, forwardedMessageId = :messageId, #expiration = :expiration ADD deadLetters :one",
                 ExpressionAttributeNames: { "#expiration": IdempotencyTableSchema.timeToLiveAttribute },
-                ExpressionAttributeValues: { ":zero": { N: "0" }, ":one": { N: "1" }, ":expiration": { N: String(this.expiration()) } },
+                ExpressionAttributeValues: {
+                    ":zero": { N: "0" },
+                    ":one": { N: "1" },
+                    ":messageId": { S: messageId },
+                    ":expiration": { N: String(this.expiration()) },
+                },
             }),
         );
     }
@@ -109,6 +124,11 @@ export class AttemptRecords {
     }
 }
 
-function countOf(item: Record<string, { N?: string }> | undefined): AttemptCount {
-    return { attempts: Number(item?.attempts?.N ?? 0), deadLetters: Number(item?.deadLetters?.N ?? 0) };
+function countOf(item: Record<string, { N?: string; S?: string }> | undefined): AttemptCount {
+    const forwardedMessageId = item?.forwardedMessageId?.S;
+    return {
+        attempts: Number(item?.attempts?.N ?? 0),
+        deadLetters: Number(item?.deadLetters?.N ?? 0),
+        ...(forwardedMessageId !== undefined ? { forwardedMessageId } : {}),
+    };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { ChangeMessageVisibilityCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
 import type { AwsClients } from "../aws/clients";
 import type { ConsumerConfig } from "../config/handler-config";
@@ -8,7 +8,7 @@ import { receiveCountOf } from "../consumer/record-facts";
 import { type ConsumerMetrics, MetricName } from "../observability/metrics";
 import { AttemptRecords, messageIdentityOf, type AttemptCount } from "./attempt-record";
 import { backoffSeconds } from "./backoff";
-import { DeadLetterKind } from "./dead-letter";
+import { DeadLetterKind, toSdkAttributes } from "./dead-letter";
 import { forwardToDeadLetterQueue } from "./dead-letter-forwarder";
 import { asError, FailureKind, failureKindOf } from "./errors";
 
@@ -30,8 +30,12 @@ export type RetryScheduled = (record: SQSRecord, visibilitySeconds: number) => v
  * The run counts as one attempt (attempt-record.ts), then:
  *   - poison: forward to the DLQ at once;
  *   - transient, attempts >= maxReceiveCount: forward as "exhausted";
- *   - transient, fewer attempts but this is the last receive SQS allows (held-back receives on a
- *     FIFO lane count for SQS): forward as "receive-limit", so SQS does not move it without a reason;
+ *   - transient, fewer attempts but this is the last receive SQS allows (receives handed back near
+ *     the deadline, or held back on a FIFO lane, count for SQS): on a standard lane a fresh copy
+ *     goes back to the queue, delayed by the attempt's backoff tier, and this delivery is
+ *     acknowledged (the attempt record, keyed by the body, keeps counting, so the copy still ends
+ *     as "exhausted" after maxReceiveCount real runs); a FIFO lane cannot (deduplication, and
+ *     order), so it forwards as "receive-limit", and SQS does not move it without a reason;
  *   - else: visibility shortened to the backoff tier of its attempt number, error rethrown.
  * A refused forward rethrows DeadLetterRefusedError (logged as an ERROR by the forwarder): the
  * record stays in the queue and SQS's own redrive is the safety net.
@@ -56,11 +60,22 @@ export async function handleFailure(
               : receiveCount >= config.maxReceiveCount
                 ? DeadLetterKind.receiveLimit
                 : undefined;
+    const visibilitySeconds = backoffSeconds(count.attempts, config.backoffTiersSeconds, config.visibilityTimeoutSeconds);
+    if (deadLetterKind === DeadLetterKind.receiveLimit && record.attributes.MessageGroupId === undefined) {
+        assertWithinDeadline(dependencies.remainingTime, "the fresh copy");
+        await sendFreshCopy(record, dependencies, visibilitySeconds);
+        dependencies.metrics?.count(MetricName.retriesScheduled);
+        log.warn("message failed on SQS's last receive with attempts to spare; a fresh copy is back in the queue", {
+            retryInSeconds: visibilitySeconds,
+            attempts: count.attempts,
+            error,
+        });
+        return;
+    }
     if (deadLetterKind !== undefined) {
         await deadLetter(record, deadLetterKind, error, count, dependencies, log);
         return;
     }
-    const visibilitySeconds = backoffSeconds(count.attempts, config.backoffTiersSeconds, config.visibilityTimeoutSeconds);
     await retryAfter(record, visibilitySeconds, dependencies, log, onRetryScheduled);
     dependencies.metrics?.count(MetricName.retriesScheduled);
     log.warn("message will be retried", { retryInSeconds: visibilitySeconds, attempts: count.attempts, error });
@@ -101,6 +116,11 @@ async function deadLetter(
     const { config, clients } = dependencies;
     // A frozen invocation resumed past its deadline must not add a second dead letter to the one its successor sent.
     assertWithinDeadline(dependencies.remainingTime, "the dead-letter forward");
+    if (count.forwardedMessageId === record.messageId) {
+        // The DLQ already took this very SQS message; only its delete was lost (a kill, or a freeze past the timeout).
+        log.warn("message already dead-lettered; acknowledged without a second copy", { deadLetterKind: kind, error });
+        return;
+    }
     await forwardToDeadLetterQueue(
         record,
         { kind, error, attempts: count.attempts, handlerVersion: config.handlerVersion },
@@ -109,13 +129,30 @@ async function deadLetter(
         config,
         log,
     );
+    // Written only after the DLQ took the copy: a forward that failed (or never ran) leaves no mark that could lose the message.
     await attemptRecords(dependencies)
-        .recordDeadLetter(messageIdentityOf(record))
+        .recordDeadLetter(messageIdentityOf(record), record.messageId)
         .catch((recordError: unknown) =>
             log.warn("could not reset the attempt record after dead-lettering", { error: asError(recordError) }),
         );
     dependencies.metrics?.deadLettered(kind);
     log.error("message dead-lettered", { deadLetterKind: kind, attempts: count.attempts, error });
+}
+
+/**
+ * Whether the DLQ already took a copy of this very SQS message (a redelivery after the consumer was
+ * killed, or frozen past its timeout, between the forward and SQS's delete): then it must be
+ * acknowledged, not run again. Only asked of redeliveries; if the record cannot be read, the
+ * message runs as usual (the forward itself checks again).
+ */
+export async function alreadyDeadLettered(record: SQSRecord, dependencies: FailurePolicyDependencies, log: Logger): Promise<boolean> {
+    try {
+        const count = await attemptRecords(dependencies).read(messageIdentityOf(record));
+        return count.forwardedMessageId === record.messageId;
+    } catch (error) {
+        log.warn("could not read the attempt record; running the message", { error: asError(error) });
+        return false;
+    }
 }
 
 /**
@@ -144,6 +181,30 @@ async function retryAfter(
 ): Promise<void> {
     await changeVisibility(dependencies.clients.sqs, dependencies.config.queueUrl, record, seconds, log);
     onRetryScheduled?.(record, seconds);
+}
+
+/** SQS's DelaySeconds maximum. */
+const MAX_DELAY_SECONDS = 900;
+
+/**
+ * Sends a copy of a standard-queue message (same body and attributes) back to its queue, delayed
+ * by `delaySeconds`, so the caller can acknowledge this delivery on SQS's last receive instead of
+ * letting SQS move it to the DLQ without a reason. Idempotency and the attempt record (both keyed
+ * by content, not by SQS message id) treat the copy as the same message.
+ */
+export async function sendFreshCopy(
+    record: SQSRecord,
+    { config, clients }: Pick<FailurePolicyDependencies, "config" | "clients">,
+    delaySeconds = 0,
+): Promise<void> {
+    await clients.sqs.send(
+        new SendMessageCommand({
+            QueueUrl: config.queueUrl,
+            MessageBody: record.body,
+            MessageAttributes: toSdkAttributes(record),
+            ...(delaySeconds > 0 ? { DelaySeconds: Math.min(delaySeconds, MAX_DELAY_SECONDS) } : {}),
+        }),
+    );
 }
 
 /**

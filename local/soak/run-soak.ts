@@ -9,6 +9,8 @@ import { spawn } from "node:child_process";
 import * as os from "node:os";
 import type { Writable } from "node:stream";
 import * as path from "node:path";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { createAwsClients } from "../../handlers/aws/clients";
 import type { PipelineOptions } from "../../pipeline/options";
 import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
 import { type DeadLetterEntry, toDeadLetterEntry } from "../dlq/dead-letter-entry";
@@ -167,9 +169,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             // Anything that started within one function timeout before the freeze may have been cut off by it.
             const frozen = await freezeProcess(freezeSeconds);
             frozenMs = frozen.endMs - frozen.startMs;
+            const longestTimeoutMs = Math.max(escalationTimeoutSeconds, functionTimeoutSeconds) * 1000;
             freezeWindows.push({
-                startMs: frozen.startMs - Math.max(escalationTimeoutSeconds, functionTimeoutSeconds) * 1000,
+                startMs: frozen.startMs - longestTimeoutMs,
                 endMs: frozen.endMs,
+                cutOffUntilMs: frozen.endMs + longestTimeoutMs,
             });
         }
         await sending;
@@ -304,13 +308,24 @@ async function waitUntilDrained(runtime: LocalRuntime, maxWaitMs: number): Promi
 }
 
 async function observe(runtime: LocalRuntime, stateDirectory: string, final: PipelineSnapshot) {
+    const { s3 } = createAwsClients(runtime.emulators.environment);
+    try {
+        return await observeWith(runtime, stateDirectory, final, s3);
+    } finally {
+        s3.destroy();
+    }
+}
+
+async function observeWith(runtime: LocalRuntime, stateDirectory: string, final: PipelineSnapshot, s3: S3Client) {
     const { escalation, toolCall } = runtime.lanes;
+    const entries = async (queueUrl: string) =>
+        Promise.all((await peekMessages(runtime.sqs, queueUrl)).map(toDeadLetterEntry).map((entry) => withOffloadedBody(entry, s3)));
     return {
         incidents: runtime.receivers.pagerDuty.incidents,
         pagerDutyRequests: runtime.receivers.pagerDuty.requests,
         slackRequests: runtime.receivers.slack.requests,
-        escalationDeadLetters: (await peekMessages(runtime.sqs, escalation.deadLetterQueueUrl)).map(toDeadLetterEntry),
-        toolCallDeadLetters: (await peekMessages(runtime.sqs, toolCall.deadLetterQueueUrl)).map(toDeadLetterEntry),
+        escalationDeadLetters: await entries(escalation.deadLetterQueueUrl),
+        toolCallDeadLetters: await entries(toolCall.deadLetterQueueUrl),
         deadLetterCounts: {
             escalation: total(await queueDepth(runtime.sqs, escalation.deadLetterQueueUrl)),
             toolCall: total(await queueDepth(runtime.sqs, toolCall.deadLetterQueueUrl)),
@@ -318,6 +333,15 @@ async function observe(runtime: LocalRuntime, stateDirectory: string, final: Pip
         queuedAtEnd: final.queued,
         toolRuns: readToolRuns(stateDirectory),
     };
+}
+
+/** A dead letter whose body the forward offloaded (too large for the DLQ with its reason), with that body read back from the payload bucket. */
+async function withOffloadedBody(entry: DeadLetterEntry, s3: S3Client): Promise<DeadLetterEntry> {
+    if (entry.payload === undefined) {
+        return entry;
+    }
+    const object = await s3.send(new GetObjectCommand({ Bucket: entry.payload.s3BucketName, Key: entry.payload.s3Key }));
+    return { ...entry, body: (await object.Body?.transformToString("utf8")) ?? "" };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,12 +1,13 @@
 /**
  * The soak's verdict: each check accounts for every message the plan sent.
  */
+import { MAX_PAGERDUTY_EVENT_BYTES } from "../../handlers/escalation/pager-duty";
 import { DEAD_LETTER_ATTRIBUTE } from "../../handlers/failures/dead-letter";
 import { deriveEscalationId } from "../../handlers/messages/escalation-message";
 import type { DeadLetterEntry } from "../dlq/dead-letter-entry";
 import type { RecordedRequest } from "../fake-receivers";
-import type { SoakPlan } from "./soak-plan";
-import type { ToolRun } from "./soak-tools";
+import { LARGE_TOOL_RESULT_BYTES, NEAR_LIMIT_POISON_BYTES, OVERSIZED_CONTEXT_BYTES, type SoakPlan } from "./soak-plan";
+import { SoakToolName, type ToolRun } from "./soak-tools";
 
 export interface CheckResult {
     readonly name: string;
@@ -40,15 +41,21 @@ export interface SoakObservations {
 export interface FreezeWindow {
     readonly startMs: number;
     readonly endMs: number;
+    /**
+     * Until when an invocation running at the freeze could still be running after it (its end plus
+     * the longest function timeout): an answer it got then reached an attempt already past its
+     * deadline, whose outcome does not count. @default endMs
+     */
+    readonly cutOffUntilMs?: number;
 }
 
 export interface CheckOptions {
     /**
      * Accept a repeated Slack post, PagerDuty trigger, tool run or dead letter (still reported).
      * Only the kill scenario sets it: a consumer killed after the side effect but before its
-     * completion record was saved (or, for a dead letter, after the forward but before the
-     * source message was deleted) can only be retried, and Slack and a standard DLQ have no
-     * deduplication of their own. That is
+     * completion record was saved (or, for a dead letter, after the DLQ took the copy but before
+     * the forward's record was written: a kill after that record is acknowledged without a second
+     * copy) can only be retried, and Slack and a standard DLQ have no deduplication of their own. That is
      * at-least-once delivery working as designed; PagerDuty still folds the trigger into the open
      * incident (no second page), and nothing may be lost.
      */
@@ -60,9 +67,10 @@ const SLACK_ESCALATION_ID = /\(escalation (\S+)\)$/;
 export function checkSoak(plan: SoakPlan, seen: SoakObservations, options: CheckOptions = {}): CheckResult[] {
     return [
         checkPagedOnce(plan, seen, options),
+        checkOversizedCapped(plan, seen),
         checkNoSecondPage(plan, seen),
         checkPoisonInDeadLetterQueues(plan, seen, options),
-        checkSlackFailedReplayed(seen),
+        checkSlackFailedReplayed(seen, options),
         checkToolStepsOnce(plan, seen, options),
         checkFifoOrder(plan, seen),
         checkNoneLost(plan, seen, options),
@@ -153,6 +161,37 @@ function checkPagedOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOp
     };
 }
 
+/**
+ * Every oversized escalation (its context offloaded to S3 by the producer, too large for PagerDuty
+ * whole) paged all the same: PagerDuty accepted a trigger within its 512 KB whose custom_details
+ * are capped and point to the full payload in the payload bucket.
+ */
+function checkOversizedCapped(plan: SoakPlan, seen: SoakObservations): CheckResult {
+    const ids = plan.oversizedEscalations.map((escalation) => escalation.escalationId ?? deriveEscalationId(escalation));
+    const accepted = seen.pagerDutyRequests.filter((request) => request.answeredStatus === 202);
+    const capped = new Set(
+        accepted
+            .filter((request) => {
+                const details = (request.json as { payload?: { custom_details?: { contextTruncated?: unknown; fullPayload?: unknown } } })
+                    ?.payload?.custom_details;
+                return (
+                    Buffer.byteLength(request.body, "utf8") <= MAX_PAGERDUTY_EVENT_BYTES &&
+                    details?.contextTruncated === true &&
+                    String(details.fullPayload).startsWith("s3://")
+                );
+            })
+            .map(triggerEscalationId),
+    );
+    const notCapped = ids.filter((id) => !capped.has(id));
+    return {
+        name: "every oversized escalation paged within PagerDuty's 512 KB, its context capped with a pointer to the payload in S3",
+        passed: notCapped.length === 0,
+        detail:
+            `${ids.length} escalations with a ${OVERSIZED_CONTEXT_BYTES.toLocaleString("en-US")}-byte context (offloaded to S3), ${ids.length - notCapped.length} paged with capped custom_details` +
+            problems([[notCapped, "not paged with a capped event within 512 KB"]]),
+    };
+}
+
 /** One incident per call, opened once: a repeated trigger was folded into it, never a second page. */
 function checkNoSecondPage(plan: SoakPlan, seen: SoakObservations): CheckResult {
     const calls = new Set(plan.escalations.map((escalation) => escalation.callId));
@@ -167,23 +206,79 @@ function checkNoSecondPage(plan: SoakPlan, seen: SoakObservations): CheckResult 
     };
 }
 
-function checkSlackFailedReplayed(seen: SoakObservations): CheckResult {
+/**
+ * A Slack refusal is per attempt: the injector refuses the next Slack post, whichever delivery
+ * makes it. When that delivery is an attempt cut off (its invocation frozen past its deadline, or
+ * stopped at its timeout, or killed), the refusal has no outcome at all: nothing may be
+ * dead-lettered past the deadline (a successor holds the message), and the retry finds Slack
+ * back and posts. That is correct, so such a refusal needs no dead letter, only a later post. Any
+ * other refused escalation must come back as a "paged; Slack failed" dead letter, and be replayed.
+ */
+function checkSlackFailedReplayed(seen: SoakObservations, options: CheckOptions): CheckResult {
     const replays = seen.slackFailedReplays ?? { replayed: [], refusalsInjected: 0 };
     const unmarked = replays.replayed
         .filter((entry) => !(entry.reason?.errorMessage ?? "").startsWith("paged; Slack failed:"))
         .map((entry) => entry.messageId);
+    const refusals = seen.slackRequests.filter((request) => request.answeredStatus === SLACK_REFUSAL_STATUS);
+    const refusedAt = new Map<string, number>();
+    for (const request of refusals) {
+        const escalationId = slackEscalationId(request);
+        if (escalationId !== undefined && !refusedAt.has(escalationId)) {
+            refusedAt.set(escalationId, Date.parse(request.receivedAt));
+        }
+    }
+    const replayedIds = new Set(replays.replayed.map((entry) => deadLetterKeyOf(entry, "escalation")));
+    const postedAt = deliveriesByEscalation(seen.slackRequests, slackEscalationId);
+    const cutOff: string[] = [];
+    const notDeadLettered: string[] = [];
+    for (const [escalationId, at] of refusedAt) {
+        if (replayedIds.has(escalationId)) {
+            continue;
+        }
+        const retriedAndPosted = (postedAt.get(escalationId) ?? []).some((posted) => posted >= at);
+        if (retriedAndPosted && (options.tolerateRepeats === true || inCutOffWindow(at, seen))) {
+            cutOff.push(escalationId);
+        } else {
+            notDeadLettered.push(escalationId);
+        }
+    }
+    const neverRefused = [...replayedIds].filter((escalationId) => !refusedAt.has(escalationId));
+    const unconsumed = replays.refusalsInjected - refusals.length;
     return {
         name: "every escalation whose Slack post was refused after the page dead-lettered as 'paged; Slack failed', and its replay posted to Slack only",
-        passed: replays.replayed.length === replays.refusalsInjected && unmarked.length === 0,
+        passed: notDeadLettered.length === 0 && neverRefused.length === 0 && unconsumed === 0 && unmarked.length === 0,
         detail:
-            `${replays.refusalsInjected} Slack refusals injected, ${replays.replayed.length} dead letters replayed (PagerDuty and Slack counts above include them)` +
-            problems([[unmarked, "dead-lettered without the 'paged; Slack failed' mark"]]),
+            `${replays.refusalsInjected} Slack refusals injected, ${refusals.length} answered, ${replays.replayed.length} dead letters replayed (PagerDuty and Slack counts above include them)` +
+            problems([
+                [unmarked, "dead-lettered without the 'paged; Slack failed' mark"],
+                [notDeadLettered, "refused but never dead-lettered as 'paged; Slack failed'"],
+                [neverRefused, "replayed as 'paged; Slack failed' but never refused"],
+                [unconsumed !== 0 ? [`${unconsumed}`] : [], "injected refusal(s) no Slack post met"],
+                [
+                    cutOff,
+                    options.tolerateRepeats === true
+                        ? "refused in an attempt the kill cut off: no dead letter, the retry posted (allowed)"
+                        : "refused in an attempt the freeze cut off (past its deadline): no dead letter, the retry posted (allowed)",
+                ],
+            ]),
     };
+}
+
+/** Slack's answer to a post to a removed webhook, as the injector refuses a post for good. */
+const SLACK_REFUSAL_STATUS = 404;
+
+/** Whether an answer at `at` may have reached an attempt the freeze cut off: from one timeout before the freeze until those attempts ended after it. */
+function inCutOffWindow(at: number, seen: SoakObservations): boolean {
+    return (seen.freezeWindows ?? []).some((window) => at >= window.startMs && at <= (window.cutOffUntilMs ?? window.endMs));
 }
 
 function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations, options: CheckOptions): CheckResult {
     const expectedBodies = new Set(plan.malformedBodies);
     const expectedUnknown = new Set(plan.unknownToolCalls.map((call) => call.callId));
+    const nearLimit = new Set(plan.nearLimitPoisonBodies);
+    const nearLimitOffloaded = seen.escalationDeadLetters.filter(
+        (entry) => nearLimit.has(entry.body) && entry.payload !== undefined,
+    ).length;
     const withoutReason = [...seen.escalationDeadLetters, ...seen.toolCallDeadLetters]
         .filter((entry) => entry.reason === undefined)
         .map((entry) => entry.messageId);
@@ -210,7 +305,8 @@ function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations, o
             extraEscalation === 0 &&
             extraToolCall === 0,
         detail:
-            `escalation DLQ ${seen.deadLetterCounts.escalation} (expected ${expectedBodies.size} malformed, reason InvalidMessageError in '${DEAD_LETTER_ATTRIBUTE}'), ` +
+            `escalation DLQ ${seen.deadLetterCounts.escalation} (expected ${expectedBodies.size} malformed, reason InvalidMessageError in '${DEAD_LETTER_ATTRIBUTE}'; ` +
+            `${nearLimit.size} of them ${NEAR_LIMIT_POISON_BYTES.toLocaleString("en-US")} bytes, too large for the DLQ with the reason: ${nearLimitOffloaded} with the body offloaded to the payload bucket), ` +
             `tool-call DLQ ${seen.deadLetterCounts.toolCall} (expected ${expectedUnknown.size} unknown tools, reason UnknownToolError)` +
             problems([
                 [withoutReason, "dead-lettered without a reason"],
@@ -219,7 +315,7 @@ function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations, o
                 [extraEscalation > 0 ? [`${extraEscalation}`] : [], "unexpected message(s) in the escalation DLQ"],
                 [
                     options.tolerateRepeats === true && repeatedEscalation > 0 ? [`${repeatedEscalation}`] : [],
-                    "repeated dead letter(s) of one message in the escalation DLQ (tolerated: killed between forward and delete)",
+                    "repeated dead letter(s) of one message in the escalation DLQ (tolerated: killed between the DLQ's answer and the record of the forward)",
                 ],
                 [extraToolCall > 0 ? [`${extraToolCall}`] : [], "unexpected message(s) in the tool-call DLQ"],
             ]),
@@ -241,7 +337,7 @@ function checkToolStepsOnce(plan: SoakPlan, seen: SoakObservations, options: Che
         name: "every tool step executed exactly once",
         passed: never.length === 0 && forbidden.length === 0,
         detail:
-            `${expected.length} steps, ${runs.size} executed` +
+            `${expected.length} steps (${plan.toolCalls.filter((call) => call.toolName === SoakToolName.largeResult).length} returning ${LARGE_TOOL_RESULT_BYTES.toLocaleString("en-US")} bytes), ${runs.size} executed` +
             problems([
                 [never, "never executed"],
                 [forbidden, "executed more than once"],
@@ -369,7 +465,7 @@ function checkNoneLost(plan: SoakPlan, seen: SoakObservations, options: CheckOpt
                 [unexplained, "dead letter(s) of nothing the plan sent"],
                 [
                     options.tolerateRepeats === true ? repeated : [],
-                    "dead-lettered more than once (tolerated: killed between forward and delete)",
+                    "dead-lettered more than once (tolerated: killed between the DLQ's answer and the record of the forward)",
                 ],
             ]),
     };

@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { emitEscalation, enqueueToolCall } from "../../handlers/producer";
 import { localProducerTargets } from "../producer-targets";
 import type { LocalRuntime } from "../runtime";
@@ -37,8 +37,15 @@ export async function sendSoakPlan(runtime: LocalRuntime, plan: SoakPlan): Promi
         // Producer retries after lost acknowledgements: the same tool calls again.
         await enqueueToolCall(targets.toolCall, plan.duplicateToolCalls);
         runtime.stats.sent += plan.duplicateToolCalls.length;
-        for (let start = 0; start < plan.malformedBodies.length; start += 10) {
-            const bodies = plan.malformedBodies.slice(start, start + 10);
+        // A near-limit body fills a whole SendMessageBatch (256 KiB in all), so each goes alone.
+        const nearLimit = new Set(plan.nearLimitPoisonBodies);
+        for (const body of plan.nearLimitPoisonBodies) {
+            await runtime.sqs.send(new SendMessageCommand({ QueueUrl: runtime.lanes.escalation.queueUrl, MessageBody: body }));
+            runtime.stats.sent++;
+        }
+        const smallBodies = plan.malformedBodies.filter((body) => !nearLimit.has(body));
+        for (let start = 0; start < smallBodies.length; start += 10) {
+            const bodies = smallBodies.slice(start, start + 10);
             const { Failed = [] } = await runtime.sqs.send(
                 new SendMessageBatchCommand({
                     QueueUrl: runtime.lanes.escalation.queueUrl,

@@ -6,7 +6,9 @@
  * - `flaky-step` fails transiently on its first attempt (as a downstream 503 would);
  * - `slow-step` would overrun the function timeout on its first attempt: the consumer stops it at
  *   the invocation's safety margin (its AbortSignal) and retries it; were it not stopped, the
- *   runtime would kill the whole invocation at the timeout.
+ *   runtime would kill the whole invocation at the timeout;
+ * - `large-result-step` succeeds with a result of `resultBytes` (~450 KB), over a DynamoDB item:
+ *   its idempotency record must still be saved (bounded), or every attempt would run it again.
  * "First attempt" is decided with a marker file created exclusively, which works across the
  * execution environments (worker threads) that may run the attempts.
  */
@@ -19,7 +21,7 @@ import { defineTool, type ToolDefinition, type ToolInvocation } from "../../hand
 
 /** The consumers' environment carries the soak's state directory under this name. */
 export const SOAK_STATE_DIRECTORY_VARIABLE = "SOAK_STATE_DIRECTORY";
-export const SoakToolName = { record: "record-step", flaky: "flaky-step", slow: "slow-step" } as const;
+export const SoakToolName = { record: "record-step", flaky: "flaky-step", slow: "slow-step", largeResult: "large-result-step" } as const;
 export type SoakToolName = (typeof SoakToolName)[keyof typeof SoakToolName];
 export const TOOL_RUNS_FILE = "tool-runs.jsonl";
 
@@ -31,7 +33,11 @@ export interface ToolRun {
     readonly at: number;
 }
 
-const StepArguments = z.strictObject({ step: z.number().int().min(0), sleepMs: z.number().int().min(0).optional() });
+const StepArguments = z.strictObject({
+    step: z.number().int().min(0),
+    sleepMs: z.number().int().min(0).optional(),
+    resultBytes: z.number().int().min(0).optional(),
+});
 
 function stateDirectory(): string {
     const directory = process.env[SOAK_STATE_DIRECTORY_VARIABLE];
@@ -91,6 +97,14 @@ export const tools: readonly ToolDefinition[] = [
         argumentsSchema: StepArguments,
         async run(args, invocation) {
             return recordRun(SoakToolName.record, args.step, invocation);
+        },
+    }),
+    defineTool({
+        name: SoakToolName.largeResult,
+        description: "Record that this step ran, and return a result of resultBytes.",
+        argumentsSchema: StepArguments,
+        async run(args, invocation) {
+            return { ...recordRun(SoakToolName.largeResult, args.step, invocation), result: "r".repeat(args.resultBytes ?? 0) };
         },
     }),
     failsOnFirstAttempt(SoakToolName.flaky, "Fail transiently on the first attempt, then record the step.", async () => {

@@ -347,6 +347,103 @@ describe("dead-letter faults", () => {
         });
     });
 
+    describe("a standard DLQ takes one copy of a message (item 10)", () => {
+        const poisonBody = (callId: string) => JSON.stringify(escalation({ callId, severity: "urgent" as "critical" }));
+
+        it("forwards a poison message to a standard DLQ once when the consumer is killed between the forward and SQS's delete", async () => {
+            // Prepare: the first delivery forwarded the message, then the consumer was killed before SQS deleted it
+            const lane = await createLane(harness);
+            await sendEscalation(lane, poisonBody("call-killed"), escalationAttributes());
+            const handle = escalationConsumer(lane);
+            const [record] = (await lane.receiveEvent()).Records;
+            await handle({ Records: [record!] }, lambdaContext());
+
+            // Act: the message comes back after its visibility timeout
+            const redelivery = { Records: [onAttempt(record!, 2)] };
+            const response = await handle(redelivery, lambdaContext());
+            await lane.acknowledge(redelivery, response);
+
+            // Assess
+            const deadLetters = await lane.receiveDeadLetters();
+            assert.deepEqual(
+                [response, deadLetters.length, reasonOf(deadLetters[0]!)?.errorClass],
+                [{ batchItemFailures: [] }, 1, "InvalidMessageError"],
+            );
+        });
+
+        it("acknowledges a message it already dead-lettered without running it again when it comes back after a kill: Slack waits for the replay", async () => {
+            // Prepare: Slack refused the post after the page, the message was dead-lettered, the delete was lost
+            const lane = await createLane(harness);
+            await sendEscalation(lane, escalation({ callId: "call-killed-slack" }), escalationAttributes());
+            harness.receivers.slack.failNext(1, { status: 404, body: "no_service" });
+            const handle = escalationConsumer(lane);
+            const [record] = (await lane.receiveEvent()).Records;
+            await handle({ Records: [record!] }, lambdaContext());
+
+            // Act
+            const response = await handle({ Records: [onAttempt(record!, 2)] }, lambdaContext());
+
+            // Assess: no second copy, and the redelivery did not post (its dead letter's replay will)
+            const deadLetters = await lane.receiveDeadLetters();
+            assert.deepEqual(
+                [
+                    response,
+                    deadLetters.map((dead) => reasonOf(dead)?.errorClass),
+                    harness.receivers.slack.requests.map((request) => request.answeredStatus),
+                ],
+                [{ batchItemFailures: [] }, ["SlackFailedAfterPageError"], [404]],
+            );
+        });
+
+        it("forwards a message whose earlier forward was refused: a refused forward leaves no mark that could lose it", async () => {
+            // Prepare: the DLQ refused the first forward (KMS); the message stayed in the queue
+            const lane = await createLane(harness);
+            await sendEscalation(lane, poisonBody("call-refused-then-taken"), escalationAttributes());
+            const refusing = refusingSqsClient(
+                { endpoint: harness.emulators.sqsEndpoint, region: harness.emulators.region, credentials: harness.emulators.credentials },
+                (name, input) =>
+                    name === "SendMessageCommand" && input.QueueUrl === lane.deadLetterQueueUrl
+                        ? new KmsAccessDenied({ message: "User is not authorized to perform kms:GenerateDataKey", $metadata: {} })
+                        : undefined,
+            );
+            const [record] = (await lane.receiveEvent()).Records;
+            const refused = await createEscalationConsumer({
+                environment: lane.environment,
+                secrets: lane.secrets,
+                logger: silentLogger(),
+                clients: { sqs: refusing, s3: harness.s3, dynamoDb: harness.dynamoDb },
+            })({ Records: [record!] }, lambdaContext()).catch((error: unknown) => error);
+
+            // Act
+            const response = await escalationConsumer(lane)({ Records: [onAttempt(record!, 2)] }, lambdaContext());
+
+            // Assess
+            const deadLetters = await lane.receiveDeadLetters();
+            assert.deepEqual(
+                [refused instanceof Error, response, deadLetters.length, reasonOf(deadLetters[0]!)?.attempts],
+                [true, { batchItemFailures: [] }, 1, 2],
+            );
+        });
+
+        it("dead-letters each resend of one body, and a replay that fails again: each is its own SQS message", async () => {
+            // Prepare
+            const lane = await createLane(harness);
+            const body = poisonBody("call-resent-poison");
+            await sendEscalation(lane, body, escalationAttributes());
+            await sendEscalation(lane, body, escalationAttributes());
+            const handle = escalationConsumer(lane);
+            await runOnce(lane, handle);
+            const first = await lane.receiveDeadLetters();
+
+            // Act
+            await replay(lane, first[0]!, handle);
+
+            // Assess
+            const afterReplay = await lane.receiveDeadLetters();
+            assert.deepEqual([first.length, afterReplay.length, afterReplay[0]?.Body], [2, 1, body]);
+        });
+    });
+
     describe("FIFO: real attempts, not receives (item 7), and the producer's ids (issue 11)", () => {
         let lane: LaneFixture;
 

@@ -196,6 +196,26 @@ describe("escalation delivery under faults", function () {
             assert.deepEqual(await lane.receiveDeadLetters(), []);
         });
 
+        it("puts a delayed fresh copy back, instead of dead-lettering, when Slack fails on SQS's last receive with attempts to spare", async () => {
+            // Prepare: earlier receives were handed back unstarted near the deadline (not attempts); this one is SQS's last
+            await emit({ callId: "call-G2" });
+            const [record] = (await lane.receiveEvent(1)).Records;
+            harness.receivers.slack.failNext(1, { status: 503 });
+
+            // Act
+            const last = await environment()({ Records: [onAttempt(record!, 3)] }, invocation());
+            await lane.acknowledge({ Records: [record!] }, last);
+            const copy = await lane.receiveEvent(1, 5);
+            await lane.acknowledge(copy, await environment()(copy, invocation()));
+
+            // Assess: acknowledged, nothing dead-lettered; the copy posted to Slack only
+            assert.deepEqual(last, { batchItemFailures: [] });
+            assert.deepEqual(
+                [copy.Records.length, pagerDutyTriggers().length, slackPosts().length, await lane.receiveDeadLetters()],
+                [1, 1, 1, []],
+            );
+        });
+
         it("dead-letters as exhausted, marked paged, when Slack is still down on the last attempt", async () => {
             // Prepare
             await emit({ callId: "call-G" });
@@ -338,6 +358,32 @@ describe("escalation delivery under faults", function () {
             assert.deepEqual(
                 [deadLetters.length, reasonOf(deadLetters[0]).errorClass, pagerDutyTriggers().length],
                 [1, "SlackFailedAfterPageError", 1],
+            );
+        });
+
+        it("leaves no dead letter when Slack's refusal reaches an attempt frozen past its deadline, and its retry posts to Slack once", async () => {
+            // Prepare: A paged and sent its Slack post; Slack refuses it for good, but the answer comes after a freeze
+            // past A's timeout (the soak's mixed run 2: one refusal injected, no dead letter)
+            await emit({ callId: "call-L2" });
+            const [record] = (await lane.receiveEvent(1)).Records;
+            harness.receivers.slack.failNext(1, { hangMs: 400, status: 404, body: "no_service" });
+            const frozen = environment()({ Records: [record!] }, invocation());
+            await waitFor(() => pendingRequests(harness) > 0);
+            freezeFor(FREEZE_MS);
+
+            // Act: A resumes past its deadline and gets the refusal; the message comes back and the retry finds Slack back
+            await assert.rejects(frozen, FullBatchFailureError);
+            const retry = await environment()({ Records: [onAttempt(record!, 2)] }, invocation());
+
+            // Assess: the refused attempt had no outcome (nothing may be dead-lettered past the deadline); the retry posted
+            assert.deepEqual(retry, { batchItemFailures: [] });
+            assert.deepEqual(
+                [
+                    harness.receivers.slack.requests.map((request) => request.answeredStatus),
+                    pagerDutyTriggers().length,
+                    await lane.receiveDeadLetters(),
+                ],
+                [[404, 200], 1, []],
             );
         });
 

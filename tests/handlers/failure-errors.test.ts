@@ -18,17 +18,21 @@ import {
 } from "../../handlers/failures/errors";
 
 describe("failure error classes", () => {
-    const cases: readonly (readonly [Error, string, FailureKind])[] = [
-        [new PoisonMessageError("bad"), "PoisonMessageError", FailureKind.poison],
-        [new InvalidMessageError("bad field"), "InvalidMessageError", FailureKind.poison],
-        [new UnknownToolError("fetch", ["search"]), "UnknownToolError", FailureKind.poison],
-        [new DownstreamRejectedError("PagerDuty", 400, "invalid routing key"), "DownstreamRejectedError", FailureKind.poison],
-        [new PayloadMissingError("payloads", "a/b.json"), "PayloadMissingError", FailureKind.poison],
-        [new TransientError("later"), "TransientError", FailureKind.transient],
-        [new DownstreamUnavailableError("Slack", "timed out"), "DownstreamUnavailableError", FailureKind.transient],
+    // Factories, not instances: each error is made inside its `it`, where the mutation run can see
+    // (and vary) the constructor that names it.
+    const cases: readonly (readonly [() => Error, string, FailureKind])[] = [
+        [() => new PoisonMessageError("bad"), "PoisonMessageError", FailureKind.poison],
+        [() => new InvalidMessageError("bad field"), "InvalidMessageError", FailureKind.poison],
+        [() => new UnknownToolError("fetch", ["search"]), "UnknownToolError", FailureKind.poison],
+        [() => new DownstreamRejectedError("PagerDuty", 400, "invalid routing key"), "DownstreamRejectedError", FailureKind.poison],
+        [() => new PayloadMissingError("payloads", "a/b.json"), "PayloadMissingError", FailureKind.poison],
+        [() => new TransientError("later"), "TransientError", FailureKind.transient],
+        [() => new DownstreamUnavailableError("Slack", "timed out"), "DownstreamUnavailableError", FailureKind.transient],
     ];
-    for (const [error, name, kind] of cases) {
+    for (const [make, name, kind] of cases) {
         it(`${name} names itself and is ${kind}`, () => {
+            const error = make();
+
             assert.deepEqual({ name: error.name, kind: failureKindOf(error) }, { name, kind });
         });
     }

@@ -6,7 +6,7 @@ import type { ToolRun } from "../../local/soak/soak-tools";
 import type { RecordedRequest } from "../../local/fake-receivers";
 import type { DeadLetterEntry } from "../../local/dlq/dead-letter-entry";
 
-/** `run` with its first escalation dead letter in the DLQ twice, as a kill after the forward and before the delete leaves it. */
+/** `run` with its first escalation dead letter in the DLQ twice, as a kill between the DLQ's answer and the record of the forward leaves it. */
 function repeatFirstEscalationDeadLetter(run: SoakObservations): SoakObservations {
     const [first] = run.escalationDeadLetters;
     return {
@@ -32,13 +32,19 @@ function perfectRun(plan: ReturnType<typeof planSoak>): SoakObservations {
     const all = [...plan.escalations, ...plan.followUpEscalations];
     const slack = (escalation: (typeof all)[number]) =>
         request("slack", { text: `[INFO] Call ${escalation.callId} needs a human: x (escalation ${deriveEscalationId(escalation)})` }, 200);
+    const oversized = new Set(plan.oversizedEscalations);
     const trigger = (escalation: (typeof all)[number]) =>
         request(
             "pagerduty",
             {
                 event_action: "trigger",
                 dedup_key: escalation.callId,
-                payload: { custom_details: { escalationId: deriveEscalationId(escalation) } },
+                payload: {
+                    custom_details: {
+                        escalationId: deriveEscalationId(escalation),
+                        ...(oversized.has(escalation) ? { contextTruncated: true, fullPayload: "s3://payloads/offloaded" } : {}),
+                    },
+                },
             },
             202,
         );
@@ -77,6 +83,34 @@ function perfectRun(plan: ReturnType<typeof planSoak>): SoakObservations {
         toolRuns,
     };
 }
+
+/** `post` refused for good (the injector's 404), answered at `at`. */
+function refusal(post: RecordedRequest, at: number): RecordedRequest {
+    return { ...post, answeredStatus: 404, fault: "status", receivedAt: new Date(at).toISOString() };
+}
+
+/** The dead letter of a Slack post refused after the page. */
+function slackFailedDeadLetter(body: string): DeadLetterEntry {
+    return {
+        messageId: `slack-failed-${body.length}`,
+        body,
+        receiveCount: 1,
+        sentAt: "",
+        originalAttributes: {},
+        reason: {
+            failureKind: "poison",
+            errorClass: "SlackFailedAfterPageError",
+            errorMessage: "paged; Slack failed: Slack rejected the request with HTTP 404: no_service",
+            firstSeen: "",
+            attempts: 1,
+            handlerVersion: "t",
+            sourceMessageId: "",
+        },
+    };
+}
+
+const SLACK_FAILED_REPLAYED =
+    "every escalation whose Slack post was refused after the page dead-lettered as 'paged; Slack failed', and its replay posted to Slack only";
 
 const NONE_LOST =
     "none lost: every message sent accounted for exactly once (processed, poison in the DLQ, dead-lettered with a reason, or a duplicate absorbed)";
@@ -126,6 +160,26 @@ describe("soak checks", () => {
         assert.deepEqual(failed, ["every valid escalation paged and posted to Slack exactly once"]);
     });
 
+    it("catch an oversized escalation whose PagerDuty event went out without its context capped", () => {
+        // Prepare
+        const run = perfectRun(plan);
+        const oversizedId = deriveEscalationId(plan.oversizedEscalations[0]!);
+        const pagerDutyRequests = run.pagerDutyRequests.map((request) => {
+            const event = request.json as { payload: { custom_details: { escalationId: string } } };
+            return event.payload.custom_details.escalationId === oversizedId
+                ? { ...request, json: { ...event, payload: { custom_details: { escalationId: oversizedId } } } }
+                : request;
+        });
+
+        // Act
+        const failed = failedChecks({ ...run, pagerDutyRequests }, plan);
+
+        // Assess
+        assert.deepEqual(failed, [
+            "every oversized escalation paged within PagerDuty's 512 KB, its context capped with a pointer to the payload in S3",
+        ]);
+    });
+
     it("catch a call whose incident was opened twice: a second page", () => {
         // Prepare
         const run = perfectRun(plan);
@@ -153,6 +207,78 @@ describe("soak checks", () => {
     });
 
     it("catch a 'paged; Slack failed' dead letter that was not replayed", () => {
+        // Prepare: Slack refused the first escalation's post, and nothing was replayed
+        const run = perfectRun(plan);
+        const observations = { ...run, slackRequests: [refusal(run.slackRequests[0]!, 0), ...run.slackRequests] };
+
+        // Act
+        const failed = failedChecks({ ...observations, slackFailedReplays: { replayed: [], refusalsInjected: 1 } }, plan);
+
+        // Assess
+        assert.deepEqual(failed, [SLACK_FAILED_REPLAYED]);
+    });
+
+    it("pass when every Slack refusal came back as a 'paged; Slack failed' dead letter and was replayed", () => {
+        // Prepare
+        const run = perfectRun(plan);
+        const [first] = plan.escalations;
+        const observations = {
+            ...run,
+            slackRequests: [refusal(run.slackRequests[0]!, 0), ...run.slackRequests],
+            slackFailedReplays: { replayed: [slackFailedDeadLetter(JSON.stringify(first))], refusalsInjected: 1 },
+        };
+
+        // Act
+        const failed = failedChecks(observations, plan);
+
+        // Assess
+        assert.deepEqual(failed, []);
+    });
+
+    it("accept a Slack refusal answered to an attempt the freeze cut off past its deadline, with no dead letter, when the retry posted (mixed run 2)", () => {
+        // Prepare: the refused post went out before the freeze and was answered as the process resumed; the attempt was
+        // past its deadline, so it dead-lettered nothing, and its retry posted. The check counted this as a missing dead letter.
+        const run = perfectRun(plan);
+        const [post, ...others] = run.slackRequests;
+        const observations = {
+            ...run,
+            slackRequests: [refusal(post!, 1_000), { ...post!, receivedAt: new Date(9_000).toISOString() }, ...others],
+            slackFailedReplays: { replayed: [], refusalsInjected: 1 },
+            freezeWindows: [{ startMs: -5_000, endMs: 1_000, cutOffUntilMs: 6_000 }],
+        };
+
+        // Act
+        const checks = checkSoak(plan, observations);
+
+        // Assess
+        assert.deepEqual(
+            [
+                checks.filter((check) => !check.passed).map((check) => check.name),
+                /1 refused in an attempt the freeze cut off/.test(checks.find((check) => check.name === SLACK_FAILED_REPLAYED)!.detail),
+            ],
+            [[], true],
+        );
+    });
+
+    it("catch a Slack refusal that left no dead letter outside any freeze or kill, even when a later retry posted", () => {
+        // Prepare
+        const run = perfectRun(plan);
+        const [post, ...others] = run.slackRequests;
+        const observations = {
+            ...run,
+            slackRequests: [refusal(post!, 20_000), { ...post!, receivedAt: new Date(29_000).toISOString() }, ...others],
+            slackFailedReplays: { replayed: [], refusalsInjected: 1 },
+            freezeWindows: [{ startMs: -5_000, endMs: 1_000, cutOffUntilMs: 6_000 }],
+        };
+
+        // Act
+        const failed = failedChecks(observations, plan);
+
+        // Assess
+        assert.deepEqual(failed, [SLACK_FAILED_REPLAYED]);
+    });
+
+    it("catch an injected Slack refusal that no Slack post met", () => {
         // Prepare
         const run = perfectRun(plan);
 
@@ -160,9 +286,7 @@ describe("soak checks", () => {
         const failed = failedChecks({ ...run, slackFailedReplays: { replayed: [], refusalsInjected: 1 } }, plan);
 
         // Assess
-        assert.deepEqual(failed, [
-            "every escalation whose Slack post was refused after the page dead-lettered as 'paged; Slack failed', and its replay posted to Slack only",
-        ]);
+        assert.deepEqual(failed, [SLACK_FAILED_REPLAYED]);
     });
 
     it("accept a repeated Slack post in the kill scenario, where at-least-once delivery allows it", () => {
@@ -224,7 +348,7 @@ describe("soak checks", () => {
         assert.deepEqual(failed, ["every poison message in the DLQ with its reason", NONE_LOST]);
     });
 
-    it("accept a poison message dead-lettered twice in the kill scenario (killed between forward and delete), and report it", () => {
+    it("accept a poison message dead-lettered twice in the kill scenario (killed between the DLQ's answer and the record of the forward), and report it", () => {
         // Prepare
         const run = perfectRun(plan);
         const observations = repeatFirstEscalationDeadLetter(run);
@@ -236,7 +360,8 @@ describe("soak checks", () => {
         assert.deepEqual(
             [
                 checks.filter((check) => !check.passed).map((check) => check.name),
-                checks.filter((check) => /tolerated: killed between forward and delete/.test(check.detail)).length,
+                checks.filter((check) => /tolerated: killed between the DLQ's answer and the record of the forward/.test(check.detail))
+                    .length,
             ],
             [[], 2],
         );

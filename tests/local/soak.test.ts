@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { runSoak, SoakScenario, type SoakResult } from "../../local/soak/run-soak";
+import { SoakToolName } from "../../local/soak/soak-tools";
 
 /** The failing checks' names and details, so a failure says what went wrong. */
 const failures = (result: SoakResult) => result.checks.filter((check) => !check.passed).map((check) => `${check.name}: ${check.detail}`);
@@ -10,7 +11,8 @@ describe("reliability soak (small run)", function () {
 
     it("pages every valid escalation once, dead-letters every poison message with its reason, keeps FIFO order and loses nothing, with every fault class mixed in", async () => {
         // Prepare: transient 5xx (Slack down after the page among them), Slack refusals to replay, duplicates side by side,
-        // second escalations of a call, and a process freeze past the escalation timeout (the mixed scenario's default)
+        // second escalations of a call, oversized escalations (S3, capped for PagerDuty), ~450 KB tool results, near-limit
+        // poison, and a process freeze past the escalation timeout (the mixed scenario's default)
         const options = {
             messages: 300,
             seed: 7,
@@ -30,9 +32,12 @@ describe("reliability soak (small run)", function () {
                 result.slackRefusals > 0,
                 result.frozenMs > 0,
                 result.plan.followUpEscalations.length > 0,
+                result.plan.oversizedEscalations.length > 0,
+                result.plan.nearLimitPoisonBodies.length > 0,
+                result.plan.toolCalls.some((call) => call.toolName === SoakToolName.largeResult),
                 failures(result),
             ],
-            [true, true, true, true, []],
+            [true, true, true, true, true, true, true, []],
         );
     });
 

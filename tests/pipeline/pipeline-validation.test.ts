@@ -221,6 +221,20 @@ describe("pipeline config validation", () => {
         );
     });
 
+    it("rejects an https endpoint no URL parser accepts, quoting it", () => {
+        assert.match(
+            onlyProblem({ alarms: { httpsEndpoints: ["https://[bad"] } }),
+            /'pipeline\.alarms\.httpsEndpoints\[0\]' must be an https:\/\/ URL with a valid host, "https:\/\/\[bad" given/,
+        );
+    });
+
+    it("rejects a PagerDuty events URL no URL parser accepts, quoting it", () => {
+        assert.match(
+            onlyProblem({ pagerDutyEventsUrl: "https://[bad/v2/enqueue" }),
+            /'pipeline\.pagerDutyEventsUrl' must be an https:\/\/ URL with a valid host, "https:\/\/\[bad\/v2\/enqueue" given/,
+        );
+    });
+
     it("rejects an existing key that is not a key ARN", () => {
         assert.match(onlyProblem({ encryption: "existingKey", kmsKeyArn: "alias/mine" }), /'pipeline\.kmsKeyArn' must be a KMS key ARN/);
     });

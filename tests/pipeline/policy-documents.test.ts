@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { consumerPolicy, ConsumerResources, denyInsecureTransportPolicy, lambdaAssumeRolePolicy, redriveAllowPolicy } from "../../pipeline";
+import {
+    consumerPolicy,
+    ConsumerResources,
+    denyInsecureTransportPolicy,
+    lambdaAssumeRolePolicy,
+    redriveAllowPolicy,
+    redrivePolicy,
+} from "../../pipeline";
 
 const resources: ConsumerResources = {
     queueArn: "arn:aws:sqs:eu-west-1:123456789012:q",
@@ -90,6 +97,136 @@ describe("policy documents", () => {
     });
 
     it("admits redrive into a DLQ only from its own source", () => {
+        assert.deepEqual(redriveAllowPolicy(resources.queueArn), { redrivePermission: "byQueue", sourceQueueArns: [resources.queueArn] });
+    });
+});
+
+/**
+ * Each document whole, as AWS stores it: a statement, action, Sid or condition that changes is a
+ * change of what the pipeline grants (found untested by the `pipeline` mutation scope, issue 18).
+ */
+describe("policy documents in full", () => {
+    const queueStatements = (queueArn: string) => [
+        {
+            Sid: "ConsumeOwnQueue",
+            Effect: "Allow",
+            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+            Resource: queueArn,
+        },
+    ];
+    const sharedStatements = (deadLetterQueueArn: string) => [
+        {
+            Sid: "DeadLetterWithReason",
+            Effect: "Allow",
+            Action: ["sqs:SendMessage", "sqs:GetQueueAttributes"],
+            Resource: deadLetterQueueArn,
+        },
+        {
+            Sid: "IdempotencyRecords",
+            Effect: "Allow",
+            Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            Resource: resources.idempotencyTableArn,
+        },
+        { Sid: "OffloadDeadLetterBodies", Effect: "Allow", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::b/dead-letters/*" },
+        { Sid: "ReadLargePayloads", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" },
+        { Sid: "TellMissingPayloads", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::b" },
+        {
+            Sid: "WriteOwnLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/f:*",
+        },
+        { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+    ];
+
+    it("grants a standard-queue consumer without secrets or key exactly its queue, the in-progress copy, DLQ, table, bucket, logs and traces", () => {
+        assert.deepEqual(consumerPolicy(resources), {
+            Version: "2012-10-17",
+            Statement: [
+                ...queueStatements(resources.queueArn),
+                { Sid: "RequeueInProgressCopy", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: resources.queueArn },
+                ...sharedStatements(resources.deadLetterQueueArn),
+            ],
+        });
+    });
+
+    it("grants a FIFO consumer with parameters and the stack's key its parameters and the key by alias", () => {
+        const fifo = {
+            ...resources,
+            queueArn: "arn:aws:sqs:eu-west-1:123456789012:q.fifo",
+            deadLetterQueueArn: "arn:aws:sqs:eu-west-1:123456789012:q-dlq.fifo",
+            parameterArns: ["arn:aws:ssm:eu-west-1:123456789012:parameter/a", "arn:aws:ssm:eu-west-1:123456789012:parameter/b"],
+            kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/ignored-beside-the-stack-key",
+            stackKey: { alias: "alias/p-key", keyArnPattern: "arn:aws:kms:eu-west-1:123456789012:key/*" },
+        };
+
+        assert.deepEqual(consumerPolicy(fifo), {
+            Version: "2012-10-17",
+            Statement: [
+                ...queueStatements(fifo.queueArn),
+                ...sharedStatements(fifo.deadLetterQueueArn),
+                { Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: fifo.parameterArns },
+                {
+                    Sid: "UseStackKey",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                    Resource: "arn:aws:kms:eu-west-1:123456789012:key/*",
+                    Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/p-key" } },
+                },
+            ],
+        });
+    });
+
+    it("grants a consumer a customer's key by its ARN", () => {
+        const withKey = { ...resources, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k" };
+
+        assert.deepEqual(consumerPolicy(withKey).Statement.at(-1), {
+            Sid: "UseCustomerKey",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: "arn:aws:kms:eu-west-1:123456789012:key/k",
+        });
+    });
+
+    it("writes the assume-role policy for Lambda in this account", () => {
+        assert.deepEqual(lambdaAssumeRolePolicy("123456789012"), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "LambdaAssumeRole",
+                    Effect: "Allow",
+                    Principal: { Service: "lambda.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+                },
+            ],
+        });
+    });
+
+    it("writes the TLS Deny for every action of the service on every resource given", () => {
+        assert.deepEqual(denyInsecureTransportPolicy("s3", ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ],
+        });
+    });
+
+    it("writes the redrive policy with the DLQ and the receive count", () => {
+        assert.deepEqual(redrivePolicy("arn:aws:sqs:eu-west-1:123456789012:q-dlq", 4), {
+            deadLetterTargetArn: "arn:aws:sqs:eu-west-1:123456789012:q-dlq",
+            maxReceiveCount: 4,
+        });
+    });
+
+    it("writes the redrive-allow policy by queue, for the source alone", () => {
         assert.deepEqual(redriveAllowPolicy(resources.queueArn), { redrivePermission: "byQueue", sourceQueueArns: [resources.queueArn] });
     });
 });

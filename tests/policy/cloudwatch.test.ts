@@ -303,3 +303,120 @@ describe("policy cloudwatch-consumer-alarms", () => {
         assertViolation(violations, { message: "CloudWatch alarm 'errors' dimensions.FunctionName is unknown at preview" });
     });
 });
+
+describe("policy cloudwatch-dlq-depth-alarm: comparison, statistic and metric queries", () => {
+    const depthQuery = (metric: { stat: string }, returnData?: boolean) =>
+        fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
+            comparisonOperator: "GreaterThanThreshold",
+            evaluationPeriods: 1,
+            threshold: 0,
+            alarmActions: [topicArn("on-call")],
+            metricQueries: [
+                {
+                    id: "depth",
+                    returnData,
+                    metric: {
+                        namespace: "AWS/SQS",
+                        metricName: "ApproximateNumberOfMessagesVisible",
+                        period: 60,
+                        stat: metric.stat,
+                        dimensions: { QueueName: "pager-dlq" },
+                    },
+                },
+            ],
+        });
+
+    it("counts an alarm whose comparisonOperator is unknown at preview: it is set", async () => {
+        const lane = buildLane({ alarm: { comparisonOperator: UNKNOWN }, dependsOn: { alarm: { comparisonOperator: ["role"] } } });
+
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("does not count an alarm without a comparisonOperator", async () => {
+        const lane = buildLane({ alarm: { comparisonOperator: undefined } });
+
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
+
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue 'pager-dlq' is a dead-letter queue and must have a CloudWatch alarm on its depth that can page; CloudWatch alarm 'pager-dlq-depth' uses comparisonOperator unset.",
+        });
+    });
+
+    it("does not count a metric query that counts samples", async () => {
+        const lane = buildLane({ omit: ["alarm"] });
+
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, depthQuery({ stat: "SampleCount" }, true)]);
+
+        assertOnlyViolation(violations, {
+            message:
+                "SQS queue 'pager-dlq' is a dead-letter queue and must have a CloudWatch alarm on its depth that can page; CloudWatch alarm 'dlq-depth-query' uses statistic SampleCount (it counts data points, not messages).",
+        });
+    });
+
+    it("takes a single metric query as the returned series even without returnData", async () => {
+        const lane = buildLane({ omit: ["alarm"] });
+
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, depthQuery({ stat: "SampleCount" })]);
+
+        assertOnlyViolation(violations, { message: "CloudWatch alarm 'dlq-depth-query' uses statistic SampleCount" });
+    });
+
+    it("names every reason when no alarm of a DLQ can page", async () => {
+        const lane = buildLane({ alarm: { threshold: 5 } });
+        const silent = fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-silent", { ...lane.alarm.props, alarmActions: [] });
+
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, silent]);
+
+        assertOnlyViolation(violations, {
+            message:
+                "must have a CloudWatch alarm on its depth that can page; CloudWatch alarm 'pager-dlq-depth' fires only above 5 messages (it must fire on one: GreaterThanThreshold 0 or GreaterThanOrEqualToThreshold 1); CloudWatch alarm 'dlq-depth-silent' has no alarmActions.",
+        });
+    });
+
+    it("does not report an alarm of unknown metric when every DLQ has a depth alarm", async () => {
+        const lane = buildLane();
+        const unknown = fakeResource(
+            aws.cloudwatch.MetricAlarm,
+            "unknown-metric",
+            { comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, metricName: UNKNOWN, namespace: "AWS/SQS" },
+            { propertyDependencies: { metricName: [lane.role] } },
+        );
+
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, unknown]);
+
+        assertNoViolations(violations);
+    });
+});
+
+describe("policy cloudwatch-consumer-alarms: every missing alarm, and only when one is missing", () => {
+    it("names both metrics when a consumer has neither alarm", async () => {
+        const lane = buildLane({ omit: ["errorsAlarm", "throttlesAlarm"] });
+
+        const violations = await runStackPolicy(cloudwatchConsumerAlarms, lane.resources);
+
+        assertOnlyViolation(violations, { message: "found none on Errors and Throttles.", resource: lane.fn });
+    });
+
+    it("does not report an alarm of unknown function when every consumer has both alarms", async () => {
+        const lane = buildLane();
+        const unknown = fakeResource(
+            aws.cloudwatch.MetricAlarm,
+            "unknown-function",
+            {
+                comparisonOperator: "GreaterThanThreshold",
+                evaluationPeriods: 1,
+                namespace: "AWS/Lambda",
+                metricName: "Errors",
+                dimensions: { FunctionName: UNKNOWN },
+            },
+            { propertyDependencies: { dimensions: [lane.role] } },
+        );
+
+        const violations = await runStackPolicy(cloudwatchConsumerAlarms, [...lane.resources, unknown]);
+
+        assertNoViolations(violations);
+    });
+});

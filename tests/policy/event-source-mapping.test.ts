@@ -7,7 +7,7 @@ import {
     lambdaEsmReportsBatchItemFailures,
     sqsVisibilityTimeoutCoversConsumers,
 } from "../../policy/event-source-mapping";
-import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
+import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
 import { buildLane, functionArn, queueArn } from "../helpers/policy-lane";
 
@@ -545,7 +545,7 @@ describe("policy lambda-esm-filter-drops-messages", () => {
 
         assertOnlyViolation(violations, {
             message:
-                "Event source mapping 'pager-mapping' has filterCriteria on SQS queue 'pager': Lambda deletes every message that matches no filter",
+                "Event source mapping 'pager-mapping' has filterCriteria on SQS queue 'pager': Lambda deletes every message that matches no filter, and it reaches neither the consumer nor the dead-letter queue; filter in the producer or the handler instead.",
             resource: lane.mapping,
             enforcementLevel: "advisory",
         });
@@ -680,5 +680,214 @@ describe("policy lambda-esm-batch-window: at AWS's limits", () => {
         const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 
         assertNoViolations(violations);
+    });
+});
+
+describe("event source mapping rules: a mapping whose queue is unknown at preview", () => {
+    /** A lane whose mapping's eventSourceArn is unknown and came from no queue (a role stands in for another stack). */
+    const unknownSource = (mapping: PropsOf<aws.lambda.EventSourceMappingArgs> = {}) =>
+        buildLane({ mapping: { eventSourceArn: UNKNOWN, ...mapping }, dependsOn: { mapping: { eventSourceArn: ["role"] } } });
+    const unknownSourceViolation = (lane: ReturnType<typeof buildLane>) => ({
+        message: "Event source mapping 'pager-mapping' eventSourceArn is unknown at preview",
+        resource: lane.mapping,
+    });
+
+    it("reports the unknown source, not a missing ReportBatchItemFailures", async () => {
+        const lane = unknownSource({ functionResponseTypes: [] });
+
+        const violations = await runStackPolicy(lambdaEsmReportsBatchItemFailures, lane.resources);
+
+        assertOnlyViolation(violations, unknownSourceViolation(lane));
+    });
+
+    it("reports the unknown source of a mapping with a batching window to the FIFO rule", async () => {
+        const lane = unknownSource();
+
+        const violations = await runStackPolicy(lambdaEsmFifoBatching, lane.resources);
+
+        assertOnlyViolation(violations, unknownSourceViolation(lane));
+    });
+
+    it("reports the unknown source of a mapping with batchSize 100 and no window to the batch-window rule", async () => {
+        const lane = unknownSource({ batchSize: 100, maximumBatchingWindowInSeconds: 0 });
+
+        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
+
+        assertOnlyViolation(violations, unknownSourceViolation(lane));
+    });
+
+    it("passes a mapping of unknown source whose batch needs no window", async () => {
+        const lane = unknownSource();
+
+        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports the unknown source of a mapping with filterCriteria", async () => {
+        const lane = unknownSource({ filterCriteria: { filters: [{ pattern: "{}" }] } });
+
+        const violations = await runStackPolicy(lambdaEsmFilterDropsMessages, lane.resources);
+
+        assertOnlyViolation(violations, unknownSourceViolation(lane));
+    });
+
+    it("leaves the concurrency of a mapping of unknown source to the rules that report the source", async () => {
+        const lane = unknownSource({ scalingConfig: undefined });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertNoViolations(violations);
+    });
+});
+
+describe("event source mapping rules: other values unknown at preview", () => {
+    it("reports a function timeout unknown at preview, and nothing else", async () => {
+        const lane = buildLane({ fn: { timeout: UNKNOWN }, dependsOn: { fn: { timeout: ["role"] } } });
+
+        const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
+
+        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' timeout is unknown at preview", resource: lane.fn });
+    });
+
+    it("reports a batching window unknown at preview to the visibility rule, and nothing else", async () => {
+        const lane = buildLane({
+            mapping: { maximumBatchingWindowInSeconds: UNKNOWN },
+            dependsOn: { mapping: { maximumBatchingWindowInSeconds: ["role"] } },
+        });
+
+        const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
+
+        assertOnlyViolation(violations, {
+            message: "Event source mapping 'pager-mapping' maximumBatchingWindowInSeconds is unknown at preview",
+            resource: lane.mapping,
+        });
+    });
+
+    it("does not ask a queue nobody consumes for its visibility timeout", async () => {
+        const lane = buildLane({ dlq: { visibilityTimeoutSeconds: UNKNOWN }, dependsOn: { dlq: { visibilityTimeoutSeconds: ["role"] } } });
+
+        const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a FIFO mapping's batching window unknown at preview, and nothing else", async () => {
+        const lane = buildLane({
+            fifo: true,
+            mapping: { maximumBatchingWindowInSeconds: UNKNOWN },
+            dependsOn: { mapping: { maximumBatchingWindowInSeconds: ["role"] } },
+        });
+
+        const violations = await runStackPolicy(lambdaEsmFifoBatching, lane.resources);
+
+        assertOnlyViolation(violations, { message: "maximumBatchingWindowInSeconds is unknown at preview", resource: lane.mapping });
+    });
+
+    it("reports on the queue whether it is FIFO when its fifoQueue is unknown (FIFO rule)", async () => {
+        const lane = buildLane({ queue: { fifoQueue: UNKNOWN }, dependsOn: { queue: { fifoQueue: ["role"] } } });
+
+        const violations = await runStackPolicy(lambdaEsmFifoBatching, lane.resources);
+
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' fifoQueue is unknown at preview", resource: lane.queue });
+    });
+
+    it("reports on the queue whether it is FIFO when its fifoQueue is unknown (batch-window rule)", async () => {
+        const lane = buildLane({
+            queue: { fifoQueue: UNKNOWN },
+            mapping: { batchSize: 100, maximumBatchingWindowInSeconds: 0 },
+            dependsOn: { queue: { fifoQueue: ["role"] } },
+        });
+
+        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
+
+        assertOnlyViolation(violations, { message: "SQS queue 'pager' fifoQueue is unknown at preview", resource: lane.queue });
+    });
+
+    it("reports a batchSize unknown at preview to the batch-window rule, and nothing else", async () => {
+        const lane = buildLane({ mapping: { batchSize: UNKNOWN }, dependsOn: { mapping: { batchSize: ["role"] } } });
+
+        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
+
+        assertOnlyViolation(violations, {
+            message: "Event source mapping 'pager-mapping' batchSize is unknown at preview",
+            resource: lane.mapping,
+        });
+    });
+
+    it("reports a maximumConcurrency unknown at preview, and nothing else", async () => {
+        const lane = buildLane({
+            mapping: { scalingConfig: { maximumConcurrency: UNKNOWN } },
+            dependsOn: { mapping: { scalingConfig: ["role"] } },
+        });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertOnlyViolation(violations, {
+            message: "Event source mapping 'pager-mapping' scalingConfig.maximumConcurrency is unknown at preview",
+            resource: lane.mapping,
+        });
+    });
+});
+
+describe("event source mapping rules: messages", () => {
+    it("reports a mapping on a queue outside the stack, which the visibility rule cannot check", async () => {
+        const lane = buildLane({ mapping: { eventSourceArn: queueArn("elsewhere") }, dependsOn: { mapping: { eventSourceArn: [] } } });
+
+        const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
+
+        assertOnlyViolation(violations, {
+            message:
+                "Event source mapping 'pager-mapping' event source queue must be declared in this stack so this rule can check it; found 'arn:aws:sqs:eu-west-1:123456789012:elsewhere'.",
+            resource: lane.mapping,
+        });
+    });
+
+    it("names both problems of a FIFO mapping with a batch above 10 and a window", async () => {
+        const lane = buildLane({ fifo: true, mapping: { batchSize: 11, maximumBatchingWindowInSeconds: 5 } });
+
+        const violations = await runStackPolicy(lambdaEsmFifoBatching, lane.resources);
+
+        assertOnlyViolation(violations, {
+            message:
+                "Event source mapping 'pager-mapping' reads FIFO queue SQS queue 'pager', so batchSize must be at most 10; found 11; and maximumBatchingWindowInSeconds must be unset or 0; found 5.",
+        });
+    });
+
+    it("reports a consumer function outside the stack to the concurrency rule", async () => {
+        const lane = buildLane({
+            omit: ["fn"],
+            mapping: { functionName: functionArn("elsewhere") },
+            dependsOn: { mapping: { functionName: [] } },
+        });
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
+
+        assertOnlyViolation(violations, {
+            message:
+                "Event source mapping 'pager-mapping' function must be declared in this stack so this rule can check it; found 'arn:aws:lambda:eu-west-1:123456789012:function:elsewhere'.",
+        });
+    });
+
+    it("sums maximumConcurrency only over the mappings that set it, beside one with provisioned pollers", async () => {
+        const lane = buildLane({ fn: { reservedConcurrentExecutions: 4 } });
+        const pollers = fakeResource(
+            aws.lambda.EventSourceMapping,
+            "pager-mapping-pollers",
+            {
+                ...lane.mapping.props,
+                eventSourceArn: queueArn("pager-dlq"),
+                scalingConfig: undefined,
+                provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 2 },
+            },
+            { propertyDependencies: { functionName: [lane.fn] } },
+        );
+
+        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources, pollers]);
+
+        assertOnlyViolation(violations, {
+            message:
+                "Lambda function 'pager-fn' reservedConcurrentExecutions must be at least the sum of scalingConfig.maximumConcurrency over its SQS mappings (5: 'pager-mapping' 5); found 4.",
+        });
     });
 });

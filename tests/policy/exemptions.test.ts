@@ -2,7 +2,14 @@
 // policy reports an exempted violation as advisory with the reason, an expired one as before,
 // and the last policy names exemptions that matched nothing.
 import * as assert from "assert";
-import { EnforcementLevel, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import {
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 import {
     Exemption,
     exemptionMatches,
@@ -142,5 +149,65 @@ describe("per-resource exemptions", () => {
             () => parseExemptions([exemption({ expires: "next week" })]),
             /'expires' of exemptions\[0\] of policy-exemptions must be a date YYYY-MM-DD, "next week" given/,
         );
+    });
+
+    it("refuses exemptions that are not a list, quoting the value", () => {
+        assert.throws(() => parseExemptions("orders"), /'exemptions' of policy-exemptions must be a list, "orders" given/);
+    });
+
+    it("names the error class ExemptionConfigError", () => {
+        assert.throws(() => parseExemptions("orders"), { name: "ExemptionConfigError" });
+    });
+
+    it("keeps an exemption used when the same exemptions are loaded again before the stale report", async () => {
+        const load = policyExemptions.validateStack as (args: StackValidationArgs, report: ReportViolation) => void;
+        load(stackArgs({ exemptions: [exemption()] }), recorder("advisory", "").report);
+        await (withExemptions(noDlq) as StackValidationPolicy).validateStack(stackArgs({}), recorder("mandatory", "").report);
+        const unused = recorder("advisory", policyExemptionsUnused.description);
+
+        load(stackArgs({ exemptions: [exemption()] }), recorder("advisory", "").report);
+        await policyExemptionsUnused.validateStack(stackArgs({}), unused.report);
+
+        assert.deepStrictEqual(unused.reported, []);
+    });
+
+    it("gives a stack policy no resource validation when it wraps it", () => {
+        const wrapped = withExemptions(noDlq);
+
+        assert.equal("validateResource" in wrapped && wrapped.validateResource !== undefined, false);
+    });
+
+    it("gives a resource policy no stack validation when it wraps it", () => {
+        const resourcePolicy = { name: "r", description: "r", enforcementLevel: "mandatory" as const, validateResource: () => undefined };
+
+        const wrapped = withExemptions(resourcePolicy);
+
+        assert.equal("validateStack" in wrapped && wrapped.validateStack !== undefined, false);
+    });
+
+    it("exempts a resource policy's violation on the resource it checks", async () => {
+        const resourcePolicy = {
+            name: "sqs-queue-has-dlq",
+            description: "Every SQS queue must have a dead-letter queue.",
+            enforcementLevel: "mandatory" as const,
+            validateResource: (_args: ResourceValidationArgs, report: ReportViolation) => report("found none."),
+        };
+        const load = policyExemptions.validateStack as (args: StackValidationArgs, report: ReportViolation) => void;
+        load(stackArgs({ exemptions: [exemption()] }), recorder("advisory", "").report);
+        const reported = recorder("mandatory", resourcePolicy.description);
+
+        const wrapped = withExemptions(resourcePolicy, () => new Date("2026-06-01T12:00:00Z")) as ResourceValidationPolicy;
+        await (wrapped.validateResource as (args: ResourceValidationArgs, report: ReportViolation) => void)(
+            { urn: queueUrn } as ResourceValidationArgs,
+            reported.report,
+        );
+
+        assert.deepStrictEqual(reported.reported, [
+            {
+                message: "Every SQS queue must have a dead-letter queue.\nfound none.\nExempted until 2026-12-31: replayed from S3",
+                urn: queueUrn,
+                level: "advisory",
+            },
+        ]);
     });
 });

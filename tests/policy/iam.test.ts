@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { iamConsumerRoleLeastPrivilege } from "../../policy/iam";
-import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
+import { fakeResource, foreignResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
 import { buildLane } from "../helpers/policy-lane";
 
@@ -369,5 +369,104 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
         const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, orphan]);
 
         assertNoViolations(violations);
+    });
+});
+
+describe("policy iam-consumer-role-least-privilege: cases the mutation run found untested (2)", () => {
+    const stackReference = foreignResource("pulumi:pulumi:StackReference", "shared");
+
+    it("passes a consumer role that no policy resource names", async () => {
+        const lane = buildLane({ omit: ["rolePolicy"] });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports inlinePolicies unknown at preview, and nothing else", async () => {
+        const lane = buildLane({ role: { inlinePolicies: UNKNOWN }, dependsOn: { role: { inlinePolicies: ["queue"] } } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertOnlyViolation(violations, { message: "IAM role 'pager-role' inlinePolicies is unknown at preview", resource: lane.role });
+    });
+
+    it("reports managedPolicyArns unknown at preview, and nothing else", async () => {
+        const lane = buildLane({ role: { managedPolicyArns: UNKNOWN }, dependsOn: { role: { managedPolicyArns: ["queue"] } } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertOnlyViolation(violations, { message: "IAM role 'pager-role' managedPolicyArns is unknown at preview", resource: lane.role });
+    });
+
+    it("lists every wildcard action of a role policy", async () => {
+        const lane = buildLane({ rolePolicy: { policy: grant(["sqs:*", "s3:*"]) } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertOnlyViolation(violations, {
+            message: "must not allow wildcard actions; found sqs:*, s3:* in IAM role policy 'pager-consume'.",
+        });
+    });
+
+    it('reports a NotAction on Resource "*" as a wildcard only, not as a named action on everything', async () => {
+        const lane = buildLane({
+            rolePolicy: {
+                policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] }),
+            },
+        });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertOnlyViolation(violations, { message: 'must not allow wildcard actions; found NotAction "iam:*"' });
+    });
+
+    it("reports a consumer whose role is outside the stack", async () => {
+        const lane = buildLane({ omit: ["role"], dependsOn: { fn: { role: [] }, rolePolicy: { role: [] } } });
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+
+        assertOnlyViolation(violations, {
+            message:
+                "Lambda function 'pager-fn' role must be declared in this stack so this rule can check it; found 'arn:aws:iam::123456789012:role/pager-role'.",
+            resource: lane.fn,
+        });
+    });
+
+    it("reports a policy attachment whose policyArn is unknown and from no policy of the stack", async () => {
+        const lane = buildLane();
+        const attachment = fakeResource(
+            aws.iam.RolePolicyAttachment,
+            "pager-attach",
+            { role: "pager-role", policyArn: UNKNOWN },
+            { propertyDependencies: { role: [lane.role], policyArn: [stackReference] } },
+        );
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, stackReference, attachment]);
+
+        assertOnlyViolation(violations, {
+            message: "IAM role policy attachment 'pager-attach' policyArn is unknown at preview",
+            resource: attachment,
+        });
+    });
+
+    it("reports an exclusive attachment whose unknown policyArns come from a policy of the stack and from elsewhere", async () => {
+        const lane = buildLane();
+        const customer = fakeResource(aws.iam.Policy, "pager-extra", {
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-1:123456789012:pager" }],
+            }),
+        });
+        const attachment = fakeResource(
+            aws.iam.RolePolicyAttachmentsExclusive,
+            "pager-exclusive",
+            { roleName: UNKNOWN, policyArns: UNKNOWN },
+            { propertyDependencies: { roleName: [lane.role], policyArns: [customer, stackReference] } },
+        );
+
+        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, stackReference, attachment]);
+
+        assertOnlyViolation(violations, { message: "policyArns is unknown at preview", resource: attachment });
     });
 });

@@ -217,7 +217,8 @@ describe("policy lambda-log-retention", () => {
         const violations = await runStackPolicy(lambdaLogRetention, lane.resources);
 
         assertOnlyViolation(violations, {
-            message: "Lambda function 'pager-fn' must have a log group with retentionInDays",
+            message:
+                "Lambda function 'pager-fn' must have a log group with retentionInDays (an aws.cloudwatch.LogGroup named /aws/lambda/<function name>, or one set as loggingConfig.logGroup); found none.",
             resource: lane.fn,
             enforcementLevel: "advisory",
         });
@@ -525,5 +526,158 @@ describe("policy lambda-consumer-not-public: a consumer reached through an alias
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, permission]);
 
         assertViolation(violations, { message: "Lambda permission 'pager-public' function is unknown at preview", resource: permission });
+    });
+});
+
+describe("policy lambda-log-retention: a log group outside the stack", () => {
+    it("reports a function logging to a log group the stack does not declare", async () => {
+        const lane = buildLane({ omit: ["logGroup"], fn: { loggingConfig: { logFormat: "JSON", logGroup: "shared-logs" } } });
+
+        const violations = await runStackPolicy(lambdaLogRetention, lane.resources);
+
+        assertOnlyViolation(violations, {
+            message: "Lambda function 'pager-fn' log group must be declared in this stack so this rule can check it; found 'shared-logs'.",
+            resource: lane.fn,
+        });
+    });
+});
+
+describe("Lambda runtime lifecycle: a runtime without a successor", () => {
+    it("names no successor for a runtime that has none", () => {
+        const status = runtimeStatus("nodejs24.x", new Date("2028-05-01T00:00:00Z"), 90);
+
+        assert.deepEqual(status, { kind: "deprecated", deprecation: "2028-04-30" });
+    });
+});
+
+describe("policy lambda-consumer-not-public: who may invoke, and what is a consumer", () => {
+    const permission = (props: PropsOf<aws.lambda.PermissionArgs>, links?: FakeLinks) =>
+        fakeResource(aws.lambda.Permission, "pager-invoke", { action: "lambda:InvokeFunction", function: "pager-fn", ...props }, links);
+    const functionUrl = (props: PropsOf<aws.lambda.FunctionUrlArgs>, links?: FakeLinks) =>
+        fakeResource(aws.lambda.FunctionUrl, "pager-url", { functionName: "pager-fn", ...props }, links);
+
+    it("passes a permission for any principal scoped by sourceAccount alone", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [
+            ...lane.resources,
+            permission({ principal: "*", sourceAccount: "123456789012" }),
+        ]);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a permission for any principal whose sourceArn is empty", async () => {
+        const lane = buildLane();
+        const open = permission({ principal: "*", sourceArn: "" });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, open]);
+
+        assertOnlyViolation(violations, {
+            message: "must not let any principal invoke consumer Lambda function 'pager-fn'",
+            resource: open,
+        });
+    });
+
+    it("passes a service principal's permission, which only that service can use", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [
+            ...lane.resources,
+            permission({ principal: "sns.amazonaws.com" }),
+        ]);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports a permission's principal unknown at preview, and nothing else", async () => {
+        const lane = buildLane();
+        const unknownPrincipal = permission({ principal: UNKNOWN }, { propertyDependencies: { principal: [lane.role] } });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, unknownPrincipal]);
+
+        assertOnlyViolation(violations, {
+            message: "Lambda permission 'pager-invoke' principal is unknown at preview",
+            resource: unknownPrincipal,
+        });
+    });
+
+    it("passes a public permission on a function that consumes no queue", async () => {
+        const lane = buildLane();
+        const other = fakeResource(aws.lambda.Function, "other-fn", { name: "other-fn", role: "r" });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [
+            ...lane.resources,
+            other,
+            permission({ function: "other-fn", principal: "*" }),
+        ]);
+
+        assertNoViolations(violations);
+    });
+
+    it("passes a public permission on a function outside the stack", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [
+            ...lane.resources,
+            permission({ function: "elsewhere-fn", principal: "*" }),
+        ]);
+
+        assertNoViolations(violations);
+    });
+
+    it("does not ask for the function of a public permission when the stack has no consumer", async () => {
+        const lane = buildLane({ omit: ["mapping"] });
+        const unknownFunction = permission({ function: UNKNOWN, principal: "*" }, { dependencies: [lane.role] });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, unknownFunction]);
+
+        assertNoViolations(violations);
+    });
+
+    it("passes a consumer's function URL with IAM auth", async () => {
+        const lane = buildLane();
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [
+            ...lane.resources,
+            functionUrl({ authorizationType: "AWS_IAM" }),
+        ]);
+
+        assertNoViolations(violations);
+    });
+
+    it("passes an unauthenticated function URL on a function that consumes no queue", async () => {
+        const lane = buildLane();
+        const other = fakeResource(aws.lambda.Function, "other-fn", { name: "other-fn", role: "r" });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [
+            ...lane.resources,
+            other,
+            functionUrl({ functionName: "other-fn", authorizationType: "NONE" }),
+        ]);
+
+        assertNoViolations(violations);
+    });
+
+    it("reports an unauthenticated function URL whose function is unknown at preview", async () => {
+        const lane = buildLane();
+        const url = functionUrl({ functionName: UNKNOWN, authorizationType: "NONE" }, { dependencies: [lane.role] });
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, url]);
+
+        assertOnlyViolation(violations, { message: "Lambda function URL 'pager-url' functionName is unknown at preview", resource: url });
+    });
+
+    it("reports a consumer's function URL without an authorizationType as unset", async () => {
+        const lane = buildLane();
+        const url = functionUrl({});
+
+        const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, url]);
+
+        assertOnlyViolation(violations, {
+            message:
+                "Lambda function URL 'pager-url' of consumer Lambda function 'pager-fn' must use authorizationType AWS_IAM; found unset.",
+            resource: url,
+        });
     });
 });

@@ -168,3 +168,19 @@ describe("parsePolicyDocument and isUnsetDocument", () => {
         assert.deepEqual([undefined, "", "{}"].map(isUnsetDocument), [true, true, false]);
     });
 });
+
+describe("policy documents: shapes the mutation run found untested (2)", () => {
+    it("accepts a TLS Deny that lists sqs:* beside a named action", () => {
+        assert.equal(deniesInsecureTransport(tlsDeny({ Action: ["sqs:*", "sqs:SendMessage"] })), true);
+    });
+
+    it("does not take a Deny on another Bool key (aws:MultiFactorAuthPresent false) for the TLS deny", () => {
+        const statement: ParsedStatement = { ...tlsDeny(), Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } } };
+
+        assert.equal(deniesInsecureTransport(statement), false);
+    });
+
+    it("finds no wildcard principal in a null Principal", () => {
+        assert.equal(hasWildcardPrincipal({ Effect: "Deny", Principal: null as never }), false);
+    });
+});

@@ -7,7 +7,7 @@ import {
 } from "../../policy/sqs-access";
 import { fakeResource, runStackPolicy, UNKNOWN } from "../helpers/policy-args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "../helpers/policy-assertions";
-import { buildLane, queueArn, queueUrl } from "../helpers/policy-lane";
+import { buildLane, denyInsecureTransportPolicy, queueArn, queueUrl } from "../helpers/policy-lane";
 
 const document = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
 const sendGrant = {
@@ -442,5 +442,74 @@ describe("policy sqs-queue-policy-no-wildcards: principals written as lists", ()
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 
         assertViolation(violations, { message: "must not allow a wildcard principal", resource: lane.queuePolicy });
+    });
+});
+
+describe("queue access rules: labels, lists and unresolved policies", () => {
+    const { Sid: _sid, ...unnamedGrant } = sendGrant;
+
+    it("names a statement without a Sid by its position, counted from 1", async () => {
+        const lane = buildLane({ queuePolicy: { policy: document(sendGrant, { ...unnamedGrant, Action: "sqs:*" }) } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
+
+        assertOnlyViolation(violations, { message: "must not allow wildcard actions; found sqs:* in statement 2." });
+    });
+
+    it("lists every wildcard action of a statement", async () => {
+        const lane = buildLane({ queuePolicy: { policy: document({ ...sendGrant, Action: ["sqs:*", "*"] }) } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
+
+        assertOnlyViolation(violations, { message: "must not allow wildcard actions; found sqs:*, * in statement 'AgentSends'." });
+    });
+
+    it("lists every service principal a statement leaves unscoped", async () => {
+        const lane = buildLane({
+            queuePolicy: { policy: document({ ...sendGrant, Principal: { Service: ["sns.amazonaws.com", "events.amazonaws.com"] } }) },
+        });
+
+        const violations = await runStackPolicy(sqsQueuePolicyServicePrincipalScoped, lane.resources);
+
+        assertOnlyViolation(violations, {
+            message: "must scope service principal sns.amazonaws.com, events.amazonaws.com with aws:SourceArn or aws:SourceAccount",
+        });
+    });
+
+    it("lists every access policy of a queue that has two without the TLS deny", async () => {
+        const lane = buildLane({ queue: { policy: document(sendGrant) }, queuePolicy: { policy: document(sendGrant) } });
+
+        const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
+
+        assertOnlyViolation(violations, { message: "found no such statement in SQS queue 'pager', SQS queue policy 'pager-policy'." });
+    });
+
+    it("accepts a policy whose TLS deny is one statement among others", async () => {
+        const lane = buildLane({
+            queuePolicy: {
+                policy: document(
+                    sendGrant,
+                    (JSON.parse(denyInsecureTransportPolicy(queueArn("pager"))) as { Statement: object[] }).Statement[0],
+                ),
+            },
+        });
+
+        const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
+    it("does not report a queue policy of unknown queue when every queue denies insecure transport", async () => {
+        const lane = buildLane();
+        const policy = fakeResource(
+            aws.sqs.QueuePolicy,
+            "shared-policy",
+            { queueUrl: UNKNOWN, policy: document(sendGrant) },
+            { propertyDependencies: { queueUrl: [lane.role] } },
+        );
+
+        const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, [...lane.resources, policy]);
+
+        assertNoViolations(violations);
     });
 });

@@ -27,6 +27,14 @@ describe("policy sqs-queue-has-dlq", () => {
         assertNoViolations(violations);
     });
 
+    it("passes a lane on a first preview, where the queues' unset redriveAllowPolicy output is unknown", async () => {
+        const lane = buildLane({ queue: { redriveAllowPolicy: UNKNOWN }, dlq: { redriveAllowPolicy: UNKNOWN } });
+
+        const violations = await runStackPolicy(sqsQueueHasDlq, lane.resources);
+
+        assertNoViolations(violations);
+    });
+
     it("reports a queue without a redrive policy", async () => {
         const lane = buildLane({ queue: { redrivePolicy: undefined } });
 
