@@ -26,6 +26,12 @@ export interface RecordedRequest {
     readonly answeredStatus: number;
     /** "none", or the fault that shaped the answer. */
     readonly fault: "none" | "status" | "hang";
+    /**
+     * False when the caller had closed the connection before the answer was written (it gave up
+     * waiting, e.g. at its downstream timeout): the side effect happened, the caller never learned
+     * it, and its retry repeats the request.
+     */
+    readonly answerReachedCaller: boolean;
 }
 
 /**
@@ -145,6 +151,10 @@ async function startReceiver(
 
     const server = http.createServer((request, response) => {
         const chunks: Buffer[] = [];
+        let callerGone = false;
+        response.on("close", () => {
+            callerGone ||= !response.writableFinished;
+        });
         request.on("data", (chunk: Buffer) => chunks.push(chunk));
         request.on("end", () => {
             const raw = Buffer.concat(chunks);
@@ -152,6 +162,7 @@ async function startReceiver(
             const parsedBody = parseJsonOrUndefined(body);
             const fault = faults.shift();
             const reply = (result: Answer, faultKind: RecordedRequest["fault"]): void => {
+                const answerReachedCaller = !callerGone && !response.destroyed;
                 if (!response.writableEnded && !response.destroyed) {
                     response.writeHead(result.status, { "content-type": result.contentType });
                     response.end(result.body);
@@ -166,6 +177,7 @@ async function startReceiver(
                     receivedAt: new Date().toISOString(),
                     answeredStatus: result.status,
                     fault: faultKind,
+                    answerReachedCaller,
                 };
                 requests.push(recorded);
                 options.onRequest?.(recorded);

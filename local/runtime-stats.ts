@@ -1,6 +1,18 @@
 import type { BatchReport } from "./event-source-mapping";
 import { FakeReceiverKind, type RecordedRequest } from "./fake-receivers";
 
+/**
+ * An invocation the runtime stopped at its timeout: whatever it had sent downstream may have no
+ * completion record, so its retry may repeat that step (the window README names).
+ */
+export interface TimedOutInvocation {
+    /** Epoch milliseconds. */
+    readonly startedAt: number;
+    readonly endedAt: number;
+    /** The bodies of the records it held. */
+    readonly bodies: readonly string[];
+}
+
 /** Counters for one lane, fed by its event source mapping. */
 export class LaneStats {
     invocations = 0;
@@ -20,6 +32,8 @@ export class LaneStats {
     mostRecordsOfOneGroup = 0;
     /** How long each invocation ran, in milliseconds (for percentiles). */
     readonly durationsMs: number[] = [];
+    /** Every invocation stopped at its timeout, with what it held. */
+    readonly timedOut: TimedOutInvocation[] = [];
 
     record(report: BatchReport): void {
         this.invocations++;
@@ -39,6 +53,12 @@ export class LaneStats {
         this.mostRecordsOfOneGroup = Math.max(this.mostRecordsOfOneGroup, ...perGroup.values());
         if (report.outcome.kind === "timeout") {
             this.timeouts++;
+            this.timedOut.push({
+                // From the invocation's own start (a throttled batch waited before it), to its stop.
+                startedAt: report.phases.returnedAt - report.outcome.durationMs,
+                endedAt: report.phases.returnedAt,
+                bodies: report.records.map((record) => record.body),
+            });
         } else if (report.verdict.kind === "failed") {
             this.failedInvocations++;
         }

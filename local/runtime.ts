@@ -42,7 +42,8 @@ export interface LocalRuntimeOptions {
     /** Called when a receive or delete fails (the mapping carries on). */
     readonly onMappingError?: (lane: LaneName, error: unknown) => void;
     /**
-     * A downstream call's time limit in the consumers (source code only; the bundle uses its own default).
+     * A downstream call's time limit in the consumers. Source code only (refused with the bundle,
+     * which keeps the deployed consumer's own).
      * @default a third of the lane's function timeout, at most 5 s
      */
     readonly downstreamTimeoutMs?: number;
@@ -110,9 +111,15 @@ export interface LocalRuntime {
 export const HandlerCode = { bundle: "bundle", source: "source" } as const;
 export type HandlerCode = (typeof HandlerCode)[keyof typeof HandlerCode];
 
+/** Options the shipped bundle cannot honour: refused rather than silently ignored. */
+const SOURCE_ONLY_OPTIONS = {
+    extraToolsModule: "registers only its own tools",
+    downstreamTimeoutMs: "keeps the deployed consumer's own downstream timeout",
+} as const;
+
 export class HandlerCodeError extends Error {
-    constructor() {
-        super("'extraToolsModule' needs handlerCode 'source': the shipped bundle registers only its own tools");
+    constructor(option: keyof typeof SOURCE_ONLY_OPTIONS) {
+        super(`'${option}' needs handlerCode 'source': the shipped bundle ${SOURCE_ONLY_OPTIONS[option]}`);
         this.name = "HandlerCodeError";
     }
 }
@@ -136,6 +143,8 @@ const LOCAL_TRACING_OFF = { POWERTOOLS_TRACE_ENABLED: "false", AWS_XRAY_MANUAL_M
 const LANE_NAMES = Object.keys(Lanes) as LaneName[];
 
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+    // Refused before anything starts.
+    handlerCodeOf(options);
     const stats = new RuntimeStats();
     const emulators = await startEmulators({ region: options.region, ports: options.ports });
     let receivers: FakeReceivers | undefined;
@@ -154,6 +163,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
 }
 
+/** What the consumers run; throws HandlerCodeError for an option the shipped bundle cannot honour. */
+function handlerCodeOf(options: LocalRuntimeOptions): HandlerCode {
+    const handlerCode = options.handlerCode ?? (options.extraToolsModule !== undefined ? HandlerCode.source : HandlerCode.bundle);
+    const sourceOnly = (Object.keys(SOURCE_ONLY_OPTIONS) as (keyof typeof SOURCE_ONLY_OPTIONS)[]).find(
+        (option) => options[option] !== undefined,
+    );
+    if (handlerCode === HandlerCode.bundle && sourceOnly !== undefined) {
+        throw new HandlerCodeError(sourceOnly);
+    }
+    return handlerCode;
+}
+
 async function assembleRuntime(
     options: LocalRuntimeOptions,
     emulators: LocalEmulators,
@@ -161,10 +182,7 @@ async function assembleRuntime(
     stats: RuntimeStats,
 ): Promise<LocalRuntime> {
     const { settings } = options;
-    const handlerCode = options.handlerCode ?? (options.extraToolsModule !== undefined ? HandlerCode.source : HandlerCode.bundle);
-    if (handlerCode === HandlerCode.bundle && options.extraToolsModule !== undefined) {
-        throw new HandlerCodeError();
-    }
+    const handlerCode = handlerCodeOf(options);
     const bundles = handlerCode === HandlerCode.bundle ? ensureHandlerBundles().entries : undefined;
     const { sqs, dynamoDb, s3 } = createAwsClients(emulators.environment);
     explainEmulatorCharacterLimit(sqs);

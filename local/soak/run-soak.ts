@@ -19,6 +19,7 @@ import { redriveByCopy } from "../dlq/redrive";
 import { type Percentiles, percentiles } from "../percentiles";
 import { type PipelineSnapshot, queueDepth, snapshot, total } from "../progress";
 import { type LocalRuntime, startLocalRuntime } from "../runtime";
+import { cutOffEvidence, GaveUpWaitingLog } from "./cut-off-evidence";
 import { FaultInjector } from "./fault-injector";
 import { seededRandom } from "./random";
 import { type CheckResult, checkSoak, type FreezeWindow } from "./soak-checks";
@@ -134,13 +135,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
     let injector: FaultInjector | undefined;
     let reporting: { stop(): Promise<void> } | undefined;
+    const gaveUpWaiting = new GaveUpWaitingLog(options.functionLogSink);
     const runtime = await startLocalRuntime({
         settings,
         namePrefix: "soak",
         extraToolsModule: SOAK_TOOLS_MODULE,
         extraFunctionEnvironment: { [SOAK_STATE_DIRECTORY_VARIABLE]: stateDirectory },
         warmEnvironments: options.concurrency ?? 3,
-        functionLogSink: options.functionLogSink,
+        functionLogSink: gaveUpWaiting,
         onReceiverRequest: (request) => injector?.observe(request),
     });
     try {
@@ -189,6 +191,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
             ...(await observe(runtime, stateDirectory, final)),
             slackFailedReplays: { replayed, refusalsInjected: injector.slackRefusals },
             freezeWindows,
+            cutOff: cutOffEvidence(runtime, gaveUpWaiting),
         };
         const checks = checkSoak(plan, observations, { tolerateRepeats: scenario === SoakScenario.killRestart });
         return {

@@ -36,7 +36,38 @@ export interface SoakObservations {
      * record was not saved); a second page (incident opened again) never is allowed.
      */
     readonly freezeWindows?: readonly FreezeWindow[];
+    /** Attempts cut off between a step and its completion record other than by the freeze or a kill. */
+    readonly cutOff?: CutOffEvidence;
 }
+
+/**
+ * What a busy machine cuts off besides the freeze: each is the README's named window (the step's
+ * request went out, its completion record was not saved), so each may explain one repeat of a
+ * step it held, and nothing else.
+ */
+export interface CutOffEvidence {
+    /** Invocations the runtime stopped at their timeout, with the plan keys of the records each held. */
+    readonly timedOutInvocations: readonly TimedOutHolding[];
+    /** Each time a consumer logged that it gave up waiting for a downstream's answer ("no answer within"). */
+    readonly gaveUpWaiting: readonly GaveUpWaiting[];
+}
+
+export interface TimedOutHolding {
+    /** Epoch milliseconds. */
+    readonly startMs: number;
+    readonly endMs: number;
+    /** Escalation ids, "callId/toolCallId" of tool steps, or the body itself of a malformed message. */
+    readonly keys: readonly string[];
+}
+
+export interface GaveUpWaiting {
+    readonly escalationId: string;
+    readonly downstream: Downstream;
+    readonly at: number;
+}
+
+export const Downstream = { pagerDuty: "PagerDuty", slack: "Slack" } as const;
+export type Downstream = (typeof Downstream)[keyof typeof Downstream];
 
 export interface FreezeWindow {
     readonly startMs: number;
@@ -88,16 +119,24 @@ export function plannedEscalationIds(plan: SoakPlan): Map<string, string> {
     );
 }
 
-/** Accepted deliveries per escalation id, with when each arrived. */
+/** One accepted request of an escalation (or one run of a tool step), with when it was answered. */
+interface Delivery {
+    readonly at: number;
+    /** False when the caller had hung up before the answer (it gave up waiting). @default true */
+    readonly answerReachedCaller?: boolean;
+}
+
+/** Accepted deliveries per escalation id, oldest first. */
 function deliveriesByEscalation(
     requests: readonly RecordedRequest[],
     escalationIdOf: (request: RecordedRequest) => string | undefined,
-): Map<string, number[]> {
-    const deliveries = new Map<string, number[]>();
+): Map<string, Delivery[]> {
+    const deliveries = new Map<string, Delivery[]>();
     for (const request of requests) {
         const escalationId = escalationIdOf(request);
         if (escalationId !== undefined && request.answeredStatus >= 200 && request.answeredStatus < 300) {
-            deliveries.set(escalationId, [...(deliveries.get(escalationId) ?? []), Date.parse(request.receivedAt)]);
+            const delivery = { at: Date.parse(request.receivedAt), answerReachedCaller: request.answerReachedCaller };
+            deliveries.set(escalationId, [...(deliveries.get(escalationId) ?? []), delivery]);
         }
     }
     return deliveries;
@@ -111,12 +150,83 @@ const triggerEscalationId = (request: RecordedRequest): string | undefined => {
 const slackEscalationId = (request: RecordedRequest): string | undefined =>
     SLACK_ESCALATION_ID.exec(String((request.json as { text?: unknown } | undefined)?.text ?? ""))?.[1];
 
-/** A repeat is allowed in the kill scenario, or when the first delivery happened around a freeze. */
-function repeatAllowed(times: readonly number[], seen: SoakObservations, options: CheckOptions): boolean {
-    const first = Math.min(...times);
-    return (
-        options.tolerateRepeats === true || (seen.freezeWindows ?? []).some((window) => first >= window.startMs && first <= window.endMs)
-    );
+/** Why a delivery may have left no completion record, so that the step ran (or posted) again. */
+const CutOffCause = {
+    kill: "killed between the call and its completion record",
+    freeze: "in flight when the process froze",
+    timedOut: "its invocation was stopped at the function timeout",
+    gaveUp: "the consumer gave up waiting for the answer",
+} as const;
+type CutOffCause = (typeof CutOffCause)[keyof typeof CutOffCause];
+
+/**
+ * The causes that explain every delivery of `key` but the last (the one whose record was saved),
+ * or undefined when one of them has none: that repeat is a step run twice for no reason, a
+ * failure. Each cause explains one delivery; "gave up waiting" logs are counted, so each explains
+ * one request only.
+ */
+function repeatCauses(
+    key: string,
+    deliveries: readonly Delivery[],
+    downstream: Downstream | undefined,
+    seen: SoakObservations,
+    options: CheckOptions,
+): CutOffCause[] | undefined {
+    const causes: CutOffCause[] = [];
+    let gaveUpLogs = (seen.cutOff?.gaveUpWaiting ?? []).filter(
+        (log) => downstream !== undefined && log.downstream === downstream && log.escalationId === key,
+    ).length;
+    const earlier = [...deliveries].sort((a, b) => a.at - b.at).slice(0, -1);
+    for (const delivery of earlier) {
+        const timedOut = (seen.cutOff?.timedOutInvocations ?? []).some(
+            (invocation) => delivery.at >= invocation.startMs && delivery.at <= invocation.endMs && invocation.keys.includes(key),
+        );
+        if (options.tolerateRepeats === true) {
+            causes.push(CutOffCause.kill);
+        } else if ((seen.freezeWindows ?? []).some((window) => delivery.at >= window.startMs && delivery.at <= window.endMs)) {
+            causes.push(CutOffCause.freeze);
+        } else if (timedOut) {
+            causes.push(CutOffCause.timedOut);
+        } else if (delivery.answerReachedCaller === false) {
+            causes.push(CutOffCause.gaveUp);
+        } else if (gaveUpLogs > 0) {
+            gaveUpLogs--;
+            causes.push(CutOffCause.gaveUp);
+        } else {
+            return undefined;
+        }
+    }
+    return causes;
+}
+
+/** Repeated keys split into those with no cause (failures) and the allowed ones, listed by cause. */
+function sortRepeats(
+    deliveries: ReadonlyMap<string, readonly Delivery[]>,
+    downstream: Downstream | undefined,
+    seen: SoakObservations,
+    options: CheckOptions,
+): { readonly unexplained: string[]; readonly allowed: ReadonlyMap<CutOffCause, string[]> } {
+    const unexplained: string[] = [];
+    const allowed = new Map<CutOffCause, string[]>();
+    for (const [key, times] of deliveries) {
+        if (times.length < 2) {
+            continue;
+        }
+        const causes = repeatCauses(key, times, downstream, seen, options);
+        if (causes === undefined) {
+            unexplained.push(key);
+            continue;
+        }
+        for (const cause of new Set(causes)) {
+            allowed.set(cause, [...(allowed.get(cause) ?? []), key]);
+        }
+    }
+    return { unexplained, allowed };
+}
+
+/** One problems() entry per cause of allowed repeats: "<what> again (allowed: <cause>)". */
+function allowedRepeats(allowed: ReadonlyMap<CutOffCause, string[]>, what: string, suffix = ""): [string[], string][] {
+    return [...allowed.entries()].map(([cause, keys]) => [keys, `${what} again (allowed: ${cause}; the named window${suffix})`]);
 }
 
 function checkPagedOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOptions): CheckResult {
@@ -127,17 +237,10 @@ function checkPagedOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOp
     const notPaged = ids.filter((id) => !triggers.has(id));
     const noSlack = ids.filter((id) => !posts.has(id));
     const unexpected = [...new Set([...triggers.keys(), ...posts.keys()])].filter((id) => !expected.has(id));
-    const repeated = (deliveries: Map<string, number[]>, allowed: boolean) =>
-        [...deliveries.entries()]
-            .filter(([, times]) => times.length > 1 && repeatAllowed(times, seen, options) === allowed)
-            .map(([id]) => id);
-    const repeatedTriggers = repeated(triggers, false);
-    const repeatedSlack = repeated(posts, false);
-    const allowedTriggers = repeated(triggers, true);
-    const allowedPosts = repeated(posts, true);
-    const allowedWhy = options.tolerateRepeats
-        ? "allowed: killed between the call and its completion record"
-        : "in flight when the process froze: the named window";
+    const triggerRepeats = sortRepeats(triggers, Downstream.pagerDuty, seen, options);
+    const slackRepeats = sortRepeats(posts, Downstream.slack, seen, options);
+    const repeatedTriggers = triggerRepeats.unexplained;
+    const repeatedSlack = slackRepeats.unexplained;
     return {
         name: "every valid escalation paged and posted to Slack exactly once",
         passed:
@@ -155,8 +258,8 @@ function checkPagedOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOp
                 [unexpected, "delivered but not a valid escalation"],
                 [repeatedTriggers, "triggered PagerDuty more than once"],
                 [repeatedSlack, "posted to Slack more than once"],
-                [allowedTriggers, `triggered PagerDuty again (${allowedWhy}; folded into the open incident)`],
-                [allowedPosts, `posted to Slack again (${allowedWhy})`],
+                ...allowedRepeats(triggerRepeats.allowed, "triggered PagerDuty", "; folded into the open incident"),
+                ...allowedRepeats(slackRepeats.allowed, "posted to Slack"),
             ]),
     };
 }
@@ -235,8 +338,8 @@ function checkSlackFailedReplayed(seen: SoakObservations, options: CheckOptions)
         if (replayedIds.has(escalationId)) {
             continue;
         }
-        const retriedAndPosted = (postedAt.get(escalationId) ?? []).some((posted) => posted >= at);
-        if (retriedAndPosted && (options.tolerateRepeats === true || inCutOffWindow(at, seen))) {
+        const retriedAndPosted = (postedAt.get(escalationId) ?? []).some((posted) => posted.at >= at);
+        if (retriedAndPosted && (options.tolerateRepeats === true || inCutOffWindow(at, seen) || refusalCutOff(escalationId, at, seen))) {
             cutOff.push(escalationId);
         } else {
             notDeadLettered.push(escalationId);
@@ -258,7 +361,7 @@ function checkSlackFailedReplayed(seen: SoakObservations, options: CheckOptions)
                     cutOff,
                     options.tolerateRepeats === true
                         ? "refused in an attempt the kill cut off: no dead letter, the retry posted (allowed)"
-                        : "refused in an attempt the freeze cut off (past its deadline): no dead letter, the retry posted (allowed)",
+                        : "refused in an attempt cut off (frozen past its deadline, stopped at its timeout, or no longer waiting): no dead letter, the retry posted (allowed)",
                 ],
             ]),
     };
@@ -266,6 +369,24 @@ function checkSlackFailedReplayed(seen: SoakObservations, options: CheckOptions)
 
 /** Slack's answer to a post to a removed webhook, as the injector refuses a post for good. */
 const SLACK_REFUSAL_STATUS = 404;
+
+/**
+ * Whether a Slack refusal of `escalationId` answered at `at` reached an attempt with no outcome:
+ * the caller had hung up, its invocation was stopped at the timeout, or the consumer logged that it
+ * gave up waiting for Slack.
+ */
+function refusalCutOff(escalationId: string, at: number, seen: SoakObservations): boolean {
+    const refusal = seen.slackRequests.find(
+        (request) => Date.parse(request.receivedAt) === at && slackEscalationId(request) === escalationId,
+    );
+    return (
+        refusal?.answerReachedCaller === false ||
+        (seen.cutOff?.timedOutInvocations ?? []).some(
+            (invocation) => at >= invocation.startMs && at <= invocation.endMs && invocation.keys.includes(escalationId),
+        ) ||
+        (seen.cutOff?.gaveUpWaiting ?? []).some((log) => log.downstream === Downstream.slack && log.escalationId === escalationId)
+    );
+}
 
 /** Whether an answer at `at` may have reached an attempt the freeze cut off: from one timeout before the freeze until those attempts ended after it. */
 function inCutOffWindow(at: number, seen: SoakObservations): boolean {
@@ -291,10 +412,20 @@ function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations, o
     const missingMalformed = [...expectedBodies].filter((body) => !escalationBodies.has(body));
     const missingUnknown = [...expectedUnknown].filter((callId) => !unknownTools.has(callId));
     // A repeated dead letter of one body is the same message forwarded twice: accepted (and
-    // reported) only where repeats are tolerated.
-    const repeatedEscalation = seen.escalationDeadLetters.length - new Set(seen.escalationDeadLetters.map((entry) => entry.body)).size;
-    const extraEscalation =
-        seen.deadLetterCounts.escalation - expectedBodies.size - (options.tolerateRepeats === true ? repeatedEscalation : 0);
+    // reported) only where repeats are tolerated, or where an invocation stopped at its timeout
+    // held it (between the DLQ's answer and the record of the forward: the named window).
+    const timedOutKeys = keysHeldByTimedOutInvocations(seen);
+    const repeats = (entries: readonly DeadLetterEntry[]) => {
+        const counts = new Map<string, number>();
+        entries.forEach((entry) => counts.set(entry.body, (counts.get(entry.body) ?? 0) + 1));
+        return [...counts.entries()].filter(([, count]) => count > 1);
+    };
+    const escalationRepeats = repeats(seen.escalationDeadLetters);
+    const repeatAccepted = ([body]: [string, number]) =>
+        options.tolerateRepeats === true || timedOutKeys.has(body) || timedOutKeys.has(deadLetterKeyOfBody(body, "escalation"));
+    const acceptedRepeats = escalationRepeats.filter(repeatAccepted);
+    const repeatedEscalation = acceptedRepeats.reduce((sum, [, count]) => sum + count - 1, 0);
+    const extraEscalation = seen.deadLetterCounts.escalation - expectedBodies.size - repeatedEscalation;
     const extraToolCall = seen.deadLetterCounts.toolCall - expectedUnknown.size;
     return {
         name: "every poison message in the DLQ with its reason",
@@ -314,8 +445,8 @@ function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations, o
                 [missingUnknown, "unknown tool but not in the DLQ"],
                 [extraEscalation > 0 ? [`${extraEscalation}`] : [], "unexpected message(s) in the escalation DLQ"],
                 [
-                    options.tolerateRepeats === true && repeatedEscalation > 0 ? [`${repeatedEscalation}`] : [],
-                    "repeated dead letter(s) of one message in the escalation DLQ (tolerated: killed between the DLQ's answer and the record of the forward)",
+                    repeatedEscalation > 0 ? [`${repeatedEscalation}`] : [],
+                    `repeated dead letter(s) of one message in the escalation DLQ (tolerated: ${options.tolerateRepeats === true ? "killed" : "its invocation stopped at the timeout"} between the DLQ's answer and the record of the forward)`,
                 ],
                 [extraToolCall > 0 ? [`${extraToolCall}`] : [], "unexpected message(s) in the tool-call DLQ"],
             ]),
@@ -323,30 +454,23 @@ function checkPoisonInDeadLetterQueues(plan: SoakPlan, seen: SoakObservations, o
 }
 
 function checkToolStepsOnce(plan: SoakPlan, seen: SoakObservations, options: CheckOptions): CheckResult {
-    const runs = new Map<string, number[]>();
+    const runs = new Map<string, Delivery[]>();
     for (const run of seen.toolRuns) {
         const key = `${run.callId}/${run.toolCallId}`;
-        runs.set(key, [...(runs.get(key) ?? []), run.at]);
+        runs.set(key, [...(runs.get(key) ?? []), { at: run.at }]);
     }
     const expected = plan.toolCalls.map((call) => `${call.callId}/${call.toolCallId}`);
     const never = expected.filter((key) => !runs.has(key));
-    const repeated = [...runs.entries()].filter(([, times]) => times.length > 1);
-    const forbidden = repeated.filter(([, times]) => !repeatAllowed(times, seen, options)).map(([key]) => key);
-    const allowed = repeated.filter(([, times]) => repeatAllowed(times, seen, options)).map(([key]) => key);
+    const repeats = sortRepeats(runs, undefined, seen, options);
     return {
         name: "every tool step executed exactly once",
-        passed: never.length === 0 && forbidden.length === 0,
+        passed: never.length === 0 && repeats.unexplained.length === 0,
         detail:
             `${expected.length} steps (${plan.toolCalls.filter((call) => call.toolName === SoakToolName.largeResult).length} returning ${LARGE_TOOL_RESULT_BYTES.toLocaleString("en-US")} bytes), ${runs.size} executed` +
             problems([
                 [never, "never executed"],
-                [forbidden, "executed more than once"],
-                [
-                    allowed,
-                    options.tolerateRepeats
-                        ? "executed more than once (allowed: killed between run and idempotency record)"
-                        : "executed again after running when the process froze (the named window)",
-                ],
+                [repeats.unexplained, "executed more than once"],
+                ...allowedRepeats(repeats.allowed, "executed"),
             ]),
     };
 }
@@ -371,17 +495,20 @@ function checkFifoOrder(plan: SoakPlan, seen: SoakObservations): CheckResult {
 
 /** The plan message a dead letter holds, by the key the checks use: escalation id, "callId/toolCallId", or the raw body. */
 function deadLetterKeyOf(entry: DeadLetterEntry, lane: "escalation" | "toolCall"): string {
+    return deadLetterKeyOfBody(entry.body, lane);
+}
+
+/** The plan key of a message body (see deadLetterKeyOf). */
+export function deadLetterKeyOfBody(body: string, lane: "escalation" | "toolCall"): string {
     let parsed: unknown;
     try {
-        parsed = JSON.parse(entry.body);
+        parsed = JSON.parse(body);
     } catch {
-        return entry.body;
+        return body;
     }
     const fields = (typeof parsed === "object" && parsed !== null ? parsed : {}) as Record<string, unknown>;
     if (lane === "toolCall") {
-        return typeof fields.callId === "string" && typeof fields.toolCallId === "string"
-            ? `${fields.callId}/${fields.toolCallId}`
-            : entry.body;
+        return typeof fields.callId === "string" && typeof fields.toolCallId === "string" ? `${fields.callId}/${fields.toolCallId}` : body;
     }
     if (typeof fields.escalationId === "string") {
         return fields.escalationId;
@@ -389,7 +516,7 @@ function deadLetterKeyOf(entry: DeadLetterEntry, lane: "escalation" | "toolCall"
     const { callId, severity, reason } = fields;
     return typeof callId === "string" && typeof severity === "string" && typeof reason === "string"
         ? deriveEscalationId(fields as Parameters<typeof deriveEscalationId>[0])
-        : entry.body;
+        : body;
 }
 
 /**
@@ -448,8 +575,10 @@ function checkNoneLost(plan: SoakPlan, seen: SoakObservations, options: CheckOpt
     const perKey = new Map<string, number>();
     dead.forEach(({ key }) => perKey.set(key, (perKey.get(key) ?? 0) + 1));
     const repeated = [...perKey.entries()].filter(([key, times]) => !processed.has(key) && times > 1).map(([key]) => key);
+    const timedOutKeys = keysHeldByTimedOutInvocations(seen);
+    const repeatTolerated = (key: string) => options.tolerateRepeats === true || timedOutKeys.has(key);
     const twice = [...perKey.entries()]
-        .filter(([key, times]) => processed.has(key) || (times > 1 && options.tolerateRepeats !== true))
+        .filter(([key, times]) => processed.has(key) || (times > 1 && !repeatTolerated(key)))
         .map(([key]) => key);
     const unexplained = [...perKey.keys()].filter((key) => !planned.has(key));
     const accounted = counts.processed + counts.poison + counts.deadLettered + counts.absorbed;
@@ -464,11 +593,16 @@ function checkNoneLost(plan: SoakPlan, seen: SoakObservations, options: CheckOpt
                 [twice, "dead-lettered although processed, or dead-lettered twice (counted twice)"],
                 [unexplained, "dead letter(s) of nothing the plan sent"],
                 [
-                    options.tolerateRepeats === true ? repeated : [],
-                    "dead-lettered more than once (tolerated: killed between the DLQ's answer and the record of the forward)",
+                    repeated.filter(repeatTolerated),
+                    `dead-lettered more than once (tolerated: ${options.tolerateRepeats === true ? "killed" : "its invocation stopped at the timeout"} between the DLQ's answer and the record of the forward)`,
                 ],
             ]),
     };
+}
+
+/** The plan keys of everything an invocation stopped at its timeout held. */
+function keysHeldByTimedOutInvocations(seen: SoakObservations): Set<string> {
+    return new Set((seen.cutOff?.timedOutInvocations ?? []).flatMap((invocation) => invocation.keys));
 }
 
 /** " ; 3 never paged (a, b, c)" for each non-empty list, showing at most five names. */

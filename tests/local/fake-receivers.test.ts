@@ -163,8 +163,25 @@ describe("fake receivers", () => {
         await assert.rejects(post(receivers.pagerDuty.url, trigger("call-5"), 50));
         await new Promise((resolve) => setTimeout(resolve, 400));
 
+        // Assess: processed, and recorded as an answer the caller never got
+        assert.deepEqual(
+            [
+                receivers.pagerDuty.incidents.get("call-5")?.triggerEvents,
+                receivers.pagerDuty.requests.map((request) => request.answerReachedCaller),
+            ],
+            [1, [false]],
+        );
+    });
+
+    it("records an answer written while the caller still waited as reaching it", async () => {
+        // Act
+        await post(receivers.pagerDuty.url, trigger("call-6"));
+
         // Assess
-        assert.equal(receivers.pagerDuty.incidents.get("call-5")?.triggerEvents, 1);
+        assert.deepEqual(
+            receivers.pagerDuty.requests.map((request) => request.answerReachedCaller),
+            [true],
+        );
     });
 
     it("calls onRequest with each answered request", async () => {

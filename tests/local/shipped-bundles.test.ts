@@ -46,6 +46,17 @@ describe("local runtime on the shipped bundles", function () {
         );
     });
 
+    it("refuses, before starting anything, an option the bundle would silently ignore (a downstream timeout of the test's choosing)", async () => {
+        await assert.rejects(
+            startLocalRuntime({ settings: resolvePipelineSettings({}), namePrefix: "refused", downstreamTimeoutMs: 300 }),
+            {
+                name: "HandlerCodeError",
+                message:
+                    "'downstreamTimeoutMs' needs handlerCode 'source': the shipped bundle keeps the deployed consumer's own downstream timeout",
+            },
+        );
+    });
+
     it("pages with the routing key the bundle read from SSM, for a message an outside client sent", async () => {
         // Prepare
         const outside = new SQSClient({

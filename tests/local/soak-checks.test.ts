@@ -28,6 +28,7 @@ function perfectRun(plan: ReturnType<typeof planSoak>): SoakObservations {
         receivedAt: new Date(at).toISOString(),
         answeredStatus,
         fault: "none",
+        answerReachedCaller: true,
     });
     const all = [...plan.escalations, ...plan.followUpEscalations];
     const slack = (escalation: (typeof all)[number]) =>
@@ -254,7 +255,9 @@ describe("soak checks", () => {
         assert.deepEqual(
             [
                 checks.filter((check) => !check.passed).map((check) => check.name),
-                /1 refused in an attempt the freeze cut off/.test(checks.find((check) => check.name === SLACK_FAILED_REPLAYED)!.detail),
+                /1 refused in an attempt cut off \(frozen past its deadline/.test(
+                    checks.find((check) => check.name === SLACK_FAILED_REPLAYED)!.detail,
+                ),
             ],
             [[], true],
         );
@@ -296,6 +299,98 @@ describe("soak checks", () => {
 
         // Act
         const failed = checkSoak(plan, observations, { tolerateRepeats: true }).filter((check) => !check.passed);
+
+        // Assess
+        assert.deepEqual(failed, []);
+    });
+
+    it("accept a PagerDuty trigger repeated on a busy machine when the first answer came after the consumer had hung up (it gave up waiting)", () => {
+        // Prepare: PagerDuty accepted the trigger, but the consumer had stopped waiting at its downstream timeout; its retry triggered again
+        const run = perfectRun(plan);
+        const [first, ...others] = run.pagerDutyRequests;
+        const lateAnswer = { ...first!, answerReachedCaller: false };
+        const retry = { ...first!, receivedAt: new Date(30_000).toISOString() };
+
+        // Act
+        const checks = checkSoak(plan, { ...run, pagerDutyRequests: [lateAnswer, retry, ...others] });
+
+        // Assess
+        assert.deepEqual(
+            [
+                checks.filter((check) => !check.passed).map((check) => check.name),
+                /1 triggered PagerDuty again \(allowed: the consumer gave up waiting for the answer/.test(checks[0]!.detail),
+            ],
+            [[], true],
+        );
+    });
+
+    it("accept one repeated Slack post per 'no answer within' the consumer logged for that escalation, and catch a second repeat with only one such log", () => {
+        // Prepare: the caller read the answer too late to count it (its own timer fired first), and logged that it gave up
+        const run = perfectRun(plan);
+        const [first, ...others] = run.slackRequests;
+        const escalationId = deriveEscalationId(plan.escalations[0]!);
+        const at = (ms: number) => ({ ...first!, receivedAt: new Date(ms).toISOString() });
+        const gaveUpOnce = { timedOutInvocations: [], gaveUpWaiting: [{ escalationId, downstream: "Slack" as const, at: 5_000 }] };
+
+        // Act
+        const once = failedChecks({ ...run, slackRequests: [at(1_000), at(20_000), ...others], cutOff: gaveUpOnce }, plan);
+        const twice = failedChecks({ ...run, slackRequests: [at(1_000), at(20_000), at(40_000), ...others], cutOff: gaveUpOnce }, plan);
+        const otherDownstream = failedChecks(
+            {
+                ...run,
+                slackRequests: [at(1_000), at(20_000), ...others],
+                cutOff: { timedOutInvocations: [], gaveUpWaiting: [{ ...gaveUpOnce.gaveUpWaiting[0]!, downstream: "PagerDuty" as const }] },
+            },
+            plan,
+        );
+
+        // Assess
+        assert.deepEqual(
+            [once, twice, otherDownstream],
+            [
+                [],
+                ["every valid escalation paged and posted to Slack exactly once"],
+                ["every valid escalation paged and posted to Slack exactly once"],
+            ],
+        );
+    });
+
+    it("accept a tool step run again after its invocation was stopped at the timeout while holding it, and catch one whose timed-out invocation held other steps", () => {
+        // Prepare: the step ran at 1,000 ms inside an invocation the runtime stopped at its timeout (no record saved)
+        const run = perfectRun(plan);
+        const [firstRun, ...otherRuns] = run.toolRuns;
+        const key = `${firstRun!.callId}/${firstRun!.toolCallId}`;
+        const toolRuns = [{ ...firstRun!, at: 1_000 }, { ...firstRun!, at: 40_000 }, ...otherRuns];
+        const timedOut = (keys: string[]) => ({ timedOutInvocations: [{ startMs: 0, endMs: 5_000, keys }], gaveUpWaiting: [] });
+
+        // Act
+        const holding = checkSoak(plan, { ...run, toolRuns, cutOff: timedOut([key]) });
+        const notHolding = failedChecks({ ...run, toolRuns, cutOff: timedOut(["call-else/step-0"]) }, plan);
+
+        // Assess
+        assert.deepEqual(
+            [
+                holding.filter((check) => !check.passed).map((check) => check.name),
+                /1 executed again \(allowed: its invocation was stopped at the function timeout/.test(
+                    holding.find((check) => check.name === "every tool step executed exactly once")!.detail,
+                ),
+                notHolding,
+            ],
+            [[], true, ["every tool step executed exactly once"]],
+        );
+    });
+
+    it("accept a poison message dead-lettered twice when an invocation stopped at the timeout held it (between the DLQ's answer and the forward's record)", () => {
+        // Prepare
+        const run = perfectRun(plan);
+        const observations = repeatFirstEscalationDeadLetter(run);
+        const body = run.escalationDeadLetters[0]!.body;
+
+        // Act
+        const failed = failedChecks(
+            { ...observations, cutOff: { timedOutInvocations: [{ startMs: 0, endMs: 1, keys: [body] }], gaveUpWaiting: [] } },
+            plan,
+        );
 
         // Assess
         assert.deepEqual(failed, []);
