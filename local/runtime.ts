@@ -136,10 +136,17 @@ const MAX_DOWNSTREAM_TIMEOUT_MS = 5000;
  * X-Ray SDK sent them to 127.0.0.1:2000, a fixed port on a shared machine), and the X-Ray SDK in
  * manual mode, so it does not install the async hooks its automatic mode puts on every promise:
  * nothing reads that context with the Tracer off. Together they were about a sixth of the
- * escalation consumer's CPU per message (README, Benchmarks). `extraFunctionEnvironment` can
- * override both.
+ * escalation consumer's CPU per message (README, Benchmarks). In manual mode the SDK's Lambda
+ * set-up still tries to put its facade segment on a context it no longer keeps, and logged
+ * "Cannot set sub/segment on context" with a stack trace at every cold start: nothing reads that
+ * context with the Tracer off, so a missing context is ignored. `extraFunctionEnvironment` can
+ * override all three.
  */
-const LOCAL_TRACING_OFF = { POWERTOOLS_TRACE_ENABLED: "false", AWS_XRAY_MANUAL_MODE: "true" } as const;
+const LOCAL_TRACING_OFF = {
+    POWERTOOLS_TRACE_ENABLED: "false",
+    AWS_XRAY_MANUAL_MODE: "true",
+    AWS_XRAY_CONTEXT_MISSING: "IGNORE_ERROR",
+} as const;
 const LANE_NAMES = Object.keys(Lanes) as LaneName[];
 
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
