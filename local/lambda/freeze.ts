@@ -5,6 +5,12 @@
  * invocations and a handler relying on it would pass here and fail on AWS. Inside a worker, this
  * module wraps `setTimeout` and `setInterval`: a callback due while the environment is "frozen"
  * is held until the next invocation starts, and reported with the file and line that set it.
+ * `clearTimeout` and `clearInterval` are wrapped too: a held callback whose timer is cleared
+ * before the thaw is dropped, as a frozen process never runs a timer cleared before it fired.
+ * I/O still completes here while "frozen" (a frozen process would see it only after the thaw), and
+ * fetch's connection pool clears a closed socket's timer from such I/O: run on the thaw anyway,
+ * that timer found its socket's parser gone and crashed the environment (undici's onParserTimeout,
+ * "Cannot destructure property 'socket' of 'parser.deref(...)'": the busy soak's stuck replays).
  * (An unawaited promise waiting on I/O cannot be held this way; README lists it.)
  */
 
@@ -51,43 +57,78 @@ function callerFrame(captured: { readonly stack?: string }): string | undefined 
 /** Installs the wrappers on this thread's globals; `report` is called once per held callback. */
 export function installFreezer(report: (work: FrozenWorkReport) => void): Freezer {
     let frozen = false;
-    const held: (() => void)[] = [];
+    // Keyed by the timer, so that clearing it drops what it left held (a Map keeps the order they came due).
+    const held = new Map<object, () => void>();
     const originalSetTimeout = globalThis.setTimeout;
     const originalSetInterval = globalThis.setInterval;
+    const originalClearTimeout = globalThis.clearTimeout;
+    const originalClearInterval = globalThis.clearInterval;
     // Node's own timers (fetch's connection pool) are held as well, but not reported: the handler did not set them.
-    const wrap = (kind: string, callback: TimerCallback, caller: { readonly stack?: string }, once: boolean): TimerCallback => {
-        let waiting = false;
+    const wrap = (
+        kind: string,
+        callback: TimerCallback,
+        caller: { readonly stack?: string },
+        timer: { handle?: object },
+    ): TimerCallback => {
         return (...args: unknown[]) => {
             if (!frozen) {
                 callback(...args);
                 return;
             }
+            const handle = timer.handle!;
             // An interval due several times while frozen runs once on thaw, as a thawed process would see it.
-            if (!once && waiting) {
+            if (held.has(handle)) {
                 return;
             }
-            waiting = true;
             const setAt = callerFrame(caller);
             if (setAt !== undefined) {
                 report({ kind, setAt });
             }
-            held.push(() => {
-                waiting = false;
-                callback(...args);
-            });
+            held.set(handle, () => callback(...args));
         };
     };
+    const schedule = (kind: string, original: typeof setTimeout, callback: TimerCallback, ms: number | undefined, args: unknown[]) => {
+        const timer: { handle?: object } = {};
+        const handle = original(wrap(kind, callback, captureCaller(), timer), ms, ...args);
+        timer.handle = handle;
+        return handle;
+    };
+    /** Drops what the cleared timer left held; a timer cleared by its numeric id is found by that id. */
+    const dropHeld = (handle: unknown) => {
+        if (held.size === 0 || handle === undefined || handle === null) {
+            return;
+        }
+        if (typeof handle === "object") {
+            held.delete(handle);
+            return;
+        }
+        for (const timer of held.keys()) {
+            if (Number(timer) === Number(handle)) {
+                held.delete(timer);
+            }
+        }
+    };
     globalThis.setTimeout = ((callback: TimerCallback, ms?: number, ...args: unknown[]) =>
-        originalSetTimeout(wrap("setTimeout", callback, captureCaller(), true), ms, ...args)) as typeof setTimeout;
+        schedule("setTimeout", originalSetTimeout, callback, ms, args)) as typeof setTimeout;
     globalThis.setInterval = ((callback: TimerCallback, ms?: number, ...args: unknown[]) =>
-        originalSetInterval(wrap("setInterval", callback, captureCaller(), false), ms, ...args)) as typeof setInterval;
+        schedule("setInterval", originalSetInterval as typeof setTimeout, callback, ms, args)) as typeof setInterval;
+    globalThis.clearTimeout = ((handle?: Parameters<typeof clearTimeout>[0]) => {
+        dropHeld(handle);
+        originalClearTimeout(handle);
+    }) as typeof clearTimeout;
+    globalThis.clearInterval = ((handle?: Parameters<typeof clearInterval>[0]) => {
+        dropHeld(handle);
+        originalClearInterval(handle);
+    }) as typeof clearInterval;
     return {
         freeze() {
             frozen = true;
         },
         thaw() {
             frozen = false;
-            for (const run of held.splice(0)) {
+            const due = [...held.values()];
+            held.clear();
+            for (const run of due) {
                 run();
             }
         },
