@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { cloudwatchAlarmHasAction, cloudwatchConsumerAlarms, cloudwatchDlqDepthAlarm } from "../../policy/cloudwatch";
 import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "./helpers/args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
-import { buildLane, topicArn } from "./helpers/lane";
+import { buildLane, functionAlarmProps, topicArn } from "./helpers/lane";
 
 describe("policy cloudwatch-dlq-depth-alarm", () => {
     it("passes a DLQ with a depth alarm", async () => {
@@ -237,17 +237,7 @@ describe("policy cloudwatch-alarm-has-action", () => {
 
 describe("policy cloudwatch-consumer-alarms", () => {
     const lambdaAlarm = (name: string, metricName: string, functionName = "pager-fn") =>
-        fakeResource(aws.cloudwatch.MetricAlarm, name, {
-            namespace: "AWS/Lambda",
-            metricName,
-            dimensions: { FunctionName: functionName },
-            statistic: "Sum",
-            period: 60,
-            evaluationPeriods: 1,
-            threshold: 0,
-            comparisonOperator: "GreaterThanThreshold",
-            alarmActions: [topicArn("on-call")],
-        });
+        fakeResource(aws.cloudwatch.MetricAlarm, name, functionAlarmProps(metricName, functionName));
 
     it("passes a consumer with an Errors and a Throttles alarm", async () => {
         const lane = buildLane({ omit: ["errorsAlarm", "throttlesAlarm"] });

@@ -9,7 +9,7 @@ import {
 } from "../../policy/event-source-mapping";
 import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "./helpers/args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
-import { buildLane, functionArn, queueArn } from "./helpers/lane";
+import { buildLane, functionArn, queueArn, unknownAliasOf, mappingThroughAlias } from "./helpers/lane";
 
 const KINESIS_ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks";
 
@@ -436,17 +436,8 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
     it("follows a mapping whose functionName is an alias ARN (unknown at preview) to the function", async () => {
         const lane = buildLane({ mapping: { scalingConfig: { maximumConcurrency: 10 } } });
-        const alias = fakeResource(
-            aws.lambda.Alias,
-            "pager-live",
-            { name: "live", functionName: UNKNOWN, functionVersion: "1" },
-            { propertyDependencies: { functionName: [lane.fn] } },
-        );
-        const mapping = {
-            ...lane.mapping,
-            props: { ...lane.mapping.props, functionName: UNKNOWN },
-            links: { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [alias] } },
-        };
+        const alias = unknownAliasOf(lane.fn);
+        const mapping = mappingThroughAlias(lane, alias);
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [
             ...lane.resources.filter((r) => r !== lane.mapping),
@@ -650,12 +641,7 @@ describe("policy lambda-consumer-concurrency-bounded: the edges of AWS's ranges"
 
     it("sums maximumConcurrency over a mapping on the function and one on its alias", async () => {
         const lane = buildLane({ fn: { reservedConcurrentExecutions: 8 } });
-        const alias = fakeResource(
-            aws.lambda.Alias,
-            "pager-live",
-            { name: "live", functionName: UNKNOWN, functionVersion: "1" },
-            { propertyDependencies: { functionName: [lane.fn] } },
-        );
+        const alias = unknownAliasOf(lane.fn);
         const second = fakeResource(
             aws.lambda.EventSourceMapping,
             "pager-mapping-2",
