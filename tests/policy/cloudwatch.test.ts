@@ -4,6 +4,33 @@ import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "./helpers/args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
 import { buildLane, functionAlarmProps, topicArn } from "./helpers/lane";
 
+/**
+ * A metric-query alarm "dlq-depth-query" on the depth of 'pager-dlq' (query "depth"), which returns
+ * that series when `returnsDepth`; `otherQueries` stand beside it.
+ */
+function depthQueryAlarm(returnsDepth: boolean, otherQueries: readonly Record<string, unknown>[] = []) {
+    return fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
+        comparisonOperator: "GreaterThanThreshold",
+        evaluationPeriods: 1,
+        threshold: 0,
+        alarmActions: [topicArn("on-call")],
+        metricQueries: [
+            {
+                id: "depth",
+                returnData: returnsDepth,
+                metric: {
+                    namespace: "AWS/SQS",
+                    metricName: "ApproximateNumberOfMessagesVisible",
+                    period: 60,
+                    stat: "Maximum",
+                    dimensions: { QueueName: "pager-dlq" },
+                },
+            },
+            ...otherQueries,
+        ],
+    });
+}
+
 describe("policy cloudwatch-dlq-depth-alarm", () => {
     it("passes a DLQ with a depth alarm", async () => {
         const lane = buildLane();
@@ -52,25 +79,7 @@ describe("policy cloudwatch-dlq-depth-alarm", () => {
 
     it("accepts a metric-query alarm on the DLQ's depth", async () => {
         const lane = buildLane({ omit: ["alarm"] });
-        const query = fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
-            comparisonOperator: "GreaterThanThreshold",
-            evaluationPeriods: 1,
-            threshold: 0,
-            alarmActions: [topicArn("on-call")],
-            metricQueries: [
-                {
-                    id: "depth",
-                    returnData: true,
-                    metric: {
-                        namespace: "AWS/SQS",
-                        metricName: "ApproximateNumberOfMessagesVisible",
-                        period: 60,
-                        stat: "Maximum",
-                        dimensions: { QueueName: "pager-dlq" },
-                    },
-                },
-            ],
-        });
+        const query = depthQueryAlarm(true);
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, query]);
 
@@ -158,26 +167,7 @@ describe("policy cloudwatch-dlq-depth-alarm: only an alarm that can page counts"
 
     it("does not count a metric-query alarm whose returned series is not the depth", async () => {
         const lane = buildLane({ omit: ["alarm"] });
-        const query = fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
-            comparisonOperator: "GreaterThanThreshold",
-            evaluationPeriods: 1,
-            threshold: 0,
-            alarmActions: [topicArn("on-call")],
-            metricQueries: [
-                {
-                    id: "depth",
-                    returnData: false,
-                    metric: {
-                        namespace: "AWS/SQS",
-                        metricName: "ApproximateNumberOfMessagesVisible",
-                        period: 60,
-                        stat: "Maximum",
-                        dimensions: { QueueName: "pager-dlq" },
-                    },
-                },
-                { id: "zero", expression: "depth * 0", returnData: true },
-            ],
-        });
+        const query = depthQueryAlarm(false, [{ id: "zero", expression: "depth * 0", returnData: true }]);
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, query]);
 
