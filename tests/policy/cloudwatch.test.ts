@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { cloudwatchAlarmHasAction, cloudwatchConsumerAlarms, cloudwatchDlqDepthAlarm } from "../../policy/cloudwatch";
 import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "./helpers/args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
-import { buildLane, functionAlarmProps, topicArn } from "./helpers/lane";
+import { buildLane, functionAlarmProps, topicArn, laneWithUnknown } from "./helpers/lane";
 
 /**
  * A metric-query alarm "dlq-depth-query" on the depth of 'pager-dlq' (query "depth"), which returns
@@ -158,7 +158,7 @@ describe("policy cloudwatch-dlq-depth-alarm: only an alarm that can page counts"
     });
 
     it("accepts alarmActions unknown at preview that come from a topic of the stack", async () => {
-        const lane = buildLane({ alarm: { alarmActions: UNKNOWN }, dependsOn: { alarm: { alarmActions: ["role"] } } });
+        const lane = laneWithUnknown("alarm", "alarmActions", "role");
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
 
@@ -209,7 +209,7 @@ describe("policy cloudwatch-alarm-has-action", () => {
     });
 
     it("accepts alarmActions unknown at preview (an SNS topic's ARN output): they are set", async () => {
-        const lane = buildLane({ alarm: { alarmActions: UNKNOWN }, dependsOn: { alarm: { alarmActions: ["role"] } } });
+        const lane = laneWithUnknown("alarm", "alarmActions", "role");
 
         const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
 
@@ -217,7 +217,7 @@ describe("policy cloudwatch-alarm-has-action", () => {
     });
 
     it("reports actionsEnabled unknown at preview", async () => {
-        const lane = buildLane({ alarm: { actionsEnabled: UNKNOWN }, dependsOn: { alarm: { actionsEnabled: ["role"] } } });
+        const lane = laneWithUnknown("alarm", "actionsEnabled", "role");
 
         const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
 
@@ -307,7 +307,7 @@ describe("policy cloudwatch-dlq-depth-alarm: comparison, statistic and metric qu
         });
 
     it("counts an alarm whose comparisonOperator is unknown at preview: it is set", async () => {
-        const lane = buildLane({ alarm: { comparisonOperator: UNKNOWN }, dependsOn: { alarm: { comparisonOperator: ["role"] } } });
+        const lane = laneWithUnknown("alarm", "comparisonOperator", "role");
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
 

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { iamConsumerRoleLeastPrivilege } from "../../policy/iam";
 import { fakeResource, type FakeResource, foreignResource, runStackPolicy, UNKNOWN } from "./helpers/args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
-import { buildLane, type Lane } from "./helpers/lane";
+import { buildLane, type Lane, laneWithUnknown } from "./helpers/lane";
 
 /** An IAM policy document of one statement, as the JSON string a policy resource holds. */
 const documentOf = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
@@ -115,7 +115,7 @@ describe("policy iam-consumer-role-least-privilege", () => {
     });
 
     it("reports a role policy document unknown at preview", async () => {
-        const lane = buildLane({ rolePolicy: { policy: UNKNOWN }, dependsOn: { rolePolicy: { policy: ["queue"] } } });
+        const lane = laneWithUnknown("rolePolicy", "policy", "queue");
 
         const violations = await violationsOf(lane);
 
@@ -390,7 +390,7 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
     });
 
     it("reports inlinePolicies unknown at preview, and nothing else", async () => {
-        const lane = buildLane({ role: { inlinePolicies: UNKNOWN }, dependsOn: { role: { inlinePolicies: ["queue"] } } });
+        const lane = laneWithUnknown("role", "inlinePolicies", "queue");
 
         const violations = await violationsOf(lane);
 
@@ -398,7 +398,7 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
     });
 
     it("reports managedPolicyArns unknown at preview, and nothing else", async () => {
-        const lane = buildLane({ role: { managedPolicyArns: UNKNOWN }, dependsOn: { role: { managedPolicyArns: ["queue"] } } });
+        const lane = laneWithUnknown("role", "managedPolicyArns", "queue");
 
         const violations = await violationsOf(lane);
 

@@ -12,7 +12,7 @@ import {
 import { ConsumerRuntime } from "../../pipeline/consumer-lane";
 import { fakeResource, FakeLinks, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "./helpers/args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
-import { buildLane, unknownAliasOf } from "./helpers/lane";
+import { buildLane, unknownAliasOf, laneWithUnknown } from "./helpers/lane";
 
 const lambdaFunction = (props: PropsOf<aws.lambda.FunctionArgs>) =>
     fakeResource(aws.lambda.Function, "pager-fn", { role: "arn:aws:iam::123456789012:role/pager-role", ...props });
@@ -250,7 +250,7 @@ describe("policy lambda-log-retention", () => {
     });
 
     it("reports a retention unknown at preview", async () => {
-        const lane = buildLane({ logGroup: { retentionInDays: UNKNOWN }, dependsOn: { logGroup: { retentionInDays: ["role"] } } });
+        const lane = laneWithUnknown("logGroup", "retentionInDays", "role");
 
         const violations = await runStackPolicy(lambdaLogRetention, lane.resources);
 

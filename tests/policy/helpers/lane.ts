@@ -286,3 +286,11 @@ export function mappingThroughAlias(lane: Lane, alias: FakeResource): FakeResour
         links: { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [alias] } },
     };
 }
+
+/**
+ * A lane whose `part`'s `key` is unknown at preview and comes from the output of `from`: an unknown
+ * the program computes itself (a provider's default has no such dependency).
+ */
+export function laneWithUnknown(part: LanePart, key: string, from: LanePart): Lane {
+    return buildLane({ [part]: { [key]: UNKNOWN }, dependsOn: { [part]: { [key]: [from] } } });
+}
