@@ -5,10 +5,10 @@ import { assertNoViolations, assertOnlyViolation, assertViolation } from "./help
 import { buildLane, functionAlarmProps, topicArn, laneWithUnknown } from "./helpers/lane";
 
 /**
- * A metric-query alarm "dlq-depth-query" on the depth of 'pager-dlq' (query "depth"), which returns
- * that series when `returnsDepth`; `otherQueries` stand beside it.
+ * A metric-query alarm "dlq-depth-query" on the depth of 'pager-dlq' (query "depth", its `stat`
+ * Maximum unless given), whose returnData is `returnData`; `otherQueries` stand beside it.
  */
-function depthQueryAlarm(returnsDepth: boolean, otherQueries: readonly Record<string, unknown>[] = []) {
+function depthQueryAlarm(options: { returnData?: boolean; stat?: string; otherQueries?: readonly Record<string, unknown>[] }) {
     return fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
         comparisonOperator: "GreaterThanThreshold",
         evaluationPeriods: 1,
@@ -17,16 +17,16 @@ function depthQueryAlarm(returnsDepth: boolean, otherQueries: readonly Record<st
         metricQueries: [
             {
                 id: "depth",
-                returnData: returnsDepth,
+                returnData: options.returnData,
                 metric: {
                     namespace: "AWS/SQS",
                     metricName: "ApproximateNumberOfMessagesVisible",
                     period: 60,
-                    stat: "Maximum",
+                    stat: options.stat ?? "Maximum",
                     dimensions: { QueueName: "pager-dlq" },
                 },
             },
-            ...otherQueries,
+            ...(options.otherQueries ?? []),
         ],
     });
 }
@@ -79,7 +79,7 @@ describe("policy cloudwatch-dlq-depth-alarm", () => {
 
     it("accepts a metric-query alarm on the DLQ's depth", async () => {
         const lane = buildLane({ omit: ["alarm"] });
-        const query = depthQueryAlarm(true);
+        const query = depthQueryAlarm({ returnData: true });
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, query]);
 
@@ -167,7 +167,7 @@ describe("policy cloudwatch-dlq-depth-alarm: only an alarm that can page counts"
 
     it("does not count a metric-query alarm whose returned series is not the depth", async () => {
         const lane = buildLane({ omit: ["alarm"] });
-        const query = depthQueryAlarm(false, [{ id: "zero", expression: "depth * 0", returnData: true }]);
+        const query = depthQueryAlarm({ returnData: false, otherQueries: [{ id: "zero", expression: "depth * 0", returnData: true }] });
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, query]);
 
@@ -285,27 +285,6 @@ describe("policy cloudwatch-consumer-alarms", () => {
 });
 
 describe("policy cloudwatch-dlq-depth-alarm: comparison, statistic and metric queries", () => {
-    const depthQuery = (metric: { stat: string }, returnData?: boolean) =>
-        fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
-            comparisonOperator: "GreaterThanThreshold",
-            evaluationPeriods: 1,
-            threshold: 0,
-            alarmActions: [topicArn("on-call")],
-            metricQueries: [
-                {
-                    id: "depth",
-                    returnData,
-                    metric: {
-                        namespace: "AWS/SQS",
-                        metricName: "ApproximateNumberOfMessagesVisible",
-                        period: 60,
-                        stat: metric.stat,
-                        dimensions: { QueueName: "pager-dlq" },
-                    },
-                },
-            ],
-        });
-
     it("counts an alarm whose comparisonOperator is unknown at preview: it is set", async () => {
         const lane = laneWithUnknown("alarm", "comparisonOperator", "role");
 
@@ -328,7 +307,10 @@ describe("policy cloudwatch-dlq-depth-alarm: comparison, statistic and metric qu
     it("does not count a metric query that counts samples", async () => {
         const lane = buildLane({ omit: ["alarm"] });
 
-        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, depthQuery({ stat: "SampleCount" }, true)]);
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [
+            ...lane.resources,
+            depthQueryAlarm({ stat: "SampleCount", returnData: true }),
+        ]);
 
         assertOnlyViolation(violations, {
             message:
@@ -339,7 +321,7 @@ describe("policy cloudwatch-dlq-depth-alarm: comparison, statistic and metric qu
     it("takes a single metric query as the returned series even without returnData", async () => {
         const lane = buildLane({ omit: ["alarm"] });
 
-        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, depthQuery({ stat: "SampleCount" })]);
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, depthQueryAlarm({ stat: "SampleCount" })]);
 
         assertOnlyViolation(violations, { message: "CloudWatch alarm 'dlq-depth-query' uses statistic SampleCount" });
     });
