@@ -22,17 +22,26 @@ interface Unjudged {
     readonly refused: readonly string[];
 }
 
+/**
+ * The rules a consumer breaks when it sets none of the pack's observability: no Errors and Throttles
+ * alarms, a log group kept forever (or none), no active tracing.
+ */
+const UNOBSERVED_CONSUMER = ["cloudwatch-consumer-alarms", "lambda-log-retention", "lambda-tracing-active"];
+
+/**
+ * The rules a mapping of a batch size only breaks (queue.onEvent's, or a bare EventSourceMapping): no
+ * maximumConcurrency under the function's reserved concurrency, no partial batch responses.
+ */
+const BATCH_SIZE_ONLY_MAPPING = ["lambda-consumer-concurrency-bounded", "lambda-esm-reports-batch-item-failures"];
+
 const judged: Readonly<Record<string, Judged>> = {
     // queue.onEvent: CallbackFunction with Pulumi's default managed policies, no DLQ, no partial batch responses.
     "corpus-on-event": {
         program: "corpus-on-event",
         rules: [
-            "cloudwatch-consumer-alarms",
+            ...UNOBSERVED_CONSUMER,
+            ...BATCH_SIZE_ONLY_MAPPING,
             "iam-consumer-role-least-privilege",
-            "lambda-consumer-concurrency-bounded",
-            "lambda-esm-reports-batch-item-failures",
-            "lambda-log-retention",
-            "lambda-tracing-active",
             "sqs-queue-encrypted-at-rest",
             "sqs-queue-has-dlq",
             "sqs-queue-policy-denies-insecure-transport",
@@ -43,12 +52,10 @@ const judged: Readonly<Record<string, Judged>> = {
     "corpus-callback-fifo-arn-string": {
         program: "corpus-callback-fifo-arn-string",
         rules: [
-            "cloudwatch-consumer-alarms",
+            ...UNOBSERVED_CONSUMER,
             "cloudwatch-dlq-depth-alarm",
             "iam-consumer-role-least-privilege",
             "lambda-consumer-concurrency-bounded",
-            "lambda-log-retention",
-            "lambda-tracing-active",
             "sqs-queue-encrypted-at-rest",
             "sqs-queue-policy-denies-insecure-transport",
         ],
@@ -62,11 +69,9 @@ const judged: Readonly<Record<string, Judged>> = {
     "corpus-queue-lambda-component": {
         program: "corpus-queue-lambda-component",
         rules: [
-            "cloudwatch-consumer-alarms",
+            ...UNOBSERVED_CONSUMER,
             "cloudwatch-dlq-depth-alarm",
             "lambda-consumer-concurrency-bounded",
-            "lambda-log-retention",
-            "lambda-tracing-active",
             "sqs-queue-encrypted-at-rest",
             "sqs-queue-policy-denies-insecure-transport",
             "sqs-visibility-timeout-covers-consumers",
@@ -76,12 +81,9 @@ const judged: Readonly<Record<string, Judged>> = {
     "corpus-js-explicit-provider": {
         program: "corpus-js-explicit-provider",
         rules: [
-            "cloudwatch-consumer-alarms",
+            ...UNOBSERVED_CONSUMER,
+            ...BATCH_SIZE_ONLY_MAPPING,
             "iam-consumer-role-least-privilege",
-            "lambda-consumer-concurrency-bounded",
-            "lambda-esm-reports-batch-item-failures",
-            "lambda-log-retention",
-            "lambda-tracing-active",
             "sqs-queue-has-dlq",
             "sqs-queue-policy-denies-insecure-transport",
             "sqs-visibility-timeout-covers-consumers",
@@ -101,24 +103,15 @@ const judged: Readonly<Record<string, Judged>> = {
     "corpus-fifo-secret-entry (answered)": {
         program: "corpus-fifo-secret-entry",
         args: answers("corpus-fifo-secret.json"),
-        rules: [
-            "cloudwatch-consumer-alarms",
-            "cloudwatch-dlq-depth-alarm",
-            "lambda-log-retention",
-            "lambda-tracing-active",
-            "sqs-queue-policy-denies-insecure-transport",
-        ],
+        rules: [...UNOBSERVED_CONSUMER, "cloudwatch-dlq-depth-alarm", "sqs-queue-policy-denies-insecure-transport"],
     },
     // The same lookups answered "does not exist" (errors in --invoke-answers): the branch that creates everything is judged.
     "corpus-async-entry-lookups (not found)": {
         program: "corpus-async-entry-lookups",
         args: answers("corpus-lookups-not-found.json"),
         rules: [
-            "cloudwatch-consumer-alarms",
-            "lambda-consumer-concurrency-bounded",
-            "lambda-esm-reports-batch-item-failures",
-            "lambda-log-retention",
-            "lambda-tracing-active",
+            ...UNOBSERVED_CONSUMER,
+            ...BATCH_SIZE_ONLY_MAPPING,
             "sqs-queue-encrypted-at-rest",
             "sqs-queue-has-dlq",
             "sqs-queue-policy-denies-insecure-transport",
@@ -135,11 +128,8 @@ const judged: Readonly<Record<string, Judged>> = {
     "corpus-component-on-event-function": {
         program: "corpus-component-on-event-function",
         rules: [
-            "cloudwatch-consumer-alarms",
-            "lambda-consumer-concurrency-bounded",
-            "lambda-esm-reports-batch-item-failures",
-            "lambda-log-retention",
-            "lambda-tracing-active",
+            ...UNOBSERVED_CONSUMER,
+            ...BATCH_SIZE_ONLY_MAPPING,
             "sqs-queue-has-dlq",
             "sqs-queue-policy-denies-insecure-transport",
             "sqs-visibility-timeout-covers-consumers",

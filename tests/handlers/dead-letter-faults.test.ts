@@ -23,6 +23,7 @@ import {
     type LaneFixture,
     type LaneOptions,
     useHarness,
+    TEST_HANDLER_VERSION,
 } from "../helpers/handler-fixtures";
 import { escalation, escalationAttributes, toolCall, toolCallAttributes } from "../helpers/messages";
 import { lambdaContext, onAttempt, sqsEvent, sqsRecord } from "../helpers/sqs-events";
@@ -128,13 +129,35 @@ describe("dead-letter faults", () => {
         return runOnce(lane, handle);
     }
 
+    /**
+     * A poison escalation (a severity the schema refuses) with the producer's attributes and `extra`
+     * more, sent to a fresh lane.
+     */
+    async function sendPoison(callId: string, extra: number) {
+        const lane = await createLane(harness);
+        const body = JSON.stringify(escalation({ callId, severity: "urgent" as "critical" }));
+        const attributes = escalationAttributes(extraAttributes(extra));
+        const sourceMessageId = await sendEscalation(lane, body, attributes);
+        return { lane, body, attributes, sourceMessageId };
+    }
+
+    /** The reason a poison message's dead letter carries after its one attempt. */
+    function poisonReason(sourceMessageId: string, layout: "attributes" | "envelope") {
+        return {
+            format: 1,
+            kind: "poison",
+            errorClass: "InvalidMessageError",
+            attempts: 1,
+            handlerVersion: TEST_HANDLER_VERSION,
+            sourceMessageId,
+            layout,
+        };
+    }
+
     describe("every original attribute survives (item 5)", () => {
         it("keeps all nine original attributes of a poison message beside one reason attribute", async () => {
             // Prepare: nine attributes, so the reason needs the tenth
-            const lane = await createLane(harness);
-            const body = JSON.stringify(escalation({ callId: "call-nine", severity: "urgent" as "critical" }));
-            const attributes = escalationAttributes(extraAttributes(7));
-            const sourceMessageId = await sendEscalation(lane, body, attributes);
+            const { lane, body, attributes, sourceMessageId } = await sendPoison("call-nine", 7);
 
             // Act
             await runOnce(lane, escalationConsumer(lane));
@@ -143,28 +166,13 @@ describe("dead-letter faults", () => {
             const [dead] = await lane.receiveDeadLetters();
             assert.deepEqual(
                 [dead?.Body, withoutReason(dead!), reasonOf(dead!)],
-                [
-                    body,
-                    received(attributes),
-                    {
-                        format: 1,
-                        kind: "poison",
-                        errorClass: "InvalidMessageError",
-                        attempts: 1,
-                        handlerVersion: "test-1.2.3",
-                        sourceMessageId,
-                        layout: "attributes",
-                    },
-                ],
+                [body, received(attributes), poisonReason(sourceMessageId, "attributes")],
             );
         });
 
         it("wraps a message using all ten attributes in an envelope, and its replay is the original", async () => {
             // Prepare
-            const lane = await createLane(harness);
-            const body = JSON.stringify(escalation({ callId: "call-ten", severity: "urgent" as "critical" }));
-            const attributes = escalationAttributes(extraAttributes(8));
-            const sourceMessageId = await sendEscalation(lane, body, attributes);
+            const { lane, body, attributes, sourceMessageId } = await sendPoison("call-ten", 8);
 
             // Act
             await runOnce(lane, escalationConsumer(lane));
@@ -179,20 +187,7 @@ describe("dead-letter faults", () => {
                     replayed.MessageBody,
                     received(replayed.MessageAttributes ?? {}),
                 ],
-                [
-                    [DEAD_LETTER_ATTRIBUTE],
-                    {
-                        format: 1,
-                        kind: "poison",
-                        errorClass: "InvalidMessageError",
-                        attempts: 1,
-                        handlerVersion: "test-1.2.3",
-                        sourceMessageId,
-                        layout: "envelope",
-                    },
-                    body,
-                    received(attributes),
-                ],
+                [[DEAD_LETTER_ATTRIBUTE], poisonReason(sourceMessageId, "envelope"), body, received(attributes)],
             );
         });
 

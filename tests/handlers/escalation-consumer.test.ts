@@ -15,6 +15,7 @@ import {
     type Harness,
     type LaneFixture,
     useHarness,
+    TEST_HANDLER_VERSION,
 } from "../helpers/handler-fixtures";
 import { escalation, escalationAttributes } from "../helpers/messages";
 import { lambdaContext, onAttempt } from "../helpers/sqs-events";
@@ -107,7 +108,7 @@ describe("escalation consumer", () => {
                 reason?.sourceMessageId,
                 attributes[MessageAttributeName.eventType]?.StringValue,
             ],
-            ["poison", "InvalidMessageError", 1, "test-1.2.3", event.Records[0]!.messageId, "escalation.requested"],
+            ["poison", "InvalidMessageError", 1, TEST_HANDLER_VERSION, event.Records[0]!.messageId, "escalation.requested"],
         );
         assert.match(reason?.errorMessage ?? "", /'severity'.*"urgent" given/);
         assert.equal(harness.receivers.pagerDuty.requests.length, 0);

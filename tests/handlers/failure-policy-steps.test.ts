@@ -19,16 +19,9 @@ import { forwardToDeadLetterQueue } from "../../handlers/dead-letter-forwarder";
 
 import type { ConsumerMetrics } from "../../handlers/observability";
 import { sqsRecord } from "../helpers/sqs-events";
+import { VALID_CONSUMER_ENVIRONMENT } from "./helpers/consumer-environment";
 
-const config: ConsumerConfig = readConsumerConfig({
-    QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/escalations",
-    DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/escalations-dlq",
-    MAX_RECEIVE_COUNT: "5",
-    VISIBILITY_TIMEOUT_SECONDS: "180",
-    BACKOFF_TIERS_SECONDS: "5,30,300",
-    IDEMPOTENCY_TABLE_NAME: "idempotency",
-    IDEMPOTENCY_EXPIRY_SECONDS: "86400",
-});
+const config: ConsumerConfig = readConsumerConfig(VALID_CONSUMER_ENVIRONMENT);
 
 interface SentCommand {
     readonly name: string;

@@ -14,16 +14,7 @@ import { buildDeadLetter, DEAD_LETTER_ATTRIBUTE, DeadLetterKind, replayRequestOf
 import { MessageAttributeName, encodePayloadPointer, parseBody, validateMessage, EscalationMessageSchema } from "../../handlers/messages";
 
 import { sqsRecord } from "../helpers/sqs-events";
-
-const validEnvironment = {
-    QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/escalations",
-    DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/escalations-dlq",
-    MAX_RECEIVE_COUNT: "5",
-    VISIBILITY_TIMEOUT_SECONDS: "180",
-    BACKOFF_TIERS_SECONDS: "5,30,300",
-    IDEMPOTENCY_TABLE_NAME: "idempotency",
-    IDEMPOTENCY_EXPIRY_SECONDS: "86400",
-};
+import { VALID_CONSUMER_ENVIRONMENT } from "./helpers/consumer-environment";
 
 describe("failure policy building blocks", () => {
     describe("backoffSeconds", () => {
@@ -45,12 +36,12 @@ describe("failure policy building blocks", () => {
 
     describe("readConsumerConfig", () => {
         it("caps the configured tiers at the visibility timeout", () => {
-            assert.deepEqual(readConsumerConfig(validEnvironment).backoffTiersSeconds, [5, 30, 180]);
+            assert.deepEqual(readConsumerConfig(VALID_CONSUMER_ENVIRONMENT).backoffTiersSeconds, [5, 30, 180]);
         });
 
         it("names every bad variable, its range and the value given", () => {
             assert.throws(
-                () => readConsumerConfig({ ...validEnvironment, MAX_RECEIVE_COUNT: "0", QUEUE_URL: undefined }),
+                () => readConsumerConfig({ ...VALID_CONSUMER_ENVIRONMENT, MAX_RECEIVE_COUNT: "0", QUEUE_URL: undefined }),
                 (error: Error) =>
                     error instanceof HandlerConfigError &&
                     /'QUEUE_URL' must be set, nothing given/.test(error.message) &&
@@ -60,14 +51,14 @@ describe("failure policy building blocks", () => {
 
         it("refuses an idempotency expiry that does not outlive every redelivery", () => {
             assert.throws(
-                () => readConsumerConfig({ ...validEnvironment, IDEMPOTENCY_EXPIRY_SECONDS: "900" }),
+                () => readConsumerConfig({ ...VALID_CONSUMER_ENVIRONMENT, IDEMPOTENCY_EXPIRY_SECONDS: "900" }),
                 /'IDEMPOTENCY_EXPIRY_SECONDS' must be greater than visibility timeout x maxReceiveCount \(900\), 900 given/,
             );
         });
 
         it("refuses backoff tiers that are not whole seconds", () => {
             assert.throws(
-                () => readConsumerConfig({ ...validEnvironment, BACKOFF_TIERS_SECONDS: "5,soon" }),
+                () => readConsumerConfig({ ...VALID_CONSUMER_ENVIRONMENT, BACKOFF_TIERS_SECONDS: "5,soon" }),
                 /'BACKOFF_TIERS_SECONDS' must be comma-separated whole seconds/,
             );
         });

@@ -25,6 +25,8 @@ export const SECRET_NAMES = {
     slackWebhookUrl: "/escalation/test/slack-webhook-url",
 } as const;
 export const TEST_ROUTING_KEY = "R0UT1NGKEY0000000000000000000000";
+/** The handler version the test lanes set, which every dead-letter reason records. */
+export const TEST_HANDLER_VERSION = "test-1.2.3";
 
 export async function startHarness(): Promise<Harness> {
     const emulators = await startEmulators();
@@ -129,7 +131,7 @@ export async function createLane(harness: Harness, options: LaneOptions = {}): P
         [HandlerEnvironment.pagerDutyEventsUrl]: harness.receivers.pagerDuty.url,
         [HandlerEnvironment.pagerDutyRoutingKeyParameter]: SECRET_NAMES.pagerDutyRoutingKey,
         [HandlerEnvironment.slackWebhookUrlParameter]: SECRET_NAMES.slackWebhookUrl,
-        [HandlerEnvironment.handlerVersion]: "test-1.2.3",
+        [HandlerEnvironment.handlerVersion]: TEST_HANDLER_VERSION,
     };
     const queueArn = queueArnOf(queueName);
     return {

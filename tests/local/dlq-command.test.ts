@@ -29,19 +29,20 @@ describe("npm run dlq (command line, against the local runtime)", function () {
         await runtime.stop();
         fs.rmSync(path.dirname(outputsFile), { recursive: true, force: true });
     });
-    beforeEach(async () => {
+    /** Dead-letters `messages` through the local runtime's escalation lane. */
+    async function deadLetterEscalations(messages: Parameters<typeof deadLetter>[2]) {
         const { escalation } = runtime.lanes;
-        await deadLetter(
-            runtime.sqs,
-            {
-                url: escalation.queueUrl,
-                arn: escalation.queueArn,
-                deadLetterUrl: escalation.deadLetterQueueUrl,
-                deadLetterArn: escalation.deadLetterQueueArn,
-                fifo: false,
-            },
-            [{ body: "{ not an escalation" }],
-        );
+        const queue = {
+            url: escalation.queueUrl,
+            arn: escalation.queueArn,
+            deadLetterUrl: escalation.deadLetterQueueUrl,
+            deadLetterArn: escalation.deadLetterQueueArn,
+            fifo: false,
+        };
+        await deadLetter(runtime.sqs, queue, messages);
+    }
+    beforeEach(async () => {
+        await deadLetterEscalations([{ body: "{ not an escalation" }]);
     });
     afterEach(async () => {
         await runLocalCommand("dlq.ts", ["purge", "--lane", "escalation", "--yes", "--outputs", outputsFile]);
@@ -138,18 +139,7 @@ describe("npm run dlq (command line, against the local runtime)", function () {
 
     it("reports the number of messages that were in the DLQ when the redrive started", async () => {
         // Prepare: two more dead letters, three in all
-        const { escalation } = runtime.lanes;
-        await deadLetter(
-            runtime.sqs,
-            {
-                url: escalation.queueUrl,
-                arn: escalation.queueArn,
-                deadLetterUrl: escalation.deadLetterQueueUrl,
-                deadLetterArn: escalation.deadLetterQueueArn,
-                fifo: false,
-            },
-            [{ body: "{ two" }, { body: "{ three" }],
-        );
+        await deadLetterEscalations([{ body: "{ two" }, { body: "{ three" }]);
 
         // Act
         const result = await runLocalCommand("dlq.ts", ["redrive", "--lane", "escalation", "--method", "copy", "--outputs", outputsFile]);

@@ -16,18 +16,41 @@ import { BatchingFifoSqs } from "./helpers/batching-fifo-sqs";
 import { deadLetter, startFailingConsumer } from "./helpers/dead-letter-factory";
 import { drainVisible, SqsFixture, startSqsFixture, TestQueue, waitFor } from "./helpers/sqs-fixture";
 
-const redriveTarget = (queue: TestQueue): RedriveTarget => ({
-    deadLetterQueueUrl: queue.deadLetterUrl,
-    deadLetterQueueArn: queue.deadLetterArn,
-    sourceQueueUrl: queue.url,
-    sourceQueueArn: queue.arn,
+interface QueueAddress {
+    readonly url: string;
+    readonly arn: string;
+}
+
+/** What a redrive from `dlq` back into `source` names. */
+const redriveBetween = (source: QueueAddress, dlq: QueueAddress): RedriveTarget => ({
+    deadLetterQueueUrl: dlq.url,
+    deadLetterQueueArn: dlq.arn,
+    sourceQueueUrl: source.url,
+    sourceQueueArn: source.arn,
 });
+
+const redriveTarget = (queue: TestQueue): RedriveTarget => redriveBetween(queue, { url: queue.deadLetterUrl, arn: queue.deadLetterArn });
 
 describe("DLQ operations", () => {
     let fixture: SqsFixture;
     before(async () => {
         fixture = await startSqsFixture();
     });
+
+    /** Redrives `queue`'s DLQ by copy: [messages moved, messages kept, messages visible in the DLQ after]. */
+    async function redriveCounting(queue: TestQueue): Promise<number[]> {
+        const report = await redriveByCopy(fixture.sqs, redriveTarget(queue));
+        return [report.moved.length, report.kept.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible];
+    }
+
+    /** Redrives `queue`'s DLQ by copy into a consumer that dead-letters every replay, and waits until each has failed again. */
+    async function redriveIntoFailingConsumer(queue: TestQueue) {
+        const consumer = startFailingConsumer(fixture.sqs, queue);
+        const report = await redriveByCopy(fixture.sqs, redriveTarget(queue));
+        await waitFor(() => consumer.deadLettered() >= report.moved.length, 10_000, "the replays to fail again");
+        await consumer.stop();
+        return report;
+    }
     after(async () => {
         await fixture.stop();
     });
@@ -189,13 +212,10 @@ describe("DLQ operations", () => {
             }
 
             // Act: within five minutes of the original send
-            const report = await redriveByCopy(fixture.sqs, redriveTarget(queue));
+            const outcome = await redriveCounting(queue);
 
             // Assess
-            assert.deepEqual(
-                [report.moved.length, report.kept.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible],
-                [0, 1, 1],
-            );
+            assert.deepEqual(outcome, [0, 1, 1]);
         });
 
         it("deletes nothing from the DLQ when the source queue refuses the copy", async () => {
@@ -205,13 +225,10 @@ describe("DLQ operations", () => {
             await fixture.sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { MaximumMessageSize: "1024" } }));
 
             // Act
-            const report = await redriveByCopy(fixture.sqs, redriveTarget(queue));
+            const outcome = await redriveCounting(queue);
 
             // Assess
-            assert.deepEqual(
-                [report.moved.length, report.kept.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible],
-                [0, 1, 1],
-            );
+            assert.deepEqual(outcome, [0, 1, 1]);
         });
 
         it("moves each message that was in a standard DLQ when it started exactly once, though every replay fails again", async () => {
@@ -222,12 +239,9 @@ describe("DLQ operations", () => {
                 queue,
                 ["p0", "p1", "p2", "p3", "p4"].map((body) => ({ body })),
             );
-            const consumer = startFailingConsumer(fixture.sqs, queue);
 
             // Act
-            const report = await redriveByCopy(fixture.sqs, redriveTarget(queue));
-            await waitFor(() => consumer.deadLettered() >= report.moved.length, 10_000, "the replays to fail again");
-            await consumer.stop();
+            const report = await redriveIntoFailingConsumer(queue);
 
             // Assess: five moved, and the five that failed again wait in the DLQ for the next look
             assert.deepEqual([report.moved.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible], [5, 5]);
@@ -242,12 +256,9 @@ describe("DLQ operations", () => {
                 { body: "b1", groupId: "call-b" },
                 { body: "c1", groupId: "call-c" },
             ]);
-            const consumer = startFailingConsumer(fixture.sqs, queue);
 
             // Act
-            const report = await redriveByCopy(fixture.sqs, redriveTarget(queue));
-            await waitFor(() => consumer.deadLettered() >= report.moved.length, 10_000, "the replays to fail again");
-            await consumer.stop();
+            const report = await redriveIntoFailingConsumer(queue);
 
             // Assess
             assert.deepEqual([report.moved.length, (await queueDepth(fixture.sqs, queue.deadLetterUrl)).visible], [4, 4]);
@@ -260,15 +271,9 @@ describe("DLQ operations", () => {
             const dlq = sqs.createQueue("calls-dlq.fifo");
             sqs.put(dlq, "x".repeat(2000), "call-a");
             sqs.put(dlq, "a2", "call-a");
-            const target = {
-                deadLetterQueueUrl: dlq.url,
-                deadLetterQueueArn: dlq.arn,
-                sourceQueueUrl: source.url,
-                sourceQueueArn: source.arn,
-            };
 
             // Act
-            const report = await redriveByCopy(sqs.asClient(), target);
+            const report = await redriveByCopy(sqs.asClient(), redriveBetween(source, dlq));
 
             // Assess: nothing overtook the refused message
             assert.deepEqual([report.moved.length, report.kept.length, sqs.bodies(source), sqs.bodies(dlq).length], [0, 1, [], 2]);
@@ -281,15 +286,9 @@ describe("DLQ operations", () => {
             const dlq = sqs.createQueue("calls-dlq.fifo");
             sqs.put(dlq, "a1", "call-a");
             sqs.put(dlq, "a2", "call-a");
-            const target = {
-                deadLetterQueueUrl: dlq.url,
-                deadLetterQueueArn: dlq.arn,
-                sourceQueueUrl: source.url,
-                sourceQueueArn: source.arn,
-            };
 
             // Act
-            const report = await redriveByCopy(sqs.asClient(), target);
+            const report = await redriveByCopy(sqs.asClient(), redriveBetween(source, dlq));
 
             // Assess
             assert.deepEqual([report.moved.length, sqs.bodies(source), sqs.bodies(dlq)], [2, ["a1", "a2"], []]);

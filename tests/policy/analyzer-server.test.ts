@@ -6,7 +6,7 @@ import { lambdaRuntimeSupported } from "../../policy/lambda";
 import { policies } from "../../policy/policies";
 import { sqsVisibilityTimeoutCoversConsumers } from "../../policy/event-source-mapping";
 import { fakeResource, UNKNOWN } from "./helpers/args";
-import { buildLane } from "./helpers/lane";
+import { buildLane, laneWithUnknown } from "./helpers/lane";
 import { analyzeResource, analyzeStack } from "./helpers/server";
 
 // What a rule without our handling looks like: it reads the visibility timeout directly.
@@ -42,10 +42,7 @@ describe("policies through the real analyzer server", () => {
     });
 
     it("reports an unknown visibility timeout as a mandatory violation on the queue", async () => {
-        const lane = buildLane({
-            queue: { visibilityTimeoutSeconds: UNKNOWN },
-            dependsOn: { queue: { visibilityTimeoutSeconds: ["fn"] } },
-        });
+        const lane = laneWithUnknown("queue", "visibilityTimeoutSeconds", "fn");
 
         const diagnostics = await analyzeStack([sqsVisibilityTimeoutCoversConsumers], lane.resources);
 
@@ -62,10 +59,7 @@ describe("policies through the real analyzer server", () => {
     });
 
     it("says under an unknown value what a first preview cannot know and the remedy (issue 10, item 3)", async () => {
-        const lane = buildLane({
-            queue: { visibilityTimeoutSeconds: UNKNOWN },
-            dependsOn: { queue: { visibilityTimeoutSeconds: ["fn"] } },
-        });
+        const lane = laneWithUnknown("queue", "visibilityTimeoutSeconds", "fn");
 
         const [diagnostic] = await analyzeStack([sqsVisibilityTimeoutCoversConsumers], lane.resources);
 

@@ -2,7 +2,34 @@ import * as aws from "@pulumi/aws";
 import { cloudwatchAlarmHasAction, cloudwatchConsumerAlarms, cloudwatchDlqDepthAlarm } from "../../policy/cloudwatch";
 import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "./helpers/args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
-import { buildLane, topicArn } from "./helpers/lane";
+import { buildLane, functionAlarmProps, topicArn, laneWithUnknown } from "./helpers/lane";
+
+/**
+ * A metric-query alarm "dlq-depth-query" on the depth of 'pager-dlq' (query "depth", its `stat`
+ * Maximum unless given), whose returnData is `returnData`; `otherQueries` stand beside it.
+ */
+function depthQueryAlarm(options: { returnData?: boolean; stat?: string; otherQueries?: readonly Record<string, unknown>[] }) {
+    return fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
+        comparisonOperator: "GreaterThanThreshold",
+        evaluationPeriods: 1,
+        threshold: 0,
+        alarmActions: [topicArn("on-call")],
+        metricQueries: [
+            {
+                id: "depth",
+                returnData: options.returnData,
+                metric: {
+                    namespace: "AWS/SQS",
+                    metricName: "ApproximateNumberOfMessagesVisible",
+                    period: 60,
+                    stat: options.stat ?? "Maximum",
+                    dimensions: { QueueName: "pager-dlq" },
+                },
+            },
+            ...(options.otherQueries ?? []),
+        ],
+    });
+}
 
 describe("policy cloudwatch-dlq-depth-alarm", () => {
     it("passes a DLQ with a depth alarm", async () => {
@@ -52,25 +79,7 @@ describe("policy cloudwatch-dlq-depth-alarm", () => {
 
     it("accepts a metric-query alarm on the DLQ's depth", async () => {
         const lane = buildLane({ omit: ["alarm"] });
-        const query = fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
-            comparisonOperator: "GreaterThanThreshold",
-            evaluationPeriods: 1,
-            threshold: 0,
-            alarmActions: [topicArn("on-call")],
-            metricQueries: [
-                {
-                    id: "depth",
-                    returnData: true,
-                    metric: {
-                        namespace: "AWS/SQS",
-                        metricName: "ApproximateNumberOfMessagesVisible",
-                        period: 60,
-                        stat: "Maximum",
-                        dimensions: { QueueName: "pager-dlq" },
-                    },
-                },
-            ],
-        });
+        const query = depthQueryAlarm({ returnData: true });
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, query]);
 
@@ -149,7 +158,7 @@ describe("policy cloudwatch-dlq-depth-alarm: only an alarm that can page counts"
     });
 
     it("accepts alarmActions unknown at preview that come from a topic of the stack", async () => {
-        const lane = buildLane({ alarm: { alarmActions: UNKNOWN }, dependsOn: { alarm: { alarmActions: ["role"] } } });
+        const lane = laneWithUnknown("alarm", "alarmActions", "role");
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
 
@@ -158,26 +167,7 @@ describe("policy cloudwatch-dlq-depth-alarm: only an alarm that can page counts"
 
     it("does not count a metric-query alarm whose returned series is not the depth", async () => {
         const lane = buildLane({ omit: ["alarm"] });
-        const query = fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
-            comparisonOperator: "GreaterThanThreshold",
-            evaluationPeriods: 1,
-            threshold: 0,
-            alarmActions: [topicArn("on-call")],
-            metricQueries: [
-                {
-                    id: "depth",
-                    returnData: false,
-                    metric: {
-                        namespace: "AWS/SQS",
-                        metricName: "ApproximateNumberOfMessagesVisible",
-                        period: 60,
-                        stat: "Maximum",
-                        dimensions: { QueueName: "pager-dlq" },
-                    },
-                },
-                { id: "zero", expression: "depth * 0", returnData: true },
-            ],
-        });
+        const query = depthQueryAlarm({ returnData: false, otherQueries: [{ id: "zero", expression: "depth * 0", returnData: true }] });
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, query]);
 
@@ -219,7 +209,7 @@ describe("policy cloudwatch-alarm-has-action", () => {
     });
 
     it("accepts alarmActions unknown at preview (an SNS topic's ARN output): they are set", async () => {
-        const lane = buildLane({ alarm: { alarmActions: UNKNOWN }, dependsOn: { alarm: { alarmActions: ["role"] } } });
+        const lane = laneWithUnknown("alarm", "alarmActions", "role");
 
         const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
 
@@ -227,7 +217,7 @@ describe("policy cloudwatch-alarm-has-action", () => {
     });
 
     it("reports actionsEnabled unknown at preview", async () => {
-        const lane = buildLane({ alarm: { actionsEnabled: UNKNOWN }, dependsOn: { alarm: { actionsEnabled: ["role"] } } });
+        const lane = laneWithUnknown("alarm", "actionsEnabled", "role");
 
         const violations = await runStackPolicy(cloudwatchAlarmHasAction, lane.resources);
 
@@ -237,17 +227,7 @@ describe("policy cloudwatch-alarm-has-action", () => {
 
 describe("policy cloudwatch-consumer-alarms", () => {
     const lambdaAlarm = (name: string, metricName: string, functionName = "pager-fn") =>
-        fakeResource(aws.cloudwatch.MetricAlarm, name, {
-            namespace: "AWS/Lambda",
-            metricName,
-            dimensions: { FunctionName: functionName },
-            statistic: "Sum",
-            period: 60,
-            evaluationPeriods: 1,
-            threshold: 0,
-            comparisonOperator: "GreaterThanThreshold",
-            alarmActions: [topicArn("on-call")],
-        });
+        fakeResource(aws.cloudwatch.MetricAlarm, name, functionAlarmProps(metricName, functionName));
 
     it("passes a consumer with an Errors and a Throttles alarm", async () => {
         const lane = buildLane({ omit: ["errorsAlarm", "throttlesAlarm"] });
@@ -305,29 +285,8 @@ describe("policy cloudwatch-consumer-alarms", () => {
 });
 
 describe("policy cloudwatch-dlq-depth-alarm: comparison, statistic and metric queries", () => {
-    const depthQuery = (metric: { stat: string }, returnData?: boolean) =>
-        fakeResource(aws.cloudwatch.MetricAlarm, "dlq-depth-query", {
-            comparisonOperator: "GreaterThanThreshold",
-            evaluationPeriods: 1,
-            threshold: 0,
-            alarmActions: [topicArn("on-call")],
-            metricQueries: [
-                {
-                    id: "depth",
-                    returnData,
-                    metric: {
-                        namespace: "AWS/SQS",
-                        metricName: "ApproximateNumberOfMessagesVisible",
-                        period: 60,
-                        stat: metric.stat,
-                        dimensions: { QueueName: "pager-dlq" },
-                    },
-                },
-            ],
-        });
-
     it("counts an alarm whose comparisonOperator is unknown at preview: it is set", async () => {
-        const lane = buildLane({ alarm: { comparisonOperator: UNKNOWN }, dependsOn: { alarm: { comparisonOperator: ["role"] } } });
+        const lane = laneWithUnknown("alarm", "comparisonOperator", "role");
 
         const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, lane.resources);
 
@@ -348,7 +307,10 @@ describe("policy cloudwatch-dlq-depth-alarm: comparison, statistic and metric qu
     it("does not count a metric query that counts samples", async () => {
         const lane = buildLane({ omit: ["alarm"] });
 
-        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, depthQuery({ stat: "SampleCount" }, true)]);
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [
+            ...lane.resources,
+            depthQueryAlarm({ stat: "SampleCount", returnData: true }),
+        ]);
 
         assertOnlyViolation(violations, {
             message:
@@ -359,7 +321,7 @@ describe("policy cloudwatch-dlq-depth-alarm: comparison, statistic and metric qu
     it("takes a single metric query as the returned series even without returnData", async () => {
         const lane = buildLane({ omit: ["alarm"] });
 
-        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, depthQuery({ stat: "SampleCount" })]);
+        const violations = await runStackPolicy(cloudwatchDlqDepthAlarm, [...lane.resources, depthQueryAlarm({ stat: "SampleCount" })]);
 
         assertOnlyViolation(violations, { message: "CloudWatch alarm 'dlq-depth-query' uses statistic SampleCount" });
     });

@@ -9,7 +9,7 @@ import {
 } from "../../policy/event-source-mapping";
 import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "./helpers/args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
-import { buildLane, functionArn, queueArn } from "./helpers/lane";
+import { buildLane, functionArn, queueArn, unknownAliasOf, mappingThroughAlias, laneWithUnknown } from "./helpers/lane";
 
 const KINESIS_ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks";
 
@@ -87,10 +87,7 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
     });
 
     it("reports a visibility timeout unknown at preview", async () => {
-        const lane = buildLane({
-            queue: { visibilityTimeoutSeconds: UNKNOWN },
-            dependsOn: { queue: { visibilityTimeoutSeconds: ["fn"] } },
-        });
+        const lane = laneWithUnknown("queue", "visibilityTimeoutSeconds", "fn");
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
@@ -102,7 +99,7 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
     });
 
     it("reports a mapping whose queue is unknown at preview and not linked by dependency", async () => {
-        const lane = buildLane({ mapping: { eventSourceArn: UNKNOWN }, dependsOn: { mapping: { eventSourceArn: ["role"] } } });
+        const lane = laneWithUnknown("mapping", "eventSourceArn", "role");
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
@@ -160,7 +157,7 @@ describe("policy lambda-esm-reports-batch-item-failures", () => {
     });
 
     it("reports functionResponseTypes unknown at preview", async () => {
-        const lane = buildLane({ mapping: { functionResponseTypes: UNKNOWN }, dependsOn: { mapping: { functionResponseTypes: ["fn"] } } });
+        const lane = laneWithUnknown("mapping", "functionResponseTypes", "fn");
 
         const violations = await runStackPolicy(lambdaEsmReportsBatchItemFailures, lane.resources);
 
@@ -407,10 +404,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
     }
 
     it("reports a reserved concurrency unknown at preview", async () => {
-        const lane = buildLane({
-            fn: { reservedConcurrentExecutions: UNKNOWN },
-            dependsOn: { fn: { reservedConcurrentExecutions: ["queue"] } },
-        });
+        const lane = laneWithUnknown("fn", "reservedConcurrentExecutions", "queue");
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 
@@ -436,17 +430,8 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
     it("follows a mapping whose functionName is an alias ARN (unknown at preview) to the function", async () => {
         const lane = buildLane({ mapping: { scalingConfig: { maximumConcurrency: 10 } } });
-        const alias = fakeResource(
-            aws.lambda.Alias,
-            "pager-live",
-            { name: "live", functionName: UNKNOWN, functionVersion: "1" },
-            { propertyDependencies: { functionName: [lane.fn] } },
-        );
-        const mapping = {
-            ...lane.mapping,
-            props: { ...lane.mapping.props, functionName: UNKNOWN },
-            links: { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [alias] } },
-        };
+        const alias = unknownAliasOf(lane.fn);
+        const mapping = mappingThroughAlias(lane, alias);
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [
             ...lane.resources.filter((r) => r !== lane.mapping),
@@ -563,7 +548,7 @@ describe("policy lambda-esm-filter-drops-messages", () => {
     });
 
     it("reports filterCriteria unknown at preview", async () => {
-        const lane = buildLane({ mapping: { filterCriteria: UNKNOWN }, dependsOn: { mapping: { filterCriteria: ["queue"] } } });
+        const lane = laneWithUnknown("mapping", "filterCriteria", "queue");
 
         const violations = await runStackPolicy(lambdaEsmFilterDropsMessages, lane.resources);
 
@@ -650,12 +635,7 @@ describe("policy lambda-consumer-concurrency-bounded: the edges of AWS's ranges"
 
     it("sums maximumConcurrency over a mapping on the function and one on its alias", async () => {
         const lane = buildLane({ fn: { reservedConcurrentExecutions: 8 } });
-        const alias = fakeResource(
-            aws.lambda.Alias,
-            "pager-live",
-            { name: "live", functionName: UNKNOWN, functionVersion: "1" },
-            { propertyDependencies: { functionName: [lane.fn] } },
-        );
+        const alias = unknownAliasOf(lane.fn);
         const second = fakeResource(
             aws.lambda.EventSourceMapping,
             "pager-mapping-2",
@@ -743,7 +723,7 @@ describe("event source mapping rules: a mapping whose queue is unknown at previe
 
 describe("event source mapping rules: other values unknown at preview", () => {
     it("reports a function timeout unknown at preview, and nothing else", async () => {
-        const lane = buildLane({ fn: { timeout: UNKNOWN }, dependsOn: { fn: { timeout: ["role"] } } });
+        const lane = laneWithUnknown("fn", "timeout", "role");
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
@@ -751,10 +731,7 @@ describe("event source mapping rules: other values unknown at preview", () => {
     });
 
     it("reports a batching window unknown at preview to the visibility rule, and nothing else", async () => {
-        const lane = buildLane({
-            mapping: { maximumBatchingWindowInSeconds: UNKNOWN },
-            dependsOn: { mapping: { maximumBatchingWindowInSeconds: ["role"] } },
-        });
+        const lane = laneWithUnknown("mapping", "maximumBatchingWindowInSeconds", "role");
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
@@ -765,7 +742,7 @@ describe("event source mapping rules: other values unknown at preview", () => {
     });
 
     it("does not ask a queue nobody consumes for its visibility timeout", async () => {
-        const lane = buildLane({ dlq: { visibilityTimeoutSeconds: UNKNOWN }, dependsOn: { dlq: { visibilityTimeoutSeconds: ["role"] } } });
+        const lane = laneWithUnknown("dlq", "visibilityTimeoutSeconds", "role");
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
@@ -785,7 +762,7 @@ describe("event source mapping rules: other values unknown at preview", () => {
     });
 
     it("reports on the queue whether it is FIFO when its fifoQueue is unknown (FIFO rule)", async () => {
-        const lane = buildLane({ queue: { fifoQueue: UNKNOWN }, dependsOn: { queue: { fifoQueue: ["role"] } } });
+        const lane = laneWithUnknown("queue", "fifoQueue", "role");
 
         const violations = await runStackPolicy(lambdaEsmFifoBatching, lane.resources);
 
@@ -805,7 +782,7 @@ describe("event source mapping rules: other values unknown at preview", () => {
     });
 
     it("reports a batchSize unknown at preview to the batch-window rule, and nothing else", async () => {
-        const lane = buildLane({ mapping: { batchSize: UNKNOWN }, dependsOn: { mapping: { batchSize: ["role"] } } });
+        const lane = laneWithUnknown("mapping", "batchSize", "role");
 
         const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
 

@@ -1,17 +1,53 @@
 import * as aws from "@pulumi/aws";
 import { iamConsumerRoleLeastPrivilege } from "../../policy/iam";
-import { fakeResource, foreignResource, runStackPolicy, UNKNOWN } from "./helpers/args";
+import { fakeResource, type FakeResource, foreignResource, runStackPolicy, UNKNOWN } from "./helpers/args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
-import { buildLane } from "./helpers/lane";
+import { buildLane, type Lane, laneWithUnknown } from "./helpers/lane";
 
-const grant = (action: string | string[]) =>
-    JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
+/** An IAM policy document of one statement, as the JSON string a policy resource holds. */
+const documentOf = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
+
+/** A document that allows `action` on `resource`. */
+const grant = (action: string | string[], resource: string | string[] = "*") =>
+    documentOf({ Effect: "Allow", Action: action, Resource: resource });
+
+/** What the rule reports on the lane with `extra` resources beside it. */
+const violationsOf = (lane: Lane, ...extra: FakeResource[]) => runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, ...extra]);
+
+/**
+ * A customer managed policy of `document` and the attachment of `kind` that puts it on the lane's
+ * role, as a first preview sees them: the role and the policy's ARN are unknown, so only the
+ * property dependencies (the policy's ARN also from `alsoFrom`) link them.
+ */
+function attachedCustomerPolicy(
+    lane: Lane,
+    document: string,
+    kind: "attachment" | "exclusive",
+    alsoFrom: readonly FakeResource[] = [],
+): [FakeResource, FakeResource] {
+    const customer = fakeResource(aws.iam.Policy, "pager-extra", { policy: document });
+    const attachment =
+        kind === "attachment"
+            ? fakeResource(
+                  aws.iam.RolePolicyAttachment,
+                  "pager-extra-attach",
+                  { role: UNKNOWN, policyArn: UNKNOWN },
+                  { propertyDependencies: { role: [lane.role], policyArn: [customer, ...alsoFrom] } },
+              )
+            : fakeResource(
+                  aws.iam.RolePolicyAttachmentsExclusive,
+                  "pager-exclusive",
+                  { roleName: UNKNOWN, policyArns: UNKNOWN },
+                  { propertyDependencies: { roleName: [lane.role], policyArns: [customer, ...alsoFrom] } },
+              );
+    return [customer, attachment];
+}
 
 describe("policy iam-consumer-role-least-privilege", () => {
     it("passes a consumer role with named SQS actions", async () => {
         const lane = buildLane();
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertNoViolations(violations);
     });
@@ -19,7 +55,7 @@ describe("policy iam-consumer-role-least-privilege", () => {
     it("reports sqs:* in a role policy", async () => {
         const lane = buildLane({ rolePolicy: { policy: grant("sqs:*") } });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertOnlyViolation(violations, {
             message: "IAM role 'pager-role' must not allow wildcard actions; found sqs:* in IAM role policy 'pager-consume'.",
@@ -31,7 +67,7 @@ describe("policy iam-consumer-role-least-privilege", () => {
     it("reports * in an inline policy of the role", async () => {
         const lane = buildLane({ role: { inlinePolicies: [{ name: "all", policy: grant(["logs:PutLogEvents", "*"]) }] } });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertViolation(violations, { message: "found * in inline policy 1." });
     });
@@ -43,7 +79,7 @@ describe("policy iam-consumer-role-least-privilege", () => {
             policyArn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
         });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
+        const violations = await violationsOf(lane, attachment);
 
         assertOnlyViolation(violations, {
             message:
@@ -54,22 +90,16 @@ describe("policy iam-consumer-role-least-privilege", () => {
     it("reports AdministratorAccess in managedPolicyArns", async () => {
         const lane = buildLane({ role: { managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] } });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertOnlyViolation(violations, { message: "found AdministratorAccess in managedPolicyArns." });
     });
 
     it("checks a customer managed policy attached to the role", async () => {
         const lane = buildLane();
-        const customer = fakeResource(aws.iam.Policy, "pager-extra", { policy: grant("dynamodb:*") });
-        const attachment = fakeResource(
-            aws.iam.RolePolicyAttachment,
-            "pager-extra-attach",
-            { role: UNKNOWN, policyArn: UNKNOWN },
-            { propertyDependencies: { role: [lane.role], policyArn: [customer] } },
-        );
+        const [customer, attachment] = attachedCustomerPolicy(lane, grant("dynamodb:*"), "attachment");
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, attachment]);
+        const violations = await violationsOf(lane, customer, attachment);
 
         assertOnlyViolation(violations, {
             message: "found dynamodb:* in IAM policy 'pager-extra' via IAM role policy attachment 'pager-extra-attach'.",
@@ -79,15 +109,15 @@ describe("policy iam-consumer-role-least-privilege", () => {
     it("leaves roles of functions that consume no queue alone", async () => {
         const lane = buildLane({ omit: ["mapping"], rolePolicy: { policy: grant("sqs:*") } });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertNoViolations(violations);
     });
 
     it("reports a role policy document unknown at preview", async () => {
-        const lane = buildLane({ rolePolicy: { policy: UNKNOWN }, dependsOn: { rolePolicy: { policy: ["queue"] } } });
+        const lane = laneWithUnknown("rolePolicy", "policy", "queue");
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertOnlyViolation(violations, { message: "IAM role policy 'pager-consume' policy is unknown at preview" });
     });
@@ -95,7 +125,7 @@ describe("policy iam-consumer-role-least-privilege", () => {
     it("treats inlinePolicies the provider computes (unknown, no dependency) as unset", async () => {
         const lane = buildLane({ role: { inlinePolicies: UNKNOWN, managedPolicyArns: UNKNOWN } });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertNoViolations(violations);
     });
@@ -109,7 +139,7 @@ describe("policy iam-consumer-role-least-privilege", () => {
             { dependencies: [lane.queue] },
         );
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, orphan]);
+        const violations = await violationsOf(lane, orphan);
 
         assertOnlyViolation(violations, { message: "IAM role policy 'orphan' role is unknown at preview", resource: orphan });
     });
@@ -119,14 +149,11 @@ describe("policy iam-consumer-role-least-privilege: every way a policy reaches a
     it("reports an Allow with NotAction in a role policy as a wildcard", async () => {
         const lane = buildLane({
             rolePolicy: {
-                policy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:sqs:eu-west-1:123456789012:pager" }],
-                }),
+                policy: documentOf({ Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:sqs:eu-west-1:123456789012:pager" }),
             },
         });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertOnlyViolation(violations, {
             message: "IAM role 'pager-role' must not allow wildcard actions; found NotAction \"iam:*\" in IAM role policy 'pager-consume'.",
@@ -141,7 +168,7 @@ describe("policy iam-consumer-role-least-privilege: every way a policy reaches a
             policyArn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
         });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
+        const violations = await violationsOf(lane, attachment);
 
         assertOnlyViolation(violations, { message: "found AmazonSQSFullAccess in IAM policy attachment 'sqs-full'.", resource: lane.role });
     });
@@ -153,7 +180,7 @@ describe("policy iam-consumer-role-least-privilege: every way a policy reaches a
             policyArns: ["arn:aws:iam::aws:policy/AmazonSQSFullAccess"],
         });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
+        const violations = await violationsOf(lane, attachment);
 
         assertOnlyViolation(violations, {
             message: "found AmazonSQSFullAccess in IAM exclusive role policy attachments 'pager-exclusive'.",
@@ -170,7 +197,7 @@ describe("policy iam-consumer-role-least-privilege: every way a policy reaches a
             { propertyDependencies: { roles: [lane.role] } },
         );
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
+        const violations = await violationsOf(lane, attachment);
 
         assertOnlyViolation(violations, { message: "found AmazonSQSFullAccess in IAM policy attachment 'sqs-full'." });
     });
@@ -182,20 +209,17 @@ describe("policy iam-consumer-role-least-privilege: every way a policy reaches a
             policyArns: ["arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"],
         });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
+        const violations = await violationsOf(lane, attachment);
 
         assertNoViolations(violations);
     });
 });
 
 describe('policy iam-consumer-role-least-privilege: Resource "*"', () => {
-    const statement = (action: string | string[], resource: string | string[]) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resource }] });
-
     it('reports a named action on Resource "*"', async () => {
-        const lane = buildLane({ rolePolicy: { policy: statement(["sqs:ReceiveMessage", "sqs:DeleteMessage"], "*") } });
+        const lane = buildLane({ rolePolicy: { policy: grant(["sqs:ReceiveMessage", "sqs:DeleteMessage"], "*") } });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertOnlyViolation(violations, {
             message:
@@ -205,22 +229,19 @@ describe('policy iam-consumer-role-least-privilege: Resource "*"', () => {
     });
 
     it('passes X-Ray\'s actions on Resource "*" (X-Ray has no resource-level permissions)', async () => {
-        const lane = buildLane({ rolePolicy: { policy: statement(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*") } });
+        const lane = buildLane({ rolePolicy: { policy: grant(["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*") } });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertNoViolations(violations);
     });
 });
 
 describe("policy iam-consumer-role-least-privilege: IAM action names are case-insensitive", () => {
-    const statement = (action: string | string[], resource: string) =>
-        JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resource }] });
-
     it('reports the action written "SQS:*" in a role policy as a wildcard', async () => {
-        const lane = buildLane({ rolePolicy: { policy: statement("SQS:*", "arn:aws:sqs:eu-west-1:123456789012:pager") } });
+        const lane = buildLane({ rolePolicy: { policy: grant("SQS:*", "arn:aws:sqs:eu-west-1:123456789012:pager") } });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertViolation(violations, {
             message: "IAM role 'pager-role' must not allow wildcard actions; found SQS:* in IAM role policy 'pager-consume'.",
@@ -229,17 +250,17 @@ describe("policy iam-consumer-role-least-privilege: IAM action names are case-in
     });
 
     it('passes X-Ray\'s actions written "XRay:PutTraceSegments" on Resource "*"', async () => {
-        const lane = buildLane({ rolePolicy: { policy: statement(["XRay:PutTraceSegments", "XRAY:PutTelemetryRecords"], "*") } });
+        const lane = buildLane({ rolePolicy: { policy: grant(["XRay:PutTraceSegments", "XRAY:PutTelemetryRecords"], "*") } });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertNoViolations(violations);
     });
 
     it('reports "SQS:ReceiveMessage" on Resource "*" whatever the case of its service', async () => {
-        const lane = buildLane({ rolePolicy: { policy: statement("SQS:ReceiveMessage", "*") } });
+        const lane = buildLane({ rolePolicy: { policy: grant("SQS:ReceiveMessage", "*") } });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertViolation(violations, {
             message: "found SQS:ReceiveMessage on \"*\" in IAM role policy 'pager-consume'.",
@@ -249,22 +270,13 @@ describe("policy iam-consumer-role-least-privilege: IAM action names are case-in
 });
 
 describe("policy iam-consumer-role-least-privilege: customer managed policies attached exclusively", () => {
-    const narrow = JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/calls" }],
-    });
+    const narrow = grant("dynamodb:GetItem", "arn:aws:dynamodb:eu-west-1:123456789012:table/calls");
 
     it("checks a customer managed policy whose ARN, unknown at preview, an exclusive attachment lists", async () => {
         const lane = buildLane();
-        const customer = fakeResource(aws.iam.Policy, "pager-extra", { policy: grant("dynamodb:*") });
-        const attachment = fakeResource(
-            aws.iam.RolePolicyAttachmentsExclusive,
-            "pager-exclusive",
-            { roleName: UNKNOWN, policyArns: UNKNOWN },
-            { propertyDependencies: { roleName: [lane.role], policyArns: [customer] } },
-        );
+        const [customer, attachment] = attachedCustomerPolicy(lane, grant("dynamodb:*"), "exclusive");
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, attachment]);
+        const violations = await violationsOf(lane, customer, attachment);
 
         assertViolation(violations, {
             message: "found dynamodb:* in IAM policy 'pager-extra' via IAM exclusive role policy attachments 'pager-exclusive'.",
@@ -274,15 +286,9 @@ describe("policy iam-consumer-role-least-privilege: customer managed policies at
 
     it("passes a narrow customer managed policy whose ARN, unknown at preview, an exclusive attachment lists", async () => {
         const lane = buildLane();
-        const customer = fakeResource(aws.iam.Policy, "pager-extra", { policy: narrow });
-        const attachment = fakeResource(
-            aws.iam.RolePolicyAttachmentsExclusive,
-            "pager-exclusive",
-            { roleName: UNKNOWN, policyArns: UNKNOWN },
-            { propertyDependencies: { roleName: [lane.role], policyArns: [customer] } },
-        );
+        const [customer, attachment] = attachedCustomerPolicy(lane, narrow, "exclusive");
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, attachment]);
+        const violations = await violationsOf(lane, customer, attachment);
 
         assertNoViolations(violations);
     });
@@ -296,7 +302,7 @@ describe("policy iam-consumer-role-least-privilege: customer managed policies at
             { dependencies: [lane.queue] },
         );
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, attachment]);
+        const violations = await violationsOf(lane, attachment);
 
         assertViolation(violations, {
             message: "IAM exclusive role policy attachments 'pager-exclusive' policyArns is unknown at preview",
@@ -321,7 +327,7 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
             { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [secondFn] } },
         );
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, secondFn, secondMapping]);
+        const violations = await violationsOf(lane, secondFn, secondMapping);
 
         assertOnlyViolation(violations, { message: "found sqs:* in IAM role policy 'pager-consume'.", resource: lane.role });
     });
@@ -337,7 +343,7 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
             policyArns: ["arn:aws:iam::123456789012:policy/pager-extra"],
         });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, attachment]);
+        const violations = await violationsOf(lane, customer, attachment);
 
         assertOnlyViolation(violations, {
             message: "found dynamodb:* in IAM policy 'pager-extra' via IAM exclusive role policy attachments 'pager-exclusive'.",
@@ -348,11 +354,11 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
     it("does not count a Deny of sqs:* as a grant", async () => {
         const lane = buildLane({
             rolePolicy: {
-                policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "sqs:*", Resource: "*" }] }),
+                policy: documentOf({ Effect: "Deny", Action: "sqs:*", Resource: "*" }),
             },
         });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertNoViolations(violations);
     });
@@ -366,7 +372,7 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
             { dependencies: [lane.queue] },
         );
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, orphan]);
+        const violations = await violationsOf(lane, orphan);
 
         assertNoViolations(violations);
     });
@@ -378,23 +384,23 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
     it("passes a consumer role that no policy resource names", async () => {
         const lane = buildLane({ omit: ["rolePolicy"] });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertNoViolations(violations);
     });
 
     it("reports inlinePolicies unknown at preview, and nothing else", async () => {
-        const lane = buildLane({ role: { inlinePolicies: UNKNOWN }, dependsOn: { role: { inlinePolicies: ["queue"] } } });
+        const lane = laneWithUnknown("role", "inlinePolicies", "queue");
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertOnlyViolation(violations, { message: "IAM role 'pager-role' inlinePolicies is unknown at preview", resource: lane.role });
     });
 
     it("reports managedPolicyArns unknown at preview, and nothing else", async () => {
-        const lane = buildLane({ role: { managedPolicyArns: UNKNOWN }, dependsOn: { role: { managedPolicyArns: ["queue"] } } });
+        const lane = laneWithUnknown("role", "managedPolicyArns", "queue");
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertOnlyViolation(violations, { message: "IAM role 'pager-role' managedPolicyArns is unknown at preview", resource: lane.role });
     });
@@ -402,7 +408,7 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
     it("lists every wildcard action of a role policy", async () => {
         const lane = buildLane({ rolePolicy: { policy: grant(["sqs:*", "s3:*"]) } });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertOnlyViolation(violations, {
             message: "must not allow wildcard actions; found sqs:*, s3:* in IAM role policy 'pager-consume'.",
@@ -412,11 +418,11 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
     it('reports a NotAction on Resource "*" as a wildcard only, not as a named action on everything', async () => {
         const lane = buildLane({
             rolePolicy: {
-                policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] }),
+                policy: documentOf({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }),
             },
         });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertOnlyViolation(violations, { message: 'must not allow wildcard actions; found NotAction "iam:*"' });
     });
@@ -424,7 +430,7 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
     it("reports a consumer whose role is outside the stack", async () => {
         const lane = buildLane({ omit: ["role"], dependsOn: { fn: { role: [] }, rolePolicy: { role: [] } } });
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, lane.resources);
+        const violations = await violationsOf(lane);
 
         assertOnlyViolation(violations, {
             message:
@@ -442,7 +448,7 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
             { propertyDependencies: { role: [lane.role], policyArn: [stackReference] } },
         );
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, stackReference, attachment]);
+        const violations = await violationsOf(lane, stackReference, attachment);
 
         assertOnlyViolation(violations, {
             message: "IAM role policy attachment 'pager-attach' policyArn is unknown at preview",
@@ -452,20 +458,14 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
 
     it("reports an exclusive attachment whose unknown policyArns come from a policy of the stack and from elsewhere", async () => {
         const lane = buildLane();
-        const customer = fakeResource(aws.iam.Policy, "pager-extra", {
-            policy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-1:123456789012:pager" }],
-            }),
-        });
-        const attachment = fakeResource(
-            aws.iam.RolePolicyAttachmentsExclusive,
-            "pager-exclusive",
-            { roleName: UNKNOWN, policyArns: UNKNOWN },
-            { propertyDependencies: { roleName: [lane.role], policyArns: [customer, stackReference] } },
+        const [customer, attachment] = attachedCustomerPolicy(
+            lane,
+            grant("sqs:SendMessage", "arn:aws:sqs:eu-west-1:123456789012:pager"),
+            "exclusive",
+            [stackReference],
         );
 
-        const violations = await runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, customer, stackReference, attachment]);
+        const violations = await violationsOf(lane, customer, stackReference, attachment);
 
         assertOnlyViolation(violations, { message: "policyArns is unknown at preview", resource: attachment });
     });

@@ -12,7 +12,7 @@ import {
 import { ConsumerRuntime } from "../../pipeline/consumer-lane";
 import { fakeResource, FakeLinks, PropsOf, runResourcePolicy, runStackPolicy, UNKNOWN } from "./helpers/args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
-import { buildLane } from "./helpers/lane";
+import { buildLane, unknownAliasOf, laneWithUnknown } from "./helpers/lane";
 
 const lambdaFunction = (props: PropsOf<aws.lambda.FunctionArgs>) =>
     fakeResource(aws.lambda.Function, "pager-fn", { role: "arn:aws:iam::123456789012:role/pager-role", ...props });
@@ -250,7 +250,7 @@ describe("policy lambda-log-retention", () => {
     });
 
     it("reports a retention unknown at preview", async () => {
-        const lane = buildLane({ logGroup: { retentionInDays: UNKNOWN }, dependsOn: { logGroup: { retentionInDays: ["role"] } } });
+        const lane = laneWithUnknown("logGroup", "retentionInDays", "role");
 
         const violations = await runStackPolicy(lambdaLogRetention, lane.resources);
 
@@ -480,12 +480,7 @@ describe("policy lambda-consumer-not-public: a consumer reached through an alias
 
     it("reports a public permission on the consumer's aws.lambda.Alias (its ARN unknown at preview)", async () => {
         const lane = buildLane();
-        const alias = fakeResource(
-            aws.lambda.Alias,
-            "pager-live",
-            { name: "live", functionName: UNKNOWN, functionVersion: "1" },
-            { propertyDependencies: { functionName: [lane.fn] } },
-        );
+        const alias = unknownAliasOf(lane.fn);
         const permission = publicPermission(UNKNOWN, { propertyDependencies: { function: [alias] } });
 
         const violations = await runStackPolicy(lambdaConsumerNotPublic, [...lane.resources, alias, permission]);
@@ -498,12 +493,7 @@ describe("policy lambda-consumer-not-public: a consumer reached through an alias
 
     it("reports a function URL without IAM auth on the consumer's aws.lambda.Alias (its name unknown at preview)", async () => {
         const lane = buildLane();
-        const alias = fakeResource(
-            aws.lambda.Alias,
-            "pager-live",
-            { name: "live", functionName: UNKNOWN, functionVersion: "1" },
-            { propertyDependencies: { functionName: [lane.fn] } },
-        );
+        const alias = unknownAliasOf(lane.fn);
         const url = fakeResource(
             aws.lambda.FunctionUrl,
             "pager-url",

@@ -7,7 +7,7 @@ import {
 } from "../../policy/sqs-access";
 import { fakeResource, runStackPolicy, UNKNOWN } from "./helpers/args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
-import { buildLane, denyInsecureTransportPolicy, queueArn, queueUrl } from "./helpers/lane";
+import { buildLane, denyInsecureTransportPolicy, queueArn, queueUrl, laneWithUnknown } from "./helpers/lane";
 
 const document = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
 const sendGrant = {
@@ -75,7 +75,7 @@ describe("policy sqs-queue-policy-denies-insecure-transport", () => {
     });
 
     it("reports a queue policy document unknown at preview", async () => {
-        const lane = buildLane({ queuePolicy: { policy: UNKNOWN }, dependsOn: { queuePolicy: { policy: ["queue"] } } });
+        const lane = laneWithUnknown("queuePolicy", "policy", "queue");
 
         const violations = await runStackPolicy(sqsQueuePolicyDeniesInsecureTransport, lane.resources);
 
@@ -147,7 +147,7 @@ describe("policy sqs-queue-policy-no-wildcards", () => {
     });
 
     it("reports a policy document unknown at preview", async () => {
-        const lane = buildLane({ queuePolicy: { policy: UNKNOWN }, dependsOn: { queuePolicy: { policy: ["queue"] } } });
+        const lane = laneWithUnknown("queuePolicy", "policy", "queue");
 
         const violations = await runStackPolicy(sqsQueuePolicyNoWildcards, lane.resources);
 

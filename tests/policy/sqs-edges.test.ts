@@ -16,7 +16,7 @@ import {
 } from "../../policy/sqs";
 import { fakeResource, foreignResource, runResourcePolicy, runStackPolicy, UNKNOWN } from "./helpers/args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
-import { buildLane, queueArn, queueUrl } from "./helpers/lane";
+import { buildLane, queueArn, queueUrl, laneWithUnknown } from "./helpers/lane";
 
 const redrive = (target: string, maxReceiveCount = 5) => JSON.stringify({ deadLetterTargetArn: target, maxReceiveCount });
 const byQueue = (...arns: string[]) => JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: arns });
@@ -80,7 +80,7 @@ describe("queue rules: a redrive whose source queue is unknown at preview", () =
 describe("queue rules: a redrive whose dead-letter queue is unknown at preview", () => {
     for (const rule of pairRules) {
         it(`${rule.name} passes over it`, async () => {
-            const lane = buildLane({ queue: { redrivePolicy: UNKNOWN }, dependsOn: { queue: { redrivePolicy: ["role"] } } });
+            const lane = laneWithUnknown("queue", "redrivePolicy", "role");
 
             const violations = await runStackPolicy(rule, lane.resources);
 
@@ -126,7 +126,7 @@ describe("queue rules: a dead-letter queue outside the stack", () => {
 
 describe("queue rules: values unknown at preview", () => {
     it("sqs-dlq-same-type reports a source whose fifoQueue is unknown, and nothing else", async () => {
-        const lane = buildLane({ queue: { fifoQueue: UNKNOWN }, dependsOn: { queue: { fifoQueue: ["role"] } } });
+        const lane = laneWithUnknown("queue", "fifoQueue", "role");
 
         const violations = await runStackPolicy(sqsDlqSameType, lane.resources);
 
@@ -134,7 +134,7 @@ describe("queue rules: values unknown at preview", () => {
     });
 
     it("sqs-dlq-retention-longer reports a source whose fifoQueue is unknown, and nothing else", async () => {
-        const lane = buildLane({ queue: { fifoQueue: UNKNOWN }, dependsOn: { queue: { fifoQueue: ["role"] } } });
+        const lane = laneWithUnknown("queue", "fifoQueue", "role");
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
@@ -169,7 +169,7 @@ describe("queue rules: values unknown at preview", () => {
     });
 
     it("sqs-dlq-retention-longer reports a DLQ retention unknown at preview, and nothing else", async () => {
-        const lane = buildLane({ dlq: { messageRetentionSeconds: UNKNOWN }, dependsOn: { dlq: { messageRetentionSeconds: ["role"] } } });
+        const lane = laneWithUnknown("dlq", "messageRetentionSeconds", "role");
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
@@ -180,7 +180,7 @@ describe("queue rules: values unknown at preview", () => {
     });
 
     it("sqs-dlq-message-size-not-smaller reports a source maxMessageSize unknown at preview, and nothing else", async () => {
-        const lane = buildLane({ queue: { maxMessageSize: UNKNOWN }, dependsOn: { queue: { maxMessageSize: ["role"] } } });
+        const lane = laneWithUnknown("queue", "maxMessageSize", "role");
 
         const violations = await runStackPolicy(sqsDlqMessageSizeNotSmaller, lane.resources);
 

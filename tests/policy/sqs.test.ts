@@ -13,7 +13,7 @@ import {
 } from "../../policy/sqs";
 import { fakeResource, foreignResource, runResourcePolicy, runStackPolicy, UNKNOWN } from "./helpers/args";
 import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
-import { buildLane, queueArn, queueUrl } from "./helpers/lane";
+import { buildLane, queueArn, queueUrl, laneWithUnknown } from "./helpers/lane";
 
 const redrive = (maxReceiveCount: unknown, target = queueArn("pager-dlq")) =>
     JSON.stringify({ deadLetterTargetArn: target, maxReceiveCount });
@@ -271,7 +271,7 @@ describe("policy sqs-dlq-same-type", () => {
     });
 
     it("reports a DLQ whose fifoQueue is unknown at preview", async () => {
-        const lane = buildLane({ dlq: { fifoQueue: UNKNOWN }, dependsOn: { dlq: { fifoQueue: ["queue"] } } });
+        const lane = laneWithUnknown("dlq", "fifoQueue", "queue");
 
         const violations = await runStackPolicy(sqsDlqSameType, lane.resources);
 
@@ -355,7 +355,7 @@ describe("policy sqs-dlq-retention-longer", () => {
     });
 
     it("reports a retention unknown at preview", async () => {
-        const lane = buildLane({ queue: { messageRetentionSeconds: UNKNOWN }, dependsOn: { queue: { messageRetentionSeconds: ["dlq"] } } });
+        const lane = laneWithUnknown("queue", "messageRetentionSeconds", "dlq");
 
         const violations = await runStackPolicy(sqsDlqRetentionLonger, lane.resources);
 
@@ -563,7 +563,7 @@ describe("policy sqs-dlq-message-size-not-smaller", () => {
     });
 
     it("reports a maxMessageSize unknown at preview", async () => {
-        const lane = buildLane({ dlq: { maxMessageSize: UNKNOWN }, dependsOn: { dlq: { maxMessageSize: ["queue"] } } });
+        const lane = laneWithUnknown("dlq", "maxMessageSize", "queue");
 
         const violations = await runStackPolicy(sqsDlqMessageSizeNotSmaller, lane.resources);
 
@@ -661,7 +661,7 @@ describe("policy sqs-dlq-admits-source", () => {
     });
 
     it("follows the source ARN's dependency when sourceQueueArns is unknown at preview", async () => {
-        const lane = buildLane({ dlq: { redriveAllowPolicy: UNKNOWN }, dependsOn: { dlq: { redriveAllowPolicy: ["queue"] } } });
+        const lane = laneWithUnknown("dlq", "redriveAllowPolicy", "queue");
 
         const violations = await runStackPolicy(sqsDlqAdmitsSource, lane.resources);
 
@@ -669,7 +669,7 @@ describe("policy sqs-dlq-admits-source", () => {
     });
 
     it("reports a redriveAllowPolicy unknown at preview that depends on no source", async () => {
-        const lane = buildLane({ dlq: { redriveAllowPolicy: UNKNOWN }, dependsOn: { dlq: { redriveAllowPolicy: ["role"] } } });
+        const lane = laneWithUnknown("dlq", "redriveAllowPolicy", "role");
 
         const violations = await runStackPolicy(sqsDlqAdmitsSource, lane.resources);
 

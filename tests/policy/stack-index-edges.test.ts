@@ -31,7 +31,29 @@ function names(resources: readonly PolicyResource[] | undefined): string[] {
     return (resources ?? []).map((resource) => resource.name);
 }
 
+/** Each reference a grouping could not resolve, as [resource name, property path]. */
+function unresolvedOf(grouping: {
+    readonly unresolved: readonly { readonly resource: PolicyResource; readonly path: string }[];
+}): string[][] {
+    return grouping.unresolved.map((u) => [u.resource.name, u.path]);
+}
+
 const stackReference = foreignResource("pulumi:pulumi:StackReference", "shared");
+
+/**
+ * An alias "pager-live" that names "pager-fn" by value, and a mapping "m" on the queue 'pager' whose
+ * function name, unknown at preview, comes from the alias (and from `alsoFrom`).
+ */
+function aliasByValueAndMapping(alsoFrom: readonly FakeResource[] = []): [FakeResource, FakeResource] {
+    const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: "pager-fn", functionVersion: "1" });
+    const mapping = fakeResource(
+        aws.lambda.EventSourceMapping,
+        "m",
+        { eventSourceArn: queueArn("pager"), functionName: UNKNOWN },
+        { propertyDependencies: { functionName: [alias, ...alsoFrom] } },
+    );
+    return [alias, mapping];
+}
 
 describe("stack index edges: queues by ARN and by URL", () => {
     it("finds a queue by its known ARN when its name is not known", () => {
@@ -214,13 +236,7 @@ describe("stack index edges: references with no dependency to follow", () => {
 
     it("follows an alias whose function is named by value", () => {
         const lane = buildLane();
-        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: "pager-fn", functionVersion: "1" });
-        const mapping = fakeResource(
-            aws.lambda.EventSourceMapping,
-            "m",
-            { eventSourceArn: queueArn("pager"), functionName: UNKNOWN },
-            { propertyDependencies: { functionName: [alias] } },
-        );
+        const [alias, mapping] = aliasByValueAndMapping();
 
         const index = indexOf([lane.fn, alias, mapping]);
 
@@ -229,13 +245,7 @@ describe("stack index edges: references with no dependency to follow", () => {
 
     it("follows an alias when the unknown function name also depends on something else", () => {
         const lane = buildLane();
-        const alias = fakeResource(aws.lambda.Alias, "pager-live", { name: "live", functionName: "pager-fn", functionVersion: "1" });
-        const mapping = fakeResource(
-            aws.lambda.EventSourceMapping,
-            "m",
-            { eventSourceArn: queueArn("pager"), functionName: UNKNOWN },
-            { propertyDependencies: { functionName: [alias, stackReference] } },
-        );
+        const [alias, mapping] = aliasByValueAndMapping([stackReference]);
 
         const index = indexOf([lane.fn, alias, stackReference, mapping]);
 
@@ -590,10 +600,7 @@ describe("stack index edges: alarms", () => {
 
         const index = indexOf([stackReference, alarm]);
 
-        assert.deepEqual(
-            index.depthAlarms.unresolved.map((u) => [u.resource.name, u.path]),
-            [["depth", "metricQueries"]],
-        );
+        assert.deepEqual(unresolvedOf(index.depthAlarms), [["depth", "metricQueries"]]);
     });
 
     it("keeps an alarm whose metric namespace is unknown as unresolved", () => {
@@ -610,10 +617,7 @@ describe("stack index edges: alarms", () => {
 
         const index = indexOf([stackReference, alarm]);
 
-        assert.deepEqual(
-            index.depthAlarms.unresolved.map((u) => [u.resource.name, u.path]),
-            [["depth", "metricQueries.0.metric.namespace"]],
-        );
+        assert.deepEqual(unresolvedOf(index.depthAlarms), [["depth", "metricQueries.0.metric.namespace"]]);
     });
 
     it("does not take the same metric name in another namespace for a queue's depth", () => {
@@ -753,9 +757,6 @@ describe("stack index edges: role policies", () => {
 
         const index = indexOf([stackReference, attachment]);
 
-        assert.deepEqual(
-            index.rolePolicies.unresolved.map((u) => [u.resource.name, u.path]),
-            [["attach", "roles"]],
-        );
+        assert.deepEqual(unresolvedOf(index.rolePolicies), [["attach", "roles"]]);
     });
 });

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { StackIndex } from "../../policy/stack-index";
 import { createStackValidationArgs, FakeResource, fakeResource, UNKNOWN } from "./helpers/args";
-import { buildLane } from "./helpers/lane";
+import { buildLane, unknownAliasOf, mappingThroughAlias } from "./helpers/lane";
 
 const noPolicy: StackValidationPolicy = { name: "none", description: "none", validateStack: () => undefined };
 
@@ -101,17 +101,8 @@ describe("stack index: a mapping's function through aliases and qualifiers", () 
 
     it("follows an aws.lambda.Alias ARN (unknown at preview) to the alias's function", () => {
         const lane = buildLane();
-        const alias = fakeResource(
-            aws.lambda.Alias,
-            "pager-live",
-            { name: "live", functionName: UNKNOWN, functionVersion: "1" },
-            { propertyDependencies: { functionName: [lane.fn] } },
-        );
-        const mapping = {
-            ...lane.mapping,
-            props: { ...lane.mapping.props, functionName: UNKNOWN },
-            links: { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [alias] } },
-        };
+        const alias = unknownAliasOf(lane.fn);
+        const mapping = mappingThroughAlias(lane, alias);
 
         const name = functionOf([...lane.resources.filter((r) => r !== lane.mapping), alias, mapping]);
 

@@ -1,7 +1,7 @@
 // A compliant escalation lane as fake stack resources (queue, DLQ, consumer function and
 // everything around them), so each policy test changes exactly one thing and checks one rule.
 import * as aws from "@pulumi/aws";
-import { fakeResource, FakeResource, PropsOf } from "./args";
+import { fakeResource, FakeResource, PropsOf, UNKNOWN } from "./args";
 
 export const REGION = "eu-west-1";
 export const ACCOUNT = "123456789012";
@@ -212,19 +212,7 @@ export function buildLane(options: LaneOptions = {}): Lane {
         fakeResource(
             aws.cloudwatch.MetricAlarm,
             `${prefix}-${suffix}`,
-            {
-                namespace: "AWS/Lambda",
-                metricName,
-                dimensions: { FunctionName: functionName },
-                statistic: "Sum",
-                period: 60,
-                evaluationPeriods: 1,
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-                alarmActions: [topicArn("on-call")],
-                okActions: [topicArn("on-call")],
-                ...overrides,
-            },
+            { ...functionAlarmProps(metricName, functionName), okActions: [topicArn("on-call")], ...overrides },
             deps({ dimensions: [fn] }),
         );
     const errorsAlarm = functionAlarm("errors", "Errors", options.errorsAlarm);
@@ -257,4 +245,52 @@ export function buildLane(options: LaneOptions = {}): Lane {
         .filter(([part]) => !omitted.has(part))
         .map(([, resource]) => resource);
     return { ...parts, resources };
+}
+
+/**
+ * An alarm on a function's AWS/Lambda `metricName` (Errors, Throttles) as cloudwatch-consumer-alarms
+ * counts it: any datapoint above zero in a minute notifies the on-call topic.
+ */
+export function functionAlarmProps(metricName: string, functionName: string): PropsOf<aws.cloudwatch.MetricAlarmArgs> {
+    return {
+        namespace: "AWS/Lambda",
+        metricName,
+        dimensions: { FunctionName: functionName },
+        statistic: "Sum",
+        period: 60,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        alarmActions: [topicArn("on-call")],
+    };
+}
+
+/**
+ * An aws.lambda.Alias "live" of `fn` as a first preview sees it: its functionName (the function's
+ * output) is unknown, so only the recorded property dependency leads to the function.
+ */
+export function unknownAliasOf(fn: FakeResource, name = "pager-live"): FakeResource {
+    return fakeResource(
+        aws.lambda.Alias,
+        name,
+        { name: "live", functionName: UNKNOWN, functionVersion: "1" },
+        { propertyDependencies: { functionName: [fn] } },
+    );
+}
+
+/** The lane's mapping pointed at `alias` instead of the function, its functionName unknown at preview. */
+export function mappingThroughAlias(lane: Lane, alias: FakeResource): FakeResource {
+    return {
+        ...lane.mapping,
+        props: { ...lane.mapping.props, functionName: UNKNOWN },
+        links: { propertyDependencies: { eventSourceArn: [lane.queue], functionName: [alias] } },
+    };
+}
+
+/**
+ * A lane whose `part`'s `key` is unknown at preview and comes from the output of `from`: an unknown
+ * the program computes itself (a provider's default has no such dependency).
+ */
+export function laneWithUnknown(part: LanePart, key: string, from: LanePart): Lane {
+    return buildLane({ [part]: { [key]: UNKNOWN }, dependsOn: { [part]: { [key]: [from] } } });
 }
