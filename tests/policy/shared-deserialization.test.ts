@@ -6,7 +6,9 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { syntheticIdentity, syntheticLaneStack } from "../../bench/gate-lanes";
 import { analyzerResourceOf, MessageCache } from "../../gate/analyzer-requests";
 import { addDefaultProviders } from "../../gate/default-providers";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { policies } from "../../policy/policies";
+import { StackIndex, stackIndexOf } from "../../policy/stack-index";
 import { originalDeserializeProperties, shareDeserialization, unshareDeserialization } from "../../policy/shared-deserialization";
 import { UNKNOWN } from "./helpers/args";
 import { buildLane } from "./helpers/lane";
@@ -139,5 +141,68 @@ describe("deserialization shared by the policies of one request", () => {
 
         assert.deepEqual(writes, []);
         assert.deepEqual(recorded, unshared);
+    });
+});
+
+/** Two stack policies that keep the resources the server hands each of them, per request. */
+function recordingPolicies(): { readonly seen: (readonly PolicyResource[])[]; readonly policies: StackValidationPolicy[] } {
+    const seen: (readonly PolicyResource[])[] = [];
+    const recording = (name: string): StackValidationPolicy => ({
+        name,
+        description: "Keeps its resources.",
+        enforcementLevel: "mandatory",
+        validateStack: (args) => {
+            seen.push(args.resources);
+        },
+    });
+    return { seen, policies: [recording("first"), recording("second")] };
+}
+
+describe("one stack index shared by the stack policies of one request", () => {
+    afterEach(unshareDeserialization);
+
+    it("gives every stack policy of a request the same index, though the server rebuilds the resources for each", async () => {
+        shareDeserialization();
+        const recording = recordingPolicies();
+
+        await analyzeStackRequest(recording.policies, decodedStackRequest(2));
+
+        const [first, second] = recording.seen;
+        assert.notEqual(first, second);
+        assert.equal(stackIndexOf(second), stackIndexOf(first));
+    });
+
+    it("builds a new index for the next request, even one decoded from the same bytes", async () => {
+        shareDeserialization();
+        const recording = recordingPolicies();
+        const bytes = decodedStackRequest(2).serializeBinary();
+
+        await analyzeStackRequest(recording.policies, analyzerProto.AnalyzeStackRequest.deserializeBinary(bytes));
+        await analyzeStackRequest(recording.policies, analyzerProto.AnalyzeStackRequest.deserializeBinary(bytes));
+
+        const [firstRequest, , secondRequest] = recording.seen;
+        assert.notEqual(stackIndexOf(secondRequest), stackIndexOf(firstRequest));
+    });
+
+    it("builds an index per policy when properties are not shared (the bare server)", async () => {
+        const recording = recordingPolicies();
+
+        await analyzeStackRequest(recording.policies, decodedStackRequest(2));
+
+        const [first, second] = recording.seen;
+        assert.notEqual(stackIndexOf(second), stackIndexOf(first));
+    });
+
+    it("builds a new index for a different list of the same resources", async () => {
+        shareDeserialization();
+        const recording = recordingPolicies();
+        await analyzeStackRequest(recording.policies, decodedStackRequest(2));
+        const [first] = recording.seen;
+
+        const shorter = stackIndexOf(first.slice(0, -1));
+
+        assert.ok(shorter instanceof StackIndex);
+        assert.notEqual(shorter, stackIndexOf(first));
+        assert.equal(shorter.resources.length, first.length - 1);
     });
 });
