@@ -61,3 +61,6 @@ export function shareDeserialization(original: Deserialize = originalDeserialize
 export function unshareDeserialization(): void {
     exported.deserializeProperties = originalDeserializeProperties;
 }
+
+// Importing this module installs the sharing (policy/index.ts, which must only assemble the pack).
+shareDeserialization();

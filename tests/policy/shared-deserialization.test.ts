@@ -62,6 +62,8 @@ function writeRecording<T>(value: T, writes: string[], path = ""): T {
 const stackPolicyCount = policies.filter((p) => "validateStack" in p).length;
 
 describe("deserialization shared by the policies of one request", () => {
+    // Importing the module installs the sharing (for the pack); each test chooses its own.
+    beforeEach(unshareDeserialization);
     afterEach(unshareDeserialization);
 
     it("deserializes each resource and its provider once per AnalyzeStack request, not once per stack policy", async () => {
@@ -159,6 +161,7 @@ function recordingPolicies(): { readonly seen: (readonly PolicyResource[])[]; re
 }
 
 describe("one stack index shared by the stack policies of one request", () => {
+    beforeEach(unshareDeserialization);
     afterEach(unshareDeserialization);
 
     it("gives every stack policy of a request the same index, though the server rebuilds the resources for each", async () => {
