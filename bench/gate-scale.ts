@@ -2,7 +2,9 @@
 // one AnalyzeStack call, through the real policy pack process, on synthetic stacks of 100 and
 // 1,000 lanes (~1,000 and ~10,000 resources). Linear growth shows as a ratio near 1.0 between
 // the time per resource at both sizes. Target: 1,000 lanes under 3 s. The machine is shared, so
-// the load average is printed with each figure. Run: npx tsx bench/gate-scale.ts
+// the load average is printed with each figure. Run: npx tsx bench/gate-scale.ts [--lanes <n>]
+// (`--lanes` sets the large size, the small one is a tenth of it; e.g. 200 to profile with
+// NODE_OPTIONS=--cpu-prof, which the pack's process inherits).
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,7 +14,22 @@ import { readPolicyConfigFile } from "../gate/policy-config";
 import { syntheticIdentity, syntheticLaneStack } from "./gate-lanes";
 
 const repoRoot = path.resolve(__dirname, "..");
-const sizes = [100, 1000] as const;
+const targetLanes = 1000;
+const targetSeconds = 3;
+
+/** The large size from `--lanes <n>` (default the target's), the small one a tenth of it. */
+function benchSizes(argv: readonly string[]): readonly [number, number] {
+    const at = argv.indexOf("--lanes");
+    if (at < 0) {
+        return [targetLanes / 10, targetLanes];
+    }
+    const lanes = Number(argv[at + 1]);
+    if (!Number.isInteger(lanes) || lanes < 10) {
+        throw new Error(`'--lanes' must be a whole number of at least 10, ${JSON.stringify(argv[at + 1] ?? null)} given`);
+    }
+    return [Math.round(lanes / 10), lanes];
+}
+
 // Best of a few rounds, so a pause of the shared machine does not pass for growth.
 const rounds = 2;
 
@@ -27,9 +44,6 @@ interface Measurement {
     readonly packCpuMs: number | undefined;
     readonly load: number;
 }
-
-const targetLanes = 1000;
-const targetSeconds = 3;
 
 /** User + system CPU of a process, in ms, from /proc/<pid>/stat (Linux); undefined elsewhere. */
 function processCpuMs(pid: number | undefined): number | undefined {
@@ -71,6 +85,7 @@ async function measure(session: PolicyGateSession, lanes: number): Promise<Measu
 }
 
 async function main(): Promise<void> {
+    const sizes = benchSizes(process.argv.slice(2));
     const session = await PolicyGateSession.open({
         policyPack: loadPolicyPackProject(path.join(repoRoot, "policy")),
         policyConfig: readPolicyConfigFile(path.join(repoRoot, "policy", "config", "prod.json")),

@@ -1,5 +1,7 @@
 import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
+// Makes the server deserialize each resource once per request, not once per stack policy (see there).
+import "./shared-deserialization";
 
 // Only assembles the pack: constructing it starts the analyzer gRPC server and prints its port.
 new PolicyPack("escalation-pipeline", {

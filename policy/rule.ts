@@ -9,7 +9,7 @@ import {
 import { CustomResourceOptions, Resource, Unwrap } from "@pulumi/pulumi";
 import { CommonConfig, commonConfigSchema, ConfigProperty, resolveConfig, UnknownValueModes } from "./config";
 import { NamedResource, outsideStackMessage, unknownValueMessage } from "./messages";
-import { Link, StackIndex } from "./stack-index";
+import { Link, StackIndex, stackIndexOf } from "./stack-index";
 import { isUnknownValueError, Reading, unknownPath } from "./unknown-values";
 
 /** What every rule of the pack declares. */
@@ -146,14 +146,14 @@ function metadataOf<C>(definition: RuleDefinition<C>) {
     };
 }
 
-/** A stack policy over one index of the stack: one index per policy run (linear in resources). */
+/** A stack policy over one index of the stack, shared by the stack policies of a request (linear in resources). */
 export function stackRule<C = object>(definition: StackRuleDefinition<C>): StackValidationPolicy {
     return {
         ...metadataOf(definition),
         validateStack: (args, reportViolation) => {
             const config = configOf(definition, args.getConfig<object>());
             const reporter = new Reporter(reportViolation, definition.description, config);
-            definition.check(new StackIndex(args.resources), reporter, config);
+            definition.check(stackIndexOf(args.resources), reporter, config);
         },
     };
 }

@@ -147,9 +147,8 @@ interface LazyRelations {
  * both ways). Only the map by type is built up front, in the constructor; every other lookup is
  * built lazily, on its first read, in one pass over the resources it needs, and kept: a rule reads
  * only the relations it judges, so the rest are never built, and a rule costs O(1) per resource it
- * checks. Each stack rule builds one index per policy run (linear in resources): the
- * @pulumi/policy server hands every policy a fresh resources array, so there is nothing to share
- * across policies.
+ * checks. The @pulumi/policy server hands every stack policy of a request a fresh resources array
+ * built from the same request; `stackIndexOf` gives them all one index (see there).
  *
  * Links follow `propertyDependencies` first: the engine knows that a mapping's `eventSourceArn`
  * came from a given queue even when the ARN itself is unknown at preview. Only without such a
@@ -783,4 +782,52 @@ function group(entries: readonly { readonly item: PolicyResource; readonly link:
         }
     }
     return { byTarget, unresolved };
+}
+
+// The proxy @pulumi/policy wraps properties in answers this key with the object it wraps
+// (proxy.js getSpecialProxyTarget, exported at runtime but not declared).
+const proxyTargetKey = "__getSpecialProxyTarget";
+
+/** The object behind a resource's properties proxy (the properties themselves when not proxied). */
+function propsIdentity(resource: PolicyResource): unknown {
+    const props = resource.props as Record<string, unknown>;
+    return props[proxyTargetKey] ?? props;
+}
+
+function sameStack(a: readonly PolicyResource[], b: readonly PolicyResource[]): boolean {
+    if (a.length !== b.length) {
+        return false;
+    }
+    for (let i = 0; i < a.length; i++) {
+        if (a[i].urn !== b[i].urn || propsIdentity(a[i]) !== propsIdentity(b[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Indexes by the properties object of their first resource; an entry goes with its request.
+const indexes = new WeakMap<object, StackIndex>();
+
+/**
+ * The index of a stack policy's resources, shared by every stack policy of one AnalyzeStack
+ * request. The server rebuilds the resource objects for each policy, but with the pack's shared
+ * deserialization (shared-deserialization.ts) each resource's properties are the same object for
+ * every policy of a request and a new one for the next request: when every resource, in order,
+ * has the URN and the properties object of an index already built, that index is the same stack
+ * and is reused (its relations depend on the resources alone). Otherwise (another request, or
+ * properties not shared, as in tests of the bare server) a new index is built.
+ */
+export function stackIndexOf(resources: readonly PolicyResource[]): StackIndex {
+    const key = resources.length > 0 ? propsIdentity(resources[0]) : undefined;
+    if (typeof key !== "object" || key === null) {
+        return new StackIndex(resources);
+    }
+    const known = indexes.get(key);
+    if (known !== undefined && sameStack(known.resources, resources)) {
+        return known;
+    }
+    const index = new StackIndex(resources);
+    indexes.set(key, index);
+    return index;
 }

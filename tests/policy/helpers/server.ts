@@ -67,7 +67,11 @@ function call(handler: Handler, request: unknown): Promise<ServerDiagnostic[]> {
 
 /** AnalyzeStack over the resources, with the pack configured by nothing (schema defaults only). */
 export function analyzeStack(policies: Policies, resources: readonly FakeResource[]): Promise<ServerDiagnostic[]> {
-    const request = new analyzerProto.AnalyzeStackRequest().setResourcesList(resources.map(toProto));
+    return analyzeStackRequest(policies, new analyzerProto.AnalyzeStackRequest().setResourcesList(resources.map(toProto)));
+}
+
+/** AnalyzeStack of a request built elsewhere (e.g. by the offline gate), same configuration. */
+export function analyzeStackRequest(policies: Policies, request: analyzerProto.AnalyzeStackRequest): Promise<ServerDiagnostic[]> {
     return call(server.makeAnalyzeStackRpcFun("escalation-pipeline", "0.1.0", "mandatory", policies), request);
 }
 
