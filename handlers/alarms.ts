@@ -7,7 +7,9 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { SNSEvent, SNSEventRecord } from "aws-lambda";
 import { EnvironmentReader, type EnvironmentSource, readEscalationTargets } from "./config";
 import { HandlerConfigError, InvalidMessageError } from "./errors";
-import { HandlerEnvironment } from "./environment";
+import { AlarmRoute, type AlarmRoutes, HandlerEnvironment } from "./environment";
+// Re-exported for the notifier's callers that import them from here; their home is environment.ts.
+export { AlarmRoute, type AlarmRoutes } from "./environment";
 import { postJson, PAGERDUTY_EVENT_SOURCE } from "./downstream";
 import { createLogger } from "./observability";
 import { type SecretSource, ssmSecretSource } from "./secrets";
@@ -211,16 +213,6 @@ export function isoTimestamp(cloudWatchTime: string): string | undefined {
     const time = Date.parse(normalised);
     return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
-
-/**
- * Where an alarm goes. `page`: PagerDuty (the on-call is woken) and Slack. `slack`: a Slack post
- * only, for alarms that need a look during working hours but must not wake anyone.
- */
-export const AlarmRoute = { page: "page", slack: "slack" } as const;
-export type AlarmRoute = (typeof AlarmRoute)[keyof typeof AlarmRoute];
-
-/** The route of each alarm the pipeline owns, by alarm name (the notifier's ALARM_ROUTES variable). */
-export type AlarmRoutes = Readonly<Record<string, AlarmRoute>>;
 
 /**
  * An alarm missing from the table pages: the table is built from the same settings as the alarms,

@@ -25,7 +25,7 @@ import type { Message, MessageAttributeValue, SendMessageCommandInput } from "@a
 import type { SQSRecord } from "aws-lambda";
 import { firstSeenOf, MessageAttributeName, messageSize, encodePayloadPointer, type PayloadPointer } from "./messages";
 
-import { isFifoQueue } from "./aws";
+import { DEAD_LETTER_PAYLOAD_PREFIX, isFifoQueue } from "./environment";
 import { DeadLetterTooLargeError, DeadLetterPayloadRequiredError, MalformedDeadLetterError } from "./errors";
 
 /** The one attribute a dead letter adds. The name avoids SQS's reserved "AWS." and "Amazon." prefixes. */
@@ -114,8 +114,6 @@ export const MAX_MESSAGE_ATTRIBUTES = 10;
 export const MAX_ERROR_MESSAGE_LENGTH = 1024;
 /** SQS's limit on a deduplication id. */
 const MAX_DEDUPLICATION_ID_LENGTH = 128;
-/** Key prefix of offloaded dead-letter bodies in the payload bucket. */
-export const DEAD_LETTER_PAYLOAD_PREFIX = "dead-letters";
 
 /**
  * Builds the DLQ copy of `record` (see the module comment for the layout). Throws

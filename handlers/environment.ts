@@ -2,6 +2,9 @@
  * The environment variables the Pulumi component sets on each consumer function and the
  * handlers read. One list, imported by both sides, so the names never drift apart.
  * Secrets never travel in the environment: only the *names* of SSM parameters do.
+ * The other facts both sides share live here too (limits, the idempotency table's shape, alarm
+ * routes, the FIFO suffix): this module imports nothing, so the Pulumi program (and the offline
+ * gate's run of it) reads them without loading the handlers' AWS SDK clients, Powertools or zod.
  */
 export const HandlerEnvironment = {
     /** URL of the queue the function consumes (used for ChangeMessageVisibility). */
@@ -77,4 +80,32 @@ export const DEAD_LETTER_HEADROOM_BYTES = 4096;
  */
 export function offloadThresholdBytes(maximumMessageSizeBytes: number): number {
     return maximumMessageSizeBytes - DEAD_LETTER_HEADROOM_BYTES;
+}
+
+/** Key prefix of offloaded dead-letter bodies in the payload bucket. */
+export const DEAD_LETTER_PAYLOAD_PREFIX = "dead-letters";
+
+/**
+ * Where an alarm goes. `page`: PagerDuty (the on-call is woken) and Slack. `slack`: a Slack post
+ * only, for alarms that need a look during working hours but must not wake anyone.
+ */
+export const AlarmRoute = { page: "page", slack: "slack" } as const;
+export type AlarmRoute = (typeof AlarmRoute)[keyof typeof AlarmRoute];
+
+/** The route of each alarm the pipeline owns, by alarm name (the notifier's ALARM_ROUTES variable). */
+export type AlarmRoutes = Readonly<Record<string, AlarmRoute>>;
+
+/**
+ * SQS tells a FIFO queue by its name: it requires a FIFO queue's name to end in ".fifo" and
+ * refuses that ending on a standard queue. So a queue's name, URL or ARN alone says its type,
+ * and every place that needs the type (the component's names and policies, the handlers'
+ * dead-letter copies, the local runtime and the DLQ tools) asks this one module.
+ * The policy pack keeps its own copy (policy/queue-settings.ts): it is a package of its own
+ * and imports nothing from the program it gates.
+ */
+export const FIFO_QUEUE_SUFFIX = ".fifo";
+
+/** Whether the queue named by `nameUrlOrArn` (a queue name, URL or ARN) is a FIFO queue. */
+export function isFifoQueue(nameUrlOrArn: string): boolean {
+    return nameUrlOrArn.endsWith(FIFO_QUEUE_SUFFIX);
 }

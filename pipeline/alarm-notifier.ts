@@ -1,8 +1,7 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws-services";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlarmRoutes } from "../handlers/alarms";
 import { bundleHandler } from "./handler-bundle";
-import { HandlerEnvironment } from "../handlers/environment";
+import { type AlarmRoutes, HandlerEnvironment } from "../handlers/environment";
 import { alarmNotifierDeadLetterQueuePolicy, alarmNotifierPolicy } from "./alarm-notifier-policies";
 import {
     bundledFunctionCode,

@@ -1,5 +1,5 @@
 import * as crypto from "node:crypto";
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws-services";
 import * as pulumi from "@pulumi/pulumi";
 import { BUNDLE_FILE_NAME, bundleHandler, type HandlerBundle, HandlerName } from "./handler-bundle";
 

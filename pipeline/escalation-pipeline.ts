@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws-services";
 import * as pulumi from "@pulumi/pulumi";
 import { HandlerEnvironment } from "../handlers/environment";
 import { AlarmNotifier, NOTIFIER_RESERVED_CONCURRENCY } from "./alarm-notifier";

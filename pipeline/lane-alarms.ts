@@ -1,6 +1,6 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws-services";
 import * as pulumi from "@pulumi/pulumi";
-import { AlarmRoute, type AlarmRoutes } from "../handlers/alarms";
+import { AlarmRoute, type AlarmRoutes } from "../handlers/environment";
 import type { LaneSettings } from "./lane-settings";
 import type { LaneNames, PipelineNames } from "./naming";
 import type { LaneAlarmKind } from "./options";

@@ -1,5 +1,4 @@
-import { AlarmRoute } from "../handlers/alarms";
-import { DEFAULT_BACKOFF_TIERS_SECONDS, DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES } from "../handlers/environment";
+import { AlarmRoute, DEFAULT_BACKOFF_TIERS_SECONDS, DEFAULT_MAXIMUM_MESSAGE_SIZE_BYTES } from "../handlers/environment";
 import { Problems } from "./checks";
 import { DEAD_LETTER_RETENTION_SECONDS, Limits, VISIBILITY_TO_FUNCTION_TIMEOUT_RATIO } from "./limits";
 import {

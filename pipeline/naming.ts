@@ -1,7 +1,7 @@
 import { Problems } from "./checks";
 import { LaneKind, type LaneName, Lanes, perLane } from "./lanes";
 import { Limits } from "./limits";
-import { FIFO_QUEUE_SUFFIX } from "../handlers/aws";
+import { FIFO_QUEUE_SUFFIX } from "../handlers/environment";
 
 /**
  * Deterministic physical names. They are known at `pulumi preview` (so the policy pack can read

@@ -1,4 +1,4 @@
-import type { AlarmRoute } from "../handlers/alarms";
+import type { AlarmRoute } from "../handlers/environment";
 
 /**
  * The options a user sets, per lane and for the whole pipeline. They are plain values, not

@@ -2,8 +2,7 @@
  * IAM and resource policy documents as pure functions of plain ARNs, so they are tested alone and
  * read like the JSON AWS stores.
  */
-import { DEAD_LETTER_PAYLOAD_PREFIX } from "../handlers/dead-letter";
-import { isFifoQueue } from "../handlers/aws";
+import { DEAD_LETTER_PAYLOAD_PREFIX, isFifoQueue } from "../handlers/environment";
 
 /**
  * A statement as the component writes it. The policy pack reads statements as `ParsedStatement`

@@ -106,6 +106,21 @@ describe("gate start-up", () => {
         });
     });
 
+    describe("the program's modules", () => {
+        it("loads the component without @pulumi/aws's index or the handlers' runtime packages", function () {
+            this.timeout(60_000);
+            // The handlers' packages (AWS SDK clients, Powertools, zod) run inside the Lambda
+            // bundles; the component only needs their shared names and limits.
+            const unwanted = /\/node_modules\/(@aws-sdk\/[^/]+|@aws-lambda-powertools\/[^/]+|zod)\//;
+            const script = printing(
+                'require("./pipeline/index.ts")',
+                `[${loadsPackage("@pulumi/aws")}, Object.keys(require.cache).some((f) => f.endsWith("/node_modules/@pulumi/aws/index.js")), ` +
+                    `[...new Set(Object.keys(require.cache).map((f) => new RegExp(${JSON.stringify(unwanted.source)}).exec(f)?.[1]).filter(Boolean))]]`,
+            );
+            assert.equal(runAsGateProcess(script).stdout, "[true,false,[]]");
+        });
+    });
+
     describe("@pulumi/pulumi's closure serializer, deferred", () => {
         const deferring = `require(${JSON.stringify(deferral)}).deferSdkClosureModules(); const pulumi = require("@pulumi/pulumi")`;
 
