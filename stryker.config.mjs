@@ -81,9 +81,11 @@ const scopes = {
             "tests/pipeline/stack-config.test.ts",
         ],
     },
-    // The Pulumi component (resources under Pulumi mocks). Not run on the shared 2-core machine:
-    // its tests took about 11 s each there (load average 40 to 49), and nearly every test covers
-    // every mutant, so a run would take hours (reports/mutation/README.md).
+    // The Pulumi component (resources under Pulumi mocks): every test under tests/pipeline that
+    // builds it. Four of those files build one pipeline in a `before` hook; per-test coverage
+    // charged that build to the wrong test, so a mutant's run skipped the tests that check it
+    // (tests/helpers/stryker-suite-hook-coverage.js). A test builds a whole pipeline, several
+    // seconds on the loaded machine, hence the longer timeout.
     "pipeline-component": {
         mutate: [
             "pipeline/escalation-pipeline.ts",
@@ -93,7 +95,15 @@ const scopes = {
             "pipeline/lane-alarms.ts",
             "pipeline/aws-context.ts",
         ],
-        spec: ["tests/pipeline/component-*.test.ts"],
+        spec: [
+            "tests/pipeline/component-*.test.ts",
+            "tests/pipeline/lane-alarm-settings.test.ts",
+            "tests/pipeline/message-size.test.ts",
+            "tests/pipeline/provisioned-pollers.test.ts",
+            "tests/pipeline/stacks.test.ts",
+        ],
+        require: ["tsx/cjs", "./tests/helpers/stryker-suite-hook-coverage.js"],
+        timeoutMS: 60000,
     },
 };
 
@@ -108,7 +118,7 @@ const reportDirectory = `reports/mutation/${scopeName}`;
 export default {
     packageManager: "npm",
     testRunner: "mocha",
-    mochaOptions: { config: ".mocharc.json", spec: scope.spec },
+    mochaOptions: { config: ".mocharc.json", spec: scope.spec, ...(scope.require !== undefined ? { require: scope.require } : {}) },
     // The TypeScript checker drops mutants that do not compile. On a loaded machine it is the
     // bottleneck (the test runner sat idle 97 % of the time): MUTATION_TYPECHECK=off runs
     // without it, and every mutant then runs as tsx runs it (types stripped), so a mutant that
@@ -132,5 +142,5 @@ export default {
     tempDirName: ".stryker-tmp",
     ignorePatterns: [".build", ".local-runtime", "dist", "reports", "docs", ".github"],
     thresholds: { high: 90, low: 80, break: null },
-    timeoutMS: 10000,
+    timeoutMS: scope.timeoutMS ?? 10000,
 };

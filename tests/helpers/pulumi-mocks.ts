@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
+import { RegisterResourceResponse, type RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { answerInvoke, createInvokeTable, placeholderAccountId } from "../../gate/invoke-table";
 import { loadProject, loadStackConfig } from "../../pipeline/project";
 
@@ -17,22 +17,42 @@ export interface MockResource {
     readonly inputs: Record<string, unknown>;
     /** The resource options that decide what a replacement or `pulumi destroy` does to it. */
     readonly options: { readonly protect: boolean; readonly retainOnDelete: boolean };
+    /** Where it sits in the resource tree, as the engine would name it. */
+    readonly urn: string;
+    /** Its parent's URN; undefined for a resource registered without a parent. */
+    readonly parentUrn: string | undefined;
+    /** What the engine creates before it: explicit `dependsOn` and the resources its inputs come from. */
+    readonly dependencyUrns: readonly string[];
 }
 
 type MockResourceOptions = MockResource["options"];
+type MockResourcePlace = Pick<MockResource, "urn" | "parentUrn" | "dependencyUrns">;
 
 /**
  * `Mocks.newResource` sees no resource options; the monitor gets the whole registration request.
- * This one notes `protect` and `retainOnDelete` by logical name (names are unique in our stacks).
+ * This one notes `protect` and `retainOnDelete` by logical name (names are unique in our stacks),
+ * and the URN, parent and dependencies by type and name (a bucket and its policy share a name).
  */
 class OptionRecordingMonitor extends MockMonitor {
     readonly optionsByName = new Map<string, MockResourceOptions>();
+    readonly placeByTypeAndName = new Map<string, MockResourcePlace>();
 
     registerResource(req: RegisterResourceRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
         this.optionsByName.set(req.getName(), { protect: req.getProtect() ?? false, retainOnDelete: req.getRetainondelete() ?? false });
-        return super.registerResource(req, callback);
+        return super.registerResource(req, (err, response) => {
+            if (response instanceof RegisterResourceResponse) {
+                this.placeByTypeAndName.set(typeAndName(req.getType(), req.getName()), {
+                    urn: response.getUrn(),
+                    parentUrn: req.getParent() || undefined,
+                    dependencyUrns: req.getDependenciesList(),
+                });
+            }
+            callback(err, response);
+        });
     }
 }
+
+const typeAndName = (type: string, name: string) => `${type}::${name}`;
 
 /**
  * Pulumi mocks that record every registration. Outside preview each resource gets an id and its
@@ -40,7 +60,7 @@ class OptionRecordingMonitor extends MockMonitor {
  * brand-new stack's first `pulumi preview`.
  */
 class RecordingMocks implements pulumi.runtime.Mocks {
-    readonly resources: Omit<MockResource, "options">[] = [];
+    readonly resources: Omit<MockResource, "options" | keyof MockResourcePlace>[] = [];
 
     constructor(
         private readonly preview: boolean,
@@ -113,8 +133,15 @@ export async function runWithMocks<T>(program: () => T, options: MockRunOptions 
     const result = program();
     await waitForRPCs();
     const noOptions: MockResourceOptions = { protect: false, retainOnDelete: false };
+    const unplaced: MockResourcePlace = { urn: "", parentUrn: undefined, dependencyUrns: [] };
     return {
-        stack: new MockStack(mocks.resources.map((r) => ({ ...r, options: monitor.optionsByName.get(r.name) ?? noOptions }))),
+        stack: new MockStack(
+            mocks.resources.map((r) => ({
+                ...r,
+                options: monitor.optionsByName.get(r.name) ?? noOptions,
+                ...(monitor.placeByTypeAndName.get(typeAndName(r.type, r.name)) ?? unplaced),
+            })),
+        ),
         result,
     };
 }

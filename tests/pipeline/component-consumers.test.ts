@@ -168,6 +168,29 @@ describe("EscalationPipeline consumers", () => {
         assert.deepEqual(sqsResources.map((arn) => arn.split(":").pop()).sort(), [...queueNames].sort());
     });
 
+    it("runs each consumer as its own role, named by the role's IAM ARN (global: no region)", async () => {
+        const { stack } = await buildPipeline();
+
+        assert.equal(
+            laneResource(stack, "escalation", "consumer").inputs.role,
+            `arn:aws:iam::${TEST_ACCOUNT_ID}:role/${laneResource(stack, "escalation", "role").inputs.name}`,
+        );
+    });
+
+    it("grants each consumer the idempotency table and its own log group by their ARNs", async () => {
+        const { stack } = await buildPipeline();
+        const statements = parsedJson<{ Statement: Statement[] }>(laneResource(stack, "tool-call", "permissions").inputs.policy).Statement;
+        const resources = statements.flatMap((s) => [s.Resource].flat());
+        const tableName = stack.ofType(ResourceTypes.table)[0].inputs.name;
+        const logGroupName = laneResource(stack, "tool-call", "logs").inputs.name;
+
+        assert.ok(resources.includes(`arn:aws:dynamodb:${TEST_REGION}:${TEST_ACCOUNT_ID}:table/${tableName}`), JSON.stringify(resources));
+        assert.ok(
+            resources.includes(`arn:aws:logs:${TEST_REGION}:${TEST_ACCOUNT_ID}:log-group:${logGroupName}:*`),
+            JSON.stringify(resources),
+        );
+    });
+
     it("lets each consumer list the payload bucket, so a missing payload is 404 NoSuchKey and not 403", async () => {
         const { stack } = await buildPipeline();
         const bucketName = stack.ofType(ResourceTypes.bucket)[0].inputs.bucket;
