@@ -31,6 +31,8 @@ export interface WorkerTiming {
     readonly handlerEndedAt: number;
     /** Of the handler's wall time, how long the worker's event loop was busy (JS and callbacks, not waiting on I/O). */
     readonly handlerBusyMs: number;
+    /** CPU time (user and system) the worker's thread used from receiving the request to the handler's end. */
+    readonly handlerCpuMs: number;
     /** The handler's HTTP requests (SDK calls and fetch) when measured: how many, and their summed time in flight. */
     readonly requests?: { readonly count: number; readonly inFlightMs: number };
 }

@@ -51,6 +51,12 @@ port.on("message", (request: InvokeRequest) => {
 /** Epoch milliseconds with sub-millisecond precision, comparable with the runtime thread's. */
 const now = (): number => performance.timeOrigin + performance.now();
 
+/** CPU milliseconds this thread has used (Node >= 22.19 has process.threadCpuUsage; the runtime runs on Node 22). */
+const threadCpuMs = (): number => {
+    const used = (process as NodeJS.Process & { threadCpuUsage(): NodeJS.CpuUsage }).threadCpuUsage();
+    return (used.user + used.system) / 1000;
+};
+
 /**
  * Summed time in flight of the HTTP requests the handler sends (the SDK's through node:http,
  * fetch's through undici), measured from Node's diagnostics channels only when the runtime asks
@@ -90,12 +96,14 @@ function startRequestClock(): { take(): { count: number; inFlightMs: number } } 
 
 async function invoke(request: InvokeRequest): Promise<void> {
     const receivedAt = now();
+    const cpuBefore = threadCpuMs();
     const loopBefore = performance.eventLoopUtilization();
     requestClock?.take();
     const timing = (): WorkerTiming => ({
         receivedAt,
         handlerEndedAt: now(),
         handlerBusyMs: performance.eventLoopUtilization(loopBefore).active,
+        handlerCpuMs: threadCpuMs() - cpuBefore,
         ...(requestClock !== undefined ? { requests: requestClock.take() } : {}),
     });
     const awsRequestId = request.identity.awsRequestId;
