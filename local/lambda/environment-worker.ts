@@ -114,9 +114,9 @@ async function invoke(request: InvokeRequest): Promise<void> {
         const response = await callHandler(request);
         const handlerTiming = timing();
         // Lambda serialises the response as JSON; a value JSON cannot carry is lost the same way here.
-        const serialized = response === undefined ? null : (JSON.parse(JSON.stringify(response)) as unknown);
+        const responseJson = response === undefined ? "null" : (JSON.stringify(response) ?? "null");
         freezer.freeze();
-        post({ type: "result", awsRequestId, response: serialized, timing: handlerTiming });
+        post({ type: "result", awsRequestId, responseJson, timing: handlerTiming });
     } catch (error) {
         const handlerTiming = timing();
         freezer.freeze();
@@ -129,7 +129,7 @@ function callHandler(request: InvokeRequest): Promise<unknown> {
     return new Promise((resolve, reject) => {
         const callback = (error?: unknown, result?: unknown) => (error ? reject(error) : resolve(result));
         try {
-            const returned = handler!(request.event, createLambdaContext(request.identity), callback);
+            const returned = handler!(JSON.parse(request.eventJson) as unknown, createLambdaContext(request.identity), callback);
             if (returned !== undefined && typeof (returned as Promise<unknown>).then === "function") {
                 (returned as Promise<unknown>).then(resolve, reject);
             } else if (handler!.length < 3) {
