@@ -14,12 +14,7 @@ export interface EnvironmentWorkerData {
 export interface InvokeRequest {
     readonly type: "invoke";
     readonly identity: InvocationIdentity;
-    /**
-     * The event as the invoke's JSON payload: Lambda's runtime hands the handler `JSON.parse` of it.
-     * A string crosses the thread boundary as one copy, where a structured clone walks the object
-     * on both sides (a batch of ten records took several times longer to hop that way).
-     */
-    readonly eventJson: string;
+    readonly event: unknown;
     /** Epoch milliseconds (sub-millisecond) at which the runtime posted the request: the hop's start. */
     readonly postedAt: number;
 }
@@ -36,8 +31,6 @@ export interface WorkerTiming {
     readonly handlerEndedAt: number;
     /** Of the handler's wall time, how long the worker's event loop was busy (JS and callbacks, not waiting on I/O). */
     readonly handlerBusyMs: number;
-    /** CPU time (user and system) the worker's thread used from receiving the request to the handler's end. */
-    readonly handlerCpuMs: number;
     /** The handler's HTTP requests (SDK calls and fetch) when measured: how many, and their summed time in flight. */
     readonly requests?: { readonly count: number; readonly inFlightMs: number };
 }
@@ -51,8 +44,7 @@ export interface SerializedError {
 export type EnvironmentMessage =
     | { readonly type: "ready" }
     | { readonly type: "init-error"; readonly error: SerializedError }
-    /** `responseJson`: the handler's result as Lambda serialises it (JSON; "null" when it returned nothing). */
-    | { readonly type: "result"; readonly awsRequestId: string; readonly responseJson: string; readonly timing: WorkerTiming }
+    | { readonly type: "result"; readonly awsRequestId: string; readonly response: unknown; readonly timing: WorkerTiming }
     | { readonly type: "error"; readonly awsRequestId: string; readonly error: SerializedError; readonly timing: WorkerTiming }
     /** A timer set before the handler returned came due while the environment was frozen. */
     | { readonly type: "frozen-work"; readonly kind: string; readonly setAt: string };

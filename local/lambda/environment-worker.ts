@@ -51,12 +51,6 @@ port.on("message", (request: InvokeRequest) => {
 /** Epoch milliseconds with sub-millisecond precision, comparable with the runtime thread's. */
 const now = (): number => performance.timeOrigin + performance.now();
 
-/** CPU milliseconds this thread has used (Node >= 22.19 has process.threadCpuUsage; the runtime runs on Node 22). */
-const threadCpuMs = (): number => {
-    const used = (process as NodeJS.Process & { threadCpuUsage(): NodeJS.CpuUsage }).threadCpuUsage();
-    return (used.user + used.system) / 1000;
-};
-
 /**
  * Summed time in flight of the HTTP requests the handler sends (the SDK's through node:http,
  * fetch's through undici), measured from Node's diagnostics channels only when the runtime asks
@@ -96,14 +90,12 @@ function startRequestClock(): { take(): { count: number; inFlightMs: number } } 
 
 async function invoke(request: InvokeRequest): Promise<void> {
     const receivedAt = now();
-    const cpuBefore = threadCpuMs();
     const loopBefore = performance.eventLoopUtilization();
     requestClock?.take();
     const timing = (): WorkerTiming => ({
         receivedAt,
         handlerEndedAt: now(),
         handlerBusyMs: performance.eventLoopUtilization(loopBefore).active,
-        handlerCpuMs: threadCpuMs() - cpuBefore,
         ...(requestClock !== undefined ? { requests: requestClock.take() } : {}),
     });
     const awsRequestId = request.identity.awsRequestId;
@@ -114,9 +106,9 @@ async function invoke(request: InvokeRequest): Promise<void> {
         const response = await callHandler(request);
         const handlerTiming = timing();
         // Lambda serialises the response as JSON; a value JSON cannot carry is lost the same way here.
-        const responseJson = response === undefined ? "null" : (JSON.stringify(response) ?? "null");
+        const serialized = response === undefined ? null : (JSON.parse(JSON.stringify(response)) as unknown);
         freezer.freeze();
-        post({ type: "result", awsRequestId, responseJson, timing: handlerTiming });
+        post({ type: "result", awsRequestId, response: serialized, timing: handlerTiming });
     } catch (error) {
         const handlerTiming = timing();
         freezer.freeze();
@@ -129,7 +121,7 @@ function callHandler(request: InvokeRequest): Promise<unknown> {
     return new Promise((resolve, reject) => {
         const callback = (error?: unknown, result?: unknown) => (error ? reject(error) : resolve(result));
         try {
-            const returned = handler!(JSON.parse(request.eventJson) as unknown, createLambdaContext(request.identity), callback);
+            const returned = handler!(request.event, createLambdaContext(request.identity), callback);
             if (returned !== undefined && typeof (returned as Promise<unknown>).then === "function") {
                 (returned as Promise<unknown>).then(resolve, reject);
             } else if (handler!.length < 3) {

@@ -114,13 +114,11 @@ export class ExecutionEnvironment {
         const startedAt = Date.now();
         const timeoutMs = this.definition.timeoutSeconds * 1000;
         return new Promise<InvocationOutcome>((resolve) => {
-            const postedAt = preciseNow();
-            // Serialised before anything is set up: an event JSON cannot carry fails the invoke, as Lambda refuses the payload.
-            const eventJson = JSON.stringify(event) ?? "null";
             const timer = setTimeout(() => {
                 this.settle({ kind: "timeout", durationMs: Date.now() - startedAt });
                 void this.terminate();
             }, timeoutMs);
+            const postedAt = preciseNow();
             this.pending = {
                 awsRequestId,
                 startedAt,
@@ -132,7 +130,7 @@ export class ExecutionEnvironment {
             };
             const request: InvokeRequest = {
                 type: "invoke",
-                eventJson,
+                event,
                 identity: {
                     functionName: this.definition.functionName,
                     logGroupName: this.definition.logGroupName,
@@ -170,7 +168,7 @@ export class ExecutionEnvironment {
             const timing: InvocationTiming = { ...message.timing, postedAt: this.pending.postedAt, settledAt: preciseNow() };
             this.settle(
                 message.type === "result"
-                    ? { kind: "success", response: JSON.parse(message.responseJson) as unknown, durationMs, timing }
+                    ? { kind: "success", response: message.response, durationMs, timing }
                     : { kind: "error", error: message.error, durationMs, timing },
             );
         }

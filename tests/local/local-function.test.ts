@@ -53,19 +53,6 @@ describe("local Lambda function", () => {
         assert.ok(response.remainingAtStart > 2500 && response.remainingAtStart <= 3000, `remaining ${response.remainingAtStart} ms`);
     });
 
-    it("hands the handler the event as Lambda's runtime does, parsed from the invocation's JSON", async () => {
-        // Prepare
-        const fn = track(probeFunction());
-
-        // Act
-        const described = successResponse<Record<string, string>>(
-            await fn.invoke({ describeEvent: true, sentAt: new Date(0), missing: undefined, count: 1 }),
-        );
-
-        // Assess
-        assert.deepEqual(described, { describeEvent: "boolean", sentAt: "string", count: "number" });
-    });
-
     it("reuses a warm execution environment for the next invocation", async () => {
         // Prepare
         const fn = track(probeFunction());
