@@ -5,7 +5,7 @@ import { isFifoQueue, visibilityTimeoutOf } from "./queue-settings";
 import { EventSourceMappingProps, FunctionProps, propsOf } from "./resource-props";
 import { ResourceTypes } from "./resource-types";
 import { Reporter, stackRule } from "./rule";
-import { MappingLink, readsSqs, StackIndex } from "./stack-index";
+import { MappingLink, readsSqs, SqsMappingLink, StackIndex } from "./stack-index";
 import { orDefault, Reading, readOutput } from "./unknown-values";
 
 const REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures";
@@ -46,6 +46,25 @@ function forEachPossibleSqsMapping(index: StackIndex, report: Reporter, check: (
 /** Reports that a mapping's source, which may be an SQS queue, is unknown at preview. */
 function reportUnknownSource(report: Reporter, link: MappingLink): void {
     report.unknown(link.mapping, link.queue.kind === "unknown" ? link.queue.path : "eventSourceArn");
+}
+
+/**
+ * Whether the mapping reads SQS; a source unknown at preview is reported here, so a rule that has
+ * found something to say asks this last and says it only of a known queue.
+ */
+function readsSqsOrReportUnknown(report: Reporter, link: MappingLink): link is SqsMappingLink {
+    if (readsSqs(link)) {
+        return true;
+    }
+    reportUnknownSource(report, link);
+    return false;
+}
+
+/** The mapping's batchSize and batching window, both as AWS applies them; undefined (reported) when either is unknown. */
+function knownBatchingOf(report: Reporter, link: MappingLink): { readonly batchSize: number; readonly window: number } | undefined {
+    const batchSize = report.knownValue(link.mapping, batchSizeOf(link.mapping));
+    const window = report.knownValue(link.mapping, batchingWindowOf(link.mapping));
+    return batchSize === undefined || window === undefined ? undefined : { batchSize: batchSize.value, window: window.value };
 }
 
 interface VisibilityConfig {
@@ -149,23 +168,22 @@ export const lambdaEsmFifoBatching = stackRule({
     enforcementLevel: "mandatory",
     check: (index, report) => {
         forEachPossibleSqsMapping(index, report, (link) => {
-            const batchSize = report.knownValue(link.mapping, batchSizeOf(link.mapping));
-            const window = report.knownValue(link.mapping, batchingWindowOf(link.mapping));
-            if (batchSize === undefined || window === undefined) {
+            const batching = knownBatchingOf(report, link);
+            if (batching === undefined) {
                 return;
             }
+            const { batchSize, window } = batching;
             const problems: string[] = [];
-            if (batchSize.value > AwsLimits.batchSizeWithoutWindow) {
-                problems.push(`batchSize must be at most ${AwsLimits.batchSizeWithoutWindow}; found ${batchSize.value}`);
+            if (batchSize > AwsLimits.batchSizeWithoutWindow) {
+                problems.push(`batchSize must be at most ${AwsLimits.batchSizeWithoutWindow}; found ${batchSize}`);
             }
-            if (window.value > 0) {
-                problems.push(`maximumBatchingWindowInSeconds must be unset or 0; found ${window.value}`);
+            if (window > 0) {
+                problems.push(`maximumBatchingWindowInSeconds must be unset or 0; found ${window}`);
             }
             if (problems.length === 0) {
                 return;
             }
-            if (!readsSqs(link)) {
-                reportUnknownSource(report, link);
+            if (!readsSqsOrReportUnknown(report, link)) {
                 return;
             }
             const fifo = report.knownValue(link.queue.kind === "resource" ? link.queue.resource : link.mapping, isFifoQueue(link.queue));
@@ -191,26 +209,23 @@ export const lambdaEsmBatchWindow = stackRule({
     enforcementLevel: "mandatory",
     check: (index, report) => {
         forEachPossibleSqsMapping(index, report, (link) => {
-            const batchSize = report.knownValue(link.mapping, batchSizeOf(link.mapping));
-            const window = report.knownValue(link.mapping, batchingWindowOf(link.mapping));
-            if (batchSize === undefined || window === undefined) {
+            const batching = knownBatchingOf(report, link);
+            if (batching === undefined) {
                 return;
             }
+            const { batchSize, window } = batching;
             const problems: string[] = [];
-            if (batchSize.value > AwsLimits.sqsBatchSize.max) {
-                problems.push(`batchSize must be at most ${AwsLimits.sqsBatchSize.max}; found ${batchSize.value}`);
+            if (batchSize > AwsLimits.sqsBatchSize.max) {
+                problems.push(`batchSize must be at most ${AwsLimits.sqsBatchSize.max}; found ${batchSize}`);
             }
-            if (window.value > AwsLimits.batchingWindowSeconds.max) {
-                problems.push(
-                    `maximumBatchingWindowInSeconds must be at most ${AwsLimits.batchingWindowSeconds.max}; found ${window.value}`,
-                );
+            if (window > AwsLimits.batchingWindowSeconds.max) {
+                problems.push(`maximumBatchingWindowInSeconds must be at most ${AwsLimits.batchingWindowSeconds.max}; found ${window}`);
             }
-            const needsWindow = batchSize.value > AwsLimits.batchSizeWithoutWindow && window.value < 1;
+            const needsWindow = batchSize > AwsLimits.batchSizeWithoutWindow && window < 1;
             if (problems.length === 0 && !needsWindow) {
                 return;
             }
-            if (!readsSqs(link)) {
-                reportUnknownSource(report, link);
+            if (!readsSqsOrReportUnknown(report, link)) {
                 return;
             }
             const fifo = report.knownValue(link.queue.kind === "resource" ? link.queue.resource : link.mapping, isFifoQueue(link.queue));
@@ -219,7 +234,7 @@ export const lambdaEsmBatchWindow = stackRule({
             }
             if (needsWindow) {
                 problems.push(
-                    `batchSize is ${batchSize.value}, above ${AwsLimits.batchSizeWithoutWindow}, so maximumBatchingWindowInSeconds must be at least 1; found ${window.value}`,
+                    `batchSize is ${batchSize}, above ${AwsLimits.batchSizeWithoutWindow}, so maximumBatchingWindowInSeconds must be at least 1; found ${window}`,
                 );
             }
             for (const problem of problems) {
@@ -391,8 +406,7 @@ export const lambdaEsmFilterDropsMessages = stackRule({
             if (filters === undefined || (filters.value ?? []).length === 0) {
                 return;
             }
-            if (!readsSqs(link)) {
-                reportUnknownSource(report, link);
+            if (!readsSqsOrReportUnknown(report, link)) {
                 return;
             }
             report.violation(
