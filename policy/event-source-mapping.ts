@@ -60,11 +60,30 @@ function readsSqsOrReportUnknown(report: Reporter, link: MappingLink): link is S
     return false;
 }
 
-/** The mapping's batchSize and batching window, both as AWS applies them; undefined (reported) when either is unknown. */
-function knownBatchingOf(report: Reporter, link: MappingLink): { readonly batchSize: number; readonly window: number } | undefined {
-    const batchSize = report.knownValue(link.mapping, batchSizeOf(link.mapping));
-    const window = report.knownValue(link.mapping, batchingWindowOf(link.mapping));
-    return batchSize === undefined || window === undefined ? undefined : { batchSize: batchSize.value, window: window.value };
+/**
+ * Runs `check` for every mapping that may read SQS whose batchSize and batching window (as AWS
+ * applies them) are both known; knownValue reports the one unknown at preview.
+ */
+function forEachKnownBatching(
+    index: StackIndex,
+    report: Reporter,
+    check: (link: MappingLink, batching: { readonly batchSize: number; readonly window: number }) => void,
+): void {
+    forEachPossibleSqsMapping(index, report, (link) => {
+        const batchSize = report.knownValue(link.mapping, batchSizeOf(link.mapping));
+        const window = report.knownValue(link.mapping, batchingWindowOf(link.mapping));
+        if (batchSize !== undefined && window !== undefined) {
+            check(link, { batchSize: batchSize.value, window: window.value });
+        }
+    });
+}
+
+/**
+ * Whether the queue a mapping reads is FIFO: undefined (reported, on the queue of the stack or else
+ * on the mapping) when that is unknown at preview.
+ */
+function knownFifoOf(report: Reporter, link: SqsMappingLink): boolean | undefined {
+    return report.knownValue(link.queue.kind === "resource" ? link.queue.resource : link.mapping, isFifoQueue(link.queue))?.value;
 }
 
 interface VisibilityConfig {
@@ -167,12 +186,7 @@ export const lambdaEsmFifoBatching = stackRule({
     description: "Event source mappings that read a FIFO queue must use batchSize <= 10 and no batching window.",
     enforcementLevel: "mandatory",
     check: (index, report) => {
-        forEachPossibleSqsMapping(index, report, (link) => {
-            const batching = knownBatchingOf(report, link);
-            if (batching === undefined) {
-                return;
-            }
-            const { batchSize, window } = batching;
+        forEachKnownBatching(index, report, (link, { batchSize, window }) => {
             const problems: string[] = [];
             if (batchSize > AwsLimits.batchSizeWithoutWindow) {
                 problems.push(`batchSize must be at most ${AwsLimits.batchSizeWithoutWindow}; found ${batchSize}`);
@@ -186,8 +200,8 @@ export const lambdaEsmFifoBatching = stackRule({
             if (!readsSqsOrReportUnknown(report, link)) {
                 return;
             }
-            const fifo = report.knownValue(link.queue.kind === "resource" ? link.queue.resource : link.mapping, isFifoQueue(link.queue));
-            if (fifo?.value === true) {
+            const fifo = knownFifoOf(report, link);
+            if (fifo === true) {
                 report.violation(
                     link.mapping,
                     `${describe(link.mapping)} reads FIFO queue ${describeTarget(link.queue)}, so ${problems.join("; and ")}.`,
@@ -208,12 +222,7 @@ export const lambdaEsmBatchWindow = stackRule({
         "Event source mappings that read SQS with batchSize above 10 must set a batching window; batchSize at most 10,000 and the window at most 300 s.",
     enforcementLevel: "mandatory",
     check: (index, report) => {
-        forEachPossibleSqsMapping(index, report, (link) => {
-            const batching = knownBatchingOf(report, link);
-            if (batching === undefined) {
-                return;
-            }
-            const { batchSize, window } = batching;
+        forEachKnownBatching(index, report, (link, { batchSize, window }) => {
             const problems: string[] = [];
             if (batchSize > AwsLimits.sqsBatchSize.max) {
                 problems.push(`batchSize must be at most ${AwsLimits.sqsBatchSize.max}; found ${batchSize}`);
@@ -228,8 +237,8 @@ export const lambdaEsmBatchWindow = stackRule({
             if (!readsSqsOrReportUnknown(report, link)) {
                 return;
             }
-            const fifo = report.knownValue(link.queue.kind === "resource" ? link.queue.resource : link.mapping, isFifoQueue(link.queue));
-            if (fifo === undefined || fifo.value) {
+            const fifo = knownFifoOf(report, link);
+            if (fifo !== false) {
                 return;
             }
             if (needsWindow) {
