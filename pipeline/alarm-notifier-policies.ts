@@ -2,7 +2,15 @@
  * The alarm notifier's policy documents as pure functions of plain ARNs, like policy-documents.ts
  * for the consumers, so they are tested alone and read like the JSON AWS stores.
  */
-import { denyInsecureTransportPolicy, type PolicyDocument, type PolicyStatement } from "./policy-documents";
+import {
+    denyInsecureTransportPolicy,
+    readOwnSecretsStatement,
+    useCustomerKeyStatement,
+    WRITE_TRACES_STATEMENT,
+    writeOwnLogsStatement,
+    type PolicyDocument,
+    type PolicyStatement,
+} from "./policy-documents";
 
 export interface AlarmNotifierResources {
     readonly deadLetterQueueArn: string;
@@ -18,29 +26,13 @@ export interface AlarmNotifierResources {
  */
 export function alarmNotifierPolicy(resources: AlarmNotifierResources): PolicyDocument {
     const statements: PolicyStatement[] = [
-        {
-            Sid: "ReadOwnSecrets",
-            Effect: "Allow",
-            Action: ["ssm:GetParameter", "ssm:GetParameters"],
-            Resource: [...resources.parameterArns],
-        },
+        readOwnSecretsStatement(resources.parameterArns),
         { Sid: "OnFailureDestination", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: resources.deadLetterQueueArn },
-        {
-            Sid: "WriteOwnLogs",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: `${resources.logGroupArn}:*`,
-        },
-        // X-Ray write actions support no resource-level permissions.
-        { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+        writeOwnLogsStatement(resources.logGroupArn),
+        WRITE_TRACES_STATEMENT,
     ];
     if (resources.kmsKeyArn !== undefined) {
-        statements.push({
-            Sid: "UseCustomerKey",
-            Effect: "Allow",
-            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-            Resource: resources.kmsKeyArn,
-        });
+        statements.push(useCustomerKeyStatement(resources.kmsKeyArn));
     }
     return { Version: "2012-10-17", Statement: statements };
 }

@@ -118,26 +118,11 @@ export function consumerPolicy(resources: ConsumerResources): PolicyDocument {
             Action: ["s3:ListBucket"],
             Resource: resources.payloadBucketArn,
         },
-        {
-            Sid: "WriteOwnLogs",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: `${resources.logGroupArn}:*`,
-        },
-        {
-            Sid: "WriteTraces",
-            Effect: "Allow",
-            Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-            Resource: "*",
-        },
+        writeOwnLogsStatement(resources.logGroupArn),
+        WRITE_TRACES_STATEMENT,
     ];
     if (resources.parameterArns.length > 0) {
-        statements.push({
-            Sid: "ReadOwnSecrets",
-            Effect: "Allow",
-            Action: ["ssm:GetParameter", "ssm:GetParameters"],
-            Resource: [...resources.parameterArns],
-        });
+        statements.push(readOwnSecretsStatement(resources.parameterArns));
     }
     if (resources.stackKey !== undefined) {
         statements.push({
@@ -148,14 +133,40 @@ export function consumerPolicy(resources: ConsumerResources): PolicyDocument {
             Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": resources.stackKey.alias } },
         });
     } else if (resources.kmsKeyArn !== undefined) {
-        statements.push({
-            Sid: "UseCustomerKey",
-            Effect: "Allow",
-            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-            Resource: resources.kmsKeyArn,
-        });
+        statements.push(useCustomerKeyStatement(resources.kmsKeyArn));
     }
     return { Version: "2012-10-17", Statement: statements };
+}
+
+/*
+ * The statements every function role carries alike (the consumers' and the alarm notifier's), built
+ * here once so both policies grant the same actions under the same Sid.
+ */
+
+/** Read the function's own SSM parameters (its secrets), and no others. */
+export function readOwnSecretsStatement(parameterArns: readonly string[]): PolicyStatement {
+    return { Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [...parameterArns] };
+}
+
+/** Write to the function's own log group; `:*` covers its streams. */
+export function writeOwnLogsStatement(logGroupArn: string): PolicyStatement {
+    return { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` };
+}
+
+/** X-Ray's write actions support no resource-level permissions, so this grant alone names `*`. */
+export const WRITE_TRACES_STATEMENT: PolicyStatement = {
+    Sid: "WriteTraces",
+    Effect: "Allow",
+    Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+    Resource: "*",
+};
+
+/**
+ * Use a customer-managed key known by its ARN: decrypt what SQS, DynamoDB and SSM stored under it,
+ * and generate data keys to write.
+ */
+export function useCustomerKeyStatement(kmsKeyArn: string): PolicyStatement {
+    return { Sid: "UseCustomerKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn };
 }
 
 /** Denies every request to the resource that is not made over TLS (as aws-solutions-constructs does). */

@@ -5,7 +5,7 @@ import { isFifoQueue, visibilityTimeoutOf } from "./queue-settings";
 import { EventSourceMappingProps, FunctionProps, propsOf } from "./resource-props";
 import { ResourceTypes } from "./resource-types";
 import { Reporter, stackRule } from "./rule";
-import { MappingLink, readsSqs, StackIndex } from "./stack-index";
+import { MappingLink, readsSqs, SqsMappingLink, StackIndex } from "./stack-index";
 import { orDefault, Reading, readOutput } from "./unknown-values";
 
 const REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures";
@@ -46,6 +46,44 @@ function forEachPossibleSqsMapping(index: StackIndex, report: Reporter, check: (
 /** Reports that a mapping's source, which may be an SQS queue, is unknown at preview. */
 function reportUnknownSource(report: Reporter, link: MappingLink): void {
     report.unknown(link.mapping, link.queue.kind === "unknown" ? link.queue.path : "eventSourceArn");
+}
+
+/**
+ * Whether the mapping reads SQS; a source unknown at preview is reported here, so a rule that has
+ * found something to say asks this last and says it only of a known queue.
+ */
+function readsSqsOrReportUnknown(report: Reporter, link: MappingLink): link is SqsMappingLink {
+    if (readsSqs(link)) {
+        return true;
+    }
+    reportUnknownSource(report, link);
+    return false;
+}
+
+/**
+ * Runs `check` for every mapping that may read SQS whose batchSize and batching window (as AWS
+ * applies them) are both known; knownValue reports the one unknown at preview.
+ */
+function forEachKnownBatching(
+    index: StackIndex,
+    report: Reporter,
+    check: (link: MappingLink, batching: { readonly batchSize: number; readonly window: number }) => void,
+): void {
+    forEachPossibleSqsMapping(index, report, (link) => {
+        const batchSize = report.knownValue(link.mapping, batchSizeOf(link.mapping));
+        const window = report.knownValue(link.mapping, batchingWindowOf(link.mapping));
+        if (batchSize !== undefined && window !== undefined) {
+            check(link, { batchSize: batchSize.value, window: window.value });
+        }
+    });
+}
+
+/**
+ * Whether the queue a mapping reads is FIFO: undefined (reported, on the queue of the stack or else
+ * on the mapping) when that is unknown at preview.
+ */
+function knownFifoOf(report: Reporter, link: SqsMappingLink): boolean | undefined {
+    return report.knownValue(link.queue.kind === "resource" ? link.queue.resource : link.mapping, isFifoQueue(link.queue))?.value;
 }
 
 interface VisibilityConfig {
@@ -148,28 +186,22 @@ export const lambdaEsmFifoBatching = stackRule({
     description: "Event source mappings that read a FIFO queue must use batchSize <= 10 and no batching window.",
     enforcementLevel: "mandatory",
     check: (index, report) => {
-        forEachPossibleSqsMapping(index, report, (link) => {
-            const batchSize = report.knownValue(link.mapping, batchSizeOf(link.mapping));
-            const window = report.knownValue(link.mapping, batchingWindowOf(link.mapping));
-            if (batchSize === undefined || window === undefined) {
-                return;
-            }
+        forEachKnownBatching(index, report, (link, { batchSize, window }) => {
             const problems: string[] = [];
-            if (batchSize.value > AwsLimits.batchSizeWithoutWindow) {
-                problems.push(`batchSize must be at most ${AwsLimits.batchSizeWithoutWindow}; found ${batchSize.value}`);
+            if (batchSize > AwsLimits.batchSizeWithoutWindow) {
+                problems.push(`batchSize must be at most ${AwsLimits.batchSizeWithoutWindow}; found ${batchSize}`);
             }
-            if (window.value > 0) {
-                problems.push(`maximumBatchingWindowInSeconds must be unset or 0; found ${window.value}`);
+            if (window > 0) {
+                problems.push(`maximumBatchingWindowInSeconds must be unset or 0; found ${window}`);
             }
             if (problems.length === 0) {
                 return;
             }
-            if (!readsSqs(link)) {
-                reportUnknownSource(report, link);
+            if (!readsSqsOrReportUnknown(report, link)) {
                 return;
             }
-            const fifo = report.knownValue(link.queue.kind === "resource" ? link.queue.resource : link.mapping, isFifoQueue(link.queue));
-            if (fifo?.value === true) {
+            const fifo = knownFifoOf(report, link);
+            if (fifo === true) {
                 report.violation(
                     link.mapping,
                     `${describe(link.mapping)} reads FIFO queue ${describeTarget(link.queue)}, so ${problems.join("; and ")}.`,
@@ -190,36 +222,28 @@ export const lambdaEsmBatchWindow = stackRule({
         "Event source mappings that read SQS with batchSize above 10 must set a batching window; batchSize at most 10,000 and the window at most 300 s.",
     enforcementLevel: "mandatory",
     check: (index, report) => {
-        forEachPossibleSqsMapping(index, report, (link) => {
-            const batchSize = report.knownValue(link.mapping, batchSizeOf(link.mapping));
-            const window = report.knownValue(link.mapping, batchingWindowOf(link.mapping));
-            if (batchSize === undefined || window === undefined) {
-                return;
-            }
+        forEachKnownBatching(index, report, (link, { batchSize, window }) => {
             const problems: string[] = [];
-            if (batchSize.value > AwsLimits.sqsBatchSize.max) {
-                problems.push(`batchSize must be at most ${AwsLimits.sqsBatchSize.max}; found ${batchSize.value}`);
+            if (batchSize > AwsLimits.sqsBatchSize.max) {
+                problems.push(`batchSize must be at most ${AwsLimits.sqsBatchSize.max}; found ${batchSize}`);
             }
-            if (window.value > AwsLimits.batchingWindowSeconds.max) {
-                problems.push(
-                    `maximumBatchingWindowInSeconds must be at most ${AwsLimits.batchingWindowSeconds.max}; found ${window.value}`,
-                );
+            if (window > AwsLimits.batchingWindowSeconds.max) {
+                problems.push(`maximumBatchingWindowInSeconds must be at most ${AwsLimits.batchingWindowSeconds.max}; found ${window}`);
             }
-            const needsWindow = batchSize.value > AwsLimits.batchSizeWithoutWindow && window.value < 1;
+            const needsWindow = batchSize > AwsLimits.batchSizeWithoutWindow && window < 1;
             if (problems.length === 0 && !needsWindow) {
                 return;
             }
-            if (!readsSqs(link)) {
-                reportUnknownSource(report, link);
+            if (!readsSqsOrReportUnknown(report, link)) {
                 return;
             }
-            const fifo = report.knownValue(link.queue.kind === "resource" ? link.queue.resource : link.mapping, isFifoQueue(link.queue));
-            if (fifo === undefined || fifo.value) {
+            const fifo = knownFifoOf(report, link);
+            if (fifo !== false) {
                 return;
             }
             if (needsWindow) {
                 problems.push(
-                    `batchSize is ${batchSize.value}, above ${AwsLimits.batchSizeWithoutWindow}, so maximumBatchingWindowInSeconds must be at least 1; found ${window.value}`,
+                    `batchSize is ${batchSize}, above ${AwsLimits.batchSizeWithoutWindow}, so maximumBatchingWindowInSeconds must be at least 1; found ${window}`,
                 );
             }
             for (const problem of problems) {
@@ -391,8 +415,7 @@ export const lambdaEsmFilterDropsMessages = stackRule({
             if (filters === undefined || (filters.value ?? []).length === 0) {
                 return;
             }
-            if (!readsSqs(link)) {
-                reportUnknownSource(report, link);
+            if (!readsSqsOrReportUnknown(report, link)) {
                 return;
             }
             report.violation(

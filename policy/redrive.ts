@@ -9,31 +9,27 @@ export interface RedriveSettings {
     readonly maxReceiveCount?: unknown;
 }
 
-export type ParsedRedrive =
-    { readonly ok: true; readonly settings: RedriveSettings | undefined } | { readonly ok: false; readonly problem: string };
+/** A redrive or redrive-allow policy as read: its settings (undefined when absent), or what is wrong with it. */
+export type ParsedSettings<T> = { readonly ok: true; readonly settings: T | undefined } | { readonly ok: false; readonly problem: string };
+
+export type ParsedRedrive = ParsedSettings<RedriveSettings>;
 
 /** Parses a redrive policy value; an empty string or absent value means "no redrive". */
 export function parseRedrivePolicy(value: unknown): ParsedRedrive {
-    const decoded = decodePolicyJson(value);
-    if (!decoded.ok) {
-        return decoded;
-    }
-    if (decoded.absent) {
-        return { ok: true, settings: undefined };
-    }
-    const parsed = decoded.parsed;
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        return { ok: false, problem: `must be a JSON object; found ${JSON.stringify(value)}` };
-    }
-    const record = parsed as Record<string, unknown>;
-    const arn = record.deadLetterTargetArn;
-    return {
-        ok: true,
-        settings: {
-            deadLetterTargetArn: typeof arn === "string" && arn !== "" ? arn : undefined,
-            maxReceiveCount: record.maxReceiveCount,
-        },
-    };
+    return parsePolicyJson(value, (parsed) => {
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+            return { ok: false, problem: `must be a JSON object; found ${JSON.stringify(value)}` };
+        }
+        const record = parsed as Record<string, unknown>;
+        const arn = record.deadLetterTargetArn;
+        return {
+            ok: true,
+            settings: {
+                deadLetterTargetArn: typeof arn === "string" && arn !== "" ? arn : undefined,
+                maxReceiveCount: record.maxReceiveCount,
+            },
+        };
+    });
 }
 
 /** maxReceiveCount as an integer, or undefined when it is absent or not an integer. */
@@ -54,49 +50,40 @@ export interface RedriveAllowSettings {
     readonly sourceQueueArns: readonly string[];
 }
 
-export type ParsedRedriveAllow =
-    { readonly ok: true; readonly settings: RedriveAllowSettings | undefined } | { readonly ok: false; readonly problem: string };
+export type ParsedRedriveAllow = ParsedSettings<RedriveAllowSettings>;
 
 /** Parses a redriveAllowPolicy value; an empty string or absent value means "allowAll" by default (undefined). */
 export function parseRedriveAllowPolicy(value: unknown): ParsedRedriveAllow {
-    const decoded = decodePolicyJson(value);
-    if (!decoded.ok) {
-        return decoded;
-    }
-    if (decoded.absent) {
-        return { ok: true, settings: undefined };
-    }
-    const parsed = decoded.parsed;
-    const record = (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : {}) as Record<string, unknown>;
-    const permission = Object.values(RedrivePermissions).find((p) => p === record.redrivePermission);
-    if (permission === undefined) {
-        return { ok: false, problem: `must set redrivePermission to allowAll, denyAll or byQueue; found ${JSON.stringify(value)}` };
-    }
-    const arns = Array.isArray(record.sourceQueueArns)
-        ? record.sourceQueueArns.filter((arn): arn is string => typeof arn === "string")
-        : [];
-    return { ok: true, settings: { permission, sourceQueueArns: permission === RedrivePermissions.byQueue ? arns : [] } };
+    return parsePolicyJson(value, (parsed) => {
+        const record = (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : {}) as Record<string, unknown>;
+        const permission = Object.values(RedrivePermissions).find((p) => p === record.redrivePermission);
+        if (permission === undefined) {
+            return { ok: false, problem: `must set redrivePermission to allowAll, denyAll or byQueue; found ${JSON.stringify(value)}` };
+        }
+        const arns = Array.isArray(record.sourceQueueArns)
+            ? record.sourceQueueArns.filter((arn): arn is string => typeof arn === "string")
+            : [];
+        return { ok: true, settings: { permission, sourceQueueArns: permission === RedrivePermissions.byQueue ? arns : [] } };
+    });
 }
 
 /**
- * The first step of reading either policy: absent (undefined, null or "") or decoded (a JSON
- * string parsed, an object taken as it is, as the provider accepts both).
+ * The first step of reading either policy: absent (undefined, null or "") means no settings; a
+ * JSON string is parsed and an object taken as it is (the provider accepts both), then handed to
+ * `read` for the policy's own fields.
  */
-function decodePolicyJson(
-    value: unknown,
-):
-    | { readonly ok: true; readonly absent: true }
-    | { readonly ok: true; readonly absent: false; readonly parsed: unknown }
-    | { readonly ok: false; readonly problem: string } {
+function parsePolicyJson<T>(value: unknown, read: (parsed: unknown) => ParsedSettings<T>): ParsedSettings<T> {
     if (value === undefined || value === null || value === "") {
-        return { ok: true, absent: true };
+        return { ok: true, settings: undefined };
     }
     if (typeof value !== "string") {
-        return { ok: true, absent: false, parsed: value };
+        return read(value);
     }
+    let parsed: unknown;
     try {
-        return { ok: true, absent: false, parsed: JSON.parse(value) };
+        parsed = JSON.parse(value);
     } catch {
         return { ok: false, problem: `is not valid JSON; found ${JSON.stringify(value)}` };
     }
+    return read(parsed);
 }

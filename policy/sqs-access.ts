@@ -14,7 +14,7 @@ import {
 } from "./policy-documents";
 import { propsOf, QueuePolicyProps } from "./resource-props";
 import { ResourceTypes } from "./resource-types";
-import { stackRule } from "./rule";
+import { Reporter, stackRule } from "./rule";
 import { StackIndex } from "./stack-index";
 import { Reading, readOutput } from "./unknown-values";
 
@@ -29,6 +29,23 @@ function documentsFor(index: StackIndex, queue: PolicyResource): { holder: Polic
     return holders
         .map((holder) => ({ holder, document: accessPolicyOf(holder) }))
         .filter(({ document }) => !document.known || !isUnsetDocument(document.value));
+}
+
+/**
+ * Calls `visit` with each statement of each queue access policy in the stack, on the resource that
+ * holds it (a queue's own `policy` or an aws.sqs.QueuePolicy); statementsOrReport reports a document
+ * it cannot read on its holder instead.
+ */
+function forEachAccessStatement(
+    index: StackIndex,
+    report: Reporter,
+    visit: (holder: PolicyResource, statement: ParsedStatement, position: number) => void,
+): void {
+    for (const holder of [...index.ofType(ResourceTypes.queue), ...index.ofType(ResourceTypes.queuePolicy)]) {
+        report.forResource(holder, () => {
+            statementsOrReport(report, holder, accessPolicyOf(holder)).forEach((statement, position) => visit(holder, statement, position));
+        });
+    }
 }
 
 function statementLabel(statement: ParsedStatement, position: number): string {
@@ -96,38 +113,33 @@ export const sqsQueuePolicyNoWildcards = stackRule({
     description: "SQS queue policies must not allow a wildcard principal or wildcard actions.",
     enforcementLevel: "mandatory",
     check: (index, report) => {
-        const holders = [...index.ofType(ResourceTypes.queue), ...index.ofType(ResourceTypes.queuePolicy)];
-        for (const holder of holders) {
-            report.forResource(holder, () => {
-                statementsOrReport(report, holder, accessPolicyOf(holder)).forEach((statement, position) => {
-                    if (!isAllow(statement)) {
-                        return;
-                    }
-                    const where = statementLabel(statement, position);
-                    if (isPublicPrincipal(statement)) {
-                        report.violation(
-                            holder,
-                            `${describe(holder)} must not allow a wildcard principal; found ` +
-                                `Principal ${JSON.stringify(statement.Principal)} in ${where}.`,
-                        );
-                    }
-                    if (statement.NotPrincipal !== undefined) {
-                        report.violation(
-                            holder,
-                            `${describe(holder)} must not allow with NotPrincipal (it grants every principal ` +
-                                `but those listed); found it in ${where}.`,
-                        );
-                    }
-                    const wildcards = wildcardActionsOf(statement);
-                    if (wildcards.length > 0) {
-                        report.violation(
-                            holder,
-                            `${describe(holder)} must not allow wildcard actions; found ` + `${wildcards.join(", ")} in ${where}.`,
-                        );
-                    }
-                });
-            });
-        }
+        forEachAccessStatement(index, report, (holder, statement, position) => {
+            if (!isAllow(statement)) {
+                return;
+            }
+            const where = statementLabel(statement, position);
+            if (isPublicPrincipal(statement)) {
+                report.violation(
+                    holder,
+                    `${describe(holder)} must not allow a wildcard principal; found ` +
+                        `Principal ${JSON.stringify(statement.Principal)} in ${where}.`,
+                );
+            }
+            if (statement.NotPrincipal !== undefined) {
+                report.violation(
+                    holder,
+                    `${describe(holder)} must not allow with NotPrincipal (it grants every principal ` +
+                        `but those listed); found it in ${where}.`,
+                );
+            }
+            const wildcards = wildcardActionsOf(statement);
+            if (wildcards.length > 0) {
+                report.violation(
+                    holder,
+                    `${describe(holder)} must not allow wildcard actions; found ` + `${wildcards.join(", ")} in ${where}.`,
+                );
+            }
+        });
     },
 });
 
@@ -169,21 +181,16 @@ export const sqsQueuePolicyServicePrincipalScoped = stackRule({
     description: "SQS queue policies that allow a service principal must scope it with aws:SourceArn or aws:SourceAccount.",
     enforcementLevel: "mandatory",
     check: (index, report) => {
-        const holders = [...index.ofType(ResourceTypes.queue), ...index.ofType(ResourceTypes.queuePolicy)];
-        for (const holder of holders) {
-            report.forResource(holder, () => {
-                statementsOrReport(report, holder, accessPolicyOf(holder)).forEach((statement, position) => {
-                    const services = isAllow(statement) ? servicePrincipalsOf(statement) : [];
-                    if (services.length === 0 || restrictsCaller(statement)) {
-                        return;
-                    }
-                    report.violation(
-                        holder,
-                        `${describe(holder)} must scope service principal ${services.join(", ")} with aws:SourceArn or ` +
-                            `aws:SourceAccount; found none in ${statementLabel(statement, position)}.`,
-                    );
-                });
-            });
-        }
+        forEachAccessStatement(index, report, (holder, statement, position) => {
+            const services = isAllow(statement) ? servicePrincipalsOf(statement) : [];
+            if (services.length === 0 || restrictsCaller(statement)) {
+                return;
+            }
+            report.violation(
+                holder,
+                `${describe(holder)} must scope service principal ${services.join(", ")} with aws:SourceArn or ` +
+                    `aws:SourceAccount; found none in ${statementLabel(statement, position)}.`,
+            );
+        });
     },
 });

@@ -102,8 +102,11 @@ export interface Grouped {
     readonly unresolved: readonly { readonly resource: PolicyResource; readonly path: string }[];
 }
 
+/** A mapping known to read an SQS queue, in this stack or outside it. */
+export type SqsMappingLink = MappingLink & { queue: Link & { kind: "resource" | "external" } };
+
 /** True when the mapping reads an SQS queue, in this stack or outside it. */
-export function readsSqs(link: MappingLink): link is MappingLink & { queue: Link & { kind: "resource" | "external" } } {
+export function readsSqs(link: MappingLink): link is SqsMappingLink {
     return link.queue.kind === "resource" || link.queue.kind === "external";
 }
 

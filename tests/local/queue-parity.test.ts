@@ -10,6 +10,7 @@ import { resolvePipelineSettings } from "../../pipeline/pipeline-settings";
 import type { PipelineOptions } from "../../pipeline/options";
 import { LOCAL_ACCOUNT_ID } from "../../local/lambda/lambda-context";
 import { type LocalRuntime, startLocalRuntime } from "../../local/runtime";
+import { ResourceTypes } from "../helpers/pipeline-fixture";
 import { runWithMocks, TEST_ACCOUNT_ID, TEST_REGION, type MockResource } from "../helpers/pulumi-mocks";
 
 const OPTIONS: PipelineOptions = {
@@ -48,9 +49,9 @@ interface QueueShape {
 
 async function componentQueues(): Promise<Record<string, QueueShape>> {
     const { stack } = await runWithMocks(() => new EscalationPipeline("main", { options: OPTIONS, namePrefix: NAME_PREFIX, tags: TAGS }));
-    const policies = stack.ofType("aws:sqs/queuePolicy:QueuePolicy");
+    const policies = stack.ofType(ResourceTypes.queuePolicy);
     const queues: Record<string, QueueShape> = {};
-    for (const queue of stack.ofType("aws:sqs/queue:Queue")) {
+    for (const queue of stack.ofType(ResourceTypes.queue)) {
         const name = String(queue.inputs.name);
         const attributes: Record<string, unknown> = {};
         for (const [input, attribute] of Object.entries(ATTRIBUTE_OF_INPUT)) {

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import type { StackValidationPolicy } from "@pulumi/policy";
 import {
     lambdaEsmFilterDropsMessages,
     lambdaConsumerConcurrencyBounded,
@@ -8,8 +9,8 @@ import {
     sqsVisibilityTimeoutCoversConsumers,
 } from "../../policy/event-source-mapping";
 import { fakeResource, PropsOf, runStackPolicy, UNKNOWN } from "./helpers/args";
-import { assertNoViolations, assertOnlyViolation, assertViolation } from "./helpers/assertions";
-import { buildLane, functionArn, queueArn, unknownAliasOf, mappingThroughAlias, laneWithUnknown } from "./helpers/lane";
+import { assertNoViolations, assertOnlyViolation, assertViolation, type ExpectedViolation } from "./helpers/assertions";
+import { buildLane, functionArn, queueArn, unknownAliasOf, mappingThroughAlias, laneWithUnknown, type Lane } from "./helpers/lane";
 
 const KINESIS_ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks";
 
@@ -721,90 +722,101 @@ describe("event source mapping rules: a mapping whose queue is unknown at previe
     });
 });
 
-describe("event source mapping rules: other values unknown at preview", () => {
-    it("reports a function timeout unknown at preview, and nothing else", async () => {
-        const lane = laneWithUnknown("fn", "timeout", "role");
+/**
+ * One case of a value unknown at preview: the lane that holds it, the rule that reads it, and what
+ * that rule reports (nothing, when the value is not one it needs).
+ */
+interface UnknownValueCase {
+    readonly title: string;
+    readonly lane: () => Lane;
+    readonly rule: StackValidationPolicy;
+    readonly expected?: (lane: Lane) => ExpectedViolation;
+}
 
-        const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
-
-        assertOnlyViolation(violations, { message: "Lambda function 'pager-fn' timeout is unknown at preview", resource: lane.fn });
-    });
-
-    it("reports a batching window unknown at preview to the visibility rule, and nothing else", async () => {
-        const lane = laneWithUnknown("mapping", "maximumBatchingWindowInSeconds", "role");
-
-        const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
-
-        assertOnlyViolation(violations, {
+const UNKNOWN_VALUE_CASES: readonly UnknownValueCase[] = [
+    {
+        title: "reports a function timeout unknown at preview, and nothing else",
+        lane: () => laneWithUnknown("fn", "timeout", "role"),
+        rule: sqsVisibilityTimeoutCoversConsumers,
+        expected: (lane) => ({ message: "Lambda function 'pager-fn' timeout is unknown at preview", resource: lane.fn }),
+    },
+    {
+        title: "reports a batching window unknown at preview to the visibility rule, and nothing else",
+        lane: () => laneWithUnknown("mapping", "maximumBatchingWindowInSeconds", "role"),
+        rule: sqsVisibilityTimeoutCoversConsumers,
+        expected: (lane) => ({
             message: "Event source mapping 'pager-mapping' maximumBatchingWindowInSeconds is unknown at preview",
             resource: lane.mapping,
-        });
-    });
-
-    it("does not ask a queue nobody consumes for its visibility timeout", async () => {
-        const lane = laneWithUnknown("dlq", "visibilityTimeoutSeconds", "role");
-
-        const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
-
-        assertNoViolations(violations);
-    });
-
-    it("reports a FIFO mapping's batching window unknown at preview, and nothing else", async () => {
-        const lane = buildLane({
-            fifo: true,
-            mapping: { maximumBatchingWindowInSeconds: UNKNOWN },
-            dependsOn: { mapping: { maximumBatchingWindowInSeconds: ["role"] } },
-        });
-
-        const violations = await runStackPolicy(lambdaEsmFifoBatching, lane.resources);
-
-        assertOnlyViolation(violations, { message: "maximumBatchingWindowInSeconds is unknown at preview", resource: lane.mapping });
-    });
-
-    it("reports on the queue whether it is FIFO when its fifoQueue is unknown (FIFO rule)", async () => {
-        const lane = laneWithUnknown("queue", "fifoQueue", "role");
-
-        const violations = await runStackPolicy(lambdaEsmFifoBatching, lane.resources);
-
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' fifoQueue is unknown at preview", resource: lane.queue });
-    });
-
-    it("reports on the queue whether it is FIFO when its fifoQueue is unknown (batch-window rule)", async () => {
-        const lane = buildLane({
-            queue: { fifoQueue: UNKNOWN },
-            mapping: { batchSize: 100, maximumBatchingWindowInSeconds: 0 },
-            dependsOn: { queue: { fifoQueue: ["role"] } },
-        });
-
-        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
-
-        assertOnlyViolation(violations, { message: "SQS queue 'pager' fifoQueue is unknown at preview", resource: lane.queue });
-    });
-
-    it("reports a batchSize unknown at preview to the batch-window rule, and nothing else", async () => {
-        const lane = laneWithUnknown("mapping", "batchSize", "role");
-
-        const violations = await runStackPolicy(lambdaEsmBatchWindow, lane.resources);
-
-        assertOnlyViolation(violations, {
-            message: "Event source mapping 'pager-mapping' batchSize is unknown at preview",
-            resource: lane.mapping,
-        });
-    });
-
-    it("reports a maximumConcurrency unknown at preview, and nothing else", async () => {
-        const lane = buildLane({
-            mapping: { scalingConfig: { maximumConcurrency: UNKNOWN } },
-            dependsOn: { mapping: { scalingConfig: ["role"] } },
-        });
-
-        const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
-
-        assertOnlyViolation(violations, {
+        }),
+    },
+    {
+        title: "does not ask a queue nobody consumes for its visibility timeout",
+        lane: () => laneWithUnknown("dlq", "visibilityTimeoutSeconds", "role"),
+        rule: sqsVisibilityTimeoutCoversConsumers,
+    },
+    {
+        title: "reports a FIFO mapping's batching window unknown at preview, and nothing else",
+        lane: () =>
+            buildLane({
+                fifo: true,
+                mapping: { maximumBatchingWindowInSeconds: UNKNOWN },
+                dependsOn: { mapping: { maximumBatchingWindowInSeconds: ["role"] } },
+            }),
+        rule: lambdaEsmFifoBatching,
+        expected: (lane) => ({ message: "maximumBatchingWindowInSeconds is unknown at preview", resource: lane.mapping }),
+    },
+    {
+        title: "reports on the queue whether it is FIFO when its fifoQueue is unknown (FIFO rule)",
+        lane: () => laneWithUnknown("queue", "fifoQueue", "role"),
+        rule: lambdaEsmFifoBatching,
+        expected: (lane) => ({ message: "SQS queue 'pager' fifoQueue is unknown at preview", resource: lane.queue }),
+    },
+    {
+        title: "reports on the queue whether it is FIFO when its fifoQueue is unknown (batch-window rule)",
+        lane: () =>
+            buildLane({
+                queue: { fifoQueue: UNKNOWN },
+                mapping: { batchSize: 100, maximumBatchingWindowInSeconds: 0 },
+                dependsOn: { queue: { fifoQueue: ["role"] } },
+            }),
+        rule: lambdaEsmBatchWindow,
+        expected: (lane) => ({ message: "SQS queue 'pager' fifoQueue is unknown at preview", resource: lane.queue }),
+    },
+    {
+        title: "reports a batchSize unknown at preview to the batch-window rule, and nothing else",
+        lane: () => laneWithUnknown("mapping", "batchSize", "role"),
+        rule: lambdaEsmBatchWindow,
+        expected: (lane) => ({ message: "Event source mapping 'pager-mapping' batchSize is unknown at preview", resource: lane.mapping }),
+    },
+    {
+        title: "reports a maximumConcurrency unknown at preview, and nothing else",
+        lane: () =>
+            buildLane({
+                mapping: { scalingConfig: { maximumConcurrency: UNKNOWN } },
+                dependsOn: { mapping: { scalingConfig: ["role"] } },
+            }),
+        rule: lambdaConsumerConcurrencyBounded,
+        expected: (lane) => ({
             message: "Event source mapping 'pager-mapping' scalingConfig.maximumConcurrency is unknown at preview",
             resource: lane.mapping,
+        }),
+    },
+];
+
+describe("event source mapping rules: other values unknown at preview", () => {
+    for (const { title, lane: laneOf, rule, expected } of UNKNOWN_VALUE_CASES) {
+        it(title, async () => {
+            const lane = laneOf();
+
+            const violations = await runStackPolicy(rule, lane.resources);
+
+            if (expected === undefined) {
+                assertNoViolations(violations);
+            } else {
+                assertOnlyViolation(violations, expected(lane));
+            }
         });
-    });
+    }
 });
 
 describe("event source mapping rules: messages", () => {

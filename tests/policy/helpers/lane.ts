@@ -169,26 +169,16 @@ export function buildLane(options: LaneOptions = {}): Lane {
         },
         deps({ eventSourceArn: [queue], functionName: [fn] }),
     );
-    const queuePolicy = fakeResource(
-        aws.sqs.QueuePolicy,
-        `${prefix}-policy`,
-        {
-            queueUrl: queueUrl(queueName),
-            policy: denyInsecureTransportPolicy(queueArn(queueName)),
-            ...options.queuePolicy,
-        },
-        deps({ queueUrl: [queue] }),
-    );
-    const dlqPolicy = fakeResource(
-        aws.sqs.QueuePolicy,
-        `${prefix}-dlq-policy`,
-        {
-            queueUrl: queueUrl(dlqName),
-            policy: denyInsecureTransportPolicy(queueArn(dlqName)),
-            ...options.dlqPolicy,
-        },
-        deps({ queueUrl: [dlq] }),
-    );
+    // Both queues carry the TLS-only policy AWS recommends, each on its own aws.sqs.QueuePolicy.
+    const tlsOnlyPolicy = (name: string, target: FakeResource, targetName: string, overrides: LaneOverrides["queuePolicy"]) =>
+        fakeResource(
+            aws.sqs.QueuePolicy,
+            name,
+            { queueUrl: queueUrl(targetName), policy: denyInsecureTransportPolicy(queueArn(targetName)), ...overrides },
+            deps({ queueUrl: [target] }),
+        );
+    const queuePolicy = tlsOnlyPolicy(`${prefix}-policy`, queue, queueName, options.queuePolicy);
+    const dlqPolicy = tlsOnlyPolicy(`${prefix}-dlq-policy`, dlq, dlqName, options.dlqPolicy);
     const alarm = fakeResource(
         aws.cloudwatch.MetricAlarm,
         `${prefix}-dlq-depth`,
