@@ -105,13 +105,11 @@ async function main(): Promise<void> {
         const rounds = await interleavedRounds(ROUNDS, {
             ceiling: async (round) => {
                 const oneThreadQueue = await loadedQueue(runtime, `bench-io-one-thread-${round}`, MESSAGES);
-                let cpuBefore = process.cpuUsage();
                 const oneThread = await ioCeiling(ceilingSetup(oneThreadQueue), concurrency, "one thread");
-                cpu.ioOneThreadMs += cpuMs(cpuBefore);
+                cpu.ioOneThreadMs += oneThread.cpuMs;
                 const workersQueue = await loadedQueue(runtime, `bench-io-workers-${round}`, MESSAGES);
-                cpuBefore = process.cpuUsage();
                 const workers = await ioCeiling(ceilingSetup(workersQueue), concurrency, "worker threads");
-                cpu.ioWorkersMs += cpuMs(cpuBefore);
+                cpu.ioWorkersMs += workers.cpuMs;
                 ceilingsPerRound.push({ oneThread, workers });
                 // The stricter of the two is the ceiling end to end is held to.
                 return workers.rate >= oneThread.rate ? workers : oneThread;
@@ -150,7 +148,7 @@ async function main(): Promise<void> {
         await until(() => paced.every((escalation) => pagedAt.has(escalation.callId)));
         const latency = percentiles(paced.map((escalation) => pagedAt.get(escalation.callId)! - sentAt.get(escalation.callId)!));
 
-        const row = (label: string, value: string) => console.log(`  ${label.padEnd(66)}${value}`);
+        const row = (label: string, value: string) => console.log(`  ${label.padEnd(84)}${value}`);
         const ms = (value: number) => `${value.toFixed(1)} ms`;
         console.log(
             `Local runtime throughput (${ROUNDS} interleaved rounds of ${MESSAGES} escalations per phase, batch ${settings.lanes.escalation.mapping.batchSize}, concurrency ${concurrency}, scaling ${MappingScaling.ramp}, consumers: ${runtime.handlerCode}):`,
