@@ -58,6 +58,8 @@ export interface IoCeiling {
     readonly deleteMs: number;
     readonly requestsPerRecord: number;
     readonly requestMsPerRecord: number;
+    /** CPU time of the whole process (every thread) from the start of the loops to their end. */
+    readonly cpuMs: number;
 }
 
 /** Generous: the ceiling measures throughput, and a post slowed by a busy machine must not abort the run. */
@@ -210,7 +212,8 @@ require(workerData.module);`;
 
 /**
  * Runs `loops` loops until `messages` are deleted, timed from the start to the delete that
- * completed the target (the other loops' last long polls are idle time, not throughput).
+ * completed the target (the other loops' last long polls are idle time, not throughput). Worker
+ * threads are started and loaded before the clock starts.
  */
 export async function ioCeiling(
     setup: Omit<IoLoopSetup, "consumed">,
@@ -218,28 +221,16 @@ export async function ioCeiling(
     where: "one thread" | "worker threads",
 ): Promise<IoCeiling> {
     const full: IoLoopSetup = { ...setup, consumed: new SharedArrayBuffer(4) };
-    const startedAt = Date.now();
-    const results = await Promise.all(
-        Array.from({ length: loops }, () =>
-            where === "one thread"
-                ? runIoLoop(full)
-                : new Promise<IoLoopResult>((resolve, reject) => {
-                      const worker = new Worker(BOOTSTRAP, {
-                          eval: true,
-                          workerData: {
-                              tsxApiPath: require.resolve("tsx/cjs/api"),
-                              module: path.join(__dirname, "io-ceiling.ts"),
-                              ioLoop: full,
-                          },
-                      });
-                      worker.once("message", (result: IoLoopResult) => {
-                          resolve(result);
-                          void worker.terminate();
-                      });
-                      worker.once("error", reject);
-                  }),
-        ),
+    // Worker threads first load tsx and this module, which the consumers' warm environments did before
+    // end to end's clock started: the clock and the CPU count start once every loop is ready to run.
+    const loopsReady = Array.from({ length: loops }, () =>
+        where === "one thread" ? Promise.resolve(() => runIoLoop(full)) : workerLoopReady(full),
     );
+    const starts = await Promise.all(loopsReady);
+    const cpuBefore = process.cpuUsage();
+    const startedAt = Date.now();
+    const results = await Promise.all(starts.map((start) => start()));
+    const cpuUsed = process.cpuUsage(cpuBefore);
     const sum = (field: "batches" | "records" | "receiveMs" | "recordsMs" | "deleteMs" | "requests" | "requestMs") =>
         results.reduce((total, result) => total + result[field], 0);
     const finishedAt = Math.min(...results.flatMap((result) => (result.finishedAt !== undefined ? [result.finishedAt] : [])));
@@ -251,9 +242,42 @@ export async function ioCeiling(
         deleteMs: sum("deleteMs") / batches,
         requestsPerRecord: sum("requests") / Math.max(1, sum("records")),
         requestMsPerRecord: sum("requestMs") / Math.max(1, sum("records")),
+        cpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
     };
 }
 
+/** A worker thread with the loop loaded, waiting; calling the result starts its loop and resolves with its result. */
+function workerLoopReady(setup: IoLoopSetup): Promise<() => Promise<IoLoopResult>> {
+    return new Promise((resolveReady, rejectReady) => {
+        const worker = new Worker(BOOTSTRAP, {
+            eval: true,
+            workerData: { tsxApiPath: require.resolve("tsx/cjs/api"), module: path.join(__dirname, "io-ceiling.ts"), ioLoop: setup },
+        });
+        let rejectResult: (error: unknown) => void = rejectReady;
+        worker.once("error", (error) => rejectResult(error));
+        worker.once("message", (ready: { ready: true }) => {
+            if (ready.ready !== true) {
+                rejectReady(new Error("an I/O loop's worker answered before it was started"));
+                return;
+            }
+            resolveReady(
+                () =>
+                    new Promise<IoLoopResult>((resolve, reject) => {
+                        rejectResult = reject;
+                        worker.once("message", (result: IoLoopResult) => {
+                            resolve(result);
+                            void worker.terminate();
+                        });
+                        worker.postMessage("start");
+                    }),
+            );
+        });
+    });
+}
+
 if (!isMainThread && (workerData as { ioLoop?: IoLoopSetup } | null)?.ioLoop !== undefined) {
-    void runIoLoop((workerData as { ioLoop: IoLoopSetup }).ioLoop).then((result) => parentPort!.postMessage(result));
+    parentPort!.once("message", () => {
+        void runIoLoop((workerData as { ioLoop: IoLoopSetup }).ioLoop).then((result) => parentPort!.postMessage(result));
+    });
+    parentPort!.postMessage({ ready: true });
 }

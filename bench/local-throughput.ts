@@ -13,12 +13,16 @@
  *    held to the higher;
  * 3. end-to-end: a burst of escalations sent through the producer library, consumed by the real
  *    escalation handler (bundle, worker thread, Powertools) until every one has paged; the ratio to
- *    the I/O ceiling is what the Lambda emulation and the handler's own work cost (target >= 0.5);
+ *    the I/O ceiling is what the Lambda emulation and the handler's own work cost (target >= 0.5).
+ *    The ceilings and end to end run in interleaved rounds (ceilings, end to end, ceilings, end to
+ *    end, ...; bench/interleaved-rounds.ts): the wall ratio is the median of the rounds' ratios with
+ *    their spread, since a shared machine's load swings between phases run one after the other; the
+ *    CPU ratio (CPU per message over all rounds) hardly moves with the load;
  * 4. breakdown: the burst's batches split into mapping poll, worker hop, handler (busy, and its
  *    requests in flight) and delete, beside the I/O ceiling's own requests;
  * 5. latency: escalations sent at a steady rate well under capacity, send -> PagerDuty request,
  *    p50 and p99 (a burst would measure the backlog, not the pipeline).
- * Run: npx tsx bench/local-throughput.ts [--messages 2000] [--rate 20] [--seconds 10]
+ * Run: npx tsx bench/local-throughput.ts [--messages 500 per phase and round] [--rounds 3] [--rate 20] [--seconds 10]
  */
 import {
     CreateQueueCommand,
@@ -29,7 +33,8 @@ import {
 } from "@aws-sdk/client-sqs";
 import { emitEscalation, type EscalationInput } from "../handlers/producer";
 import type { BatchReport } from "../local/event-source-mapping";
-import { ioCeiling } from "./io-ceiling";
+import { type IoCeiling, ioCeiling } from "./io-ceiling";
+import { interleavedRounds, MIN_ROUNDS, roundRatios } from "./interleaved-rounds";
 import { resolvePipelineSettings } from "../pipeline/pipeline-settings";
 import { integerFlag, parseCommandLine } from "../local/cli/arguments";
 import { mappingSettingsFromLane } from "../local/event-source-mapping";
@@ -42,8 +47,11 @@ const { values } = parseCommandLine(process.argv.slice(2), {
     messages: { type: "string" },
     rate: { type: "string" },
     seconds: { type: "string" },
+    rounds: { type: "string" },
 });
-const MESSAGES = integerFlag("messages", values.messages, { min: 100, max: 100_000 }, 2000);
+/** Per phase and round: short rounds, so that the load changes little within one. */
+const MESSAGES = integerFlag("messages", values.messages, { min: 100, max: 100_000 }, 500);
+const ROUNDS = integerFlag("rounds", values.rounds, { min: MIN_ROUNDS, max: 21 }, MIN_ROUNDS);
 const RATE_PER_SECOND = integerFlag("rate", values.rate, { min: 1, max: 1000 }, 20);
 const LATENCY_SECONDS = integerFlag("seconds", values.seconds, { min: 1, max: 600 }, 10);
 
@@ -75,10 +83,10 @@ async function main(): Promise<void> {
     const targets = localProducerTargets(runtime);
     try {
         const ceiling = await bareReceiveDeleteRate(runtime.sqs, MESSAGES, concurrency);
-        // CPU time of the whole process (every thread) per message: unlike messages/s, it hardly moves with the machine's load.
-        const cpuMsPerMessage = (before: NodeJS.CpuUsage, messages: number) => {
+        // CPU time of the whole process (every thread): unlike messages/s, it hardly moves with the machine's load.
+        const cpuMs = (before: NodeJS.CpuUsage) => {
             const used = process.cpuUsage(before);
-            return (used.user + used.system) / 1000 / messages;
+            return (used.user + used.system) / 1000;
         };
         const ceilingSetup = (queueUrl: string) => ({
             environment: runtime.emulators.environment,
@@ -89,28 +97,45 @@ async function main(): Promise<void> {
             routingKey: runtime.pagerDutyRoutingKey,
             messages: MESSAGES,
         });
-        const oneThreadQueue = await loadedQueue(runtime, "bench-io-one-thread", MESSAGES);
-        let cpuBefore = process.cpuUsage();
-        const ioOneThread = await ioCeiling(ceilingSetup(oneThreadQueue), concurrency, "one thread");
-        const ioOneThreadCpuMs = cpuMsPerMessage(cpuBefore, MESSAGES);
-        const workersQueue = await loadedQueue(runtime, "bench-io-workers", MESSAGES);
-        cpuBefore = process.cpuUsage();
-        const ioWorkers = await ioCeiling(ceilingSetup(workersQueue), concurrency, "worker threads");
-        const ioWorkersCpuMs = cpuMsPerMessage(cpuBefore, MESSAGES);
-        // The stricter of the two is the ceiling end to end is held to.
-        const ioCeilingFigures = ioWorkers.rate >= ioOneThread.rate ? ioWorkers : ioOneThread;
-
-        const burst = escalations("burst", MESSAGES);
+        // Interleaved rounds (bench/interleaved-rounds.ts): each round runs the two I/O ceilings, then end to
+        // end, so a swing in the machine's load falls on both sides of a round, not on one whole phase.
+        const cpu = { ioOneThreadMs: 0, ioWorkersMs: 0, endToEndMs: 0 };
+        const ceilingsPerRound: { oneThread: IoCeiling; workers: IoCeiling }[] = [];
         batches.length = 0;
-        cpuBefore = process.cpuUsage();
-        const burstStart = Date.now();
-        for (let start = 0; start < burst.length; start += 100) {
-            await emitEscalation(targets.escalation, burst.slice(start, start + 100));
-        }
-        await until(() => burst.every((escalation) => pagedAt.has(escalation.callId)));
-        const endToEnd = MESSAGES / ((Math.max(...burst.map((escalation) => pagedAt.get(escalation.callId)!)) - burstStart) / 1000);
-        // Includes the producer's sends, which the ceilings' queues had before their clocks started.
-        const endToEndCpuMs = cpuMsPerMessage(cpuBefore, MESSAGES);
+        const rounds = await interleavedRounds(ROUNDS, {
+            ceiling: async (round) => {
+                const oneThreadQueue = await loadedQueue(runtime, `bench-io-one-thread-${round}`, MESSAGES);
+                const oneThread = await ioCeiling(ceilingSetup(oneThreadQueue), concurrency, "one thread");
+                cpu.ioOneThreadMs += oneThread.cpuMs;
+                const workersQueue = await loadedQueue(runtime, `bench-io-workers-${round}`, MESSAGES);
+                const workers = await ioCeiling(ceilingSetup(workersQueue), concurrency, "worker threads");
+                cpu.ioWorkersMs += workers.cpuMs;
+                ceilingsPerRound.push({ oneThread, workers });
+                // The stricter of the two is the ceiling end to end is held to.
+                return workers.rate >= oneThread.rate ? workers : oneThread;
+            },
+            endToEnd: async (round) => {
+                const burst = escalations(`burst-${round}`, MESSAGES);
+                const cpuBefore = process.cpuUsage();
+                const burstStart = Date.now();
+                for (let start = 0; start < burst.length; start += 100) {
+                    await emitEscalation(targets.escalation, burst.slice(start, start + 100));
+                }
+                await until(() => burst.every((escalation) => pagedAt.has(escalation.callId)));
+                const lastPagedAt = Math.max(...burst.map((escalation) => pagedAt.get(escalation.callId)!));
+                // Includes the producer's sends, which the ceilings' queues had before their clocks started.
+                cpu.endToEndMs += cpuMs(cpuBefore);
+                return { rate: MESSAGES / ((lastPagedAt - burstStart) / 1000) };
+            },
+        });
+        const wallRatio = roundRatios(rounds);
+        const measured = MESSAGES * ROUNDS;
+        const ioOneThreadCpuMs = cpu.ioOneThreadMs / measured;
+        const ioWorkersCpuMs = cpu.ioWorkersMs / measured;
+        const endToEndCpuMs = cpu.endToEndMs / measured;
+        // The per-record and per-batch figures of the ceiling are those of the round whose ceiling had the median rate.
+        const medianRound = [...rounds.keys()].sort((a, b) => rounds[a]!.ceiling.rate - rounds[b]!.ceiling.rate)[Math.floor(ROUNDS / 2)]!;
+        const ioCeilingFigures = rounds[medianRound]!.ceiling;
         const breakdown = breakDown(batches);
 
         const sentAt = new Map<string, number>();
@@ -123,17 +148,34 @@ async function main(): Promise<void> {
         await until(() => paced.every((escalation) => pagedAt.has(escalation.callId)));
         const latency = percentiles(paced.map((escalation) => pagedAt.get(escalation.callId)! - sentAt.get(escalation.callId)!));
 
-        const row = (label: string, value: string) => console.log(`  ${label.padEnd(66)}${value}`);
+        const row = (label: string, value: string) => console.log(`  ${label.padEnd(84)}${value}`);
         const ms = (value: number) => `${value.toFixed(1)} ms`;
         console.log(
-            `Local runtime throughput (${MESSAGES} escalations, batch ${settings.lanes.escalation.mapping.batchSize}, concurrency ${concurrency}, scaling ${MappingScaling.ramp}, consumers: ${runtime.handlerCode}):`,
+            `Local runtime throughput (${ROUNDS} interleaved rounds of ${MESSAGES} escalations per phase, batch ${settings.lanes.escalation.mapping.batchSize}, concurrency ${concurrency}, scaling ${MappingScaling.ramp}, consumers: ${runtime.handlerCode}):`,
         );
         row(`bare ceiling (receive/delete only, ${concurrency} loops)`, `${ceiling.toFixed(0)} messages/s`);
-        row(`I/O ceiling, ${concurrency} loops on one thread`, `${ioOneThread.rate.toFixed(0)} messages/s`);
-        row(`I/O ceiling, ${concurrency} loops each on a worker thread (as the consumers)`, `${ioWorkers.rate.toFixed(0)} messages/s`);
-        row("end to end (producer -> mapping -> handler -> PagerDuty)", `${endToEnd.toFixed(0)} messages/s`);
-        row("ratio end-to-end / the higher I/O ceiling (target >= 0.5)", (endToEnd / ioCeilingFigures.rate).toFixed(3));
-        row("ratio end-to-end / bare ceiling", (endToEnd / ceiling).toFixed(3));
+        const rates = (values: readonly number[]) => values.map((value) => value.toFixed(0)).join(" / ");
+        row(
+            `I/O ceiling, ${concurrency} loops on one thread, per round`,
+            `${rates(ceilingsPerRound.map(({ oneThread }) => oneThread.rate))} messages/s`,
+        );
+        row(
+            `I/O ceiling, ${concurrency} loops each on a worker thread (as the consumers), per round`,
+            `${rates(ceilingsPerRound.map(({ workers }) => workers.rate))} messages/s`,
+        );
+        row(
+            "end to end (producer -> mapping -> handler -> PagerDuty), per round",
+            `${rates(rounds.map(({ endToEnd }) => endToEnd.rate))} messages/s`,
+        );
+        row("ratio end-to-end / the round's higher I/O ceiling, per round", wallRatio.ratios.map((ratio) => ratio.toFixed(3)).join(" / "));
+        row(
+            `  median of ${ROUNDS} rounds (target >= 0.5), spread min - max`,
+            `${wallRatio.median.toFixed(3)} (${wallRatio.min.toFixed(3)} - ${wallRatio.max.toFixed(3)})`,
+        );
+        row(
+            "ratio end-to-end / bare ceiling (median round)",
+            (rounds.map(({ endToEnd }) => endToEnd.rate).sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]! / ceiling).toFixed(3),
+        );
         row(
             "CPU per message (all threads): I/O one thread / I/O workers / end to end",
             `${ms(ioOneThreadCpuMs)} / ${ms(ioWorkersCpuMs)} / ${ms(endToEndCpuMs)}`,
@@ -143,7 +185,7 @@ async function main(): Promise<void> {
             (Math.min(ioOneThreadCpuMs, ioWorkersCpuMs) / endToEndCpuMs).toFixed(3),
         );
         console.log(
-            `Where a batch's time goes (means over ${breakdown.batches} burst batches of ${breakdown.recordsPerBatch.toFixed(1)} records; per message = per batch / records):`,
+            `Where a batch's time goes (means over ${breakdown.batches} burst batches of all rounds of ${breakdown.recordsPerBatch.toFixed(1)} records; per message = per batch / records):`,
         );
         const phase = (label: string, perBatch: number) =>
             row(label, `${ms(perBatch).padStart(10)} per batch ${ms(perBatch / breakdown.recordsPerBatch).padStart(9)} per message`);
@@ -158,11 +200,11 @@ async function main(): Promise<void> {
             `${breakdown.requestsPerRecord.toFixed(1)} requests, ${ms(breakdown.requestMsPerRecord)}`,
         );
         row(
-            "higher I/O ceiling, per record: the same requests, summed in flight",
+            "median round's higher I/O ceiling, per record: the same requests, summed in flight",
             `${ioCeilingFigures.requestsPerRecord.toFixed(1)} requests, ${ms(ioCeilingFigures.requestMsPerRecord)}`,
         );
         row(
-            "higher I/O ceiling, per batch: receive / records' I/O / delete",
+            "median round's higher I/O ceiling, per batch: receive / records' I/O / delete",
             `${ms(ioCeilingFigures.receiveMs)} / ${ms(ioCeilingFigures.recordsMs)} / ${ms(ioCeilingFigures.deleteMs)}`,
         );
         console.log(`Latency send -> page at ${RATE_PER_SECOND}/s for ${LATENCY_SECONDS} s (${latency.count} escalations):`);

@@ -134,9 +134,9 @@ const MAX_DOWNSTREAM_TIMEOUT_MS = 5000;
  * X-Ray is not emulated, so the consumers run with tracing off (the component deploys them with
  * Active tracing). Off means both: Powertools Tracer disabled (no subsegments; with no daemon the
  * X-Ray SDK sent them to 127.0.0.1:2000, a fixed port on a shared machine), and the X-Ray SDK in
- * manual mode, so it does not install the async hooks its automatic mode puts on every promise:
- * nothing reads that context with the Tracer off. Together they were about a sixth of the
- * escalation consumer's CPU per message (README, Benchmarks). In manual mode the SDK's Lambda
+ * manual mode, so it does not create its cls-hooked namespace at load. Its Lambda set-up still
+ * creates it for the facade segment, and so enables its async hook on every promise
+ * (tests/local/xray-manual-mode.test.ts; README, "Where the local runtime departs from AWS"). In manual mode the SDK's Lambda
  * set-up still tries to put its facade segment on a context it no longer keeps, and logged
  * "Cannot set sub/segment on context" with a stack trace at every cold start: nothing reads that
  * context with the Tracer off, so a missing context is ignored. `extraFunctionEnvironment` can
