@@ -65,9 +65,14 @@ function call(handler: Handler, request: unknown): Promise<ServerDiagnostic[]> {
     });
 }
 
+/** The AnalyzeStack request the CLI would send for these resources. */
+export function stackRequestOf(resources: readonly FakeResource[]): analyzerProto.AnalyzeStackRequest {
+    return new analyzerProto.AnalyzeStackRequest().setResourcesList(resources.map(toProto));
+}
+
 /** AnalyzeStack over the resources, with the pack configured by nothing (schema defaults only). */
 export function analyzeStack(policies: Policies, resources: readonly FakeResource[]): Promise<ServerDiagnostic[]> {
-    return analyzeStackRequest(policies, new analyzerProto.AnalyzeStackRequest().setResourcesList(resources.map(toProto)));
+    return analyzeStackRequest(policies, stackRequestOf(resources));
 }
 
 /** AnalyzeStack of a request built elsewhere (e.g. by the offline gate), same configuration. */

@@ -1,0 +1,423 @@
+// @pulumi/policy 1.21's AnalyzeStack handler (server.js `makeAnalyzeStackRpcFun`) rebuilds every
+// resource of the request from its protobuf message once per stack policy: type, URN, name,
+// options, provider, parent, dependencies and property dependencies through google-protobuf's
+// getters, then a map of URNs to link them. For 10,002 resources and 25 stack policies that loop
+// was the largest cost left in the pack (bench/gate-scale.ts, profiled), and building fresh objects
+// for each policy from plain values still cost about a second of CPU and garbage. This handler
+// reads each message once per request and hands every stack policy of the request the same frozen
+// resources: the same arguments, levels, config, violations, not-applicable and unknown handling
+// as server.js, which it follows line by line (tests/policy/shared-stack-analysis.test.ts runs the
+// fixtures through both and compares every diagnostic). Sharing is safe for the reason given in
+// policy/shared-deserialization.ts (no rule writes to what it is given); freezing makes a write fail
+// loudly instead of reaching the next policy.
+// The Analyzer protocol is untouched: server.js still serves every call, only the analyzeStack
+// function it hands to grpc-js is this one. It is put in by wrapping the module's exported
+// `serve`, which PolicyPack calls through the module's exports; node_modules is never patched.
+// Properties come from the shared deserialization (policy/shared-deserialization.ts): one object
+// per Struct of the request, behind one unknown-checking proxy (the proxy keeps no state).
+import type * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { createRequire } from "node:module";
+
+/* eslint-disable @typescript-eslint/no-require-imports -- @pulumi/policy's internal modules, as server.js loads them */
+const policyRequire = createRequire(require.resolve("@pulumi/policy/server"));
+// The grpc-js and protobuf modules server.js itself loads, so the classes it checks are the same.
+const grpc = policyRequire("@grpc/grpc-js") as { Server: { prototype: { addService: AddService } } };
+const analyzerRpc = policyRequire("@pulumi/pulumi/proto/analyzer_grpc_pb") as { AnalyzerService: unknown };
+const analyzerMessages = policyRequire("@pulumi/pulumi/proto/analyzer_pb") as typeof analyzerProto;
+const deserializeModule = require("@pulumi/policy/deserialize") as { deserializeProperties: (s: Struct, proxySecrets: boolean) => Props };
+const policyModule = require("@pulumi/policy/policy") as {
+    getPulumiType: (value: unknown) => string | undefined;
+    isStackPolicy: (policy: unknown) => boolean;
+};
+const protoutil = require("@pulumi/policy/protoutil") as {
+    asGrpcError: (error: unknown, message?: string) => unknown;
+    convertEnforcementLevel: (level: number) => string;
+    makeAnalyzeResponse: (ds: unknown[], notApplicable: unknown[] | undefined) => unknown;
+};
+const proxy = require("@pulumi/policy/proxy") as {
+    unknownCheckingProxy: (value: Props) => Props;
+    UnknownValueError: new (...args: never[]) => Error;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+type Props = Record<string, unknown>;
+type Callback = (error: unknown, response?: unknown) => void;
+type Handler = (call: { request: never }, callback: Callback) => unknown;
+type AddService = (this: unknown, service: unknown, implementation: Record<string, Handler>) => unknown;
+/** server.js's `serve`, as PolicyPack calls it. */
+export type Serve = (
+    packName: string,
+    packVersion: string,
+    packLevel: string,
+    packArgs: { policies?: readonly object[] },
+    initialConfig: unknown,
+) => void;
+
+/** The fields of a policy that server.js reads for a stack policy. */
+interface Policy {
+    readonly name: string;
+    readonly description?: string;
+    readonly enforcementLevel?: string;
+    readonly severity?: string;
+    readonly validateStack?: (args: unknown, reportViolation: unknown) => unknown;
+    readonly [key: string]: unknown;
+}
+
+/** What server.js keeps in module state from configure and configureStack, mirrored. */
+interface ServedState {
+    config: Record<string, Props & { enforcementLevel?: string }>;
+    stackTags: unknown;
+}
+
+/** One resource of a request, read from its message once. */
+interface ResourceBasis {
+    readonly type: string;
+    readonly urn: string;
+    readonly name: string;
+    readonly props: Props;
+    readonly opts: Props & { customTimeouts: Props };
+    readonly provider: { readonly type: string; readonly urn: string; readonly name: string; readonly props: Props } | undefined;
+    /** Index of the parent in the request, if the parent is one of its resources (server.js's lookup). */
+    readonly parent: number | undefined;
+    readonly dependencies: readonly number[];
+    readonly propertyDependencies: readonly (readonly [string, readonly number[]])[];
+}
+
+// server.js's own NotApplicableError is not exported; `notApplicable` of these arguments throws this one.
+class NotApplicableError extends Error {
+    constructor(readonly reason?: string) {
+        super(reason ?? "Policy does not apply");
+        this.name = "NotApplicableError";
+    }
+}
+
+function throwNotApplicable(reason?: string): never {
+    throw new NotApplicableError(reason);
+}
+
+/** server.js's freezeMap: a read-only view of the stack tags. */
+function freezeMap(map: Map<string, string>): unknown {
+    return Object.freeze({
+        entries: map.entries.bind(map),
+        forEach: map.forEach.bind(map),
+        get: map.get.bind(map),
+        has: map.has.bind(map),
+        keys: map.keys.bind(map),
+        size: map.size,
+        values: map.values.bind(map),
+        [Symbol.iterator]: map[Symbol.iterator].bind(map),
+    });
+}
+
+function pushNotApplicable(list: unknown[] | undefined, policyName: string, reason: string | undefined): unknown[] {
+    const entry = new analyzerMessages.PolicyNotApplicable().setPolicyName(policyName);
+    if (reason) {
+        entry.setReason(reason);
+    }
+    return [...(list ?? []), entry];
+}
+
+/** server.js's makeReportViolationFun. */
+function reportViolationInto(ds: unknown[], policy: Policy, packName: string, packVersion: string, level: string) {
+    const { name, description, severity } = policy;
+    return (message: unknown, urn?: string): void => {
+        if (typeof message === "object" && message !== null) {
+            const info = message as Props;
+            ds.push({
+                policyName: info.name || name,
+                policyPackName: packName,
+                policyPackVersion: packVersion,
+                message: info.message || info.description || description,
+                urn: info.urn,
+                description: info.description || description,
+                enforcementLevel: info.enforcementLevel || level,
+                severity: info.severity || severity,
+            });
+            return;
+        }
+        ds.push({
+            policyName: name,
+            policyPackName: packName,
+            policyPackVersion: packVersion,
+            message: message ? `${description}\n${String(message)}` : description,
+            urn,
+            description,
+            enforcementLevel: level,
+            severity,
+        });
+    };
+}
+
+/** server.js's isTypeOf. */
+function isTypeOf(type: string, resourceClass: { isInstance?: unknown }): boolean {
+    const pulumiType = policyModule.getPulumiType(resourceClass);
+    if (pulumiType) {
+        return type === pulumiType;
+    }
+    const isInstance = resourceClass.isInstance;
+    return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
+}
+
+/** server.js's getResourceOptions, read once. */
+function optionsOf(r: analyzerProto.AnalyzerResource): ResourceBasis["opts"] {
+    const opts = r.getOptions();
+    if (!opts) {
+        throw new Error(
+            "A more recent version of the Pulumi CLI is required. To upgrade, see https://www.pulumi.com/docs/get-started/install/",
+        );
+    }
+    const timeouts = opts.getCustomtimeouts();
+    const result: ResourceBasis["opts"] = {
+        protect: opts.getProtect(),
+        ignoreChanges: Object.freeze([...opts.getIgnorechangesList()]), // a copy: jspb keeps the original
+        aliases: Object.freeze([...opts.getAliasesList()]),
+        customTimeouts: {
+            createSeconds: timeouts?.getCreate() ?? 0.0,
+            updateSeconds: timeouts?.getUpdate() ?? 0.0,
+            deleteSeconds: timeouts?.getDelete() ?? 0.0,
+        },
+        additionalSecretOutputs: Object.freeze([...opts.getAdditionalsecretoutputsList()]),
+    };
+    if (opts.getDeletebeforereplacedefined()) {
+        result.deleteBeforeReplace = opts.getDeletebeforereplace();
+    }
+    if (opts.getParent()) {
+        result.parent = opts.getParent();
+    }
+    Object.freeze(result.customTimeouts);
+    return Object.freeze(result);
+}
+
+/** Every resource of the request, read once; URN links resolved as server.js resolves them. */
+function basesOf(messages: readonly analyzerProto.AnalyzerResource[]): ResourceBasis[] {
+    const indexByUrn = new Map<string, number>();
+    messages.forEach((r, index) => indexByUrn.set(r.getUrn(), index)); // a later duplicate wins, as in server.js
+    const indexesOf = (urns: readonly string[]): number[] =>
+        urns.map((urn) => indexByUrn.get(urn)).filter((index): index is number => index !== undefined);
+    return messages.map((r) => {
+        const provider = r.getProvider();
+        const propertyDependencies: [string, number[]][] = [];
+        for (const [key, dependencies] of r.getPropertydependenciesMap().entries()) {
+            propertyDependencies.push([key, indexesOf(dependencies.getUrnsList())]);
+        }
+        const parentUrn = r.getParent();
+        return {
+            type: r.getType(),
+            urn: r.getUrn(),
+            name: r.getName(),
+            props: deserializeModule.deserializeProperties(r.getProperties() as Struct, false),
+            opts: optionsOf(r),
+            provider:
+                provider === undefined
+                    ? undefined
+                    : {
+                          type: provider.getType(),
+                          urn: provider.getUrn(),
+                          name: provider.getName(),
+                          props: deserializeModule.deserializeProperties(provider.getProperties() as Struct, false),
+                      },
+            parent: parentUrn ? indexByUrn.get(parentUrn) : undefined,
+            dependencies: indexesOf(r.getDependenciesList()),
+            propertyDependencies,
+        };
+    });
+}
+
+/**
+ * The resources of a request as server.js builds them for each policy, built once and shared by
+ * the stack policies of the request. Frozen, down to the lists and options, so a policy that
+ * tried to change what the next one sees fails loudly (the pack's code is strict) instead.
+ */
+function resourcesOf(bases: readonly ResourceBasis[]): readonly Props[] {
+    const resources = bases.map((b) => {
+        const props = proxy.unknownCheckingProxy(b.props);
+        const resource: Props = {
+            type: b.type,
+            props,
+            urn: b.urn,
+            name: b.name,
+            opts: b.opts,
+            dependencies: [],
+            propertyDependencies: {},
+            isType: (resourceClass: { isInstance?: unknown }) => isTypeOf(b.type, resourceClass),
+            asType: (resourceClass: { isInstance?: unknown }) => (isTypeOf(b.type, resourceClass) ? props : undefined),
+        };
+        if (b.provider !== undefined) {
+            resource.provider = Object.freeze({
+                type: b.provider.type,
+                props: proxy.unknownCheckingProxy(b.provider.props),
+                urn: b.provider.urn,
+                name: b.provider.name,
+            });
+        }
+        return resource;
+    });
+    bases.forEach((b, index) => {
+        const resource = resources[index];
+        if (b.parent !== undefined) {
+            resource.parent = resources[b.parent];
+        }
+        resource.dependencies = Object.freeze(b.dependencies.map((d) => resources[d]));
+        const byProperty: Record<string, readonly Props[]> = {};
+        for (const [key, dependencies] of b.propertyDependencies) {
+            byProperty[key] = Object.freeze(dependencies.map((d) => resources[d]));
+        }
+        resource.propertyDependencies = Object.freeze(byProperty);
+        Object.freeze(resource);
+    });
+    return Object.freeze(resources);
+}
+
+/** server.js's makeGetConfigFun. */
+function getConfigFor(state: ServedState, policyName: string): () => Props {
+    return () => {
+        const { enforcementLevel: _level, ...properties } = state.config[policyName] ?? {};
+        return properties;
+    };
+}
+
+/** The AnalyzeStack handler: server.js's, with each resource read once per request. */
+export function makeSharedAnalyzeStackRpcFun(
+    packName: string,
+    packVersion: string,
+    packLevel: string,
+    policies: readonly Policy[],
+    state: ServedState,
+): (call: { request: analyzerProto.AnalyzeStackRequest }, callback: Callback) => Promise<void> {
+    return async (call, callback) => {
+        const messages = call.request.getResourcesList();
+        const ds: unknown[] = [];
+        let notApplicable: unknown[] | undefined;
+        let resources: readonly Props[] | undefined;
+        try {
+            for (const p of policies) {
+                let level = state.config[p.name]?.enforcementLevel || p.enforcementLevel || packLevel;
+                if (level === "disabled" || !policyModule.isStackPolicy(p)) {
+                    continue;
+                }
+                if (level === "remediate") {
+                    level = "mandatory"; // stack policies cannot be remediated (server.js)
+                }
+                const pulumiType = policyModule.getPulumiType(p.validateStack);
+                if (pulumiType && !messages.some((r) => r.getType() === pulumiType)) {
+                    notApplicable = pushNotApplicable(notApplicable, p.name, `Policy only applies to resources of type '${pulumiType}'`);
+                    continue;
+                }
+                const reportViolation = reportViolationInto(ds, p, packName, packVersion, level);
+                try {
+                    // Read inside the first policy's try, so a malformed request fails naming it, as in server.js.
+                    resources ??= resourcesOf(basesOf(messages));
+                    const args = {
+                        resources,
+                        getConfig: getConfigFor(state, p.name),
+                        stackTags: state.stackTags,
+                        notApplicable: throwNotApplicable,
+                    };
+                    await Promise.resolve((p.validateStack as NonNullable<Policy["validateStack"]>)(args, reportViolation));
+                } catch (e) {
+                    const policyFrom = `policy '${p.name}' from policy pack '${packName}@v${packVersion}'`;
+                    if (e instanceof proxy.UnknownValueError) {
+                        const { validateStack: _validate, name, ...diag } = p;
+                        ds.push({
+                            policyName: name,
+                            policyPackName: packName,
+                            policyPackVersion: packVersion,
+                            message: `can't run ${policyFrom} during preview: ${e.message}`,
+                            ...diag,
+                            enforcementLevel: "advisory",
+                        });
+                    } else if (e instanceof NotApplicableError) {
+                        notApplicable = pushNotApplicable(notApplicable, p.name, e.reason);
+                    } else {
+                        throw protoutil.asGrpcError(e, `Error validating resource with ${policyFrom}`);
+                    }
+                }
+            }
+        } catch (err) {
+            callback(err, undefined);
+            return;
+        }
+        callback(undefined, protoutil.makeAnalyzeResponse(ds, notApplicable));
+    };
+}
+
+/** The configuration server.js's configure keeps, computed the same way from the same request. */
+function configOf(request: analyzerProto.ConfigureAnalyzerRequest): ServedState["config"] {
+    const config: ServedState["config"] = {};
+    for (const [name, policyConfig] of request.getPolicyconfigMap().entries()) {
+        const props = (policyConfig.getProperties()?.toJavaScript() ?? {}) as Props;
+        props.enforcementLevel = protoutil.convertEnforcementLevel(policyConfig.getEnforcementlevel());
+        config[name] = props;
+    }
+    return config;
+}
+
+/**
+ * The implementation server.js registers, with analyzeStack replaced, and configure and
+ * configureStack also recording, once server.js accepted them, what the new handler reads.
+ */
+function withSharedStackAnalysis(
+    implementation: Record<string, Handler>,
+    state: ServedState,
+    analyzeStack: Handler,
+): Record<string, Handler> {
+    const { configure, configureStack } = implementation;
+    return {
+        ...implementation,
+        configure: (call, callback) =>
+            configure(call, (error, response) => {
+                if (!error) {
+                    state.config = configOf(call.request as analyzerProto.ConfigureAnalyzerRequest);
+                }
+                callback(error, response);
+            }),
+        configureStack: (call, callback) =>
+            configureStack(call, (error, response) => {
+                if (!error) {
+                    const tags = new Map<string, string>();
+                    (call.request as analyzerProto.AnalyzerStackConfigureRequest).getTagsMap().forEach((v, k) => tags.set(k, v));
+                    state.stackTags = freezeMap(tags);
+                }
+                callback(error, response);
+            }),
+        analyzeStack,
+    };
+}
+
+/**
+ * `serve` of server.js, registering the shared AnalyzeStack handler in place of its own; every
+ * other call is server.js's. `addService` is replaced only while the original serve runs.
+ */
+export function servingSharedStackAnalysis(originalServe: Serve): Serve {
+    return (packName, packVersion, packLevel, packArgs, initialConfig) => {
+        const state: ServedState = { config: {}, stackTags: freezeMap(new Map()) };
+        const analyzeStack = makeSharedAnalyzeStackRpcFun(
+            packName,
+            packVersion,
+            packLevel,
+            (packArgs.policies ?? []) as readonly Policy[],
+            state,
+        ) as Handler;
+        const prototype = grpc.Server.prototype;
+        const addService = prototype.addService;
+        prototype.addService = function (service, implementation) {
+            const served =
+                service === analyzerRpc.AnalyzerService ? withSharedStackAnalysis(implementation, state, analyzeStack) : implementation;
+            return addService.call(this, service, served);
+        };
+        try {
+            originalServe(packName, packVersion, packLevel, packArgs, initialConfig);
+        } finally {
+            prototype.addService = addService;
+        }
+    };
+}
+
+// PolicyPack calls `server_1.serve(...)` through the module's exports, so replacing the export is enough.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the exports object itself
+const serverExports = require("@pulumi/policy/server") as { serve: Serve & { readonly sharedOriginal?: Serve } };
+if (serverExports.serve.sharedOriginal === undefined) {
+    const originalServe = serverExports.serve;
+    serverExports.serve = Object.assign(servingSharedStackAnalysis(originalServe), { sharedOriginal: originalServe });
+}

@@ -1,0 +1,306 @@
+// The pack serves AnalyzeStack with a handler that reads each resource message once per request
+// (policy/shared-stack-analysis.ts). Both servers here are @pulumi/policy's own server.js, each a
+// fresh copy of the module (its config and stack tags are module state), one as it is and one
+// through the pack's serve wrapper, configured with the same Configure and ConfigureStack
+// requests and given the same AnalyzeStack requests: the gate's synthetic lanes, fixture programs
+// of tests/fixtures/programs recorded by the gate's program host, and lanes with unknown values.
+import * as assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { syntheticIdentity, syntheticLaneStack } from "../../bench/gate-lanes";
+import { analyzerResourceOf, MessageCache } from "../../gate/analyzer-requests";
+import { addDefaultProviders } from "../../gate/default-providers";
+import { recordProgram } from "../../gate/program-process";
+import { loadProject, loadStackConfig } from "../../gate/project";
+import { RecordedStack } from "../../gate/recorded-stack";
+import { policies } from "../../policy/policies";
+import { Serve, servingSharedStackAnalysis } from "../../policy/shared-stack-analysis";
+import { UNKNOWN } from "./helpers/args";
+import { buildLane } from "./helpers/lane";
+import { stackRequestOf as fakeStackRequestOf } from "./helpers/server";
+import { repoRoot } from "../gate/helpers/gate-process";
+
+type Callback = (error: unknown, response?: unknown) => void;
+type Handler = (call: { request: unknown }, callback: Callback) => unknown;
+
+const policyRequire = createRequire(require.resolve("@pulumi/policy/server"));
+const grpc = policyRequire("@grpc/grpc-js") as { Server: { prototype: Record<string, unknown> } };
+const serverPath = require.resolve("@pulumi/policy/server");
+
+/** A fresh copy of server.js's `serve` (fresh module state: no pack served yet, no config). */
+function freshServe(): Serve {
+    const cached = require.cache[serverPath];
+    delete require.cache[serverPath];
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a second instance of the module, on purpose
+        return (require(serverPath) as { serve: Serve }).serve;
+    } finally {
+        if (cached !== undefined) {
+            require.cache[serverPath] = cached;
+        }
+    }
+}
+
+/** The handlers `serve` registers with grpc-js, captured without listening on a port. */
+function servedHandlers(serve: Serve, served: readonly object[] = policies): Record<string, Handler> {
+    const prototype = grpc.Server.prototype;
+    const { addService, bindAsync } = prototype;
+    let handlers: Record<string, Handler> | undefined;
+    prototype.addService = (_service: unknown, implementation: Record<string, Handler>) => {
+        handlers = implementation;
+    };
+    prototype.bindAsync = () => undefined;
+    try {
+        serve("escalation-pipeline", "0.1.0", "mandatory", { policies: served }, {});
+    } finally {
+        Object.assign(prototype, { addService, bindAsync });
+    }
+    assert.ok(handlers !== undefined, "serve registered the analyzer service");
+    return handlers;
+}
+
+function call(handler: Handler, request: unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+        void handler({ request }, (error, response) => (error ? reject(error as Error) : resolve(response)));
+    });
+}
+
+// proto EnforcementLevel values (analyzer.proto).
+const PROTO_LEVELS = { advisory: 0, mandatory: 1, disabled: 2 } as const;
+
+// Levels that differ from what the policies that fire on the synthetic lanes declare, so a server
+// that ignored the configured level would be seen; the other policies take turns.
+const CONFIGURED_LEVELS: Readonly<Record<string, number>> = {
+    "sqs-max-receive-count": PROTO_LEVELS.mandatory,
+    "cloudwatch-dlq-depth-alarm": PROTO_LEVELS.advisory,
+    "cloudwatch-alarm-has-action": PROTO_LEVELS.disabled,
+    "cloudwatch-consumer-alarms": PROTO_LEVELS.mandatory,
+};
+
+/**
+ * Every policy configured (the levels above, the others mandatory, advisory and disabled in
+ * turn) and one threshold moved so that config is seen to reach the rules: a receive count of 5
+ * is now too high.
+ */
+function configureRequest(): analyzerProto.ConfigureAnalyzerRequest {
+    const request = new analyzerProto.ConfigureAnalyzerRequest();
+    const levels = [PROTO_LEVELS.mandatory, PROTO_LEVELS.advisory, PROTO_LEVELS.disabled];
+    policies.forEach((p, index) => {
+        const properties: Record<string, string | number> =
+            p.name === "sqs-max-receive-count" ? { lowerBound: 3, upperBound: 4, unknownValues: "violation" } : {};
+        const config = new analyzerProto.PolicyConfig()
+            .setEnforcementlevel(CONFIGURED_LEVELS[p.name] ?? levels[index % levels.length])
+            .setProperties(Struct.fromJavaScript(properties));
+        request.getPolicyconfigMap().set(p.name, config);
+    });
+    return request;
+}
+
+function configureStackRequest(): analyzerProto.AnalyzerStackConfigureRequest {
+    const request = new analyzerProto.AnalyzerStackConfigureRequest().setStack("prod").setProject("escalation-pipeline");
+    request.getTagsMap().set("team", "platform");
+    return request;
+}
+
+/** What the test's own stack policies read of their arguments. */
+interface StackArgs {
+    readonly resources: readonly {
+        readonly urn: string;
+        readonly props: Record<string, unknown>;
+        readonly parent?: { readonly urn: string };
+    }[];
+    readonly notApplicable: (reason: string) => never;
+}
+
+interface Diagnostic {
+    readonly policyName: string;
+    readonly enforcementLevel: number;
+    readonly message: string;
+    readonly urn: string;
+}
+
+interface Verdict {
+    readonly diagnostics: readonly Diagnostic[];
+    readonly notApplicable: readonly string[];
+}
+
+function verdictOf(response: unknown): Verdict {
+    const analyzed = response as analyzerProto.AnalyzeResponse;
+    return {
+        diagnostics: analyzed.getDiagnosticsList().map((d) => ({
+            policyName: d.getPolicyname(),
+            enforcementLevel: d.getEnforcementlevel(),
+            message: d.getMessage(),
+            urn: d.getUrn(),
+        })),
+        notApplicable: analyzed.getNotApplicableList().map((n) => `${n.getPolicyName()}: ${n.getReason()}`),
+    };
+}
+
+/** A stock server and the pack's, both configured (or both not), to be given the same requests. */
+async function bothServers(
+    configured: boolean,
+    served: readonly object[],
+): Promise<{ readonly stock: Record<string, Handler>; readonly shared: Record<string, Handler> }> {
+    const stock = servedHandlers(freshServe(), served);
+    const shared = servedHandlers(servingSharedStackAnalysis(freshServe()), served);
+    if (configured) {
+        for (const handlers of [stock, shared]) {
+            await call(handlers.configureStack, configureStackRequest());
+            await call(handlers.configure, configureRequest());
+        }
+    }
+    return { stock, shared };
+}
+
+/** The AnalyzeStack request the gate sends for these resources, decoded as the pack decodes it. */
+function stackRequestOf(recorded: RecordedStack, config: Readonly<Record<string, string>>): analyzerProto.AnalyzeStackRequest {
+    const { resources, providerOf } = addDefaultProviders(recorded, config);
+    const messages = new MessageCache();
+    const request = new analyzerProto.AnalyzeStackRequest().setResourcesList(
+        resources.map((r) => analyzerResourceOf(r, providerOf.get(r.urn), messages)),
+    );
+    return analyzerProto.AnalyzeStackRequest.deserializeBinary(request.serializeBinary());
+}
+
+async function assertSameVerdicts(configured: boolean, bytes: Uint8Array, served: readonly object[] = policies): Promise<Verdict> {
+    const { stock, shared } = await bothServers(configured, served);
+    const decode = (): analyzerProto.AnalyzeStackRequest => analyzerProto.AnalyzeStackRequest.deserializeBinary(bytes);
+    assert.notEqual(shared.analyzeStack, stock.analyzeStack);
+
+    const expected = verdictOf(await call(stock.analyzeStack, decode()));
+    const actual = verdictOf(await call(shared.analyzeStack, decode()));
+
+    assert.deepEqual(actual, expected);
+    return expected;
+}
+
+// Programs of several shapes (compliant, DLQ kinds known and by Output, IAM, onEvent, components,
+// filters, a deprecated runtime); the recording is what takes the time.
+const fixturePrograms = [
+    "compliant",
+    "dlq-kinds",
+    "dlq-kinds-by-output",
+    "consumer-role-wildcard-action",
+    "corpus-on-event",
+    "corpus-queue-lambda-component",
+    "corpus-esm-filter",
+    "deprecated-runtime",
+];
+
+async function recordedFixture(name: string): Promise<Uint8Array> {
+    const programDir = path.join(repoRoot, "tests", "fixtures", "programs", name);
+    const project = loadProject(programDir);
+    const stackConfig = loadStackConfig(project, "dev");
+    const stack = await recordProgram({
+        programDir: project.programDir,
+        main: project.main,
+        project: project.name,
+        stack: "dev",
+        config: stackConfig.values,
+        secretKeys: stackConfig.secretKeys,
+        timeoutSeconds: 60,
+    });
+    return stackRequestOf(stack, stackConfig.values).serializeBinary();
+}
+
+describe("AnalyzeStack served with each resource read once per request", function () {
+    // The fixture programs run in the gate's program host, one process each.
+    this.timeout(240_000);
+
+    it("registers its own analyzeStack and keeps server.js's other handlers", () => {
+        const stock = servedHandlers(freshServe());
+        const shared = servedHandlers(servingSharedStackAnalysis(freshServe()));
+
+        assert.deepEqual(Object.keys(shared).sort(), Object.keys(stock).sort());
+        assert.notEqual(shared.analyzeStack, stock.analyzeStack);
+        assert.equal(shared.analyze.toString(), stock.analyze.toString());
+    });
+
+    it("fails the call, naming the policy, when a stack policy writes to the resources it shares", async () => {
+        const writing = {
+            name: "writes-resources",
+            description: "Changes what the next policy would see.",
+            enforcementLevel: "mandatory",
+            validateStack: (args: { resources: { name: string }[] }) => {
+                args.resources[0].name = "renamed";
+            },
+        };
+        const handlers = servedHandlers(servingSharedStackAnalysis(freshServe()), [writing]);
+
+        await assert.rejects(
+            call(handlers.analyzeStack, stackRequestOf(syntheticLaneStack(1), syntheticIdentity.config)),
+            /writes-resources/,
+        );
+    });
+
+    it("gives server.js's diagnostics on the gate's synthetic lanes, configured (levels, thresholds, stack tags)", async () => {
+        const verdict = await assertSameVerdicts(true, stackRequestOf(syntheticLaneStack(5), syntheticIdentity.config).serializeBinary());
+
+        const levelOf = (name: string): number | undefined => verdict.diagnostics.find((d) => d.policyName === name)?.enforcementLevel;
+        assert.equal(levelOf("sqs-max-receive-count"), PROTO_LEVELS.mandatory);
+        assert.equal(levelOf("cloudwatch-dlq-depth-alarm"), PROTO_LEVELS.advisory);
+        assert.equal(levelOf("cloudwatch-alarm-has-action"), undefined);
+        assert.equal(levelOf("cloudwatch-consumer-alarms"), PROTO_LEVELS.mandatory);
+    });
+
+    it("gives server.js's diagnostics on the gate's synthetic lanes with the pack's own defaults", async () => {
+        const verdict = await assertSameVerdicts(false, stackRequestOf(syntheticLaneStack(5), syntheticIdentity.config).serializeBinary());
+
+        assert.ok(verdict.diagnostics.length > 0, "the synthetic lanes have violations");
+    });
+
+    it("gives server.js's diagnostics when a value is unknown at preview", async () => {
+        const lane = buildLane({
+            queue: { visibilityTimeoutSeconds: UNKNOWN },
+            dependsOn: { queue: { visibilityTimeoutSeconds: ["fn"] } },
+        });
+        const verdict = await assertSameVerdicts(false, fakeStackRequestOf(lane.resources).serializeBinary());
+
+        assert.ok(verdict.diagnostics.some((d) => /unknown at preview/.test(d.message)));
+    });
+
+    it("gives server.js's diagnostics for what the server itself handles: an unknown read, not applicable, a violation object", async () => {
+        const lane = buildLane({ queue: { visibilityTimeoutSeconds: UNKNOWN } });
+        const stackPolicy = (name: string, validateStack: (args: StackArgs, report: (v: object) => void) => void): object => ({
+            name,
+            description: `The server's handling of ${name}.`,
+            enforcementLevel: "mandatory",
+            validateStack,
+        });
+        const served = [
+            stackPolicy("reads-unknown", (args) => {
+                args.resources.forEach((r) => String(r.props.visibilityTimeoutSeconds));
+            }),
+            stackPolicy("not-applicable", (args) => args.notApplicable("nothing to judge")),
+            stackPolicy("reports-object", (args, report) =>
+                report({
+                    message: `${args.resources.length} resources, parent ${String(args.resources[1].parent?.urn)}`,
+                    urn: args.resources[0].urn,
+                }),
+            ),
+        ];
+
+        const verdict = await assertSameVerdicts(false, fakeStackRequestOf(lane.resources).serializeBinary(), served);
+
+        assert.deepEqual(
+            verdict.diagnostics.map((d) => [d.policyName, d.enforcementLevel]),
+            [
+                ["reads-unknown", PROTO_LEVELS.advisory],
+                ["reports-object", PROTO_LEVELS.mandatory],
+            ],
+        );
+        assert.deepEqual(verdict.notApplicable, ["not-applicable: nothing to judge"]);
+    });
+
+    for (const name of fixturePrograms) {
+        it(`gives server.js's diagnostics on the fixture program ${name}, configured and not`, async () => {
+            const bytes = await recordedFixture(name);
+
+            await assertSameVerdicts(true, bytes);
+            await assertSameVerdicts(false, bytes);
+        });
+    }
+});
