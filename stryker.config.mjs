@@ -18,10 +18,12 @@ const scopes = {
         mutate: ["policy/event-source-mapping.ts", "policy/lambda.ts", "policy/cloudwatch.ts", "policy/aws-facts.ts"],
         spec: policyTests,
     },
-    // What every rule stands on: links between resources, unknown values, exemptions, config.
+    // What every rule stands on: links between resources, unknown values, exemptions, config, and
+    // the server's properties deserialized once per request for all the rules.
     "policy-index": {
         mutate: [
             "policy/stack-index.ts",
+            "policy/shared-deserialization.ts",
             "policy/unknown-values.ts",
             "policy/references.ts",
             "policy/rule.ts",

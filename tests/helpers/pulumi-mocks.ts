@@ -25,6 +25,13 @@ export interface MockResource {
     readonly dependencyUrns: readonly string[];
 }
 
+/** An invoke (data source lookup) as the mock engine saw it. */
+export interface MockInvoke {
+    readonly token: string;
+    /** The provider reference it ran through (`<provider URN>::<provider id>`); undefined for the engine's default provider. */
+    readonly provider: string | undefined;
+}
+
 type MockResourceOptions = MockResource["options"];
 type MockResourcePlace = Pick<MockResource, "urn" | "parentUrn" | "dependencyUrns">;
 
@@ -61,6 +68,7 @@ const typeAndName = (type: string, name: string) => `${type}::${name}`;
  */
 class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: Omit<MockResource, "options" | keyof MockResourcePlace>[] = [];
+    readonly invokes: MockInvoke[] = [];
 
     constructor(
         private readonly preview: boolean,
@@ -77,6 +85,8 @@ class RecordingMocks implements pulumi.runtime.Mocks {
 
     /** Region, caller identity and partition, answered as the offline gate answers them. */
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        // The SDK sends "" when no explicit provider applies.
+        this.invokes.push({ token: args.token, provider: args.provider || undefined });
         return answerInvoke(createInvokeTable({ "aws:region": this.region }, {}), args.token, args.inputs);
     }
 }
@@ -98,7 +108,10 @@ export interface MockRunOptions {
 }
 
 export class MockStack {
-    constructor(readonly resources: readonly MockResource[]) {}
+    constructor(
+        readonly resources: readonly MockResource[],
+        readonly invokes: readonly MockInvoke[] = [],
+    ) {}
 
     ofType(type: string): MockResource[] {
         return this.resources.filter((resource) => resource.type === type);
@@ -141,6 +154,7 @@ export async function runWithMocks<T>(program: () => T, options: MockRunOptions 
                 options: monitor.optionsByName.get(r.name) ?? noOptions,
                 ...(monitor.placeByTypeAndName.get(typeAndName(r.type, r.name)) ?? unplaced),
             })),
+            mocks.invokes,
         ),
         result,
     };

@@ -253,6 +253,22 @@ describe("EscalationPipeline consumers", () => {
         assert.ok(!executor.includes("ssm:GetParameter"));
     });
 
+    it("grants the pager its PagerDuty and Slack parameters by their full ARNs, the parameter name's leading slash kept", async () => {
+        const { stack } = await buildPipeline();
+        const statements = parsedJson<{ Statement: Statement[] }>(laneResource(stack, "escalation", "permissions").inputs.policy).Statement;
+        const parameterArn = (name: string) => `arn:aws:ssm:${TEST_REGION}:${TEST_ACCOUNT_ID}:parameter${name}`;
+
+        assert.deepEqual(
+            statements.filter((s) => actions([s]).includes("ssm:GetParameter")).map((s) => s.Resource),
+            [
+                [
+                    parameterArn("/escalation-pipeline-test-main/pagerduty-routing-key"),
+                    parameterArn("/escalation-pipeline-test-main/slack-webhook-url"),
+                ],
+            ],
+        );
+    });
+
     it("tells the handler its queue, DLQ, maxReceiveCount, visibility, backoff tiers and idempotency expiry", async () => {
         const { stack } = await buildPipeline({
             options: { escalation: { functionTimeoutSeconds: 10, maxReceiveCount: 4, backoffTiersSeconds: [2, 20, 200] } },

@@ -1,6 +1,8 @@
 import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
+import { EscalationPipeline } from "../../pipeline";
 import { buildPipeline, ResourceTypes } from "../helpers/pipeline-fixture";
-import { MockResource, MockStack } from "../helpers/pulumi-mocks";
+import { MockResource, MockStack, runWithMocks } from "../helpers/pulumi-mocks";
 
 /** The role policy that grants the permissions of the role a function runs as (its `role` input is the role's ARN). */
 function rolePolicyOf(stack: MockStack, fn: MockResource): MockResource {
@@ -21,6 +23,26 @@ describe("EscalationPipeline resource tree and creation order", () => {
             .map((resource) => resource.name);
 
         assert.deepEqual(withoutParent, ["main"]);
+    });
+
+    it("looks up partition, region and account through the aws provider the component is given, not the default one", async () => {
+        // A pipeline deployed to another account or region passes its own provider; ARNs built
+        // from the default provider's answers would name the wrong account or region.
+        const { stack } = await runWithMocks(() => {
+            const provider = new aws.Provider("other-account", { region: "eu-central-1" });
+            return new EscalationPipeline("main", {}, { providers: [provider] });
+        });
+        const provider = stack.named("other-account");
+        const awsInvokes = stack.invokes.filter((invoke) => invoke.token.startsWith("aws:"));
+
+        assert.deepEqual(awsInvokes.map((invoke) => invoke.token).sort(), [
+            "aws:index/getCallerIdentity:getCallerIdentity",
+            "aws:index/getPartition:getPartition",
+            "aws:index/getRegion:getRegion",
+        ]);
+        for (const invoke of awsInvokes) {
+            assert.equal(invoke.provider, `${provider.urn}::${provider.name}-id`, `${invoke.token} runs through the given provider`);
+        }
     });
 
     it("creates each function only after its role's permissions (Lambda checks them when it validates the mapping)", async () => {

@@ -52,6 +52,33 @@ describe("per-lane alarm settings", () => {
         );
     });
 
+    it("describes each alarm by the queue or function it watches, its threshold in words, what to do and its route", async () => {
+        // Settings off their defaults, so the figures in the text must come from the lane's settings.
+        const { stack } = await buildPipeline({
+            options: {
+                escalation: {
+                    oldestMessageAgeSlaSeconds: 600,
+                    alarms: { deadLetterQueueDepthMinutes: 2, routes: { oldestMessageAge: "slack", functionErrors: "page" } },
+                },
+            },
+        });
+        const queueName = laneResource(stack, "escalation", "queue").inputs.name as string;
+        const deadLetterQueueName = laneResource(stack, "escalation", "dlq").inputs.name as string;
+        const functionName = laneResource(stack, "escalation", "consumer").inputs.name as string;
+
+        assert.deepEqual(
+            ["dlq-depth", "oldest-message-age", "function-errors", "function-throttles"].map(
+                (suffix) => laneResource(stack, "escalation", suffix).inputs.alarmDescription,
+            ),
+            [
+                `Messages in dead-letter queue ${deadLetterQueueName} for 2 min: inspect with 'npm run dlq -- list'. Pages the on-call.`,
+                `Oldest message in ${queueName} is older than its 600 s SLA. Posts to Slack; does not page.`,
+                `Consumer ${functionName} crashed or timed out. Pages the on-call.`,
+                `Consumer ${functionName} was throttled; throttled receives drift messages toward the DLQ. Posts to Slack; does not page.`,
+            ],
+        );
+    });
+
     it("keeps the default route of alarms the lane does not mention", () => {
         const settings = computeLaneSettings(LaneKind.standard, { alarms: { routes: { functionThrottles: "page" } } });
 

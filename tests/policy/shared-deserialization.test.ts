@@ -95,6 +95,21 @@ describe("deserialization shared by the policies of one request", () => {
         assert.equal(new Set(counting.calls).size, 2 * afterFirst);
     });
 
+    it("finds @pulumi/policy's own deserializeProperties when loaded again with sharing installed, so wrappers never stack", () => {
+        shareDeserialization();
+        const modulePath = require.resolve("../../policy/shared-deserialization");
+        const loaded = require.cache[modulePath];
+        delete require.cache[modulePath];
+        try {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- a second copy of the module, as a second load would make
+            const reloaded = require(modulePath) as { originalDeserializeProperties: Deserialize };
+
+            assert.equal(reloaded.originalDeserializeProperties, originalDeserializeProperties);
+        } finally {
+            require.cache[modulePath] = loaded;
+        }
+    });
+
     it("passes the remediation form (secrets kept as proxies) through unshared", () => {
         const struct = Struct.fromJavaScript({ name: "pager" });
         const counting = countingDeserialize();
