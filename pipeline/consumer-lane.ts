@@ -73,14 +73,8 @@ export class ConsumerLane extends pulumi.ComponentResource {
         this.deadLetterQueue = new aws.sqs.Queue(
             `${name}-dlq`,
             {
-                name: names.deadLetterQueue,
-                fifoQueue: settings.deadLetterQueue.fifo || undefined,
-                visibilityTimeoutSeconds: settings.deadLetterQueue.visibilityTimeoutSeconds,
-                messageRetentionSeconds: settings.deadLetterQueue.messageRetentionSeconds,
-                maxMessageSize: settings.deadLetterQueue.maximumMessageSizeBytes,
+                ...laneQueueArgs(names.deadLetterQueue, settings.deadLetterQueue, args.kmsKeyArn, tags),
                 redriveAllowPolicy: pulumi.jsonStringify(awsContext.sqsQueueArn(names.queue).apply(redriveAllowPolicy)),
-                ...encryptionAtRest(args.kmsKeyArn),
-                tags,
             },
             stateful,
         );
@@ -90,21 +84,15 @@ export class ConsumerLane extends pulumi.ComponentResource {
         this.queue = new aws.sqs.Queue(
             `${name}-queue`,
             {
-                name: names.queue,
-                fifoQueue: settings.queue.fifo || undefined,
+                // Its visibility is 6 x function timeout + batching window (see lane-settings.ts).
+                ...laneQueueArgs(names.queue, settings.queue, args.kmsKeyArn, tags),
                 contentBasedDeduplication: settings.queue.contentBasedDeduplication,
                 deduplicationScope: settings.queue.deduplicationScope,
                 fifoThroughputLimit: settings.queue.fifoThroughputLimit,
-                // 6 x function timeout + batching window (see lane-settings.ts).
-                visibilityTimeoutSeconds: settings.queue.visibilityTimeoutSeconds,
-                messageRetentionSeconds: settings.queue.messageRetentionSeconds,
                 receiveWaitTimeSeconds: settings.queue.receiveWaitTimeSeconds,
-                maxMessageSize: settings.queue.maximumMessageSizeBytes,
                 redrivePolicy: pulumi.jsonStringify(
                     this.deadLetterQueueArn.apply((arn) => redrivePolicy(arn, settings.deadLetterQueue.maxReceiveCount)),
                 ),
-                ...encryptionAtRest(args.kmsKeyArn),
-                tags,
             },
             stateful,
         );
@@ -278,6 +266,24 @@ export function createFunctionLogGroupAndRole(
 }
 
 /** SQS-managed encryption by default; a customer key when one is configured. */
+/** What a lane's queue and its DLQ are both created with: name, type, timing, size, encryption at rest, tags. */
+function laneQueueArgs(
+    name: string,
+    queue: LaneSettings["queue"] | LaneSettings["deadLetterQueue"],
+    kmsKeyArn: pulumi.Input<string> | undefined,
+    tags: Record<string, string>,
+): aws.sqs.QueueArgs {
+    return {
+        name,
+        fifoQueue: queue.fifo || undefined,
+        visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
+        messageRetentionSeconds: queue.messageRetentionSeconds,
+        maxMessageSize: queue.maximumMessageSizeBytes,
+        ...encryptionAtRest(kmsKeyArn),
+        tags,
+    };
+}
+
 export function encryptionAtRest(
     kmsKeyArn: pulumi.Input<string> | undefined,
 ): Pick<aws.sqs.QueueArgs, "sqsManagedSseEnabled" | "kmsMasterKeyId"> {

@@ -1,21 +1,8 @@
 import { EscalationPipeline, EscalationPipelineArgs } from "../../pipeline";
-import { ResourceTypes as PackResourceTypes } from "../../policy/resource-types";
 import { MockRunOptions, MockResource, MockStack, runWithMocks } from "./pulumi-mocks";
 
-/**
- * The type tokens the component tests look up: the policy pack's (one list, checked against the
- * @pulumi/aws classes in tests/policy/pack.test.ts), and the few the component creates that no
- * rule reads.
- */
-export const ResourceTypes = {
-    ...PackResourceTypes,
-    topic: "aws:sns/topic:Topic",
-    table: "aws:dynamodb/table:Table",
-    parameter: "aws:ssm/parameter:Parameter",
-    bucket: "aws:s3/bucket:Bucket",
-    kmsKey: "aws:kms/key:Key",
-    kmsAlias: "aws:kms/alias:Alias",
-} as const;
+/** The type tokens the component tests look up (tests/helpers/resource-types.ts). */
+export { ResourceTypes } from "./resource-types";
 
 /**
  * Alarm endpoints for tests: not on a documentation domain (validation refuses those), and never

@@ -4,6 +4,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { RegisterResourceResponse, type RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { answerInvoke, createInvokeTable, placeholderAccountId } from "../../gate/invoke-table";
 import { loadProject, loadStackConfig } from "../../pipeline/project";
+import { ResourceTypes } from "./resource-types";
 
 /** The account id the invokes answer with: the offline gate's, so tests and gate agree. */
 export const TEST_ACCOUNT_ID = placeholderAccountId;
@@ -93,7 +94,7 @@ class RecordingMocks implements pulumi.runtime.Mocks {
 
 /** The computed outputs other resources take from a resource, as the provider would return them after create. */
 function computedOutputs(args: pulumi.runtime.MockResourceArgs, region: string): Record<string, unknown> {
-    if (args.type === "aws:kms/key:Key") {
+    if (args.type === ResourceTypes.kmsKey) {
         const keyId = `${args.name}-key-id`;
         return { keyId, arn: `arn:aws:kms:${region}:${TEST_ACCOUNT_ID}:key/${keyId}` };
     }

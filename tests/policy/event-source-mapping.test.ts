@@ -14,6 +14,23 @@ import { buildLane, functionArn, queueArn, unknownAliasOf, mappingThroughAlias, 
 
 const KINESIS_ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks";
 
+/** A lane whose mapping invokes a function declared outside the stack. */
+const laneWithForeignConsumer = (): Lane =>
+    buildLane({
+        omit: ["fn"],
+        mapping: { functionName: functionArn("elsewhere") },
+        dependsOn: { mapping: { functionName: [] } },
+    });
+
+/** A second mapping of the lane's function, reading the lane's DLQ with the first one's settings. */
+const secondMappingOnDlq = (lane: Lane) =>
+    fakeResource(
+        aws.lambda.EventSourceMapping,
+        "pager-mapping-2",
+        { ...lane.mapping.props, eventSourceArn: queueArn("pager-dlq") },
+        { propertyDependencies: { functionName: [lane.fn] } },
+    );
+
 describe("policy sqs-visibility-timeout-covers-consumers", () => {
     it("passes a visibility of 6 x the function timeout + the batching window", async () => {
         const lane = buildLane();
@@ -111,11 +128,7 @@ describe("policy sqs-visibility-timeout-covers-consumers", () => {
     });
 
     it("reports a consumer function declared outside the stack", async () => {
-        const lane = buildLane({
-            omit: ["fn"],
-            mapping: { functionName: functionArn("elsewhere") },
-            dependsOn: { mapping: { functionName: [] } },
-        });
+        const lane = laneWithForeignConsumer();
 
         const violations = await runStackPolicy(sqsVisibilityTimeoutCoversConsumers, lane.resources);
 
@@ -346,12 +359,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
     it("reports reserved concurrency below the sum over two mappings, each within it", async () => {
         const lane = buildLane({ fn: { reservedConcurrentExecutions: 8 } });
-        const second = fakeResource(
-            aws.lambda.EventSourceMapping,
-            "pager-mapping-2",
-            { ...lane.mapping.props, eventSourceArn: queueArn("pager-dlq") },
-            { propertyDependencies: { functionName: [lane.fn] } },
-        );
+        const second = secondMappingOnDlq(lane);
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources, second]);
 
@@ -363,12 +371,7 @@ describe("policy lambda-consumer-concurrency-bounded", () => {
 
     it("passes reserved concurrency equal to the sum over two mappings", async () => {
         const lane = buildLane({ fn: { reservedConcurrentExecutions: 10 } });
-        const second = fakeResource(
-            aws.lambda.EventSourceMapping,
-            "pager-mapping-2",
-            { ...lane.mapping.props, eventSourceArn: queueArn("pager-dlq") },
-            { propertyDependencies: { functionName: [lane.fn] } },
-        );
+        const second = secondMappingOnDlq(lane);
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, [...lane.resources, second]);
 
@@ -844,11 +847,7 @@ describe("event source mapping rules: messages", () => {
     });
 
     it("reports a consumer function outside the stack to the concurrency rule", async () => {
-        const lane = buildLane({
-            omit: ["fn"],
-            mapping: { functionName: functionArn("elsewhere") },
-            dependsOn: { mapping: { functionName: [] } },
-        });
+        const lane = laneWithForeignConsumer();
 
         const violations = await runStackPolicy(lambdaConsumerConcurrencyBounded, lane.resources);
 

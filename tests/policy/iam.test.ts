@@ -14,6 +14,10 @@ const grant = (action: string | string[], resource: string | string[] = "*") =>
 /** What the rule reports on the lane with `extra` resources beside it. */
 const violationsOf = (lane: Lane, ...extra: FakeResource[]) => runStackPolicy(iamConsumerRoleLeastPrivilege, [...lane.resources, ...extra]);
 
+/** A role policy whose role is unknown at preview and named by no dependency (it depends on the queue only). */
+const orphanRolePolicy = (lane: Lane) =>
+    fakeResource(aws.iam.RolePolicy, "orphan", { role: UNKNOWN, policy: grant("sqs:ReceiveMessage") }, { dependencies: [lane.queue] });
+
 /**
  * A customer managed policy of `document` and the attachment of `kind` that puts it on the lane's
  * role, as a first preview sees them: the role and the policy's ARN are unknown, so only the
@@ -132,12 +136,7 @@ describe("policy iam-consumer-role-least-privilege", () => {
 
     it("reports a role policy whose role is unknown at preview", async () => {
         const lane = buildLane();
-        const orphan = fakeResource(
-            aws.iam.RolePolicy,
-            "orphan",
-            { role: UNKNOWN, policy: grant("sqs:ReceiveMessage") },
-            { dependencies: [lane.queue] },
-        );
+        const orphan = orphanRolePolicy(lane);
 
         const violations = await violationsOf(lane, orphan);
 
@@ -365,12 +364,7 @@ describe("policy iam-consumer-role-least-privilege: cases the mutation run found
 
     it("says nothing of a role policy whose role is unknown when no function consumes a queue", async () => {
         const lane = buildLane({ omit: ["mapping"] });
-        const orphan = fakeResource(
-            aws.iam.RolePolicy,
-            "orphan",
-            { role: UNKNOWN, policy: grant("sqs:ReceiveMessage") },
-            { dependencies: [lane.queue] },
-        );
+        const orphan = orphanRolePolicy(lane);
 
         const violations = await violationsOf(lane, orphan);
 

@@ -21,6 +21,14 @@ import { buildLane, queueArn, queueUrl, laneWithUnknown } from "./helpers/lane";
 const redrive = (target: string, maxReceiveCount = 5) => JSON.stringify({ deadLetterTargetArn: target, maxReceiveCount });
 const byQueue = (...arns: string[]) => JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: arns });
 const stackReference = foreignResource("pulumi:pulumi:StackReference", "shared");
+/** An aws.sqs.RedrivePolicy onto the lane's DLQ whose source queue comes from another stack (unknown at preview). */
+const redriveFromStackReference = (maxReceiveCount?: number) =>
+    fakeResource(
+        aws.sqs.RedrivePolicy,
+        "shared-redrive",
+        { queueUrl: UNKNOWN, redrivePolicy: redrive(queueArn("pager-dlq"), maxReceiveCount) },
+        { propertyDependencies: { queueUrl: [stackReference] } },
+    );
 
 /** The rules that judge a redrive by both of its queues. */
 const pairRules: readonly StackValidationPolicy[] = [
@@ -35,12 +43,7 @@ describe("queue rules: a redrive whose source queue is unknown at preview", () =
     for (const rule of pairRules) {
         it(`${rule.name} passes over it`, async () => {
             const lane = buildLane({ dlq: { redriveAllowPolicy: byQueue(queueArn("pager")) } });
-            const holder = fakeResource(
-                aws.sqs.RedrivePolicy,
-                "shared-redrive",
-                { queueUrl: UNKNOWN, redrivePolicy: redrive(queueArn("pager-dlq")) },
-                { propertyDependencies: { queueUrl: [stackReference] } },
-            );
+            const holder = redriveFromStackReference();
 
             const violations = await runStackPolicy(rule, [...lane.resources, stackReference, holder]);
 
@@ -50,12 +53,7 @@ describe("queue rules: a redrive whose source queue is unknown at preview", () =
 
     it("sqs-max-receive-count gives no Lambda advice on it", async () => {
         const lane = buildLane();
-        const holder = fakeResource(
-            aws.sqs.RedrivePolicy,
-            "shared-redrive",
-            { queueUrl: UNKNOWN, redrivePolicy: redrive(queueArn("pager-dlq"), 4) },
-            { propertyDependencies: { queueUrl: [stackReference] } },
-        );
+        const holder = redriveFromStackReference(4);
 
         const violations = await runStackPolicy(sqsMaxReceiveCount, [...lane.resources, stackReference, holder]);
 
@@ -64,12 +62,7 @@ describe("queue rules: a redrive whose source queue is unknown at preview", () =
 
     it("sqs-queue-has-dlq does not report it when every queue has a DLQ", async () => {
         const lane = buildLane();
-        const holder = fakeResource(
-            aws.sqs.RedrivePolicy,
-            "shared-redrive",
-            { queueUrl: UNKNOWN, redrivePolicy: redrive(queueArn("pager-dlq")) },
-            { propertyDependencies: { queueUrl: [stackReference] } },
-        );
+        const holder = redriveFromStackReference();
 
         const violations = await runStackPolicy(sqsQueueHasDlq, [...lane.resources, stackReference, holder]);
 
