@@ -82,7 +82,8 @@ function decodedMessage(value: string | string[] | undefined): string {
     }
 }
 
-interface Serializable {
+/** A request message: google-protobuf's, or one the gate encoded itself (gate/analyzer-requests.ts). */
+export interface Serializable {
     serializeBinary(): Uint8Array;
 }
 
@@ -185,11 +186,11 @@ export class AnalyzerConnection {
         return this.call("Configure", analyzerMethods.configure, request, Empty.deserializeBinary);
     }
 
-    analyze(request: analyzerproto.AnalyzeRequest): Promise<analyzerproto.AnalyzeResponse> {
+    analyze(request: Serializable & { getUrn(): string }): Promise<analyzerproto.AnalyzeResponse> {
         return this.call(`Analyze(${request.getUrn()})`, analyzerMethods.analyze, request, analyzerproto.AnalyzeResponse.deserializeBinary);
     }
 
-    analyzeStack(request: analyzerproto.AnalyzeStackRequest): Promise<analyzerproto.AnalyzeResponse> {
+    analyzeStack(request: Serializable): Promise<analyzerproto.AnalyzeResponse> {
         return this.call("AnalyzeStack", analyzerMethods.analyzeStack, request, analyzerproto.AnalyzeResponse.deserializeBinary);
     }
 

@@ -1,9 +1,12 @@
 // Turns recorded resources into Analyzer protocol messages the way the engine marshals them
 // (MarshalOptions{KeepUnknowns, KeepSecrets, SkipInternalKeys}): unknown sentinels and secret
 // envelopes pass through, resource references become their id (unknown in a first preview) or,
-// for components, their URN, and top-level "__" keys are dropped.
+// for components, their URN, and top-level "__" keys are dropped. The messages are encoded here,
+// to bytes, by gate/protobuf-writer.ts (why: there).
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
+import type { Serializable } from "./analyzer-client";
+import { ProtoWriter, encodeStruct } from "./protobuf-writer";
 import { RecordedResource, WireProperties, wireSignature } from "./recorded-stack";
 
 function downgradeReferences(value: unknown): unknown {
@@ -21,36 +24,47 @@ function downgradeReferences(value: unknown): unknown {
 }
 
 /**
- * Messages built during one analysis. AnalyzeStack sends every resource again, mostly with the
+ * Encodings made during one analysis. AnalyzeStack sends every resource again, mostly with the
  * properties its Analyze call sent (a first preview's outputs are its inputs), and every resource
- * names the same default provider: each is built once per recorded object and shared (messages
- * are only serialized, never modified). One per analysis, so nothing outlives it.
+ * names the same default provider: each is encoded once per recorded object and its bytes reused.
+ * One per analysis, so nothing outlives it.
  */
 export class MessageCache {
-    readonly structs = new WeakMap<WireProperties, Struct>();
-    readonly providers = new WeakMap<RecordedResource, analyzerproto.AnalyzerProviderResource>();
+    readonly structs = new WeakMap<WireProperties, Uint8Array>();
+    readonly options = new WeakMap<RecordedResource, Uint8Array>();
+    readonly providers = new WeakMap<RecordedResource, Uint8Array>();
 }
 
-function propertiesOf(properties: WireProperties, cache: MessageCache): Struct {
-    let struct = cache.structs.get(properties);
-    if (struct === undefined) {
-        struct = toAnalyzerProperties(properties);
-        cache.structs.set(properties, struct);
-    }
-    return struct;
-}
-
-export function toAnalyzerProperties(properties: WireProperties): Struct {
+/** What the engine sends of a resource's properties: no top-level "__" keys, references downgraded. */
+function marshalled(properties: WireProperties): Record<string, unknown> {
     const kept: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(properties)) {
         if (!key.startsWith("__")) {
             kept[key] = downgradeReferences(value);
         }
     }
-    return Struct.fromJavaScript(kept as Parameters<typeof Struct.fromJavaScript>[0]);
+    return kept;
 }
 
-function optionsOf(resource: RecordedResource): analyzerproto.AnalyzerResourceOptions {
+function propertiesOf(properties: WireProperties, cache: MessageCache): Uint8Array {
+    let encoded = cache.structs.get(properties);
+    if (encoded === undefined) {
+        encoded = encodeStruct(marshalled(properties));
+        cache.structs.set(properties, encoded);
+    }
+    return encoded;
+}
+
+export function toAnalyzerProperties(properties: WireProperties): Struct {
+    return Struct.deserializeBinary(encodeStruct(marshalled(properties)));
+}
+
+// Small and once per resource: built with google-protobuf's setters, cached as bytes.
+function optionsOf(resource: RecordedResource, cache: MessageCache): Uint8Array {
+    const known = cache.options.get(resource);
+    if (known !== undefined) {
+        return known;
+    }
     const options = new analyzerproto.AnalyzerResourceOptions();
     options.setProtect(resource.options.protect);
     options.setIgnorechangesList([...resource.options.ignoreChanges]);
@@ -71,49 +85,112 @@ function optionsOf(resource: RecordedResource): analyzerproto.AnalyzerResourceOp
     if (resource.parent !== undefined) {
         options.setParent(resource.parent);
     }
-    return options;
+    const encoded = options.serializeBinary();
+    cache.options.set(resource, encoded);
+    return encoded;
 }
 
-function providerOf(provider: RecordedResource, cache: MessageCache): analyzerproto.AnalyzerProviderResource {
+// The field numbers of AnalyzeRequest, AnalyzerResource and AnalyzerProviderResource
+// (pulumi/proto/analyzer.proto): the three share the first ones.
+const fields = {
+    type: 1,
+    properties: 2,
+    urn: 3,
+    name: 4,
+    options: 5,
+    provider: 6,
+    parent: 7,
+    dependencies: 8,
+    propertyDependencies: 9,
+    /** AnalyzeStackRequest.resources; AnalyzerPropertyDependencies.urns; map entries' key. */
+    first: 1,
+    /** Map entries' value. */
+    mapValue: 2,
+} as const;
+
+// Requests are encoded one at a time, each in full before the next: one buffer serves them all.
+const requestWriter = new ProtoWriter();
+
+function providerOf(provider: RecordedResource, cache: MessageCache): Uint8Array {
     const known = cache.providers.get(provider);
     if (known !== undefined) {
         return known;
     }
-    const message = new analyzerproto.AnalyzerProviderResource();
-    cache.providers.set(provider, message);
-    message.setUrn(provider.urn);
-    message.setType(provider.type);
-    message.setName(provider.name);
-    message.setProperties(propertiesOf(provider.inputs, cache));
-    return message;
+    const properties = propertiesOf(provider.inputs, cache);
+    const writer = new ProtoWriter();
+    writer.optionalString(fields.type, provider.type);
+    writer.message(fields.properties, properties);
+    writer.optionalString(fields.urn, provider.urn);
+    writer.optionalString(fields.name, provider.name);
+    const encoded = writer.finish();
+    cache.providers.set(provider, encoded);
+    return encoded;
 }
 
-// What an AnalyzeRequest and an AnalyzerResource both carry about a resource.
-interface ResourceMessage {
-    setUrn(value: string): unknown;
-    setType(value: string): unknown;
-    setName(value: string): unknown;
-    setProperties(value?: Struct): unknown;
-    setOptions(value?: analyzerproto.AnalyzerResourceOptions): unknown;
-    setProvider(value?: analyzerproto.AnalyzerProviderResource): unknown;
-}
-
-function fill<M extends ResourceMessage>(
-    message: M,
+/** What an AnalyzeRequest and an AnalyzerResource both carry about a resource, in field order. */
+function writeResource(
+    writer: ProtoWriter,
     resource: RecordedResource,
     properties: WireProperties,
     provider: RecordedResource | undefined,
     cache: MessageCache,
-): M {
-    message.setUrn(resource.urn);
-    message.setType(resource.type);
-    message.setName(resource.name);
-    message.setProperties(propertiesOf(properties, cache));
-    message.setOptions(optionsOf(resource));
-    if (provider) {
-        message.setProvider(providerOf(provider, cache));
+): void {
+    // Made before anything is written: they may use the shared buffers.
+    const encodedProperties = propertiesOf(properties, cache);
+    const encodedOptions = optionsOf(resource, cache);
+    const encodedProvider = provider && providerOf(provider, cache);
+    writer.optionalString(fields.type, resource.type);
+    writer.message(fields.properties, encodedProperties);
+    writer.optionalString(fields.urn, resource.urn);
+    writer.optionalString(fields.name, resource.name);
+    writer.message(fields.options, encodedOptions);
+    if (encodedProvider) {
+        writer.message(fields.provider, encodedProvider);
     }
-    return message;
+}
+
+/** AnalyzeStack sees each resource's outputs; see `analyzerResourceOf`. */
+function writeAnalyzerResource(
+    writer: ProtoWriter,
+    resource: RecordedResource,
+    provider: RecordedResource | undefined,
+    cache: MessageCache,
+): void {
+    writeResource(writer, resource, resource.outputs ?? resource.inputs, provider, cache);
+    writer.optionalString(fields.parent, resource.parent ?? "");
+    for (const urn of resource.dependencies) {
+        writer.string(fields.dependencies, urn);
+    }
+    // The engine leaves out properties that depend on nothing; map entries go in key order.
+    for (const key of Object.keys(resource.propertyDependencies).sort()) {
+        const urns = resource.propertyDependencies[key];
+        if (urns.length > 0) {
+            const entryAt = writer.begin(fields.propertyDependencies);
+            writer.string(fields.first, key);
+            const depsAt = writer.begin(fields.mapValue);
+            for (const urn of urns) {
+                writer.string(fields.first, urn);
+            }
+            writer.end(depsAt);
+            writer.end(entryAt);
+        }
+    }
+}
+
+/** An Analyze request, encoded; the client needs only its bytes and, for errors, its URN. */
+export class EncodedAnalyzeRequest {
+    constructor(
+        private readonly urn: string,
+        private readonly bytes: Uint8Array,
+    ) {}
+
+    getUrn(): string {
+        return this.urn;
+    }
+
+    serializeBinary(): Uint8Array {
+        return this.bytes;
+    }
 }
 
 /** Analyze sees a resource's inputs, before the engine acts on it. */
@@ -121,8 +198,10 @@ export function analyzeRequestOf(
     resource: RecordedResource,
     provider: RecordedResource | undefined,
     cache = new MessageCache(),
-): analyzerproto.AnalyzeRequest {
-    return fill(new analyzerproto.AnalyzeRequest(), resource, resource.inputs, provider, cache);
+): EncodedAnalyzeRequest {
+    requestWriter.reset();
+    writeResource(requestWriter, resource, resource.inputs, provider, cache);
+    return new EncodedAnalyzeRequest(resource.urn, requestWriter.finish());
 }
 
 /**
@@ -134,19 +213,23 @@ export function analyzerResourceOf(
     provider: RecordedResource | undefined,
     cache = new MessageCache(),
 ): analyzerproto.AnalyzerResource {
-    const message = fill(new analyzerproto.AnalyzerResource(), resource, resource.outputs ?? resource.inputs, provider, cache);
-    if (resource.parent !== undefined) {
-        message.setParent(resource.parent);
+    requestWriter.reset();
+    writeAnalyzerResource(requestWriter, resource, provider, cache);
+    return analyzerproto.AnalyzerResource.deserializeBinary(requestWriter.finish());
+}
+
+/** The AnalyzeStack request for `resources`, encoded (the client needs only its bytes). */
+export function analyzeStackRequestOf(
+    resources: readonly RecordedResource[],
+    providerOf: ReadonlyMap<string, RecordedResource>,
+    cache = new MessageCache(),
+): Serializable {
+    requestWriter.reset();
+    for (const resource of resources) {
+        const at = requestWriter.begin(fields.first);
+        writeAnalyzerResource(requestWriter, resource, providerOf.get(resource.urn), cache);
+        requestWriter.end(at);
     }
-    message.setDependenciesList([...resource.dependencies]);
-    const propertyDependencies = message.getPropertydependenciesMap();
-    for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
-        // The engine leaves out properties that depend on nothing.
-        if (urns.length > 0) {
-            const deps = new analyzerproto.AnalyzerPropertyDependencies();
-            deps.setUrnsList([...urns]);
-            propertyDependencies.set(key, deps);
-        }
-    }
-    return message;
+    const bytes = requestWriter.finish();
+    return { serializeBinary: () => bytes };
 }
