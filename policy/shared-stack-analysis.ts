@@ -28,6 +28,7 @@ const analyzerMessages = policyRequire("@pulumi/pulumi/proto/analyzer_pb") as ty
 const deserializeModule = require("@pulumi/policy/deserialize") as { deserializeProperties: (s: Struct, proxySecrets: boolean) => Props };
 const policyModule = require("@pulumi/policy/policy") as {
     getPulumiType: (value: unknown) => string | undefined;
+    isResourcePolicy: (policy: unknown) => boolean;
     isStackPolicy: (policy: unknown) => boolean;
 };
 const protoutil = require("@pulumi/policy/protoutil") as {
@@ -42,6 +43,7 @@ const proxy = require("@pulumi/policy/proxy") as {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 type Props = Record<string, unknown>;
+type Validation = (args: unknown, reportViolation: unknown) => unknown;
 type Callback = (error: unknown, response?: unknown) => void;
 type Handler = (call: { request: never }, callback: Callback) => unknown;
 type AddService = (this: unknown, service: unknown, implementation: Record<string, Handler>) => unknown;
@@ -61,6 +63,7 @@ interface Policy {
     readonly enforcementLevel?: string;
     readonly severity?: string;
     readonly validateStack?: (args: unknown, reportViolation: unknown) => unknown;
+    readonly validateResource?: Validation | readonly Validation[];
     readonly [key: string]: unknown;
 }
 
@@ -118,11 +121,11 @@ function pushNotApplicable(list: unknown[] | undefined, policyName: string, reas
     return [...(list ?? []), entry];
 }
 
-/** server.js's makeReportViolationFun. */
+/** server.js's makeReportViolationFun (a null message fails reading its name, as there). */
 function reportViolationInto(ds: unknown[], policy: Policy, packName: string, packVersion: string, level: string) {
     const { name, description, severity } = policy;
     return (message: unknown, urn?: string): void => {
-        if (typeof message === "object" && message !== null) {
+        if (typeof message === "object") {
             const info = message as Props;
             ds.push({
                 policyName: info.name || name,
@@ -342,6 +345,142 @@ export function makeSharedAnalyzeStackRpcFun(
     };
 }
 
+/** What server.js builds from an Analyze request for each validation, read from it once. */
+interface AnalyzedResource {
+    readonly type: string;
+    readonly props: Props;
+    readonly urn: string;
+    readonly name: string;
+    readonly opts: Props;
+    readonly isType: (resourceClass: { isInstance?: unknown }) => boolean;
+    readonly asType: (resourceClass: { isInstance?: unknown }) => Props | undefined;
+    readonly provider: Props | undefined;
+}
+
+/** server.js's arguments of validateResource, minus stackTags, getConfig and notApplicable. */
+function analyzedResourceOf(request: analyzerProto.AnalyzeRequest): AnalyzedResource {
+    const type = request.getType();
+    const props = proxy.unknownCheckingProxy(deserializeModule.deserializeProperties(request.getProperties() as Struct, false));
+    const provider = request.getProvider();
+    return {
+        type,
+        props,
+        urn: request.getUrn(),
+        name: request.getName(),
+        opts: optionsOf(request as unknown as analyzerProto.AnalyzerResource), // the same options message and getters
+        isType: (resourceClass) => isTypeOf(type, resourceClass),
+        asType: (resourceClass) => (isTypeOf(type, resourceClass) ? props : undefined),
+        provider:
+            provider === undefined
+                ? undefined
+                : Object.freeze({
+                      type: provider.getType(),
+                      props: proxy.unknownCheckingProxy(deserializeModule.deserializeProperties(provider.getProperties() as Struct, false)),
+                      urn: provider.getUrn(),
+                      name: provider.getName(),
+                  }),
+    };
+}
+
+/**
+ * The Analyze handler: server.js's `makeAnalyzeRpcFun`, which for each validation of each policy
+ * rebuilt the resource's options, its provider (deserialized again, then proxied), the props'
+ * proxy and the isType/asType closures, and each policy's getConfig: 10,002 requests times the
+ * applicable policies. Here what depends only on the request is read once per request (inside the
+ * first validation's try, so a malformed request still fails naming that policy, as in server.js)
+ * and frozen, and getConfig is made once per policy (it reads the config when called, as
+ * server.js's does). Levels, not-applicable, violations and unknown handling follow server.js line
+ * by line (tests/policy/shared-resource-analysis.test.ts compares every diagnostic).
+ */
+export function makeSharedAnalyzeRpcFun(
+    packName: string,
+    packVersion: string,
+    packLevel: string,
+    policies: readonly Policy[],
+    state: ServedState,
+): (call: { request: analyzerProto.AnalyzeRequest }, callback: Callback) => Promise<void> {
+    const getConfigs = new Map(policies.map((p) => [p, getConfigFor(state, p.name)]));
+    return async (call, callback) => {
+        const request = call.request;
+        const type = request.getType();
+        const ds: unknown[] = [];
+        let notApplicable: unknown[] | undefined;
+        let resource: AnalyzedResource | undefined;
+        try {
+            for (const p of policies) {
+                let level = state.config[p.name]?.enforcementLevel || p.enforcementLevel || packLevel;
+                if (level === "disabled" || !policyModule.isResourcePolicy(p)) {
+                    continue;
+                }
+                if (!p.validateResource) {
+                    notApplicable = pushNotApplicable(notApplicable, p.name, "Policy does not implement validateResource");
+                    continue;
+                }
+                if (level === "remediate") {
+                    level = "mandatory"; // a violation left after remediation is reported as mandatory (server.js)
+                }
+                if (!Array.isArray(p.validateResource)) {
+                    const pulumiType = policyModule.getPulumiType(p.validateResource);
+                    if (pulumiType && type !== pulumiType) {
+                        notApplicable = pushNotApplicable(
+                            notApplicable,
+                            p.name,
+                            `Policy only applies to resources of type '${pulumiType}'`,
+                        );
+                        continue;
+                    }
+                }
+                const reportViolation = reportViolationInto(ds, p, packName, packVersion, level);
+                const validations: readonly Validation[] = Array.isArray(p.validateResource)
+                    ? p.validateResource
+                    : [p.validateResource as Validation];
+                for (const validation of validations) {
+                    try {
+                        resource ??= analyzedResourceOf(request);
+                        const args: Props = {
+                            type: resource.type,
+                            props: resource.props,
+                            urn: resource.urn,
+                            name: resource.name,
+                            opts: resource.opts,
+                            stackTags: state.stackTags,
+                            isType: resource.isType,
+                            asType: resource.asType,
+                            getConfig: getConfigs.get(p),
+                            notApplicable: throwNotApplicable,
+                        };
+                        if (resource.provider) {
+                            args.provider = resource.provider;
+                        }
+                        await Promise.resolve(validation(args, reportViolation));
+                    } catch (e) {
+                        const policyFrom = `policy '${p.name}' from policy pack '${packName}@v${packVersion}'`;
+                        if (e instanceof proxy.UnknownValueError) {
+                            const { validateResource: _validate, name, ...diag } = p;
+                            ds.push({
+                                policyName: name,
+                                policyPackName: packName,
+                                policyPackVersion: packVersion,
+                                message: `can't run ${policyFrom} during preview: ${e.message}`,
+                                ...diag,
+                                enforcementLevel: "advisory",
+                            });
+                        } else if (e instanceof NotApplicableError) {
+                            notApplicable = pushNotApplicable(notApplicable, p.name, e.reason);
+                        } else {
+                            throw protoutil.asGrpcError(e, `Error validating resource with ${policyFrom}`);
+                        }
+                    }
+                }
+            }
+        } catch (err) {
+            callback(err, undefined);
+            return;
+        }
+        callback(undefined, protoutil.makeAnalyzeResponse(ds, notApplicable));
+    };
+}
+
 /** The configuration server.js's configure keeps, computed the same way from the same request. */
 function configOf(request: analyzerProto.ConfigureAnalyzerRequest): ServedState["config"] {
     const config: ServedState["config"] = {};
@@ -360,7 +499,7 @@ function configOf(request: analyzerProto.ConfigureAnalyzerRequest): ServedState[
 function withSharedStackAnalysis(
     implementation: Record<string, Handler>,
     state: ServedState,
-    analyzeStack: Handler,
+    replaced: { readonly analyze: Handler; readonly analyzeStack: Handler },
 ): Record<string, Handler> {
     const { configure, configureStack } = implementation;
     return {
@@ -381,7 +520,7 @@ function withSharedStackAnalysis(
                 }
                 callback(error, response);
             }),
-        analyzeStack,
+        ...replaced,
     };
 }
 
@@ -392,18 +531,16 @@ function withSharedStackAnalysis(
 export function servingSharedStackAnalysis(originalServe: Serve): Serve {
     return (packName, packVersion, packLevel, packArgs, initialConfig) => {
         const state: ServedState = { config: {}, stackTags: freezeMap(new Map()) };
-        const analyzeStack = makeSharedAnalyzeStackRpcFun(
-            packName,
-            packVersion,
-            packLevel,
-            (packArgs.policies ?? []) as readonly Policy[],
-            state,
-        ) as Handler;
+        const policies = (packArgs.policies ?? []) as readonly Policy[];
+        const replaced = {
+            analyze: makeSharedAnalyzeRpcFun(packName, packVersion, packLevel, policies, state) as Handler,
+            analyzeStack: makeSharedAnalyzeStackRpcFun(packName, packVersion, packLevel, policies, state) as Handler,
+        };
         const prototype = grpc.Server.prototype;
         const addService = prototype.addService;
         prototype.addService = function (service, implementation) {
             const served =
-                service === analyzerRpc.AnalyzerService ? withSharedStackAnalysis(implementation, state, analyzeStack) : implementation;
+                service === analyzerRpc.AnalyzerService ? withSharedStackAnalysis(implementation, state, replaced) : implementation;
             return addService.call(this, service, served);
         };
         try {
