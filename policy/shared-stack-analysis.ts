@@ -18,12 +18,15 @@
 import type * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { createRequire } from "node:module";
+import { analyzeRequestDecoder } from "./analyze-request-decoding";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- @pulumi/policy's internal modules, as server.js loads them */
 const policyRequire = createRequire(require.resolve("@pulumi/policy/server"));
 // The grpc-js and protobuf modules server.js itself loads, so the classes it checks are the same.
 const grpc = policyRequire("@grpc/grpc-js") as { Server: { prototype: { addService: AddService } } };
-const analyzerRpc = policyRequire("@pulumi/pulumi/proto/analyzer_grpc_pb") as { AnalyzerService: unknown };
+const analyzerRpc = policyRequire("@pulumi/pulumi/proto/analyzer_grpc_pb") as {
+    AnalyzerService: Record<string, { readonly requestDeserialize: unknown }>;
+};
 const analyzerMessages = policyRequire("@pulumi/pulumi/proto/analyzer_pb") as typeof analyzerProto;
 const deserializeModule = require("@pulumi/policy/deserialize") as { deserializeProperties: (s: Struct, proxySecrets: boolean) => Props };
 const policyModule = require("@pulumi/policy/policy") as {
@@ -370,16 +373,27 @@ function analyzedResourceOf(request: analyzerProto.AnalyzeRequest): AnalyzedReso
         opts: optionsOf(request as unknown as analyzerProto.AnalyzerResource), // the same options message and getters
         isType: (resourceClass) => isTypeOf(type, resourceClass),
         asType: (resourceClass) => (isTypeOf(type, resourceClass) ? props : undefined),
-        provider:
-            provider === undefined
-                ? undefined
-                : Object.freeze({
-                      type: provider.getType(),
-                      props: proxy.unknownCheckingProxy(deserializeModule.deserializeProperties(provider.getProperties() as Struct, false)),
-                      urn: provider.getUrn(),
-                      name: provider.getName(),
-                  }),
+        provider: provider === undefined ? undefined : providerArgOf(provider),
     };
+}
+
+// The decoder hands every request of one provider the same message (policy/analyze-request-decoding.ts),
+// so its argument is built once per message too.
+const providerArgs = new WeakMap<analyzerProto.AnalyzerProviderResource, Props>();
+
+/** server.js's getProviderResource, frozen, once per provider message. */
+function providerArgOf(provider: analyzerProto.AnalyzerProviderResource): Props {
+    let arg = providerArgs.get(provider);
+    if (arg === undefined) {
+        arg = Object.freeze({
+            type: provider.getType(),
+            props: proxy.unknownCheckingProxy(deserializeModule.deserializeProperties(provider.getProperties() as Struct, false)),
+            urn: provider.getUrn(),
+            name: provider.getName(),
+        });
+        providerArgs.set(provider, arg);
+    }
+    return arg;
 }
 
 /**
@@ -539,9 +553,16 @@ export function servingSharedStackAnalysis(originalServe: Serve): Serve {
         const prototype = grpc.Server.prototype;
         const addService = prototype.addService;
         prototype.addService = function (service, implementation) {
-            const served =
-                service === analyzerRpc.AnalyzerService ? withSharedStackAnalysis(implementation, state, replaced) : implementation;
-            return addService.call(this, service, served);
+            if (service !== analyzerRpc.AnalyzerService) {
+                return addService.call(this, service, implementation);
+            }
+            // Analyze's requests decoded with each distinct provider decoded once (a copy of the
+            // service definition: the module's own stays as it is).
+            const analyzerService = {
+                ...analyzerRpc.AnalyzerService,
+                analyze: { ...analyzerRpc.AnalyzerService.analyze, requestDeserialize: analyzeRequestDecoder() },
+            };
+            return addService.call(this, analyzerService, withSharedStackAnalysis(implementation, state, replaced));
         };
         try {
             originalServe(packName, packVersion, packLevel, packArgs, initialConfig);

@@ -15,6 +15,7 @@ import { addDefaultProviders } from "../../gate/default-providers";
 import { recordProgram } from "../../gate/program-process";
 import { loadProject, loadStackConfig } from "../../gate/project";
 import { RecordedStack } from "../../gate/recorded-stack";
+import { analyzeRequestDecoder } from "../../policy/analyze-request-decoding";
 import { policies } from "../../policy/policies";
 import { Serve, servingSharedStackAnalysis } from "../../policy/shared-stack-analysis";
 import { UNKNOWN } from "./helpers/args";
@@ -199,11 +200,13 @@ async function assertSameResourceVerdicts(
 ): Promise<Verdict[]> {
     const { stock, shared } = await bothServers(configured, served);
     assert.notEqual(shared.analyze, stock.analyze);
+    // The pack's server decodes Analyze requests itself, one provider message per provider (policy/analyze-request-decoding.ts).
+    const decodeShared = analyzeRequestDecoder();
     const verdicts: Verdict[] = [];
     for (const bytes of analyzeRequestsOf(stackBytes)) {
         const decode = (): analyzerProto.AnalyzeRequest => analyzerProto.AnalyzeRequest.deserializeBinary(bytes);
         const expected = verdictOf(await call(stock.analyze, decode()));
-        const actual = verdictOf(await call(shared.analyze, decode()));
+        const actual = verdictOf(await call(shared.analyze, decodeShared(Buffer.from(bytes))));
         assert.deepEqual(actual, expected, `Analyze of ${decode().getUrn()}`);
         verdicts.push(expected);
     }
