@@ -155,6 +155,40 @@ function reportViolationInto(ds: unknown[], policy: Policy, packName: string, pa
     };
 }
 
+/**
+ * server.js's handling of what a validation threw, the same for resource and stack policies: an
+ * unknown value read at preview becomes an advisory diagnostic (the policy's fields, but its name
+ * and validation, spread into it), notApplicable an entry of the not-applicable list, which is
+ * returned; anything else fails the call, naming the policy.
+ */
+function afterThrown(
+    e: unknown,
+    p: Policy,
+    validationKey: "validateResource" | "validateStack",
+    packName: string,
+    packVersion: string,
+    ds: unknown[],
+    notApplicable: unknown[] | undefined,
+): unknown[] | undefined {
+    const policyFrom = `policy '${p.name}' from policy pack '${packName}@v${packVersion}'`;
+    if (e instanceof proxy.UnknownValueError) {
+        const { [validationKey]: _validate, name, ...diag } = p;
+        ds.push({
+            policyName: name,
+            policyPackName: packName,
+            policyPackVersion: packVersion,
+            message: `can't run ${policyFrom} during preview: ${e.message}`,
+            ...diag,
+            enforcementLevel: "advisory",
+        });
+        return notApplicable;
+    }
+    if (e instanceof NotApplicableError) {
+        return pushNotApplicable(notApplicable, p.name, e.reason);
+    }
+    throw protoutil.asGrpcError(e, `Error validating resource with ${policyFrom}`);
+}
+
 /** server.js's isTypeOf. */
 function isTypeOf(type: string, resourceClass: { isInstance?: unknown }): boolean {
     const pulumiType = policyModule.getPulumiType(resourceClass);
@@ -322,22 +356,7 @@ export function makeSharedAnalyzeStackRpcFun(
                     };
                     await Promise.resolve((p.validateStack as NonNullable<Policy["validateStack"]>)(args, reportViolation));
                 } catch (e) {
-                    const policyFrom = `policy '${p.name}' from policy pack '${packName}@v${packVersion}'`;
-                    if (e instanceof proxy.UnknownValueError) {
-                        const { validateStack: _validate, name, ...diag } = p;
-                        ds.push({
-                            policyName: name,
-                            policyPackName: packName,
-                            policyPackVersion: packVersion,
-                            message: `can't run ${policyFrom} during preview: ${e.message}`,
-                            ...diag,
-                            enforcementLevel: "advisory",
-                        });
-                    } else if (e instanceof NotApplicableError) {
-                        notApplicable = pushNotApplicable(notApplicable, p.name, e.reason);
-                    } else {
-                        throw protoutil.asGrpcError(e, `Error validating resource with ${policyFrom}`);
-                    }
+                    notApplicable = afterThrown(e, p, "validateStack", packName, packVersion, ds, notApplicable);
                 }
             }
         } catch (err) {
@@ -468,22 +487,7 @@ export function makeSharedAnalyzeRpcFun(
                         }
                         await Promise.resolve(validation(args, reportViolation));
                     } catch (e) {
-                        const policyFrom = `policy '${p.name}' from policy pack '${packName}@v${packVersion}'`;
-                        if (e instanceof proxy.UnknownValueError) {
-                            const { validateResource: _validate, name, ...diag } = p;
-                            ds.push({
-                                policyName: name,
-                                policyPackName: packName,
-                                policyPackVersion: packVersion,
-                                message: `can't run ${policyFrom} during preview: ${e.message}`,
-                                ...diag,
-                                enforcementLevel: "advisory",
-                            });
-                        } else if (e instanceof NotApplicableError) {
-                            notApplicable = pushNotApplicable(notApplicable, p.name, e.reason);
-                        } else {
-                            throw protoutil.asGrpcError(e, `Error validating resource with ${policyFrom}`);
-                        }
+                        notApplicable = afterThrown(e, p, "validateResource", packName, packVersion, ds, notApplicable);
                     }
                 }
             }
