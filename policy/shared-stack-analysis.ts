@@ -10,9 +10,12 @@
 // fixtures through both and compares every diagnostic). Sharing is safe for the reason given in
 // policy/shared-deserialization.ts (no rule writes to what it is given); freezing makes a write fail
 // loudly instead of reaching the next policy.
-// The Analyzer protocol is untouched: server.js still serves every call, only the analyzeStack
-// function it hands to grpc-js is this one. It is put in by wrapping the module's exported
-// `serve`, which PolicyPack calls through the module's exports; node_modules is never patched.
+// Analyze is served the same way (makeSharedAnalyzeRpcFun below), its requests decoded with each
+// distinct provider message decoded once (policy/analyze-request-decoding.ts).
+// The Analyzer protocol is untouched: server.js still serves every other call, only the analyze
+// and analyzeStack functions it hands to grpc-js, and Analyze's request decoder, are these. They
+// are put in by wrapping the module's exported `serve`, which PolicyPack calls through the
+// module's exports; node_modules is never patched.
 // Properties come from the shared deserialization (policy/shared-deserialization.ts): one object
 // per Struct of the request, behind one unknown-checking proxy (the proxy keeps no state).
 import type * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
@@ -511,7 +514,7 @@ function configOf(request: analyzerProto.ConfigureAnalyzerRequest): ServedState[
 }
 
 /**
- * The implementation server.js registers, with analyzeStack replaced, and configure and
+ * The implementation server.js registers, with analyze and analyzeStack replaced, and configure and
  * configureStack also recording, once server.js accepted them, what the new handler reads.
  */
 function withSharedStackAnalysis(
@@ -543,8 +546,8 @@ function withSharedStackAnalysis(
 }
 
 /**
- * `serve` of server.js, registering the shared AnalyzeStack handler in place of its own; every
- * other call is server.js's. `addService` is replaced only while the original serve runs.
+ * `serve` of server.js, registering the shared Analyze and AnalyzeStack handlers (and Analyze's
+ * decoder) in place of its own; every other call is server.js's. `addService` is replaced only while the original serve runs.
  */
 export function servingSharedStackAnalysis(originalServe: Serve): Serve {
     return (packName, packVersion, packLevel, packArgs, initialConfig) => {

@@ -246,7 +246,7 @@ describe("AnalyzeStack served with each resource read once per request", functio
     // The fixture programs run in the gate's program host, one process each.
     this.timeout(240_000);
 
-    it("registers its own analyzeStack and keeps server.js's other handlers", () => {
+    it("registers its own analyze and analyzeStack and keeps server.js's other handlers", () => {
         const stock = servedHandlers(freshServe());
         const shared = servedHandlers(servingSharedStackAnalysis(freshServe()));
 
