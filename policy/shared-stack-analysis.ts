@@ -10,24 +10,31 @@
 // fixtures through both and compares every diagnostic). Sharing is safe for the reason given in
 // policy/shared-deserialization.ts (no rule writes to what it is given); freezing makes a write fail
 // loudly instead of reaching the next policy.
-// The Analyzer protocol is untouched: server.js still serves every call, only the analyzeStack
-// function it hands to grpc-js is this one. It is put in by wrapping the module's exported
-// `serve`, which PolicyPack calls through the module's exports; node_modules is never patched.
+// Analyze is served the same way (makeSharedAnalyzeRpcFun below), its requests decoded with each
+// distinct provider message decoded once (policy/analyze-request-decoding.ts).
+// The Analyzer protocol is untouched: server.js still serves every other call, only the analyze
+// and analyzeStack functions it hands to grpc-js, and Analyze's request decoder, are these. They
+// are put in by wrapping the module's exported `serve`, which PolicyPack calls through the
+// module's exports; node_modules is never patched.
 // Properties come from the shared deserialization (policy/shared-deserialization.ts): one object
 // per Struct of the request, behind one unknown-checking proxy (the proxy keeps no state).
 import type * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { createRequire } from "node:module";
+import { analyzeRequestDecoder } from "./analyze-request-decoding";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- @pulumi/policy's internal modules, as server.js loads them */
 const policyRequire = createRequire(require.resolve("@pulumi/policy/server"));
 // The grpc-js and protobuf modules server.js itself loads, so the classes it checks are the same.
 const grpc = policyRequire("@grpc/grpc-js") as { Server: { prototype: { addService: AddService } } };
-const analyzerRpc = policyRequire("@pulumi/pulumi/proto/analyzer_grpc_pb") as { AnalyzerService: unknown };
+const analyzerRpc = policyRequire("@pulumi/pulumi/proto/analyzer_grpc_pb") as {
+    AnalyzerService: Record<string, { readonly requestDeserialize: unknown }>;
+};
 const analyzerMessages = policyRequire("@pulumi/pulumi/proto/analyzer_pb") as typeof analyzerProto;
 const deserializeModule = require("@pulumi/policy/deserialize") as { deserializeProperties: (s: Struct, proxySecrets: boolean) => Props };
 const policyModule = require("@pulumi/policy/policy") as {
     getPulumiType: (value: unknown) => string | undefined;
+    isResourcePolicy: (policy: unknown) => boolean;
     isStackPolicy: (policy: unknown) => boolean;
 };
 const protoutil = require("@pulumi/policy/protoutil") as {
@@ -42,6 +49,7 @@ const proxy = require("@pulumi/policy/proxy") as {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 type Props = Record<string, unknown>;
+type Validation = (args: unknown, reportViolation: unknown) => unknown;
 type Callback = (error: unknown, response?: unknown) => void;
 type Handler = (call: { request: never }, callback: Callback) => unknown;
 type AddService = (this: unknown, service: unknown, implementation: Record<string, Handler>) => unknown;
@@ -61,6 +69,7 @@ interface Policy {
     readonly enforcementLevel?: string;
     readonly severity?: string;
     readonly validateStack?: (args: unknown, reportViolation: unknown) => unknown;
+    readonly validateResource?: Validation | readonly Validation[];
     readonly [key: string]: unknown;
 }
 
@@ -118,11 +127,11 @@ function pushNotApplicable(list: unknown[] | undefined, policyName: string, reas
     return [...(list ?? []), entry];
 }
 
-/** server.js's makeReportViolationFun. */
+/** server.js's makeReportViolationFun (a null message fails reading its name, as there). */
 function reportViolationInto(ds: unknown[], policy: Policy, packName: string, packVersion: string, level: string) {
     const { name, description, severity } = policy;
     return (message: unknown, urn?: string): void => {
-        if (typeof message === "object" && message !== null) {
+        if (typeof message === "object") {
             const info = message as Props;
             ds.push({
                 policyName: info.name || name,
@@ -147,6 +156,40 @@ function reportViolationInto(ds: unknown[], policy: Policy, packName: string, pa
             severity,
         });
     };
+}
+
+/**
+ * server.js's handling of what a validation threw, the same for resource and stack policies: an
+ * unknown value read at preview becomes an advisory diagnostic (the policy's fields, but its name
+ * and validation, spread into it), notApplicable an entry of the not-applicable list, which is
+ * returned; anything else fails the call, naming the policy.
+ */
+function afterThrown(
+    e: unknown,
+    p: Policy,
+    validationKey: "validateResource" | "validateStack",
+    packName: string,
+    packVersion: string,
+    ds: unknown[],
+    notApplicable: unknown[] | undefined,
+): unknown[] | undefined {
+    const policyFrom = `policy '${p.name}' from policy pack '${packName}@v${packVersion}'`;
+    if (e instanceof proxy.UnknownValueError) {
+        const { [validationKey]: _validate, name, ...diag } = p;
+        ds.push({
+            policyName: name,
+            policyPackName: packName,
+            policyPackVersion: packVersion,
+            message: `can't run ${policyFrom} during preview: ${e.message}`,
+            ...diag,
+            enforcementLevel: "advisory",
+        });
+        return notApplicable;
+    }
+    if (e instanceof NotApplicableError) {
+        return pushNotApplicable(notApplicable, p.name, e.reason);
+    }
+    throw protoutil.asGrpcError(e, `Error validating resource with ${policyFrom}`);
 }
 
 /** server.js's isTypeOf. */
@@ -316,21 +359,138 @@ export function makeSharedAnalyzeStackRpcFun(
                     };
                     await Promise.resolve((p.validateStack as NonNullable<Policy["validateStack"]>)(args, reportViolation));
                 } catch (e) {
-                    const policyFrom = `policy '${p.name}' from policy pack '${packName}@v${packVersion}'`;
-                    if (e instanceof proxy.UnknownValueError) {
-                        const { validateStack: _validate, name, ...diag } = p;
-                        ds.push({
-                            policyName: name,
-                            policyPackName: packName,
-                            policyPackVersion: packVersion,
-                            message: `can't run ${policyFrom} during preview: ${e.message}`,
-                            ...diag,
-                            enforcementLevel: "advisory",
-                        });
-                    } else if (e instanceof NotApplicableError) {
-                        notApplicable = pushNotApplicable(notApplicable, p.name, e.reason);
-                    } else {
-                        throw protoutil.asGrpcError(e, `Error validating resource with ${policyFrom}`);
+                    notApplicable = afterThrown(e, p, "validateStack", packName, packVersion, ds, notApplicable);
+                }
+            }
+        } catch (err) {
+            callback(err, undefined);
+            return;
+        }
+        callback(undefined, protoutil.makeAnalyzeResponse(ds, notApplicable));
+    };
+}
+
+/** What server.js builds from an Analyze request for each validation, read from it once. */
+interface AnalyzedResource {
+    readonly type: string;
+    readonly props: Props;
+    readonly urn: string;
+    readonly name: string;
+    readonly opts: Props;
+    readonly isType: (resourceClass: { isInstance?: unknown }) => boolean;
+    readonly asType: (resourceClass: { isInstance?: unknown }) => Props | undefined;
+    readonly provider: Props | undefined;
+}
+
+/** server.js's arguments of validateResource, minus stackTags, getConfig and notApplicable. */
+function analyzedResourceOf(request: analyzerProto.AnalyzeRequest): AnalyzedResource {
+    const type = request.getType();
+    const props = proxy.unknownCheckingProxy(deserializeModule.deserializeProperties(request.getProperties() as Struct, false));
+    const provider = request.getProvider();
+    return {
+        type,
+        props,
+        urn: request.getUrn(),
+        name: request.getName(),
+        opts: optionsOf(request as unknown as analyzerProto.AnalyzerResource), // the same options message and getters
+        isType: (resourceClass) => isTypeOf(type, resourceClass),
+        asType: (resourceClass) => (isTypeOf(type, resourceClass) ? props : undefined),
+        provider: provider === undefined ? undefined : providerArgOf(provider),
+    };
+}
+
+// The decoder hands every request of one provider the same message (policy/analyze-request-decoding.ts),
+// so its argument is built once per message too.
+const providerArgs = new WeakMap<analyzerProto.AnalyzerProviderResource, Props>();
+
+/** server.js's getProviderResource, frozen, once per provider message. */
+function providerArgOf(provider: analyzerProto.AnalyzerProviderResource): Props {
+    let arg = providerArgs.get(provider);
+    if (arg === undefined) {
+        arg = Object.freeze({
+            type: provider.getType(),
+            props: proxy.unknownCheckingProxy(deserializeModule.deserializeProperties(provider.getProperties() as Struct, false)),
+            urn: provider.getUrn(),
+            name: provider.getName(),
+        });
+        providerArgs.set(provider, arg);
+    }
+    return arg;
+}
+
+/**
+ * The Analyze handler: server.js's `makeAnalyzeRpcFun`, which for each validation of each policy
+ * rebuilt the resource's options, its provider (deserialized again, then proxied), the props'
+ * proxy and the isType/asType closures, and each policy's getConfig: 10,002 requests times the
+ * applicable policies. Here what depends only on the request is read once per request (inside the
+ * first validation's try, so a malformed request still fails naming that policy, as in server.js)
+ * and frozen, and getConfig is made once per policy (it reads the config when called, as
+ * server.js's does). Levels, not-applicable, violations and unknown handling follow server.js line
+ * by line (tests/policy/shared-resource-analysis.test.ts compares every diagnostic).
+ */
+export function makeSharedAnalyzeRpcFun(
+    packName: string,
+    packVersion: string,
+    packLevel: string,
+    policies: readonly Policy[],
+    state: ServedState,
+): (call: { request: analyzerProto.AnalyzeRequest }, callback: Callback) => Promise<void> {
+    const getConfigs = new Map(policies.map((p) => [p, getConfigFor(state, p.name)]));
+    return async (call, callback) => {
+        const request = call.request;
+        const type = request.getType();
+        const ds: unknown[] = [];
+        let notApplicable: unknown[] | undefined;
+        let resource: AnalyzedResource | undefined;
+        try {
+            for (const p of policies) {
+                let level = state.config[p.name]?.enforcementLevel || p.enforcementLevel || packLevel;
+                if (level === "disabled" || !policyModule.isResourcePolicy(p)) {
+                    continue;
+                }
+                if (!p.validateResource) {
+                    notApplicable = pushNotApplicable(notApplicable, p.name, "Policy does not implement validateResource");
+                    continue;
+                }
+                if (level === "remediate") {
+                    level = "mandatory"; // a violation left after remediation is reported as mandatory (server.js)
+                }
+                if (!Array.isArray(p.validateResource)) {
+                    const pulumiType = policyModule.getPulumiType(p.validateResource);
+                    if (pulumiType && type !== pulumiType) {
+                        notApplicable = pushNotApplicable(
+                            notApplicable,
+                            p.name,
+                            `Policy only applies to resources of type '${pulumiType}'`,
+                        );
+                        continue;
+                    }
+                }
+                const reportViolation = reportViolationInto(ds, p, packName, packVersion, level);
+                const validations: readonly Validation[] = Array.isArray(p.validateResource)
+                    ? p.validateResource
+                    : [p.validateResource as Validation];
+                for (const validation of validations) {
+                    try {
+                        resource ??= analyzedResourceOf(request);
+                        const args: Props = {
+                            type: resource.type,
+                            props: resource.props,
+                            urn: resource.urn,
+                            name: resource.name,
+                            opts: resource.opts,
+                            stackTags: state.stackTags,
+                            isType: resource.isType,
+                            asType: resource.asType,
+                            getConfig: getConfigs.get(p),
+                            notApplicable: throwNotApplicable,
+                        };
+                        if (resource.provider) {
+                            args.provider = resource.provider;
+                        }
+                        await Promise.resolve(validation(args, reportViolation));
+                    } catch (e) {
+                        notApplicable = afterThrown(e, p, "validateResource", packName, packVersion, ds, notApplicable);
                     }
                 }
             }
@@ -354,13 +514,13 @@ function configOf(request: analyzerProto.ConfigureAnalyzerRequest): ServedState[
 }
 
 /**
- * The implementation server.js registers, with analyzeStack replaced, and configure and
+ * The implementation server.js registers, with analyze and analyzeStack replaced, and configure and
  * configureStack also recording, once server.js accepted them, what the new handler reads.
  */
 function withSharedStackAnalysis(
     implementation: Record<string, Handler>,
     state: ServedState,
-    analyzeStack: Handler,
+    replaced: { readonly analyze: Handler; readonly analyzeStack: Handler },
 ): Record<string, Handler> {
     const { configure, configureStack } = implementation;
     return {
@@ -381,30 +541,35 @@ function withSharedStackAnalysis(
                 }
                 callback(error, response);
             }),
-        analyzeStack,
+        ...replaced,
     };
 }
 
 /**
- * `serve` of server.js, registering the shared AnalyzeStack handler in place of its own; every
- * other call is server.js's. `addService` is replaced only while the original serve runs.
+ * `serve` of server.js, registering the shared Analyze and AnalyzeStack handlers (and Analyze's
+ * decoder) in place of its own; every other call is server.js's. `addService` is replaced only while the original serve runs.
  */
 export function servingSharedStackAnalysis(originalServe: Serve): Serve {
     return (packName, packVersion, packLevel, packArgs, initialConfig) => {
         const state: ServedState = { config: {}, stackTags: freezeMap(new Map()) };
-        const analyzeStack = makeSharedAnalyzeStackRpcFun(
-            packName,
-            packVersion,
-            packLevel,
-            (packArgs.policies ?? []) as readonly Policy[],
-            state,
-        ) as Handler;
+        const policies = (packArgs.policies ?? []) as readonly Policy[];
+        const replaced = {
+            analyze: makeSharedAnalyzeRpcFun(packName, packVersion, packLevel, policies, state) as Handler,
+            analyzeStack: makeSharedAnalyzeStackRpcFun(packName, packVersion, packLevel, policies, state) as Handler,
+        };
         const prototype = grpc.Server.prototype;
         const addService = prototype.addService;
         prototype.addService = function (service, implementation) {
-            const served =
-                service === analyzerRpc.AnalyzerService ? withSharedStackAnalysis(implementation, state, analyzeStack) : implementation;
-            return addService.call(this, service, served);
+            if (service !== analyzerRpc.AnalyzerService) {
+                return addService.call(this, service, implementation);
+            }
+            // Analyze's requests decoded with each distinct provider decoded once (a copy of the
+            // service definition: the module's own stays as it is).
+            const analyzerService = {
+                ...analyzerRpc.AnalyzerService,
+                analyze: { ...analyzerRpc.AnalyzerService.analyze, requestDeserialize: analyzeRequestDecoder() },
+            };
+            return addService.call(this, analyzerService, withSharedStackAnalysis(implementation, state, replaced));
         };
         try {
             originalServe(packName, packVersion, packLevel, packArgs, initialConfig);

@@ -15,6 +15,7 @@ import { addDefaultProviders } from "../../gate/default-providers";
 import { recordProgram } from "../../gate/program-process";
 import { loadProject, loadStackConfig } from "../../gate/project";
 import { RecordedStack } from "../../gate/recorded-stack";
+import { analyzeRequestDecoder } from "../../policy/analyze-request-decoding";
 import { policies } from "../../policy/policies";
 import { Serve, servingSharedStackAnalysis } from "../../policy/shared-stack-analysis";
 import { UNKNOWN } from "./helpers/args";
@@ -118,6 +119,8 @@ interface Diagnostic {
     readonly policyName: string;
     readonly enforcementLevel: number;
     readonly message: string;
+    readonly description: string;
+    readonly severity: number;
     readonly urn: string;
 }
 
@@ -133,6 +136,8 @@ function verdictOf(response: unknown): Verdict {
             policyName: d.getPolicyname(),
             enforcementLevel: d.getEnforcementlevel(),
             message: d.getMessage(),
+            description: d.getDescription(),
+            severity: d.getSeverity(),
             urn: d.getUrn(),
         })),
         notApplicable: analyzed.getNotApplicableList().map((n) => `${n.getPolicyName()}: ${n.getReason()}`),
@@ -177,6 +182,37 @@ async function assertSameVerdicts(configured: boolean, bytes: Uint8Array, served
     return expected;
 }
 
+/**
+ * Each resource of an AnalyzeStack request as the Analyze request of that resource (its first six
+ * fields, type to provider, are Analyze's; the rest are skipped when decoding).
+ */
+function analyzeRequestsOf(stackBytes: Uint8Array): Uint8Array[] {
+    return analyzerProto.AnalyzeStackRequest.deserializeBinary(stackBytes)
+        .getResourcesList()
+        .map((r) => r.serializeBinary());
+}
+
+/** Every resource's Analyze call, through a stock server.js and the pack's, compared. */
+async function assertSameResourceVerdicts(
+    configured: boolean,
+    stackBytes: Uint8Array,
+    served: readonly object[] = policies,
+): Promise<Verdict[]> {
+    const { stock, shared } = await bothServers(configured, served);
+    assert.notEqual(shared.analyze, stock.analyze);
+    // The pack's server decodes Analyze requests itself, one provider message per provider (policy/analyze-request-decoding.ts).
+    const decodeShared = analyzeRequestDecoder();
+    const verdicts: Verdict[] = [];
+    for (const bytes of analyzeRequestsOf(stackBytes)) {
+        const decode = (): analyzerProto.AnalyzeRequest => analyzerProto.AnalyzeRequest.deserializeBinary(bytes);
+        const expected = verdictOf(await call(stock.analyze, decode()));
+        const actual = verdictOf(await call(shared.analyze, decodeShared(Buffer.from(bytes))));
+        assert.deepEqual(actual, expected, `Analyze of ${decode().getUrn()}`);
+        verdicts.push(expected);
+    }
+    return verdicts;
+}
+
 // Programs of several shapes (compliant, DLQ kinds known and by Output, IAM, onEvent, components,
 // filters, a deprecated runtime); the recording is what takes the time.
 const fixturePrograms = [
@@ -210,13 +246,14 @@ describe("AnalyzeStack served with each resource read once per request", functio
     // The fixture programs run in the gate's program host, one process each.
     this.timeout(240_000);
 
-    it("registers its own analyzeStack and keeps server.js's other handlers", () => {
+    it("registers its own analyze and analyzeStack and keeps server.js's other handlers", () => {
         const stock = servedHandlers(freshServe());
         const shared = servedHandlers(servingSharedStackAnalysis(freshServe()));
 
         assert.deepEqual(Object.keys(shared).sort(), Object.keys(stock).sort());
         assert.notEqual(shared.analyzeStack, stock.analyzeStack);
-        assert.equal(shared.analyze.toString(), stock.analyze.toString());
+        assert.notEqual(shared.analyze, stock.analyze);
+        assert.equal(shared.remediate.toString(), stock.remediate.toString());
     });
 
     it("fails the call, naming the policy, when a stack policy writes to the resources it shares", async () => {
@@ -301,6 +338,132 @@ describe("AnalyzeStack served with each resource read once per request", functio
 
             await assertSameVerdicts(true, bytes);
             await assertSameVerdicts(false, bytes);
+            await assertSameResourceVerdicts(true, bytes);
+            await assertSameResourceVerdicts(false, bytes);
         });
     }
+});
+
+/** What the test's own resource policies read of their arguments. */
+interface ResourceArgs {
+    readonly type: string;
+    readonly urn: string;
+    readonly name: string;
+    readonly props: Record<string, unknown>;
+    readonly opts: { readonly protect: boolean; readonly parent?: string; readonly ignoreChanges: readonly string[] };
+    readonly provider?: { readonly urn: string; readonly props: Record<string, unknown> };
+    readonly stackTags: ReadonlyMap<string, string>;
+    readonly getConfig: () => Record<string, unknown>;
+    readonly notApplicable: (reason: string) => never;
+    readonly isType: (resourceClass: unknown) => boolean;
+}
+
+function resourcePolicy(name: string, validateResource: object, extra: object = {}): object {
+    return { name, description: `The server's handling of ${name}.`, enforcementLevel: "mandatory", validateResource, ...extra };
+}
+
+describe("Analyze served with each request read once", function () {
+    this.timeout(60_000);
+
+    const synthetic = [
+        [true, "configured (levels, thresholds, stack tags)"],
+        [false, "with the pack's own defaults"],
+    ] as const;
+    for (const [configured, how] of synthetic) {
+        it(`gives server.js's diagnostics on every resource of the gate's synthetic lanes, ${how}`, async () => {
+            const bytes = stackRequestOf(syntheticLaneStack(3), syntheticIdentity.config).serializeBinary();
+
+            const verdicts = await assertSameResourceVerdicts(configured, bytes);
+
+            assert.ok(
+                verdicts.some((v) => v.notApplicable.length > 0),
+                "some policies do not apply",
+            );
+        });
+    }
+
+    it("gives server.js's diagnostics on every resource when a value is unknown at preview", async () => {
+        // The queue's encryption unknown, the DLQ's off: the resource rules report both.
+        const lane = buildLane({
+            queue: { visibilityTimeoutSeconds: UNKNOWN, sqsManagedSseEnabled: UNKNOWN },
+            dlq: { sqsManagedSseEnabled: false },
+            dependsOn: { queue: { visibilityTimeoutSeconds: ["fn"] } },
+        });
+        const verdicts = await assertSameResourceVerdicts(false, fakeStackRequestOf(lane.resources).serializeBinary());
+        await assertSameResourceVerdicts(true, fakeStackRequestOf(lane.resources).serializeBinary());
+        const messages = verdicts.flatMap((v) => v.diagnostics.map((d) => d.message));
+        assert.ok(messages.some((m) => /'pager' sqsManagedSseEnabled is unknown at preview/.test(m)));
+        assert.ok(messages.some((m) => /'pager-dlq' must be encrypted at rest/.test(m)));
+    });
+
+    it("gives server.js's diagnostics for what the server itself handles: unknown reads, not applicable, violation objects, several validations, config, tags, provider and options", async () => {
+        const lane = buildLane({ queue: { visibilityTimeoutSeconds: UNKNOWN } });
+        const describe = (args: ResourceArgs): string =>
+            [
+                args.type,
+                args.name,
+                args.urn,
+                String(args.opts.protect),
+                String(args.opts.parent),
+                args.opts.ignoreChanges.join(","),
+                String(args.provider?.urn),
+                JSON.stringify(args.getConfig()),
+                String(args.stackTags.get("team")),
+                String(args.isType({ isInstance: (o: { __pulumiType: string }) => o.__pulumiType === args.type })),
+            ].join(" ");
+        const typed = Object.assign((args: ResourceArgs, report: (m: string) => void) => report(describe(args)), {
+            __pulumiType: "aws:sqs/queue:Queue",
+        });
+        const served = [
+            resourcePolicy("reads-unknown", (args: ResourceArgs) => String(args.props.visibilityTimeoutSeconds), { severity: "high" }),
+            resourcePolicy("not-applicable", (args: ResourceArgs) => args.notApplicable("nothing to judge")),
+            resourcePolicy("reports-object", (args: ResourceArgs, report: (v: object) => void) =>
+                report({ message: describe(args), urn: args.urn, severity: "low" }),
+            ),
+            resourcePolicy("reports-message", (args: ResourceArgs, report: (m: string, urn?: string) => void) =>
+                report(describe(args), args.urn),
+            ),
+            resourcePolicy("several", [
+                (_args: ResourceArgs, report: (m: string) => void) => report("first"),
+                (args: ResourceArgs) => args.notApplicable("second"),
+                (args: ResourceArgs, report: (m: string) => void) => report(`third ${String(args.provider?.props.region)}`),
+            ]),
+            resourcePolicy("queues-only", typed, { enforcementLevel: "advisory" }),
+            resourcePolicy("remediated", (_args: ResourceArgs, report: (m: string) => void) => report(""), {
+                enforcementLevel: "remediate",
+            }),
+            resourcePolicy("disabled", (_args: ResourceArgs, report: (m: string) => void) => report("never"), {
+                enforcementLevel: "disabled",
+            }),
+            {
+                name: "remediation-only",
+                description: "Remediates only.",
+                enforcementLevel: "mandatory",
+                remediateResource: () => undefined,
+            },
+        ];
+        const bytes = fakeStackRequestOf(lane.resources).serializeBinary();
+
+        const verdicts = await assertSameResourceVerdicts(false, bytes, served);
+        await assertSameResourceVerdicts(true, bytes, served);
+
+        const names = new Set(verdicts.flatMap((v) => v.diagnostics.map((d) => d.policyName)));
+        for (const name of ["reads-unknown", "reports-object", "reports-message", "several", "queues-only", "remediated"]) {
+            assert.ok(names.has(name), `${name} reported`);
+        }
+        const notApplicable = new Set(verdicts.flatMap((v) => v.notApplicable));
+        assert.ok(notApplicable.has("not-applicable: nothing to judge"));
+        assert.ok(notApplicable.has("several: second"));
+        assert.ok(notApplicable.has("queues-only: Policy only applies to resources of type 'aws:sqs/queue:Queue'"));
+    });
+
+    it("fails the call, naming the policy, when a resource policy writes to the options it shares", async () => {
+        const writing = resourcePolicy("writes-options", (args: { opts: { protect: boolean } }) => {
+            args.opts.protect = true;
+        });
+        const handlers = servedHandlers(servingSharedStackAnalysis(freshServe()), [writing]);
+        const [bytes] = analyzeRequestsOf(stackRequestOf(syntheticLaneStack(1), syntheticIdentity.config).serializeBinary());
+
+        await assert.rejects(call(handlers.analyze, analyzerProto.AnalyzeRequest.deserializeBinary(bytes)), /writes-options/);
+    });
 });
