@@ -1,3 +1,4 @@
+import * as assert from "node:assert/strict";
 import { EscalationPipeline, EscalationPipelineArgs } from "../../pipeline";
 import { MockRunOptions, MockResource, MockStack, runWithMocks } from "./pulumi-mocks";
 
@@ -27,4 +28,11 @@ export async function buildPipeline(
 /** The lane's resource of `type` (lane logical names start "main-escalation" or "main-tool-call"). */
 export function laneResource(stack: MockStack, lane: "escalation" | "tool-call", logicalSuffix: string): MockResource {
     return stack.named(`main-${lane}-${logicalSuffix}`);
+}
+
+/** The one resource of a type in the stack; fails, naming the type, when there is none or several. */
+export function single(stack: MockStack, type: string): MockResource {
+    const found = stack.ofType(type);
+    assert.equal(found.length, 1, `expected one ${type}`);
+    return found[0];
 }

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { buildPipeline, ResourceTypes } from "../helpers/pipeline-fixture";
-import { parsedJson, MockResource, MockStack, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";
+import { buildPipeline, ResourceTypes, single } from "../helpers/pipeline-fixture";
+import { parsedJson, MockStack, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";
 
 interface KeyStatement {
     Sid: string;
@@ -12,12 +12,6 @@ interface KeyStatement {
 
 const keyPolicyOf = (stack: MockStack) =>
     parsedJson<{ Statement: KeyStatement[] }>(stack.ofType(ResourceTypes.kmsKey)[0].inputs.policy).Statement;
-const single = (stack: MockStack, type: string): MockResource => {
-    const found = stack.ofType(type);
-    assert.equal(found.length, 1, `expected one ${type}`);
-    return found[0];
-};
-
 describe("EscalationPipeline encryption with the key the stack creates", () => {
     let stack: MockStack;
     let keyArn: string;

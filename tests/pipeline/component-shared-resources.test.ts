@@ -5,16 +5,10 @@
  */
 import * as assert from "node:assert/strict";
 import { IdempotencyTableSchema } from "../../handlers/environment";
-import { buildPipeline, ResourceTypes } from "../helpers/pipeline-fixture";
-import { parsedJson, MockResource, MockStack, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";
+import { buildPipeline, ResourceTypes, single } from "../helpers/pipeline-fixture";
+import { parsedJson, MockStack, TEST_ACCOUNT_ID, TEST_REGION } from "../helpers/pulumi-mocks";
 
 const PREFIX = "escalation-pipeline-test-main";
-
-const single = (stack: MockStack, type: string): MockResource => {
-    const found = stack.ofType(type);
-    assert.equal(found.length, 1, `expected one ${type}`);
-    return found[0];
-};
 
 describe("EscalationPipeline shared resources without a key of the stack's own", () => {
     let stack: MockStack;
