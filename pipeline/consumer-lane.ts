@@ -265,7 +265,6 @@ export function createFunctionLogGroupAndRole(
     return { logGroup, role };
 }
 
-/** SQS-managed encryption by default; a customer key when one is configured. */
 /** What a lane's queue and its DLQ are both created with: name, type, timing, size, encryption at rest, tags. */
 function laneQueueArgs(
     name: string,
@@ -284,6 +283,7 @@ function laneQueueArgs(
     };
 }
 
+/** SQS-managed encryption by default; a customer key when one is configured. */
 export function encryptionAtRest(
     kmsKeyArn: pulumi.Input<string> | undefined,
 ): Pick<aws.sqs.QueueArgs, "sqsManagedSseEnabled" | "kmsMasterKeyId"> {
