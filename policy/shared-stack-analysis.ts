@@ -10,18 +10,20 @@
 // fixtures through both and compares every diagnostic). Sharing is safe for the reason given in
 // policy/shared-deserialization.ts (no rule writes to what it is given); freezing makes a write fail
 // loudly instead of reaching the next policy.
-// Analyze is served the same way (makeSharedAnalyzeRpcFun below), its requests decoded with each
-// distinct provider message decoded once (policy/analyze-request-decoding.ts).
+// Analyze is served the same way (makeSharedAnalyzeRpcFun below). Both calls' requests are
+// decoded by policy/analyze-request-decoding.ts: each distinct provider message once, properties
+// straight to values.
 // The Analyzer protocol is untouched: server.js still serves every other call, only the analyze
-// and analyzeStack functions it hands to grpc-js, and Analyze's request decoder, are these. They
+// and analyzeStack functions it hands to grpc-js, and their request decoders, are these. They
 // are put in by wrapping the module's exported `serve`, which PolicyPack calls through the
 // module's exports; node_modules is never patched.
-// Properties come from the shared deserialization (policy/shared-deserialization.ts): one object
-// per Struct of the request, behind one unknown-checking proxy (the proxy keeps no state).
+// Properties come from that decoder or, where it left them to google-protobuf, from the shared
+// deserialization (policy/shared-deserialization.ts): one object per resource of the request,
+// behind one unknown-checking proxy (the proxy keeps no state).
 import type * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { createRequire } from "node:module";
-import { analyzeRequestDecoder } from "./analyze-request-decoding";
+import { analyzeRequestDecoder, analyzeStackRequestDecoder, decodedPropertiesOf } from "./analyze-request-decoding";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- @pulumi/policy's internal modules, as server.js loads them */
 const policyRequire = createRequire(require.resolve("@pulumi/policy/server"));
@@ -232,6 +234,11 @@ function optionsOf(r: analyzerProto.AnalyzerResource): ResourceBasis["opts"] {
     return Object.freeze(result);
 }
 
+/** server.js's deserialized properties of a resource, decoded from the request's bytes when the decoder could. */
+function propertiesOf(message: analyzerProto.AnalyzerResource | analyzerProto.AnalyzeRequest): Props {
+    return decodedPropertiesOf(message) ?? deserializeModule.deserializeProperties(message.getProperties() as Struct, false);
+}
+
 /** Every resource of the request, read once; URN links resolved as server.js resolves them. */
 function basesOf(messages: readonly analyzerProto.AnalyzerResource[]): ResourceBasis[] {
     const indexByUrn = new Map<string, number>();
@@ -249,7 +256,7 @@ function basesOf(messages: readonly analyzerProto.AnalyzerResource[]): ResourceB
             type: r.getType(),
             urn: r.getUrn(),
             name: r.getName(),
-            props: deserializeModule.deserializeProperties(r.getProperties() as Struct, false),
+            props: propertiesOf(r),
             opts: optionsOf(r),
             provider:
                 provider === undefined
@@ -385,7 +392,7 @@ interface AnalyzedResource {
 /** server.js's arguments of validateResource, minus stackTags, getConfig and notApplicable. */
 function analyzedResourceOf(request: analyzerProto.AnalyzeRequest): AnalyzedResource {
     const type = request.getType();
-    const props = proxy.unknownCheckingProxy(deserializeModule.deserializeProperties(request.getProperties() as Struct, false));
+    const props = proxy.unknownCheckingProxy(propertiesOf(request));
     const provider = request.getProvider();
     return {
         type,
@@ -546,8 +553,8 @@ function withSharedStackAnalysis(
 }
 
 /**
- * `serve` of server.js, registering the shared Analyze and AnalyzeStack handlers (and Analyze's
- * decoder) in place of its own; every other call is server.js's. `addService` is replaced only while the original serve runs.
+ * `serve` of server.js, registering the shared Analyze and AnalyzeStack handlers (and their
+ * request decoders) in place of its own; every other call is server.js's. `addService` is replaced only while the original serve runs.
  */
 export function servingSharedStackAnalysis(originalServe: Serve): Serve {
     return (packName, packVersion, packLevel, packArgs, initialConfig) => {
@@ -563,11 +570,12 @@ export function servingSharedStackAnalysis(originalServe: Serve): Serve {
             if (service !== analyzerRpc.AnalyzerService) {
                 return addService.call(this, service, implementation);
             }
-            // Analyze's requests decoded with each distinct provider decoded once (a copy of the
+            // Both calls' requests decoded by policy/analyze-request-decoding.ts (a copy of the
             // service definition: the module's own stays as it is).
             const analyzerService = {
                 ...analyzerRpc.AnalyzerService,
                 analyze: { ...analyzerRpc.AnalyzerService.analyze, requestDeserialize: analyzeRequestDecoder() },
+                analyzeStack: { ...analyzerRpc.AnalyzerService.analyzeStack, requestDeserialize: analyzeStackRequestDecoder() },
             };
             return addService.call(this, analyzerService, withSharedStackAnalysis(implementation, state, replaced));
         };

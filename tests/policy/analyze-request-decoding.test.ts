@@ -1,13 +1,14 @@
-// The pack decodes each Analyze request's provider once per distinct provider bytes
-// (policy/analyze-request-decoding.ts); what the handler sees must read as google-protobuf's own
-// decoding of the same bytes.
+// The pack decodes each Analyze request's provider once per distinct provider bytes, and its
+// properties straight to values (policy/analyze-request-decoding.ts); what the handler sees must
+// read as google-protobuf's own decoding of the same bytes.
 import * as assert from "node:assert/strict";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { syntheticIdentity, syntheticLaneStack } from "../../bench/gate-lanes";
 import { analyzeRequestOf, MessageCache } from "../../gate/analyzer-requests";
 import { addDefaultProviders } from "../../gate/default-providers";
-import { analyzeRequestDecoder } from "../../policy/analyze-request-decoding";
+import { analyzeRequestDecoder, decodedPropertiesOf } from "../../policy/analyze-request-decoding";
+import { originalDeserializeProperties } from "../../policy/shared-deserialization";
 
 /** The Analyze requests the gate sends for the synthetic lanes, as bytes. */
 function syntheticRequests(lanes: number): Buffer[] {
@@ -36,6 +37,11 @@ describe("Analyze requests decoded with each provider decoded once", () => {
         for (const buffer of requests) {
             assert.deepEqual(decode(buffer).toObject(), stock(buffer).toObject());
             assert.deepEqual(decode(buffer).serializeBinary(), stock(buffer).serializeBinary());
+            // The properties are decoded to values for the handler; the Struct only when read.
+            const decoded = decode(buffer);
+            assert.deepEqual(decodedPropertiesOf(decoded), originalDeserializeProperties(stock(buffer).getProperties()!, false));
+            assert.equal(decoded.hasProperties(), true);
+            assert.deepEqual(decoded.getProperties()?.toJavaScript(), stock(buffer).getProperties()?.toJavaScript());
         }
         assert.ok(
             requests.some((b) => stock(b).getProvider() !== undefined),

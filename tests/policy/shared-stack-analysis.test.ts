@@ -15,7 +15,7 @@ import { addDefaultProviders } from "../../gate/default-providers";
 import { recordProgram } from "../../gate/program-process";
 import { loadProject, loadStackConfig } from "../../gate/project";
 import { RecordedStack } from "../../gate/recorded-stack";
-import { analyzeRequestDecoder } from "../../policy/analyze-request-decoding";
+import { analyzeRequestDecoder, analyzeStackRequestDecoder, decodedPropertiesOf } from "../../policy/analyze-request-decoding";
 import { policies } from "../../policy/policies";
 import { Serve, servingSharedStackAnalysis } from "../../policy/shared-stack-analysis";
 import { UNKNOWN } from "./helpers/args";
@@ -176,7 +176,8 @@ async function assertSameVerdicts(configured: boolean, bytes: Uint8Array, served
     assert.notEqual(shared.analyzeStack, stock.analyzeStack);
 
     const expected = verdictOf(await call(stock.analyzeStack, decode()));
-    const actual = verdictOf(await call(shared.analyzeStack, decode()));
+    // The pack's server decodes AnalyzeStack requests itself (policy/analyze-request-decoding.ts).
+    const actual = verdictOf(await call(shared.analyzeStack, analyzeStackRequestDecoder()(Buffer.from(bytes))));
 
     assert.deepEqual(actual, expected);
     return expected;
@@ -258,6 +259,34 @@ describe("AnalyzeStack served with each resource read once per request", functio
         assert.notEqual(shared.analyzeStack, stock.analyzeStack);
         assert.notEqual(shared.analyze, stock.analyze);
         assert.equal(shared.remediate.toString(), stock.remediate.toString());
+    });
+
+    it("registers the pack's request decoders for Analyze and AnalyzeStack and keeps the other calls' own", () => {
+        const prototype = grpc.Server.prototype;
+        const { addService, bindAsync } = prototype;
+        let service: Record<string, { requestDeserialize: (b: Buffer) => unknown }> | undefined;
+        prototype.addService = (registered: typeof service) => {
+            service = registered;
+        };
+        prototype.bindAsync = () => undefined;
+        try {
+            servingSharedStackAnalysis(freshServe())("escalation-pipeline", "0.1.0", "mandatory", { policies }, {});
+        } finally {
+            Object.assign(prototype, { addService, bindAsync });
+        }
+        const stack = stackRequestOf(syntheticLaneStack(1), syntheticIdentity.config);
+        const resource = stack.getResourcesList()[0];
+        const decodedStack = service!.analyzeStack.requestDeserialize(Buffer.from(stack.serializeBinary()));
+        const decodedAnalyze = service!.analyze.requestDeserialize(
+            Buffer.from(
+                new analyzerProto.AnalyzeRequest().setType(resource.getType()).setProperties(resource.getProperties()).serializeBinary(),
+            ),
+        );
+
+        assert.notEqual(decodedPropertiesOf((decodedStack as analyzerProto.AnalyzeStackRequest).getResourcesList()[0]), undefined);
+        assert.notEqual(decodedPropertiesOf(decodedAnalyze as object), undefined);
+        const analyzerRpc = policyRequire("@pulumi/pulumi/proto/analyzer_grpc_pb") as { AnalyzerService: typeof service };
+        assert.equal(service!.configure.requestDeserialize, analyzerRpc.AnalyzerService!.configure.requestDeserialize);
     });
 
     it("fails the call, naming the policy, when a stack policy writes to the resources it shares", async () => {
